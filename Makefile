@@ -1,0 +1,38 @@
+# reportgen: quick start is `make report` then `make test`.
+SWIFT ?= swift
+RELEASE_BIN := .build/release/reportgen
+
+# Build-time libraries, the fonts the default style names, and the PDF tools the tests use.
+DEB_PACKAGES := pkg-config libcairo2-dev libpango1.0-dev libcmark-gfm-dev libcmark-gfm-extensions-dev \
+	libnlopt-dev libssl-dev fonts-dejavu-core fonts-dejavu-extra qpdf poppler-utils
+
+SHARED_DATA := ../shared/data/chinchilla_svg_extracted.csv
+EXTERNAL_DATA := Data/external/chinchilla_svg_extracted.csv
+
+.PHONY: deps build report test data clean
+
+deps:
+	@scripts/install-deps.sh $(DEB_PACKAGES)
+
+build: deps
+	@$(SWIFT) build -c release --product reportgen -q
+
+report: build
+	@$(RELEASE_BIN) build Reports/chinchilla.md
+
+test: deps
+	@$(SWIFT) test -q
+
+data:
+	@if [ -f $(EXTERNAL_DATA) ]; then \
+		echo "$(EXTERNAL_DATA) is present"; \
+	elif [ -f $(SHARED_DATA) ]; then \
+		mkdir -p Data/external && cp $(SHARED_DATA) $(EXTERNAL_DATA) && echo "copied the digitized runs to $(EXTERNAL_DATA)"; \
+	else \
+		echo "The digitized Chinchilla runs are not here. Download data/svg_extracted_data.csv from the"; \
+		echo "epoch-research/analyzing-chinchilla repository and save it as $(EXTERNAL_DATA)."; \
+		exit 1; \
+	fi
+
+clean:
+	rm -rf build .reportgen

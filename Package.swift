@@ -1,0 +1,74 @@
+// swift-tools-version:6.0
+//
+// reportgen: declarative analysis documents → reproducible scientific reports.
+//
+// Data flows one way: ReportDocument (parse) → ReportgenCore (plan, execute, cache)
+// → ScalingLaws (fit) → Plotting (figure → display list) → Typesetting (pages as
+// display lists) → CairoBackend (PDF/PNG/SVG bytes). Only the back end and the
+// optimiser touch C.
+
+import PackageDescription
+
+let package = Package(
+    name: "reportgen",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "reportgen", targets: ["reportgen"]),
+        .library(name: "ReportgenCore", targets: ["ReportgenCore"]),
+        .library(name: "ScalingLaws", targets: ["ScalingLaws"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+    ],
+    targets: [
+        // MARK: C libraries (system-library targets; `make deps` installs the Debian packages)
+        .systemLibrary(
+            name: "CCairo", pkgConfig: "cairo",
+            providers: [.apt(["libcairo2-dev"])]),
+        .systemLibrary(
+            name: "CPango", pkgConfig: "pangocairo",
+            providers: [.apt(["libpango1.0-dev"])]),
+        .systemLibrary(
+            name: "CCmark", pkgConfig: "libcmark-gfm",
+            providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]),
+        .systemLibrary(
+            name: "CNLopt", pkgConfig: "nlopt",
+            providers: [.apt(["libnlopt-dev"])]),
+        .systemLibrary(
+            name: "CCrypto", pkgConfig: "libcrypto",
+            providers: [.apt(["libssl-dev"])]),
+
+        // MARK: Swift modules, lowest first
+        .target(name: "ScalingLaws", dependencies: ["CNLopt"]),
+        .target(
+            name: "ReportDocument",
+            dependencies: ["CCmark", .product(name: "Yams", package: "Yams")]),
+        .target(name: "Plotting"),
+        .target(name: "Typesetting", dependencies: ["Plotting"]),
+        .target(name: "CairoBackend", dependencies: ["CCairo", "CPango", "Plotting"]),
+        .target(
+            name: "ReportgenCore",
+            dependencies: [
+                "CCrypto", "ScalingLaws", "ReportDocument", "Plotting", "Typesetting", "CairoBackend",
+                .product(name: "Mustache", package: "swift-mustache"),
+            ]),
+        .executableTarget(
+            name: "reportgen",
+            dependencies: [
+                "ReportgenCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+
+        // MARK: Tests
+        .testTarget(name: "ScalingLawsTests", dependencies: ["ScalingLaws"]),
+        .testTarget(name: "ReportDocumentTests", dependencies: ["ReportDocument"]),
+        .testTarget(name: "PlottingTests", dependencies: ["Plotting", "CairoBackend"]),
+        .testTarget(name: "TypesettingTests", dependencies: ["Typesetting", "Plotting", "CairoBackend"]),
+        .testTarget(
+            name: "ReportgenCoreTests",
+            dependencies: ["ReportgenCore", "ReportDocument", "ScalingLaws"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

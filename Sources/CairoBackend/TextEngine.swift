@@ -1,0 +1,132 @@
+import CCairo
+import CPango
+import Plotting
+
+/// Pango text set-up shared by measurement and rendering.
+///
+/// Metrics are unhinted and glyph positions unrounded, at a resolution of 72 dpi so that a font
+/// size in points is a size in user units: the same markup then measures identically on PDF, PNG
+/// and SVG surfaces, and a layout computed once is valid for all three.
+enum TextEngine {
+    /// A Pango context on this thread's default cairo font map, configured for device-independent text.
+    static func makeContext() -> OpaquePointer {
+        let fontMap = pango_cairo_font_map_get_default()
+        let context = pango_font_map_create_context(fontMap)!
+        configure(context)
+        return context
+    }
+
+    static func configure(_ context: OpaquePointer) {
+        let options = cairo_font_options_create()
+        cairo_font_options_set_hint_metrics(options, CAIRO_HINT_METRICS_OFF)
+        cairo_font_options_set_hint_style(options, CAIRO_HINT_STYLE_NONE)
+        cairo_font_options_set_antialias(options, CAIRO_ANTIALIAS_GRAY)
+        pango_cairo_context_set_font_options(context, options)
+        cairo_font_options_destroy(options)
+        pango_cairo_context_set_resolution(context, 72)
+        pango_context_set_round_glyph_positions(context, 0)
+    }
+
+    static func fontDescription(_ font: FontSpec) -> OpaquePointer {
+        let description = pango_font_description_new()!
+        pango_font_description_set_family(description, font.family)
+        pango_font_description_set_absolute_size(description, font.size * Double(PANGO_SCALE))
+        pango_font_description_set_weight(description, font.bold ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL)
+        pango_font_description_set_style(description, font.italic ? PANGO_STYLE_ITALIC : PANGO_STYLE_NORMAL)
+        return description
+    }
+
+    /// A single-line layout of `markup`; the caller releases it with `g_object_unref`.
+    static func labelLayout(_ context: OpaquePointer, _ markup: String, _ font: FontSpec) -> OpaquePointer {
+        let layout = pango_layout_new(context)!
+        let description = fontDescription(font)
+        pango_layout_set_font_description(layout, description)
+        pango_font_description_free(description)
+        setMarkup(layout, markup)
+        return layout
+    }
+
+    /// A wrapped paragraph layout; the caller releases it with `g_object_unref`.
+    static func paragraphLayout(
+        _ context: OpaquePointer, _ markup: String, width: Double, font: FontSpec,
+        alignment: ParagraphAlignment, lineSpacing: Double
+    ) -> OpaquePointer {
+        let layout = labelLayout(context, markup, font)
+        pango_layout_set_width(layout, Int32((width * Double(PANGO_SCALE)).rounded(.down)))
+        pango_layout_set_wrap(layout, PANGO_WRAP_WORD_CHAR)
+        pango_layout_set_spacing(layout, Int32((lineSpacing * Double(PANGO_SCALE)).rounded()))
+        switch alignment {
+        case .left: pango_layout_set_alignment(layout, PANGO_ALIGN_LEFT)
+        case .center: pango_layout_set_alignment(layout, PANGO_ALIGN_CENTER)
+        case .right: pango_layout_set_alignment(layout, PANGO_ALIGN_RIGHT)
+        case .justify:
+            pango_layout_set_alignment(layout, PANGO_ALIGN_LEFT)
+            pango_layout_set_justify(layout, 1)
+        }
+        return layout
+    }
+
+    /// Sets markup, falling back to the escaped text when the markup does not parse.
+    static func setMarkup(_ layout: OpaquePointer, _ markup: String) {
+        var error: UnsafeMutablePointer<GError>? = nil
+        if pango_parse_markup(markup, -1, 0, nil, nil, nil, &error) != 0 {
+            pango_layout_set_markup(layout, markup, -1)
+        } else {
+            g_error_free(error)
+            pango_layout_set_text(layout, markup, -1)
+        }
+    }
+
+    /// Logical extents of a layout in points.
+    static func logicalExtent(_ layout: OpaquePointer) -> (width: Double, height: Double, ascent: Double) {
+        var ink = PangoRectangle()
+        var logical = PangoRectangle()
+        pango_layout_get_extents(layout, &ink, &logical)
+        let baseline = Double(pango_layout_get_baseline(layout)) / Double(PANGO_SCALE)
+        return (Double(logical.width) / Double(PANGO_SCALE), Double(logical.height) / Double(PANGO_SCALE), baseline)
+    }
+
+    /// Bottom of every line relative to the layout's top, in points.
+    static func lineBottoms(_ layout: OpaquePointer) -> [Double] {
+        var bottoms: [Double] = []
+        let iter = pango_layout_get_iter(layout)!
+        repeat {
+            var ink = PangoRectangle()
+            var logical = PangoRectangle()
+            pango_layout_iter_get_line_extents(iter, &ink, &logical)
+            bottoms.append(Double(logical.y + logical.height) / Double(PANGO_SCALE))
+        } while pango_layout_iter_next_line(iter) != 0
+        pango_layout_iter_free(iter)
+        return bottoms
+    }
+}
+
+/// Measures text with Pango exactly as `CairoRenderer` will draw it.
+public struct PangoTextMeasurer: TextMeasuring {
+    public init() {}
+
+    public func measure(_ markup: String, font: FontSpec) -> TextExtent {
+        let context = TextEngine.makeContext()
+        defer { g_object_unref(UnsafeMutableRawPointer(context)) }
+        let layout = TextEngine.labelLayout(context, markup, font)
+        defer { g_object_unref(UnsafeMutableRawPointer(layout)) }
+        let e = TextEngine.logicalExtent(layout)
+        return TextExtent(width: e.width, height: e.height, ascent: e.ascent)
+    }
+
+    public func measureParagraph(
+        _ markup: String, width: Double, font: FontSpec, alignment: ParagraphAlignment, lineSpacing: Double
+    ) -> ParagraphMetrics {
+        let context = TextEngine.makeContext()
+        defer { g_object_unref(UnsafeMutableRawPointer(context)) }
+        let layout = TextEngine.paragraphLayout(context, markup, width: width, font: font, alignment: alignment, lineSpacing: lineSpacing)
+        defer { g_object_unref(UnsafeMutableRawPointer(layout)) }
+        return ParagraphMetrics(lineBottoms: TextEngine.lineBottoms(layout))
+    }
+}
+
+/// Versions of the C libraries that shape output bytes; part of every rendering step's cache key.
+public enum BackendVersions {
+    public static var cairo: String { String(cString: cairo_version_string()) }
+    public static var pango: String { String(cString: pango_version_string()) }
+}

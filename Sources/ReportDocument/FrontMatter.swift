@@ -1,0 +1,125 @@
+/// The YAML header of a document, between `---` lines at the very top.
+public struct FrontMatter: Sendable, Equatable {
+    public var title: String = "Untitled"
+    public var authors: [String] = []
+    /// The document's date as written (ISO 8601 `YYYY-MM-DD`); the PDF's creation date.
+    public var date: String?
+    public var abstract: String?
+    /// Named data sources, in the order written.
+    public var data: [DataSource] = []
+
+    public init() {}
+}
+
+/// A named table of runs: a file and how its columns map onto N, D, C and loss.
+public struct DataSource: Sendable, Equatable {
+    public var name: String
+    /// Path relative to the document's folder (checked to stay inside the project root).
+    public var path: String
+    /// Role → column name, e.g. `params` → `Model Size`. Roles: params, tokens, flops, loss, budget.
+    public var columns: [(role: String, column: String)]
+    public var location: SourceLocation
+    public var pathLocation: SourceLocation
+
+    public static func == (a: DataSource, b: DataSource) -> Bool {
+        a.name == b.name && a.path == b.path && a.location == b.location
+            && a.columns.map(\.role) == b.columns.map(\.role) && a.columns.map(\.column) == b.columns.map(\.column)
+    }
+
+    public static let roles = ["params", "tokens", "flops", "loss", "budget"]
+}
+
+extension FrontMatter {
+    static let keys = ["title", "authors", "date", "abstract", "data"]
+
+    /// Reads the front matter mapping, reporting unknown keys and wrong types.
+    static func read(_ node: YAMLNode, file: String, into bag: inout DiagnosticBag) -> FrontMatter {
+        var fm = FrontMatter()
+        guard let entries = node.entries else {
+            bag.append(.error("front matter must be a mapping of keys to values", file: file, at: node.location))
+            return fm
+        }
+        for entry in entries {
+            let v = entry.value
+            switch entry.key {
+            case "title":
+                if let s = v.scalar { fm.title = s } else { bag.append(typeError("title", "a string", v, file)) }
+            case "authors":
+                if let s = v.scalar {
+                    fm.authors = [s]
+                } else if let items = v.items, items.allSatisfy({ $0.scalar != nil }) {
+                    fm.authors = items.compactMap(\.scalar)
+                } else {
+                    bag.append(typeError("authors", "a string or a list of strings", v, file))
+                }
+            case "date":
+                if let s = v.scalar, isISODate(s) { fm.date = s } else {
+                    bag.append(.error("'date' must be a date written YYYY-MM-DD", file: file, at: v.location))
+                }
+            case "abstract":
+                if let s = v.scalar { fm.abstract = s } else { bag.append(typeError("abstract", "a string", v, file)) }
+            case "data":
+                guard let sources = v.entries else {
+                    bag.append(typeError("data", "a mapping of source names to sources", v, file))
+                    continue
+                }
+                for source in sources { if let d = readSource(source, file: file, into: &bag) { fm.data.append(d) } }
+            default:
+                bag.append(unknownKey(entry, known: keys, in: "front matter", file: file))
+            }
+        }
+        return fm
+    }
+
+    static func readSource(_ entry: YAMLEntry, file: String, into bag: inout DiagnosticBag) -> DataSource? {
+        guard let fields = entry.value.entries else {
+            bag.append(typeError(entry.key, "a mapping with 'path' and 'columns'", entry.value, file))
+            return nil
+        }
+        var path: (String, SourceLocation)?
+        var columns: [(String, String)] = []
+        for field in fields {
+            switch field.key {
+            case "path":
+                if let s = field.value.scalar { path = (s, field.value.location) } else { bag.append(typeError("path", "a string", field.value, file)) }
+            case "columns":
+                guard let mapping = field.value.entries else {
+                    bag.append(typeError("columns", "a mapping of roles to column names", field.value, file))
+                    continue
+                }
+                for c in mapping {
+                    guard DataSource.roles.contains(c.key) else {
+                        bag.append(unknownKey(c, known: DataSource.roles, in: "columns", file: file))
+                        continue
+                    }
+                    if let s = c.value.scalar { columns.append((c.key, s)) } else { bag.append(typeError(c.key, "a column name", c.value, file)) }
+                }
+            default:
+                bag.append(unknownKey(field, known: ["path", "columns"], in: "data source '\(entry.key)'", file: file))
+            }
+        }
+        guard let path else {
+            bag.append(.error("data source '\(entry.key)' needs a 'path'", file: file, at: entry.keyLocation))
+            return nil
+        }
+        return DataSource(name: entry.key, path: path.0, columns: columns, location: entry.keyLocation, pathLocation: path.1)
+    }
+}
+
+func isISODate(_ s: String) -> Bool {
+    let parts = s.split(separator: "-")
+    guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
+        let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2])
+    else { return false }
+    return y >= 1900 && (1...12).contains(m) && (1...31).contains(d)
+}
+
+func typeError(_ key: String, _ expected: String, _ node: YAMLNode, _ file: String) -> Diagnostic {
+    .error("'\(key)' must be \(expected), not \(node.typeName)", file: file, at: node.location)
+}
+
+func unknownKey(_ entry: YAMLEntry, known: [String], in context: String, file: String) -> Diagnostic {
+    var message = "unknown key '\(entry.key)' in \(context)"
+    if let s = suggestion(for: entry.key, among: known) { message += "; did you mean '\(s)'?" }
+    return .error(message, file: file, at: entry.keyLocation, notes: ["known keys: \(known.joined(separator: ", "))"])
+}

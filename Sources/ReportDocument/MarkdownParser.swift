@@ -1,0 +1,231 @@
+import CCmark
+
+/// Parses a document: splits off the YAML front matter, parses the rest with cmark-gfm
+/// (CommonMark + GFM tables) with source positions, and lifts directive fences and computed
+/// values out of the Markdown tree.
+public enum DocumentParser {
+    /// Parses `source`; `path` is the name used in diagnostics. Errors are appended to `bag`;
+    /// the returned document holds everything that could be read.
+    public static func parse(_ source: String, path: String, into bag: inout DiagnosticBag) -> Document {
+        let lines = source.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        var frontMatter = FrontMatter()
+        var bodyStart = 0
+        if lines.first?.trimmingTrailingWhitespace == "---" {
+            if let close = lines.indices.dropFirst().first(where: { ["---", "..."].contains(lines[$0].trimmingTrailingWhitespace) }) {
+                let yaml = lines[1..<close].joined(separator: "\n")
+                if let node = YAMLReader.parse(yaml, file: path, lineOffset: 1, into: &bag) {
+                    frontMatter = FrontMatter.read(node, file: path, into: &bag)
+                }
+                bodyStart = close + 1
+            } else {
+                bag.append(.error("front matter opened with '---' is never closed", file: path, at: SourceLocation(line: 1, column: 1)))
+                bodyStart = lines.count
+            }
+        }
+        // Blank out the front matter instead of cutting it, so that cmark's line numbers are the file's.
+        let body = (Array(repeating: "", count: bodyStart) + lines[bodyStart...]).joined(separator: "\n")
+        var converter = Converter(path: path, lines: lines, bag: bag)
+        let blocks = converter.parseMarkdown(body)
+        bag = converter.bag
+        return Document(path: path, source: source, frontMatter: frontMatter, blocks: blocks)
+    }
+}
+
+extension String {
+    var trimmingTrailingWhitespace: String {
+        var s = Substring(self)
+        while let last = s.last, last == " " || last == "\t" || last == "\r" { s = s.dropLast() }
+        return String(s)
+    }
+}
+
+private struct Converter {
+    let path: String
+    let lines: [String]
+    var bag: DiagnosticBag
+    /// Where the search for the next inline code span starts, per line.
+    var codeSearch: [Int: String.Index] = [:]
+
+    init(path: String, lines: [String], bag: DiagnosticBag) {
+        self.path = path
+        self.lines = lines
+        self.bag = bag
+    }
+
+    mutating func parseMarkdown(_ text: String) -> [Block] {
+        cmark_gfm_core_extensions_ensure_registered()
+        let options = CMARK_OPT_SOURCEPOS | CMARK_OPT_FOOTNOTES
+        guard let parser = cmark_parser_new(options) else { return [] }
+        defer { cmark_parser_free(parser) }
+        if let table = cmark_find_syntax_extension("table") { cmark_parser_attach_syntax_extension(parser, table) }
+        cmark_parser_feed(parser, text, text.utf8.count)
+        guard let root = cmark_parser_finish(parser) else { return [] }
+        defer { cmark_node_free(root) }
+        return children(root).compactMap { block($0) }
+    }
+
+    func children(_ node: OpaquePointer) -> [OpaquePointer] {
+        var result: [OpaquePointer] = []
+        var child = cmark_node_first_child(node)
+        while let c = child {
+            result.append(c)
+            child = cmark_node_next(c)
+        }
+        return result
+    }
+
+    func range(_ node: OpaquePointer) -> SourceRange {
+        SourceRange(
+            start: SourceLocation(line: Int(cmark_node_get_start_line(node)), column: Int(cmark_node_get_start_column(node))),
+            end: SourceLocation(line: Int(cmark_node_get_end_line(node)), column: Int(cmark_node_get_end_column(node))))
+    }
+
+    func literal(_ node: OpaquePointer) -> String {
+        cmark_node_get_literal(node).map { String(cString: $0) } ?? ""
+    }
+
+    mutating func block(_ node: OpaquePointer) -> Block? {
+        let type = cmark_node_get_type(node)
+        let r = range(node)
+        switch type {
+        case CMARK_NODE_HEADING:
+            var content = inlines(node)
+            let label = extractLabel(&content)
+            return .heading(level: Int(cmark_node_get_heading_level(node)), content: content, label: label, range: r)
+        case CMARK_NODE_PARAGRAPH:
+            return .paragraph(inlines(node), range: r)
+        case CMARK_NODE_CODE_BLOCK:
+            let info = cmark_node_get_fence_info(node).map { String(cString: $0) } ?? ""
+            let text = literal(node)
+            if info.hasPrefix("{") {
+                return directive(info: info, body: text, node: node, range: r)
+            }
+            return .code(language: info, text: text, range: r)
+        case CMARK_NODE_LIST:
+            let ordered = cmark_node_get_list_type(node) == CMARK_ORDERED_LIST
+            let items = children(node).map { item in children(item).compactMap { block($0) } }
+            return .list(ordered: ordered, items: items, range: r)
+        case CMARK_NODE_BLOCK_QUOTE:
+            return .blockQuote(children(node).compactMap { block($0) }, range: r)
+        case CMARK_NODE_THEMATIC_BREAK:
+            return .thematicBreak(range: r)
+        case CMARK_NODE_HTML_BLOCK:
+            bag.append(.error("raw HTML is not allowed in a document", file: path, at: r.start))
+            return nil
+        default:
+            if String(cString: cmark_node_get_type_string(node)) == "table" {
+                let rows = children(node).map { row in children(row).map { inlines($0) } }
+                guard let header = rows.first else { return nil }
+                return .table(header: header, rows: Array(rows.dropFirst()), range: r)
+            }
+            bag.append(.error("unsupported Markdown construct", file: path, at: r.start))
+            return nil
+        }
+    }
+
+    /// `{kind} id` fences become directives; the YAML body starts on the line after the fence.
+    mutating func directive(info: String, body: String, node: OpaquePointer, range r: SourceRange) -> Block? {
+        // An unclosed fence runs to the end of the file; cmark accepts that, we do not.
+        var length: Int32 = 0
+        var offset: Int32 = 0
+        var character: Int8 = 0
+        _ = cmark_node_get_fenced(node, &length, &offset, &character)
+        let endLine = r.end.line
+        let closing = endLine >= 1 && endLine <= lines.count ? lines[endLine - 1].trimmingCharacters(in: " \t") : ""
+        let fenceChar = Character(UnicodeScalar(UInt8(bitPattern: character)))
+        let closed = endLine > r.start.line && closing.count >= Int(length) && closing.allSatisfy { $0 == fenceChar }
+        if !closed {
+            bag.append(.error("directive fence opened here is never closed", file: path, at: r.start, notes: ["close it with a line of \(length) '\(fenceChar)'"]))
+            return nil
+        }
+        guard let close = info.firstIndex(of: "}") else {
+            bag.append(.error("directive info string must look like '{kind} id'", file: path, at: r.start))
+            return nil
+        }
+        let kind = String(info[info.index(after: info.startIndex)..<close]).trimmingCharacters(in: " ")
+        let id = String(info[info.index(after: close)...]).trimmingCharacters(in: " ")
+        let column = r.start.column + Int(length) + 1 + (info.distance(from: info.startIndex, to: close) + 1)
+        if id.isEmpty {
+            bag.append(.error("directive '{\(kind)}' needs an id after the braces, e.g. '{\(kind)} my-\(kind)'", file: path, at: SourceLocation(line: r.start.line, column: column)))
+        } else if !id.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }) {
+            bag.append(.error("directive id '\(id)' may only hold letters, digits, '-' and '_'", file: path, at: SourceLocation(line: r.start.line, column: column + 1)))
+        }
+        let yaml = YAMLReader.parse(body, file: path, lineOffset: r.start.line, into: &bag) ?? YAMLNode(.mapping([]), at: SourceLocation(line: r.start.line + 1, column: 1))
+        return .directive(Directive(kind: kind, id: id, body: yaml, range: r))
+    }
+
+    mutating func inlines(_ node: OpaquePointer) -> [Inline] {
+        var line = Int(cmark_node_get_start_line(node))
+        return inlines(node, line: &line)
+    }
+
+    mutating func inlines(_ node: OpaquePointer, line: inout Int) -> [Inline] {
+        var out: [Inline] = []
+        for child in children(node) {
+            switch cmark_node_get_type(child) {
+            case CMARK_NODE_TEXT: out.append(.text(literal(child)))
+            case CMARK_NODE_SOFTBREAK:
+                line += 1
+                out.append(.softBreak)
+            case CMARK_NODE_LINEBREAK:
+                line += 1
+                out.append(.lineBreak)
+            case CMARK_NODE_CODE:
+                let text = literal(child)
+                if text.hasPrefix("=") {
+                    out.append(.value(valueReference(text, line: line)))
+                } else {
+                    out.append(.code(text))
+                }
+            case CMARK_NODE_EMPH: out.append(.emphasis(inlines(child, line: &line)))
+            case CMARK_NODE_STRONG: out.append(.strong(inlines(child, line: &line)))
+            case CMARK_NODE_LINK:
+                let url = cmark_node_get_url(child).map { String(cString: $0) } ?? ""
+                out.append(.link(destination: url, content: inlines(child, line: &line)))
+            case CMARK_NODE_HTML_INLINE:
+                bag.append(.error("raw HTML is not allowed in a document", file: path, at: SourceLocation(line: line, column: 1)))
+            default:
+                out.append(contentsOf: inlines(child, line: &line))
+            }
+        }
+        return out
+    }
+
+    /// `=key:format`, located by finding the span's text on its line.
+    mutating func valueReference(_ text: String, line: Int) -> ValueReference {
+        let body = text.dropFirst()
+        let parts = body.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
+        let key = parts.first.map { String($0).trimmingCharacters(in: " ") } ?? ""
+        let format = parts.count > 1 ? String(parts[1]).trimmingCharacters(in: " ") : ""
+        var column = 1
+        if line >= 1, line <= lines.count {
+            let source = lines[line - 1]
+            let from = codeSearch[line] ?? source.startIndex
+            if let hit = source[from...].range(of: "`" + text) {
+                column = source.unicodeScalars.distance(from: source.startIndex, to: hit.lowerBound) + 2
+                codeSearch[line] = hit.upperBound
+            }
+        }
+        return ValueReference(key: key, format: format, location: SourceLocation(line: line, column: column))
+    }
+
+    /// Removes a trailing `{#label}` from a heading and returns the label.
+    func extractLabel(_ content: inout [Inline]) -> String? {
+        guard case .text(let last)? = content.last else { return nil }
+        let trimmed = last.trimmingTrailingWhitespace
+        guard trimmed.hasSuffix("}"), let open = trimmed.range(of: "{#", options: .backwards) else { return nil }
+        let label = String(trimmed[open.upperBound..<trimmed.index(before: trimmed.endIndex)])
+        let rest = String(trimmed[..<open.lowerBound]).trimmingTrailingWhitespace
+        content[content.count - 1] = .text(rest)
+        return label
+    }
+}
+
+extension String {
+    func trimmingCharacters(in set: String) -> String {
+        var s = Substring(self)
+        while let f = s.first, set.contains(f) { s = s.dropFirst() }
+        while let l = s.last, set.contains(l) { s = s.dropLast() }
+        return String(s)
+    }
+}

@@ -1,0 +1,150 @@
+import Foundation
+import ReportDocument
+import ScalingLaws
+
+/// The checked content of a document: typed directives, resolved references, loaded data.
+struct Analysis {
+    let document: Document
+    let paths: ProjectPaths
+    var fits: [FitDirective] = []
+    var figures: [FigureDirective] = []
+    var valueReferences: [ValueReference] = []
+    /// Runs per data source name.
+    var runs: [String: [Run]] = [:]
+
+    init(document: Document, paths: ProjectPaths) {
+        self.document = document
+        self.paths = paths
+    }
+
+    var file: String { document.path }
+
+    mutating func check(into bag: inout DiagnosticBag) {
+        var seen: [String: SourceLocation] = [:]
+        for directive in document.directives {
+            if let first = seen[directive.id], !directive.id.isEmpty {
+                bag.append(.error("duplicate id '\(directive.id)'", file: file, at: directive.range.start, notes: ["first used at line \(first.line)"]))
+            } else {
+                seen[directive.id] = directive.range.start
+            }
+            switch DirectiveSchema.check(directive, file: file, into: &bag) {
+            case .fit(let f)?: fits.append(f)
+            case .figure(let f)?: figures.append(f)
+            case nil: break
+            }
+        }
+        let fitIDs = fits.map(\.id)
+        for figure in figures where !fitIDs.contains(figure.fit) {
+            var message = "figure '\(figure.id)' draws fit '\(figure.fit)', which is not defined"
+            if let s = suggestion(for: figure.fit, among: fitIDs) { message += "; did you mean '\(s)'?" }
+            bag.append(.error(message, file: file, at: figure.fitLocation))
+        }
+        let sourceNames = document.frontMatter.data.map(\.name)
+        for fit in fits where !sourceNames.contains(fit.data) {
+            var message = "fit '\(fit.id)' reads data source '\(fit.data)', which the front matter does not define"
+            if let s = suggestion(for: fit.data, among: sourceNames) { message += "; did you mean '\(s)'?" }
+            bag.append(.error(message, file: file, at: fit.dataLocation))
+        }
+        collectValueReferences(document.blocks)
+        for ref in valueReferences where NumberFormat(ref.format) == nil {
+            bag.append(.error("unknown number format '\(ref.format)'", file: file, at: ref.location, notes: ["formats: \(NumberFormat.names.joined(separator: ", "))"]))
+        }
+        for source in document.frontMatter.data where fits.contains(where: { $0.data == source.name }) {
+            if let r = load(source, into: &bag) { runs[source.name] = r }
+        }
+    }
+
+    private mutating func collectValueReferences(_ blocks: [Block]) {
+        func visit(_ inlines: [Inline]) {
+            for inline in inlines {
+                switch inline {
+                case .value(let r): valueReferences.append(r)
+                case .emphasis(let c), .strong(let c), .link(_, let c): visit(c)
+                default: break
+                }
+            }
+        }
+        for block in blocks {
+            switch block {
+            case .heading(_, let c, _, _), .paragraph(let c, _): visit(c)
+            case .list(_, let items, _): items.forEach { collectValueReferences($0) }
+            case .blockQuote(let b, _): collectValueReferences(b)
+            case .table(let header, let rows, _):
+                header.forEach(visit)
+                rows.forEach { $0.forEach(visit) }
+            default: break
+            }
+        }
+    }
+
+    /// Reads a CSV data source into runs; tokens default to C / (6 N).
+    private func load(_ source: DataSource, into bag: inout DiagnosticBag) -> [Run]? {
+        let url: URL
+        do {
+            url = try paths.resolve(source.path)
+        } catch {
+            bag.append(.error(error.description, file: file, at: source.pathLocation))
+            return nil
+        }
+        let dataFile = paths.relative(url)
+        guard let bytes = FileManager.default.contents(atPath: url.path), let text = String(data: bytes, encoding: .utf8) else {
+            bag.append(.error("cannot read '\(source.path)' as UTF-8 text", file: file, at: source.pathLocation))
+            return nil
+        }
+        let table: CSVTable
+        do {
+            table = try CSVTable.parse(text, file: dataFile)
+        } catch {
+            bag.append(error)
+            return nil
+        }
+        let defaults = ["params": ["params", "parameters", "N", "Model Size"], "tokens": ["tokens", "D"], "flops": ["flops", "C", "Training FLOP"], "loss": ["loss", "L"]]
+        var index: [String: Int] = [:]
+        for role in ["params", "tokens", "flops", "loss"] {
+            if let mapped = source.columns.first(where: { $0.role == role }) {
+                guard let i = table.columnIndex(mapped.column) else {
+                    bag.append(.error("data source '\(source.name)': no column '\(mapped.column)' in \(dataFile) (columns: \(table.header.joined(separator: ", ")))", file: file, at: source.location))
+                    return nil
+                }
+                index[role] = i
+            } else if let i = defaults[role]!.lazy.compactMap({ table.columnIndex($0) }).first {
+                index[role] = i
+            }
+        }
+        for role in ["params", "loss"] where index[role] == nil {
+            bag.append(.error("data source '\(source.name)': no '\(role)' column; map one under 'columns'", file: file, at: source.location))
+            return nil
+        }
+        if index["flops"] == nil && index["tokens"] == nil {
+            bag.append(.error("data source '\(source.name)': needs a 'flops' or a 'tokens' column", file: file, at: source.location))
+            return nil
+        }
+        var runs: [Run] = []
+        var ok = true
+        for (r, row) in table.rows.enumerated() {
+            func number(_ role: String) -> Double? {
+                guard let i = index[role] else { return nil }
+                let text = row[i].trimmingCharacters(in: " ")
+                guard let x = Double(text), x.isFinite, x > 0 else {
+                    bag.append(.error("column '\(table.header[i])': expected a positive number, got '\(text)'", file: dataFile, at: SourceLocation(line: table.lines[r], column: table.column(ofField: i, row: r))))
+                    ok = false
+                    return nil
+                }
+                return x
+            }
+            let n = number("params")
+            let loss = number("loss")
+            let c = number("flops")
+            let d = number("tokens")
+            guard let n, let loss else { continue }
+            if let c, let d {
+                runs.append(Run(parameters: n, tokens: d, flops: c, loss: loss))
+            } else if let c {
+                runs.append(Run(parameters: n, flops: c, loss: loss))
+            } else if let d {
+                runs.append(Run(parameters: n, tokens: d, flops: 6 * n * d, loss: loss))
+            }
+        }
+        return ok ? runs : nil
+    }
+}

@@ -1,0 +1,90 @@
+import ReportDocument
+
+/// A table read from CSV: a header and rows of fields, with the line of every row.
+///
+/// RFC 4180 quoting (double quotes, doubled to escape); a trailing newline is optional;
+/// blank lines are skipped.
+public struct CSVTable: Sendable, Equatable {
+    public var header: [String]
+    public var rows: [[String]]
+    /// 1-based file line of each row.
+    public var lines: [Int]
+
+    public static func parse(_ text: String, file: String) throws(Diagnostic) -> CSVTable {
+        var records: [([String], Int)] = []
+        var field = ""
+        var record: [String] = []
+        var inQuotes = false
+        var line = 1
+        var recordLine = 1
+        var iterator = text.unicodeScalars.makeIterator()
+        var pending: Unicode.Scalar? = nil
+        func endRecord() {
+            record.append(field)
+            field = ""
+            if !(record.count == 1 && record[0].isEmpty) { records.append((record, recordLine)) }
+            record = []
+        }
+        while let c = pending ?? iterator.next() {
+            pending = nil
+            if inQuotes {
+                if c == "\"" {
+                    if let next = iterator.next() {
+                        if next == "\"" { field.unicodeScalars.append("\"") } else {
+                            inQuotes = false
+                            pending = next
+                        }
+                    } else {
+                        inQuotes = false
+                    }
+                } else {
+                    if c == "\n" { line += 1 }
+                    field.unicodeScalars.append(c)
+                }
+                continue
+            }
+            switch c {
+            case "\"" where field.isEmpty: inQuotes = true
+            case ",":
+                record.append(field)
+                field = ""
+            case "\r": continue
+            case "\n":
+                endRecord()
+                line += 1
+                recordLine = line
+            default: field.unicodeScalars.append(c)
+            }
+        }
+        if inQuotes { throw .error("a quoted field is never closed", file: file, at: SourceLocation(line: recordLine, column: 1)) }
+        if !field.isEmpty || !record.isEmpty { endRecord() }
+        guard let first = records.first else { throw .error("the file is empty: expected a header line", file: file, at: SourceLocation(line: 1, column: 1)) }
+        let header = first.0.map { $0.trimmingCharacters(in: " ") }
+        var rows: [[String]] = []
+        var lines: [Int] = []
+        for (fields, l) in records.dropFirst() {
+            guard fields.count == header.count else {
+                throw .error("row has \(fields.count) fields but the header has \(header.count)", file: file, at: SourceLocation(line: l, column: 1))
+            }
+            rows.append(fields)
+            lines.append(l)
+        }
+        return CSVTable(header: header, rows: rows, lines: lines)
+    }
+
+    public func columnIndex(_ name: String) -> Int? { header.firstIndex(of: name) }
+
+    /// 1-based column of field `index` on the row's line (for diagnostics; exact when unquoted).
+    public func column(ofField index: Int, row: Int) -> Int {
+        1 + rows[row].prefix(index).reduce(0) { $0 + $1.count + 1 }
+    }
+}
+
+extension String {
+    func trimmingCharacters(in set: String) -> String {
+        var s = Substring(self)
+        while let f = s.first, set.contains(f) { s = s.dropFirst() }
+        while let l = s.last, set.contains(l) { s = s.dropLast() }
+        return String(s)
+    }
+}

@@ -1,0 +1,68 @@
+import Foundation
+
+/// How a computed value is written in prose: `` `=fit.a:.3f` ``.
+///
+/// - `.Nf`: N decimals (`.3f` → 0.462)
+/// - `.Ne`: scientific with N decimals (`.2e` → 5.76e23, written with × 10 and a superscript in the PDF)
+/// - `si`: an SI-suffixed count (63B, 1.4T)
+/// - `count`: a whole number with thin-space thousands (1 500)
+/// - `pct`: a percentage with one decimal
+/// - empty: four significant digits
+public enum NumberFormat: Sendable, Equatable {
+    case fixed(Int)
+    case scientific(Int)
+    case si
+    case count
+    case percent
+    case automatic
+
+    public static let names = [".Nf", ".Ne", "si", "count", "pct"]
+
+    public init?(_ spec: String) {
+        switch spec {
+        case "": self = .automatic
+        case "si": self = .si
+        case "count": self = .count
+        case "pct": self = .percent
+        default:
+            guard spec.hasPrefix("."), spec.count >= 3, let digits = Int(spec.dropFirst().dropLast()), (0...12).contains(digits) else { return nil }
+            switch spec.last {
+            case "f": self = .fixed(digits)
+            case "e": self = .scientific(digits)
+            default: return nil
+            }
+        }
+    }
+
+    /// Plain text (no markup), as it appears in `pdftotext` output and in the HTML.
+    public func format(_ x: Double) -> String {
+        guard x.isFinite else { return "n/a" }
+        switch self {
+        case .fixed(let d): return String(format: "%.\(d)f", x)
+        case .scientific(let d):
+            let exponent = x == 0 ? 0 : Int(floor(log10(abs(x))))
+            let mantissa = x / pow(10, Double(exponent))
+            return String(format: "%.\(d)f", mantissa) + "e" + String(exponent)
+        case .si:
+            let units: [(Double, String)] = [(1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "K")]
+            for (size, suffix) in units where abs(x) >= size * 0.9995 {
+                let v = x / size
+                return (v >= 100 ? String(format: "%.0f", v) : v >= 10 ? String(format: "%.0f", v) : String(format: "%.1f", v)) + suffix
+            }
+            return String(format: "%.0f", x)
+        case .count:
+            let n = Int(x.rounded())
+            let digits = String(abs(n))
+            var groups: [String] = []
+            var end = digits.endIndex
+            while end > digits.startIndex {
+                let start = digits.index(end, offsetBy: -3, limitedBy: digits.startIndex) ?? digits.startIndex
+                groups.insert(String(digits[start..<end]), at: 0)
+                end = start
+            }
+            return (n < 0 ? "−" : "") + groups.joined(separator: "\u{2009}")
+        case .percent: return String(format: "%.1f%%", x * 100)
+        case .automatic: return String(format: "%.4g", x)
+        }
+    }
+}

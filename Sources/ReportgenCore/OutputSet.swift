@@ -1,0 +1,31 @@
+import Foundation
+
+/// The files of one build, held in memory until all exist, then written together.
+struct OutputSet {
+    private var files: [String: [UInt8]] = [:]
+
+    mutating func add(_ name: String, _ bytes: [UInt8]) { files[name] = bytes }
+    func bytes(_ name: String) -> [UInt8]? { files[name] }
+    var names: [String] { files.keys.sorted() }
+
+    /// Writes every file into a fresh sibling folder, then swaps it into place, so that a failed
+    /// or interrupted build leaves the previous outputs whole.
+    func writeAtomically(to directory: URL) throws {
+        let fm = FileManager.default
+        let parent = directory.deletingLastPathComponent()
+        try fm.createDirectory(at: parent, withIntermediateDirectories: true)
+        let pid = ProcessInfo.processInfo.processIdentifier
+        let staging = parent.appendingPathComponent(".\(directory.lastPathComponent).staging-\(pid)")
+        let retired = parent.appendingPathComponent(".\(directory.lastPathComponent).retired-\(pid)")
+        try? fm.removeItem(at: staging)
+        try? fm.removeItem(at: retired)
+        for name in names {
+            let url = staging.appendingPathComponent(name)
+            try fm.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try Data(files[name]!).write(to: url)
+        }
+        if fm.fileExists(atPath: directory.path) { try fm.moveItem(at: directory, to: retired) }
+        try fm.moveItem(at: staging, to: directory)
+        try? fm.removeItem(at: retired)
+    }
+}

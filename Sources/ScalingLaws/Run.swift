@@ -1,0 +1,67 @@
+import Foundation
+
+/// One training run of a sweep.
+///
+/// Units: `parameters` N counts every parameter, embeddings included (as the paper does,
+/// footnote 3); `tokens` D is the number of training tokens; `flops` C is the training
+/// compute in FLOPs; `loss` is the final (smoothed) training loss in nats per token.
+/// When a data set has no token column, D = C / (6 N) (the paper's C ≈ 6ND, §3.3).
+public struct Run: Sendable, Equatable, Codable {
+    public var parameters: Double
+    public var tokens: Double
+    public var flops: Double
+    public var loss: Double
+
+    public init(parameters: Double, tokens: Double, flops: Double, loss: Double) {
+        self.parameters = parameters
+        self.tokens = tokens
+        self.flops = flops
+        self.loss = loss
+    }
+
+    /// A run whose tokens are derived from FLOPs as D = C / (6 N).
+    public init(parameters: Double, flops: Double, loss: Double) {
+        self.init(parameters: parameters, tokens: flops / (6 * parameters), flops: flops, loss: loss)
+    }
+}
+
+/// Errors the fitting engine reports; each names what was wrong and with which budget or run.
+public enum FitError: Error, Equatable, Sendable, CustomStringConvertible {
+    case tooFewRuns(needed: Int, got: Int, context: String)
+    case invalidValue(run: Int, field: String, value: Double)
+    case parabolaOpensDownward(budget: Double)
+    case singular(context: String)
+
+    public var description: String {
+        switch self {
+        case .tooFewRuns(let needed, let got, let context):
+            return "\(context): needs at least \(needed) runs, got \(got)"
+        case .invalidValue(let run, let field, let value):
+            return "run \(run + 1): \(field) must be a positive finite number, got \(value)"
+        case .parabolaOpensDownward(let budget):
+            return "the parabola for budget \(formatScientific(budget)) FLOPs opens downward: it has no minimum"
+        case .singular(let context):
+            return "\(context): the least-squares system is singular"
+        }
+    }
+}
+
+/// `6e+18`-style rendering of a positive value, for messages.
+func formatScientific(_ value: Double) -> String {
+    guard value.isFinite, value > 0 else { return "\(value)" }
+    let exponent = Int((log10(value)).rounded(.down))
+    let mantissa = value / pow(10, Double(exponent))
+    let rounded = (mantissa * 100).rounded() / 100
+    return "\(rounded)e\(exponent)"
+}
+
+/// Checks that every run has positive, finite N, D, C and loss.
+public func validate(_ runs: [Run]) throws(FitError) {
+    for (index, run) in runs.enumerated() {
+        for (field, value) in [
+            ("parameters", run.parameters), ("tokens", run.tokens), ("flops", run.flops), ("loss", run.loss),
+        ] where !(value.isFinite && value > 0) {
+            throw .invalidValue(run: index, field: field, value: value)
+        }
+    }
+}

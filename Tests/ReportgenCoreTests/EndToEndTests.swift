@@ -1,0 +1,116 @@
+import Foundation
+import ReportDocument
+import Testing
+
+@testable import ReportgenCore
+
+/// A throwaway project folder holding a copy of the flagship document and its data.
+struct FixtureProject {
+    let root: URL
+
+    init(name: String = "fixture") throws {
+        root = FileManager.default.temporaryDirectory.appendingPathComponent("reportgen-\(name)-\(UUID().uuidString)")
+        let fm = FileManager.default
+        try fm.createDirectory(at: root.appendingPathComponent(".git"), withIntermediateDirectories: true)
+        let repo = FixtureProject.repositoryRoot
+        for path in ["Reports/chinchilla.md", "Data/isoflop-small.csv"] {
+            let target = root.appendingPathComponent(path)
+            try fm.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try fm.copyItem(at: repo.appendingPathComponent(path), to: target)
+        }
+    }
+
+    static var repositoryRoot: URL {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    }
+
+    func build(_ document: String = "Reports/chinchilla.md") throws -> BuildSummary {
+        let url = root.appendingPathComponent(document)
+        return try Builder(paths: ProjectPaths(root: root), options: BuildOptions(jobs: 2)).build(document: url)
+    }
+
+    func bytes(_ path: String) -> Data? { FileManager.default.contents(atPath: root.appendingPathComponent(path).path) }
+
+    func remove() { try? FileManager.default.removeItem(at: root) }
+}
+
+@Test func flagshipBuildWritesTheOutputLayout() throws {
+    let project = try FixtureProject()
+    defer { project.remove() }
+    let summary = try project.build()
+    for file in ["report.pdf", "report.html", "results.json", "manifest.json", "figures/fig-isoflops.pdf", "figures/fig-isoflops.png", "figures/fig-isoflops.svg"] {
+        #expect(summary.files.contains(file), "missing \(file)")
+        #expect(project.bytes("build/chinchilla/\(file)") != nil)
+    }
+    let pdf = try #require(project.bytes("build/chinchilla/report.pdf"))
+    #expect(pdf.starts(with: Array("%PDF-".utf8)))
+    let results = String(decoding: try #require(project.bytes("build/chinchilla/results.json")), as: UTF8.self)
+    #expect(results.contains("\"isoflops.a\""))
+}
+
+@Test func twoCleanBuildsAreByteIdentical() throws {
+    let first = try FixtureProject(name: "a")
+    let second = try FixtureProject(name: "b")
+    defer {
+        if ProcessInfo.processInfo.environment["KEEP_FIXTURES"] == nil {
+            first.remove()
+            second.remove()
+        }
+    }
+    let files = try first.build().files
+    _ = try second.build()
+    for file in files {
+        let a = first.bytes("build/chinchilla/\(file)")
+        let b = second.bytes("build/chinchilla/\(file)")
+        #expect(a != nil && a == b, "\(file) differs between two clean builds")
+    }
+}
+
+@Test func pdfCreationDateComesFromTheDocumentNotTheClock() throws {
+    let project = try FixtureProject()
+    defer { project.remove() }
+    _ = try project.build()
+    let pdf = String(decoding: try #require(project.bytes("build/chinchilla/report.pdf")), as: UTF8.self)
+    // cairo 1.16 writes the date without the "D:" prefix.
+    #expect(pdf.contains("/CreationDate (20220329000000Z)") || pdf.contains("/CreationDate (D:20220329000000Z)"))
+}
+
+@Test func caseInsensitivePathFallbackFindsReports() throws {
+    let project = try FixtureProject()
+    defer { project.remove() }
+    let found = ProjectPaths.resolveCaseInsensitively(["reports", "CHINCHILLA.md"], under: project.root)
+    #expect(found?.lastPathComponent == "chinchilla.md")
+    #expect(found?.deletingLastPathComponent().lastPathComponent == "Reports")
+}
+
+@Test func pathsMayNotLeaveTheProjectRoot() throws {
+    let project = try FixtureProject()
+    defer { project.remove() }
+    let paths = ProjectPaths(root: project.root)
+    #expect(throws: ProjectPaths.PathError.leavesRoot("../etc/passwd")) { try paths.resolve("../etc/passwd") }
+    #expect(throws: ProjectPaths.PathError.absolute("/etc/passwd")) { try paths.resolve("/etc/passwd") }
+}
+
+@Test func aBrokenDocumentReportsEveryErrorAndLeavesOutputsAlone() throws {
+    let project = try FixtureProject()
+    defer { project.remove() }
+    _ = try project.build()
+    let before = project.bytes("build/chinchilla/report.pdf")
+    let doc = project.root.appendingPathComponent("Reports/chinchilla.md")
+    var text = try String(contentsOf: doc, encoding: .utf8)
+    text = text.replacingOccurrences(of: "approach: 2", with: "approach: 2\nsmoothing: 10")
+    text = text.replacingOccurrences(of: "fit: isoflops", with: "fit: isoflop")
+    try text.write(to: doc, atomically: true, encoding: .utf8)
+    do {
+        _ = try project.build()
+        Issue.record("expected the build to fail")
+    } catch let error as BuildFailure {
+        let messages = error.diagnostics.map(\.description)
+        #expect(messages.contains { $0.contains("unknown key 'smoothing'") })
+        #expect(messages.contains { $0.contains("did you mean 'isoflops'") })
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        let smoothingLine = lines.firstIndex { $0.hasPrefix("smoothing") }! + 1
+        #expect(error.diagnostics.contains { $0.location?.line == smoothingLine && $0.location?.column == 1 })
+    }
+    #expect(project.bytes("build/chinchilla/report.pdf") == before)
+}
