@@ -3,7 +3,7 @@ import ReportDocument
 import ScalingLaws
 
 /// The checked content of a document: typed directives, resolved references, loaded data.
-struct Analysis {
+struct Analysis: Sendable {
     let document: Document
     let paths: ProjectPaths
     var fits: [FitDirective] = []
@@ -11,6 +11,8 @@ struct Analysis {
     var valueReferences: [ValueReference] = []
     /// Runs per data source name.
     var runs: [String: [Run]] = [:]
+    /// The file each data source read: its path relative to the root and the SHA-256 of its bytes.
+    var dataFiles: [String: (path: String, sha256: String)] = [:]
 
     init(document: Document, paths: ProjectPaths) {
         self.document = document
@@ -50,7 +52,7 @@ struct Analysis {
             bag.append(.error("unknown number format '\(ref.format)'", file: file, at: ref.location, notes: ["formats: \(NumberFormat.names.joined(separator: ", "))"]))
         }
         for source in document.frontMatter.data where fits.contains(where: { $0.data == source.name }) {
-            if let r = load(source, into: &bag) { runs[source.name] = r }
+            if let r = load(source, into: &bag) { runs[source.name] = r.runs; dataFiles[source.name] = (r.path, r.sha256) }
         }
     }
 
@@ -78,7 +80,7 @@ struct Analysis {
     }
 
     /// Reads a CSV data source into runs; tokens default to C / (6 N).
-    private func load(_ source: DataSource, into bag: inout DiagnosticBag) -> [Run]? {
+    private func load(_ source: DataSource, into bag: inout DiagnosticBag) -> (runs: [Run], path: String, sha256: String)? {
         let url: URL
         do {
             url = try paths.resolve(source.path)
@@ -145,6 +147,6 @@ struct Analysis {
                 runs.append(Run(parameters: n, tokens: d, flops: 6 * n * d, loss: loss))
             }
         }
-        return ok ? runs : nil
+        return ok ? (runs, dataFile, SHA256.hex([UInt8](bytes))) : nil
     }
 }

@@ -10,10 +10,15 @@ public struct BuildOptions: Sendable {
     public var jobs: Int
     /// Overrides the document's date (seconds since 1970, as `SOURCE_DATE_EPOCH`).
     public var sourceDateEpoch: Int?
+    /// Read and write the step cache (`--no-cache` turns it off).
+    public var useCache: Bool
+    public var progress: any ProgressSink
 
-    public init(jobs: Int = ProcessInfo.processInfo.activeProcessorCount, sourceDateEpoch: Int? = nil) {
+    public init(jobs: Int = ProcessInfo.processInfo.activeProcessorCount, sourceDateEpoch: Int? = nil, useCache: Bool = true, progress: any ProgressSink = SilentProgress()) {
         self.jobs = jobs
         self.sourceDateEpoch = sourceDateEpoch
+        self.useCache = useCache
+        self.progress = progress
     }
 }
 
@@ -22,6 +27,13 @@ public struct BuildSummary: Sendable {
     public var outputDirectory: URL
     public var files: [String]
     public var diagnostics: [Diagnostic]
+    /// Steps that ran, and steps read from the cache, in plan order.
+    public var ran: [String]
+    public var cached: [String]
+    public var results: Results
+    /// Whether `build/<stem>/` was rewritten (false when it already held these exact outputs).
+    public var wroteOutputs: Bool
+    public var seconds: Double
 }
 
 /// A build that failed: every diagnostic found, and the sources to quote them from.
@@ -30,7 +42,7 @@ public struct BuildFailure: Error, Sendable {
     public var sources: [String: String]
 }
 
-/// document → checked directives → data → fits → figures → pages → files.
+/// document → checked directives → plan → execute (cached, parallel) → files.
 public struct Builder: Sendable {
     public let paths: ProjectPaths
     public let options: BuildOptions
@@ -40,7 +52,11 @@ public struct Builder: Sendable {
         self.options = options
     }
 
-    public func build(document url: URL) throws(BuildFailure) -> BuildSummary {
+    var cacheDirectory: URL { paths.root.appendingPathComponent(".reportgen/cache") }
+    var stateDirectory: URL { paths.root.appendingPathComponent(".reportgen/state") }
+
+    /// Parses and checks the document and turns it into a plan, without running anything.
+    public func plan(document url: URL) throws(BuildFailure) -> PlannedBuild {
         let file = paths.relative(url)
         guard let data = FileManager.default.contents(atPath: url.path), let source = String(data: data, encoding: .utf8) else {
             throw BuildFailure(diagnostics: [.error("cannot read the document (missing or not UTF-8)", file: file)], sources: [:])
@@ -51,120 +67,77 @@ public struct Builder: Sendable {
         analysis.check(into: &bag)
         let sources = [file: source]
         if bag.hasErrors { throw BuildFailure(diagnostics: bag.sorted, sources: sources) }
+        let planner = Planner(analysis: analysis, source: source, paths: paths, creationDate: pdfDate(document.frontMatter.date))
+        return PlannedBuild(document: document, analysis: analysis, plan: planner.makePlan(), sources: sources, stem: url.deletingPathExtension().lastPathComponent)
+    }
 
-        // Data and fits.
-        var results = Results()
-        var approach2: [String: Approach2Result] = [:]
-        for fit in analysis.fits {
-            guard let runs = analysis.runs[fit.data] else { continue }
+    public func build(document url: URL) throws(BuildFailure) -> BuildSummary {
+        let planned = try plan(document: url)
+        let file = planned.document.path
+        let lock: BuildLock
+        do {
+            lock = try BuildLock(directory: paths.root.appendingPathComponent(".reportgen/locks"), name: planned.stem) {
+                options.progress.note("waiting for another build of \(planned.stem) to finish")
+            }
+        } catch {
+            throw BuildFailure(diagnostics: [.error("\(error)", file: file)], sources: planned.sources)
+        }
+        defer { withExtendedLifetime(lock) {} }
+
+        var store: ContentStore? = nil
+        if options.useCache {
             do {
-                switch fit.approach {
-                case 2:
-                    let grouping: BudgetGrouping = fit.budgetTolerance.map { .logTolerance($0) } ?? .exact
-                    let r = try Approach2.fit(runs, grouping: grouping)
-                    approach2[fit.id] = r
-                    results.set(fit.id, "a", r.a)
-                    results.set(fit.id, "b", r.b)
-                    results.set(fit.id, "budgets", Double(r.profiles.count))
-                    results.set(fit.id, "runs", Double(runs.count))
-                    results.set(fit.id, "n_opt_gopher", r.parametersLaw(5.76e23))
-                    results.set(fit.id, "d_opt_gopher", r.tokensLaw(5.76e23))
-                default:
-                    bag.append(.error("approach \(fit.approach) is not available yet", file: file, at: fit.location))
+                try FileManager.default.createDirectory(at: cacheDirectory, withIntermediateDirectories: true)
+                guard FileManager.default.isWritableFile(atPath: cacheDirectory.path) else {
+                    throw ContentStore.StoreError.notWritable(paths.relative(cacheDirectory), "permission denied")
                 }
             } catch {
-                bag.append(.error("fit '\(fit.id)' failed: \(error)", file: file, at: fit.location))
+                throw BuildFailure(
+                    diagnostics: [.error("\(error)", file: file, notes: ["make the folder writable, or build with --no-cache"])], sources: planned.sources)
             }
+            store = ContentStore(directory: cacheDirectory)
         }
-        for ref in analysis.valueReferences {
-            if results[ref.key] == nil {
-                var message = "no computed value named '\(ref.key)'"
-                if let s = suggestion(for: ref.key, among: results.values.keys.sorted()) { message += "; did you mean '\(s)'?" }
-                bag.append(.error(message, file: file, at: ref.location))
+        let report = Executor(store: store, jobs: options.jobs, progress: options.progress).execute(planned.plan)
+        if !report.failures.isEmpty {
+            let diagnostics = report.failures.map { failure -> Diagnostic in
+                if var d = failure.error as? Diagnostic {
+                    if d.file == nil { d.file = file }
+                    return d
+                }
+                let step = planned.plan.step(failure.id)
+                return .error("\(failure.id) failed: \(failure.error)", file: file, at: step?.location)
             }
+            throw BuildFailure(diagnostics: diagnostics, sources: planned.sources)
         }
-        if bag.hasErrors { throw BuildFailure(diagnostics: bag.sorted, sources: sources) }
 
-        // Figures.
-        let measurer = PangoTextMeasurer()
-        let renderer = CairoRenderer()
-        let creationDate = pdfDate(document.frontMatter.date)
+        // Assemble the output folder from the final steps' outputs.
         var outputs = OutputSet()
-        var drawings: [String: DisplayList] = [:]
-        var numbers: [String: Int] = [:]
-        for figure in analysis.figures {
-            guard let result = approach2[figure.fit] else {
-                bag.append(.error("figure '\(figure.id)' needs an Approach 2 fit; '\(figure.fit)' is not one", file: file, at: figure.fitLocation))
-                continue
-            }
-            let drawing = ChartRenderer(measurer: measurer).render(FigureBuilder.isoFLOP(result))
-            drawings[figure.id] = drawing
-            numbers[figure.id] = numbers.count + 1
+        for step in planned.plan.steps {
+            if let name = Planner.outputFile(of: step.id) { outputs.add(name, report.outputs[step.id]!) }
+        }
+        let keys = planned.plan.keys()
+        outputs.add("manifest.json", Array((manifest(planned, keys: keys, outputs: outputs).serialized() + "\n").utf8))
+        let directory = paths.root.appendingPathComponent("build").appendingPathComponent(planned.stem)
+        var wrote = false
+        if !outputs.matches(directory) {
             do {
-                outputs.add("figures/\(figure.id).pdf", try renderer.render(drawing, as: .pdf, creationDate: creationDate))
-                outputs.add("figures/\(figure.id).png", try renderer.render(drawing, as: .png(dpi: 200)))
-                outputs.add("figures/\(figure.id).svg", try renderer.render(drawing, as: .svg))
+                try outputs.writeAtomically(to: directory)
+                wrote = true
             } catch {
-                bag.append(.error("rendering figure '\(figure.id)' failed: \(error)", file: file, at: figure.location))
+                throw BuildFailure(diagnostics: [.error("cannot write \(paths.relative(directory)): \(error)", file: file)], sources: planned.sources)
             }
         }
-        if bag.hasErrors { throw BuildFailure(diagnostics: bag.sorted, sources: sources) }
-
-        // Pages.
-        let prose = ProseRenderer(results: results)
-        var blocks: [Typesetting.Block] = []
-        let fm = document.frontMatter
-        blocks.append(.title(title: fm.title.markupEscaped, authors: fm.authors.joined(separator: ", ").markupEscaped, date: fm.date ?? "", abstract: fm.abstract?.markupEscaped))
-        var outline: [OutlineEntry] = []
-        var sectionNumbers: [Int] = []
-        var html: [String] = []
-        for block in document.blocks {
-            switch block {
-            case .heading(let level, let content, let label, _):
-                while sectionNumbers.count < level { sectionNumbers.append(0) }
-                sectionNumbers = Array(sectionNumbers.prefix(level))
-                sectionNumbers[level - 1] += 1
-                let number = sectionNumbers.map(String.init).joined(separator: ".")
-                let anchor = label ?? "sec-\(number)"
-                blocks.append(.heading(level: level, number: number, markup: prose.markup(content), anchor: anchor))
-                outline.append(OutlineEntry(level: level, title: "\(number) \(ProseRenderer.plain(content))", destination: anchor))
-                html.append("<h\(level + 1) id=\"\(anchor)\">\(number) \(prose.html(content))</h\(level + 1)>")
-            case .paragraph(let content, _):
-                blocks.append(.paragraph(markup: prose.markup(content)))
-                html.append("<p>\(prose.html(content))</p>")
-            case .directive(let d):
-                if let drawing = drawings[d.id], let n = numbers[d.id], let f = analysis.figures.first(where: { $0.id == d.id }) {
-                    let caption = "<b>Figure \(n).</b> " + f.caption.markupEscaped
-                    blocks.append(.figure(drawing: drawing, caption: caption, anchor: d.id))
-                    let svg = String(decoding: outputs.bytes("figures/\(d.id).svg") ?? [], as: UTF8.self)
-                    let inline = svg.range(of: "<svg").map { String(svg[$0.lowerBound...]) } ?? ""
-                    html.append("<figure id=\"\(d.id)\">\(inline)<figcaption><strong>Figure \(n).</strong> \(HTML.escape(f.caption))</figcaption></figure>")
-                }
-            default:
-                break
-            }
+        BuildState(steps: planned.plan.steps.map { step in
+            BuildState.Entry(id: step.id, key: keys[step.id]!.key, components: keys[step.id]!.components, ran: report.ran.contains(step.id))
+        }).save(to: stateDirectory.appendingPathComponent("\(planned.stem).json"))
+        store?.evict()
+        var results = Results()
+        if let bytes = report.outputs[Planner.resultsStep], let values = try? StepCoding.decode([String: Double].self, bytes) {
+            for (k, v) in values { results.setKey(k, v) }
         }
-        var style = PageStyle.a4
-        style.runningHeader = fm.title.markupEscaped
-        let pages = Paginator(style: style, measurer: measurer).paginate(blocks)
-        do {
-            let info = PDFInfo(title: fm.title, author: fm.authors.joined(separator: ", "), subject: fm.abstract ?? "", creationDate: creationDate, outline: outline)
-            outputs.add("report.pdf", try renderer.renderPDF(pages: pages.map(\.drawing), info: info))
-        } catch {
-            throw BuildFailure(diagnostics: [.error("rendering the report failed: \(error)", file: file)], sources: sources)
-        }
-        outputs.add("report.html", Array(HTMLPage.render(title: fm.title, authors: fm.authors, date: fm.date ?? "", body: html.joined(separator: "\n"), templateRoot: paths.root).utf8))
-        outputs.add("results.json", Array((results.json.serialized() + "\n").utf8))
-        outputs.add("manifest.json", Array((manifest(document: source, outputs: outputs).serialized() + "\n").utf8))
-
-        let stem = url.deletingPathExtension().lastPathComponent
-        let directory = paths.root.appendingPathComponent("build").appendingPathComponent(stem)
-        do {
-            try outputs.writeAtomically(to: directory)
-        } catch {
-            throw BuildFailure(diagnostics: [.error("cannot write \(paths.relative(directory)): \(error)", file: file)], sources: sources)
-        }
-        return BuildSummary(outputDirectory: directory, files: outputs.names, diagnostics: bag.sorted)
+        return BuildSummary(
+            outputDirectory: directory, files: outputs.names, diagnostics: report.notes.map { Diagnostic(.note, $0) },
+            ran: report.ran, cached: report.cached, results: results, wroteOutputs: wrote, seconds: report.seconds)
     }
 
     /// ISO 8601 date-time from `SOURCE_DATE_EPOCH` when given, else the document's date, else the epoch.
@@ -178,17 +151,39 @@ public struct Builder: Sendable {
         return "1970-01-01T00:00:00Z"
     }
 
-    func manifest(document: String, outputs: OutputSet) -> JSONValue {
+    /// Each step with its key, the files it read and the hash of its output; every output file's hash.
+    func manifest(_ planned: PlannedBuild, keys: [String: (key: String, components: [String: String])], outputs: OutputSet) -> JSONValue {
+        var steps: [JSONValue] = []
+        for step in planned.plan.steps {
+            steps.append(.object([
+                "id": .string(step.id),
+                "kind": .string(step.kind),
+                "key": .string(keys[step.id]!.key),
+                "inputs": .array(step.dependencies.map { .string($0) }),
+                "files": .object(step.files.mapValues { .string($0) }),
+            ]))
+        }
         var files: [String: JSONValue] = [:]
         for name in outputs.names { files[name] = .string(SHA256.hex(outputs.bytes(name)!)) }
         return .object([
-            "document": .string(SHA256.hex(document)),
+            "document": .string(planned.document.path),
+            "document_sha256": .string(SHA256.hex(planned.document.source)),
+            "steps": .array(steps),
             "outputs": .object(files),
             "tool": .string(ToolVersion.string),
             "cairo": .string(BackendVersions.cairo),
             "pango": .string(BackendVersions.pango),
         ])
     }
+}
+
+/// A checked document and its plan.
+public struct PlannedBuild: Sendable {
+    public var document: Document
+    var analysis: Analysis
+    public var plan: BuildPlan
+    public var sources: [String: String]
+    public var stem: String
 }
 
 /// Days since 1970-01-01 → (year, month, day) in the proleptic Gregorian calendar (H. Hinnant's algorithm).

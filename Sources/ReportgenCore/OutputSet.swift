@@ -8,6 +8,21 @@ struct OutputSet {
     func bytes(_ name: String) -> [UInt8]? { files[name] }
     var names: [String] { files.keys.sorted() }
 
+    /// Whether `directory` already holds exactly these files with these bytes.
+    func matches(_ directory: URL) -> Bool {
+        let fm = FileManager.default
+        guard let enumerator = fm.enumerator(atPath: directory.path) else { return false }
+        var existing: [String] = []
+        for case let path as String in enumerator {
+            var isDir: ObjCBool = false
+            if fm.fileExists(atPath: directory.appendingPathComponent(path).path, isDirectory: &isDir), !isDir.boolValue { existing.append(path) }
+        }
+        guard existing.sorted() == names else { return false }
+        return names.allSatisfy { name in
+            fm.contents(atPath: directory.appendingPathComponent(name).path).map { [UInt8]($0) == files[name]! } ?? false
+        }
+    }
+
     /// Writes every file into a fresh sibling folder, then swaps it into place, so that a failed
     /// or interrupted build leaves the previous outputs whole.
     func writeAtomically(to directory: URL) throws {
@@ -22,7 +37,7 @@ struct OutputSet {
         for name in names {
             let url = staging.appendingPathComponent(name)
             try fm.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try Data(files[name]!).write(to: url)
+            try AtomicFile.write(files[name]!, to: url)
         }
         if fm.fileExists(atPath: directory.path) { try fm.moveItem(at: directory, to: retired) }
         try fm.moveItem(at: staging, to: directory)

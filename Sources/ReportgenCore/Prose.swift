@@ -72,6 +72,10 @@ public struct Results: Sendable, Equatable {
 
     public init() {}
 
+    public init(_ values: [String: Double]) { self.values = values }
+
+    public mutating func setKey(_ key: String, _ value: Double) { values[key] = value }
+
     public mutating func set(_ id: String, _ name: String, _ value: Double) { values["\(id).\(name)"] = value }
 
     public subscript(key: String) -> Double? { values[key] }

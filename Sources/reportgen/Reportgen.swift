@@ -20,7 +20,7 @@ struct Reportgen {
                 Foundation.exit(0)
             }
             FileHandle.standardError.write(Data((Root.fullMessage(for: error) + "\n").utf8))
-            Foundation.exit(code == .validationFailure ? 2 : code.rawValue == 64 ? 2 : 1)
+            Foundation.exit(code == .validationFailure || code.rawValue == 64 ? 2 : 1)
         }
     }
 }
@@ -30,35 +30,122 @@ struct Root: ParsableCommand {
         commandName: "reportgen",
         abstract: "Build reproducible scaling-law reports from declarative analysis documents.",
         version: ToolVersion.string,
-        subcommands: [Build.self])
+        subcommands: [Build.self, Check.self, Explain.self, Clean.self])
 }
 
-struct Build: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Build a document into build/<stem>/ (PDF, HTML, figures, results).")
-
+/// Options shared by the commands that take a document.
+struct DocumentOptions: ParsableArguments {
     @Argument(help: "The analysis document, e.g. Reports/chinchilla.md.")
     var document: String
 
     @Option(help: "Steps to run in parallel (default: the number of cores).")
     var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
 
-    mutating func run() throws {
+    @Flag(help: "Neither read nor write the step cache.")
+    var noCache = false
+
+    func validate() throws {
         guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
+    }
+
+    /// The builder for the document, or exit 1 with a message when it does not exist.
+    func builder(progress: any ProgressSink = SilentProgress()) throws -> (Builder, URL) {
         guard let url = ProjectPaths.resolveArgument(document) else {
             FileHandle.standardError.write(Data("error: no document at '\(document)'\n".utf8))
             throw ExitCode(1)
         }
         let epoch = ProcessInfo.processInfo.environment["SOURCE_DATE_EPOCH"].flatMap { Int($0) }
-        let builder = Builder(paths: ProjectPaths.locate(document: url), options: BuildOptions(jobs: jobs, sourceDateEpoch: epoch))
+        let options = BuildOptions(jobs: jobs, sourceDateEpoch: epoch, useCache: !noCache, progress: progress)
+        return (Builder(paths: ProjectPaths.locate(document: url), options: options), url)
+    }
+}
+
+/// Prints a failed build's diagnostics with source lines and carets; exits 1.
+func report(_ failure: BuildFailure) -> ExitCode {
+    let printer = DiagnosticPrinter(sources: failure.sources)
+    for d in failure.diagnostics { FileHandle.standardError.write(Data(printer.render(d).utf8)) }
+    let count = failure.diagnostics.filter { $0.severity == .error }.count
+    FileHandle.standardError.write(Data("\(count) error\(count == 1 ? "" : "s"); build/ was not changed\n".utf8))
+    return ExitCode(1)
+}
+
+struct Build: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Build a document into build/<stem>/ (PDF, HTML, figures, results).")
+
+    @OptionGroup var options: DocumentOptions
+
+    @Flag(name: .shortAndLong, help: "List every step, cached ones too.")
+    var verbose = false
+
+    mutating func run() throws {
+        let (builder, url) = try options.builder(progress: TerminalProgress(verbose: verbose))
         do {
-            let summary = try builder.build(document: url)
-            print("built \(builder.paths.relative(summary.outputDirectory))/ (\(summary.files.count) files)")
+            let s = try builder.build(document: url)
+            let state = s.wroteOutputs ? "" : ", outputs unchanged"
+            print(String(format: "built %@/ in %.2f s: %d steps ran, %d cached%@", builder.paths.relative(s.outputDirectory), s.seconds, s.ran.count, s.cached.count, state))
         } catch {
-            let printer = DiagnosticPrinter(sources: error.sources)
-            for d in error.diagnostics { FileHandle.standardError.write(Data(printer.render(d).utf8)) }
-            let count = error.diagnostics.filter { $0.severity == .error }.count
-            FileHandle.standardError.write(Data("\(count) error\(count == 1 ? "" : "s"); nothing in build/ was changed\n".utf8))
-            throw ExitCode(1)
+            throw report(error)
         }
+    }
+}
+
+struct Check: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Rebuild a document and compare its fitted values with <stem>.lock.json; exit 1 on drift.")
+
+    @OptionGroup var options: DocumentOptions
+
+    @Flag(help: "Rewrite the lock file from this build.")
+    var update = false
+
+    mutating func run() throws {
+        let (builder, url) = try options.builder(progress: TerminalProgress())
+        do {
+            let outcome = try builder.check(document: url, update: update)
+            let lock = builder.paths.relative(outcome.lockPath)
+            if outcome.updated {
+                print("wrote \(lock)")
+            } else if outcome.drifts.isEmpty {
+                print("\(lock): every value within tolerance")
+            } else {
+                print("\(lock): \(outcome.drifts.count) value\(outcome.drifts.count == 1 ? "" : "s") drifted")
+                print(LockFile.table(outcome.drifts), terminator: "")
+                throw ExitCode(1)
+            }
+        } catch let failure as BuildFailure {
+            throw report(failure)
+        }
+    }
+}
+
+struct Explain: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Show the build plan and why each step would (or did) run.")
+
+    @OptionGroup var options: DocumentOptions
+
+    @Argument(help: "Only this step, e.g. fit:isoflops.")
+    var step: String?
+
+    mutating func run() throws {
+        let (builder, url) = try options.builder()
+        do {
+            print(try builder.explain(document: url, step: step), terminator: "")
+        } catch {
+            throw report(error)
+        }
+    }
+}
+
+struct Clean: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Remove the step cache of the project that holds a document.")
+
+    @Argument(help: "A document of the project (default: the current folder's project).")
+    var document: String?
+
+    mutating func run() throws {
+        let anchor = document.flatMap { ProjectPaths.resolveArgument($0) } ?? URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent("x")
+        let builder = Builder(paths: ProjectPaths.locate(document: anchor))
+        try builder.clean()
+        print("removed \(builder.paths.relative(builder.paths.root.appendingPathComponent(".reportgen/cache")))/")
     }
 }

@@ -1,0 +1,39 @@
+import Foundation
+import ReportDocument
+
+/// The outcome of `reportgen check`.
+public struct CheckOutcome: Sendable {
+    public var lockPath: URL
+    public var drifts: [LockFile.Drift]
+    public var updated: Bool
+}
+
+extension Builder {
+    /// `<stem>.lock.json` beside the document.
+    public func lockFileURL(for document: URL) -> URL {
+        document.deletingPathExtension().appendingPathExtension("lock.json")
+    }
+
+    /// Builds the document and compares its fitted values with the lock file; `update` rewrites it.
+    public func check(document url: URL, update: Bool) throws(BuildFailure) -> CheckOutcome {
+        let summary = try build(document: url)
+        let lockURL = lockFileURL(for: url)
+        let fresh = LockFile(results: summary.results)
+        if update {
+            do { try AtomicFile.write(Array(fresh.serialized().utf8), to: lockURL) } catch {
+                throw BuildFailure(diagnostics: [.error("cannot write \(paths.relative(lockURL)): \(error)")], sources: [:])
+            }
+            return CheckOutcome(lockPath: lockURL, drifts: [], updated: true)
+        }
+        guard let data = FileManager.default.contents(atPath: lockURL.path) else {
+            throw BuildFailure(
+                diagnostics: [.error("no lock file at \(paths.relative(lockURL))", notes: ["create it with: reportgen check \(paths.relative(url)) --update"])],
+                sources: [:])
+        }
+        let lock: LockFile
+        do { lock = try LockFile.parse(data) } catch {
+            throw BuildFailure(diagnostics: [.error("\(error)", file: paths.relative(lockURL))], sources: [:])
+        }
+        return CheckOutcome(lockPath: lockURL, drifts: lock.drifts(against: summary.results), updated: false)
+    }
+}

@@ -1,0 +1,230 @@
+import Foundation
+import ReportDocument
+import Testing
+
+@testable import ReportgenCore
+
+extension FixtureProject {
+    func builder(jobs: Int = 2, useCache: Bool = true) -> Builder {
+        Builder(paths: ProjectPaths(root: root), options: BuildOptions(jobs: jobs, useCache: useCache))
+    }
+
+    var document: URL { root.appendingPathComponent("Reports/chinchilla.md") }
+
+    func edit(_ path: String, _ change: (String) -> String) throws {
+        let url = root.appendingPathComponent(path)
+        try change(try String(contentsOf: url, encoding: .utf8)).write(to: url, atomically: true, encoding: .utf8)
+    }
+
+    /// Every file of the build folder with its bytes.
+    func outputs() -> [String: Data] {
+        let dir = root.appendingPathComponent("build/chinchilla")
+        var out: [String: Data] = [:]
+        for case let path as String in FileManager.default.enumerator(atPath: dir.path) ?? FileManager.default.enumerator(atPath: "/")! {
+            var isDir: ObjCBool = false
+            let url = dir.appendingPathComponent(path)
+            if FileManager.default.fileExists(atPath: url.path, isDirectory: &isDir), !isDir.boolValue { out[path] = FileManager.default.contents(atPath: url.path) }
+        }
+        return out
+    }
+}
+
+/// The built command-line tool, when the test run built it.
+private var toolBinary: URL? {
+    let url = FixtureProject.repositoryRoot.appendingPathComponent(".build/debug/reportgen")
+    return FileManager.default.isExecutableFile(atPath: url.path) ? url : nil
+}
+
+@Test func noOpRebuildRunsNothing() throws {
+    let project = try FixtureProject()
+    defer { project.remove() }
+    let first = try project.builder().build(document: project.document)
+    #expect(first.cached.isEmpty)
+    let second = try project.builder().build(document: project.document)
+    #expect(second.ran.isEmpty)
+    #expect(second.cached.count == first.ran.count)
+    #expect(second.wroteOutputs == false)
+}
+
+@Test func proseEditRetypesetsOnly() throws {
+    let project = try FixtureProject()
+    defer { project.remove() }
+    _ = try project.builder().build(document: project.document)
+    try project.edit("Reports/chinchilla.md") { $0.replacingOccurrences(of: "For each of the nine", with: "For every one of the nine") }
+    let summary = try project.builder().build(document: project.document)
+    #expect(summary.ran == ["typeset", "html"])
+}
+
+@Test func movingADirectiveDoesNotRefit() throws {
+    let project = try FixtureProject()
+    defer { project.remove() }
+    _ = try project.builder().build(document: project.document)
+    // Blank lines shift every source position below; keys hold no positions.
+    try project.edit("Reports/chinchilla.md") { $0.replacingOccurrences(of: "# Approach 2", with: "\n\n# Approach 2") }
+    let summary = try project.builder().build(document: project.document)
+    #expect(!summary.ran.contains("fit:isoflops"))
+}
+
+@Test func reorderedKeysAndRespelledNumbersKeepTheKey() throws {
+    let project = try FixtureProject()
+    defer { project.remove() }
+    try project.edit("Reports/chinchilla.md") { $0.replacingOccurrences(of: "approach: 2\ndata: sweep", with: "approach: 2\ndata: sweep\nbudget-tolerance: 0.001") }
+    _ = try project.builder().build(document: project.document)
+    try project.edit("Reports/chinchilla.md") { $0.replacingOccurrences(of: "approach: 2\ndata: sweep\nbudget-tolerance: 0.001", with: "budget-tolerance: 1e-3\ndata: sweep\napproach: 2") }
+    let summary = try project.builder().build(document: project.document)
+    #expect(!summary.ran.contains("fit:isoflops"))
+}
+
+@Test func changedDataByteRerunsWhatDependsOnIt() throws {
+    let project = try FixtureProject()
+    defer { project.remove() }
+    let first = try project.builder().build(document: project.document)
+    try project.edit("Data/isoflop-small.csv") { $0.replacingOccurrences(of: "3.15058", with: "3.15059") }
+    let summary = try project.builder().build(document: project.document)
+    #expect(summary.ran.contains("fit:isoflops"))
+    #expect(summary.ran.contains("results"))
+    #expect(summary.ran.count <= first.ran.count)
+}
+
+@Test func truncatedCacheEntryIsDetectedAndRebuiltToTheSameBytes() throws {
+    let project = try FixtureProject()
+    defer { project.remove() }
+    _ = try project.builder().build(document: project.document)
+    let clean = project.outputs()
+    let cache = project.root.appendingPathComponent(".reportgen/cache")
+    var truncated = 0
+    for case let path as String in FileManager.default.enumerator(atPath: cache.path)! {
+        let url = cache.appendingPathComponent(path)
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDir), !isDir.boolValue else { continue }
+        let data = FileManager.default.contents(atPath: url.path)!
+        try data.prefix(data.count / 2).write(to: url)
+        truncated += 1
+    }
+    #expect(truncated > 0)
+    let summary = try project.builder().build(document: project.document)
+    #expect(summary.cached.isEmpty)
+    #expect(summary.diagnostics.contains { $0.message.contains("corrupt") })
+    #expect(project.outputs() == clean)
+}
+
+@Test func oneAndFourJobsGiveIdenticalOutputs() throws {
+    let a = try FixtureProject(name: "j1")
+    let b = try FixtureProject(name: "j4")
+    defer {
+        a.remove()
+        b.remove()
+    }
+    _ = try a.builder(jobs: 1).build(document: a.document)
+    _ = try b.builder(jobs: 4).build(document: b.document)
+    let oa = a.outputs()
+    #expect(!oa.isEmpty)
+    #expect(oa == b.outputs())
+}
+
+@Test func readOnlyCacheFolderIsAClearError() throws {
+    guard getuid() != 0 else { return }  // root ignores permissions
+    let project = try FixtureProject()
+    defer { project.remove() }
+    let cache = project.root.appendingPathComponent(".reportgen/cache")
+    try FileManager.default.createDirectory(at: cache, withIntermediateDirectories: true)
+    try FileManager.default.setAttributes([.posixPermissions: 0o555], ofItemAtPath: cache.path)
+    defer { try? FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: cache.path) }
+    #expect(throws: BuildFailure.self) { try project.builder().build(document: project.document) }
+}
+
+@Test func cacheStoreReportsAnUnwritableFolder() throws {
+    let project = try FixtureProject()
+    defer { project.remove() }
+    // A regular file where the cache folder should be: no permission trick needed, fails for root too.
+    let blocker = project.root.appendingPathComponent(".reportgen")
+    try Data("not a folder".utf8).write(to: blocker)
+    do {
+        _ = try project.builder().build(document: project.document)
+        Issue.record("expected an error")
+    } catch {
+        #expect(error.diagnostics.contains { $0.message.contains("cache") || $0.message.contains("lock") })
+    }
+}
+
+@Test func checkPassesThenFailsOnDriftedData() throws {
+    let project = try FixtureProject()
+    defer { project.remove() }
+    let builder = project.builder()
+    let written = try builder.check(document: project.document, update: true)
+    #expect(written.updated)
+    let lockText = try String(contentsOf: written.lockPath, encoding: .utf8)
+    #expect(lockText.contains("\"isoflops.a\": {\"value\": "))
+    #expect(try builder.check(document: project.document, update: false).drifts.isEmpty)
+    // Move the smallest budget's losses: the fitted exponent drifts.
+    try project.edit("Data/isoflop-small.csv") { text in
+        text.split(separator: "\n").map { line -> String in
+            let f = line.split(separator: ",")
+            guard f.count == 3, f[1] == "6e+18", let loss = Double(f[2]) else { return String(line) }
+            return "\(f[0]),\(f[1]),\(loss + 0.02 * (Double(f[0])! > 2e8 ? 1 : -1))"
+        }.joined(separator: "\n") + "\n"
+    }
+    let outcome = try builder.check(document: project.document, update: false)
+    #expect(outcome.drifts.contains { $0.key == "isoflops.a" && $0.kind == .changed })
+    #expect(LockFile.table(outcome.drifts).contains("isoflops.a"))
+}
+
+@Test func lockFileIsSortedOneEntryPerLine() throws {
+    var results = Results()
+    results.setKey("b.x", 2)
+    results.setKey("a.y", 0.5)
+    let text = LockFile(results: results).serialized()
+    let lines = text.split(separator: "\n")
+    #expect(lines.count == 4)
+    #expect(lines[1].hasPrefix("  \"a.y\""))
+    #expect(lines[2].hasPrefix("  \"b.x\""))
+    #expect(try LockFile.parse(Data(text.utf8)) == LockFile(results: results))
+}
+
+@Test func killedBuildLeavesPreviousOutputsAndRebuildIsCorrect() throws {
+    guard let tool = toolBinary else { return }
+    let project = try FixtureProject()
+    defer { project.remove() }
+    _ = try project.builder().build(document: project.document)
+    let clean = project.outputs()
+    try project.builder().clean()
+    for delay in [2_000, 8_000, 20_000, 40_000] {
+        let process = Process()
+        process.executableURL = tool
+        process.arguments = ["build", "Reports/chinchilla.md"]
+        process.currentDirectoryURL = project.root
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        usleep(useconds_t(delay))
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        // Whatever the kill interrupted, the folder holds a whole previous build.
+        #expect(project.outputs() == clean)
+    }
+    _ = try project.builder().build(document: project.document)
+    #expect(project.outputs() == clean)
+}
+
+@Test func twoConcurrentBuildsBothSucceed() throws {
+    guard let tool = toolBinary else { return }
+    let project = try FixtureProject()
+    defer { project.remove() }
+    let processes = try (0..<2).map { _ -> Process in
+        let p = Process()
+        p.executableURL = tool
+        p.arguments = ["build", "Reports/chinchilla.md"]
+        p.currentDirectoryURL = project.root
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        return p
+    }
+    for p in processes { p.waitUntilExit() }
+    #expect(processes.allSatisfy { $0.terminationStatus == 0 })
+    let after = project.outputs()
+    let fresh = try FixtureProject(name: "fresh")
+    defer { fresh.remove() }
+    _ = try fresh.builder().build(document: fresh.document)
+    #expect(after == fresh.outputs())
+}
