@@ -122,8 +122,8 @@ private var toolBinary: URL? {
     #expect(oa == b.outputs())
 }
 
-@Test func readOnlyCacheFolderIsAClearError() throws {
-    guard getuid() != 0 else { return }  // root ignores permissions
+@Test(.enabled(if: getuid() != 0, "root ignores folder permissions"))
+func readOnlyCacheFolderIsAClearError() throws {
     let project = try FixtureProject()
     defer { project.remove() }
     let cache = project.root.appendingPathComponent(".reportgen/cache")
@@ -181,8 +181,9 @@ private var toolBinary: URL? {
     #expect(try LockFile.parse(Data(text.utf8)) == LockFile(results: results))
 }
 
-@Test func killedBuildLeavesPreviousOutputsAndRebuildIsCorrect() throws {
-    guard let tool = toolBinary else { return }
+@Test(.enabled(if: toolBinary != nil, "needs the built reportgen binary"))
+func killedBuildLeavesPreviousOutputsAndRebuildIsCorrect() throws {
+    let tool = try #require(toolBinary)
     let project = try FixtureProject()
     defer { project.remove() }
     _ = try project.builder().build(document: project.document)
@@ -206,8 +207,9 @@ private var toolBinary: URL? {
     #expect(project.outputs() == clean)
 }
 
-@Test func twoConcurrentBuildsBothSucceed() throws {
-    guard let tool = toolBinary else { return }
+@Test(.enabled(if: toolBinary != nil, "needs the built reportgen binary"))
+func twoConcurrentBuildsBothSucceed() throws {
+    let tool = try #require(toolBinary)
     let project = try FixtureProject()
     defer { project.remove() }
     let processes = try (0..<2).map { _ -> Process in
