@@ -40,9 +40,14 @@ public enum NumberFormat: Sendable, Equatable {
         switch self {
         case .fixed(let d): return String(format: "%.\(d)f", x)
         case .scientific(let d):
-            let exponent = x == 0 ? 0 : Int(floor(log10(abs(x))))
-            let mantissa = x / pow(10, Double(exponent))
-            return String(format: "%.\(d)f", mantissa) + "e" + String(exponent)
+            var exponent = x == 0 ? 0 : Int(floor(log10(abs(x))))
+            var mantissa = String(format: "%.\(d)f", x / pow(10, Double(exponent)))
+            // 9.996e19 at two decimals rounds to "10.00": carry into the exponent.
+            if let m = Double(mantissa), abs(m) >= 10 {
+                exponent += 1
+                mantissa = String(format: "%.\(d)f", x / pow(10, Double(exponent)))
+            }
+            return mantissa + "e" + String(exponent)
         case .si:
             let units: [(Double, String)] = [(1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "K")]
             for (size, suffix) in units where abs(x) >= size * 0.9995 {
