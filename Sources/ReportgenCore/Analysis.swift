@@ -95,7 +95,9 @@ struct Analysis: Sendable {
         }
         let table: CSVTable
         do {
-            table = try CSVTable.parse(text, file: dataFile)
+            let lower = source.path.lowercased()
+            table = lower.hasSuffix(".jsonl") || lower.hasSuffix(".ndjson")
+                ? try CSVTable.parseJSONLines(text, file: dataFile) : try CSVTable.parse(text, file: dataFile)
         } catch {
             bag.append(error)
             return nil

@@ -88,3 +88,37 @@ extension String {
         return String(s)
     }
 }
+
+import Foundation
+
+extension CSVTable {
+    /// Reads JSON Lines: one JSON object per line, values numbers or strings. Columns are the
+    /// union of the objects' keys, sorted; a missing key reads as an empty field.
+    public static func parseJSONLines(_ text: String, file: String) throws(Diagnostic) -> CSVTable {
+        var objects: [([String: String], Int)] = []
+        var keys = Set<String>()
+        for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            if trimmed.isEmpty { continue }
+            guard let data = trimmed.data(using: .utf8),
+                let object = (try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])) as? [String: Any]
+            else {
+                throw .error("line is not a JSON object", file: file, at: SourceLocation(line: index + 1, column: 1))
+            }
+            var fields: [String: String] = [:]
+            for (k, v) in object {
+                switch v {
+                case let n as NSNumber: fields[k] = "\(n.doubleValue)"
+                case let s as String: fields[k] = s
+                case is NSNull: fields[k] = ""
+                default: throw .error("field '\(k)' must be a number or a string", file: file, at: SourceLocation(line: index + 1, column: 1))
+                }
+                keys.insert(k)
+            }
+            objects.append((fields, index + 1))
+        }
+        guard !objects.isEmpty else { throw .error("the file holds no JSON objects", file: file, at: SourceLocation(line: 1, column: 1)) }
+        let header = keys.sorted()
+        return CSVTable(header: header, rows: objects.map { o in header.map { o.0[$0] ?? "" } }, lines: objects.map(\.1))
+    }
+}

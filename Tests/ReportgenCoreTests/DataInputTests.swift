@@ -1,0 +1,43 @@
+import Foundation
+import ReportDocument
+import Testing
+
+@testable import ReportgenCore
+
+@Test func csvQuotingAndLines() throws {
+    let table = try CSVTable.parse("a,b\n1,\"x,y\"\n\n2,\"he said \"\"hi\"\"\"\n", file: "t.csv")
+    #expect(table.header == ["a", "b"])
+    #expect(table.rows == [["1", "x,y"], ["2", "he said \"hi\""]])
+    #expect(table.lines == [2, 4])
+}
+
+@Test func csvRowWithTooFewFieldsNamesItsLine() {
+    do {
+        _ = try CSVTable.parse("a,b\n1,2\n3\n", file: "t.csv")
+        Issue.record("expected an error")
+    } catch {
+        #expect(error.file == "t.csv")
+        #expect(error.location?.line == 3)
+    }
+}
+
+@Test func jsonLinesBecomeATable() throws {
+    let table = try CSVTable.parseJSONLines("{\"params\": 1e8, \"loss\": 3.1}\n{\"loss\": 2.9, \"params\": 2e8}\n", file: "t.jsonl")
+    #expect(table.header == ["loss", "params"])
+    #expect(table.rows.count == 2)
+    #expect(Double(table.rows[1][1]) == 2e8)
+}
+
+@Test func badNumberInDataPointsAtRowAndColumn() throws {
+    let project = try FixtureProject()
+    defer { project.remove() }
+    try project.edit("Data/isoflop-small.csv") { $0.replacingOccurrences(of: "7.61e+07,6e+18,3.09387", with: "7.61e+07,6e+18,NaN") }
+    do {
+        _ = try project.builder().build(document: project.document)
+        Issue.record("expected an error")
+    } catch {
+        let d = try #require(error.diagnostics.first { $0.file == "Data/isoflop-small.csv" })
+        #expect(d.location == SourceLocation(line: 3, column: 16))
+        #expect(d.message.contains("'loss'"))
+    }
+}
