@@ -89,66 +89,30 @@ struct Analysis: Sendable {
             return nil
         }
         let dataFile = paths.relative(url)
-        guard let bytes = FileManager.default.contents(atPath: url.path), let text = String(data: bytes, encoding: .utf8) else {
-            bag.append(.error("cannot read '\(source.path)' as UTF-8 text", file: file, at: source.pathLocation))
+        guard let bytes = FileManager.default.contents(atPath: url.path) else {
+            bag.append(.error("cannot read '\(source.path)'", file: file, at: source.pathLocation))
             return nil
         }
         let table: CSVTable
         do {
-            let lower = source.path.lowercased()
-            table = lower.hasSuffix(".jsonl") || lower.hasSuffix(".ndjson")
-                ? try CSVTable.parseJSONLines(text, file: dataFile) : try CSVTable.parse(text, file: dataFile)
+            table = try RunLoader.table(bytes: [UInt8](bytes), path: dataFile)
         } catch {
             bag.append(error)
             return nil
         }
-        let defaults = ["params": ["params", "parameters", "N", "Model Size"], "tokens": ["tokens", "D"], "flops": ["flops", "C", "Training FLOP"], "loss": ["loss", "L"]]
-        var index: [String: Int] = [:]
-        for role in ["params", "tokens", "flops", "loss"] {
-            if let mapped = source.columns.first(where: { $0.role == role }) {
-                guard let i = table.columnIndex(mapped.column) else {
-                    bag.append(.error("data source '\(source.name)': no column '\(mapped.column)' in \(dataFile) (columns: \(table.header.joined(separator: ", ")))", file: file, at: source.location))
-                    return nil
-                }
-                index[role] = i
-            } else if let i = defaults[role]!.lazy.compactMap({ table.columnIndex($0) }).first {
-                index[role] = i
-            }
-        }
-        for role in ["params", "loss"] where index[role] == nil {
-            bag.append(.error("data source '\(source.name)': no '\(role)' column; map one under 'columns'", file: file, at: source.location))
+        var mapping: [String: String] = [:]
+        for column in source.columns { mapping[column.role] = column.column }
+        let index: [String: Int]
+        switch RunLoader.columns(of: table, mapping: mapping, fileName: dataFile) {
+        case .success(let i): index = i
+        case .failure(let problem):
+            bag.append(.error("data source '\(source.name)': \(problem.message)", file: file, at: source.location))
             return nil
         }
-        if index["flops"] == nil && index["tokens"] == nil {
-            bag.append(.error("data source '\(source.name)': needs a 'flops' or a 'tokens' column", file: file, at: source.location))
-            return nil
-        }
-        var runs: [Run] = []
-        var ok = true
-        for (r, row) in table.rows.enumerated() {
-            func number(_ role: String) -> Double? {
-                guard let i = index[role] else { return nil }
-                let text = row[i].trimmingCharacters(in: " ")
-                guard let x = Double(text), x.isFinite, x > 0 else {
-                    bag.append(.error("column '\(table.header[i])': expected a positive number, got '\(text)'", file: dataFile, at: SourceLocation(line: table.lines[r], column: table.column(ofField: i, row: r))))
-                    ok = false
-                    return nil
-                }
-                return x
-            }
-            let n = number("params")
-            let loss = number("loss")
-            let c = number("flops")
-            let d = number("tokens")
-            guard let n, let loss else { continue }
-            if let c, let d {
-                runs.append(Run(parameters: n, tokens: d, flops: c, loss: loss))
-            } else if let c {
-                runs.append(Run(parameters: n, flops: c, loss: loss))
-            } else if let d {
-                runs.append(Run(parameters: n, tokens: d, flops: 6 * n * d, loss: loss))
-            }
-        }
+        let loaded = RunLoader.runs(from: table, columns: index, fileName: dataFile)
+        bag.append(contentsOf: loaded.diagnostics)
+        let ok = loaded.diagnostics.isEmpty
+        let runs = loaded.runs
         return ok ? (runs, dataFile, SHA256.hex([UInt8](bytes))) : nil
     }
 }

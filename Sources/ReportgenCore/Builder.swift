@@ -40,6 +40,11 @@ public struct BuildSummary: Sendable {
 public struct BuildFailure: Error, Sendable {
     public var diagnostics: [Diagnostic]
     public var sources: [String: String]
+
+    public init(diagnostics: [Diagnostic], sources: [String: String]) {
+        self.diagnostics = diagnostics
+        self.sources = sources
+    }
 }
 
 /// document → checked directives → plan → execute (cached, parallel) → files.

@@ -4,14 +4,21 @@ import Foundation
 public enum BudgetGrouping: Sendable, Equatable, Codable {
     /// Runs with exactly equal FLOPs form a budget.
     case exact
-    /// Runs whose log10 C lie within `tolerance` of a group's first (smallest) member form a budget;
-    /// for digitized data whose FLOPs scatter around nominal budgets.
+    /// Runs sorted by FLOPs form one budget while each lies within `tolerance` (in log10 C) of the
+    /// previous one; a larger gap starts a new budget. For digitized data whose FLOPs scatter
+    /// around nominal budgets.
     case logTolerance(Double)
+    /// Each run joins the nominal budget nearest in log10 C, if within `tolerance`; runs farther
+    /// from every budget are left out with a warning. For digitized data whose FLOPs scatter around
+    /// the paper's nine budgets (6e18 … 3e21, §3.2).
+    case nominal(budgets: [Double], tolerance: Double)
+    /// Runs with equal declared budgets (`Run.budget`) form a budget; runs without one fall back to exact FLOPs.
+    case declared
 }
 
 /// One IsoFLOP profile: the runs at one budget and the parabola through them (§3.2).
 public struct IsoFLOPProfile: Sendable, Equatable, Codable {
-    /// The budget C in FLOPs (geometric mean of the group's FLOPs).
+    /// The budget C in FLOPs: the declared budget, or else the geometric mean of the group's FLOPs.
     public var flops: Double
     public var runs: [Run]
     /// Loss as a parabola in ln N.
@@ -31,23 +38,52 @@ public struct Approach2Result: Sendable, Equatable, Codable {
     public var parametersLaw: PowerLaw
     /// D_opt = k · C^b.
     public var tokensLaw: PowerLaw
+    /// Budgets left out under `BadBudgetPolicy.drop`, each with the reason.
+    public var warnings: [String] = []
     public var a: Double { parametersLaw.exponent }
     public var b: Double { tokensLaw.exponent }
 }
 
+/// What to do with a budget that cannot give a vertex: fewer than three runs, a parabola that
+/// opens downward, or a vertex outside the sampled range of model sizes.
+public enum BadBudgetPolicy: String, Sendable, Equatable, Codable {
+    /// Fail the fit with an error naming the budget.
+    case error
+    /// Leave the budget out and say so in `Approach2Result.warnings`.
+    case drop
+}
+
 public enum Approach2 {
     /// Groups runs into budgets, sorted by increasing FLOPs; runs keep their input order inside a group.
+    /// Under `.nominal`, runs near no budget are left out and the others carry their budget.
     public static func group(_ runs: [Run], by grouping: BudgetGrouping) -> [[Run]] {
+        func nearest(_ run: Run) -> Double? {
+            guard case .nominal(let budgets, let tolerance) = grouping else { return nil }
+            let best = budgets.min { abs(log10($0 / run.flops)) < abs(log10($1 / run.flops)) }
+            return best.flatMap { abs(log10($0 / run.flops)) <= tolerance ? $0 : nil }
+        }
+        func key(_ run: Run) -> Double {
+            switch grouping {
+            case .declared: return run.budget ?? run.flops
+            case .nominal: return nearest(run) ?? run.flops
+            default: return run.flops
+            }
+        }
         let sorted = runs.enumerated().sorted { lhs, rhs in
-            lhs.element.flops != rhs.element.flops ? lhs.element.flops < rhs.element.flops : lhs.offset < rhs.offset
+            key(lhs.element) != key(rhs.element) ? key(lhs.element) < key(rhs.element) : lhs.offset < rhs.offset
         }.map(\.element)
         var groups: [[Run]] = []
-        for run in sorted {
-            if let first = groups.last?.first {
+        for var run in sorted {
+            if case .nominal = grouping {
+                guard let budget = nearest(run) else { continue }
+                run.budget = budget
+            }
+            if let first = groups.last?.first, let previous = groups.last?.last {
                 let same: Bool
                 switch grouping {
                 case .exact: same = run.flops == first.flops
-                case .logTolerance(let tolerance): same = log10(run.flops) - log10(first.flops) <= tolerance
+                case .declared, .nominal: same = key(run) == key(first)
+                case .logTolerance(let tolerance): same = log10(run.flops) - log10(previous.flops) <= tolerance
                 }
                 if same {
                     groups[groups.count - 1].append(run)
@@ -61,24 +97,25 @@ public enum Approach2 {
 
     /// Fits Approach 2 to `runs`.
     ///
-    /// Each budget needs at least three runs, and both parabolas must open upward; otherwise
-    /// the fit fails with an error naming the budget (never a silently used vertex).
-    public static func fit(_ runs: [Run], grouping: BudgetGrouping = .exact) throws(FitError) -> Approach2Result {
+    /// Each budget needs at least three runs, both parabolas must open upward, and the ln N vertex
+    /// must lie within the sampled model sizes; otherwise, by `policy`, the fit fails with an error
+    /// naming the budget or leaves the budget out with a warning (never a silently used vertex).
+    public static func fit(_ runs: [Run], grouping: BudgetGrouping = .exact, policy: BadBudgetPolicy = .error) throws(FitError) -> Approach2Result {
         try validate(runs)
         var profiles: [IsoFLOPProfile] = []
-        for group in Self.group(runs, by: grouping) {
-            let flops = exp(group.map { log($0.flops) }.reduce(0, +) / Double(group.count))
-            guard group.count >= 3 else {
-                throw .tooFewRuns(needed: 3, got: group.count, context: "budget \(formatScientific(flops)) FLOPs")
+        var warnings: [String] = []
+        let groups = Self.group(runs, by: grouping)
+        let grouped = groups.reduce(0) { $0 + $1.count }
+        if grouped < runs.count, case .nominal(_, let tolerance) = grouping {
+            warnings.append("left out \(runs.count - grouped) runs farther than \(tolerance) in log10 FLOPs from every nominal budget")
+        }
+        for group in groups {
+            do {
+                profiles.append(try profile(group, grouping: grouping))
+            } catch {
+                guard policy == .drop else { throw error }
+                warnings.append("left out \(error)")
             }
-            let losses = group.map(\.loss)
-            let inN = try Quadratic.fit(x: group.map { log($0.parameters) }, y: losses)
-            let inD = try Quadratic.fit(x: group.map { log($0.tokens) }, y: losses)
-            guard inN.opensUpward, inD.opensUpward else { throw .parabolaOpensDownward(budget: flops) }
-            profiles.append(
-                IsoFLOPProfile(
-                    flops: flops, runs: group, parabolaInLogParameters: inN, parabolaInLogTokens: inD,
-                    optimalParameters: exp(inN.vertex), optimalTokens: exp(inD.vertex)))
         }
         guard profiles.count >= 2 else {
             throw .tooFewRuns(needed: 2, got: profiles.count, context: "Approach 2 power law (budgets)")
@@ -87,6 +124,31 @@ public enum Approach2 {
         return Approach2Result(
             profiles: profiles,
             parametersLaw: try PowerLaw.fit(x: c, y: profiles.map(\.optimalParameters)),
-            tokensLaw: try PowerLaw.fit(x: c, y: profiles.map(\.optimalTokens)))
+            tokensLaw: try PowerLaw.fit(x: c, y: profiles.map(\.optimalTokens)),
+            warnings: warnings)
+    }
+
+    /// The two parabolas of one budget's runs and their vertices.
+    static func profile(_ group: [Run], grouping: BudgetGrouping) throws(FitError) -> IsoFLOPProfile {
+        var declared: Double? = nil
+        switch grouping {
+        case .declared, .nominal: declared = group[0].budget
+        default: break
+        }
+        let flops = declared ?? exp(group.map { log($0.flops) }.reduce(0, +) / Double(group.count))
+        guard group.count >= 3 else {
+            throw .tooFewRuns(needed: 3, got: group.count, context: "budget \(formatScientific(flops)) FLOPs")
+        }
+        let losses = group.map(\.loss)
+        let logN = group.map { log($0.parameters) }
+        let inN = try Quadratic.fit(x: logN, y: losses)
+        let inD = try Quadratic.fit(x: group.map { log($0.tokens) }, y: losses)
+        guard inN.opensUpward, inD.opensUpward else { throw .parabolaOpensDownward(budget: flops) }
+        guard inN.vertex >= logN.min()!, inN.vertex <= logN.max()! else {
+            throw .vertexOutsideRange(budget: flops, vertex: exp(inN.vertex), low: exp(logN.min()!), high: exp(logN.max()!))
+        }
+        return IsoFLOPProfile(
+            flops: flops, runs: group, parabolaInLogParameters: inN, parabolaInLogTokens: inD,
+            optimalParameters: exp(inN.vertex), optimalTokens: exp(inD.vertex))
     }
 }

@@ -11,12 +11,15 @@ public struct Run: Sendable, Equatable, Codable {
     public var tokens: Double
     public var flops: Double
     public var loss: Double
+    /// The nominal IsoFLOP budget the run was planned for, when the data names one (FLOPs).
+    public var budget: Double?
 
-    public init(parameters: Double, tokens: Double, flops: Double, loss: Double) {
+    public init(parameters: Double, tokens: Double, flops: Double, loss: Double, budget: Double? = nil) {
         self.parameters = parameters
         self.tokens = tokens
         self.flops = flops
         self.loss = loss
+        self.budget = budget
     }
 
     /// A run whose tokens are derived from FLOPs as D = C / (6 N).
@@ -31,6 +34,8 @@ public enum FitError: Error, Equatable, Sendable, CustomStringConvertible {
     case invalidValue(run: Int, field: String, value: Double)
     case parabolaOpensDownward(budget: Double)
     case singular(context: String)
+    case vertexOutsideRange(budget: Double, vertex: Double, low: Double, high: Double)
+    case notConverged(context: String)
 
     public var description: String {
         switch self {
@@ -42,6 +47,10 @@ public enum FitError: Error, Equatable, Sendable, CustomStringConvertible {
             return "the parabola for budget \(formatScientific(budget)) FLOPs opens downward: it has no minimum"
         case .singular(let context):
             return "\(context): the least-squares system is singular"
+        case .vertexOutsideRange(let budget, let vertex, let low, let high):
+            return "the parabola for budget \(formatScientific(budget)) FLOPs has its minimum at N = \(formatScientific(vertex)), outside the sampled sizes \(formatScientific(low))…\(formatScientific(high))"
+        case .notConverged(let context):
+            return "\(context): the optimiser did not converge"
         }
     }
 }

@@ -30,7 +30,7 @@ struct Root: ParsableCommand {
         commandName: "reportgen",
         abstract: "Build reproducible scaling-law reports from declarative analysis documents.",
         version: ToolVersion.string,
-        subcommands: [Build.self, Check.self, Explain.self, Clean.self])
+        subcommands: [Build.self, Check.self, Explain.self, Fit.self, Clean.self])
 }
 
 /// Options shared by the commands that take a document.
@@ -61,11 +61,15 @@ struct DocumentOptions: ParsableArguments {
 }
 
 /// Prints a failed build's diagnostics with source lines and carets; exits 1.
-func report(_ failure: BuildFailure) -> ExitCode {
+func report(_ error: any Error, outputs: Bool = true) -> ExitCode {
+    guard let failure = error as? BuildFailure else {
+        FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+        return ExitCode(1)
+    }
     let printer = DiagnosticPrinter(sources: failure.sources)
     for d in failure.diagnostics { FileHandle.standardError.write(Data(printer.render(d).utf8)) }
     let count = failure.diagnostics.filter { $0.severity == .error }.count
-    FileHandle.standardError.write(Data("\(count) error\(count == 1 ? "" : "s"); build/ was not changed\n".utf8))
+    FileHandle.standardError.write(Data("\(count) error\(count == 1 ? "" : "s")\(outputs ? "; build/ was not changed" : "")\n".utf8))
     return ExitCode(1)
 }
 

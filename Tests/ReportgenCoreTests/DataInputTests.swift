@@ -1,5 +1,6 @@
 import Foundation
 import ReportDocument
+import ScalingLaws
 import Testing
 
 @testable import ReportgenCore
@@ -40,4 +41,28 @@ import Testing
         #expect(d.location == SourceLocation(line: 3, column: 16))
         #expect(d.message.contains("'loss'"))
     }
+}
+
+@Test func excludingHighestLossDropsTheKLargestAndKeepsOrder() {
+    let losses = [3.0, 5.0, 2.0, 5.0, 4.0]
+    let runs = losses.map { Run(parameters: 1e9, flops: 1e20, loss: $0) }
+    #expect(RunLoader.excludingHighestLoss(runs, 2).map(\.loss) == [3, 2, 4])
+    #expect(RunLoader.excludingHighestLoss(runs, 0).map(\.loss) == losses)
+}
+
+@Test func commonColumnNamesAreRecognisedAndBadValuesNamed() throws {
+    let table = try CSVTable.parse("Model Size,Training FLOP,loss\n1e9,1e20,2.5\n2e9,nan,2.4\n3e9,1e20,-1\n", file: "d.csv")
+    guard case .success(let columns) = RunLoader.columns(of: table, mapping: [:], fileName: "d.csv") else {
+        Issue.record("columns not found")
+        return
+    }
+    let loaded = RunLoader.runs(from: table, columns: columns, fileName: "d.csv")
+    #expect(loaded.runs.count == 1)
+    #expect(abs(loaded.runs[0].tokens - 1e20 / 6e9) < 1)
+    #expect(loaded.diagnostics.map { "\($0.location!.line):\($0.location!.column)" } == ["3:5", "4:10"])
+    guard case .failure(let problem) = RunLoader.columns(of: table, mapping: ["loss": "los"], fileName: "d.csv") else {
+        Issue.record("expected a missing-column problem")
+        return
+    }
+    #expect(problem.message.contains("did you mean 'loss'"))
 }

@@ -58,3 +58,49 @@ private func lossFromLaw(_ n: Double, _ d: Double) -> Double {
     #expect(Approach2.group(runs, by: .logTolerance(0.05)).map(\.count) == [3, 2])
     #expect(Approach2.group(runs, by: .exact).count == 5)
 }
+
+@Test func nominalGroupingSnapsScatteredFlopsAndLeavesOutStrays() throws {
+    // Three runs near each of two budgets, scattered by up to ±0.04 in log10 C, and one stray run.
+    var runs: [Run] = []
+    for (budget, sizes) in [(1e19, [1e8, 3e8, 9e8]), (1e20, [3e8, 1e9, 3e9])] {
+        for (k, n) in sizes.enumerated() {
+            let c = budget * pow(10, 0.04 * Double(k - 1))
+            runs.append(Run(parameters: n, flops: c, loss: lossFromLaw(n, c / (6 * n))))
+        }
+    }
+    runs.append(Run(parameters: 1e9, flops: 3e19, loss: 3))
+    let groups = Approach2.group(runs, by: .nominal(budgets: [1e19, 1e20], tolerance: 0.1))
+    #expect(groups.map(\.count) == [3, 3])
+    #expect(groups.map { $0[0].budget } == [1e19, 1e20])
+    let result = try Approach2.fit(runs, grouping: .nominal(budgets: [1e19, 1e20], tolerance: 0.1))
+    #expect(result.profiles.map(\.flops) == [1e19, 1e20])
+    #expect(result.warnings == ["left out 1 runs farther than 0.1 in log10 FLOPs from every nominal budget"])
+}
+
+@Test func badBudgetPolicyDropsWithAWarningOrFails() throws {
+    var runs: [Run] = []
+    for budget in [1e19, 1e20, 1e21] {
+        let nOpt = ChinchillaLaw.publishedUnrounded.optimalParameters(flops: budget)
+        for f in [0.25, 0.5, 1, 2, 4] {
+            let n = nOpt * f
+            runs.append(Run(parameters: n, flops: budget, loss: lossFromLaw(n, budget / (6 * n))))
+        }
+    }
+    runs.append(Run(parameters: 1e9, flops: 5e21, loss: 2.5))  // a budget with one run
+    #expect(throws: FitError.self) { try Approach2.fit(runs) }
+    let dropped = try Approach2.fit(runs, policy: .drop)
+    #expect(dropped.profiles.count == 3)
+    #expect(dropped.warnings.count == 1)
+    #expect(dropped.warnings[0].contains("needs at least 3 runs, got 1"))
+}
+
+@Test func vertexOutsideTheSampledSizesIsReported() {
+    // All sizes below the optimum: the parabola's minimum lies beyond the largest sampled N.
+    let budget = 1e21
+    let nOpt = ChinchillaLaw.publishedUnrounded.optimalParameters(flops: budget)
+    let runs = [0.01, 0.02, 0.04, 0.08].map { f -> Run in
+        let n = nOpt * f
+        return Run(parameters: n, flops: budget, loss: lossFromLaw(n, budget / (6 * n)))
+    }
+    #expect(throws: FitError.self) { try Approach2.profile(runs, grouping: .exact) }
+}

@@ -6,6 +6,12 @@ public protocol ProgressSink: Sendable {
     func started(_ id: String, done: Int, total: Int)
     func finished(_ id: String, cached: Bool, seconds: Double, done: Int, total: Int)
     func note(_ message: String)
+    /// A long step (a fit's multi-start grid, a bootstrap) has done `done` of `total` units.
+    func advanced(_ id: String, done: Int, total: Int)
+}
+
+extension ProgressSink {
+    public func advanced(_ id: String, done: Int, total: Int) {}
 }
 
 /// Says nothing (library use and tests).

@@ -1,0 +1,111 @@
+import Foundation
+import ReportDocument
+@_exported import enum ScalingLaws.BadBudgetPolicy
+import ScalingLaws
+
+/// `reportgen fit DATA --approach …`: one fit on a data file, without a document.
+public struct AdHocFitRequest: Sendable {
+    public var path: String
+    public var approach: Int
+    /// Role → column name for the roles the user mapped by flag.
+    public var mapping: [String: String]
+    public var excludeHighestLoss: Int
+    /// Resamples of the standard bootstrap; 0 for none.
+    public var bootstrap: Int
+    public var seed: UInt64
+    /// log10 C tolerance for grouping budgets; nil: declared budget column, else exact FLOPs.
+    public var budgetTolerance: Double?
+    public var badBudget: BadBudgetPolicy = .error
+    /// Nominal budgets to snap runs to (with `budgetTolerance` as the snapping distance).
+    public var nominalBudgets: [Double]? = nil
+
+    public init(path: String, approach: Int, mapping: [String: String], excludeHighestLoss: Int, bootstrap: Int, seed: UInt64, budgetTolerance: Double?) {
+        self.path = path
+        self.approach = approach
+        self.mapping = mapping
+        self.excludeHighestLoss = excludeHighestLoss
+        self.bootstrap = bootstrap
+        self.seed = seed
+        self.budgetTolerance = budgetTolerance
+    }
+}
+
+public enum AdHocFit {
+    /// Reads the runs a request names; every bad value is a diagnostic at its row and column.
+    public static func loadRuns(_ request: AdHocFitRequest) throws(BuildFailure) -> (runs: [Run], sources: [String: String]) {
+        let url = URL(fileURLWithPath: request.path)
+        guard let data = FileManager.default.contents(atPath: url.path) else {
+            throw BuildFailure(diagnostics: [.error("cannot read '\(request.path)'")], sources: [:])
+        }
+        let bytes = [UInt8](data)
+        let sources = [request.path: String(decoding: bytes, as: UTF8.self)]
+        let table: CSVTable
+        do { table = try RunLoader.table(bytes: bytes, path: request.path) } catch {
+            throw BuildFailure(diagnostics: [error], sources: sources)
+        }
+        let columns: [String: Int]
+        switch RunLoader.columns(of: table, mapping: request.mapping, fileName: request.path) {
+        case .success(let c): columns = c
+        case .failure(let problem):
+            throw BuildFailure(diagnostics: [.error(problem.message, file: request.path, at: SourceLocation(line: 1, column: 1))], sources: sources)
+        }
+        let loaded = RunLoader.runs(from: table, columns: columns, fileName: request.path)
+        guard loaded.diagnostics.isEmpty else { throw BuildFailure(diagnostics: loaded.diagnostics, sources: sources) }
+        return (RunLoader.excludingHighestLoss(loaded.runs, request.excludeHighestLoss), sources)
+    }
+
+    /// Runs the fit and returns its JSON object (`approach`, `points`, `a`, `b`, and per approach
+    /// the keys the brief names).
+    public static func run(_ request: AdHocFitRequest, progress: (@Sendable (Int, Int) -> Void)? = nil) throws(BuildFailure) -> JSONValue {
+        let (runs, sources) = try loadRuns(request)
+        let grouping: BudgetGrouping
+        if let nominal = request.nominalBudgets {
+            grouping = .nominal(budgets: nominal, tolerance: request.budgetTolerance ?? 0.1)
+        } else {
+            grouping = request.budgetTolerance.map { .logTolerance($0) } ?? (runs.contains { $0.budget != nil } ? .declared : .exact)
+        }
+        do {
+            return try FitEngine.adHoc(runs: runs, approach: request.approach, grouping: grouping, policy: request.badBudget, bootstrap: request.bootstrap, seed: request.seed, progress: progress)
+        } catch let error as FitError {
+            var notes: [String] = []
+            switch error {
+            case .tooFewRuns, .parabolaOpensDownward, .vertexOutsideRange:
+                if request.approach == 2 { notes.append("--bad-budget drop leaves such budgets out with a warning; --budget-tolerance groups scattered FLOPs") }
+            default: break
+            }
+            throw BuildFailure(diagnostics: [.error("approach \(request.approach) on \(request.path): \(error)", notes: notes)], sources: sources)
+        } catch {
+            throw BuildFailure(diagnostics: [.error("approach \(request.approach) on \(request.path): \(error)")], sources: sources)
+        }
+    }
+
+    /// A short human-readable summary of a fit's JSON.
+    public static func summary(_ json: JSONValue) -> String {
+        guard case .object(let o) = json else { return json.serialized() }
+        var lines: [String] = []
+        func number(_ key: String) -> Double? { if case .number(let x)? = o[key] { return x } else { return nil } }
+        if let approach = number("approach"), let points = number("points") {
+            lines.append("Approach \(Int(approach)) on \(Int(points)) runs")
+        }
+        for key in ["a", "b", "E", "A", "B", "alpha", "beta", "objective", "n_opt_gopher", "d_opt_gopher"] {
+            guard let x = number(key) else { continue }
+            var line = "  " + key.padding(toLength: 13, withPad: " ", startingAt: 0) + NumberFormat.automatic.format(x)
+            if case .object(let iv)? = o["intervals"], case .object(let i)? = iv[key], case .number(let lo)? = i["lower"], case .number(let hi)? = i["upper"] {
+                line += "  [\(NumberFormat.automatic.format(lo)), \(NumberFormat.automatic.format(hi))]"
+            }
+            lines.append(line)
+        }
+        if case .array(let budgets)? = o["budgets"] {
+            lines.append("  budgets:")
+            for case .object(let b) in budgets {
+                if case .number(let c)? = b["flops"], case .number(let n)? = b["n_opt"], case .number(let d)? = b["d_opt"], case .number(let p)? = b["points"] {
+                    lines.append("    C \(NumberFormat.scientific(2).format(c))  N_opt \(NumberFormat.si.format(n))  D_opt \(NumberFormat.si.format(d))  (\(Int(p)) runs)")
+                }
+            }
+        }
+        if case .array(let warnings)? = o["warnings"] {
+            for case .string(let w) in warnings { lines.append("warning: \(w)") }
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+}

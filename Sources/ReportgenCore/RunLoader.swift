@@ -1,0 +1,104 @@
+import Foundation
+import ReportDocument
+import ScalingLaws
+
+/// Turns a parsed table (CSV or JSON Lines) into runs, by column role.
+///
+/// Roles: `params` (N, parameters including embeddings), `tokens` (D), `flops` (C), `loss` (final
+/// loss, nats per token) and `budget` (the nominal IsoFLOP budget a run belongs to). A role without
+/// an explicit column is looked up among common names. When tokens are absent D = C / (6 N); when
+/// FLOPs are absent C = 6 N D (the paper's approximation, §3.3 and App. F).
+public enum RunLoader {
+    public static let roles = ["params", "tokens", "flops", "loss", "budget"]
+
+    /// Column names recognised for each role when the document or command line maps none.
+    public static let commonNames: [String: [String]] = [
+        "params": ["params", "parameters", "N", "Model Size", "model_size", "n_params"],
+        "tokens": ["tokens", "D", "Training Tokens", "n_tokens"],
+        "flops": ["flops", "C", "Training FLOP", "Training FLOPs", "compute"],
+        "loss": ["loss", "L", "final_loss", "Loss"],
+        "budget": ["budget", "Budget", "isoflop"],
+    ]
+
+    /// A problem with the table as a whole (a missing column), reported by the caller at its own position.
+    public struct ColumnProblem: Error, Sendable, Equatable {
+        public var message: String
+    }
+
+    /// Column index per role; explicit `mapping` entries win over common names.
+    public static func columns(of table: CSVTable, mapping: [String: String], fileName: String) -> Result<[String: Int], ColumnProblem> {
+        var index: [String: Int] = [:]
+        for role in roles {
+            if let column = mapping[role] {
+                guard let i = table.columnIndex(column) else {
+                    var message = "no column '\(column)' in \(fileName) (columns: \(table.header.joined(separator: ", ")))"
+                    if let s = suggestion(for: column, among: table.header) { message += "; did you mean '\(s)'?" }
+                    return .failure(ColumnProblem(message: message))
+                }
+                index[role] = i
+            } else if let i = commonNames[role]!.lazy.compactMap({ table.columnIndex($0) }).first {
+                index[role] = i
+            }
+        }
+        for role in ["params", "loss"] where index[role] == nil {
+            return .failure(ColumnProblem(message: "no '\(role)' column in \(fileName) (columns: \(table.header.joined(separator: ", "))); map one"))
+        }
+        if index["flops"] == nil && index["tokens"] == nil {
+            return .failure(ColumnProblem(message: "\(fileName) needs a 'flops' or a 'tokens' column (columns: \(table.header.joined(separator: ", ")))"))
+        }
+        return .success(index)
+    }
+
+    /// Reads every row into a run. A value that is not a positive finite number is an error at
+    /// its row and column in `fileName`; every such value is reported, not only the first.
+    public static func runs(from table: CSVTable, columns index: [String: Int], fileName: String) -> (runs: [Run], diagnostics: [Diagnostic]) {
+        var runs: [Run] = []
+        var diagnostics: [Diagnostic] = []
+        for (r, row) in table.rows.enumerated() {
+            var failed = false
+            func number(_ role: String) -> Double? {
+                guard let i = index[role] else { return nil }
+                let text = i < row.count ? row[i].trimmingCharacters(in: .whitespaces) : ""
+                guard let x = Double(text), x.isFinite, x > 0 else {
+                    let what = text.isEmpty ? "an empty field" : "'\(text)'"
+                    diagnostics.append(.error("column '\(table.header[i])': expected a positive number, got \(what)", file: fileName, at: SourceLocation(line: table.lines[r], column: table.column(ofField: min(i, max(row.count - 1, 0)), row: r))))
+                    failed = true
+                    return nil
+                }
+                return x
+            }
+            let n = number("params"), loss = number("loss"), c = number("flops"), d = number("tokens"), budget = number("budget")
+            guard !failed, let n, let loss else { continue }
+            var run: Run
+            if let c, let d {
+                run = Run(parameters: n, tokens: d, flops: c, loss: loss)
+            } else if let c {
+                run = Run(parameters: n, flops: c, loss: loss)
+            } else {
+                run = Run(parameters: n, tokens: d!, flops: 6 * n * d!, loss: loss)
+            }
+            run.budget = budget
+            runs.append(run)
+        }
+        return (runs, diagnostics)
+    }
+
+    /// Drops the `k` runs with the highest loss (ties: the later row goes first), keeping row order.
+    /// Besiroglu et al. (2024) drop the 5 highest losses of the digitized Chinchilla runs.
+    public static func excludingHighestLoss(_ runs: [Run], _ k: Int) -> [Run] {
+        guard k > 0 else { return runs }
+        let order = runs.indices.sorted { runs[$0].loss != runs[$1].loss ? runs[$0].loss > runs[$1].loss : $0 > $1 }
+        let dropped = Set(order.prefix(k))
+        return runs.indices.filter { !dropped.contains($0) }.map { runs[$0] }
+    }
+
+    /// Reads a file inside the project (CSV, or JSON Lines by extension) as a table.
+    public static func table(bytes: [UInt8], path: String) throws(Diagnostic) -> CSVTable {
+        guard let text = String(bytes: bytes, encoding: .utf8) else {
+            throw Diagnostic.error("cannot read '\(path)' as UTF-8 text", file: path, at: SourceLocation(line: 1, column: 1))
+        }
+        let lower = path.lowercased()
+        return lower.hasSuffix(".jsonl") || lower.hasSuffix(".ndjson")
+            ? try CSVTable.parseJSONLines(text, file: path) : try CSVTable.parse(text, file: path)
+    }
+}

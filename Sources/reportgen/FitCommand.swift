@@ -1,0 +1,80 @@
+import ArgumentParser
+import Foundation
+import ReportDocument
+import ReportgenCore
+
+/// `reportgen fit DATA --approach 1|2|3`: an ad-hoc fit without a document.
+struct Fit: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Fit one of the paper's approaches to a CSV or JSON Lines file and print the result.",
+        discussion: """
+            Columns are found by common names (params, parameters, Model Size; tokens; flops, Training FLOP; \
+            loss; budget) or mapped with the flags. Tokens default to C/(6N) when absent.
+            """)
+
+    @Argument(help: "A CSV or JSON Lines file of runs.")
+    var data: String
+
+    @Option(help: "1, 2 or 3: the paper's approach.")
+    var approach: Int
+
+    @Option(help: "Column of model sizes N (parameters).") var params: String?
+    @Option(help: "Column of training tokens D.") var tokens: String?
+    @Option(help: "Column of training FLOPs C.") var flops: String?
+    @Option(help: "Column of nominal IsoFLOP budgets.") var budget: String?
+    @Option(help: "Column of final losses.") var loss: String?
+
+    @Option(help: "Group budgets whose log10 FLOPs lie within this tolerance (for digitized data).")
+    var budgetTolerance: Double?
+
+    @Option(help: "Snap runs to the nearest of these comma-separated budgets, e.g. 6e18,1e19 ('paper': the paper's nine), within --budget-tolerance (default 0.1).")
+    var budgets: String?
+
+    @Option(help: "error: a budget with fewer than 3 runs or no interior minimum fails the fit; drop: leave it out with a warning.")
+    var badBudget: String = "error"
+
+    @Option(help: "Drop the K runs with the highest loss before fitting.")
+    var excludeHighestLoss: Int = 0
+
+    @Option(help: "Standard bootstrap resamples for intervals (0: none).")
+    var bootstrap: Int = 0
+
+    @Option(help: "Seed of the resampling generator.")
+    var seed: UInt64 = 1
+
+    @Flag(help: "Print one JSON object.")
+    var json = false
+
+    func validate() throws {
+        guard (1...3).contains(approach) else { throw ValidationError("--approach must be 1, 2 or 3") }
+        guard excludeHighestLoss >= 0 else { throw ValidationError("--exclude-highest-loss must be at least 0") }
+        guard bootstrap >= 0 else { throw ValidationError("--bootstrap must be at least 0") }
+        guard ["error", "drop"].contains(badBudget) else { throw ValidationError("--bad-budget must be 'error' or 'drop'") }
+        if let t = budgetTolerance, !(t > 0) { throw ValidationError("--budget-tolerance must be positive") }
+    }
+
+    mutating func run() throws {
+        var mapping: [String: String] = [:]
+        for (role, column) in [("params", params), ("tokens", tokens), ("flops", flops), ("budget", budget), ("loss", loss)] {
+            if let column { mapping[role] = column }
+        }
+        var request = AdHocFitRequest(path: data, approach: approach, mapping: mapping, excludeHighestLoss: excludeHighestLoss,
+                                      bootstrap: bootstrap, seed: seed, budgetTolerance: budgetTolerance)
+        if let budgets {
+            let paper = [6e18, 1e19, 3e19, 6e19, 1e20, 3e20, 6e20, 1e21, 3e21]
+            let values = budgets == "paper" ? paper : budgets.split(separator: ",").compactMap { Double($0.trimmingCharacters(in: .whitespaces)) }
+            guard !values.isEmpty, values.allSatisfy({ $0 > 0 && $0.isFinite }) else { throw ValidationError("--budgets must be 'paper' or positive numbers separated by commas") }
+            request.nominalBudgets = values
+        }
+        request.badBudget = badBudget == "drop" ? .drop : .error
+        let progress = TerminalProgress.bar(label: "approach \(approach)")
+        do {
+            let result = try AdHocFit.run(request, progress: progress)
+            TerminalProgress.finishBar()
+            print(json ? result.serialized() : AdHocFit.summary(result), terminator: json ? "\n" : "")
+        } catch {
+            TerminalProgress.finishBar()
+            throw report(error, outputs: false)
+        }
+    }
+}
