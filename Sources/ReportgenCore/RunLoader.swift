@@ -102,3 +102,69 @@ public enum RunLoader {
             ? try CSVTable.parseJSONLines(text, file: path) : try CSVTable.parse(text, file: path)
     }
 }
+
+extension RunLoader {
+    /// Column names recognised for loss curves (long form: one row per logged point).
+    public static let curveColumns: [String: [String]] = [
+        "run": ["run", "run_id", "curve"],
+        "params": ["parameters", "params", "N", "Model Size"],
+        "horizon": ["horizon_tokens", "horizon", "schedule_tokens"],
+        "tokens": ["tokens", "D", "step_tokens"],
+        "loss": ["loss", "L", "train_loss"],
+    ]
+
+    /// Reads loss curves in long form: a run identifier, its model size, optionally the tokens its
+    /// cosine schedule was set for (default: its last logged tokens), and (tokens, loss) per logged
+    /// step. Rows of one run must be contiguous with increasing tokens.
+    public static func curves(from table: CSVTable, mapping: [String: String], fileName: String) -> (curves: [TrainingCurve], diagnostics: [Diagnostic]) {
+        var index: [String: Int] = [:]
+        var diagnostics: [Diagnostic] = []
+        for role in ["run", "params", "horizon", "tokens", "loss"] {
+            if let column = mapping[role] {
+                if let i = table.columnIndex(column) { index[role] = i } else {
+                    diagnostics.append(.error("no column '\(column)' in \(fileName) (columns: \(table.header.joined(separator: ", ")))", file: fileName, at: SourceLocation(line: 1, column: 1)))
+                }
+            } else if let i = curveColumns[role]!.lazy.compactMap({ table.columnIndex($0) }).first {
+                index[role] = i
+            } else if role != "horizon" {
+                diagnostics.append(.error("loss curves need a '\(role)' column (one of \(curveColumns[role]!.joined(separator: ", "))); columns: \(table.header.joined(separator: ", "))", file: fileName, at: SourceLocation(line: 1, column: 1)))
+            }
+        }
+        guard diagnostics.isEmpty else { return ([], diagnostics) }
+        var curves: [TrainingCurve] = []
+        var currentRun: String? = nil
+        var seen: Set<String> = []
+        for (r, row) in table.rows.enumerated() {
+            func number(_ role: String) -> Double? {
+                guard let i = index[role] else { return nil }
+                let text = i < row.count ? row[i].trimmingCharacters(in: .whitespaces) : ""
+                guard let x = Double(text), x.isFinite, x > 0 else {
+                    diagnostics.append(.error("column '\(table.header[i])': expected a positive number, got '\(text)'", file: fileName, at: SourceLocation(line: table.lines[r], column: table.column(ofField: min(i, max(row.count - 1, 0)), row: r))))
+                    return nil
+                }
+                return x
+            }
+            let id = index["run"].map { $0 < row.count ? row[$0] : "" } ?? ""
+            guard let n = number("params"), let t = number("tokens"), let loss = number("loss") else { continue }
+            let horizon = index["horizon"] == nil ? nil : number("horizon")
+            if id != currentRun {
+                if seen.contains(id) {
+                    diagnostics.append(.error("the rows of run '\(id)' are not contiguous", file: fileName, at: SourceLocation(line: table.lines[r], column: 1)))
+                    continue
+                }
+                seen.insert(id)
+                currentRun = id
+                curves.append(TrainingCurve(parameters: n, horizonTokens: horizon ?? 0, tokens: [], losses: []))
+            }
+            let k = curves.count - 1
+            if let last = curves[k].tokens.last, t <= last {
+                diagnostics.append(.error("run '\(id)': tokens must increase along a curve (\(t) after \(last))", file: fileName, at: SourceLocation(line: table.lines[r], column: table.column(ofField: index["tokens"]!, row: r))))
+                continue
+            }
+            curves[k].tokens.append(t)
+            curves[k].losses.append(loss)
+        }
+        for k in curves.indices where curves[k].horizonTokens == 0 { curves[k].horizonTokens = curves[k].tokens.last ?? 0 }
+        return (curves, diagnostics)
+    }
+}
