@@ -147,9 +147,8 @@ public enum Simulator {
     public static func loggedTokens(_ spec: SimulationSpec, horizon: Double) -> [Double] {
         let count = max(spec.loggedPoints, 1)
         guard count > 1 else { return [horizon] }
-        let start = log(spec.firstLoggedFraction)
         return (0..<count).map { k in
-            k == count - 1 ? horizon : horizon * exp(start * (1 - Double(k) / Double(count - 1)))
+            k == count - 1 ? horizon : horizon * pow(spec.firstLoggedFraction, 1 - Double(k) / Double(count - 1))
         }
     }
 
