@@ -1,0 +1,178 @@
+import Foundation
+
+/// Everything that determines a simulated Chinchilla-style sweep; the same spec gives the same
+/// runs and curves, bit for bit.
+///
+/// Units: budgets in FLOPs (C = 6ND, §3.3), sizes in parameters (embeddings included, as in
+/// Table A9), horizons in tokens, `noiseSD` in natural-log loss units.
+public struct SimulationSpec: Sendable, Equatable, Codable {
+    /// Seed of every random draw (`SeededGenerator`).
+    public var seed: UInt64
+    /// The law the data follow (Eq. 2). Default: the unrounded Approach-3 fit (App. D.2).
+    public var truth: ChinchillaLaw
+    /// IsoFLOP budgets in FLOPs (§3.2: nine budgets from 6e18 to 3e21).
+    public var budgets: [Double]
+    /// Model sizes per IsoFLOP budget (Fig. 3 shows roughly 8 to 20 per curve).
+    public var modelsPerBudget: Int
+    /// The IsoFLOP sizes are Table A9 models within N_opt(C) ÷ span … N_opt(C) × span, capped by
+    /// Table A9's range (44M to 16.2B, footnote 5: up to 16B).
+    public var budgetSpan: Double
+    /// Model sizes of the Approach-1 training curves, in parameters (§3.1: about 70M to 10B).
+    public var approach1Sizes: [Double]
+    /// Cosine horizons of the four runs per size, as multiples of the base horizon. The paper says
+    /// only that the four horizons span 16× (§3.1); the multipliers themselves are UNVERIFIED.
+    public var horizonMultipliers: [Double]
+    /// The base horizon of a model of N parameters is `baseTokensPerParameter` × N tokens.
+    public var baseTokensPerParameter: Double
+    /// Logged points per training curve, log-spaced in tokens.
+    public var loggedPoints: Int
+    /// The first logged point is at `firstLoggedFraction` × horizon; the last is at the horizon.
+    public var firstLoggedFraction: Double
+    /// Standard deviation of the multiplicative noise: loss × exp(noiseSD · z), z ~ N(0, 1).
+    public var noiseSD: Double
+    /// κ of the schedule effect (see `ScheduleEffect`): the largest excess as a fraction of the
+    /// data term B/D^β, reached while the learning rate is still at its maximum.
+    public var scheduleExcess: Double
+
+    /// The Approach-1 sizes used by default: the Table A9 models nearest to ten log-spaced sizes
+    /// from 70M to 10B (74M … 9,293M).
+    public static let defaultApproach1Sizes: [Double] = [74, 117, 217, 425, 632, 1143, 2007, 3530, 6796, 9293].map { $0 * 1e6 }
+    /// The paper's nine IsoFLOP budgets (§3.2, Fig. 3).
+    public static let defaultBudgets: [Double] = [6e18, 1e19, 3e19, 6e19, 1e20, 3e20, 6e20, 1e21, 3e21]
+
+    public init(
+        seed: UInt64 = 2022, truth: ChinchillaLaw = .publishedUnrounded, budgets: [Double] = defaultBudgets,
+        modelsPerBudget: Int = 12, budgetSpan: Double = 8, approach1Sizes: [Double] = defaultApproach1Sizes,
+        horizonMultipliers: [Double] = [1, 2, 4, 16], baseTokensPerParameter: Double = 5,
+        loggedPoints: Int = 150, firstLoggedFraction: Double = 0.01, noiseSD: Double = 0.007,
+        scheduleExcess: Double = 0.1
+    ) {
+        self.seed = seed
+        self.truth = truth
+        self.budgets = budgets
+        self.modelsPerBudget = modelsPerBudget
+        self.budgetSpan = budgetSpan
+        self.approach1Sizes = approach1Sizes
+        self.horizonMultipliers = horizonMultipliers
+        self.baseTokensPerParameter = baseTokensPerParameter
+        self.loggedPoints = loggedPoints
+        self.firstLoggedFraction = firstLoggedFraction
+        self.noiseSD = noiseSD
+        self.scheduleExcess = scheduleExcess
+    }
+}
+
+/// How far a run's loss sits above the law because its learning rate has not finished decaying.
+///
+/// The law L(N, D) (Eq. 2) describes a run whose cosine cycle ends at D (the paper matches the
+/// cycle to the horizon, App. B). With a cosine decaying 10× over a cycle of `cycle` tokens,
+///
+///     lr(t)/lr_max = 0.1 + 0.9 · ½(1 + cos(π t / cycle))   for t < cycle, 0.1 afterwards,
+///
+/// the remaining decay r(t) = (lr(t)/lr_max − 0.1)/0.9 falls from 1 at t = 0 to 0 at the end of
+/// the cycle. The simulated loss at t tokens is
+///
+///     L(N, t) + κ · r(t) · B / t^β,
+///
+/// i.e. the data term B/t^β is inflated by the fraction κ·r(t) while the learning rate is high.
+/// The excess is ≥ 0 and exactly 0 at t ≥ cycle, so intermediate points of a long schedule sit
+/// above the law (the bias of Kaplan-style envelopes, §2), while every run's final point lies on
+/// it. The same formula prices a cycle longer than the run (Fig. A1): a run stopped at D with a
+/// cycle of 1.25·D keeps r = 0.095 of the decay, 1.5·D keeps 0.25, 2·D keeps 0.5. This is a
+/// modelling choice of this simulator, not a law from the paper.
+public enum ScheduleEffect {
+    /// r(t) = (lr(t)/lr_max − 0.1)/0.9 for a cosine cycle of `cycleTokens`: 1 at the start, 0 at the end.
+    public static func remainingDecay(tokens t: Double, cycleTokens cycle: Double) -> Double {
+        guard t < cycle else { return 0 }
+        return max(0, 0.5 * (1 + cos(Double.pi * t / cycle)))
+    }
+
+    /// The excess loss (nats per token) over `truth` at `tokens` for a cosine cycle of `cycleTokens`.
+    public static func excess(truth: ChinchillaLaw, tokens t: Double, cycleTokens cycle: Double, strength kappa: Double) -> Double {
+        let r = remainingDecay(tokens: t, cycleTokens: cycle)
+        guard r > 0 else { return 0 }
+        return kappa * r * truth.B / pow(t, truth.beta)
+    }
+}
+
+/// Synthetic Chinchilla-style sweeps drawn from a known law (for validating the fits).
+public enum Simulator {
+    /// The Table A9 sizes of one IsoFLOP budget, smallest first.
+    ///
+    /// Candidates are the Table A9 models within N_opt(C) ÷ span … × span (N_opt from the truth,
+    /// Eq. 4); `modelsPerBudget` of them are picked nearest to log-spaced targets from the smallest
+    /// to the largest candidate, each used once.
+    public static func isoFLOPSizes(_ spec: SimulationSpec, budget: Double) -> [Double] {
+        let optimum = spec.truth.optimalParameters(flops: budget)
+        let candidates = ModelConfigurations.tableA9.map(\.parameters)
+            .filter { $0 >= optimum / spec.budgetSpan && $0 <= optimum * spec.budgetSpan }
+        guard candidates.count > spec.modelsPerBudget, spec.modelsPerBudget > 1 else {
+            return Array(candidates.prefix(max(spec.modelsPerBudget, 0)))
+        }
+        let lo = log(candidates.first!), hi = log(candidates.last!)
+        var used = [Bool](repeating: false, count: candidates.count)
+        for k in 0..<spec.modelsPerBudget {
+            let target = lo + (hi - lo) * Double(k) / Double(spec.modelsPerBudget - 1)
+            var best = -1
+            for (i, c) in candidates.enumerated() where !used[i] {
+                if best < 0 || abs(log(c) - target) < abs(log(candidates[best]) - target) { best = i }
+            }
+            used[best] = true
+        }
+        return candidates.indices.filter { used[$0] }.map { candidates[$0] }
+    }
+
+    /// The final losses of the IsoFLOP runs (Approach 2), budget by budget, smallest model first.
+    ///
+    /// Each run trains N parameters on D = C/(6N) tokens with its cosine cycle matched to D, so its
+    /// final loss is the law times lognormal noise: L(N, D) · exp(noiseSD · z). Run i draws z from
+    /// its own stream i of the seed, independent of the other runs.
+    public static func isoFLOPRuns(_ spec: SimulationSpec) -> [Run] {
+        let root = SeededGenerator(seed: spec.seed).stream(1)
+        var runs: [Run] = []
+        for budget in spec.budgets {
+            for n in isoFLOPSizes(spec, budget: budget) {
+                var rng = root.stream(UInt64(runs.count))
+                let d = budget / (6 * n)
+                let law = spec.truth.loss(parameters: n, tokens: d)
+                let loss = spec.noiseSD == 0 ? law : law * exp(spec.noiseSD * rng.nextNormal())
+                runs.append(Run(parameters: n, tokens: d, flops: budget, loss: loss))
+            }
+        }
+        return runs
+    }
+
+    /// The tokens logged along a run with horizon `horizon`: log-spaced from
+    /// `firstLoggedFraction` × horizon to exactly the horizon.
+    public static func loggedTokens(_ spec: SimulationSpec, horizon: Double) -> [Double] {
+        let count = max(spec.loggedPoints, 1)
+        guard count > 1 else { return [horizon] }
+        return (0..<count).map { k in
+            k == count - 1 ? horizon : horizon * pow(spec.firstLoggedFraction, 1 - Double(k) / Double(count - 1))
+        }
+    }
+
+    /// The Approach-1 training curves: for each size and each horizon multiplier, one run whose
+    /// cosine cycle is its horizon H = multiplier × baseTokensPerParameter × N.
+    ///
+    /// Loss at t tokens: (L(N, t) + `ScheduleEffect.excess`) · exp(noiseSD · z), with one z per
+    /// logged point from curve j's own stream j of the seed. Ordered by size, then horizon.
+    public static func trainingCurves(_ spec: SimulationSpec) -> [TrainingCurve] {
+        let root = SeededGenerator(seed: spec.seed).stream(2)
+        var curves: [TrainingCurve] = []
+        for n in spec.approach1Sizes {
+            for multiplier in spec.horizonMultipliers {
+                var rng = root.stream(UInt64(curves.count))
+                let horizon = multiplier * spec.baseTokensPerParameter * n
+                let tokens = loggedTokens(spec, horizon: horizon)
+                let losses = tokens.map { t in
+                    let clean = spec.truth.loss(parameters: n, tokens: t)
+                        + ScheduleEffect.excess(truth: spec.truth, tokens: t, cycleTokens: horizon, strength: spec.scheduleExcess)
+                    return spec.noiseSD == 0 ? clean : clean * exp(spec.noiseSD * rng.nextNormal())
+                }
+                curves.append(TrainingCurve(parameters: n, horizonTokens: horizon, tokens: tokens, losses: losses))
+            }
+        }
+        return curves
+    }
+}
