@@ -30,7 +30,7 @@ struct Root: ParsableCommand {
         commandName: "reportgen",
         abstract: "Build reproducible scaling-law reports from declarative analysis documents.",
         version: ToolVersion.string,
-        subcommands: [Build.self, Check.self, Explain.self, Fit.self, Clean.self])
+        subcommands: [Build.self, Check.self, Explain.self, Fit.self, Simulate.self, Clean.self])
 }
 
 /// Options shared by the commands that take a document.
