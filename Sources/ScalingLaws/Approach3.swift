@@ -1,0 +1,392 @@
+import CNLopt
+import Foundation
+
+/// The grid of optimiser starting points for Approach 3 (App. D.2).
+///
+/// Each axis lists the values one parameter takes; the starts are the Cartesian product.
+/// `a` and `b` are the log coefficients (A = eᵃ, B = eᵇ), `e` the log irreducible loss (E = eᵉ).
+public struct Approach3Grid: Sendable, Equatable, Codable {
+    public var alpha: [Double]
+    public var beta: [Double]
+    public var e: [Double]
+    public var a: [Double]
+    public var b: [Double]
+
+    public init(alpha: [Double], beta: [Double], e: [Double], a: [Double], b: [Double]) {
+        self.alpha = alpha
+        self.beta = beta
+        self.e = e
+        self.a = a
+        self.b = b
+    }
+
+    /// The paper's grid: α, β ∈ {0, 0.5, …, 2}, e ∈ {−1, −0.5, …, 1}, a, b ∈ {0, 5, …, 25};
+    /// 5 · 5 · 5 · 6 · 6 = 4500 starts.
+    public static let paper = Approach3Grid(
+        alpha: [0, 0.5, 1, 1.5, 2], beta: [0, 0.5, 1, 1.5, 2], e: [-1, -0.5, 0, 0.5, 1],
+        a: [0, 5, 10, 15, 20, 25], b: [0, 5, 10, 15, 20, 25])
+
+    /// Every start as `[a, b, e, alpha, beta]`, with `a` varying slowest and `beta` fastest.
+    public var starts: [[Double]] {
+        var result: [[Double]] = []
+        result.reserveCapacity(a.count * b.count * e.count * alpha.count * beta.count)
+        for av in a {
+            for bv in b {
+                for ev in e {
+                    for al in alpha {
+                        for be in beta { result.append([av, bv, ev, al, be]) }
+                    }
+                }
+            }
+        }
+        return result
+    }
+}
+
+/// Settings of the Approach 3 fit.
+public struct Approach3Options: Sendable, Equatable, Codable {
+    /// The Huber threshold δ on the log-loss residual (the paper uses 10⁻³).
+    public var huberDelta: Double
+    /// The starting grid; ignored when `startsOverride` is set.
+    public var grid: Approach3Grid
+    /// Maximum objective evaluations per start.
+    public var maxEvaluations: Int
+    /// Relative tolerance on both the objective and the parameters (NLopt `ftol_rel` and `xtol_rel`).
+    public var relativeTolerance: Double
+    /// Explicit starts `[a, b, e, alpha, beta]` used instead of the grid, e.g. warm starts for
+    /// resamples (see `warmStarted(at:gridStarts:)`).
+    public var startsOverride: [[Double]]?
+
+    public init(
+        huberDelta: Double = 1e-3, grid: Approach3Grid = .paper, maxEvaluations: Int = 1000,
+        relativeTolerance: Double = 1e-10, startsOverride: [[Double]]? = nil
+    ) {
+        self.huberDelta = huberDelta
+        self.grid = grid
+        self.maxEvaluations = maxEvaluations
+        self.relativeTolerance = relativeTolerance
+        self.startsOverride = startsOverride
+    }
+
+    /// The starts the fit will use.
+    public var starts: [[Double]] { startsOverride ?? grid.starts }
+
+    /// Options for refitting resampled data: start from `law` (typically the full-data optimum)
+    /// plus `gridStarts` points of the grid taken at even strides through its start list.
+    ///
+    /// A resample differs little from the full data, so its optimum lies close to the full fit's;
+    /// the extra grid points guard against a resample whose basin has moved. This keeps a
+    /// bootstrap of thousands of refits fast, at the cost of not re-searching the whole grid.
+    public func warmStarted(at law: ChinchillaLaw, gridStarts: Int = 4) -> Approach3Options {
+        var copy = self
+        let all = grid.starts
+        var starts = [Approach3.parameters(of: law)]
+        if gridStarts > 0, !all.isEmpty {
+            let count = min(gridStarts, all.count)
+            for k in 0..<count { starts.append(all[(2 * k + 1) * all.count / (2 * count)]) }
+        }
+        copy.startsOverride = starts
+        return copy
+    }
+}
+
+/// How well the multi-start search pinned down the optimum.
+public struct Approach3Diagnostics: Sendable, Equatable, Codable {
+    /// Number of starts run.
+    public var starts: Int
+    /// Share of starts whose final objective is within 0.1% of the best.
+    public var shareWithin1e3: Double
+    /// Share of starts whose final objective is within 10⁻⁴ % (relative 10⁻⁶) of the best.
+    public var shareWithin1e6: Double
+    /// Max − min of each coefficient ("E", "A", "B", "alpha", "beta") among the 0.1% near-ties.
+    public var spread: [String: Double]
+    /// NLopt's result code for the winning start, e.g. "FTOL_REACHED".
+    public var winningStatus: String
+    /// Human-readable warnings, in a fixed order.
+    public var warnings: [String]
+
+    public init(
+        starts: Int, shareWithin1e3: Double, shareWithin1e6: Double, spread: [String: Double],
+        winningStatus: String, warnings: [String]
+    ) {
+        self.starts = starts
+        self.shareWithin1e3 = shareWithin1e3
+        self.shareWithin1e6 = shareWithin1e6
+        self.spread = spread
+        self.winningStatus = winningStatus
+        self.warnings = warnings
+    }
+}
+
+/// Result of Approach 3 (§3.3): the fitted parametric loss (Eq. 2) and its frontier (Eq. 4).
+public struct Approach3Result: Sendable, Equatable, Codable {
+    public var law: ChinchillaLaw
+    /// The Huber objective (Eq. 3, summed over runs) at `law`.
+    public var objective: Double
+    /// Number of runs fitted.
+    public var runs: Int
+    public var diagnostics: Approach3Diagnostics
+    /// a = β / (α + β), the exponent of N_opt ∝ C^a.
+    public var a: Double { law.a }
+    /// b = α / (α + β), the exponent of D_opt ∝ C^b.
+    public var b: Double { law.b }
+
+    public init(law: ChinchillaLaw, objective: Double, runs: Int, diagnostics: Approach3Diagnostics) {
+        self.law = law
+        self.objective = objective
+        self.runs = runs
+        self.diagnostics = diagnostics
+    }
+}
+
+/// Approach 3 (§3.3, App. D.2): fit L̂(N, D) = E + A/N^α + B/D^β by minimising, over
+/// (a, b, e, α, β) with A = eᵃ, B = eᵇ, E = eᵉ,
+///
+///     Σᵢ Huber_δ( LSE(a − α ln Nᵢ, b − β ln Dᵢ, e) − ln Lᵢ )        (Eq. 3 / Eq. 11)
+///
+/// with L-BFGS from every point of a grid, keeping the best. Huber_δ(r) = r²/2 for |r| ≤ δ and
+/// δ(|r| − δ/2) otherwise.
+public enum Approach3 {
+    /// The parameter vector `[a, b, e, alpha, beta]` of a law.
+    public static func parameters(of law: ChinchillaLaw) -> [Double] {
+        [log(law.A), log(law.B), log(law.E), law.alpha, law.beta]
+    }
+
+    /// The law of a parameter vector `[a, b, e, alpha, beta]`.
+    public static func law(of p: [Double]) -> ChinchillaLaw {
+        ChinchillaLaw(E: exp(p[2]), A: exp(p[0]), B: exp(p[1]), alpha: p[3], beta: p[4])
+    }
+
+    /// The objective and its analytic gradient at `p = [a, b, e, alpha, beta]`.
+    public static func objective(_ p: [Double], runs: [Run], delta: Double) -> (value: Double, gradient: [Double]) {
+        precondition(p.count == 5, "Approach 3 has five parameters [a, b, e, alpha, beta]")
+        let data = LogData(runs)
+        var gradient = [Double](repeating: 0, count: 5)
+        let value = data.withContext(delta: delta) { context in
+            p.withUnsafeBufferPointer { x in
+                gradient.withUnsafeMutableBufferPointer { g in
+                    evaluate(x.baseAddress!, g.baseAddress, context)
+                }
+            }
+        }
+        return (value, gradient)
+    }
+
+    /// The objective at a law's coefficients.
+    public static func objective(_ law: ChinchillaLaw, runs: [Run], delta: Double) -> Double {
+        objective(parameters(of: law), runs: runs, delta: delta).value
+    }
+
+    /// Fits Approach 3 to `runs` (at least 5).
+    ///
+    /// Starts run in parallel; each start's result is kept at its index and the winner is the
+    /// lowest objective, ties going to the earlier start, so the result does not depend on the
+    /// number of threads. `progress` receives (finished starts, total starts).
+    public static func fit(
+        _ runs: [Run], options: Approach3Options = .init(), progress: (@Sendable (Int, Int) -> Void)? = nil
+    ) throws(FitError) -> Approach3Result {
+        try fit(runs, options: options, progress: progress, threads: nil)
+    }
+
+    /// `fit` with an explicit thread cap (1 = serial), for determinism tests.
+    static func fit(
+        _ runs: [Run], options: Approach3Options, progress: (@Sendable (Int, Int) -> Void)?, threads: Int?
+    ) throws(FitError) -> Approach3Result {
+        try validate(runs)
+        guard runs.count >= 5 else { throw .tooFewRuns(needed: 5, got: runs.count, context: "Approach 3") }
+        let starts = options.starts
+        guard !starts.isEmpty, starts.allSatisfy({ $0.count == 5 }) else {
+            throw .tooFewRuns(needed: 1, got: 0, context: "Approach 3 starting points (five values each)")
+        }
+        let data = LogData(runs)
+        let counter = ProgressCounter(total: starts.count, callback: progress)
+        let outcomes = parallelMap(count: starts.count, threads: threads) { index in
+            let outcome = data.withContext(delta: options.huberDelta) { context in
+                minimise(from: starts[index], context: context, options: options)
+            }
+            counter.advance()
+            return outcome
+        }
+        var best = -1
+        for (index, outcome) in outcomes.enumerated() where outcome.value.isFinite {
+            if best < 0 || outcome.value < outcomes[best].value { best = index }
+        }
+        guard best >= 0 else { throw .singular(context: "Approach 3 (no start reached a finite objective)") }
+        let winner = outcomes[best]
+        let law = law(of: winner.x)
+        let diagnostics = diagnose(outcomes, best: best, law: law, starts: starts)
+        return Approach3Result(law: law, objective: winner.value, runs: runs.count, diagnostics: diagnostics)
+    }
+
+    // MARK: - Diagnostics
+
+    private static func diagnose(_ outcomes: [StartOutcome], best: Int, law: ChinchillaLaw, starts: [[Double]])
+        -> Approach3Diagnostics
+    {
+        let bestValue = outcomes[best].value
+        let total = Double(outcomes.count)
+        let within = { (tolerance: Double) -> [StartOutcome] in
+            outcomes.filter { $0.value.isFinite && $0.value <= bestValue + tolerance * abs(bestValue) }
+        }
+        let ties = within(1e-3)
+        let strict = within(1e-6)
+        let names = ["E", "A", "B", "alpha", "beta"]
+        let laws = ties.map { Self.law(of: $0.x) }
+        let values: [[Double]] = laws.map { [$0.E, $0.A, $0.B, $0.alpha, $0.beta] }
+        let fitted = [law.E, law.A, law.B, law.alpha, law.beta]
+        var spread: [String: Double] = [:]
+        var warnings: [String] = []
+        for (k, name) in names.enumerated() {
+            let column = values.map { $0[k] }
+            let width = (column.max() ?? fitted[k]) - (column.min() ?? fitted[k])
+            spread[name] = width
+            if (name == "A" || name == "B"), width > 0.1 * abs(fitted[k]) {
+                warnings.append(
+                    "\(name) is weakly identified: among starts within 0.1% of the best objective it spans "
+                        + "\(formatScientific(column.min()!)) to \(formatScientific(column.max()!))")
+            }
+        }
+        let status = outcomes[best].status
+        if status == NLOPT_MAXEVAL_REACHED.rawValue || status < 0 {
+            warnings.append("the winning start did not converge (\(statusName(status)))")
+        }
+        // Does the grid bracket the optimum? (The paper notes its best start was inside the grid.)
+        let optimum = outcomes[best].x
+        let axisNames = ["a", "b", "e", "alpha", "beta"]
+        for k in 0..<5 {
+            let column = starts.map { $0[k] }
+            if let low = column.min(), let high = column.max(), low < high, optimum[k] < low || optimum[k] > high {
+                warnings.append(
+                    "the optimum \(axisNames[k]) = \(optimum[k]) lies beyond the edge of the start grid [\(low), \(high)]")
+            }
+        }
+        return Approach3Diagnostics(
+            starts: outcomes.count, shareWithin1e3: Double(ties.count) / total,
+            shareWithin1e6: Double(strict.count) / total, spread: spread, winningStatus: statusName(status),
+            warnings: warnings)
+    }
+
+    static func statusName(_ status: Int32) -> String {
+        guard let name = nlopt_result_to_string(nlopt_result(rawValue: status)) else { return "RESULT \(status)" }
+        return String(cString: name)
+    }
+
+    // MARK: - Optimiser
+
+    struct StartOutcome: Sendable {
+        var x: [Double]
+        var value: Double
+        var status: Int32
+        var evaluations: Int
+    }
+
+    /// One L-BFGS run from `start`; its own `nlopt_opt`, so runs may proceed on many threads.
+    static func minimise(from start: [Double], context: UnsafeMutablePointer<Context>, options: Approach3Options)
+        -> StartOutcome
+    {
+        guard let opt = nlopt_create(NLOPT_LD_LBFGS, 5) else {
+            return StartOutcome(x: start, value: .infinity, status: NLOPT_OUT_OF_MEMORY.rawValue, evaluations: 0)
+        }
+        defer { nlopt_destroy(opt) }
+        nlopt_set_min_objective(opt, approach3Callback, UnsafeMutableRawPointer(context))
+        nlopt_set_ftol_rel(opt, options.relativeTolerance)
+        nlopt_set_xtol_rel(opt, options.relativeTolerance)
+        nlopt_set_maxeval(opt, Int32(clamping: options.maxEvaluations))
+        var x = start
+        var reported = 0.0
+        let status = x.withUnsafeMutableBufferPointer { nlopt_optimize(opt, $0.baseAddress!, &reported) }
+        // Re-evaluate at the returned point so the stored value is exactly the objective there.
+        let value = x.withUnsafeBufferPointer { evaluate($0.baseAddress!, nil, context) }
+        return StartOutcome(
+            x: x, value: value.isNaN ? .infinity : value, status: status.rawValue,
+            evaluations: Int(nlopt_get_numevals(opt)))
+    }
+
+    /// Logs of the data in contiguous arrays.
+    struct LogData: Sendable {
+        var lnN: [Double]
+        var lnD: [Double]
+        var lnL: [Double]
+
+        init(_ runs: [Run]) {
+            lnN = runs.map { log($0.parameters) }
+            lnD = runs.map { log($0.tokens) }
+            lnL = runs.map { log($0.loss) }
+        }
+
+        func withContext<R>(delta: Double, _ body: (UnsafeMutablePointer<Context>) -> R) -> R {
+            lnN.withUnsafeBufferPointer { n in
+                lnD.withUnsafeBufferPointer { d in
+                    lnL.withUnsafeBufferPointer { l in
+                        var context = Context(
+                            lnN: n.baseAddress!, lnD: d.baseAddress!, lnL: l.baseAddress!, count: n.count, delta: delta)
+                        return withUnsafeMutablePointer(to: &context) { body($0) }
+                    }
+                }
+            }
+        }
+    }
+
+    /// What the objective callback reads: pointers into `LogData`'s arrays.
+    struct Context {
+        var lnN: UnsafePointer<Double>
+        var lnD: UnsafePointer<Double>
+        var lnL: UnsafePointer<Double>
+        var count: Int
+        var delta: Double
+    }
+
+    /// The objective at `x = [a, b, e, alpha, beta]`; writes the gradient when `gradient` is non-nil.
+    @inline(__always)
+    static func evaluate(
+        _ x: UnsafePointer<Double>, _ gradient: UnsafeMutablePointer<Double>?, _ context: UnsafePointer<Context>
+    ) -> Double {
+        let c = context.pointee
+        let a = x[0], b = x[1], e = x[2], alpha = x[3], beta = x[4]
+        let delta = c.delta
+        let halfDelta = 0.5 * delta
+        var f = 0.0
+        var ga = 0.0, gb = 0.0, ge = 0.0, gAlpha = 0.0, gBeta = 0.0
+        for i in 0..<c.count {
+            let ln = c.lnN[i], ld = c.lnD[i]
+            let r1 = a - alpha * ln
+            let r2 = b - beta * ld
+            let m = max(r1, r2, e)
+            let x1 = Foundation.exp(r1 - m)
+            let x2 = Foundation.exp(r2 - m)
+            let x3 = Foundation.exp(e - m)
+            let s = x1 + x2 + x3
+            let r = m + Foundation.log(s) - c.lnL[i]
+            let h: Double
+            if abs(r) <= delta {
+                f += 0.5 * r * r
+                h = r
+            } else {
+                f += delta * (abs(r) - halfDelta)
+                h = r > 0 ? delta : -delta
+            }
+            if gradient != nil {
+                let scale = h / s
+                let w1 = x1 * scale, w2 = x2 * scale
+                ga += w1
+                gb += w2
+                ge += x3 * scale
+                gAlpha -= w1 * ln
+                gBeta -= w2 * ld
+            }
+        }
+        if let gradient {
+            gradient[0] = ga
+            gradient[1] = gb
+            gradient[2] = ge
+            gradient[3] = gAlpha
+            gradient[4] = gBeta
+        }
+        return f
+    }
+}
+
+/// NLopt's objective callback: `data` points at an `Approach3.Context`.
+private let approach3Callback: nlopt_func = { _, x, gradient, data in
+    Approach3.evaluate(x!, gradient, data!.assumingMemoryBound(to: Approach3.Context.self))
+}
