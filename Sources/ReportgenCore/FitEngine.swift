@@ -1,24 +1,220 @@
 import Foundation
 import ScalingLaws
 
+/// What to fit and how: the checked content of a `{fit}` directive or of `reportgen fit` flags.
+struct FitSpec: Sendable, Equatable, Codable {
+    var approach: Int
+    var grouping: BudgetGrouping = .exact
+    var policy: BadBudgetPolicy = .error
+    var huberDelta: Double = 1e-3
+    var smoothingWindow: Int = 10
+    var envelopePoints: Int = 1500
+    /// Approach 1: `longest` keeps only each model size's longest schedule, so the envelope is
+    /// taken from intermediate points of one long cosine cycle (Kaplan et al.'s set-up).
+    var longestScheduleOnly = false
+    var truth: ChinchillaLaw? = nil
+}
+
+/// A compute-optimal frontier as two power laws in C: N_opt = k_N C^a, D_opt = k_D C^b.
+struct Frontier: Sendable, Equatable, Codable {
+    var parameters: PowerLaw
+    var tokens: PowerLaw
+
+    /// Approach 3's frontier from the law (Eq. 4): N_opt = G (C/6)^a, D_opt = G⁻¹ (C/6)^b.
+    init(law: ChinchillaLaw) {
+        parameters = PowerLaw(exponent: law.a, coefficient: law.G * pow(6, -law.a))
+        tokens = PowerLaw(exponent: law.b, coefficient: pow(6, -law.b) / law.G)
+    }
+
+    init(parameters: PowerLaw, tokens: PowerLaw) {
+        self.parameters = parameters
+        self.tokens = tokens
+    }
+
+    /// FLOPs at which `n` parameters are optimal: C = (N / k_N)^(1/a).
+    func flops(optimalParameters n: Double) -> Double { pow(n / parameters.coefficient, 1 / parameters.exponent) }
+}
+
+/// Everything a fit step produces: named values (the `results.json` entries without the id
+/// prefix) and the structures that figures and tables draw from.
+struct FitOutput: Codable, Sendable {
+    var approach: Int
+    var values: [String: Double]
+    var warnings: [String] = []
+    /// The runs the fit used (after exclusions), for residuals and scatter plots.
+    var runs: [Run] = []
+    var frontier: Frontier
+    var approach1: Approach1Result? = nil
+    var approach2: Approach2Result? = nil
+    var approach3: Approach3Result? = nil
+    var truth: ChinchillaLaw? = nil
+}
+
+/// What an intervals step produces.
+struct IntervalsOutput: Codable, Sendable {
+    var values: [String: Double]
+    var result: ResamplingResult
+}
+
+/// The data a fit reads: final losses of runs, or loss curves (Approach 1).
+struct FitInput: Sendable {
+    var runs: [Run] = []
+    var curves: [TrainingCurve] = []
+}
+
 /// Runs the paper's approaches for documents and for `reportgen fit`, and names their results.
 enum FitEngine {
+    /// Fits one approach; values are named as in `results.json` (`a`, `b`, `n_opt_gopher`, …).
+    static func fit(_ spec: FitSpec, input: FitInput, progress: (@Sendable (Int, Int) -> Void)? = nil) throws -> FitOutput {
+        var output: FitOutput
+        switch spec.approach {
+        case 1:
+            let curves = spec.longestScheduleOnly ? longestSchedules(input.curves) : input.curves
+            let r = try Approach1.fit(curves, options: Approach1Options(smoothingWindow: spec.smoothingWindow, envelopePoints: spec.envelopePoints))
+            output = FitOutput(approach: 1, values: [
+                "curves": Double(curves.count), "envelope_points": Double(r.envelope.count),
+                "share_final": r.shareInFinalFraction,
+                "runs": Double(Set(r.envelope.map(\.curve)).count),
+            ], frontier: Frontier(parameters: r.parametersLaw, tokens: r.tokensLaw), approach1: r)
+        case 2:
+            let r = try Approach2.fit(input.runs, grouping: spec.grouping, policy: spec.policy)
+            output = FitOutput(approach: 2, values: [
+                "budgets": Double(r.profiles.count), "dropped_budgets": Double(r.warnings.count),
+                "runs": Double(r.profiles.reduce(0) { $0 + $1.runs.count }),
+            ], warnings: r.warnings, runs: input.runs, frontier: Frontier(parameters: r.parametersLaw, tokens: r.tokensLaw), approach2: r)
+        case 3:
+            let r = try Approach3.fit(input.runs, options: Approach3Options(huberDelta: spec.huberDelta), progress: progress)
+            let d = r.diagnostics
+            var values: [String: Double] = [
+                "E": r.law.E, "A": r.law.A, "B": r.law.B, "alpha": r.law.alpha, "beta": r.law.beta, "G": r.law.G,
+                "objective": r.objective, "runs": Double(r.runs), "starts": Double(d.starts),
+                "share_1e3": d.shareWithin1e3, "share_1e6": d.shareWithin1e6,
+                "objective_published": Approach3.objective(.publishedUnrounded, runs: input.runs, delta: spec.huberDelta),
+                "objective_published_rounded": Approach3.objective(.publishedRounded, runs: input.runs, delta: spec.huberDelta),
+                "loss_gopher": r.law.loss(parameters: r.law.optimalParameters(flops: gopherBudget), tokens: r.law.optimalTokens(flops: gopherBudget)),
+            ]
+            for (name, spread) in d.spread { values["spread_\(name)"] = spread }
+            output = FitOutput(approach: 3, values: values, warnings: d.warnings, runs: input.runs, frontier: Frontier(law: r.law), approach3: r)
+        default:
+            throw FitError.singular(context: "approach \(spec.approach) does not exist")
+        }
+        let f = output.frontier
+        output.values["a"] = f.parameters.exponent
+        output.values["b"] = f.tokens.exponent
+        output.values["n_opt_gopher"] = f.parameters(gopherBudget)
+        output.values["d_opt_gopher"] = f.tokens(gopherBudget)
+        output.values["tokens_per_parameter_gopher"] = f.tokens(gopherBudget) / f.parameters(gopherBudget)
+        if let truth = spec.truth {
+            output.truth = truth
+            output.values["a_true"] = truth.a
+            output.values["b_true"] = truth.b
+            output.values["a_bias"] = f.parameters.exponent - truth.a
+            output.values["b_bias"] = f.tokens.exponent - truth.b
+            output.values["n_opt_gopher_true"] = truth.optimalParameters(flops: gopherBudget)
+            output.values["n_opt_gopher_error"] = f.parameters(gopherBudget) / truth.optimalParameters(flops: gopherBudget) - 1
+        }
+        if let holdOut = try? leaveLargestBudgetOut(spec, runs: input.runs) {
+            output.values["lobo_budget"] = holdOut.budget
+            output.values["lobo_n_error"] = holdOut.parametersError
+            output.values["lobo_loss_error"] = holdOut.lossError
+        }
+        return output
+    }
+
+    /// Leave-one-budget-out extrapolation for Approaches 2 and 3 (nil for Approach 1).
+    static func leaveLargestBudgetOut(_ spec: FitSpec, runs: [Run]) throws -> HoldOutResult? {
+        guard spec.approach != 1 else { return nil }
+        return try Extrapolation.leaveLargestBudgetOut(runs, grouping: spec.grouping, approach: spec.approach, options: Approach3Options(huberDelta: spec.huberDelta))
+    }
+
+    /// Each model size's curve with the longest schedule (ties: the first).
+    static func longestSchedules(_ curves: [TrainingCurve]) -> [TrainingCurve] {
+        var best: [Double: Int] = [:]
+        for (i, c) in curves.enumerated() {
+            if let j = best[c.parameters], curves[j].horizonTokens >= c.horizonTokens { continue }
+            best[c.parameters] = i
+        }
+        return best.values.sorted().map { curves[$0] }
+    }
+
+    /// The statistics each resample reports.
+    static func statistics(_ output: FitOutput) -> [String: Double] {
+        var s = ["a": output.frontier.parameters.exponent, "b": output.frontier.tokens.exponent,
+                 "n_opt_gopher": output.frontier.parameters(gopherBudget), "d_opt_gopher": output.frontier.tokens(gopherBudget)]
+        if let law = output.approach3?.law {
+            s["E"] = law.E
+            s["A"] = law.A
+            s["B"] = law.B
+            s["alpha"] = law.alpha
+            s["beta"] = law.beta
+        }
+        return s
+    }
+
+    /// Intervals by resampling runs (Approaches 2, 3) or curves (Approach 1) and refitting.
+    /// Approach 3 refits start from the full fit's optimum plus a few grid points.
+    static func intervals(_ spec: FitSpec, input: FitInput, full: FitOutput, scheme: ResamplingScheme, seed: UInt64, progress: (@Sendable (Int, Int) -> Void)? = nil) -> IntervalsOutput {
+        let estimate = statistics(full)
+        let result: ResamplingResult
+        switch spec.approach {
+        case 1:
+            let curves = spec.longestScheduleOnly ? longestSchedules(input.curves) : input.curves
+            let options = Approach1Options(smoothingWindow: spec.smoothingWindow, envelopePoints: spec.envelopePoints)
+            result = Resampling.run(curves, scheme: scheme, seed: seed, estimate: estimate, statistic: { sample in
+                let r = try Approach1.fit(sample, options: options)
+                return statistics(FitOutput(approach: 1, values: [:], frontier: Frontier(parameters: r.parametersLaw, tokens: r.tokensLaw)))
+            }, progress: progress)
+        case 2:
+            let grouping = spec.grouping
+            result = Resampling.run(input.runs, scheme: scheme, seed: seed, estimate: estimate, statistic: { sample in
+                // A resample may leave a budget with too few runs: drop it rather than fail the resample.
+                let r = try Approach2.fit(sample, grouping: grouping, policy: .drop)
+                return statistics(FitOutput(approach: 2, values: [:], frontier: Frontier(parameters: r.parametersLaw, tokens: r.tokensLaw)))
+            }, progress: progress)
+        default:
+            let options = Approach3Options(huberDelta: spec.huberDelta).warmStarted(at: full.approach3?.law ?? .publishedUnrounded)
+            result = Resampling.run(input.runs, scheme: scheme, seed: seed, estimate: estimate, statistic: { sample in
+                let r = try Approach3.fit(sample, options: options)
+                return statistics(FitOutput(approach: 3, values: [:], frontier: Frontier(law: r.law), approach3: r))
+            }, progress: progress)
+        }
+        var values: [String: Double] = ["resamples": Double(result.resamples), "failed_resamples": Double(result.failures)]
+        for (name, interval) in result.intervals {
+            values["\(name)_low"] = interval.lower
+            values["\(name)_high"] = interval.upper
+            values["\(name)_se"] = interval.standardError
+        }
+        return IntervalsOutput(values: values, result: result)
+    }
+
     /// The JSON object `reportgen fit --json` prints.
     static func adHoc(runs: [Run], approach: Int, grouping: BudgetGrouping, policy: BadBudgetPolicy, bootstrap: Int, seed: UInt64, progress: (@Sendable (Int, Int) -> Void)?) throws -> JSONValue {
+        var spec = FitSpec(approach: approach)
+        spec.grouping = grouping
+        spec.policy = policy
+        let input = FitInput(runs: runs)
+        let output = try fit(spec, input: input, progress: progress)
         var object: [String: JSONValue] = ["approach": .number(Double(approach)), "points": .number(Double(runs.count))]
-        switch approach {
-        case 2:
-            let r = try Approach2.fit(runs, grouping: grouping, policy: policy)
-            if !r.warnings.isEmpty { object["warnings"] = .array(r.warnings.map { .string($0) }) }
-            object["a"] = .number(r.a)
-            object["b"] = .number(r.b)
-            object["n_opt_gopher"] = .number(r.parametersLaw(gopherBudget))
-            object["d_opt_gopher"] = .number(r.tokensLaw(gopherBudget))
+        for (key, value) in output.values where !key.hasPrefix("lobo") { object[key] = .number(value) }
+        if let r = output.approach2 {
             object["budgets"] = .array(r.profiles.map { p in
                 .object(["flops": .number(p.flops), "n_opt": .number(p.optimalParameters), "d_opt": .number(p.optimalTokens), "points": .number(Double(p.runs.count))])
             })
-        default:
-            throw FitError.tooFewRuns(needed: 0, got: 0, context: "approach \(approach) is not available")
+        }
+        if let d = output.approach3?.diagnostics {
+            object["status"] = .string(d.winningStatus)
+        }
+        if !output.warnings.isEmpty { object["warnings"] = .array(output.warnings.map { .string($0) }) }
+        if bootstrap > 0 {
+            let intervals = self.intervals(spec, input: input, full: output, scheme: .bootstrap(bootstrap), seed: seed, progress: progress)
+            var ivs: [String: JSONValue] = [:]
+            for (name, i) in intervals.result.intervals {
+                ivs[name] = .object(["estimate": .number(i.estimate), "lower": .number(i.lower), "upper": .number(i.upper),
+                                     "standard_error": .number(i.standardError), "level": .number(i.level)])
+            }
+            object["intervals"] = .object(ivs)
+            object["resamples"] = .number(Double(intervals.result.resamples))
+            object["failed_resamples"] = .number(Double(intervals.result.failures))
         }
         return .object(object)
     }

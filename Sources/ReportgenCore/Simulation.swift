@@ -111,13 +111,32 @@ public enum Simulation {
         return out
     }
 
-    /// Simulates `spec` and writes `isoflop.csv` and `curves.csv` into `directory` (each file
+    /// `runs.csv`: the final loss of every simulated run, the IsoFLOP runs then the end of each
+    /// training curve (where the schedule has decayed, so the loss is the law plus noise), with a
+    /// `design` column naming which (`isoflop` or `curve`). Approach 3 fits these, as the paper
+    /// fits the final losses of all its Approach 1 and 2 runs (§3.3).
+    public static func finalRunsCSV(_ runs: [Run], _ curves: [TrainingCurve]) -> String {
+        var out = "design,parameters,tokens,flops,loss\n"
+        for run in runs {
+            out += "isoflop," + [run.parameters, run.tokens, run.flops, run.loss].map(field).joined(separator: ",") + "\n"
+        }
+        for curve in curves {
+            guard let t = curve.tokens.last, let loss = curve.losses.last else { continue }
+            out += "curve," + [curve.parameters, t, 6 * curve.parameters * t, loss].map(field).joined(separator: ",") + "\n"
+        }
+        return out
+    }
+
+    /// Simulates `spec` and writes `isoflop.csv`, `curves.csv` and `runs.csv` into `directory` (each file
     /// atomically: a temporary file renamed into place). Returns the files written, in that order.
     public static func write(_ spec: SimulationSpec, to directory: URL) throws -> [URL] {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let runs = Simulator.isoFLOPRuns(spec)
+        let curves = Simulator.trainingCurves(spec)
         let files = [
-            ("isoflop.csv", isoFLOPCSV(Simulator.isoFLOPRuns(spec))),
-            ("curves.csv", curvesCSV(Simulator.trainingCurves(spec))),
+            ("isoflop.csv", isoFLOPCSV(runs)),
+            ("curves.csv", curvesCSV(curves)),
+            ("runs.csv", finalRunsCSV(runs, curves)),
         ]
         var written: [URL] = []
         for (name, text) in files {

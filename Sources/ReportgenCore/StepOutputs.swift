@@ -2,13 +2,6 @@ import Foundation
 import Plotting
 import ScalingLaws
 
-/// What a fit step produces: named values (`results.json` entries without the id prefix) and the
-/// structures figures and tables draw from.
-struct FitOutput: Codable, Sendable {
-    var values: [String: Double]
-    var approach2: Approach2Result?
-}
-
 /// Encoding of step outputs: JSON with sorted keys, so equal values give equal bytes.
 enum StepCoding {
     static func encode<T: Encodable>(_ value: T) throws -> [UInt8] {

@@ -15,6 +15,8 @@ private let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathCom
     let curves = try String(contentsOf: folder.appendingPathComponent("curves.csv"), encoding: .utf8)
     #expect(Simulation.isoFLOPCSV(Simulator.isoFLOPRuns(spec)) == isoflop)
     #expect(Simulation.curvesCSV(Simulator.trainingCurves(spec)) == curves)
+    let finals = try String(contentsOf: folder.appendingPathComponent("runs.csv"), encoding: .utf8)
+    #expect(Simulation.finalRunsCSV(Simulator.isoFLOPRuns(spec), Simulator.trainingCurves(spec)) == finals)
 }
 
 @Test func simulationSpecErrorsPointAtTheKey() {
