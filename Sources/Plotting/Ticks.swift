@@ -24,7 +24,17 @@ public enum Ticks {
         guard hi > lo, lo.isFinite, hi.isFinite else {
             return lo.isFinite ? [Tick(value: lo, label: label(lo, step: max(abs(lo), 1), format: format), isMajor: true)] : []
         }
-        let step = niceStep((hi - lo) / Double(maxMajor - 1))
+        // Finer steps until at least two ticks fall inside the range.
+        var divisions = maxMajor - 1
+        var ticks: [Tick] = []
+        repeat {
+            ticks = linearTicks(lo: lo, hi: hi, step: niceStep((hi - lo) / Double(divisions)), format: format)
+            divisions += 1
+        } while ticks.count < 2 && divisions < 4 * maxMajor + 8
+        return ticks
+    }
+
+    static func linearTicks(lo: Double, hi: Double, step: Double, format: TickFormat) -> [Tick] {
         var ticks: [Tick] = []
         var k = (lo / step - 1e-9).rounded(.up)
         while k * step <= hi + step * 1e-9 {
@@ -73,10 +83,13 @@ public enum Ticks {
         }
 
         // Sub-decade mode: label multiples m·10^e, finest set first that stays within maxMajor.
+        // If every set has too many labels, the coarsest with two or more is taken (and thinned later).
         let sets: [[Int]] = [Array(1...9), [1, 2, 3, 5], [1, 2, 5]]
-        for set in sets {
+        let usable = sets.filter { multiples($0, from: first - 1, to: last, where: inside).count >= 2 }
+        let chosen = usable.first { multiples($0, from: first - 1, to: last, where: inside).count <= maxMajor } ?? usable.last
+        for set in sets where set == chosen {
             let values = multiples(set, from: first - 1, to: last, where: inside)
-            if values.count >= 2, values.count <= maxMajor {
+            do {
                 let labelled = Set(values.map(\.value))
                 var ticks = values.map { Tick(value: clamp($0.value), label: multipleLabel($0.m, $0.e, set: set, format: format), isMajor: true) }
                 for minor in multiples(Array(1...9), from: first - 1, to: last, where: inside) where !labelled.contains(minor.value) {
