@@ -21,18 +21,17 @@ extension Ticks {
         for scale: Scale, format: TickFormat, length: Double, orientation: AxisOrientation,
         measurer: any TextMeasuring, font: FontSpec, explicit: [Tick]? = nil
     ) -> [Tick] {
-        let target = max(2, min(9, Int(length / (orientation == .horizontal ? 55 : 32)) + 1))
+        // Log decade labels are short and evenly spaced: allow more of them (thinning follows).
+        let spacing = scale.isLogarithmic ? (orientation == .horizontal ? 32.0 : 24) : (orientation == .horizontal ? 55 : 32)
+        let target = max(2, min(scale.isLogarithmic ? 12 : 9, Int(length / spacing) + 1))
         var ticks = explicit.map { $0.filter { scale.contains($0.value) }.sorted { $0.value < $1.value } }
             ?? make(for: scale, format: format, maxMajor: target)
-        // Minor ticks that would smear into a grey band are dropped.
+        // Minor ticks that would smear into a grey band are all dropped.
         let positions = ticks.map { scale.fraction($0.value) * length }
-        var keep = [Bool](repeating: true, count: ticks.count)
-        for i in ticks.indices where !ticks[i].isMajor {
-            let left = i > 0 ? positions[i] - positions[i - 1] : .infinity
-            let right = i + 1 < ticks.count ? positions[i + 1] - positions[i] : .infinity
-            if min(left, right) < 2 { keep[i] = false }
+        let crowded = ticks.indices.dropFirst().contains { i in
+            (!ticks[i].isMajor || !ticks[i - 1].isMajor) && positions[i] - positions[i - 1] < 1.5
         }
-        ticks = zip(ticks, keep).filter(\.1).map(\.0)
+        if crowded { ticks = ticks.filter(\.isMajor) }
         return thinLabels(ticks, scale: scale, length: length, orientation: orientation, measurer: measurer, font: font)
     }
 

@@ -72,7 +72,7 @@ public enum Ticks {
                     let labelled = floorMod(e, every) == 0
                     ticks.append(Tick(value: clamp(base), label: labelled ? decadeLabel(e, format: format) : "", isMajor: true))
                 }
-                if every == 1 {
+                if every <= 3 {
                     for m in 2...9 {
                         let v = Double(m) * base
                         if inside(v) { ticks.append(Tick(value: clamp(v), label: "", isMajor: false)) }

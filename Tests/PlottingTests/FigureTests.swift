@@ -126,10 +126,57 @@ struct FigureTests {
 
     @Test func snapshotOfAThreePanelFigure() {
         let dump = FigureRenderer(measurer: measurer).render(sampleFigure()).textDump()
-        print(dump)
         #expect(dump == Self.expectedDump)
     }
 
     static let expectedDump = """
+        size 480x170; paths 176, texts 47, groups 3
+        text "100M" @67.5,141.8 middle/top
+        text "10B" @119.2,141.8 middle/top
+        text "2.2" @31.8,131.3 end/middle
+        text "2.4" @31.8,102.5 end/middle
+        text "2.6" @31.8,73.8 end/middle
+        text "2.8" @31.8,45 end/middle
+        text "Parameters" @84.9,164 middle/baseline
+        text "Loss" @6,81 middle/top r90
+        text "IsoFLOP" @84.9,6 middle/top
+        text "FLOPs" @45.3,85.6 start/middle
+        text "18" @67.3,98.1 start/middle
+        text "20" @67.3,110.6 start/middle
+        text "21" @67.3,123.1 start/middle
+        text "10<sup>18</sup>" @196.7,141.8 middle/top
+        text "10<sup>21</sup>" @227.7,141.8 middle/top
+        text "10<sup>24</sup>" @258.7,141.8 middle/top
+        text "10M" @176.8,131.3 end/middle
+        text "100M" @176.8,106.1 end/middle
+        text "1B" @176.8,80.9 end/middle
+        text "10B" @176.8,55.8 end/middle
+        text "100B" @176.8,30.6 end/middle
+        text "63B" @270.1,33.7 end/baseline
+        text "Gopher" @254.2,28.6 end/baseline r90
+        text "FLOPs" @227.7,164 middle/baseline
+        text "Parameters" @146.6,81 middle/top r90
+        text "Fit" @212.3,38.8 start/middle
+        text "Minima" @212.3,51.3 start/middle
+        text "2.20" @377.1,79.6 middle/middle
+        text "2.60" @357.3,83.3 middle/middle
+        text "3.00" @348,80 middle/middle
+        text "10<sup>18</sup>" @327,141.8 middle/top
+        text "10<sup>21</sup>" @368.3,141.8 middle/top
+        text "10<sup>24</sup>" @409.6,141.8 middle/top
+        text "100M" @317.3,131.3 end/middle
+        text "1B" @317.3,97.7 end/middle
+        text "10B" @317.3,64.2 end/middle
+        text "100B" @317.3,30.6 end/middle
+        text "runs" @354.5,115.3 start/middle
+        text "frontier" @338.7,30.6 end/middle
+        text "FLOPs" @368.3,164 middle/baseline
+        text "Parameters" @287.1,81 middle/top r90
+        text "IsoLoss" @368.3,6 middle/top
+        text "2" @447.2,136.3 start/middle
+        text "3" @447.2,99.4 start/middle
+        text "4" @447.2,62.5 start/middle
+        text "5" @447.2,25.6 start/middle
+        text "Loss" @455.6,81 middle/top r90
         """
 }
