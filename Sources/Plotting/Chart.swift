@@ -2,20 +2,35 @@ import Foundation
 
 /// A declarative description of a single-panel chart: the value a figure step hashes and lays out.
 public struct ChartSpec: Sendable, Equatable, Codable {
+    /// Size in points when rendered alone; ignored inside a `FigureSpec`, which sizes its panels.
     public var width: Double
     public var height: Double
+    /// The panel title, drawn centred above the plot area.
     public var title: String?
     public var xAxis: AxisSpec
     public var yAxis: AxisSpec
+    /// Drawn in order: later layers on top.
     public var layers: [Layer]
+    /// Draws a legend of the labelled layers (if there are any).
+    public var showLegend: Bool
+    /// A heading drawn in the legend box above its entries.
+    public var legendTitle: String?
+    /// A fixed legend corner; nil places the legend where it covers the fewest data.
+    public var legendCorner: LegendCorner?
 
-    public init(width: Double = 432, height: Double = 288, title: String? = nil, xAxis: AxisSpec, yAxis: AxisSpec, layers: [Layer]) {
+    public init(
+        width: Double = 432, height: Double = 288, title: String? = nil, xAxis: AxisSpec, yAxis: AxisSpec, layers: [Layer],
+        showLegend: Bool = true, legendTitle: String? = nil, legendCorner: LegendCorner? = nil
+    ) {
         self.width = width
         self.height = height
         self.title = title
         self.xAxis = xAxis
         self.yAxis = yAxis
         self.layers = layers
+        self.showLegend = showLegend
+        self.legendTitle = legendTitle
+        self.legendCorner = legendCorner
     }
 }
 
@@ -23,137 +38,84 @@ public struct AxisSpec: Sendable, Equatable, Codable {
     public var label: String
     public var logarithmic: Bool
     public var format: TickFormat
-    /// Explicit limits; nil for automatic ones from the data.
+    /// Explicit limits `[min, max]`; nil for automatic ones from the data.
     public var limits: [Double]?
+    /// Light grey grid lines at the major ticks.
+    public var grid: Bool
+    /// Explicit ticks replacing the automatic ones (labels are Pango markup); still thinned
+    /// if their labels would collide.
+    public var ticks: [Tick]?
 
-    public init(label: String, logarithmic: Bool = false, format: TickFormat = .decimal, limits: [Double]? = nil) {
+    public init(
+        label: String, logarithmic: Bool = false, format: TickFormat = .decimal, limits: [Double]? = nil,
+        grid: Bool = false, ticks: [Tick]? = nil
+    ) {
         self.label = label
         self.logarithmic = logarithmic
         self.format = format
         self.limits = limits
+        self.grid = grid
+        self.ticks = ticks
     }
 }
 
-public enum MarkerShape: String, Sendable, Equatable, Codable { case circle, square }
+public enum MarkerShape: String, Sendable, Equatable, Codable, CaseIterable {
+    case circle, square, triangle, diamond, star
+}
 
-/// Something drawn in data coordinates.
+/// Which data axis a reference line is a value of: `.x` draws a vertical line at x = value,
+/// `.y` a horizontal line at y = value.
+public enum ReferenceAxis: String, Sendable, Equatable, Codable { case x, y }
+
+/// Dash arrays for common line styles, in points.
+public enum Dash {
+    public static let solid: [Double] = []
+    public static let dashed: [Double] = [4, 2.5]
+    public static let dotted: [Double] = [1, 1.8]
+    public static let dashDot: [Double] = [4, 1.8, 1, 1.8]
+}
+
+/// Something drawn in data coordinates. Labels (`label`, `text`) are plain text, escaped when drawn.
 public enum Layer: Sendable, Equatable, Codable {
+    /// A polyline; `dash` empty for solid (see `Dash`). Width in points.
     case line(points: [Point], color: Color, width: Double, dash: [Double], label: String?)
+    /// One marker per point, filled, with an optional edge; `size` is the marker's width in points.
     case markers(points: [Point], shape: MarkerShape, size: Double, fill: Color, edge: Color?, label: String?)
+    /// Circles filled by `colormap(norm(value))`, one value per point.
+    case scatter(points: [Point], values: [Double], colormap: Colormap, norm: ColorNorm, size: Double, edge: Color?, label: String? = nil)
+    /// The area between two curves (e.g. an interval), filled at `opacity`. `lower` and `upper`
+    /// are traversed as given: upper forwards then lower backwards close the shape.
+    case band(lower: [Point], upper: [Point], color: Color, opacity: Double, label: String? = nil)
+    /// A line across the whole panel at a data value, with an optional label inside the plot near
+    /// the line's end (top for vertical lines, right for horizontal ones).
+    case referenceLine(axis: ReferenceAxis, value: Double, color: Color, dash: [Double], label: String?)
+    /// A label at a data point.
+    case text(at: Point, text: String, anchor: TextAnchor, color: Color)
+    /// An arrow from `from` to `to` (head at `to`) with `text` written at the tail.
+    case arrow(from: Point, to: Point, text: String, color: Color = .black)
+    /// Iso-lines of a grid, coloured by `colormap(norm(level))`; `labelled` writes each level on
+    /// its lines. Width in points.
+    case contours(grid: ContourGrid, levels: [Double], colormap: Colormap, norm: ColorNorm, labelled: Bool, width: Double)
 
-    var points: [Point] {
+    /// The data points that determine automatic limits.
+    var extentPoints: [Point] {
         switch self {
-        case .line(let p, _, _, _, _), .markers(let p, _, _, _, _, _): return p
+        case .line(let p, _, _, _, _), .markers(let p, _, _, _, _, _), .scatter(let p, _, _, _, _, _, _): return p
+        case .band(let lower, let upper, _, _, _): return lower + upper
+        case .referenceLine: return []
+        case .text(let at, _, _, _): return [at]
+        case .arrow(let from, let to, _, _): return [from, to]
+        case .contours(let grid, _, _, _, _, _):
+            guard let x0 = grid.xs.first, let x1 = grid.xs.last, let y0 = grid.ys.first, let y1 = grid.ys.last else { return [] }
+            return [Point(x0, y0), Point(x1, y1)]
         }
     }
-}
 
-/// Lays out a chart spec as a display list, measuring labels with `measurer`.
-public struct ChartRenderer: Sendable {
-    public let measurer: any TextMeasuring
-    public var font = FontSpec(family: "DejaVu Sans", size: 8)
-
-    public init(measurer: any TextMeasuring) { self.measurer = measurer }
-
-    public func render(_ spec: ChartSpec) -> DisplayList {
-        var list = DisplayList(width: spec.width, height: spec.height)
-        let all = spec.layers.flatMap(\.points)
-        let xScale = scale(spec.xAxis, all.map(\.x))
-        let yScale = scale(spec.yAxis, all.map(\.y))
-        let xTicks = Ticks.make(for: xScale, format: spec.xAxis.format)
-        let yTicks = Ticks.make(for: yScale, format: spec.yAxis.format)
-
-        // Margins from the widest y label and the label heights.
-        let labelFont = font
-        let yLabelWidth = yTicks.filter(\.isMajor).map { measurer.measure($0.label, font: labelFont).width }.max() ?? 0
-        let lineHeight = measurer.measure("0", font: labelFont).height
-        let titleHeight = spec.title == nil ? 0 : lineHeight * 1.6
-        let plot = Rect(
-            x: 8 + lineHeight + 4 + yLabelWidth + 6,
-            y: 8 + titleHeight,
-            width: spec.width - (8 + lineHeight + 4 + yLabelWidth + 6) - 12,
-            height: spec.height - (8 + titleHeight) - (6 + lineHeight + 4 + lineHeight + 8))
-        func px(_ v: Double) -> Double { plot.x + xScale.fraction(v) * plot.width }
-        func py(_ v: Double) -> Double { plot.maxY - yScale.fraction(v) * plot.height }
-
-        let axisPaint = Paint(stroke: .black, lineWidth: 0.6)
-        // Ticks and labels.
-        for t in xTicks {
-            let x = px(t.value)
-            let len = t.isMajor ? 4.0 : 2.0
-            list.append(.path(.polyline([Point(x, plot.maxY), Point(x, plot.maxY - len)]), axisPaint))
-            if t.isMajor {
-                list.append(.text(TextRun(markup: t.label, position: Point(x, plot.maxY + 3), font: labelFont, anchor: .middle, baseline: .top)))
-            }
+    var label: String? {
+        switch self {
+        case .line(_, _, _, _, let l), .markers(_, _, _, _, _, let l), .scatter(_, _, _, _, _, _, let l), .band(_, _, _, _, let l):
+            return l
+        default: return nil
         }
-        for t in yTicks {
-            let y = py(t.value)
-            let len = t.isMajor ? 4.0 : 2.0
-            list.append(.path(.polyline([Point(plot.x, y), Point(plot.x + len, y)]), axisPaint))
-            if t.isMajor {
-                list.append(.text(TextRun(markup: t.label, position: Point(plot.x - 3, y), font: labelFont, anchor: .end, baseline: .middle)))
-            }
-        }
-        list.append(.path(.rectangle(plot), axisPaint))
-        list.append(
-            .text(TextRun(markup: spec.xAxis.label.markupEscaped, position: Point(plot.x + plot.width / 2, spec.height - 6),
-                          font: labelFont, anchor: .middle, baseline: .baseline)))
-        list.append(
-            .text(TextRun(markup: spec.yAxis.label.markupEscaped, position: Point(8, plot.y + plot.height / 2),
-                          font: labelFont, anchor: .middle, baseline: .top, rotation: 90)))
-        if let title = spec.title {
-            list.append(.text(TextRun(markup: title.markupEscaped, position: Point(plot.x + plot.width / 2, 8),
-                                      font: FontSpec(family: font.family, size: font.size + 1, bold: true), anchor: .middle, baseline: .top)))
-        }
-
-        // Data, clipped to the plot area.
-        var data: [DisplayItem] = []
-        for layer in spec.layers {
-            switch layer {
-            case .line(let points, let color, let width, let dash, _):
-                let mapped = points.filter { xScale.contains($0.x) || true }.map { Point(px($0.x), py($0.y)) }
-                data.append(.path(.polyline(mapped), Paint(stroke: color, lineWidth: width, dash: dash)))
-            case .markers(let points, let shape, let size, let fill, let edge, _):
-                for p in points {
-                    let c = Point(px(p.x), py(p.y))
-                    let path: Path = shape == .circle
-                        ? .circle(center: c, radius: size / 2)
-                        : .rectangle(Rect(x: c.x - size / 2, y: c.y - size / 2, width: size, height: size))
-                    data.append(.path(path, Paint(fill: fill, stroke: edge, lineWidth: 0.5)))
-                }
-            }
-        }
-        list.append(.group(Group(clip: plot, items: data)))
-
-        // Legend in the upper right corner for labelled layers.
-        let entries = spec.layers.compactMap { layer -> (String, Layer)? in
-            switch layer {
-            case .line(_, _, _, _, let l?), .markers(_, _, _, _, _, let l?): return (l, layer)
-            default: return nil
-            }
-        }
-        if !entries.isEmpty {
-            let textWidth = entries.map { measurer.measure($0.0.markupEscaped, font: labelFont).width }.max() ?? 0
-            let rowHeight = lineHeight * 1.25
-            let box = Rect(x: plot.maxX - textWidth - 30, y: plot.y + 4, width: textWidth + 26, height: rowHeight * Double(entries.count) + 4)
-            list.append(.path(.rectangle(box), Paint(fill: Color(red: 1, green: 1, blue: 1, alpha: 0.85), stroke: Color(hex: 0xBBBBBB), lineWidth: 0.4)))
-            for (i, (label, layer)) in entries.enumerated() {
-                let y = box.y + 2 + rowHeight * (Double(i) + 0.5)
-                switch layer {
-                case .line(_, let color, let width, let dash, _):
-                    list.append(.path(.polyline([Point(box.x + 4, y), Point(box.x + 18, y)]), Paint(stroke: color, lineWidth: width, dash: dash)))
-                case .markers(_, _, let size, let fill, let edge, _):
-                    list.append(.path(.circle(center: Point(box.x + 11, y), radius: size / 2), Paint(fill: fill, stroke: edge, lineWidth: 0.5)))
-                }
-                list.append(.text(TextRun(markup: label.markupEscaped, position: Point(box.x + 22, y), font: labelFont, baseline: .middle)))
-            }
-        }
-        return list
-    }
-
-    func scale(_ axis: AxisSpec, _ values: [Double]) -> Scale {
-        let (lo, hi): (Double, Double)
-        if let l = axis.limits, l.count == 2 { (lo, hi) = (l[0], l[1]) } else { (lo, hi) = niceLimits(values, log: axis.logarithmic) }
-        return axis.logarithmic ? .log(min: lo, max: hi) : .linear(min: lo, max: hi)
     }
 }

@@ -1,0 +1,142 @@
+import Foundation
+
+/// Turns one layer into display items: `data` (clipped to the plot), `annotations` (drawn on top,
+/// unclipped) and `occupied` page points (for legend placement).
+struct LayerDrawer {
+    let map: DataMap
+    let measurer: any TextMeasuring
+    let font: FontSpec
+
+    struct Drawn {
+        var data: [DisplayItem] = []
+        var annotations: [DisplayItem] = []
+        var occupied: [Point] = []
+    }
+
+    func draw(_ layer: Layer) -> Drawn {
+        var out = Drawn()
+        let plot = map.plot
+        switch layer {
+        case .line(let points, let color, let width, let dash, _):
+            for run in runs(points) where run.count > 1 {
+                out.data.append(.path(.polyline(run), Paint(stroke: color, lineWidth: width, dash: dash)))
+                out.occupied += LegendPlacement.densify(run)
+            }
+        case .markers(let points, let shape, let size, let fill, let edge, _):
+            for p in points where map.isDrawable(p) {
+                let c = map.point(p)
+                out.data.append(.path(shape.path(center: c, size: size), Paint(fill: fill, stroke: edge, lineWidth: 0.5)))
+                out.occupied.append(c)
+            }
+        case .scatter(let points, let values, let colormap, let norm, let size, let edge, _):
+            for (p, v) in zip(points, values) where map.isDrawable(p) {
+                let c = map.point(p)
+                let fill = colormap.color(at: norm.fraction(v))
+                out.data.append(.path(.circle(center: c, radius: size / 2), Paint(fill: fill, stroke: edge, lineWidth: 0.5)))
+                out.occupied.append(c)
+            }
+        case .band(let lower, let upper, let color, let opacity, _):
+            let top = upper.filter(map.isDrawable).map(map.point)
+            let bottom = lower.filter(map.isDrawable).map(map.point)
+            if top.count + bottom.count > 2 {
+                var path = Path.polyline(top + bottom.reversed())
+                path.elements.append(.close)
+                out.data.append(.path(path, Paint(fill: Color(red: color.red, green: color.green, blue: color.blue, alpha: opacity * color.alpha))))
+            }
+        case .referenceLine(let axis, let value, let color, let dash, let label):
+            let paint = Paint(stroke: color, lineWidth: 0.8, dash: dash)
+            switch axis {
+            case .x:
+                guard map.x.contains(value) else { break }
+                let x = map.px(value)
+                out.data.append(.path(.polyline([Point(x, plot.y), Point(x, plot.maxY)]), paint))
+                if let label, !label.isEmpty {
+                    out.annotations.append(.text(TextRun(markup: label.markupEscaped, position: Point(x - 2, plot.y + 3), font: font, color: color,
+                                                         anchor: .end, baseline: .baseline, rotation: 90)))
+                }
+            case .y:
+                guard map.y.contains(value) else { break }
+                let y = map.py(value)
+                out.data.append(.path(.polyline([Point(plot.x, y), Point(plot.maxX, y)]), paint))
+                if let label, !label.isEmpty {
+                    out.annotations.append(.text(TextRun(markup: label.markupEscaped, position: Point(plot.maxX - 3, y - 2), font: font, color: color,
+                                                         anchor: .end, baseline: .baseline)))
+                }
+            }
+        case .text(let at, let text, let anchor, let color):
+            guard map.isDrawable(at) else { break }
+            out.annotations.append(.text(TextRun(markup: text.markupEscaped, position: map.point(at), font: font, color: color, anchor: anchor, baseline: .middle)))
+        case .arrow(let from, let to, let text, let color):
+            guard map.isDrawable(from), map.isDrawable(to) else { break }
+            out.annotations += arrow(from: map.point(from), to: map.point(to), text: text, color: color)
+        case .contours(let grid, let levels, let colormap, let norm, let labelled, let width):
+            for level in levels {
+                let color = colormap.color(at: norm.fraction(level))
+                for line in grid.contourLines(level: level, logX: map.x.isLogarithmic, logY: map.y.isLogarithmic) {
+                    for run in runs(line) where run.count > 1 {
+                        out.data.append(.path(.polyline(run), Paint(stroke: color, lineWidth: width)))
+                        if labelled { out.data += contourLabel(run, level: level, color: color) }
+                    }
+                }
+            }
+        }
+        return out
+    }
+
+    /// Page-space pieces of a data polyline, split where a point cannot be drawn.
+    private func runs(_ points: [Point]) -> [[Point]] {
+        var runs: [[Point]] = [[]]
+        for p in points {
+            if map.isDrawable(p) { runs[runs.count - 1].append(map.point(p)) } else if !runs[runs.count - 1].isEmpty { runs.append([]) }
+        }
+        return runs
+    }
+
+    private func arrow(from a: Point, to b: Point, text: String, color: Color) -> [DisplayItem] {
+        let length = hypot(b.x - a.x, b.y - a.y)
+        var items: [DisplayItem] = []
+        if length > 0 {
+            let ux = (b.x - a.x) / length, uy = (b.y - a.y) / length
+            let head = min(5.0, length * 0.5)
+            let base = Point(b.x - ux * head, b.y - uy * head)
+            items.append(.path(.polyline([a, base]), Paint(stroke: color, lineWidth: 0.7)))
+            var tip = Path.polyline([
+                b, Point(base.x - uy * head * 0.45, base.y + ux * head * 0.45), Point(base.x + uy * head * 0.45, base.y - ux * head * 0.45),
+            ])
+            tip.elements.append(.close)
+            items.append(.path(tip, Paint(fill: color)))
+        }
+        if !text.isEmpty {
+            let anchor: TextAnchor = b.x > a.x + 1 ? .end : (b.x < a.x - 1 ? .start : .middle)
+            let dx = anchor == .end ? -2.0 : (anchor == .start ? 2.0 : 0)
+            let dy = anchor == .middle ? (b.y > a.y ? -6.0 : 6.0) : 0
+            items.append(.text(TextRun(markup: text.markupEscaped, position: Point(a.x + dx, a.y + dy), font: font, color: color, anchor: anchor, baseline: .middle)))
+        }
+        return items
+    }
+
+    /// A level label at half the arc length of a page-space contour line, on a white backing.
+    private func contourLabel(_ run: [Point], level: Double, color: Color) -> [DisplayItem] {
+        var lengths = [0.0]
+        for k in 1..<run.count { lengths.append(lengths[k - 1] + hypot(run[k].x - run[k - 1].x, run[k].y - run[k - 1].y)) }
+        guard let total = lengths.last, total > 40 else { return [] }
+        let half = total / 2
+        let k = max(1, lengths.firstIndex { $0 >= half } ?? run.count - 1)
+        let segment = lengths[k] - lengths[k - 1]
+        let t = segment > 0 ? (half - lengths[k - 1]) / segment : 0
+        let p = Point(run[k - 1].x + (run[k].x - run[k - 1].x) * t, run[k - 1].y + (run[k].y - run[k - 1].y) * t)
+        let text = Self.levelLabel(level)
+        let labelFont = FontSpec(family: font.family, size: max(font.size - 1.5, 5))
+        let e = measurer.measure(text, font: labelFont)
+        return [
+            .path(.rectangle(Rect(x: p.x - e.width / 2 - 1, y: p.y - e.height / 2, width: e.width + 2, height: e.height)), Paint(fill: .white)),
+            .text(TextRun(markup: text, position: p, font: labelFont, color: color, anchor: .middle, baseline: .middle)),
+        ]
+    }
+
+    /// A contour level written with at most three significant decimals, trailing zeros kept to two.
+    static func levelLabel(_ v: Double) -> String {
+        let two = String(format: "%.2f", v)
+        return abs(Double(two)! - v) < 1e-9 * max(1, abs(v)) ? two : String(format: "%.3g", v)
+    }
+}
