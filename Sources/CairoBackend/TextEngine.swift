@@ -123,6 +123,46 @@ public struct PangoTextMeasurer: TextMeasuring {
         defer { g_object_unref(UnsafeMutableRawPointer(layout)) }
         return ParagraphMetrics(lineBottoms: TextEngine.lineBottoms(layout))
     }
+
+    /// Per-line rectangles of a byte range of the laid-out (plain) text, from the lines' logical
+    /// extents and `pango_layout_line_get_x_ranges` (which includes alignment and justification).
+    public func rectangles(
+        ofByteRange range: Range<Int>, inMarkup markup: String, font: FontSpec, width: Double,
+        alignment: ParagraphAlignment, lineSpacing: Double
+    ) -> [Rect] {
+        let context = TextEngine.makeContext()
+        defer { g_object_unref(UnsafeMutableRawPointer(context)) }
+        let layout = TextEngine.paragraphLayout(context, markup, width: width, font: font, alignment: alignment, lineSpacing: lineSpacing)
+        defer { g_object_unref(UnsafeMutableRawPointer(layout)) }
+        let scale = Double(PANGO_SCALE)
+        var rects: [Rect] = []
+        let iter = pango_layout_get_iter(layout)!
+        defer { pango_layout_iter_free(iter) }
+        repeat {
+            let line = pango_layout_iter_get_line_readonly(iter)!
+            let start = Int(line.pointee.start_index)
+            let end = start + Int(line.pointee.length)
+            let lo = max(start, range.lowerBound)
+            let hi = min(end, range.upperBound)
+            if lo < hi {
+                var ink = PangoRectangle()
+                var logical = PangoRectangle()
+                pango_layout_iter_get_line_extents(iter, &ink, &logical)
+                var ranges: UnsafeMutablePointer<Int32>? = nil
+                var count: Int32 = 0
+                pango_layout_line_get_x_ranges(line, Int32(lo), Int32(hi), &ranges, &count)
+                if let ranges {
+                    for k in 0..<Int(count) {
+                        let x0 = Double(ranges[2 * k]) / scale
+                        let x1 = Double(ranges[2 * k + 1]) / scale
+                        rects.append(Rect(x: x0, y: Double(logical.y) / scale, width: x1 - x0, height: Double(logical.height) / scale))
+                    }
+                    g_free(ranges)
+                }
+            }
+        } while pango_layout_iter_next_line(iter) != 0
+        return rects
+    }
 }
 
 /// Versions of the C libraries that shape output bytes; part of every rendering step's cache key.

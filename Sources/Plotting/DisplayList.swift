@@ -294,6 +294,20 @@ public struct ParagraphMetrics: Sendable, Equatable {
 public protocol TextMeasuring: Sendable {
     func measure(_ markup: String, font: FontSpec) -> TextExtent
     func measureParagraph(_ markup: String, width: Double, font: FontSpec, alignment: ParagraphAlignment, lineSpacing: Double) -> ParagraphMetrics
+    /// Rectangles covering the UTF-8 byte range `range` of the paragraph's *plain* text (markup parsed,
+    /// entities decoded), one per line the range touches, relative to the paragraph's top left, in points.
+    func rectangles(
+        ofByteRange range: Range<Int>, inMarkup markup: String, font: FontSpec, width: Double,
+        alignment: ParagraphAlignment, lineSpacing: Double
+    ) -> [Rect]
+}
+
+extension TextMeasuring {
+    /// Measurers that cannot locate text within a paragraph report no rectangles (no link areas).
+    public func rectangles(
+        ofByteRange range: Range<Int>, inMarkup markup: String, font: FontSpec, width: Double,
+        alignment: ParagraphAlignment, lineSpacing: Double
+    ) -> [Rect] { [] }
 }
 
 extension String {

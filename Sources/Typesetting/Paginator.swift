@@ -1,8 +1,12 @@
 import Foundation
 import Plotting
 
-/// Places blocks on pages top to bottom: paragraphs split between lines, figures never split,
-/// headings kept with the next line, a page number at the foot of every page.
+/// Places blocks on pages top to bottom: paragraphs split between lines (widow and orphan control),
+/// headings kept with what follows, figures floated to the next page top when they do not fit,
+/// tables split between rows with their header repeated, a running header and a page number on every page.
+///
+/// A table of contents needs the pages its headings land on, known only after layout, so `paginate`
+/// lays the document out again with the page numbers of the previous pass until they agree.
 public struct Paginator: Sendable {
     public let style: PageStyle
     public let measurer: any TextMeasuring
@@ -12,14 +16,42 @@ public struct Paginator: Sendable {
         self.measurer = measurer
     }
 
+    /// The pages of `blocks`, decorated with the running header and page numbers.
     public func paginate(_ blocks: [Block]) -> [Page] {
-        var state = State(style: style)
+        var numbers: [String: Int] = [:]
+        var pass = layoutPass(blocks, pageNumbers: numbers)
+        if blocks.contains(where: { if case .tableOfContents = $0 { true } else { false } }) {
+            for _ in 0..<3 where pass.anchorPages != numbers {
+                numbers = pass.anchorPages
+                pass = layoutPass(blocks, pageNumbers: numbers)
+            }
+        }
+        return decorate(pass.pages)
+    }
+
+    /// The 1-based page each anchor landed on.
+    public func anchorPages(_ pages: [Page]) -> [String: Int] {
+        var result: [String: Int] = [:]
+        for (i, page) in pages.enumerated() {
+            for anchor in page.anchors where result[anchor] == nil { result[anchor] = i + 1 }
+        }
+        return result
+    }
+
+    func layoutPass(_ blocks: [Block], pageNumbers: [String: Int]) -> State {
+        var state = State(style: style, pageNumbers: pageNumbers)
+        let frame = Frame(x: style.marginInner, width: style.textWidth, font: style.bodyFont, spacing: style.paragraphSpacing)
         for (index, block) in blocks.enumerated() {
             let next = index + 1 < blocks.count ? blocks[index + 1] : nil
-            place(block, next: next, &state)
+            place(block, next: next, frame: frame, &state)
         }
-        state.finishPage()
-        return state.pages.enumerated().map { i, page in
+        while !state.pending.isEmpty { state.finishPage() }
+        if !state.current.items.isEmpty || state.pages.isEmpty { state.finishPage() }
+        return state
+    }
+
+    private func decorate(_ pages: [Page]) -> [Page] {
+        pages.enumerated().map { i, page in
             var drawing = page.drawing
             drawing.append(
                 .text(TextRun(markup: "\(i + 1)", position: Point(style.width / 2, style.height - style.marginBottom / 2),
@@ -33,122 +65,152 @@ public struct Paginator: Sendable {
                     .path(.polyline([Point(style.marginInner, style.marginTop / 2 + 8), Point(style.width - style.marginOuter, style.marginTop / 2 + 8)]),
                           Paint(stroke: Color(hex: 0x999999), lineWidth: 0.4)))
             }
-            return Page(drawing: drawing, anchors: page.anchors)
+            return Page(drawing: drawing, anchors: page.anchors, regions: page.regions)
         }
+    }
+
+    /// The horizontal band blocks are set in (narrower inside lists and quotes) and its body font.
+    struct Frame {
+        var x: Double
+        var width: Double
+        var font: FontSpec
+        /// Space after each paragraph, in points.
+        var spacing: Double
+        var listDepth = 0
+        var right: Double { x + width }
+    }
+
+    /// Where the first line of something went: a page index and a y.
+    struct Placement {
+        var page: Int
+        var y: Double
+    }
+
+    /// A figure ready to be dropped anywhere: items relative to its top edge (x already final).
+    struct PreparedFloat {
+        var height: Double
+        var spaceAfter: Double
+        var items: [DisplayItem]
+        var anchor: String
+        var anchorX: Double
+        var x: Double
+        var width: Double
     }
 
     struct State {
         let style: PageStyle
+        let pageNumbers: [String: Int]
         var pages: [Page] = []
         var current: DisplayList
         var anchors: [String] = []
+        var regions: [Region] = []
         var y: Double
+        var pending: [PreparedFloat] = []
+        var anchorPages: [String: Int] = [:]
 
-        init(style: PageStyle) {
+        init(style: PageStyle, pageNumbers: [String: Int]) {
             self.style = style
+            self.pageNumbers = pageNumbers
             current = DisplayList(width: style.width, height: style.height)
             y = style.marginTop
         }
 
         var bottom: Double { style.height - style.marginBottom }
-        var left: Double { style.marginInner }
+        /// Nothing at all on this page yet: whatever comes must go here.
+        var pageIsEmpty: Bool { y <= style.marginTop }
+        var pageIndex: Int { pages.count }
 
         mutating func finishPage() {
-            pages.append(Page(drawing: current, anchors: anchors))
+            pages.append(Page(drawing: current, anchors: anchors, regions: regions))
             current = DisplayList(width: style.width, height: style.height)
             anchors = []
+            regions = []
             y = style.marginTop
+            placePendingFloats()
         }
 
-        mutating func newPageIfUsed() {
-            if y > style.marginTop { finishPage() }
+        /// Deferred figures go to the top of the new page, in order, as many as fit.
+        mutating func placePendingFloats() {
+            while let f = pending.first, pageIsEmpty || y + f.height <= bottom {
+                placeFloat(f)
+                pending.removeFirst()
+            }
+        }
+
+        mutating func placeFloat(_ f: PreparedFloat) {
+            anchor(f.anchor, x: f.anchorX, y: y)
+            for item in f.items { current.append(item.translated(dx: 0, dy: y)) }
+            regions.append(Region(kind: .figure, rect: Rect(x: f.x, y: y, width: f.width, height: f.height)))
+            y += f.height + f.spaceAfter
+        }
+
+        mutating func anchor(_ name: String, x: Double, y: Double) {
+            guard !name.isEmpty else { return }
+            current.append(.anchor(name: name, x: x, y: y))
+            anchors.append(name)
+            if anchorPages[name] == nil { anchorPages[name] = pages.count + 1 }
+        }
+
+        mutating func region(_ kind: Region.Kind, _ rect: Rect) {
+            regions.append(Region(kind: kind, rect: rect))
+        }
+
+        /// Appends to the current page or to an already finished one.
+        mutating func append(_ item: DisplayItem, region: Region?, toPage page: Int) {
+            if page == pages.count {
+                current.append(item)
+                if let region { regions.append(region) }
+            } else {
+                pages[page].drawing.append(item)
+                if let region { pages[page].regions.append(region) }
+            }
+        }
+
+        /// Starts a new page unless `height` fits below `y` (or the page is empty anyway).
+        mutating func ensureRoom(_ height: Double) {
+            if y + height > bottom, !pageIsEmpty { finishPage() }
         }
     }
 
-    private func paragraphMetrics(_ markup: String, font: FontSpec, alignment: ParagraphAlignment) -> ParagraphMetrics {
-        measurer.measureParagraph(markup, width: style.textWidth, font: font, alignment: alignment, lineSpacing: style.lineSpacing)
-    }
-
-    private func place(_ block: Block, next: Block?, _ s: inout State) {
+    @discardableResult
+    func place(_ block: Block, next: Block?, frame: Frame, _ s: inout State) -> Placement? {
         switch block {
         case .title(let title, let authors, let date, let abstract):
-            let titleFont = FontSpec(family: style.headingFamily, size: 17, bold: true)
-            placeParagraph("<b>\(title)</b>".isEmpty ? "" : title, font: titleFont, alignment: .center, spaceAfter: 10, &s)
-            placeParagraph(authors, font: FontSpec(family: style.bodyFont.family, size: 11), alignment: .center, spaceAfter: 3, &s)
-            placeParagraph(date, font: FontSpec(family: style.bodyFont.family, size: 10, italic: true), alignment: .center, spaceAfter: 16, &s)
-            if let abstract {
-                placeParagraph("<b>Abstract</b>", font: FontSpec(family: style.headingFamily, size: 10, bold: true), alignment: .center, spaceAfter: 4, &s)
-                var indented = style
-                indented.marginInner += 36
-                indented.marginOuter += 36
-                let metrics = measurer.measureParagraph(abstract, width: indented.textWidth, font: FontSpec(family: style.bodyFont.family, size: 9.5), alignment: .justify, lineSpacing: style.lineSpacing)
-                s.current.append(.paragraph(ParagraphRun(markup: abstract, origin: Point(indented.marginInner, s.y), width: indented.textWidth,
-                                                         font: FontSpec(family: style.bodyFont.family, size: 9.5), alignment: .justify, lineSpacing: style.lineSpacing)))
-                s.y += metrics.height + 18
-            }
+            placeTitle(title: title, authors: authors, date: date, abstract: abstract, frame: frame, &s)
+            return nil
         case .heading(let level, let number, let markup, let anchor):
-            let size = level == 1 ? 13.0 : level == 2 ? 11.5 : 10.5
-            let font = FontSpec(family: style.headingFamily, size: size, bold: true)
-            let text = number.isEmpty ? markup : "\(number)  \(markup)"
-            let metrics = paragraphMetrics(text, font: font, alignment: .left)
-            // Keep with next: the heading plus two lines of body text must fit.
-            let followingLines = 2 * (style.bodyFont.size * 1.4)
-            if s.y + 8 + metrics.height + followingLines > s.bottom { s.finishPage() }
-            if s.y > style.marginTop { s.y += 8 }
-            s.current.append(.anchor(name: anchor, x: s.left, y: s.y))
-            s.anchors.append(anchor)
-            s.current.append(.paragraph(ParagraphRun(markup: text, origin: Point(s.left, s.y), width: style.textWidth, font: font)))
-            s.y += metrics.height + 5
-        case .paragraph(let markup):
-            placeParagraph(markup, font: style.bodyFont, alignment: .justify, spaceAfter: style.paragraphSpacing, &s)
-        case .figure(let drawing, let caption, let anchor):
-            let scale = min(1, style.textWidth / drawing.width)
-            let height = drawing.height * scale
-            let captionFont = FontSpec(family: style.bodyFont.family, size: 9)
-            let captionMetrics = paragraphMetrics(caption, font: captionFont, alignment: .justify)
-            let total = height + 6 + captionMetrics.height
-            if s.y + total > s.bottom { s.finishPage() }
-            let dx = style.marginInner + (style.textWidth - drawing.width * scale) / 2
-            s.current.append(.anchor(name: anchor, x: dx, y: s.y))
-            s.anchors.append(anchor)
-            s.current.append(.group(Group(dx: dx, dy: s.y, scale: scale, clip: Rect(x: 0, y: 0, width: drawing.width, height: drawing.height), items: drawing.items)))
-            s.y += height + 6
-            s.current.append(.paragraph(ParagraphRun(markup: caption, origin: Point(s.left, s.y), width: style.textWidth, font: captionFont, alignment: .justify, lineSpacing: 1)))
-            s.y += captionMetrics.height + 14
+            placeHeading(level: level, number: number, markup: markup, anchor: anchor, frame: frame, &s)
+            return nil
+        case .paragraph(let markup, let links):
+            return placeText(
+                TextSpec(markup: markup, font: frame.font, alignment: .justify, x: frame.x, width: frame.width,
+                         lineSpacing: style.lineSpacing, spaceAfter: frame.spacing, links: links), &s)
+        case .figure(let drawing, let caption, let anchor, let number):
+            placeFigure(drawing: drawing, caption: caption, anchor: anchor, number: number, frame: frame, &s)
+            return nil
+        case .table(let table):
+            placeTable(table, frame: frame, &s)
+            return nil
+        case .equation(let box, let number, let anchor):
+            placeEquation(box, number: number, anchor: anchor, frame: frame, &s)
+            return nil
+        case .list(let list):
+            placeList(list, frame: frame, &s)
+            return nil
+        case .blockQuote(let blocks):
+            placeQuote(blocks, frame: frame, &s)
+            return nil
+        case .code(let text):
+            return placeCode(text, frame: frame, &s)
+        case .thematicBreak:
+            placeBreak(frame: frame, &s)
+            return nil
+        case .references(let entries):
+            placeReferences(entries, frame: frame, &s)
+            return nil
+        case .tableOfContents(let entries):
+            placeContents(entries, frame: frame, &s)
+            return nil
         }
-    }
-
-    /// Places a paragraph, splitting it between lines across pages (at least two lines on each side
-    /// when the paragraph has four or more: widow and orphan control).
-    private func placeParagraph(_ markup: String, font: FontSpec, alignment: ParagraphAlignment, spaceAfter: Double, _ s: inout State) {
-        guard !markup.isEmpty else { return }
-        let metrics = measurer.measureParagraph(markup, width: style.textWidth, font: font, alignment: alignment, lineSpacing: style.lineSpacing)
-        var first = 0
-        let lines = metrics.lineBottoms
-        while first < lines.count {
-            let top = first == 0 ? 0 : lines[first - 1]
-            let room = s.bottom - s.y
-            var end = first
-            while end < lines.count, lines[end] - top <= room { end += 1 }
-            if end < lines.count, lines.count >= 4 {
-                // Orphans: fewer than two lines at the foot of a page move with the rest.
-                if end - first < 2, first == 0 { end = first }
-                // Widows: leave at least two lines for the next page.
-                if lines.count - end < 2, end - first > 2 { end = lines.count - 2 }
-            }
-            if end == first {
-                if s.y == style.marginTop { end = first + 1 } else {
-                    s.finishPage()
-                    continue
-                }
-            }
-            s.current.append(
-                .paragraph(ParagraphRun(markup: markup, origin: Point(s.left, s.y), width: style.textWidth, font: font, alignment: alignment,
-                                        lineSpacing: style.lineSpacing, firstLine: first, endLine: end == lines.count && first == 0 ? nil : end)))
-            s.y += lines[end - 1] - top
-            first = end
-            if first < lines.count { s.finishPage() }
-        }
-        s.y += spaceAfter
     }
 }

@@ -1,0 +1,212 @@
+import Plotting
+
+/// A formula as nested boxes, in the spirit of TeX's math lists.
+public indirect enum MathBox: Sendable, Equatable {
+    /// Boxes set side by side.
+    case row([MathBox])
+    /// An identifier or number; variables are italic by convention, numbers and names upright.
+    case text(String, italic: Bool)
+    /// An operator, relation or function name, upright, with the spacing its class calls for.
+    case op(String)
+    /// Base with a superscript.
+    case sup(MathBox, MathBox)
+    /// Base with a subscript.
+    case sub(MathBox, MathBox)
+    /// Base with a subscript and a superscript.
+    case subsup(MathBox, MathBox, MathBox)
+    /// Numerator over denominator with a rule between them.
+    case fraction(MathBox, MathBox)
+    /// A square root with a radical sign and an overbar.
+    case sqrt(MathBox)
+    /// Content between delimiters ("(", "[", "|", "{"; "" for none) scaled to its height.
+    case fenced(String, MathBox, String)
+}
+
+/// A laid-out formula: drawing items relative to the origin on its baseline at the left edge.
+/// `ascent` is above the baseline (negative y), `descent` below it, both in points.
+public struct MathRendering: Sendable, Equatable {
+    public var width: Double
+    public var ascent: Double
+    public var descent: Double
+    public var items: [DisplayItem]
+
+    public var height: Double { ascent + descent }
+}
+
+/// Lays out `MathBox` trees with a text measurer: sizes shrink in scripts and nested fractions,
+/// scripts are raised or lowered, relations and binary operators get space, fences grow.
+public struct MathLayout: Sendable {
+    public let font: FontSpec
+    public let measurer: any TextMeasuring
+
+    public init(font: FontSpec, measurer: any TextMeasuring) {
+        self.font = font
+        self.measurer = measurer
+    }
+
+    /// TeX's four styles: display, text, script, scriptscript.
+    enum Style: Int, Comparable {
+        case display, text, script, scriptScript
+        static func < (a: Style, b: Style) -> Bool { a.rawValue < b.rawValue }
+        /// The style of super- and subscripts.
+        var script: Style { self <= .text ? .script : .scriptScript }
+        /// The style of a fraction's numerator and denominator.
+        var fraction: Style { Style(rawValue: min(rawValue + 1, 3))! }
+        var scale: Double {
+            switch self {
+            case .display, .text: 1
+            case .script: 0.7
+            case .scriptScript: 0.5
+            }
+        }
+    }
+
+    /// Relations: thick space (5/18 em) on both sides.
+    static let relations: Set<String> = ["=", "<", ">", "≤", "≥", "≈", "∝", "∼", "~", "≡", "≠", "→", "←", "↦", ":=", "∈"]
+    /// Binary operators: medium space (4/18 em) on both sides.
+    static let binaries: Set<String> = ["+", "−", "-", "×", "·", "±", "∓", "*", "/", "∘"]
+    /// Punctuation: thin space (3/18 em) after.
+    static let punctuation: Set<String> = [",", ";"]
+
+    public func layout(_ box: MathBox) -> MathRendering {
+        layout(box, style: .display)
+    }
+
+    private func fontFor(_ style: Style, italic: Bool = false) -> FontSpec {
+        var f = font
+        f.size = max(4, font.size * style.scale)
+        f.italic = italic
+        return f
+    }
+
+    /// Height of the math axis (where fraction rules and minus signs sit) above the baseline.
+    private func axis(_ size: Double) -> Double { 0.25 * size }
+
+    func layout(_ box: MathBox, style: Style) -> MathRendering {
+        let size = fontFor(style).size
+        switch box {
+        case .text(let s, let italic):
+            return glyphs(s.markupEscaped, font: fontFor(style, italic: italic))
+        case .op(let s):
+            var r = glyphs(s.markupEscaped, font: fontFor(style))
+            let em = size
+            let (before, after): (Double, Double)
+            if style >= .script {
+                (before, after) = (0, 0)
+            } else if Self.relations.contains(s) {
+                (before, after) = (5 * em / 18, 5 * em / 18)
+            } else if Self.binaries.contains(s) {
+                (before, after) = (4 * em / 18, 4 * em / 18)
+            } else if Self.punctuation.contains(s) {
+                (before, after) = (0, 3 * em / 18)
+            } else {
+                (before, after) = (0, 3 * em / 18)  // function names such as log, exp, min
+            }
+            r.items = r.items.map { $0.translated(dx: before, dy: 0) }
+            r.width += before + after
+            return r
+        case .row(let children):
+            var out = MathRendering(width: 0, ascent: 0, descent: 0, items: [])
+            for child in children {
+                let c = layout(child, style: style)
+                out.items += c.items.map { $0.translated(dx: out.width, dy: 0) }
+                out.width += c.width
+                out.ascent = max(out.ascent, c.ascent)
+                out.descent = max(out.descent, c.descent)
+            }
+            return out
+        case .sup(let base, let exp):
+            return scripts(base: base, sub: nil, sup: exp, style: style)
+        case .sub(let base, let index):
+            return scripts(base: base, sub: index, sup: nil, style: style)
+        case .subsup(let base, let index, let exp):
+            return scripts(base: base, sub: index, sup: exp, style: style)
+        case .fraction(let numerator, let denominator):
+            let num = layout(numerator, style: style.fraction)
+            let den = layout(denominator, style: style.fraction)
+            let rule = max(0.4, 0.05 * size)
+            let gap = style == .display ? 0.2 * size : 0.12 * size
+            let pad = 0.12 * size
+            let width = max(num.width, den.width) + 2 * pad
+            let ruleY = -axis(size)  // y grows downward: the axis is above the baseline
+            let numBaseline = ruleY - rule / 2 - gap - num.descent
+            let denBaseline = ruleY + rule / 2 + gap + den.ascent
+            var items: [DisplayItem] = []
+            items += num.items.map { $0.translated(dx: (width - num.width) / 2, dy: numBaseline) }
+            items.append(
+                .path(.rectangle(Rect(x: pad / 2, y: ruleY - rule / 2, width: width - pad, height: rule)), Paint(fill: .black, lineWidth: 0)))
+            items += den.items.map { $0.translated(dx: (width - den.width) / 2, dy: denBaseline) }
+            return MathRendering(width: width, ascent: -(numBaseline - num.ascent), descent: denBaseline + den.descent, items: items)
+        case .sqrt(let content):
+            let c = layout(content, style: style)
+            let rule = max(0.4, 0.05 * size)
+            let gap = 0.12 * size
+            let surd = 0.55 * size
+            let top = -(c.ascent + gap + rule / 2)
+            let bottom = c.descent
+            let tick = Point(0, top + (bottom - top) * 0.6)
+            let path = Path.polyline([
+                tick, Point(surd * 0.3, tick.y - 0.08 * size), Point(surd * 0.6, bottom), Point(surd, top),
+                Point(surd + c.width + 0.1 * size, top),
+            ])
+            var items: [DisplayItem] = [.path(path, Paint(stroke: .black, lineWidth: rule))]
+            items += c.items.map { $0.translated(dx: surd + 0.05 * size, dy: 0) }
+            return MathRendering(width: surd + c.width + 0.15 * size, ascent: -top + rule, descent: bottom + rule, items: items)
+        case .fenced(let open, let content, let close):
+            let c = layout(content, style: style)
+            var out = MathRendering(width: 0, ascent: c.ascent, descent: c.descent, items: [])
+            let centre = (c.descent - c.ascent) / 2  // y of the content's vertical middle
+            func fence(_ glyph: String) {
+                guard !glyph.isEmpty, glyph != "." else { return }
+                let base = fontFor(style)
+                let natural = measurer.measure(glyph.markupEscaped, font: base)
+                // Scale the delimiter's font so its box spans the content with a little to spare.
+                let factor = max(1, (c.height * 1.08) / max(natural.height, 0.01))
+                var f = base
+                f.size *= factor
+                let e = measurer.measure(glyph.markupEscaped, font: f)
+                out.items.append(
+                    .text(TextRun(markup: glyph.markupEscaped, position: Point(out.width, centre), font: f, anchor: .start, baseline: .middle)))
+                out.width += e.width
+                out.ascent = max(out.ascent, e.height / 2 - centre)
+                out.descent = max(out.descent, e.height / 2 + centre)
+            }
+            fence(open)
+            out.items += c.items.map { $0.translated(dx: out.width, dy: 0) }
+            out.width += c.width
+            fence(close)
+            return out
+        }
+    }
+
+    private func glyphs(_ markup: String, font: FontSpec) -> MathRendering {
+        let e = measurer.measure(markup, font: font)
+        return MathRendering(
+            width: e.width, ascent: e.ascent, descent: e.height - e.ascent,
+            items: [.text(TextRun(markup: markup, position: Point(0, 0), font: font, anchor: .start, baseline: .baseline))])
+    }
+
+    private func scripts(base: MathBox, sub: MathBox?, sup: MathBox?, style: Style) -> MathRendering {
+        let size = fontFor(style).size
+        var out = layout(base, style: style)
+        let x = out.width + 0.05 * size
+        var extra = 0.0
+        if let sup {
+            let s = layout(sup, style: style.script)
+            // Raise: at least 0.42 em, and enough to clear the base's top by a quarter of the script.
+            let shift = max(0.42 * size, out.ascent - 0.4 * s.ascent, s.descent + 0.25 * size)
+            out.items += s.items.map { $0.translated(dx: x, dy: -shift) }
+            out.ascent = max(out.ascent, shift + s.ascent)
+            extra = max(extra, s.width)
+        }
+        if let sub {
+            let s = layout(sub, style: style.script)
+            let shift = max(0.2 * size, s.ascent - 0.4 * size, out.descent * 0.5)
+            out.items += s.items.map { $0.translated(dx: x, dy: shift) }
+            out.descent = max(out.descent, shift + s.descent)
+            extra = max(extra, s.width)
+        }
+        out.width = x + extra + 0.05 * size
+        return out
+    }
+}
