@@ -45,11 +45,15 @@ public struct AxisSpec: Sendable, Equatable, Codable {
     /// Explicit ticks replacing the automatic ones (labels are Pango markup); still thinned
     /// if their labels would collide.
     public var ticks: [Tick]?
+    /// Labelled ticks added to the automatic (or explicit) ones, e.g. "Gopher budget" or "40B";
+    /// their labels always stay, and automatic labels colliding with them are dropped.
+    public var extraTicks: [Tick]
 
     public init(
         label: String, logarithmic: Bool = false, format: TickFormat = .decimal, limits: [Double]? = nil,
-        grid: Bool = false, ticks: [Tick]? = nil
+        grid: Bool = false, ticks: [Tick]? = nil, extraTicks: [Tick] = []
     ) {
+        self.extraTicks = extraTicks
         self.label = label
         self.logarithmic = logarithmic
         self.format = format

@@ -51,7 +51,7 @@ struct PanelRenderer {
         var top = Self.pad + lh / 2
         if let title = spec.title, !title.isEmpty { top += measurer.measure(title.markupEscaped, font: titleFont).height + 4 }
         let x = scales(spec).x
-        let candidates = spec.xAxis.ticks ?? Ticks.make(for: x, format: spec.xAxis.format, maxMajor: 9)
+        let candidates = (spec.xAxis.ticks ?? Ticks.make(for: x, format: spec.xAxis.format, maxMajor: 9)) + spec.xAxis.extraTicks
         let labelHeight = candidates.filter { !$0.label.isEmpty }.map { measurer.measure($0.label, font: font).height }.max() ?? lh
         var bottom = Self.tickLength + 2 + labelHeight + Self.pad
         if !spec.xAxis.label.isEmpty { bottom += 3 + lh }
@@ -68,7 +68,7 @@ struct PanelRenderer {
         let plotHeight = max(frame.height - top - bottom, 10)
         let yTicks = Ticks.layout(
             for: yScale, format: spec.yAxis.format, length: plotHeight, orientation: .vertical, measurer: measurer, font: font,
-            explicit: spec.yAxis.ticks)
+            explicit: spec.yAxis.ticks, extra: spec.yAxis.extraTicks)
         let yLabelWidth = yTicks.filter { !$0.label.isEmpty }.map { measurer.measure($0.label, font: font).width }.max() ?? 0
         var left = Self.pad + yLabelWidth + 2 + Self.tickLength
         if !spec.yAxis.label.isEmpty { left += lh + 3 }
@@ -163,7 +163,7 @@ struct PanelRenderer {
     }
 
     private func layoutX(_ spec: ChartSpec, _ scale: Scale, _ width: Double) -> [Tick] {
-        Ticks.layout(for: scale, format: spec.xAxis.format, length: width, orientation: .horizontal, measurer: measurer, font: font, explicit: spec.xAxis.ticks)
+        Ticks.layout(for: scale, format: spec.xAxis.format, length: width, orientation: .horizontal, measurer: measurer, font: font, explicit: spec.xAxis.ticks, extra: spec.xAxis.extraTicks)
     }
 }
 

@@ -19,7 +19,32 @@ extension Ticks {
     /// closer than 2 pt to a neighbour are dropped.
     public static func layout(
         for scale: Scale, format: TickFormat, length: Double, orientation: AxisOrientation,
-        measurer: any TextMeasuring, font: FontSpec, explicit: [Tick]? = nil
+        measurer: any TextMeasuring, font: FontSpec, explicit: [Tick]? = nil, extra: [Tick] = []
+    ) -> [Tick] {
+        let automatic = automaticLayout(for: scale, format: format, length: length, orientation: orientation, measurer: measurer, font: font, explicit: explicit)
+        let extra = extra.filter { scale.contains($0.value) }
+        guard !extra.isEmpty else { return automatic }
+        // Extra ticks replace automatic ones at the same place and silence colliding labels.
+        func span(_ t: Tick) -> (lo: Double, hi: Double) {
+            let p = scale.fraction(t.value) * length
+            let e = measurer.measure(t.label, font: font)
+            let half = (orientation == .horizontal ? e.width : e.height) / 2
+            return (p - half, p + half)
+        }
+        let extraSpans = extra.filter { !$0.label.isEmpty }.map(span)
+        var merged = automatic.filter { t in !extra.contains { abs(scale.fraction($0.value) - scale.fraction(t.value)) < 1e-9 } }
+        for i in merged.indices where !merged[i].label.isEmpty {
+            let s = span(merged[i])
+            if extraSpans.contains(where: { s.lo < $0.hi + labelGap && $0.lo < s.hi + labelGap }) {
+                merged[i].label = ""
+            }
+        }
+        return (merged + extra).sorted { $0.value < $1.value }
+    }
+
+    private static func automaticLayout(
+        for scale: Scale, format: TickFormat, length: Double, orientation: AxisOrientation,
+        measurer: any TextMeasuring, font: FontSpec, explicit: [Tick]?
     ) -> [Tick] {
         // Log decade labels are short and evenly spaced: allow more of them (thinning follows).
         let spacing = scale.isLogarithmic ? (orientation == .horizontal ? 32.0 : 24) : (orientation == .horizontal ? 55 : 32)

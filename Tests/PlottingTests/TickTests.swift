@@ -100,3 +100,23 @@ struct TickTests {
         #expect(Ticks.siLabel(2.5e9, step: 0.25e9) == "2.50B")
     }
 }
+
+struct ExtraTickTests {
+    @Test func extraTicksKeepTheirLabelsAndSilenceNeighbours() {
+        let measurer = FakeMeasurer()
+        let font = FontSpec(size: 8)
+        let scale = Scale.log(min: 1e8, max: 2e11)
+        let extra = [Tick(value: 4e10, label: "40B", isMajor: true)]
+        let ticks = Ticks.layout(for: scale, format: .siCount, length: 300, orientation: .vertical, measurer: measurer, font: font, extra: extra)
+        let labels = ticks.filter { !$0.label.isEmpty }.map(\.label)
+        #expect(labels.contains("40B"))
+        #expect(labels.contains("100M") && labels.contains("1B") && labels.contains("10B"))
+        // 100B sits 0.4 decades (≈ 36 pt) above 40B: it stays; an extra label 9.6 pt from 10B silences it.
+        #expect(labels.contains("100B"))
+        let crowded = Ticks.layout(for: scale, format: .siCount, length: 300, orientation: .vertical, measurer: measurer, font: font,
+                                   extra: [Tick(value: 1.3e10, label: "13B", isMajor: true)])
+        let crowdedLabels = crowded.filter { !$0.label.isEmpty }.map(\.label)
+        #expect(crowdedLabels.contains("13B") && !crowdedLabels.contains("10B"))
+        #expect(zip(crowded, crowded.dropFirst()).allSatisfy { $0.value < $1.value })
+    }
+}

@@ -1,0 +1,80 @@
+import Foundation
+import Testing
+
+@testable import Plotting
+
+struct LayerTests {
+    let measurer = FakeMeasurer()
+
+    func render(_ layers: [Layer], x: AxisSpec = AxisSpec(label: "x", limits: [0, 10]), y: AxisSpec = AxisSpec(label: "y", limits: [0, 10])) -> DisplayList {
+        ChartRenderer(measurer: measurer).render(ChartSpec(width: 300, height: 200, xAxis: x, yAxis: y, layers: layers))
+    }
+
+    func plot(_ list: DisplayList) -> Rect {
+        list.items.compactMap { if case .group(let g) = $0 { return g.clip } else { return nil } }[0]
+    }
+
+    @Test func referenceLineLabelsSitInsideThePlotNearTheEnd() {
+        let list = render([
+            .referenceLine(axis: .y, value: 5, color: .gray, dash: Dash.dashed, label: "67B"),
+            .referenceLine(axis: .x, value: 2, color: .gray, dash: Dash.dotted, label: "Gopher"),
+        ])
+        let p = plot(list)
+        let runs = textRuns(list)
+        let horizontal = runs.first { $0.markup == "67B" }!
+        #expect(horizontal.position.x > p.x + p.width * 0.9 && horizontal.position.x <= p.maxX)
+        #expect(abs(horizontal.position.y - (p.maxY - 0.5 * p.height)) < 3)
+        let vertical = runs.first { $0.markup == "Gopher" }!
+        #expect(vertical.rotation == 90)
+        #expect(vertical.position.y < p.y + 10 && vertical.position.y >= p.y)
+        #expect(abs(vertical.position.x - (p.x + 0.2 * p.width)) < 3)
+    }
+
+    @Test func scatterIsColouredByValue() {
+        let norm = ColorNorm(min: 1e8, max: 1e10, log: true)
+        let list = render([.scatter(points: [Point(1, 1), Point(5, 5)], values: [1e8, 1e9], colormap: .magma, norm: norm, size: 4, edge: .black)])
+        let fills = flatten(list.items).compactMap { item -> Color? in
+            if case .path(_, let paint) = item { return paint.fill } else { return nil }
+        }
+        #expect(fills.contains(Colormap.magma.color(at: 0)))
+        #expect(fills.contains(Colormap.magma.color(at: 0.5)))
+    }
+
+    @Test func bandIsAClosedTranslucentShape() {
+        let lower = (0...10).map { Point(Double($0), 2) }
+        let upper = (0...10).map { Point(Double($0), 4) }
+        let list = render([.band(lower: lower, upper: upper, color: Color(hex: 0x1F77B4), opacity: 0.25)])
+        let bands = flatten(list.items).compactMap { item -> (Path, Paint)? in
+            if case .path(let path, let paint) = item, paint.fill?.alpha == 0.25 { return (path, paint) } else { return nil }
+        }
+        #expect(bands.count == 1)
+        #expect(bands.first?.0.elements.last == .close)
+        #expect(bands.first?.0.elements.count == 23)
+    }
+
+    @Test func colourBarTicksFollowItsNorm() {
+        let spec = FigureSpec(
+            width: 400, height: 200,
+            panels: [ChartSpec(xAxis: AxisSpec(label: "x"), yAxis: AxisSpec(label: "y"), layers: [.line(points: [Point(0, 0), Point(1, 1)], color: .black, width: 1, dash: [], label: nil)])],
+            colorBar: ColorBarSpec(label: "Parameters", colormap: .viridis, norm: ColorNorm(min: 5e7, max: 2e10, log: true), format: .siCount))
+        let list = FigureRenderer(measurer: measurer).render(spec)
+        let labels = textRuns(list).map(\.markup)
+        #expect(labels.contains("100M") && labels.contains("1B") && labels.contains("10B"))
+        #expect(labels.last == "Parameters")
+        // The bar's labels are to the right of the panel's plot.
+        let p = plot(list)
+        #expect(textRuns(list).filter { $0.markup.hasSuffix("B") || $0.markup.hasSuffix("M") }.allSatisfy { $0.position.x > p.maxX })
+    }
+
+    @Test func contourLinesAreColouredByLevelAndLabelled() {
+        let xs = (0...30).map { Double($0) / 3 }
+        let grid = ContourGrid(xs: xs, ys: xs) { x, y in hypot(x - 5, y - 5) }
+        let list = render([.contours(grid: grid, levels: [2, 4], colormap: .viridis, norm: ColorNorm(min: 0, max: 4), labelled: true, width: 1)])
+        let strokes = flatten(list.items).compactMap { item -> Color? in
+            if case .path(_, let paint) = item, paint.lineWidth == 1 { return paint.stroke } else { return nil }
+        }
+        #expect(strokes.contains(Colormap.viridis.color(at: 0.5)) && strokes.contains(Colormap.viridis.color(at: 1)))
+        let labels = textRuns(list).map(\.markup)
+        #expect(labels.contains("2.00") && labels.contains("4.00"))
+    }
+}
