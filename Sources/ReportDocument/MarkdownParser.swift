@@ -227,7 +227,7 @@ struct Converter {
         guard trimmed.hasSuffix("}"), let open = trimmed.range(of: "{#", options: .backwards) else { return nil }
         let label = String(trimmed[open.upperBound..<trimmed.index(before: trimmed.endIndex)])
         let rest = String(trimmed[..<open.lowerBound]).trimmingTrailingWhitespace
-        content[content.count - 1] = .text(rest)
+        if rest.isEmpty { content.removeLast() } else { content[content.count - 1] = .text(rest) }
         return label
     }
 }
