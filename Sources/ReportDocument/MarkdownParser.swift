@@ -7,7 +7,8 @@ public enum DocumentParser {
     /// Parses `source`; `path` is the name used in diagnostics. Errors are appended to `bag`;
     /// the returned document holds everything that could be read.
     public static func parse(_ source: String, path: String, into bag: inout DiagnosticBag) -> Document {
-        let lines = source.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        // cmark ends lines at "\r\n", "\r" and "\n"; count them the same way.
+        let lines = normalizingLineEndings(source).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         var frontMatter = FrontMatter()
         var bodyStart = 0
         if lines.first?.trimmingTrailingWhitespace == "---" {
@@ -29,6 +30,23 @@ public enum DocumentParser {
         bag = converter.bag
         return Document(path: path, source: source, frontMatter: frontMatter, blocks: blocks)
     }
+}
+
+/// Replaces "\r\n" and lone "\r" with "\n".
+func normalizingLineEndings(_ s: String) -> String {
+    guard s.unicodeScalars.contains("\r") else { return s }
+    var out = String.UnicodeScalarView()
+    var previousCR = false
+    for u in s.unicodeScalars {
+        if u == "\r" {
+            out.append("\n")
+            previousCR = true
+        } else {
+            if !(u == "\n" && previousCR) { out.append(u) }
+            previousCR = false
+        }
+    }
+    return String(out)
 }
 
 extension String {
