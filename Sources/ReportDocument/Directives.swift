@@ -1,138 +1,335 @@
 /// Typed directives: each kind has a schema; unknown keys, wrong types and missing required keys
-/// are errors at the key's position.
+/// are errors at the key's (or value's) position.
 
-/// `{fit} id`: fit one of the paper's approaches to a data source.
+/// A name written in a directive (a fit id, a data source) and where it was written, so that a
+/// later check can point at it.
+public struct NameReference: Sendable, Equatable, Hashable {
+    public var name: String
+    public var location: SourceLocation
+
+    public init(name: String, location: SourceLocation) {
+        self.name = name
+        self.location = location
+    }
+}
+
+/// `{fit} id`: fit one of the paper's three approaches (§3.1, §3.2, §3.3) to a data source.
 public struct FitDirective: Sendable, Equatable {
     public var id: String
+    /// 1: training-curve envelope, 2: IsoFLOP profiles, 3: parametric loss fit (Eq. 2).
     public var approach: Int
-    /// Name of a data source from the front matter.
+    /// Name of a front-matter data source or of a `{data}` directive.
     public var data: String
     public var dataLocation: SourceLocation
     /// Budget grouping tolerance in log10 FLOPs; nil groups by exactly equal FLOPs.
     public var budgetTolerance: Double?
     public var location: SourceLocation
+    /// Approach 1: a data source with loss curves (loss against tokens for each run).
+    public var curves: NameReference? = nil
+    /// Approach 3: δ of the Huber loss on log-loss residuals (the paper uses 1e-3).
+    public var huberDelta: Double? = nil
+    /// Drop the n runs with the highest loss before fitting (the paper's Approach 3 excludes outliers).
+    public var excludeHighestLoss: Int? = nil
+    /// Approach 1: width of the moving window (in points) that smooths loss curves.
+    public var smoothingWindow: Int? = nil
+    /// Approach 1: number of FLOP values (log-spaced) at which the envelope is taken.
+    public var envelopePoints: Int? = nil
+    /// Approach 2: what to do with budgets that have fewer than 3 runs or a downward parabola.
+    public var badBudget: BadBudgetPolicy = .error
+    /// Confidence intervals of the fitted exponents; nil for none.
+    public var intervals: IntervalSpec? = nil
+    /// The simulated ground truth to compare the fit with (Eq. 2 parameters).
+    public var truth: LossLawParameters? = nil
 }
 
-/// `{figure} id`: a figure built from a fit's results.
+/// How a fit treats a compute budget it cannot fit a parabola to.
+public enum BadBudgetPolicy: String, Sendable, Equatable, CaseIterable {
+    /// Stop with an error.
+    case error
+    /// Drop the budget and warn.
+    case warn
+}
+
+/// `intervals:` of a fit.
+public struct IntervalSpec: Sendable, Equatable {
+    public enum Scheme: String, Sendable, Equatable, CaseIterable {
+        /// The paper's 10th–90th percentile bootstrap as reported in Table 2.
+        case paper
+        /// A percentile bootstrap over runs.
+        case bootstrap
+    }
+    public var scheme: Scheme
+    /// Number of bootstrap resamples (default 1000).
+    public var resamples: Int
+    /// Seed of the resampling generator (default 0).
+    public var seed: UInt64
+    public var location: SourceLocation
+}
+
+/// The parameters of Eq. 2, L(N, D) = E + A / N^α + B / D^β.
+public struct LossLawParameters: Sendable, Equatable {
+    public var E: Double
+    public var A: Double
+    public var B: Double
+    public var alpha: Double
+    public var beta: Double
+    public var location: SourceLocation
+}
+
+/// `{figure} id`: a figure built from one or more fits' results.
 public struct FigureDirective: Sendable, Equatable {
     public var id: String
     public var kind: String
-    /// The id of the fit it draws.
+    /// The id of the fit it draws (the first of `fits` when a list is given).
     public var fit: String
     public var fitLocation: SourceLocation
     public var caption: String
     public var location: SourceLocation
-    public static let kinds = ["isoflop"]
+    /// Every fit drawn, in order; one entry unless `fits:` lists several (overlay, allocation).
+    public var fits: [NameReference] = []
+    /// Width as a fraction of the text width, 0.3 to 1; nil for the default.
+    public var width: Double? = nil
+
+    public static let kinds = ["isoflop", "envelope", "parametric", "overlay", "allocation", "curvature", "residuals", "bootstrap"]
+    /// Kinds that may draw several fits.
+    public static let multiFitKinds = ["overlay", "allocation"]
+}
+
+/// `{table} id`: a table of results.
+public struct TableDirective: Sendable, Equatable {
+    public var id: String
+    /// exponents (Table 2), projections (Table 3 / A3), coefficients, diagnostics, extrapolation.
+    public var kind: String
+    public var fits: [NameReference]
+    public var caption: String
+    /// Show the paper's published values beside ours.
+    public var published: Bool
+    /// Parameter counts N of the rows (projections); the paper's nine rows of Table 3 by default.
+    public var parameters: [Double]
+    public var location: SourceLocation
+
+    public static let kinds = ["exponents", "projections", "coefficients", "diagnostics", "extrapolation"]
+    /// The model sizes of Table 3: 400M, 1B, 10B, 67B, 175B, 280B, 520B, 1T, 10T parameters.
+    public static let paperParameters: [Double] = [400e6, 1e9, 10e9, 67e9, 175e9, 280e9, 520e9, 1e12, 10e12]
+}
+
+/// `{expect} id`: checks on results; the build fails when a result is outside its tolerance.
+public struct ExpectDirective: Sendable, Equatable {
+    public var id: String
+    public var expectations: [Expectation]
+    /// Relative tolerance for entries that give neither `rel` nor `abs` (default 0.01 when nil).
+    public var defaultRel: Double?
+    public var location: SourceLocation
+}
+
+/// One `fit-id.name: value` line of an `{expect}` directive.
+public struct Expectation: Sendable, Equatable {
+    /// `<directive-id>.<name>`, as in `results.json`.
+    public var key: String
+    public var keyLocation: SourceLocation
+    public var value: Double
+    /// Relative tolerance |x − value| ≤ rel·|value|.
+    public var rel: Double?
+    /// Absolute tolerance |x − value| ≤ abs.
+    public var abs: Double?
+}
+
+/// `{data} id`: a derived data source (a filtered copy of another) that fits may name as `data`.
+public struct DataDirective: Sendable, Equatable {
+    public var id: String
+    /// A front-matter data source (or another `{data}` directive).
+    public var source: NameReference
+    /// Drop the n runs with the highest loss.
+    public var excludeHighestLoss: Int?
+    /// Keep runs with C ≥ minFlops (FLOPs).
+    public var minFlops: Double?
+    /// Keep runs with C ≤ maxFlops (FLOPs).
+    public var maxFlops: Double?
+    public var location: SourceLocation
 }
 
 /// A directive after schema checking.
 public enum TypedDirective: Sendable, Equatable {
     case fit(FitDirective)
     case figure(FigureDirective)
+    case table(TableDirective)
+    case expect(ExpectDirective)
+    case data(DataDirective)
 
     public var id: String {
         switch self {
         case .fit(let f): return f.id
         case .figure(let f): return f.id
+        case .table(let t): return t.id
+        case .expect(let e): return e.id
+        case .data(let d): return d.id
+        }
+    }
+
+    /// The opening fence's position.
+    public var location: SourceLocation {
+        switch self {
+        case .fit(let f): return f.location
+        case .figure(let f): return f.location
+        case .table(let t): return t.location
+        case .expect(let e): return e.location
+        case .data(let d): return d.location
         }
     }
 }
 
 public enum DirectiveSchema {
-    public static let kinds = ["fit", "figure"]
+    public static let kinds = ["fit", "figure", "table", "expect", "data"]
 
-    /// Checks a directive against its kind's schema.
+    /// Checks a directive against its kind's schema; nil (with diagnostics in `bag`) when it fails.
     public static func check(_ d: Directive, file: String, into bag: inout DiagnosticBag) -> TypedDirective? {
         var reader = FieldReader(node: d.body, file: file, context: "{\(d.kind)} \(d.id)")
+        let result: TypedDirective?
         switch d.kind {
-        case "fit":
-            let approach = reader.int("approach", required: true, allowed: 1...3)
-            let data = reader.string("data", required: true)
-            let tolerance = reader.double("budget-tolerance", required: false)
-            reader.finish(known: ["approach", "data", "budget-tolerance"])
-            bag.append(contentsOf: reader.diagnostics)
-            guard let approach, let data else { return nil }
-            return .fit(FitDirective(id: d.id, approach: approach, data: data.0, dataLocation: data.1, budgetTolerance: tolerance, location: d.range.start))
-        case "figure":
-            let kind = reader.string("kind", required: true)
-            let fit = reader.string("fit", required: true)
-            let caption = reader.string("caption", required: false)
-            reader.finish(known: ["kind", "fit", "caption"])
-            if let kind, !FigureDirective.kinds.contains(kind.0) {
-                var message = "unknown figure kind '\(kind.0)'"
-                if let s = suggestion(for: kind.0, among: FigureDirective.kinds) { message += "; did you mean '\(s)'?" }
-                reader.diagnostics.append(.error(message, file: file, at: kind.1, notes: ["figure kinds: \(FigureDirective.kinds.joined(separator: ", "))"]))
-            }
-            bag.append(contentsOf: reader.diagnostics)
-            guard let kind, let fit, FigureDirective.kinds.contains(kind.0) else { return nil }
-            return .figure(FigureDirective(id: d.id, kind: kind.0, fit: fit.0, fitLocation: fit.1, caption: caption?.0 ?? "", location: d.range.start))
+        case "fit": result = fit(d, &reader).map(TypedDirective.fit)
+        case "figure": result = figure(d, &reader).map(TypedDirective.figure)
+        case "table": result = table(d, &reader).map(TypedDirective.table)
+        case "expect": result = expect(d, &reader).map(TypedDirective.expect)
+        case "data": result = data(d, &reader).map(TypedDirective.data)
         default:
             var message = "unknown directive '{\(d.kind)}'"
             if let s = suggestion(for: d.kind, among: kinds) { message += "; did you mean '{\(s)}'?" }
-            bag.append(.error(message, file: file, at: SourceLocation(line: d.range.start.line, column: d.range.start.column + 4)))
+            bag.append(.error(message, file: file, at: SourceLocation(line: d.range.start.line, column: d.range.start.column + 4), notes: ["directives: \(kinds.joined(separator: ", "))"]))
             return nil
         }
-    }
-}
-
-/// Reads typed fields from a directive body, collecting every problem.
-struct FieldReader {
-    let node: YAMLNode
-    let file: String
-    let context: String
-    var diagnostics: [Diagnostic] = []
-
-    init(node: YAMLNode, file: String, context: String) {
-        self.node = node
-        self.file = file
-        self.context = context
-        if node.entries == nil {
-            diagnostics.append(.error("the body of \(context) must be a mapping of keys to values", file: file, at: node.location))
-        }
+        bag.append(contentsOf: reader.diagnostics)
+        return reader.hasErrors ? nil : result
     }
 
-    mutating func value(_ key: String, required: Bool) -> YAMLNode? {
-        if let v = node[key] { return v }
-        if required, node.entries != nil {
-            diagnostics.append(.error("\(context) needs the key '\(key)'", file: file, at: node.location))
+    static func fit(_ d: Directive, _ r: inout FieldReader) -> FitDirective? {
+        let approach = r.int("approach", required: true, allowed: 1...3)
+        let data = r.string("data", required: true)
+        let tolerance = r.double("budget-tolerance", required: false, allowed: 0...10)
+        let curves = r.string("curves", required: false)
+        let huber = r.double("huber-delta", required: false, positive: true)
+        let exclude = r.int("exclude-highest-loss", required: false, allowed: 0...Int.max)
+        let window = r.int("smoothing-window", required: false, allowed: 1...Int.max)
+        let envelope = r.int("envelope-points", required: false, allowed: 2...Int.max)
+        let bad = r.choice("bad-budget", required: false, among: BadBudgetPolicy.allCases.map(\.rawValue), what: "bad-budget policy")
+        var intervals: IntervalSpec?
+        if var n = r.mapping("intervals") {
+            let scheme = n.choice("scheme", required: true, among: IntervalSpec.Scheme.allCases.map(\.rawValue), what: "interval scheme")
+            let resamples = n.int("resamples", required: false, allowed: 1...1_000_000)
+            let seed = n.int("seed", required: false, allowed: 0...Int.max)
+            n.finish()
+            r.absorb(n)
+            if let scheme, let s = IntervalSpec.Scheme(rawValue: scheme.name) {
+                intervals = IntervalSpec(scheme: s, resamples: resamples ?? 1000, seed: UInt64(seed ?? 0), location: n.node.location)
+            }
         }
-        return nil
+        var truth: LossLawParameters?
+        if var n = r.mapping("truth") {
+            let e = n.double("E", required: true)
+            let a = n.double("A", required: true, positive: true)
+            let b = n.double("B", required: true, positive: true)
+            let alpha = n.double("alpha", required: true, positive: true)
+            let beta = n.double("beta", required: true, positive: true)
+            n.finish()
+            r.absorb(n)
+            if let e, let a, let b, let alpha, let beta {
+                truth = LossLawParameters(E: e, A: a, B: b, alpha: alpha, beta: beta, location: n.node.location)
+            }
+        }
+        r.finish()
+        if let curves, let approach, approach != 1 {
+            r.error("'curves' only applies to approach 1 (training-curve envelope)", at: curves.location)
+        }
+        guard let approach, let data else { return nil }
+        return FitDirective(
+            id: d.id, approach: approach, data: data.name, dataLocation: data.location, budgetTolerance: tolerance,
+            location: d.range.start, curves: curves, huberDelta: huber, excludeHighestLoss: exclude, smoothingWindow: window,
+            envelopePoints: envelope, badBudget: bad.flatMap { BadBudgetPolicy(rawValue: $0.name) } ?? .error,
+            intervals: intervals, truth: truth)
     }
 
-    mutating func string(_ key: String, required: Bool) -> (String, SourceLocation)? {
-        guard let v = value(key, required: required) else { return nil }
-        guard let s = v.scalar else {
-            diagnostics.append(.error("'\(key)' must be a string, not \(v.typeName)", file: file, at: v.location))
-            return nil
+    static func figure(_ d: Directive, _ r: inout FieldReader) -> FigureDirective? {
+        let kind = r.choice("kind", required: true, among: FigureDirective.kinds, what: "figure kind")
+        let single = r.string("fit", required: false)
+        let list = r.stringList("fits", required: false)
+        let caption = r.string("caption", required: false)
+        let width = r.double("width", required: false, allowed: 0.3...1)
+        r.finish()
+        var fits: [NameReference] = []
+        switch (single, list) {
+        case (let s?, nil): fits = [s]
+        case (nil, let l?): fits = l
+        case (_?, let l?): r.error("give either 'fit' or 'fits', not both", at: l[0].location)
+        case (nil, nil):
+            if r.node.entries != nil, r.node["fits"] == nil { r.error("{figure} \(d.id) needs the key 'fit' (or 'fits' for several)", at: r.node.location) }
         }
-        return (s, v.location)
+        if let kind, fits.count > 1, !FigureDirective.multiFitKinds.contains(kind.name) {
+            r.error("a '\(kind.name)' figure draws one fit; only \(FigureDirective.multiFitKinds.joined(separator: " and ")) figures take several", at: fits[1].location)
+        }
+        guard let kind, let first = fits.first else { return nil }
+        return FigureDirective(
+            id: d.id, kind: kind.name, fit: first.name, fitLocation: first.location, caption: caption?.name ?? "",
+            location: d.range.start, fits: fits, width: width)
     }
 
-    mutating func int(_ key: String, required: Bool, allowed: ClosedRange<Int>) -> Int? {
-        guard let v = value(key, required: required) else { return nil }
-        guard let s = v.scalar, let i = Int(s) else {
-            diagnostics.append(.error("'\(key)' must be a whole number", file: file, at: v.location))
-            return nil
-        }
-        guard allowed.contains(i) else {
-            diagnostics.append(.error("'\(key)' must be between \(allowed.lowerBound) and \(allowed.upperBound), got \(i)", file: file, at: v.location))
-            return nil
-        }
-        return i
+    static func table(_ d: Directive, _ r: inout FieldReader) -> TableDirective? {
+        let kind = r.choice("kind", required: true, among: TableDirective.kinds, what: "table kind")
+        let fits = r.stringList("fits", required: true)
+        let caption = r.string("caption", required: false)
+        let published = r.bool("published")
+        let parameters = r.doubleList("parameters", positive: true)
+        r.finish()
+        guard let kind, let fits else { return nil }
+        return TableDirective(
+            id: d.id, kind: kind.name, fits: fits, caption: caption?.name ?? "", published: published ?? false,
+            parameters: parameters ?? TableDirective.paperParameters, location: d.range.start)
     }
 
-    mutating func double(_ key: String, required: Bool) -> Double? {
-        guard let v = value(key, required: required) else { return nil }
-        guard let s = v.scalar, let x = Double(s), x.isFinite else {
-            diagnostics.append(.error("'\(key)' must be a number", file: file, at: v.location))
-            return nil
+    static func expect(_ d: Directive, _ r: inout FieldReader) -> ExpectDirective? {
+        let defaultRel = r.double("default-rel", required: false, positive: true)
+        var expectations: [Expectation] = []
+        for entry in r.node.entries ?? [] where entry.key != "default-rel" {
+            let parts = entry.key.split(separator: ".", omittingEmptySubsequences: false)
+            guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
+                var message = "'\(entry.key)' is not a result key; write '<directive-id>.<name>', e.g. 'isoflops.a'"
+                if let s = suggestion(for: entry.key, among: ["default-rel"]) { message = "unknown key '\(entry.key)'; did you mean '\(s)'?" }
+                r.error(message, at: entry.keyLocation)
+                continue
+            }
+            let v = entry.value
+            if v.scalar != nil {
+                if let x = r.checkedDouble(v, key: entry.key) {
+                    expectations.append(Expectation(key: entry.key, keyLocation: entry.keyLocation, value: x, rel: nil, abs: nil))
+                }
+            } else if v.entries != nil {
+                var n = FieldReader(node: v, file: r.file, context: "'\(entry.key)' of {expect} \(d.id)")
+                let value = n.double("value", required: true)
+                let rel = n.double("rel", required: false, positive: true)
+                let abs = n.double("abs", required: false, positive: true)
+                n.finish()
+                r.absorb(n)
+                if let value {
+                    expectations.append(Expectation(key: entry.key, keyLocation: entry.keyLocation, value: value, rel: rel, abs: abs))
+                }
+            } else {
+                r.error("'\(entry.key)' must be a number or a mapping with 'value', 'rel', 'abs', not \(v.typeName)", at: v.location)
+            }
         }
-        return x
+        if r.node.entries != nil, expectations.isEmpty, !r.hasErrors {
+            r.error("{expect} \(d.id) needs at least one 'fit-id.name: value' entry", at: r.node.location)
+        }
+        return ExpectDirective(id: d.id, expectations: expectations, defaultRel: defaultRel, location: d.range.start)
     }
 
-    mutating func finish(known: [String]) {
-        for entry in node.entries ?? [] where !known.contains(entry.key) {
-            diagnostics.append(unknownKey(entry, known: known, in: context, file: file))
+    static func data(_ d: Directive, _ r: inout FieldReader) -> DataDirective? {
+        let source = r.string("source", required: true)
+        let exclude = r.int("exclude-highest-loss", required: false, allowed: 0...Int.max)
+        let minFlops = r.double("min-flops", required: false, positive: true)
+        let maxFlops = r.double("max-flops", required: false, positive: true)
+        r.finish()
+        if let minFlops, let maxFlops, minFlops > maxFlops, let v = r.node["max-flops"] {
+            r.error("'max-flops' must not be smaller than 'min-flops'", at: v.location)
         }
+        guard let source else { return nil }
+        return DataDirective(id: d.id, source: source, excludeHighestLoss: exclude, minFlops: minFlops, maxFlops: maxFlops, location: d.range.start)
     }
 }

@@ -24,6 +24,8 @@ public indirect enum Block: Sendable, Equatable {
     /// A GFM table: header cells, then rows.
     case table(header: [[Inline]], rows: [[[Inline]]], range: SourceRange)
     case thematicBreak(range: SourceRange)
+    /// A paragraph holding only `$$ … $$`, optionally followed by `{#eq:label}` (label kept with its prefix).
+    case displayMath(MathNode, label: String?, range: SourceRange)
 }
 
 /// Inline content of paragraphs and headings.
@@ -37,6 +39,13 @@ public indirect enum Inline: Sendable, Equatable {
     case lineBreak
     /// A computed value: `` `=id.name:format` ``.
     case value(ValueReference)
+    /// Inline math, written `$…$`.
+    case math(MathNode)
+    /// `@fig:id`, `@tbl:id`, `@eq:label`, `@sec:label`; the label keeps its prefix ("fig:isoflop").
+    /// The location is the `@`.
+    case crossRef(label: String, location: SourceLocation)
+    /// `[@key]` or `[@key1; @key2]`; the location is the `[`.
+    case citation(keys: [String], location: SourceLocation)
 }
 
 /// A reference to a computed result in prose, written `` `=fit-id.name:format` ``.
@@ -61,4 +70,11 @@ public struct Directive: Sendable, Equatable {
     public var body: YAMLNode
     /// The opening fence's position.
     public var range: SourceRange
+
+    public init(kind: String, id: String, body: YAMLNode, range: SourceRange) {
+        self.kind = kind
+        self.id = id
+        self.body = body
+        self.range = range
+    }
 }

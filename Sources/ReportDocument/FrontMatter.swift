@@ -7,8 +7,37 @@ public struct FrontMatter: Sendable, Equatable {
     public var abstract: String?
     /// Named data sources, in the order written.
     public var data: [DataSource] = []
+    /// Works cited with `[@key]`, in the order written.
+    public var bibliography: [BibEntry] = []
 
     public init() {}
+}
+
+/// One entry of the front matter's `bibliography:` list.
+public struct BibEntry: Sendable, Equatable {
+    /// The citation key, as in `[@hoffmann2022]`.
+    public var key: String
+    /// Authors written "Last, First", in order.
+    public var authors: [String]
+    public var year: Int
+    public var title: String
+    /// Journal, conference or "arXiv:2203.15556".
+    public var venue: String
+    public var url: String?
+    /// The position of the entry's `key:` value.
+    public var location: SourceLocation
+
+    public init(key: String, authors: [String], year: Int, title: String, venue: String, url: String? = nil, location: SourceLocation) {
+        self.key = key
+        self.authors = authors
+        self.year = year
+        self.title = title
+        self.venue = venue
+        self.url = url
+        self.location = location
+    }
+
+    static let keys = ["key", "authors", "year", "title", "venue", "url"]
 }
 
 /// A named table of runs: a file and how its columns map onto N, D, C and loss.
@@ -30,7 +59,7 @@ public struct DataSource: Sendable, Equatable {
 }
 
 extension FrontMatter {
-    static let keys = ["title", "authors", "date", "abstract", "data"]
+    static let keys = ["title", "authors", "date", "abstract", "data", "bibliography"]
 
     /// Reads the front matter mapping, reporting unknown keys and wrong types.
     static func read(_ node: YAMLNode, file: String, into bag: inout DiagnosticBag) -> FrontMatter {
@@ -64,6 +93,19 @@ extension FrontMatter {
                     continue
                 }
                 for source in sources { if let d = readSource(source, file: file, into: &bag) { fm.data.append(d) } }
+            case "bibliography":
+                guard let items = v.items else {
+                    bag.append(typeError("bibliography", "a list of entries", v, file))
+                    continue
+                }
+                for item in items {
+                    guard let e = readBibEntry(item, file: file, into: &bag) else { continue }
+                    if let first = fm.bibliography.first(where: { $0.key == e.key }) {
+                        bag.append(.error("duplicate bibliography key '\(e.key)'", file: file, at: e.location, notes: ["first defined at line \(first.location.line)"]))
+                    } else {
+                        fm.bibliography.append(e)
+                    }
+                }
             default:
                 bag.append(unknownKey(entry, known: keys, in: "front matter", file: file))
             }
@@ -103,6 +145,26 @@ extension FrontMatter {
             return nil
         }
         return DataSource(name: entry.key, path: path.0, columns: columns, location: entry.keyLocation, pathLocation: path.1)
+    }
+}
+
+extension FrontMatter {
+    /// `{key, authors, year, title, venue, url}`; every field but `url` is required.
+    static func readBibEntry(_ node: YAMLNode, file: String, into bag: inout DiagnosticBag) -> BibEntry? {
+        var r = FieldReader(node: node, file: file, context: "a bibliography entry")
+        let key = r.string("key", required: true)
+        if let key, key.name.isEmpty || !key.name.unicodeScalars.allSatisfy({ $0.isLabelCharacter || $0 == "." || $0 == ":" || $0 == "/" }) {
+            r.error("a citation key may only hold letters, digits and '-', '_', '.', ':', '/'", at: key.location)
+        }
+        let authors = r.stringList("authors", required: true)
+        let year = r.int("year", required: true, allowed: 1000...9999)
+        let title = r.string("title", required: true)
+        let venue = r.string("venue", required: true)
+        let url = r.string("url", required: false)
+        r.finish()
+        bag.append(contentsOf: r.diagnostics)
+        guard !r.hasErrors, let key, let authors, let year, let title, let venue else { return nil }
+        return BibEntry(key: key.name, authors: authors.map(\.name), year: year, title: title.name, venue: venue.name, url: url?.name, location: key.location)
     }
 }
 

@@ -7,7 +7,8 @@ public enum DocumentParser {
     /// Parses `source`; `path` is the name used in diagnostics. Errors are appended to `bag`;
     /// the returned document holds everything that could be read.
     public static func parse(_ source: String, path: String, into bag: inout DiagnosticBag) -> Document {
-        let lines = source.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        // cmark ends lines at "\r\n", "\r" and "\n"; count them the same way.
+        let lines = normalizingLineEndings(source).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         var frontMatter = FrontMatter()
         var bodyStart = 0
         if lines.first?.trimmingTrailingWhitespace == "---" {
@@ -31,6 +32,23 @@ public enum DocumentParser {
     }
 }
 
+/// Replaces "\r\n" and lone "\r" with "\n".
+func normalizingLineEndings(_ s: String) -> String {
+    guard s.unicodeScalars.contains("\r") else { return s }
+    var out = String.UnicodeScalarView()
+    var previousCR = false
+    for u in s.unicodeScalars {
+        if u == "\r" {
+            out.append("\n")
+            previousCR = true
+        } else {
+            if !(u == "\n" && previousCR) { out.append(u) }
+            previousCR = false
+        }
+    }
+    return String(out)
+}
+
 extension String {
     var trimmingTrailingWhitespace: String {
         var s = Substring(self)
@@ -39,17 +57,20 @@ extension String {
     }
 }
 
-private struct Converter {
+struct Converter {
     let path: String
     let lines: [String]
     var bag: DiagnosticBag
-    /// Where the search for the next inline code span starts, per line.
-    var codeSearch: [Int: String.Index] = [:]
+    /// The source as scalars per line, to give every prose scalar its position.
+    let scalarLines: [[Unicode.Scalar]]
+    /// Where the search for the next inline's source starts: 1-based line, 0-based scalar index.
+    var cursor = (line: 1, index: 0)
 
     init(path: String, lines: [String], bag: DiagnosticBag) {
         self.path = path
         self.lines = lines
         self.bag = bag
+        self.scalarLines = lines.map { Array($0.unicodeScalars) }
     }
 
     mutating func parseMarkdown(_ text: String) -> [Block] {
@@ -93,7 +114,9 @@ private struct Converter {
             let label = extractLabel(&content)
             return .heading(level: Int(cmark_node_get_heading_level(node)), content: content, label: label, range: r)
         case CMARK_NODE_PARAGRAPH:
-            return .paragraph(inlines(node), range: r)
+            let content = atoms(node)
+            if let display = displayMath(content, range: r) { return display }
+            return .paragraph(scan(content), range: r)
         case CMARK_NODE_CODE_BLOCK:
             let info = cmark_node_get_fence_info(node).map { String(cString: $0) } ?? ""
             let text = literal(node)
@@ -155,58 +178,64 @@ private struct Converter {
     }
 
     mutating func inlines(_ node: OpaquePointer) -> [Inline] {
-        var line = Int(cmark_node_get_start_line(node))
-        return inlines(node, line: &line)
+        scan(atoms(node))
     }
 
-    mutating func inlines(_ node: OpaquePointer, line: inout Int) -> [Inline] {
-        var out: [Inline] = []
+    /// Flattens a node's inline children into scalars with their source positions.
+    mutating func atoms(_ node: OpaquePointer) -> [Atom] {
+        var line = Int(cmark_node_get_start_line(node))
+        moveCursor(toLine: line)
+        return atoms(node, line: &line)
+    }
+
+    mutating func atoms(_ node: OpaquePointer, line: inout Int) -> [Atom] {
+        var out: [Atom] = []
         for child in children(node) {
             switch cmark_node_get_type(child) {
-            case CMARK_NODE_TEXT: out.append(.text(literal(child)))
+            case CMARK_NODE_TEXT:
+                for c in literal(child).unicodeScalars {
+                    let (location, literal) = locate(c)
+                    out.append(.char(c, location, literal: literal))
+                }
             case CMARK_NODE_SOFTBREAK:
                 line += 1
+                moveCursor(toLine: line)
                 out.append(.softBreak)
             case CMARK_NODE_LINEBREAK:
                 line += 1
-                out.append(.lineBreak)
+                moveCursor(toLine: line)
+                out.append(.node(.lineBreak))
             case CMARK_NODE_CODE:
                 let text = literal(child)
+                let location = locateCode(text, line: line)
                 if text.hasPrefix("=") {
-                    out.append(.value(valueReference(text, line: line)))
+                    out.append(.node(.value(valueReference(text, at: location))))
                 } else {
-                    out.append(.code(text))
+                    out.append(.node(.code(text)))
                 }
-            case CMARK_NODE_EMPH: out.append(.emphasis(inlines(child, line: &line)))
-            case CMARK_NODE_STRONG: out.append(.strong(inlines(child, line: &line)))
+            case CMARK_NODE_EMPH: out.append(.node(.emphasis(scan(atoms(child, line: &line)))))
+            case CMARK_NODE_STRONG: out.append(.node(.strong(scan(atoms(child, line: &line)))))
             case CMARK_NODE_LINK:
                 let url = cmark_node_get_url(child).map { String(cString: $0) } ?? ""
-                out.append(.link(destination: url, content: inlines(child, line: &line)))
+                let content = scan(atoms(child, line: &line))
+                skipLinkDestination()
+                out.append(.node(.link(destination: url, content: content)))
             case CMARK_NODE_HTML_INLINE:
                 bag.append(.error("raw HTML is not allowed in a document", file: path, at: SourceLocation(line: line, column: 1)))
             default:
-                out.append(contentsOf: inlines(child, line: &line))
+                out.append(contentsOf: atoms(child, line: &line))
             }
         }
         return out
     }
 
-    /// `=key:format`, located by finding the span's text on its line.
-    mutating func valueReference(_ text: String, line: Int) -> ValueReference {
+    /// `=key:format`.
+    func valueReference(_ text: String, at location: SourceLocation) -> ValueReference {
         let body = text.dropFirst()
         let parts = body.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
         let key = parts.first.map { String($0).trimmingCharacters(in: " ") } ?? ""
         let format = parts.count > 1 ? String(parts[1]).trimmingCharacters(in: " ") : ""
-        var column = 1
-        if line >= 1, line <= lines.count {
-            let source = lines[line - 1]
-            let from = codeSearch[line] ?? source.startIndex
-            if let hit = source[from...].range(of: "`" + text) {
-                column = source.unicodeScalars.distance(from: source.startIndex, to: hit.lowerBound) + 2
-                codeSearch[line] = hit.upperBound
-            }
-        }
-        return ValueReference(key: key, format: format, location: SourceLocation(line: line, column: column))
+        return ValueReference(key: key, format: format, location: location)
     }
 
     /// Removes a trailing `{#label}` from a heading and returns the label.
@@ -216,7 +245,7 @@ private struct Converter {
         guard trimmed.hasSuffix("}"), let open = trimmed.range(of: "{#", options: .backwards) else { return nil }
         let label = String(trimmed[open.upperBound..<trimmed.index(before: trimmed.endIndex)])
         let rest = String(trimmed[..<open.lowerBound]).trimmingTrailingWhitespace
-        content[content.count - 1] = .text(rest)
+        if rest.isEmpty { content.removeLast() } else { content[content.count - 1] = .text(rest) }
         return label
     }
 }

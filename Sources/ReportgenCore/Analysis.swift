@@ -32,7 +32,7 @@ struct Analysis: Sendable {
             switch DirectiveSchema.check(directive, file: file, into: &bag) {
             case .fit(let f)?: fits.append(f)
             case .figure(let f)?: figures.append(f)
-            case nil: break
+            default: break
             }
         }
         let fitIDs = fits.map(\.id)

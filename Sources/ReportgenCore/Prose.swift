@@ -17,6 +17,9 @@ struct ProseRenderer {
             case .softBreak: return " "
             case .lineBreak: return "\n"
             case .value(let ref): return results.formatted(ref).markupEscaped
+            case .math(let m): return m.pangoMarkup
+            case .crossRef(let label, _): return label.markupEscaped
+            case .citation(let keys, _): return "[" + keys.joined(separator: "; ").markupEscaped + "]"
             }
         }.joined()
     }
@@ -33,6 +36,9 @@ struct ProseRenderer {
             case .softBreak: return " "
             case .lineBreak: return "<br>"
             case .value(let ref): return "<span class=\"value\">" + HTML.escape(results.formatted(ref)) + "</span>"
+            case .math(let m): return "<span class=\"math\">" + m.html + "</span>"
+            case .crossRef(let label, _): return HTML.escape(label)
+            case .citation(let keys, _): return "[" + HTML.escape(keys.joined(separator: "; ")) + "]"
             }
         }.joined()
     }
@@ -45,6 +51,8 @@ struct ProseRenderer {
             case .emphasis(let c), .strong(let c), .link(_, let c): return plain(c)
             case .softBreak, .lineBreak: return " "
             case .value(let r): return r.key
+            case .math, .citation: return ""
+            case .crossRef(let label, _): return label
             }
         }.joined()
     }

@@ -1,0 +1,61 @@
+@testable import ReportDocument
+
+/// The caret marker of diagnostics tests: `¦` stands just before the character a diagnostic
+/// must point at. `marked` removes it and returns its line and column (columns count scalars).
+func marked(_ text: String) -> (source: String, at: SourceLocation) {
+    var line = 1
+    var column = 1
+    var found: SourceLocation?
+    var out = ""
+    for s in text.unicodeScalars {
+        if s == "¦" {
+            found = SourceLocation(line: line, column: column)
+            continue
+        }
+        out.unicodeScalars.append(s)
+        if s == "\n" {
+            line += 1
+            column = 1
+        } else {
+            column += 1
+        }
+    }
+    precondition(found != nil, "test input has no ¦ marker")
+    return (out, found!)
+}
+
+/// Everything the document layer checks: parse, directive schemas, references, value formats.
+func diagnose(_ source: String) -> (Document, [TypedDirective], [Diagnostic]) {
+    var bag = DiagnosticBag()
+    let doc = DocumentParser.parse(source, path: "doc.md", into: &bag)
+    var typed: [TypedDirective] = []
+    for d in doc.directives {
+        if let t = DirectiveSchema.check(d, file: doc.path, into: &bag) { typed.append(t) }
+    }
+    References.check(doc, typed: typed, into: &bag)
+    ValueFormat.check(doc, into: &bag)
+    return (doc, typed, bag.sorted)
+}
+
+/// A directive body checked alone: `body` is the YAML between the fences (fence on line 1).
+func checkDirective(_ kind: String, _ body: String) -> (TypedDirective?, [Diagnostic]) {
+    let source = "```{\(kind)} d1\n" + body + "\n```\n"
+    var bag = DiagnosticBag()
+    let doc = DocumentParser.parse(source, path: "doc.md", into: &bag)
+    guard let d = doc.directives.first else { return (nil, bag.diagnostics) }
+    let typed = DirectiveSchema.check(d, file: "doc.md", into: &bag)
+    return (typed, bag.diagnostics)
+}
+
+/// A small seeded generator (SplitMix64) so that random tests are reproducible.
+struct SplitMix: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}

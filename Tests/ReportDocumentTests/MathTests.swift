@@ -1,0 +1,69 @@
+import Testing
+@testable import ReportDocument
+
+@Suite struct MathTests {
+    func parse(_ s: String) throws(Diagnostic) -> MathNode {
+        try MathParser.parse(s, file: "m.md", at: SourceLocation(line: 1, column: 1))
+    }
+
+    @Test func lossLawEquationTwo() throws {
+        let m = try parse("L(N, D) = E + \\frac{A}{N^{\\alpha}} + \\frac{B}{D^{\\beta}}")
+        #expect(m.dump == "row(id(L), op((), id(N), op(,), id(D), op()), op(=), id(E), op(+), frac(id(A), sup(id(N), id(α))), op(+), frac(id(B), sup(id(D), id(β))))")
+    }
+
+    @Test func numbersScriptsAndCommands() throws {
+        #expect(try parse("3.14") == .number("3.14"))
+        #expect(try parse("x_i^2") == .subsup(.identifier("x"), .identifier("i"), .number("2")))
+        #expect(try parse("x^2_i") == .subsup(.identifier("x"), .identifier("i"), .number("2")))
+        #expect(try parse("10^{-3}") == .sup(.number("10"), .row([.op("−"), .number("3")])))
+        #expect(try parse("\\log x") == .row([.function("log"), .identifier("x")]))
+        #expect(try parse("\\text{opt}") == .text("opt"))
+        #expect(try parse("\\mathrm{FLOPs}") == .text("FLOPs"))
+        #expect(try parse("\\sqrt{2}") == .sqrt(.number("2")))
+        #expect(try parse("\\left( a \\right)") == .fenced("(", .identifier("a"), ")"))
+        #expect(try parse("\\sum_i") == .sub(.sum, .identifier("i")))
+        #expect(try parse("a \\cdot b \\times c \\approx d \\le e \\geq f \\sim g") == .row([
+            .identifier("a"), .op("·"), .identifier("b"), .op("×"), .identifier("c"), .op("≈"), .identifier("d"),
+            .op("≤"), .identifier("e"), .op("≥"), .identifier("f"), .op("∼"), .identifier("g"),
+        ]))
+        #expect(try parse("\\Omega \\omega \\infty \\partial") == .row([.identifier("Ω"), .identifier("ω"), .number("∞"), .identifier("∂")]))
+    }
+
+    @Test func unknownCommandPointsAtTheBackslash() {
+        #expect(throws: Diagnostic.self) { try parse("x + \\alhpa") }
+        do {
+            _ = try MathParser.parse("x + \\alhpa", file: "m.md", at: SourceLocation(line: 4, column: 10))
+        } catch {
+            #expect(error.location == SourceLocation(line: 4, column: 14))
+            #expect(error.message.contains("did you mean '\\alpha'"))
+        }
+    }
+
+    @Test func structuralErrors() {
+        for bad in ["{x", "x}", "x^", "\\frac{a}", "x^2^3", "\\left( x", "\\right)", "\\text x", "a \\\\ b"] {
+            #expect(throws: Diagnostic.self, "\(bad)") { try parse(bad) }
+        }
+    }
+
+    @Test func pangoMarkup() throws {
+        #expect(try parse("N_{opt} \\propto C^{a}").pangoMarkup == "<i>N</i><sub><i>o</i><i>p</i><i>t</i></sub> ∝ <i>C</i><sup><i>a</i></sup>")
+        #expect(try parse("a - b").pangoMarkup == "<i>a</i> \u{2212} <i>b</i>")
+        #expect(try parse("-1").pangoMarkup == "\u{2212}1")
+        #expect(try parse("\\frac{a+b}{c}").pangoMarkup == "(<i>a</i> + <i>b</i>)/<i>c</i>")
+        #expect(try parse("\\frac{A}{N^\\alpha}").pangoMarkup == "<i>A</i>/<i>N</i><sup><i>α</i></sup>")
+        #expect(try parse("x < y").pangoMarkup == "<i>x</i> &lt; <i>y</i>")
+        #expect(try parse("\\text{opt}_{1}").pangoMarkup == "opt<sub>1</sub>")
+    }
+
+    @Test func html() throws {
+        #expect(try parse("\\frac{A}{N}").html == "<span class=\"frac\"><span class=\"num\"><i>A</i></span><span class=\"den\"><i>N</i></span></span>")
+        #expect(try parse("x^2 > 0").html == "<i>x</i><sup>2</sup> &gt; 0")
+        #expect(try parse("\\text{a&b}").html == "a&amp;b")
+    }
+
+    @Test func codable() throws {
+        let m = try parse("E + \\frac{A}{N^{\\alpha}}")
+        let data = try JSONEncoderShim.roundTrip(m)
+        #expect(data == m)
+    }
+}
