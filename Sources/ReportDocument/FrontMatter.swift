@@ -55,7 +55,7 @@ public struct DataSource: Sendable, Equatable {
             && a.columns.map(\.role) == b.columns.map(\.role) && a.columns.map(\.column) == b.columns.map(\.column)
     }
 
-    public static let roles = ["params", "tokens", "flops", "loss", "budget"]
+    public static let roles = ["params", "tokens", "flops", "loss", "budget", "run", "horizon"]
 }
 
 extension FrontMatter {

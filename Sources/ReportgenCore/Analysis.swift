@@ -3,16 +3,24 @@ import ReportDocument
 import ScalingLaws
 
 /// The checked content of a document: typed directives, resolved references, loaded data.
+/// Every problem found is added to the bag; the build stops before planning when there is one.
 struct Analysis: Sendable {
     let document: Document
     let paths: ProjectPaths
     var fits: [FitDirective] = []
     var figures: [FigureDirective] = []
-    var valueReferences: [ValueReference] = []
-    /// Runs per data source name.
+    var tables: [TableDirective] = []
+    var expects: [ExpectDirective] = []
+    var dataDirectives: [DataDirective] = []
+    /// Runs per data source name (front-matter sources and `{data}` directives).
     var runs: [String: [Run]] = [:]
-    /// The file each data source read: its path relative to the root and the SHA-256 of its bytes.
-    var dataFiles: [String: (path: String, sha256: String)] = [:]
+    /// Loss curves per data source name (sources read by Approach 1 fits).
+    var curves: [String: [TrainingCurve]] = [:]
+    /// The files each data source read: path relative to the root → SHA-256 of its bytes.
+    var dataFiles: [String: [String: String]] = [:]
+    var published = PublishedValues()
+    /// `Data/published/` files and their hashes: part of the keys of steps that show published values.
+    var publishedFiles: [String: String] = [:]
 
     init(document: Document, paths: ProjectPaths) {
         self.document = document
@@ -21,66 +29,135 @@ struct Analysis: Sendable {
 
     var file: String { document.path }
 
+    /// The data source a fit reads: Approach 1 reads `curves` when given, else `data`.
+    static func source(of fit: FitDirective) -> (name: String, location: SourceLocation) {
+        if fit.approach == 1, let c = fit.curves { return (c.name, c.location) }
+        return (fit.data, fit.dataLocation)
+    }
+
     mutating func check(into bag: inout DiagnosticBag) {
-        var seen: [String: SourceLocation] = [:]
+        var typed: [TypedDirective] = []
         for directive in document.directives {
-            if let first = seen[directive.id], !directive.id.isEmpty {
-                bag.append(.error("duplicate id '\(directive.id)'", file: file, at: directive.range.start, notes: ["first used at line \(first.line)"]))
-            } else {
-                seen[directive.id] = directive.range.start
+            guard let t = DirectiveSchema.check(directive, file: file, into: &bag) else { continue }
+            typed.append(t)
+            switch t {
+            case .fit(let f): fits.append(f)
+            case .figure(let f): figures.append(f)
+            case .table(let t): tables.append(t)
+            case .expect(let e): expects.append(e)
+            case .data(let d): dataDirectives.append(d)
             }
-            switch DirectiveSchema.check(directive, file: file, into: &bag) {
-            case .fit(let f)?: fits.append(f)
-            case .figure(let f)?: figures.append(f)
-            default: break
-            }
         }
-        let fitIDs = fits.map(\.id)
-        for figure in figures where !fitIDs.contains(figure.fit) {
-            var message = "figure '\(figure.id)' draws fit '\(figure.fit)', which is not defined"
-            if let s = suggestion(for: figure.fit, among: fitIDs) { message += "; did you mean '\(s)'?" }
-            bag.append(.error(message, file: file, at: figure.fitLocation))
-        }
-        let sourceNames = document.frontMatter.data.map(\.name)
-        for fit in fits where !sourceNames.contains(fit.data) {
-            var message = "fit '\(fit.id)' reads data source '\(fit.data)', which the front matter does not define"
-            if let s = suggestion(for: fit.data, among: sourceNames) { message += "; did you mean '\(s)'?" }
-            bag.append(.error(message, file: file, at: fit.dataLocation))
-        }
-        collectValueReferences(document.blocks)
-        for ref in valueReferences where NumberFormat(ref.format) == nil {
-            bag.append(.error("unknown number format '\(ref.format)'", file: file, at: ref.location, notes: ["formats: \(NumberFormat.names.joined(separator: ", "))"]))
-        }
-        for source in document.frontMatter.data where fits.contains(where: { $0.data == source.name }) {
-            if let r = load(source, into: &bag) { runs[source.name] = r.runs; dataFiles[source.name] = (r.path, r.sha256) }
+        References.check(document, typed: typed, into: &bag)
+        ValueFormat.check(document, into: &bag)
+        checkNames(into: &bag)
+        loadData(into: &bag)
+        if tables.contains(where: { $0.published }) || figures.contains(where: { $0.kind == "overlay" }) {
+            let loaded = PublishedValues.load(root: paths.root, into: &bag)
+            published = loaded.values
+            publishedFiles = loaded.hashes
         }
     }
 
-    private mutating func collectValueReferences(_ blocks: [Block]) {
-        func visit(_ inlines: [Inline]) {
-            for inline in inlines {
-                switch inline {
-                case .value(let r): valueReferences.append(r)
-                case .emphasis(let c), .strong(let c), .link(_, let c): visit(c)
-                default: break
+    /// Every name a directive uses must be defined: fits, data sources, result keys.
+    private func checkNames(into bag: inout DiagnosticBag) {
+        let fitIDs = fits.map(\.id)
+        func checkFit(_ ref: NameReference, user: String) {
+            guard !fitIDs.contains(ref.name) else { return }
+            var message = "\(user) uses fit '\(ref.name)', which is not defined"
+            if let s = suggestion(for: ref.name, among: fitIDs) { message += "; did you mean '\(s)'?" }
+            bag.append(.error(message, file: file, at: ref.location))
+        }
+        for figure in figures {
+            let refs = figure.fits.isEmpty ? [NameReference(name: figure.fit, location: figure.fitLocation)] : figure.fits
+            refs.forEach { checkFit($0, user: "figure '\(figure.id)'") }
+        }
+        for table in tables { table.fits.forEach { checkFit($0, user: "table '\(table.id)'") } }
+        let sourceNames = document.frontMatter.data.map(\.name) + dataDirectives.map(\.id)
+        func checkSource(_ name: String, _ location: SourceLocation, user: String) {
+            guard !sourceNames.contains(name) else { return }
+            var message = "\(user) reads data source '\(name)', which is not defined in the front matter or by a {data} directive"
+            if let s = suggestion(for: name, among: sourceNames) { message += "; did you mean '\(s)'?" }
+            bag.append(.error(message, file: file, at: location))
+        }
+        for fit in fits {
+            let source = Self.source(of: fit)
+            checkSource(source.name, source.location, user: "fit '\(fit.id)'")
+        }
+        for d in dataDirectives { checkSource(d.source.name, d.source.location, user: "data '\(d.id)'") }
+        for expect in expects {
+            for e in expect.expectations {
+                let id = String(e.key.prefix { $0 != "." })
+                if !fitIDs.contains(id) {
+                    var message = "expectation '\(e.key)' names fit '\(id)', which is not defined"
+                    if let s = suggestion(for: id, among: fitIDs) { message += "; did you mean '\(s)'?" }
+                    bag.append(.error(message, file: file, at: e.keyLocation))
                 }
             }
         }
-        for block in blocks {
-            switch block {
-            case .heading(_, let c, _, _), .paragraph(let c, _): visit(c)
-            case .list(_, let items, _): items.forEach { collectValueReferences($0) }
-            case .blockQuote(let b, _): collectValueReferences(b)
-            case .table(let header, let rows, _):
-                header.forEach(visit)
-                rows.forEach { $0.forEach(visit) }
-            default: break
+    }
+
+    /// Loads every data source a fit needs (directly or through `{data}` directives).
+    private mutating func loadData(into bag: inout DiagnosticBag) {
+        var needRuns: [String] = []
+        var needCurves: [String] = []
+        for fit in fits {
+            let name = Self.source(of: fit).name
+            if fit.approach == 1 { needCurves.append(name) } else { needRuns.append(name) }
+        }
+        // Resolve `{data}` chains down to front-matter sources (a cycle is an error).
+        func base(_ name: String, depth: Int = 0) -> String? {
+            guard let d = dataDirectives.first(where: { $0.id == name }) else { return name }
+            guard depth < 16 else { return nil }
+            return base(d.source.name, depth: depth + 1)
+        }
+        for source in document.frontMatter.data {
+            let forRuns = needRuns.contains { base($0) == source.name }
+            let forCurves = needCurves.contains { base($0) == source.name }
+            guard forRuns || forCurves else { continue }
+            guard let loaded = read(source, into: &bag) else { continue }
+            dataFiles[source.name] = [loaded.path: loaded.sha256]
+            var mapping: [String: String] = [:]
+            for column in source.columns { mapping[column.role] = column.column }
+            if forRuns {
+                switch RunLoader.columns(of: loaded.table, mapping: mapping, fileName: loaded.path) {
+                case .success(let index):
+                    let r = RunLoader.runs(from: loaded.table, columns: index, fileName: loaded.path)
+                    bag.append(contentsOf: r.diagnostics)
+                    runs[source.name] = r.runs
+                case .failure(let problem):
+                    bag.append(.error("data source '\(source.name)': \(problem.message)", file: file, at: source.location))
+                }
             }
+            if forCurves {
+                let c = RunLoader.curves(from: loaded.table, mapping: mapping, fileName: loaded.path)
+                if c.diagnostics.contains(where: { $0.location?.line == 1 }) {
+                    bag.append(.error("data source '\(source.name)' has no loss curves: \(c.diagnostics[0].message)", file: file, at: source.location))
+                } else {
+                    bag.append(contentsOf: c.diagnostics)
+                }
+                curves[source.name] = c.curves
+            }
+        }
+        // Derived sources, in document order (a directive may build on an earlier one).
+        for d in dataDirectives {
+            guard let root = base(d.id) else {
+                bag.append(.error("data '\(d.id)' is defined in terms of itself", file: file, at: d.location))
+                continue
+            }
+            dataFiles[d.id] = dataFiles[root]
+            if var r = runs[d.source.name] {
+                if let lo = d.minFlops { r = r.filter { $0.flops >= lo } }
+                if let hi = d.maxFlops { r = r.filter { $0.flops <= hi } }
+                if let k = d.excludeHighestLoss { r = RunLoader.excludingHighestLoss(r, k) }
+                runs[d.id] = r
+            }
+            if let c = curves[d.source.name] { curves[d.id] = c }
         }
     }
 
-    /// Reads a CSV data source into runs; tokens default to C / (6 N).
-    private func load(_ source: DataSource, into bag: inout DiagnosticBag) -> (runs: [Run], path: String, sha256: String)? {
+    /// Reads a data source's file (inside the project root) as a table.
+    private func read(_ source: DataSource, into bag: inout DiagnosticBag) -> (table: CSVTable, path: String, sha256: String)? {
         let url: URL
         do {
             url = try paths.resolve(source.path)
@@ -89,30 +166,18 @@ struct Analysis: Sendable {
             return nil
         }
         let dataFile = paths.relative(url)
-        guard let bytes = FileManager.default.contents(atPath: url.path) else {
-            bag.append(.error("cannot read '\(source.path)'", file: file, at: source.pathLocation))
+        guard let data = FileManager.default.contents(atPath: url.path) else {
+            var notes: [String] = []
+            if source.path.hasPrefix("Data/external/") { notes.append("run `make data` to copy the digitized runs into Data/external/") }
+            bag.append(.error("data source '\(source.name)': cannot read '\(source.path)'", file: file, at: source.pathLocation, notes: notes))
             return nil
         }
-        let table: CSVTable
+        let bytes = [UInt8](data)
         do {
-            table = try RunLoader.table(bytes: [UInt8](bytes), path: dataFile)
+            return (try RunLoader.table(bytes: bytes, path: dataFile), dataFile, SHA256.hex(bytes))
         } catch {
             bag.append(error)
             return nil
         }
-        var mapping: [String: String] = [:]
-        for column in source.columns { mapping[column.role] = column.column }
-        let index: [String: Int]
-        switch RunLoader.columns(of: table, mapping: mapping, fileName: dataFile) {
-        case .success(let i): index = i
-        case .failure(let problem):
-            bag.append(.error("data source '\(source.name)': \(problem.message)", file: file, at: source.location))
-            return nil
-        }
-        let loaded = RunLoader.runs(from: table, columns: index, fileName: dataFile)
-        bag.append(contentsOf: loaded.diagnostics)
-        let ok = loaded.diagnostics.isEmpty
-        let runs = loaded.runs
-        return ok ? (runs, dataFile, SHA256.hex([UInt8](bytes))) : nil
     }
 }

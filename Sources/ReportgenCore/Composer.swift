@@ -4,46 +4,31 @@ import Plotting
 import ReportDocument
 import Typesetting
 
-/// Assembles the report from the document's prose, the computed values and the figures' drawings:
-/// pages for the PDF and the HTML page.
+/// Assembles the report from the document's AST, the computed values, the figures' drawings and
+/// the generated tables: pages for the PDF and the HTML page, with the same numbering and links.
 struct Composer: Sendable {
     let analysis: Analysis
     let creationDate: String
 
     var document: Document { analysis.document }
 
-    /// Figure numbers in document order.
-    var figureNumbers: [String: Int] {
-        var numbers: [String: Int] = [:]
-        for f in analysis.figures { numbers[f.id] = numbers.count + 1 }
-        return numbers
-    }
-
-    func pdf(values: [String: Double], drawings: [String: DisplayList]) throws -> [UInt8] {
-        let prose = ProseRenderer(results: Results(values))
+    func pdf(values: [String: Double], drawings: [String: DisplayList], tables: [String: TableContent]) throws -> [UInt8] {
+        let numbering = Numbering(analysis)
+        let inline = InlineRenderer(results: Results(values), numbering: numbering, bibliography: document.frontMatter.bibliography)
         let fm = document.frontMatter
         var blocks: [Typesetting.Block] = [
-            .title(title: fm.title.markupEscaped, authors: fm.authors.joined(separator: ", ").markupEscaped, date: fm.date ?? "", abstract: fm.abstract?.markupEscaped)
+            .title(title: fm.title.markupEscaped, authors: fm.authors.joined(separator: ", ").markupEscaped, date: Self.longDate(fm.date), abstract: fm.abstract?.markupEscaped)
         ]
         var outline: [OutlineEntry] = []
-        var numbering = SectionNumbering()
-        let numbers = figureNumbers
+        var state = WalkState()
         for block in document.blocks {
-            switch block {
-            case .heading(let level, let content, let label, _):
-                let number = numbering.next(level: level)
-                let anchor = label ?? "sec-\(number)"
-                blocks.append(.heading(level: level, number: number, markup: prose.markup(content), anchor: anchor))
-                outline.append(OutlineEntry(level: level, title: "\(number) \(ProseRenderer.plain(content))", destination: anchor))
-            case .paragraph(let content, _):
-                blocks.append(.paragraph(markup: prose.markup(content)))
-            case .directive(let d):
-                if let drawing = drawings[d.id], let n = numbers[d.id], let f = analysis.figures.first(where: { $0.id == d.id }) {
-                    blocks.append(.figure(drawing: drawing, caption: "<b>Figure \(n).</b> " + f.caption.markupEscaped, anchor: d.id))
-                }
-            default:
-                break
-            }
+            blocks += pdfBlocks(block, inline: inline, numbering: numbering, drawings: drawings, tables: tables, outline: &outline, state: &state)
+        }
+        let cited = numbering.citedKeys
+        if !cited.isEmpty {
+            blocks.append(.heading(level: 1, number: "", markup: "References", anchor: "references"))
+            outline.append(OutlineEntry(level: 1, title: "References", destination: "references"))
+            blocks.append(.references(numbering.bibliographyOrder.map { inline.referenceMarkup($0) }))
         }
         var style = PageStyle.a4
         style.runningHeader = fm.title.markupEscaped
@@ -52,35 +37,191 @@ struct Composer: Sendable {
         return try CairoRenderer().renderPDF(pages: pages.map(\.drawing), info: info)
     }
 
-    func html(values: [String: Double], svgs: [String: String], templateRoot: URL) -> String {
-        let prose = ProseRenderer(results: Results(values))
-        let fm = document.frontMatter
-        var numbering = SectionNumbering()
-        let numbers = figureNumbers
-        var html: [String] = []
-        for block in document.blocks {
-            switch block {
-            case .heading(let level, let content, let label, _):
-                let number = numbering.next(level: level)
-                let anchor = label ?? "sec-\(number)"
-                html.append("<h\(level + 1) id=\"\(anchor)\">\(number) \(prose.html(content))</h\(level + 1)>")
-            case .paragraph(let content, _):
-                html.append("<p>\(prose.html(content))</p>")
-            case .directive(let d):
-                if let svg = svgs[d.id], let n = numbers[d.id], let f = analysis.figures.first(where: { $0.id == d.id }) {
-                    let inline = svg.range(of: "<svg").map { String(svg[$0.lowerBound...]) } ?? ""
-                    html.append("<figure id=\"\(d.id)\">\(inline)<figcaption><strong>Figure \(n).</strong> \(HTML.escape(f.caption))</figcaption></figure>")
-                }
-            default:
-                break
+    struct WalkState {
+        var sections = SectionNumbering()
+        var equations = 0
+    }
+
+    private func pdfBlocks(_ block: ReportDocument.Block, inline: InlineRenderer, numbering: Numbering, drawings: [String: DisplayList], tables: [String: TableContent],
+                           outline: inout [OutlineEntry], state: inout WalkState) -> [Typesetting.Block] {
+        switch block {
+        case .heading(let level, let content, let label, _):
+            let number = state.sections.next(level: level)
+            let anchor = label ?? "sec-\(number)"
+            outline.append(OutlineEntry(level: level, title: "\(number) \(InlineRenderer.plain(content))", destination: anchor))
+            return [.heading(level: level, number: number, markup: inline.markup(content).markup, anchor: anchor)]
+        case .paragraph(let content, _):
+            return [inline.markup(content).block]
+        case .displayMath(let node, let label, _):
+            state.equations += 1
+            return [.equation(MathConversion.box(node), number: "\(state.equations)", anchor: label ?? "eq-\(state.equations)")]
+        case .directive(let d):
+            if let drawing = drawings[d.id], let f = analysis.figures.first(where: { $0.id == d.id }) {
+                return [.figure(drawing: drawing, caption: inline.captionMarkup(f.caption), anchor: "fig:\(d.id)", number: "\(numbering.figures[d.id] ?? 0)")]
+            }
+            if let content = tables[d.id], let t = analysis.tables.first(where: { $0.id == d.id }) {
+                return [.table(Self.tableBlock(content, caption: inline.captionMarkup(t.caption), number: "\(numbering.tables[d.id] ?? 0)", anchor: "tbl:\(d.id)"))]
+            }
+            return []
+        case .code(_, let text, _):
+            return [.code(text)]
+        case .list(let ordered, let items, _):
+            let converted = items.map { item in item.flatMap { pdfBlocks($0, inline: inline, numbering: numbering, drawings: drawings, tables: tables, outline: &outline, state: &state) } }
+            return [.list(ListBlock(ordered: ordered, items: converted))]
+        case .blockQuote(let inner, _):
+            return [.blockQuote(inner.flatMap { pdfBlocks($0, inline: inline, numbering: numbering, drawings: drawings, tables: tables, outline: &outline, state: &state) })]
+        case .table(let header, let rows, _):
+            let columns = header.count
+            let alignments = (0..<columns).map { c -> ColumnAlignment in
+                rows.allSatisfy { c < $0.count && Double(InlineRenderer.plain($0[c]).replacingOccurrences(of: "−", with: "-")) != nil } ? .decimal : .left
+            }
+            return [.table(TableBlock(caption: "", number: "", anchor: "", header: [header.map { inline.markup($0).markup }],
+                                      rows: rows.map { $0.map { inline.markup($0).markup } }, alignments: alignments))]
+        case .thematicBreak:
+            return [.thematicBreak]
+        }
+    }
+
+    static func tableBlock(_ content: TableContent, caption: String, number: String, anchor: String) -> TableBlock {
+        let alignments: [ColumnAlignment] = content.alignments.map {
+            switch $0 {
+            case "right": return .right
+            case "center": return .center
+            case "decimal": return .decimal
+            default: return .left
             }
         }
-        return HTMLPage.render(title: fm.title, authors: fm.authors, date: fm.date ?? "", body: html.joined(separator: "\n"), templateRoot: templateRoot)
+        return TableBlock(caption: caption, number: number, anchor: anchor, header: [content.header.map(\.markupEscaped)],
+                          rows: content.rows.map { $0.map(\.markupEscaped) }, alignments: alignments, notes: content.notes?.markupEscaped)
+    }
+
+    /// "29 March 2022" from an ISO date; the text itself when it is not one.
+    static func longDate(_ iso: String?) -> String {
+        guard let iso else { return "" }
+        let parts = iso.split(separator: "-").compactMap { Int($0) }
+        let months = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
+        guard parts.count == 3, (1...12).contains(parts[1]) else { return iso }
+        return "\(parts[2]) \(months[parts[1] - 1]) \(parts[0])"
+    }
+
+    // MARK: HTML
+
+    func html(values: [String: Double], svgs: [String: String], tables: [String: TableContent], templateRoot: URL) -> String {
+        let numbering = Numbering(analysis)
+        let inline = InlineRenderer(results: Results(values), numbering: numbering, bibliography: document.frontMatter.bibliography)
+        let fm = document.frontMatter
+        var state = WalkState()
+        var html: [String] = []
+        if let abstract = fm.abstract { html.append("<section class=\"abstract\"><h2>Abstract</h2><p>\(HTML.escape(abstract))</p></section>") }
+        for block in document.blocks { html.append(htmlBlock(block, inline: inline, numbering: numbering, svgs: svgs, tables: tables, state: &state)) }
+        if !numbering.citedKeys.isEmpty {
+            html.append("<h2 id=\"references\">References</h2>\n<ol class=\"references\">")
+            for entry in numbering.bibliographyOrder { html.append("<li id=\"ref-\(HTML.escape(entry.key))\">\(inline.referenceHTML(entry))</li>") }
+            html.append("</ol>")
+        }
+        return HTMLPage.render(title: fm.title, authors: fm.authors, date: Self.longDate(fm.date), body: html.filter { !$0.isEmpty }.joined(separator: "\n"), templateRoot: templateRoot)
+    }
+
+    private func htmlBlock(_ block: ReportDocument.Block, inline: InlineRenderer, numbering: Numbering, svgs: [String: String], tables: [String: TableContent], state: inout WalkState) -> String {
+        switch block {
+        case .heading(let level, let content, let label, _):
+            let number = state.sections.next(level: level)
+            let anchor = label ?? "sec-\(number)"
+            return "<h\(level + 1) id=\"\(HTML.escape(anchor))\"><span class=\"number\">\(number)</span> \(inline.html(content))</h\(level + 1)>"
+        case .paragraph(let content, _):
+            return "<p>\(inline.html(content))</p>"
+        case .displayMath(let node, let label, _):
+            state.equations += 1
+            let anchor = label ?? "eq-\(state.equations)"
+            return "<div class=\"equation\" id=\"\(HTML.escape(anchor))\"><span class=\"math\">\(node.html)</span><span class=\"eqno\">(\(state.equations))</span></div>"
+        case .directive(let d):
+            if let svg = svgs[d.id], let f = analysis.figures.first(where: { $0.id == d.id }) {
+                let inlineSVG = svg.range(of: "<svg").map { String(svg[$0.lowerBound...]) } ?? ""
+                return "<figure id=\"fig:\(HTML.escape(d.id))\">\(inlineSVG)<figcaption><strong>Figure \(numbering.figures[d.id] ?? 0):</strong> \(HTML.escape(f.caption))</figcaption></figure>"
+            }
+            if let content = tables[d.id], let t = analysis.tables.first(where: { $0.id == d.id }) {
+                var out = "<figure class=\"table\" id=\"tbl:\(HTML.escape(d.id))\"><figcaption><strong>Table \(numbering.tables[d.id] ?? 0):</strong> \(HTML.escape(t.caption))</figcaption><div class=\"scroll\"><table>\n<thead><tr>"
+                out += content.header.map { "<th>\(HTML.escape($0))</th>" }.joined() + "</tr></thead>\n<tbody>\n"
+                for row in content.rows {
+                    out += "<tr>" + zip(row, content.alignments + Array(repeating: "left", count: max(0, row.count - content.alignments.count))).map { "<td class=\"\($1)\">\(HTML.escape($0))</td>" }.joined() + "</tr>\n"
+                }
+                out += "</tbody></table></div>"
+                if let notes = content.notes { out += "<p class=\"notes\">\(HTML.escape(notes))</p>" }
+                return out + "</figure>"
+            }
+            return ""
+        case .code(_, let text, _):
+            return "<pre><code>\(HTML.escape(text))</code></pre>"
+        case .list(let ordered, let items, _):
+            let tag = ordered ? "ol" : "ul"
+            return "<\(tag)>" + items.map { item in "<li>" + item.map { htmlBlock($0, inline: inline, numbering: numbering, svgs: svgs, tables: tables, state: &state) }.joined() + "</li>" }.joined() + "</\(tag)>"
+        case .blockQuote(let inner, _):
+            return "<blockquote>" + inner.map { htmlBlock($0, inline: inline, numbering: numbering, svgs: svgs, tables: tables, state: &state) }.joined() + "</blockquote>"
+        case .table(let header, let rows, _):
+            var out = "<div class=\"scroll\"><table><thead><tr>" + header.map { "<th>\(inline.html($0))</th>" }.joined() + "</tr></thead><tbody>"
+            for row in rows { out += "<tr>" + row.map { "<td>\(inline.html($0))</td>" }.joined() + "</tr>" }
+            return out + "</tbody></table></div>"
+        case .thematicBreak:
+            return "<hr>"
+        }
+    }
+}
+
+/// Numbers of figures, tables, equations and sections, and the citations in order of first use.
+struct Numbering: Sendable {
+    var figures: [String: Int] = [:]
+    var tables: [String: Int] = [:]
+    /// label → what a cross-reference to it reads ("Figure 3", "Table 2", "Eq. (4)", "Section 5").
+    var labels: [String: String] = [:]
+    var citedKeys: [String] = []
+    var bibliography: [BibEntry] = []
+
+    init(_ analysis: Analysis) {
+        let document = analysis.document
+        var sections = SectionNumbering()
+        var equations = 0
+        func visit(_ blocks: [ReportDocument.Block]) {
+            for block in blocks {
+                switch block {
+                case .heading(let level, _, let label, _):
+                    let n = sections.next(level: level)
+                    if let label { labels[label] = "Section \(n)" }
+                case .displayMath(_, let label, _):
+                    equations += 1
+                    if let label { labels[label] = "Eq. (\(equations))" }
+                case .directive(let d):
+                    if analysis.figures.contains(where: { $0.id == d.id }) {
+                        figures[d.id] = figures.count + 1
+                        labels["fig:\(d.id)"] = "Figure \(figures[d.id]!)"
+                    } else if analysis.tables.contains(where: { $0.id == d.id }) {
+                        tables[d.id] = tables.count + 1
+                        labels["tbl:\(d.id)"] = "Table \(tables[d.id]!)"
+                    }
+                case .list(_, let items, _): items.forEach(visit)
+                case .blockQuote(let inner, _): visit(inner)
+                default: break
+                }
+            }
+        }
+        visit(document.blocks)
+        for inline in document.allInlines {
+            if case .citation(let keys, _) = inline {
+                for key in keys where !citedKeys.contains(key) { citedKeys.append(key) }
+            }
+        }
+        bibliography = document.frontMatter.bibliography
+    }
+
+    /// Cited entries sorted by first author, then year.
+    var bibliographyOrder: [BibEntry] {
+        bibliography.filter { citedKeys.contains($0.key) }.sorted {
+            ($0.authors.first ?? "", $0.year, $0.key) < ($1.authors.first ?? "", $1.year, $1.key)
+        }
     }
 }
 
 /// 1, 1.1, 1.2, 2, … for headings of levels 1, 2, …
-struct SectionNumbering {
+struct SectionNumbering: Sendable {
     private var counters: [Int] = []
 
     mutating func next(level: Int) -> String {
@@ -88,5 +229,26 @@ struct SectionNumbering {
         counters = Array(counters.prefix(level))
         counters[level - 1] += 1
         return counters.map(String.init).joined(separator: ".")
+    }
+}
+
+/// Document math → the typesetter's math boxes.
+enum MathConversion {
+    static func box(_ node: MathNode) -> MathBox {
+        switch node {
+        case .row(let items): return .row(items.map(box))
+        case .identifier(let s): return .text(s, italic: true)
+        case .number(let s): return .text(s, italic: false)
+        case .op(let s): return .op(s)
+        case .function(let s): return .text(s, italic: false)
+        case .text(let s): return .text(s, italic: false)
+        case .sub(let b, let s): return .sub(box(b), box(s))
+        case .sup(let b, let s): return .sup(box(b), box(s))
+        case .subsup(let b, let s, let p): return .subsup(box(b), box(s), box(p))
+        case .fraction(let n, let d): return .fraction(box(n), box(d))
+        case .sqrt(let x): return .sqrt(box(x))
+        case .fenced(let l, let x, let r): return .fenced(l, box(x), r)
+        case .sum: return .op("∑")
+        }
     }
 }

@@ -34,8 +34,26 @@ public enum NumberFormat: Sendable, Equatable {
         }
     }
 
-    /// Plain text (no markup), as it appears in `pdftotext` output and in the HTML.
+    /// Markup for the PDF and the HTML page (both understand `<sup>`): scientific values are
+    /// written m×10<sup>e</sup>; everything else as `format`.
+    public func markup(_ x: Double) -> String {
+        if case .scientific = self, x.isFinite {
+            let text = format(x)
+            if let e = text.firstIndex(of: "e") {
+                return String(text[..<e]) + "×10<sup>" + String(text[text.index(after: e)...]).replacingOccurrences(of: "-", with: "−") + "</sup>"
+            }
+        }
+        return format(x).replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+    }
+
+    /// Plain text (no markup), as it appears in `pdftotext` output and in the HTML; negative
+    /// numbers carry a true minus sign (U+2212).
     public func format(_ x: Double) -> String {
+        let text = plainFormat(x)
+        return text.hasPrefix("-") ? "−" + text.dropFirst() : text
+    }
+
+    private func plainFormat(_ x: Double) -> String {
         guard x.isFinite else { return "n/a" }
         switch self {
         case .fixed(let d): return String(format: "%.\(d)f", x)

@@ -8,16 +8,18 @@ import Typesetting
 /// Turns a checked document into a plan of steps:
 ///
 /// ```
-/// fit:<id> ──▶ figure:<id> ──▶ render:<id>.pdf / .png / .svg
-///     │              └──────────────┐
-///     ├──▶ results (results.json)    ▼
-///     └──────────────────────────▶ typeset (report.pdf), html (report.html)
+/// fit:<id> ──▶ intervals:<id> ──┐
+///     │                          ├──▶ table:<id> ──▶ tablecsv:<id> (tables/<id>.csv)
+///     ├──▶ figure:<id> ──▶ render:<id>.pdf / .png / .svg
+///     ├──▶ results (results.json)                │
+///     └──▶ typeset (report.pdf), html (report.html) ◀┘
 /// ```
 struct Planner {
     let analysis: Analysis
     let source: String
     let paths: ProjectPaths
     let creationDate: String
+    var progress: any ProgressSink = SilentProgress()
 
     static let resultsStep = "results"
     static let typesetStep = "typeset"
@@ -31,6 +33,7 @@ struct Planner {
         case htmlStep: return "report.html"
         default:
             if stepID.hasPrefix("render:") { return "figures/" + stepID.dropFirst("render:".count) }
+            if stepID.hasPrefix("tablecsv:") { return "tables/" + stepID.dropFirst("tablecsv:".count) + ".csv" }
             return nil
         }
     }
@@ -49,102 +52,182 @@ struct Planner {
         return env
     }
 
+    /// A directive's canonical description: its kind and its YAML body as canonical JSON (key order
+    /// and number spelling do not matter).
     func body(_ id: String) -> JSONValue {
         guard let d = analysis.document.directives.first(where: { $0.id == id }) else { return .null }
         return .object(["kind": .string(d.kind), "body": JSONValue(canonical: d.body)])
+    }
+
+    /// The description of a data source (its name and column mapping, and any `{data}` filters).
+    func dataDescription(_ name: String) -> JSONValue {
+        if let d = analysis.dataDirectives.first(where: { $0.id == name }) {
+            return .object(["derived": body(d.id), "from": dataDescription(d.source.name)])
+        }
+        guard let s = analysis.document.frontMatter.data.first(where: { $0.name == name }) else { return .string(name) }
+        var columns: [String: JSONValue] = [:]
+        for c in s.columns { columns[c.role] = .string(c.column) }
+        return .object(["name": .string(s.name), "path": .string(s.path), "columns": .object(columns)])
+    }
+
+    static func spec(_ fit: FitDirective, runs: [Run]) -> FitSpec {
+        var spec = FitSpec(approach: fit.approach)
+        if let nominal = fit.budgets {
+            spec.grouping = .nominal(budgets: nominal, tolerance: fit.budgetTolerance ?? 0.1)
+        } else if let t = fit.budgetTolerance {
+            spec.grouping = .logTolerance(t)
+        } else if runs.contains(where: { $0.budget != nil }) {
+            spec.grouping = .declared
+        }
+        spec.policy = fit.badBudget == .warn ? .drop : .error
+        spec.huberDelta = fit.huberDelta ?? 1e-3
+        spec.smoothingWindow = fit.smoothingWindow ?? 10
+        spec.envelopePoints = fit.envelopePoints ?? 1500
+        spec.longestScheduleOnly = fit.schedules == "longest"
+        spec.truth = fit.truth.map { ChinchillaLaw(E: $0.E, A: $0.A, B: $0.B, alpha: $0.alpha, beta: $0.beta) }
+        return spec
     }
 
     func makePlan() -> BuildPlan {
         var plan = BuildPlan()
         let environment = renderEnvironment()
         let document = analysis.document
+        let sink = progress
+        var hasIntervals: Set<String> = []
 
-        // Fits.
+        // Fits and their intervals.
         for fit in analysis.fits {
-            let runs = analysis.runs[fit.data] ?? []
-            let source = document.frontMatter.data.first { $0.name == fit.data }
+            let sourceName = Analysis.source(of: fit).name
+            var runs = analysis.runs[sourceName] ?? []
+            if let k = fit.excludeHighestLoss { runs = RunLoader.excludingHighestLoss(runs, k) }
+            let input = FitInput(runs: runs, curves: analysis.curves[sourceName] ?? [])
+            let spec = Self.spec(fit, runs: runs)
             var description = body(fit.id)
-            if case .object(var o) = description, let source {
-                o["data"] = .object(["name": .string(source.name), "columns": .object(Dictionary(uniqueKeysWithValues: source.columns.map { ($0.role, JSONValue.string($0.column)) }))])
+            if case .object(var o) = description {
+                o["data"] = dataDescription(sourceName)
                 description = .object(o)
             }
-            let files = analysis.dataFiles[fit.data].map { [$0.path: $0.sha256] } ?? [:]
-            let fit = fit
-            plan.add(Step(id: "fit:\(fit.id)", kind: "fit", description: description, files: files, location: fit.location, isLong: true) { _ in
-                try StepCoding.encode(try FitRunner.run(fit, runs: runs))
+            let files = analysis.dataFiles[sourceName] ?? [:]
+            let fitID = fit.id, location = fit.location
+            plan.add(Step(id: "fit:\(fitID)", kind: "fit", description: description, files: files, location: location, isLong: true) { _ in
+                do {
+                    return try StepCoding.encode(try FitEngine.fit(spec, input: input) { done, total in sink.advanced("fit:\(fitID)", done: done, total: total) })
+                } catch let error as FitError {
+                    throw Diagnostic.error("fit '\(fitID)' failed: \(error)", at: location, notes: Self.hint(for: error))
+                }
             })
+            if let intervals = fit.intervals {
+                hasIntervals.insert(fit.id)
+                let scheme: ResamplingScheme = intervals.scheme == .paper ? .paper : .bootstrap(intervals.resamples)
+                let seed = intervals.seed
+                plan.add(Step(id: "intervals:\(fitID)", kind: "intervals", description: description, files: files, dependencies: ["fit:\(fitID)"], location: location, isLong: true) { inputs in
+                    let full = try StepCoding.decode(FitOutput.self, inputs[0])
+                    let out = FitEngine.intervals(spec, input: input, full: full, scheme: scheme, seed: seed) { done, total in sink.advanced("intervals:\(fitID)", done: done, total: total) }
+                    return try StepCoding.encode(out)
+                })
+            }
         }
 
         // Figures: layout, then one render step per format.
         for figure in analysis.figures {
-            let figure = figure
-            plan.add(Step(id: "figure:\(figure.id)", kind: "figure-layout", description: body(figure.id), dependencies: ["fit:\(figure.fit)"], environment: environment, location: figure.location) { inputs in
-                let fit = try StepCoding.decode(FitOutput.self, inputs[0])
-                guard let result = fit.approach2 else {
-                    throw Diagnostic.error("figure '\(figure.id)' needs an Approach 2 fit; '\(figure.fit)' is not one", file: document.path, at: figure.fitLocation)
+            let ids = figure.fits.isEmpty ? [figure.fit] : figure.fits.map(\.name)
+            let intervalIDs = figure.kind == "bootstrap" ? ids.map { hasIntervals.contains($0) ? "intervals:\($0)" : nil } : []
+            let deps = ids.map { "fit:\($0)" } + intervalIDs.compactMap { $0 }
+            let published = analysis.published
+            let kind = figure.kind, figureID = figure.id, location = figure.location
+            let files = kind == "overlay" ? analysis.publishedFiles : [:]
+            plan.add(Step(id: "figure:\(figureID)", kind: "figure-layout", description: body(figureID), files: files, dependencies: deps, environment: environment, location: location) { inputs in
+                let fits = try zip(ids, inputs.prefix(ids.count)).map { (id: $0, output: try StepCoding.decode(FitOutput.self, $1)) }
+                var rest = inputs.dropFirst(ids.count).makeIterator()
+                let intervals = try intervalIDs.map { id -> IntervalsOutput? in
+                    guard id != nil, let bytes = rest.next() else { return nil }
+                    return try StepCoding.decode(IntervalsOutput.self, bytes)
                 }
-                let drawing = ChartRenderer(measurer: PangoTextMeasurer()).render(FigureBuilder.isoFLOP(result))
-                return try StepCoding.encode(drawing)
+                let spec: FigureSpec
+                do { spec = try FigureBuilder.build(kind: kind, fits: fits, intervals: intervals, published: published) } catch {
+                    throw Diagnostic.error("figure '\(figureID)': \(error)", file: document.path, at: location)
+                }
+                return try StepCoding.encode(FigureRenderer(measurer: PangoTextMeasurer()).render(spec))
             })
             for (ext, format) in [("pdf", OutputFormat.pdf), ("png", .png(dpi: 200)), ("svg", .svg)] {
                 let date = creationDate
-                plan.add(Step(id: "render:\(figure.id).\(ext)", kind: "render-\(ext)", description: .object(["date": .string(date)]), dependencies: ["figure:\(figure.id)"], environment: environment) { inputs in
+                plan.add(Step(id: "render:\(figureID).\(ext)", kind: "render-\(ext)", description: .object(["date": .string(date)]), dependencies: ["figure:\(figureID)"], environment: environment) { inputs in
                     try CairoRenderer().render(try StepCoding.decode(DisplayList.self, inputs[0]), as: format, creationDate: date)
                 })
             }
         }
 
-        // Results, report, page.
-        let fitSteps = analysis.fits.map { "fit:\($0.id)" }
-        let fitIDs = analysis.fits.map(\.id)
-        plan.add(Step(id: Self.resultsStep, kind: "results", description: .null, dependencies: fitSteps) { inputs in
+        // Tables.
+        for table in analysis.tables {
+            let ids = table.fits.map(\.name)
+            let deps = ids.flatMap { id in ["fit:\(id)"] + (hasIntervals.contains(id) ? ["intervals:\(id)"] : []) }
+            let published = analysis.published
+            let kind = table.kind, show = table.published, parameters = table.parameters
+            let withIntervals = ids.map { hasIntervals.contains($0) }
+            plan.add(Step(id: "table:\(table.id)", kind: "table", description: body(table.id), files: show ? analysis.publishedFiles : [:], dependencies: deps, location: table.location) { inputs in
+                var iterator = inputs.makeIterator()
+                var fits: [TableFit] = []
+                for (id, hasInterval) in zip(ids, withIntervals) {
+                    let output = try StepCoding.decode(FitOutput.self, iterator.next()!)
+                    let intervals = hasInterval ? try StepCoding.decode(IntervalsOutput.self, iterator.next()!) : nil
+                    fits.append(TableFit(id: id, output: output, intervals: intervals))
+                }
+                return try StepCoding.encode(TableBuilder.build(kind: kind, fits: fits, published: published, showPublished: show, parameters: parameters))
+            })
+            plan.add(Step(id: "tablecsv:\(table.id)", kind: "table-csv", description: .null, dependencies: ["table:\(table.id)"]) { inputs in
+                Array(try StepCoding.decode(TableContent.self, inputs[0]).csv.utf8)
+            })
+        }
+
+        // Results: every fit's values and intervals, keyed `<id>.<name>`.
+        let valueSteps = analysis.fits.flatMap { ["fit:\($0.id)"] + (hasIntervals.contains($0.id) ? ["intervals:\($0.id)"] : []) }
+        plan.add(Step(id: Self.resultsStep, kind: "results", description: .null, dependencies: valueSteps) { inputs in
             var all: [String: Double] = [:]
-            for (id, bytes) in zip(fitIDs, inputs) {
-                for (k, v) in try StepCoding.decode(FitOutput.self, bytes).values { all["\(id).\(k)"] = v }
+            for (step, bytes) in zip(valueSteps, inputs) {
+                let id = String(step.drop { $0 != ":" }.dropFirst())
+                let values = step.hasPrefix("fit:") ? try StepCoding.decode(FitOutput.self, bytes).values : try StepCoding.decode(IntervalsOutput.self, bytes).values
+                for (k, v) in values { all["\(id).\(k)"] = v }
             }
             return try StepCoding.encode(all)
         })
+
+        // The report and the page.
         let layoutSteps = analysis.figures.map { "figure:\($0.id)" }
+        let tableSteps = analysis.tables.map { "table:\($0.id)" }
         let figureIDs = analysis.figures.map(\.id)
+        let tableIDs = analysis.tables.map(\.id)
         let sourceHash = SHA256.hex(source)
         let composer = Composer(analysis: analysis, creationDate: creationDate)
         plan.add(Step(id: Self.typesetStep, kind: "typeset", description: .object(["document": .string(sourceHash), "date": .string(creationDate)]),
-                      dependencies: [Self.resultsStep] + layoutSteps, environment: environment) { inputs in
+                      dependencies: [Self.resultsStep] + layoutSteps + tableSteps, environment: environment) { inputs in
             let values = try StepCoding.decode([String: Double].self, inputs[0])
             var drawings: [String: DisplayList] = [:]
             for (id, bytes) in zip(figureIDs, inputs.dropFirst()) { drawings[id] = try StepCoding.decode(DisplayList.self, bytes) }
-            return try composer.pdf(values: values, drawings: drawings)
+            var tables: [String: TableContent] = [:]
+            for (id, bytes) in zip(tableIDs, inputs.dropFirst(1 + figureIDs.count)) { tables[id] = try StepCoding.decode(TableContent.self, bytes) }
+            return try composer.pdf(values: values, drawings: drawings, tables: tables)
         })
         let svgSteps = analysis.figures.map { "render:\($0.id).svg" }
         let template = (try? Data(contentsOf: paths.root.appendingPathComponent("Templates/report.html.mustache"))).map { SHA256.hex([UInt8]($0)) } ?? "built-in"
         let root = paths.root
         plan.add(Step(id: Self.htmlStep, kind: "html", description: .object(["document": .string(sourceHash), "template": .string(template)]),
-                      dependencies: [Self.resultsStep] + svgSteps) { inputs in
+                      dependencies: [Self.resultsStep] + svgSteps + tableSteps) { inputs in
             let values = try StepCoding.decode([String: Double].self, inputs[0])
             var svgs: [String: String] = [:]
             for (id, bytes) in zip(figureIDs, inputs.dropFirst()) { svgs[id] = String(decoding: bytes, as: UTF8.self) }
-            return Array(composer.html(values: values, svgs: svgs, templateRoot: root).utf8)
+            var tables: [String: TableContent] = [:]
+            for (id, bytes) in zip(tableIDs, inputs.dropFirst(1 + figureIDs.count)) { tables[id] = try StepCoding.decode(TableContent.self, bytes) }
+            return Array(composer.html(values: values, svgs: svgs, tables: tables, templateRoot: root).utf8)
         })
         return plan
     }
-}
 
-/// Runs one fit directive on its runs.
-enum FitRunner {
-    static func run(_ fit: FitDirective, runs: [Run]) throws -> FitOutput {
-        switch fit.approach {
-        case 2:
-            let grouping: BudgetGrouping = fit.budgetTolerance.map { .logTolerance($0) } ?? .exact
-            let r: Approach2Result
-            do { r = try Approach2.fit(runs, grouping: grouping) } catch {
-                throw Diagnostic.error("fit '\(fit.id)' failed: \(error)", at: fit.location)
-            }
-            return FitOutput(values: [
-                "a": r.a, "b": r.b, "budgets": Double(r.profiles.count), "runs": Double(runs.count),
-                "n_opt_gopher": r.parametersLaw(gopherBudget), "d_opt_gopher": r.tokensLaw(gopherBudget),
-            ], approach2: r)
+    static func hint(for error: FitError) -> [String] {
+        switch error {
+        case .tooFewRuns, .parabolaOpensDownward, .vertexOutsideRange:
+            return ["'bad-budget: warn' leaves such budgets out with a warning; 'budget-tolerance' or 'budgets' group scattered FLOPs"]
         default:
-            throw Diagnostic.error("approach \(fit.approach) is not available yet", at: fit.location)
+            return []
         }
     }
 }

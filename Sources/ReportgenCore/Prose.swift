@@ -1,27 +1,49 @@
 import Plotting
 import ReportDocument
+import Typesetting
 
-/// Turns inline Markdown into Pango markup (for the PDF) and HTML, substituting computed values.
-struct ProseRenderer {
+/// Turns inline Markdown into Pango markup with links (for the PDF) and HTML, substituting
+/// computed values, resolving cross-references ("Figure 3") and citations (author–year).
+struct InlineRenderer: Sendable {
     let results: Results
+    let numbering: Numbering
+    let bibliography: [BibEntry]
 
-    /// Pango markup for the PDF.
-    func markup(_ inlines: [Inline]) -> String {
-        inlines.map { inline -> String in
+    static let linkColor = "#1a4d8f"
+
+    /// Pango markup and the link spans in it.
+    func markup(_ inlines: [Inline]) -> LinkedMarkup {
+        var out = LinkedMarkup()
+        append(inlines, to: &out, wrap: ("", ""))
+        return out
+    }
+
+    private func append(_ inlines: [Inline], to out: inout LinkedMarkup, wrap: (String, String)) {
+        for inline in inlines {
             switch inline {
-            case .text(let t): return t.markupEscaped
-            case .emphasis(let c): return "<i>" + markup(c) + "</i>"
-            case .strong(let c): return "<b>" + markup(c) + "</b>"
-            case .code(let c): return "<tt>" + c.markupEscaped + "</tt>"
-            case .link(_, let c): return "<span foreground=\"#1a4d8f\">" + markup(c) + "</span>"
-            case .softBreak: return " "
-            case .lineBreak: return "\n"
-            case .value(let ref): return results.formatted(ref).markupEscaped
-            case .math(let m): return m.pangoMarkup
-            case .crossRef(let label, _): return label.markupEscaped
-            case .citation(let keys, _): return "[" + keys.joined(separator: "; ").markupEscaped + "]"
+            case .text(let t): out.append(wrap.0 + t.markupEscaped + wrap.1)
+            case .emphasis(let c): append(c, to: &out, wrap: (wrap.0 + "<i>", "</i>" + wrap.1))
+            case .strong(let c): append(c, to: &out, wrap: (wrap.0 + "<b>", "</b>" + wrap.1))
+            case .code(let c): out.append(wrap.0 + "<tt>" + c.markupEscaped + "</tt>" + wrap.1)
+            case .link(let destination, let c):
+                var inner = LinkedMarkup()
+                append(c, to: &inner, wrap: (wrap.0 + "<span foreground=\"\(Self.linkColor)\">", "</span>" + wrap.1))
+                out.appendLink(inner.markup, target: .uri(destination))
+            case .softBreak: out.append(" ")
+            case .lineBreak: out.append("\n")
+            case .value(let ref): out.append(wrap.0 + results.markup(ref) + wrap.1)
+            case .math(let m): out.append(wrap.0 + m.pangoMarkup + wrap.1)
+            case .crossRef(let label, _):
+                out.appendLink(wrap.0 + "<span foreground=\"\(Self.linkColor)\">" + (numbering.labels[label] ?? label).markupEscaped + "</span>" + wrap.1, target: .destination(label))
+            case .citation(let keys, _):
+                out.append(wrap.0 + "(" + wrap.1)
+                for (k, key) in keys.enumerated() {
+                    if k > 0 { out.append(wrap.0 + "; " + wrap.1) }
+                    out.appendLink(wrap.0 + "<span foreground=\"\(Self.linkColor)\">" + citationText(key).markupEscaped + "</span>" + wrap.1, target: .destination("ref-\(key)"))
+                }
+                out.append(wrap.0 + ")" + wrap.1)
             }
-        }.joined()
+        }
     }
 
     /// HTML for the web page.
@@ -35,12 +57,44 @@ struct ProseRenderer {
             case .link(let d, let c): return "<a href=\"\(HTML.escape(d))\">" + html(c) + "</a>"
             case .softBreak: return " "
             case .lineBreak: return "<br>"
-            case .value(let ref): return "<span class=\"value\">" + HTML.escape(results.formatted(ref)) + "</span>"
+            case .value(let ref): return "<span class=\"value\">" + results.html(ref) + "</span>"
             case .math(let m): return "<span class=\"math\">" + m.html + "</span>"
-            case .crossRef(let label, _): return HTML.escape(label)
-            case .citation(let keys, _): return "[" + HTML.escape(keys.joined(separator: "; ")) + "]"
+            case .crossRef(let label, _): return "<a href=\"#\(HTML.escape(label))\">" + HTML.escape(numbering.labels[label] ?? label) + "</a>"
+            case .citation(let keys, _):
+                return "(" + keys.map { "<a href=\"#ref-\(HTML.escape($0))\">" + HTML.escape(citationText($0)) + "</a>" }.joined(separator: "; ") + ")"
             }
         }.joined()
+    }
+
+    /// A caption (plain text from a directive) as markup.
+    func captionMarkup(_ caption: String) -> String { caption.markupEscaped }
+
+    /// "Hoffmann et al., 2022", "Pearce and Song, 2024".
+    func citationText(_ key: String) -> String {
+        guard let entry = bibliography.first(where: { $0.key == key }) else { return key }
+        let last = entry.authors.map { String($0.prefix { $0 != "," }) }
+        let names: String
+        if last.count >= 3 || last.contains("et al.") {
+            names = (last.first ?? "") + " et al."
+        } else if last.count == 2 {
+            names = last[0] + " and " + last[1]
+        } else {
+            names = last.first ?? key
+        }
+        return "\(names), \(entry.year)"
+    }
+
+    /// A references-list entry: authors (year). Title. Venue. URL.
+    func referenceMarkup(_ e: BibEntry) -> String {
+        var s = "<span>" + e.authors.joined(separator: ", ").markupEscaped + " (\(e.year)). " + e.title.markupEscaped + ". <i>" + e.venue.markupEscaped + "</i>."
+        if let url = e.url { s += " <tt>" + url.markupEscaped + "</tt>" }
+        return s + "</span>"
+    }
+
+    func referenceHTML(_ e: BibEntry) -> String {
+        var s = HTML.escape(e.authors.joined(separator: ", ")) + " (\(e.year)). " + HTML.escape(e.title) + ". <em>" + HTML.escape(e.venue) + "</em>."
+        if let url = e.url { s += " <a href=\"\(HTML.escape(url))\">" + HTML.escape(url) + "</a>" }
+        return s
     }
 
     /// Plain text (for outline entries and titles).
@@ -51,8 +105,9 @@ struct ProseRenderer {
             case .emphasis(let c), .strong(let c), .link(_, let c): return plain(c)
             case .softBreak, .lineBreak: return " "
             case .value(let r): return r.key
-            case .math, .citation: return ""
+            case .math(let m): return MarkupText.plainText(m.pangoMarkup)
             case .crossRef(let label, _): return label
+            case .citation(let keys, _): return keys.joined(separator: "; ")
             }
         }.joined()
     }
@@ -91,6 +146,17 @@ public struct Results: Sendable, Equatable {
     func formatted(_ ref: ValueReference) -> String {
         guard let v = values[ref.key], let f = NumberFormat(ref.format) else { return "??" }
         return f.format(v)
+    }
+
+    /// Pango markup of a value: scientific values as m × 10 with a superscript exponent.
+    func markup(_ ref: ValueReference) -> String {
+        guard let v = values[ref.key], let f = NumberFormat(ref.format) else { return "??" }
+        return f.markup(v)
+    }
+
+    func html(_ ref: ValueReference) -> String {
+        guard let v = values[ref.key], let f = NumberFormat(ref.format) else { return "??" }
+        return f.markup(v)
     }
 
     public var json: JSONValue { .object(values.mapValues { .number($0) }) }
