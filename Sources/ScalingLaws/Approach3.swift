@@ -337,14 +337,64 @@ public enum Approach3 {
     }
 
     /// The objective at `x = [a, b, e, alpha, beta]`; writes the gradient when `gradient` is non-nil.
+    ///
+    /// The fast path evaluates LSE(u, v, e) = ln(eᵘ + eᵛ + eᵉ) directly, with eᵉ computed once:
+    /// two `exp` and one `log` per run, no allocation. When any exponent leaves ±700 it falls back
+    /// to the max-shifted (overflow-safe) form.
     @inline(__always)
     static func evaluate(
         _ x: UnsafePointer<Double>, _ gradient: UnsafeMutablePointer<Double>?, _ context: UnsafePointer<Context>
     ) -> Double {
         let c = context.pointee
         let a = x[0], b = x[1], e = x[2], alpha = x[3], beta = x[4]
+        guard abs(e) < 700 else { return evaluateStable(x, gradient, context) }
+        let bigE = Foundation.exp(e)
         let delta = c.delta
         let halfDelta = 0.5 * delta
+        var f = 0.0
+        var ga = 0.0, gb = 0.0, ge = 0.0, gAlpha = 0.0, gBeta = 0.0
+        var extreme = 0.0
+        let lnN = c.lnN, lnD = c.lnD, lnL = c.lnL
+        for i in 0..<c.count {
+            let ln = lnN[i], ld = lnD[i]
+            let u = a - alpha * ln
+            let v = b - beta * ld
+            extreme = max(extreme, max(abs(u), abs(v)))
+            let x1 = Foundation.exp(u)
+            let x2 = Foundation.exp(v)
+            let s = x1 + x2 + bigE
+            let r = Foundation.log(s) - lnL[i]
+            let ar = abs(r)
+            f += ar <= delta ? 0.5 * r * r : delta * (ar - halfDelta)
+            if gradient != nil {
+                let h = min(max(r, -delta), delta)
+                let scale = h / s
+                let w1 = x1 * scale, w2 = x2 * scale
+                ga += w1
+                gb += w2
+                ge += scale
+                gAlpha -= w1 * ln
+                gBeta -= w2 * ld
+            }
+        }
+        guard extreme < 700, f.isFinite else { return evaluateStable(x, gradient, context) }
+        if let gradient {
+            gradient[0] = ga
+            gradient[1] = gb
+            gradient[2] = ge * bigE
+            gradient[3] = gAlpha
+            gradient[4] = gBeta
+        }
+        return f
+    }
+
+    /// The objective with LSE shifted by its largest argument, safe for any finite parameters.
+    static func evaluateStable(
+        _ x: UnsafePointer<Double>, _ gradient: UnsafeMutablePointer<Double>?, _ context: UnsafePointer<Context>
+    ) -> Double {
+        let c = context.pointee
+        let a = x[0], b = x[1], e = x[2], alpha = x[3], beta = x[4]
+        let delta = c.delta
         var f = 0.0
         var ga = 0.0, gb = 0.0, ge = 0.0, gAlpha = 0.0, gBeta = 0.0
         for i in 0..<c.count {
@@ -357,23 +407,14 @@ public enum Approach3 {
             let x3 = Foundation.exp(e - m)
             let s = x1 + x2 + x3
             let r = m + Foundation.log(s) - c.lnL[i]
-            let h: Double
-            if abs(r) <= delta {
-                f += 0.5 * r * r
-                h = r
-            } else {
-                f += delta * (abs(r) - halfDelta)
-                h = r > 0 ? delta : -delta
-            }
-            if gradient != nil {
-                let scale = h / s
-                let w1 = x1 * scale, w2 = x2 * scale
-                ga += w1
-                gb += w2
-                ge += x3 * scale
-                gAlpha -= w1 * ln
-                gBeta -= w2 * ld
-            }
+            let ar = abs(r)
+            f += ar <= delta ? 0.5 * r * r : delta * (ar - 0.5 * delta)
+            let scale = min(max(r, -delta), delta) / s
+            ga += x1 * scale
+            gb += x2 * scale
+            ge += x3 * scale
+            gAlpha -= x1 * scale * ln
+            gBeta -= x2 * scale * ld
         }
         if let gradient {
             gradient[0] = ga

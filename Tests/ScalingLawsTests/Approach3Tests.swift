@@ -136,3 +136,4 @@ func digitizedRuns() -> [Run]? {
     #expect(result.diagnostics.shareWithin1e3 > 0 && result.diagnostics.shareWithin1e3 <= 1)
     #expect(result.law.alpha > 0.1 && result.law.alpha < 1 && result.law.beta > 0.1 && result.law.beta < 1)
 }
+
