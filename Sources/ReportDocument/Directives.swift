@@ -181,7 +181,10 @@ public enum TypedDirective: Sendable, Equatable {
 public enum DirectiveSchema {
     public static let kinds = ["fit", "figure", "table", "expect", "data"]
 
-    /// Checks a directive against its kind's schema; nil (with diagnostics in `bag`) when it fails.
+    /// Checks a directive against its kind's schema, appending every problem to `bag`.
+    ///
+    /// Returns the typed directive whenever its required fields could be read, even if other
+    /// keys were wrong (so that later checks can still resolve references to it); nil otherwise.
     public static func check(_ d: Directive, file: String, into bag: inout DiagnosticBag) -> TypedDirective? {
         var reader = FieldReader(node: d.body, file: file, context: "{\(d.kind)} \(d.id)")
         let result: TypedDirective?
@@ -198,7 +201,7 @@ public enum DirectiveSchema {
             return nil
         }
         bag.append(contentsOf: reader.diagnostics)
-        return reader.hasErrors ? nil : result
+        return result
     }
 
     static func fit(_ d: Directive, _ r: inout FieldReader) -> FitDirective? {

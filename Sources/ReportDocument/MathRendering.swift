@@ -47,7 +47,8 @@ extension MathNode {
             if let f = x.unicodeScalars.first, f.value >= 0x391 && f.value <= 0x3A9 { return style.escape(x) }
             return style.italic(style.escape(x))
         case .number(let x): return style.escape(x)
-        case .op(let o): return MathNode.spaced.contains(o) ? " " + style.escape(o) + " " : style.escape(o)
+        // Alone (a script, a group of one) an operator gets no spacing: x⁺, not x ⁺ .
+        case .op(let o): return style.escape(o)
         case .function(let f): return style.escape(f)
         case .text(let t): return style.escape(t)
         case .sub(let b, let x): return b.render(style) + style.sub(x.render(style))

@@ -59,3 +59,14 @@ import Testing
         #expect(inlines.contains(.citation(keys: ["k"], location: SourceLocation(line: 5, column: 7))))
     }
 }
+
+@Suite struct ShippedReportTests {
+    /// The report in the repository passes every document-level check.
+    @Test func chinchillaReportIsClean() throws {
+        let root = URLPath.packageRoot(from: #filePath)
+        let source = try String(contentsOfFile: root + "/Reports/chinchilla.md", encoding: .utf8)
+        let (doc, typed, diagnostics) = diagnose(source)
+        #expect(diagnostics.isEmpty, "\(diagnostics)")
+        #expect(typed.map(\.id) == doc.directives.map(\.id))
+    }
+}
