@@ -35,15 +35,24 @@ public struct FitDirective: Sendable, Equatable {
     /// Approach 1: number of FLOP values (log-spaced) at which the envelope is taken.
     public var envelopePoints: Int? = nil
     /// Approach 2: what to do with budgets that have fewer than 3 runs or a downward parabola.
-    public var badBudget: BadBudgetPolicy = .error
+    public var badBudget: BadBudgetRule = .error
     /// Confidence intervals of the fitted exponents; nil for none.
     public var intervals: IntervalSpec? = nil
     /// The simulated ground truth to compare the fit with (Eq. 2 parameters).
     public var truth: LossLawParameters? = nil
+    /// Approach 2: nominal budgets to snap runs to (within `budgetTolerance`, default 0.1 in
+    /// log10 FLOPs); `budgets: paper` names the paper's nine, 6e18 … 3e21.
+    public var budgets: [Double]? = nil
+    /// Approach 1: `all` schedules (the paper), or only each size's `longest` one, so that the
+    /// envelope is taken from intermediate points of one long cosine cycle (Kaplan et al.'s set-up).
+    public var schedules: String? = nil
+
+    /// The paper's nine IsoFLOP budgets (§3.2, Fig. 3).
+    public static let paperBudgets: [Double] = [6e18, 1e19, 3e19, 6e19, 1e20, 3e20, 6e20, 1e21, 3e21]
 }
 
 /// How a fit treats a compute budget it cannot fit a parabola to.
-public enum BadBudgetPolicy: String, Sendable, Equatable, CaseIterable {
+public enum BadBudgetRule: String, Sendable, Equatable, CaseIterable {
     /// Stop with an error.
     case error
     /// Drop the budget and warn.
@@ -92,7 +101,7 @@ public struct FigureDirective: Sendable, Equatable {
 
     public static let kinds = ["isoflop", "envelope", "parametric", "overlay", "allocation", "curvature", "residuals", "bootstrap"]
     /// Kinds that may draw several fits.
-    public static let multiFitKinds = ["overlay", "allocation"]
+    public static let multiFitKinds = ["overlay", "allocation", "bootstrap"]
 }
 
 /// `{table} id`: a table of results.
@@ -213,7 +222,15 @@ public enum DirectiveSchema {
         let exclude = r.int("exclude-highest-loss", required: false, allowed: 0...Int.max)
         let window = r.int("smoothing-window", required: false, allowed: 1...Int.max)
         let envelope = r.int("envelope-points", required: false, allowed: 2...Int.max)
-        let bad = r.choice("bad-budget", required: false, among: BadBudgetPolicy.allCases.map(\.rawValue), what: "bad-budget policy")
+        let bad = r.choice("bad-budget", required: false, among: BadBudgetRule.allCases.map(\.rawValue), what: "bad-budget policy")
+        let schedules = r.choice("schedules", required: false, among: ["all", "longest"], what: "schedule selection")
+        var budgets: [Double]? = nil
+        if let node = r.node["budgets"], node.scalar == "paper" {
+            _ = r.string("budgets", required: false)
+            budgets = FitDirective.paperBudgets
+        } else {
+            budgets = r.doubleList("budgets", positive: true)
+        }
         var intervals: IntervalSpec?
         if var n = r.mapping("intervals") {
             let scheme = n.choice("scheme", required: true, among: IntervalSpec.Scheme.allCases.map(\.rawValue), what: "interval scheme")
@@ -246,8 +263,8 @@ public enum DirectiveSchema {
         return FitDirective(
             id: d.id, approach: approach, data: data.name, dataLocation: data.location, budgetTolerance: tolerance,
             location: d.range.start, curves: curves, huberDelta: huber, excludeHighestLoss: exclude, smoothingWindow: window,
-            envelopePoints: envelope, badBudget: bad.flatMap { BadBudgetPolicy(rawValue: $0.name) } ?? .error,
-            intervals: intervals, truth: truth)
+            envelopePoints: envelope, badBudget: bad.flatMap { BadBudgetRule(rawValue: $0.name) } ?? .error,
+            intervals: intervals, truth: truth, budgets: budgets, schedules: schedules?.name)
     }
 
     static func figure(_ d: Directive, _ r: inout FieldReader) -> FigureDirective? {

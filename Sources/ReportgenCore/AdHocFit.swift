@@ -1,6 +1,5 @@
 import Foundation
 import ReportDocument
-@_exported import enum ScalingLaws.BadBudgetPolicy
 import ScalingLaws
 
 /// `reportgen fit DATA --approach …`: one fit on a data file, without a document.
@@ -15,7 +14,7 @@ public struct AdHocFitRequest: Sendable {
     public var seed: UInt64
     /// log10 C tolerance for grouping budgets; nil: declared budget column, else exact FLOPs.
     public var budgetTolerance: Double?
-    public var badBudget: BadBudgetPolicy = .error
+    public var badBudget: ScalingLaws.BadBudgetPolicy = .error
     /// Nominal budgets to snap runs to (with `budgetTolerance` as the snapping distance).
     public var nominalBudgets: [Double]? = nil
 

@@ -72,7 +72,8 @@ public struct Builder: Sendable {
         analysis.check(into: &bag)
         let sources = [file: source]
         if bag.hasErrors { throw BuildFailure(diagnostics: bag.sorted, sources: sources) }
-        let planner = Planner(analysis: analysis, source: source, paths: paths, creationDate: pdfDate(document.frontMatter.date))
+        var planner = Planner(analysis: analysis, source: source, paths: paths, creationDate: pdfDate(document.frontMatter.date))
+        planner.progress = options.progress
         return PlannedBuild(document: document, analysis: analysis, plan: planner.makePlan(), sources: sources, stem: url.deletingPathExtension().lastPathComponent)
     }
 

@@ -51,7 +51,7 @@ import Testing
     @Test func fitBadScheme() { expectError("fit", "approach: 2\ndata: s\nintervals: {scheme: ¦bootstrp}", "did you mean 'bootstrap'?") }
     @Test func fitTruthMissingKey() { expectError("fit", "approach: 3\ndata: s\ntruth: ¦{E: 1, A: 2, B: 3, alpha: 0.3}", "needs the key 'beta'") }
     @Test func fitCurvesOnlyForApproachOne() { expectError("fit", "approach: 2\ndata: s\ncurves: ¦c", "only applies to approach 1") }
-    @Test func fitBadBudgetPolicy() { expectError("fit", "approach: 2\ndata: s\nbad-budget: ¦ignore", "unknown bad-budget policy 'ignore'") }
+    @Test func fitBadBudgetRule() { expectError("fit", "approach: 2\ndata: s\nbad-budget: ¦ignore", "unknown bad-budget policy 'ignore'") }
 
     // MARK: figure
 
