@@ -34,6 +34,10 @@ public struct BuildSummary: Sendable {
     /// Whether `build/<stem>/` was rewritten (false when it already held these exact outputs).
     public var wroteOutputs: Bool
     public var seconds: Double
+    /// `{expect}` entries the results do not meet, as errors at the entry's line.
+    public var failedExpectations: [Diagnostic] = []
+    /// The document's source, to quote diagnostics from.
+    public var sources: [String: String] = [:]
 }
 
 /// A build that failed: every diagnostic found, and the sources to quote them from.
@@ -141,9 +145,12 @@ public struct Builder: Sendable {
         if let bytes = report.outputs[Planner.resultsStep], let values = try? StepCoding.decode([String: Double].self, bytes) {
             for (k, v) in values { results.setKey(k, v) }
         }
-        return BuildSummary(
+        var summary = BuildSummary(
             outputDirectory: directory, files: outputs.names, diagnostics: report.notes.map { Diagnostic(.note, $0) },
             ran: report.ran, cached: report.cached, results: results, wroteOutputs: wrote, seconds: report.seconds)
+        summary.failedExpectations = Expectations.failures(planned.analysis.expects, results: results, file: file)
+        summary.sources = planned.sources
+        return summary
     }
 
     /// ISO 8601 date-time from `SOURCE_DATE_EPOCH` when given, else the document's date, else the epoch.

@@ -83,12 +83,16 @@ struct Build: ParsableCommand {
 
     mutating func run() throws {
         let (builder, url) = try options.builder(progress: TerminalProgress(verbose: verbose))
+        let s: BuildSummary
         do {
-            let s = try builder.build(document: url)
-            let state = s.wroteOutputs ? "" : ", outputs unchanged"
-            print(String(format: "built %@/ in %.2f s: %d steps ran, %d cached%@", builder.paths.relative(s.outputDirectory), s.seconds, s.ran.count, s.cached.count, state))
+            s = try builder.build(document: url)
         } catch {
             throw report(error)
+        }
+        let state = s.wroteOutputs ? "" : ", outputs unchanged"
+        print(String(format: "built %@/ in %.2f s: %d steps ran, %d cached%@", builder.paths.relative(s.outputDirectory), s.seconds, s.ran.count, s.cached.count, state))
+        if !s.failedExpectations.isEmpty {
+            throw report(BuildFailure(diagnostics: s.failedExpectations, sources: s.sources), outputs: false)
         }
     }
 }
@@ -107,10 +111,14 @@ struct Check: ParsableCommand {
         do {
             let outcome = try builder.check(document: url, update: update)
             let lock = builder.paths.relative(outcome.lockPath)
+            if !outcome.failedExpectations.isEmpty {
+                _ = report(BuildFailure(diagnostics: outcome.failedExpectations, sources: outcome.sources), outputs: false)
+            }
             if outcome.updated {
                 print("wrote \(lock)")
             } else if outcome.drifts.isEmpty {
                 print("\(lock): every value within tolerance")
+                if !outcome.failedExpectations.isEmpty { throw ExitCode(1) }
             } else {
                 print("\(lock): \(outcome.drifts.count) value\(outcome.drifts.count == 1 ? "" : "s") drifted")
                 print(LockFile.table(outcome.drifts), terminator: "")

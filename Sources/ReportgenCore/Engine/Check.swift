@@ -6,6 +6,9 @@ public struct CheckOutcome: Sendable {
     public var lockPath: URL
     public var drifts: [LockFile.Drift]
     public var updated: Bool
+    /// `{expect}` entries not met (errors at their lines), and the sources to quote them from.
+    public var failedExpectations: [Diagnostic] = []
+    public var sources: [String: String] = [:]
 }
 
 extension Builder {
@@ -18,12 +21,19 @@ extension Builder {
     public func check(document url: URL, update: Bool) throws(BuildFailure) -> CheckOutcome {
         let summary = try build(document: url)
         let lockURL = lockFileURL(for: url)
-        let fresh = LockFile(results: summary.results)
+        // `{expect}` tolerances loosen or tighten the lock's default for their keys.
+        var tolerances: [String: (rel: Double, abs: Double)] = [:]
+        if let planned = try? plan(document: url) {
+            for d in planned.analysis.expects {
+                for e in d.expectations { tolerances[e.key] = Expectations.tolerance(e, in: d) }
+            }
+        }
+        let fresh = LockFile(results: summary.results, tolerances: tolerances)
         if update {
             do { try AtomicFile.write(Array(fresh.serialized().utf8), to: lockURL) } catch {
                 throw BuildFailure(diagnostics: [.error("cannot write \(paths.relative(lockURL)): \(error)")], sources: [:])
             }
-            return CheckOutcome(lockPath: lockURL, drifts: [], updated: true)
+            return CheckOutcome(lockPath: lockURL, drifts: [], updated: true, failedExpectations: summary.failedExpectations, sources: summary.sources)
         }
         guard let data = FileManager.default.contents(atPath: lockURL.path) else {
             throw BuildFailure(
@@ -34,6 +44,7 @@ extension Builder {
         do { lock = try LockFile.parse(data) } catch {
             throw BuildFailure(diagnostics: [.error("\(error)", file: paths.relative(lockURL))], sources: [:])
         }
-        return CheckOutcome(lockPath: lockURL, drifts: lock.drifts(against: summary.results), updated: false)
+        return CheckOutcome(lockPath: lockURL, drifts: lock.drifts(against: summary.results), updated: false,
+                            failedExpectations: summary.failedExpectations, sources: summary.sources)
     }
 }
