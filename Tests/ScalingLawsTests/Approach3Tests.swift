@@ -137,3 +137,21 @@ func digitizedRuns() -> [Run]? {
     #expect(result.law.alpha > 0.1 && result.law.alpha < 1 && result.law.beta > 0.1 && result.law.beta < 1)
 }
 
+
+@Test func leaveLargestBudgetOutPredictsANoiseFreeLaw() throws {
+    let truth = ChinchillaLaw.publishedUnrounded
+    let runs = noiseFreeIsoFLOPRuns()
+    let three = try Extrapolation.leaveLargestBudgetOut(runs, grouping: .exact, approach: 3)
+    #expect(abs(three.budget / 3e21 - 1) < 1e-12)
+    // Approach 3 recovers the law, so its prediction is the true frontier; the held-out parabola's
+    // vertex differs from it only by the parabola's misfit to L(N, C/6N) over ±0.5 decades.
+    #expect(abs(three.predictedParameters / truth.optimalParameters(flops: 3e21) - 1) < 1e-3)
+    #expect(abs(three.parametersError) < 0.05)
+    #expect(abs(three.lossError) < 2e-3)
+    let two = try Extrapolation.leaveLargestBudgetOut(runs, grouping: .exact, approach: 2)
+    #expect(abs(two.parametersError) < 0.05)
+    // A pure power law in C ignores the loss floor E, so it extrapolates the minimum loss only roughly.
+    #expect(abs(two.lossError) < 0.05)
+    #expect(two.actualParameters == three.actualParameters)
+    #expect(three.parametersError == three.predictedParameters / three.actualParameters - 1)
+}

@@ -1,0 +1,176 @@
+import Foundation
+
+/// Settings of Approach 1 (§3.1, App. D.1).
+public struct Approach1Options: Sendable, Equatable, Codable {
+    /// Width of the Gaussian smoothing window, in logged steps. The kernel has σ = window / 4 steps
+    /// and is truncated at ±window / 2 steps (±2σ); it is renormalised where it overhangs a curve's ends.
+    public var smoothingWindow: Int
+    /// Number of log-spaced FLOP values at which the envelope is taken (the paper uses 1500).
+    public var envelopePoints: Int
+    /// An envelope point is "in the final fraction" of its run when its tokens are at least
+    /// (1 − finalFraction) × the run's last logged tokens (the paper's footnote 4 uses 15%).
+    public var finalFraction: Double
+
+    public init(smoothingWindow: Int = 10, envelopePoints: Int = 1500, finalFraction: Double = 0.15) {
+        self.smoothingWindow = smoothingWindow
+        self.envelopePoints = envelopePoints
+        self.finalFraction = finalFraction
+    }
+}
+
+/// One point of the loss envelope: the run with the lowest loss at a FLOP value.
+public struct EnvelopePoint: Sendable, Equatable, Codable {
+    /// Compute C in FLOPs.
+    public var flops: Double
+    /// The winning run's model size N.
+    public var parameters: Double
+    /// Tokens D = C / (6N).
+    public var tokens: Double
+    /// The winning run's interpolated smoothed loss (nats per token).
+    public var loss: Double
+    /// Index of the winning run in the input.
+    public var curve: Int
+    /// Whether the point lies in the final `finalFraction` of its run.
+    public var inFinalFraction: Bool
+
+    public init(flops: Double, parameters: Double, tokens: Double, loss: Double, curve: Int, inFinalFraction: Bool) {
+        self.flops = flops
+        self.parameters = parameters
+        self.tokens = tokens
+        self.loss = loss
+        self.curve = curve
+        self.inFinalFraction = inFinalFraction
+    }
+}
+
+/// Result of Approach 1: the envelope of training curves and power laws through it.
+public struct Approach1Result: Sendable, Equatable, Codable {
+    public var envelope: [EnvelopePoint]
+    /// N_opt = k · C^a fitted to every envelope point.
+    public var parametersLaw: PowerLaw
+    /// D_opt = k · C^b fitted to every envelope point.
+    public var tokensLaw: PowerLaw
+    /// Share of envelope points in the final fraction of their run.
+    public var shareInFinalFraction: Double
+    /// The smoothed curves (same tokens, smoothed losses), for figures.
+    public var smoothed: [TrainingCurve]
+    public var a: Double { parametersLaw.exponent }
+    public var b: Double { tokensLaw.exponent }
+
+    public init(
+        envelope: [EnvelopePoint], parametersLaw: PowerLaw, tokensLaw: PowerLaw, shareInFinalFraction: Double,
+        smoothed: [TrainingCurve]
+    ) {
+        self.envelope = envelope
+        self.parametersLaw = parametersLaw
+        self.tokensLaw = tokensLaw
+        self.shareInFinalFraction = shareInFinalFraction
+        self.smoothed = smoothed
+    }
+}
+
+/// Approach 1 (§3.1, App. D.1): smooth each training curve, interpolate loss against FLOPs, take
+/// the lowest loss over runs at log-spaced FLOP values, and fit N_opt ∝ C^a and D_opt ∝ C^b
+/// through all envelope points.
+public enum Approach1 {
+    public static func fit(_ curves: [TrainingCurve], options: Approach1Options = .init()) throws(FitError)
+        -> Approach1Result
+    {
+        guard curves.count >= 2 else {
+            throw .tooFewRuns(needed: 2, got: curves.count, context: "Approach 1 (training curves)")
+        }
+        try validate(curves)
+        let smoothed = curves.map { curve in
+            TrainingCurve(
+                parameters: curve.parameters, horizonTokens: curve.horizonTokens, tokens: curve.tokens,
+                losses: smooth(curve.losses, window: options.smoothingWindow))
+        }
+        let logFlops = smoothed.map { curve in curve.tokens.map { log(6 * curve.parameters * $0) } }
+        let low = logFlops.map { $0[0] }.min()!
+        let high = logFlops.map { $0[$0.count - 1] }.max()!
+        let count = max(2, options.envelopePoints)
+        var envelope: [EnvelopePoint] = []
+        envelope.reserveCapacity(count)
+        for k in 0..<count {
+            let g = k == count - 1 ? high : low + (high - low) * Double(k) / Double(count - 1)
+            var best = -1
+            var bestLoss = Double.infinity
+            for (index, x) in logFlops.enumerated() {
+                guard let loss = interpolate(x, smoothed[index].losses, at: g), loss < bestLoss else { continue }
+                best = index
+                bestLoss = loss
+            }
+            guard best >= 0 else { continue }
+            let c = exp(g)
+            let n = curves[best].parameters
+            let d = c / (6 * n)
+            let runLength = curves[best].tokens[curves[best].tokens.count - 1]
+            envelope.append(
+                EnvelopePoint(
+                    flops: c, parameters: n, tokens: d, loss: bestLoss, curve: best,
+                    inFinalFraction: d >= (1 - options.finalFraction) * runLength))
+        }
+        let flops = envelope.map(\.flops)
+        return Approach1Result(
+            envelope: envelope,
+            parametersLaw: try PowerLaw.fit(x: flops, y: envelope.map(\.parameters)),
+            tokensLaw: try PowerLaw.fit(x: flops, y: envelope.map(\.tokens)),
+            shareInFinalFraction: Double(envelope.filter(\.inFinalFraction).count) / Double(max(1, envelope.count)),
+            smoothed: smoothed)
+    }
+
+    /// Checks each curve: positive finite size, at least two steps, positive finite increasing
+    /// tokens, positive finite losses.
+    static func validate(_ curves: [TrainingCurve]) throws(FitError) {
+        for (index, curve) in curves.enumerated() {
+            guard curve.parameters.isFinite, curve.parameters > 0 else {
+                throw .invalidValue(run: index, field: "parameters", value: curve.parameters)
+            }
+            guard curve.tokens.count >= 2, curve.tokens.count == curve.losses.count else {
+                throw .tooFewRuns(
+                    needed: 2, got: min(curve.tokens.count, curve.losses.count),
+                    context: "training curve \(index + 1) (logged steps with tokens and loss)")
+            }
+            for (step, value) in curve.tokens.enumerated()
+            where !(value.isFinite && value > 0 && (step == 0 || value > curve.tokens[step - 1])) {
+                throw .invalidValue(run: index, field: "tokens (increasing)", value: value)
+            }
+            for value in curve.losses where !(value.isFinite && value > 0) {
+                throw .invalidValue(run: index, field: "loss", value: value)
+            }
+        }
+    }
+
+    /// Gaussian smoothing over logged steps: σ = window / 4, truncated at ±window / 2 steps,
+    /// weights renormalised near the ends. A window below 2 leaves the values unchanged.
+    static func smooth(_ values: [Double], window: Int) -> [Double] {
+        let half = window / 2
+        guard half >= 1 else { return values }
+        let sigma = Double(window) / 4
+        let kernel = (-half...half).map { exp(-0.5 * Double($0 * $0) / (sigma * sigma)) }
+        return values.indices.map { i in
+            var sum = 0.0
+            var weight = 0.0
+            for j in max(0, i - half)...min(values.count - 1, i + half) {
+                let w = kernel[j - i + half]
+                sum += w * values[j]
+                weight += w
+            }
+            return sum / weight
+        }
+    }
+
+    /// Linear interpolation of `y` at `g` on increasing abscissae `x`; nil outside [x₀, x_last].
+    static func interpolate(_ x: [Double], _ y: [Double], at g: Double) -> Double? {
+        guard g >= x[0], g <= x[x.count - 1] else { return nil }
+        var lo = 0
+        var hi = x.count - 1
+        while hi - lo > 1 {
+            let mid = (lo + hi) / 2
+            if x[mid] <= g { lo = mid } else { hi = mid }
+        }
+        if x[hi] == x[lo] { return y[lo] }
+        let t = (g - x[lo]) / (x[hi] - x[lo])
+        return y[lo] + t * (y[hi] - y[lo])
+    }
+}
