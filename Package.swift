@@ -68,7 +68,8 @@ let package = Package(
         .testTarget(name: "TypesettingTests", dependencies: ["Typesetting", "Plotting", "CairoBackend"]),
         .testTarget(
             name: "ReportgenCoreTests",
-            dependencies: ["ReportgenCore", "ReportDocument", "ScalingLaws"]),
+            dependencies: ["ReportgenCore", "ReportDocument", "ScalingLaws"],
+            exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -162,7 +162,7 @@ struct Composer: Sendable {
             for row in rows { out += "<tr>" + row.map { "<td>\(inline.html($0))</td>" }.joined() + "</tr>" }
             return out + "</tbody></table></div>"
         case .thematicBreak:
-            return "<hr>"
+            return "<hr/>"
         }
     }
 }

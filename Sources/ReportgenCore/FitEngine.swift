@@ -13,6 +13,8 @@ struct FitSpec: Sendable, Equatable, Codable {
     /// taken from intermediate points of one long cosine cycle (Kaplan et al.'s set-up).
     var longestScheduleOnly = false
     var truth: ChinchillaLaw? = nil
+    /// Also refit without the largest budget and report the extrapolation error (`lobo_*`).
+    var holdOut = false
 }
 
 /// A compute-optimal frontier as two power laws in C: N_opt = k_N C^a, D_opt = k_D C^b.
@@ -113,7 +115,7 @@ enum FitEngine {
             output.values["n_opt_gopher_true"] = truth.optimalParameters(flops: gopherBudget)
             output.values["n_opt_gopher_error"] = f.parameters(gopherBudget) / truth.optimalParameters(flops: gopherBudget) - 1
         }
-        if let holdOut = try? leaveLargestBudgetOut(spec, runs: input.runs) {
+        if spec.holdOut, let holdOut = try? leaveLargestBudgetOut(spec, runs: input.runs) {
             output.values["lobo_budget"] = holdOut.budget
             output.values["lobo_n_error"] = holdOut.parametersError
             output.values["lobo_loss_error"] = holdOut.lossError

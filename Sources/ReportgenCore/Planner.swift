@@ -101,7 +101,11 @@ struct Planner {
             var runs = analysis.runs[sourceName] ?? []
             if let k = fit.excludeHighestLoss { runs = RunLoader.excludingHighestLoss(runs, k) }
             let input = FitInput(runs: runs, curves: analysis.curves[sourceName] ?? [])
-            let spec = Self.spec(fit, runs: runs)
+            var fitSpec = Self.spec(fit, runs: runs)
+            // The hold-out refit costs a second fit: run it where a table or the prose uses it.
+            fitSpec.holdOut = fit.approach != 1 && (analysis.tables.contains { $0.kind == "extrapolation" && $0.fits.contains { $0.name == fit.id } }
+                || analysis.document.allInlines.contains { if case .value(let r) = $0 { return r.key.hasPrefix("\(fit.id).lobo_") } else { return false } })
+            let spec = fitSpec
             var description = body(fit.id)
             if case .object(var o) = description {
                 o["data"] = dataDescription(sourceName)
@@ -187,6 +191,12 @@ struct Planner {
                 let id = String(step.drop { $0 != ":" }.dropFirst())
                 let values = step.hasPrefix("fit:") ? try StepCoding.decode(FitOutput.self, bytes).values : try StepCoding.decode(IntervalsOutput.self, bytes).values
                 for (k, v) in values { all["\(id).\(k)"] = v }
+            }
+            // Bias in units of the interval's standard error, where both exist.
+            for id in Set(valueSteps.map { String($0.drop { $0 != ":" }.dropFirst()) }).sorted() {
+                for name in ["a", "b"] {
+                    if let bias = all["\(id).\(name)_bias"], let se = all["\(id).\(name)_se"], se > 0 { all["\(id).\(name)_bias_se"] = bias / se }
+                }
             }
             return try StepCoding.encode(all)
         })

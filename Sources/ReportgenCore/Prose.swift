@@ -56,7 +56,7 @@ struct InlineRenderer: Sendable {
             case .code(let c): return "<code>" + HTML.escape(c) + "</code>"
             case .link(let d, let c): return "<a href=\"\(HTML.escape(d))\">" + html(c) + "</a>"
             case .softBreak: return " "
-            case .lineBreak: return "<br>"
+            case .lineBreak: return "<br/>"
             case .value(let ref): return "<span class=\"value\">" + results.html(ref) + "</span>"
             case .math(let m): return "<span class=\"math\">" + m.html + "</span>"
             case .crossRef(let label, _): return "<a href=\"#\(HTML.escape(label))\">" + HTML.escape(numbering.labels[label] ?? label) + "</a>"

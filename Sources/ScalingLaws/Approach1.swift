@@ -11,6 +11,12 @@ public struct Approach1Options: Sendable, Equatable, Codable {
     /// (1 − finalFraction) × the run's last logged tokens (the paper's footnote 4 uses 15%).
     public var finalFraction: Double
 
+    /// Fit the power laws only to envelope points whose model size is neither the smallest nor
+    /// the largest of the sweep. At those two sizes the minimum is not bracketed (a smaller or
+    /// larger model might do better but was not trained), so the envelope flattens there and
+    /// would bias a and b toward zero; such points stay in `envelope`, marked not interior.
+    public var interiorOnly: Bool = true
+
     public init(smoothingWindow: Int = 10, envelopePoints: Int = 1500, finalFraction: Double = 0.15) {
         self.smoothingWindow = smoothingWindow
         self.envelopePoints = envelopePoints
@@ -32,6 +38,8 @@ public struct EnvelopePoint: Sendable, Equatable, Codable {
     public var curve: Int
     /// Whether the point lies in the final `finalFraction` of its run.
     public var inFinalFraction: Bool
+    /// Whether the point's model size lies strictly inside the sweep's range of sizes.
+    public var interior: Bool = true
 
     public init(flops: Double, parameters: Double, tokens: Double, loss: Double, curve: Int, inFinalFraction: Bool) {
         self.flops = flops
@@ -110,11 +118,20 @@ public enum Approach1 {
                     flops: c, parameters: n, tokens: d, loss: bestLoss, curve: best,
                     inFinalFraction: d >= (1 - options.finalFraction) * runLength))
         }
-        let flops = envelope.map(\.flops)
+        let sizes = curves.map(\.parameters)
+        let smallest = sizes.min()!, largest = sizes.max()!
+        for k in envelope.indices {
+            envelope[k].interior = envelope[k].parameters > smallest && envelope[k].parameters < largest
+        }
+        let fitted = options.interiorOnly ? envelope.filter(\.interior) : envelope
+        guard fitted.count >= 2 else {
+            throw .tooFewRuns(needed: 2, got: fitted.count, context: "Approach 1 envelope points at interior model sizes")
+        }
+        let flops = fitted.map(\.flops)
         return Approach1Result(
             envelope: envelope,
-            parametersLaw: try PowerLaw.fit(x: flops, y: envelope.map(\.parameters)),
-            tokensLaw: try PowerLaw.fit(x: flops, y: envelope.map(\.tokens)),
+            parametersLaw: try PowerLaw.fit(x: flops, y: fitted.map(\.parameters)),
+            tokensLaw: try PowerLaw.fit(x: flops, y: fitted.map(\.tokens)),
             shareInFinalFraction: Double(envelope.filter(\.inFinalFraction).count) / Double(max(1, envelope.count)),
             smoothed: smoothed)
     }

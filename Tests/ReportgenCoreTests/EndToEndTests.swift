@@ -4,19 +4,25 @@ import Testing
 
 @testable import ReportgenCore
 
-/// A throwaway project folder holding a copy of the flagship document and its data.
+/// A throwaway project folder. By default it holds a small one-fit document (an IsoFLOP fit and
+/// figure on `Data/isoflop-small.csv`) as `Reports/chinchilla.md`, so engine tests run fast;
+/// `flagship: true` copies the real flagship report with its simulated and published data.
 struct FixtureProject {
     let root: URL
 
-    init(name: String = "fixture") throws {
+    init(name: String = "fixture", flagship: Bool = false) throws {
         root = FileManager.default.temporaryDirectory.appendingPathComponent("reportgen-\(name)-\(UUID().uuidString)")
         let fm = FileManager.default
         try fm.createDirectory(at: root.appendingPathComponent(".git"), withIntermediateDirectories: true)
         let repo = FixtureProject.repositoryRoot
-        for path in ["Reports/chinchilla.md", "Data/isoflop-small.csv"] {
+        var copies: [(String, String)] = flagship
+            ? [("Reports/chinchilla.md", "Reports/chinchilla.md"), ("Data/simulated", "Data/simulated"), ("Data/published", "Data/published")]
+            : [("Tests/ReportgenCoreTests/Fixtures/small-report.md", "Reports/chinchilla.md")]
+        copies.append(("Data/isoflop-small.csv", "Data/isoflop-small.csv"))
+        for (source, path) in copies {
             let target = root.appendingPathComponent(path)
             try fm.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try fm.copyItem(at: repo.appendingPathComponent(path), to: target)
+            try fm.copyItem(at: repo.appendingPathComponent(source), to: target)
         }
     }
 
