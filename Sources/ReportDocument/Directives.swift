@@ -99,9 +99,9 @@ public struct FigureDirective: Sendable, Equatable {
     /// Width as a fraction of the text width, 0.3 to 1; nil for the default.
     public var width: Double? = nil
 
-    public static let kinds = ["isoflop", "envelope", "parametric", "overlay", "allocation", "curvature", "residuals", "bootstrap"]
+    public static let kinds = ["isoflop", "envelope", "parametric", "overlay", "allocation", "curvature", "residuals", "bootstrap", "ratio"]
     /// Kinds that may draw several fits.
-    public static let multiFitKinds = ["overlay", "allocation", "bootstrap"]
+    public static let multiFitKinds = ["overlay", "allocation", "bootstrap", "ratio"]
 }
 
 /// `{table} id`: a table of results.

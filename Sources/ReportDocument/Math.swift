@@ -43,6 +43,7 @@ public enum MathParser {
     static let operators: [(String, String)] = [
         ("cdot", "·"), ("times", "×"), ("approx", "≈"), ("propto", "∝"), ("le", "≤"), ("leq", "≤"),
         ("ge", "≥"), ("geq", "≥"), ("sim", "∼"), ("pm", "±"), ("to", "→"), ("ne", "≠"), ("neq", "≠"),
+        ("in", "∈"), ("ll", "≪"), ("gg", "≫"), ("ldots", "…"),
     ]
     static let functions = ["log", "exp", "min", "max", "arg", "ln"]
     static let structural = ["frac", "sqrt", "text", "mathrm", "left", "right", "sum", "infty", "partial", "quad"]

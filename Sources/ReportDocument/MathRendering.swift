@@ -4,7 +4,7 @@
 /// (`class="frac"`) in HTML; operators get the spacing of their class.
 extension MathNode {
     /// Relations and binary operators are set with spaces on both sides.
-    static let spaced: Set<String> = ["=", "+", "−", "×", "·", "≈", "∝", "≤", "≥", "∼", "<", ">", "±", "→", "≠"]
+    static let spaced: Set<String> = ["=", "+", "−", "×", "·", "≈", "∝", "≤", "≥", "∼", "<", ">", "±", "→", "≠", "∈", "≪", "≫"]
 
     /// Pango markup: italic identifiers, `<sup>`/`<sub>`, a real minus sign (U+2212).
     public var pangoMarkup: String {
@@ -32,7 +32,10 @@ extension MathNode {
                     } else {
                         unary = false
                     }
-                    out += unary ? style.escape(o) : " " + style.escape(o) + " "
+                    // A relation ending inline math (`$a =$` before a computed value) keeps no
+                    // trailing space: the prose supplies it.
+                    let last = k == items.count - 1
+                    out += unary ? style.escape(o) : " " + style.escape(o) + (last ? "" : " ")
                 } else if case .op(",") = item {
                     out += ", "
                 } else if case .function = item, k + 1 < items.count, !item.startsWithParenthesis(items[k + 1]) {

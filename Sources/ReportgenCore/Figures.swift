@@ -52,6 +52,8 @@ enum FigureBuilder {
             return residuals(r.law, runs: first.output.runs)
         case "bootstrap":
             return bootstrap(fits.map(\.output), intervals: intervals, ids: fits.map(\.id))
+        case "ratio":
+            return ratio(fits.map(\.output), intervals: intervals)
         default:
             throw BuildError.needs("unknown figure kind '\(kind)'")
         }
@@ -239,7 +241,8 @@ enum FigureBuilder {
     /// The paper's Fig. A5: separate power laws through the first, middle and last thirds of the
     /// Approach 1 envelope.
     static func curvature(_ result: Approach1Result) -> FigureSpec {
-        let points = result.envelope
+        // Points at the smallest or largest model size do not bracket the optimum (see Approach1Options.interiorOnly).
+        let points = result.envelope.filter(\.interior)
         let thirds = [0, 1, 2].map { k in Array(points[(k * points.count / 3)..<((k + 1) * points.count / 3)]) }
         let colors = [Color(hex: 0xE8730C), Color(hex: 0x2CA02C), Color(hex: 0x1F77B4)]
         let names = ["first third", "middle third", "last third"]
@@ -272,6 +275,40 @@ enum FigureBuilder {
         return FigureSpec(width: width, height: 180, panels: [
             panel(runs.map(\.flops), "Training FLOPs", .powerOfTen), panel(sizes, "Parameters", .siCount),
         ], colorBar: ColorBarSpec(label: "Parameters", colormap: .viridis, norm: norm, format: .siCount))
+    }
+
+    /// Tokens per parameter along each frontier, D_opt / N_opt against FLOPs, with the 10th–90th
+    /// percentile band over the fit's resamples where it has them (Approach 3: each resample's law).
+    static func ratio(_ fits: [FitOutput], intervals: [IntervalsOutput?]) -> FigureSpec {
+        let cs = logRange(1e18, 1e26)
+        var layers: [Layer] = [.line(points: [Point(1e18, 20), Point(1e26, 20)], color: .gray, width: 0.8, dash: Dash.dotted, label: "20 tokens per parameter")]
+        for (k, fit) in fits.enumerated() {
+            let color = approachColor(fit.approach)
+            if k < intervals.count, let samples = intervals[k]?.result.samples, let alphas = samples["alpha"], let betas = samples["beta"], let As = samples["A"], let Bs = samples["B"], alphas.count >= 10 {
+                let laws = (0..<min(alphas.count, betas.count, As.count, Bs.count)).map { ChinchillaLaw(E: 0, A: As[$0], B: Bs[$0], alpha: alphas[$0], beta: betas[$0]) }
+                var lower: [Point] = [], upper: [Point] = []
+                for c in cs {
+                    let r = laws.map { $0.optimalTokens(flops: c) / $0.optimalParameters(flops: c) }.sorted()
+                    lower.append(Point(c, percentile(r, 0.1)))
+                    upper.append(Point(c, percentile(r, 0.9)))
+                }
+                layers.append(.band(lower: lower, upper: upper, color: color, opacity: 0.2, label: "10th–90th percentile"))
+            }
+            layers.append(.line(points: cs.map { Point($0, fit.frontier.tokens($0) / fit.frontier.parameters($0)) }, color: color, width: 1.4, dash: Dash.solid, label: "Approach \(fit.approach)"))
+        }
+        layers.append(.referenceLine(axis: .x, value: gopherBudget, color: .gray, dash: Dash.dashed, label: "Gopher budget"))
+        return FigureSpec(width: width * 0.75, height: 220, panels: [
+            ChartSpec(xAxis: AxisSpec(label: "FLOPs", logarithmic: true, format: .powerOfTen, limits: [1e18, 1e26]),
+                      yAxis: AxisSpec(label: "Tokens per parameter", logarithmic: true, format: .decimal), layers: layers, legendCorner: nil),
+        ])
+    }
+
+    /// Linear interpolation between order statistics of a sorted sample.
+    static func percentile(_ sorted: [Double], _ q: Double) -> Double {
+        guard !sorted.isEmpty else { return .nan }
+        let h = q * Double(sorted.count - 1)
+        let i = Int(h.rounded(.down))
+        return i + 1 < sorted.count ? sorted[i] + (h - Double(i)) * (sorted[i + 1] - sorted[i]) : sorted[i]
     }
 
     /// Histograms of the resampled exponent a, one panel per fit.

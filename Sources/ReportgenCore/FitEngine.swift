@@ -96,6 +96,15 @@ enum FitEngine {
                 "loss_gopher": r.law.loss(parameters: r.law.optimalParameters(flops: gopherBudget), tokens: r.law.optimalTokens(flops: gopherBudget)),
             ]
             for (name, spread) in d.spread { values["spread_\(name)"] = spread }
+            // Likelihood of the published coefficients against the refit, with Gaussian residuals
+            // in log loss: log LR = n/2 · ln(RSS_published / RSS_fit).
+            let rss = residualSumOfSquares(r.law, runs: input.runs)
+            values["rss"] = rss
+            for (name, law) in [("published", ChinchillaLaw.publishedUnrounded), ("published_rounded", .publishedRounded)] {
+                let other = residualSumOfSquares(law, runs: input.runs)
+                values["rss_\(name)"] = other
+                values["log_lr_\(name)"] = Double(input.runs.count) / 2 * log(other / rss)
+            }
             output = FitOutput(approach: 3, values: values, warnings: d.warnings, runs: input.runs, frontier: Frontier(law: r.law), approach3: r)
         default:
             throw FitError.singular(context: "approach \(spec.approach) does not exist")
@@ -121,6 +130,14 @@ enum FitEngine {
             output.values["lobo_loss_error"] = holdOut.lossError
         }
         return output
+    }
+
+    /// Σ (ln L̂ − ln L)² over the runs.
+    static func residualSumOfSquares(_ law: ChinchillaLaw, runs: [Run]) -> Double {
+        runs.reduce(0) { sum, run in
+            let r = log(law.loss(parameters: run.parameters, tokens: run.tokens)) - log(run.loss)
+            return sum + r * r
+        }
     }
 
     /// Leave-one-budget-out extrapolation for Approaches 2 and 3 (nil for Approach 1).

@@ -135,7 +135,7 @@ struct Planner {
         // Figures: layout, then one render step per format.
         for figure in analysis.figures {
             let ids = figure.fits.isEmpty ? [figure.fit] : figure.fits.map(\.name)
-            let intervalIDs = figure.kind == "bootstrap" ? ids.map { hasIntervals.contains($0) ? "intervals:\($0)" : nil } : []
+            let intervalIDs = figure.kind == "bootstrap" || figure.kind == "ratio" ? ids.map { hasIntervals.contains($0) ? "intervals:\($0)" : nil } : []
             let deps = ids.map { "fit:\($0)" } + intervalIDs.compactMap { $0 }
             let published = analysis.published
             let kind = figure.kind, figureID = figure.id, location = figure.location

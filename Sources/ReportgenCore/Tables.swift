@@ -78,7 +78,7 @@ enum TableBuilder {
         if let truth { rows.append(["Simulated truth", "β/(α+β), α/(α+β)", fixed(truth.a, 3), fixed(truth.b, 3)]) }
         let scheme = fits.compactMap { $0.intervals?.result }.first
         let note = scheme.map { "Intervals: 10th–90th percentiles over \($0.resamples) resamples." }
-        return TableContent(header: ["Approach", "Source", "a (N_opt ∝ C^a)", "b (D_opt ∝ C^b)"], rows: rows, alignments: ["left", "left", "decimal", "decimal"], notes: note)
+        return TableContent(header: ["Approach", "Source", "a", "b"], rows: rows, alignments: ["left", "left", "decimal", "decimal"], notes: note)
     }
 
     /// Tables 3 and A3: the FLOPs and tokens at which each model size is compute-optimal.

@@ -201,6 +201,35 @@ extension Paginator {
     /// bottom rule, notes. Split between rows when it does not fit, each continuation under a caption
     /// marked "(continued)" and the header rows repeated; at least two body rows go on each part.
     func placeTable(_ table: TableBlock, frame: Frame, _ s: inout State) {
+        // A table that fits on one page floats like a figure instead of being split: placed here
+        // if it fits, else at the top of the next page while the text goes on filling this one.
+        if let f = prepareTableFloat(table, frame: frame, pageNumbers: s.pageNumbers) {
+            if s.pending.isEmpty, s.pageIsEmpty || s.y + f.height <= s.bottom {
+                s.placeFloat(f)
+            } else {
+                s.pending.append(f)
+            }
+            return
+        }
+        placeSplittingTable(table, frame: frame, &s)
+    }
+
+    /// The whole table laid out at y = 0 on an endless page, as a float; nil when it is taller
+    /// than the text height (then it is split across pages).
+    func prepareTableFloat(_ table: TableBlock, frame: Frame, pageNumbers: [String: Int]) -> PreparedFloat? {
+        var endless = style
+        endless.marginTop = 0
+        endless.height = 1e7
+        var scratch = State(style: endless, pageNumbers: pageNumbers)
+        placeSplittingTable(table, frame: frame, &scratch)
+        let height = scratch.y - 12
+        guard scratch.pages.isEmpty, height <= style.textHeight else { return nil }
+        let items = scratch.current.items.filter { if case .anchor = $0 { return false } else { return true } }
+        return PreparedFloat(height: height, spaceAfter: 12, items: items, anchor: table.anchor, anchorX: frame.x, x: frame.x, width: frame.width)
+    }
+
+    /// Places a table in the flow, splitting it between rows where a page ends.
+    func placeSplittingTable(_ table: TableBlock, frame: Frame, _ s: inout State) {
         let layout = TableLayout(table, width: frame.width, family: style.bodyFont.family, measurer: measurer)
         let captionFont = FontSpec(family: style.bodyFont.family, size: 9)
         func caption(continued: Bool) -> String {
