@@ -20,6 +20,11 @@ public struct LockFile: Sendable, Equatable {
     }
 
     public static let defaultRel = 1e-6
+
+    /// Multi-start diagnostics (`<id>.spread_*`: how far near-tied optima spread) describe the
+    /// optimiser's path, not a fitted value; they move with the last bits of the arithmetic and
+    /// are left out of the lock.
+    static func isDiagnostic(_ key: String) -> Bool { key.contains(".spread_") }
     public static let defaultAbs = 1e-12
 
     public var entries: [String: Entry]
@@ -28,7 +33,7 @@ public struct LockFile: Sendable, Equatable {
 
     public init(results: Results, tolerances: [String: (rel: Double, abs: Double)] = [:]) {
         var e: [String: Entry] = [:]
-        for (k, v) in results.values {
+        for (k, v) in results.values where !Self.isDiagnostic(k) {
             let t = tolerances[k] ?? (LockFile.defaultRel, LockFile.defaultAbs)
             e[k] = Entry(value: v, rel: t.rel, abs: t.abs)
         }
@@ -93,7 +98,7 @@ public struct LockFile: Sendable, Equatable {
                 out.append(Drift(key: key, kind: .changed, locked: e.value, current: now, tolerance: tolerance))
             }
         }
-        for key in results.values.keys.sorted() where entries[key] == nil {
+        for key in results.values.keys.sorted() where entries[key] == nil && !Self.isDiagnostic(key) {
             out.append(Drift(key: key, kind: .new, locked: nil, current: results[key], tolerance: nil))
         }
         return out
