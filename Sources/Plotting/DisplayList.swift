@@ -95,7 +95,7 @@ public struct Rect: Sendable, Equatable, Codable {
 }
 
 /// An outline made of straight and cubic segments.
-public struct Path: Sendable, Equatable, Codable {
+public struct Path: Sendable, Equatable {
     public enum Element: Sendable, Equatable, Codable {
         case move(Point)
         case line(Point)
@@ -130,6 +130,50 @@ public struct Path: Sendable, Equatable, Codable {
             .curve(Point(c.x + k, c.y - r), Point(c.x + r, c.y - k), Point(c.x + r, c.y)),
             .close,
         ])
+    }
+}
+
+/// A path is stored compactly, as one flat array of numbers: an opcode per element (0 move, 1
+/// line, 2 curve, 3 close) followed by its coordinates, rounded to 1/1000 pt. Display lists of figures with thousands
+/// of points stay small, and decoding them (for every render and for typesetting) stays fast.
+extension Path: Codable {
+    public init(from decoder: any Decoder) throws {
+        var container = try decoder.unkeyedContainer()
+        var elements: [Element] = []
+        func point(_ c: inout UnkeyedDecodingContainer) throws -> Point {
+            let x = try c.decode(Double.self)
+            return Point(x, try c.decode(Double.self))
+        }
+        while !container.isAtEnd {
+            switch try container.decode(Int.self) {
+            case 0: elements.append(.move(try point(&container)))
+            case 1: elements.append(.line(try point(&container)))
+            case 2:
+                let a = try point(&container), b = try point(&container)
+                elements.append(.curve(a, b, try point(&container)))
+            case 3: elements.append(.close)
+            case let op:
+                throw DecodingError.dataCorruptedError(in: container, debugDescription: "unknown path opcode \(op)")
+            }
+        }
+        self.elements = elements
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.unkeyedContainer()
+        // Coordinates are stored to 1/1000 pt (0.35 µm), far below anything a renderer shows.
+        func point(_ p: Point) throws {
+            try container.encode((p.x * 1000).rounded() / 1000)
+            try container.encode((p.y * 1000).rounded() / 1000)
+        }
+        for element in elements {
+            switch element {
+            case .move(let p): try container.encode(0); try point(p)
+            case .line(let p): try container.encode(1); try point(p)
+            case .curve(let a, let b, let c): try container.encode(2); try point(a); try point(b); try point(c)
+            case .close: try container.encode(3)
+            }
+        }
     }
 }
 

@@ -9,8 +9,20 @@ public struct FrontMatter: Sendable, Equatable {
     public var data: [DataSource] = []
     /// Works cited with `[@key]`, in the order written.
     public var bibliography: [BibEntry] = []
+    /// The paper style (a YAML file of page, font and colour settings) and where it was named.
+    public var style: NamedPath? = nil
+    /// The HTML template (Mustache) and where it was named.
+    public var template: NamedPath? = nil
+    /// Whether a table of contents follows the abstract.
+    public var tableOfContents = false
 
     public init() {}
+}
+
+/// A file named in the front matter, and where.
+public struct NamedPath: Sendable, Equatable {
+    public var path: String
+    public var location: SourceLocation
 }
 
 /// One entry of the front matter's `bibliography:` list.
@@ -59,7 +71,7 @@ public struct DataSource: Sendable, Equatable {
 }
 
 extension FrontMatter {
-    static let keys = ["title", "authors", "date", "abstract", "data", "bibliography"]
+    static let keys = ["title", "authors", "date", "abstract", "data", "bibliography", "style", "template", "toc"]
 
     /// Reads the front matter mapping, reporting unknown keys and wrong types.
     static func read(_ node: YAMLNode, file: String, into bag: inout DiagnosticBag) -> FrontMatter {
@@ -93,6 +105,18 @@ extension FrontMatter {
                     continue
                 }
                 for source in sources { if let d = readSource(source, file: file, into: &bag) { fm.data.append(d) } }
+            case "style", "template":
+                guard let path = v.scalar else {
+                    bag.append(typeError(entry.key, "a path inside the project", v, file))
+                    continue
+                }
+                if entry.key == "style" { fm.style = NamedPath(path: path, location: v.location) } else { fm.template = NamedPath(path: path, location: v.location) }
+            case "toc":
+                guard let b = v.scalar, b == "true" || b == "false" else {
+                    bag.append(typeError("toc", "true or false", v, file))
+                    continue
+                }
+                fm.tableOfContents = b == "true"
             case "bibliography":
                 guard let items = v.items else {
                     bag.append(typeError("bibliography", "a list of entries", v, file))
@@ -180,7 +204,7 @@ func typeError(_ key: String, _ expected: String, _ node: YAMLNode, _ file: Stri
     .error("'\(key)' must be \(expected), not \(node.typeName)", file: file, at: node.location)
 }
 
-func unknownKey(_ entry: YAMLEntry, known: [String], in context: String, file: String) -> Diagnostic {
+public func unknownKey(_ entry: YAMLEntry, known: [String], in context: String, file: String) -> Diagnostic {
     var message = "unknown key '\(entry.key)' in \(context)"
     if let s = suggestion(for: entry.key, among: known) { message += "; did you mean '\(s)'?" }
     return .error(message, file: file, at: entry.keyLocation, notes: ["known keys: \(known.joined(separator: ", "))"])

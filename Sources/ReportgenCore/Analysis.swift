@@ -21,6 +21,14 @@ struct Analysis: Sendable {
     var published = PublishedValues()
     /// `Data/published/` files and their hashes: part of the keys of steps that show published values.
     var publishedFiles: [String: String] = [:]
+    /// The paper style, and its file's path and hash when it came from a file.
+    var style = ReportStyle()
+    var styleFiles: [String: String] = [:]
+    /// The HTML template's text and its file's path and hash, when there is one.
+    var template: String? = nil
+    var templateFiles: [String: String] = [:]
+    /// Sources to quote diagnostics from besides the document (a style file).
+    var extraSources: [String: String] = [:]
 
     init(document: Document, paths: ProjectPaths) {
         self.document = document
@@ -52,6 +60,7 @@ struct Analysis: Sendable {
         ValueFormat.check(document, into: &bag)
         checkNames(into: &bag)
         loadData(into: &bag)
+        loadStyle(into: &bag)
         if tables.contains(where: { $0.published }) || figures.contains(where: { $0.kind == "overlay" }) {
             let loaded = PublishedValues.load(root: paths.root, into: &bag)
             published = loaded.values
@@ -153,6 +162,34 @@ struct Analysis: Sendable {
                 runs[d.id] = r
             }
             if let c = curves[d.source.name] { curves[d.id] = c }
+        }
+    }
+
+    /// Reads the paper style and the HTML template: the ones the front matter names (an error when
+    /// missing), else `Templates/paper.yaml` and `Templates/report.html.mustache` when present.
+    private mutating func loadStyle(into bag: inout DiagnosticBag) {
+        let fm = document.frontMatter
+        for (named, fallback, isStyle) in [(fm.style, ReportStyle.defaultPath, true), (fm.template, "Templates/report.html.mustache", false)] {
+            let path = named?.path ?? fallback
+            let url: URL
+            do { url = try paths.resolve(path) } catch {
+                if let named { bag.append(.error(error.description, file: file, at: named.location)) }
+                continue
+            }
+            guard let data = FileManager.default.contents(atPath: url.path) else {
+                if let named { bag.append(.error("cannot read '\(named.path)'", file: file, at: named.location)) }
+                continue
+            }
+            let relative = paths.relative(url)
+            let text = String(decoding: data, as: UTF8.self)
+            if isStyle {
+                styleFiles = [relative: SHA256.hex([UInt8](data))]
+                extraSources[relative] = text
+                style = ReportStyle.parse(text, file: relative, into: &bag)
+            } else {
+                templateFiles = [relative: SHA256.hex([UInt8](data))]
+                template = text
+            }
         }
     }
 

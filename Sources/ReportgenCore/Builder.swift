@@ -74,7 +74,8 @@ public struct Builder: Sendable {
         let document = DocumentParser.parse(source, path: file, into: &bag)
         var analysis = Analysis(document: document, paths: paths)
         analysis.check(into: &bag)
-        let sources = [file: source]
+        var sources = [file: source]
+        for (path, text) in analysis.extraSources { sources[path] = text }
         if bag.hasErrors { throw BuildFailure(diagnostics: bag.sorted, sources: sources) }
         var planner = Planner(analysis: analysis, source: source, paths: paths, creationDate: pdfDate(document.frontMatter.date))
         planner.progress = options.progress

@@ -14,13 +14,22 @@ struct Composer: Sendable {
 
     func pdf(values: [String: Double], drawings: [String: DisplayList], tables: [String: TableContent]) throws -> [UInt8] {
         let numbering = Numbering(analysis)
-        let inline = InlineRenderer(results: Results(values), numbering: numbering, bibliography: document.frontMatter.bibliography)
+        let inline = InlineRenderer(results: Results(values), numbering: numbering, bibliography: document.frontMatter.bibliography, linkColor: analysis.style.linkColour)
         let fm = document.frontMatter
         var blocks: [Typesetting.Block] = [
             .title(title: fm.title.markupEscaped, authors: fm.authors.joined(separator: ", ").markupEscaped, date: Self.longDate(fm.date), abstract: fm.abstract?.markupEscaped)
         ]
         var outline: [OutlineEntry] = []
         var state = WalkState()
+        if fm.tableOfContents {
+            var sections = SectionNumbering()
+            var entries: [TOCEntry] = []
+            for case .heading(let level, let content, let label, _) in document.blocks {
+                let number = sections.next(level: level)
+                entries.append(TOCEntry(level: level, number: number, markup: inline.markup(content).markup, anchor: label ?? "sec-\(number)"))
+            }
+            blocks.append(.tableOfContents(entries))
+        }
         for block in document.blocks {
             blocks += pdfBlocks(block, inline: inline, numbering: numbering, drawings: drawings, tables: tables, outline: &outline, state: &state)
         }
@@ -30,7 +39,7 @@ struct Composer: Sendable {
             outline.append(OutlineEntry(level: 1, title: "References", destination: "references"))
             blocks.append(.references(numbering.bibliographyOrder.map { inline.referenceMarkup($0) }))
         }
-        var style = PageStyle.a4
+        var style = analysis.style.pageStyle
         style.runningHeader = fm.title.markupEscaped
         let pages = Paginator(style: style, measurer: PangoTextMeasurer()).paginate(blocks)
         let info = PDFInfo(title: fm.title, author: fm.authors.joined(separator: ", "), subject: fm.abstract ?? "", creationDate: creationDate, outline: outline)
@@ -106,9 +115,9 @@ struct Composer: Sendable {
 
     // MARK: HTML
 
-    func html(values: [String: Double], svgs: [String: String], tables: [String: TableContent], templateRoot: URL) -> String {
+    func html(values: [String: Double], svgs: [String: String], tables: [String: TableContent], template: String?) -> String {
         let numbering = Numbering(analysis)
-        let inline = InlineRenderer(results: Results(values), numbering: numbering, bibliography: document.frontMatter.bibliography)
+        let inline = InlineRenderer(results: Results(values), numbering: numbering, bibliography: document.frontMatter.bibliography, linkColor: analysis.style.linkColour)
         let fm = document.frontMatter
         var state = WalkState()
         var html: [String] = []
@@ -119,7 +128,7 @@ struct Composer: Sendable {
             for entry in numbering.bibliographyOrder { html.append("<li id=\"ref-\(HTML.escape(entry.key))\">\(inline.referenceHTML(entry))</li>") }
             html.append("</ol>")
         }
-        return HTMLPage.render(title: fm.title, authors: fm.authors, date: Self.longDate(fm.date), body: html.filter { !$0.isEmpty }.joined(separator: "\n"), templateRoot: templateRoot)
+        return HTMLPage.render(title: fm.title, authors: fm.authors, date: Self.longDate(fm.date), body: html.filter { !$0.isEmpty }.joined(separator: "\n"), template: template)
     }
 
     private func htmlBlock(_ block: ReportDocument.Block, inline: InlineRenderer, numbering: Numbering, svgs: [String: String], tables: [String: TableContent], state: inout WalkState) -> String {

@@ -4,9 +4,8 @@ import Mustache
 /// The self-contained HTML twin of the report, rendered from `Templates/report.html.mustache`
 /// in the project when present, else from the built-in template.
 enum HTMLPage {
-    static func render(title: String, authors: [String], date: String, body: String, templateRoot: URL) -> String {
-        let custom = templateRoot.appendingPathComponent("Templates/report.html.mustache")
-        let text = (try? String(contentsOf: custom, encoding: .utf8)) ?? builtIn
+    static func render(title: String, authors: [String], date: String, body: String, template: String?) -> String {
+        let text = template ?? builtIn
         let template = (try? MustacheTemplate(string: text)) ?? (try! MustacheTemplate(string: builtIn))
         let context: [String: Any] = ["title": title, "authors": authors.joined(separator: ", "), "date": date, "body": body]
         return template.render(context)

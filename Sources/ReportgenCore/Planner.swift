@@ -208,8 +208,10 @@ struct Planner {
         let tableIDs = analysis.tables.map(\.id)
         let sourceHash = SHA256.hex(source)
         let composer = Composer(analysis: analysis, creationDate: creationDate)
+        var typesetEnvironment = environment
+        for (k, v) in FontFingerprint.describe(analysis.style.fonts) { typesetEnvironment[k] = v }
         plan.add(Step(id: Self.typesetStep, kind: "typeset", description: .object(["document": .string(sourceHash), "date": .string(creationDate)]),
-                      dependencies: [Self.resultsStep] + layoutSteps + tableSteps, environment: environment) { inputs in
+                      files: analysis.styleFiles, dependencies: [Self.resultsStep] + layoutSteps + tableSteps, environment: typesetEnvironment) { inputs in
             let values = try StepCoding.decode([String: Double].self, inputs[0])
             var drawings: [String: DisplayList] = [:]
             for (id, bytes) in zip(figureIDs, inputs.dropFirst()) { drawings[id] = try StepCoding.decode(DisplayList.self, bytes) }
@@ -218,16 +220,15 @@ struct Planner {
             return try composer.pdf(values: values, drawings: drawings, tables: tables)
         })
         let svgSteps = analysis.figures.map { "render:\($0.id).svg" }
-        let template = (try? Data(contentsOf: paths.root.appendingPathComponent("Templates/report.html.mustache"))).map { SHA256.hex([UInt8]($0)) } ?? "built-in"
-        let root = paths.root
-        plan.add(Step(id: Self.htmlStep, kind: "html", description: .object(["document": .string(sourceHash), "template": .string(template)]),
-                      dependencies: [Self.resultsStep] + svgSteps + tableSteps) { inputs in
+        let template = analysis.template
+        plan.add(Step(id: Self.htmlStep, kind: "html", description: .object(["document": .string(sourceHash)]),
+                      files: analysis.templateFiles.merging(analysis.styleFiles) { a, _ in a }, dependencies: [Self.resultsStep] + svgSteps + tableSteps) { inputs in
             let values = try StepCoding.decode([String: Double].self, inputs[0])
             var svgs: [String: String] = [:]
             for (id, bytes) in zip(figureIDs, inputs.dropFirst()) { svgs[id] = String(decoding: bytes, as: UTF8.self) }
             var tables: [String: TableContent] = [:]
             for (id, bytes) in zip(tableIDs, inputs.dropFirst(1 + figureIDs.count)) { tables[id] = try StepCoding.decode(TableContent.self, bytes) }
-            return Array(composer.html(values: values, svgs: svgs, tables: tables, templateRoot: root).utf8)
+            return Array(composer.html(values: values, svgs: svgs, tables: tables, template: template).utf8)
         })
         return plan
     }

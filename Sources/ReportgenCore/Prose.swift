@@ -8,8 +8,7 @@ struct InlineRenderer: Sendable {
     let results: Results
     let numbering: Numbering
     let bibliography: [BibEntry]
-
-    static let linkColor = "#1a4d8f"
+    var linkColor = "#1a4d8f"
 
     /// Pango markup and the link spans in it.
     func markup(_ inlines: [Inline]) -> LinkedMarkup {
@@ -27,19 +26,19 @@ struct InlineRenderer: Sendable {
             case .code(let c): out.append(wrap.0 + "<tt>" + c.markupEscaped + "</tt>" + wrap.1)
             case .link(let destination, let c):
                 var inner = LinkedMarkup()
-                append(c, to: &inner, wrap: (wrap.0 + "<span foreground=\"\(Self.linkColor)\">", "</span>" + wrap.1))
+                append(c, to: &inner, wrap: (wrap.0 + "<span foreground=\"\(linkColor)\">", "</span>" + wrap.1))
                 out.appendLink(inner.markup, target: .uri(destination))
             case .softBreak: out.append(" ")
             case .lineBreak: out.append("\n")
             case .value(let ref): out.append(wrap.0 + results.markup(ref) + wrap.1)
             case .math(let m): out.append(wrap.0 + m.pangoMarkup + wrap.1)
             case .crossRef(let label, _):
-                out.appendLink(wrap.0 + "<span foreground=\"\(Self.linkColor)\">" + (numbering.labels[label] ?? label).markupEscaped + "</span>" + wrap.1, target: .destination(label))
+                out.appendLink(wrap.0 + "<span foreground=\"\(linkColor)\">" + (numbering.labels[label] ?? label).markupEscaped + "</span>" + wrap.1, target: .destination(label))
             case .citation(let keys, _):
                 out.append(wrap.0 + "(" + wrap.1)
                 for (k, key) in keys.enumerated() {
                     if k > 0 { out.append(wrap.0 + "; " + wrap.1) }
-                    out.appendLink(wrap.0 + "<span foreground=\"\(Self.linkColor)\">" + citationText(key).markupEscaped + "</span>" + wrap.1, target: .destination("ref-\(key)"))
+                    out.appendLink(wrap.0 + "<span foreground=\"\(linkColor)\">" + citationText(key).markupEscaped + "</span>" + wrap.1, target: .destination("ref-\(key)"))
                 }
                 out.append(wrap.0 + ")" + wrap.1)
             }

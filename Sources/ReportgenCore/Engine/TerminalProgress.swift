@@ -34,7 +34,7 @@ public final class TerminalProgress: ProgressSink, @unchecked Sendable {
             redraw(done: done, total: total)
             if done == total { write("\r\u{1B}[K") }
         } else if verbose || !cached {
-            write(String(format: "[%d/%d] %@ %@ (%.2f s)\n", done, total, id, cached ? "cached" : "ran", seconds))
+            write(String(format: "[%d/%d] %@ %@ (%.3f s)\n", done, total, id, cached ? "cached" : "ran", seconds))
         }
     }
 
