@@ -55,7 +55,31 @@ public enum AdHocFit {
 
     /// Runs the fit and returns its JSON object (`approach`, `points`, `a`, `b`, and per approach
     /// the keys the brief names).
+    /// Reads loss curves (long form, for Approach 1).
+    public static func loadCurves(_ request: AdHocFitRequest) throws(BuildFailure) -> [TrainingCurve] {
+        guard let data = FileManager.default.contents(atPath: request.path) else {
+            throw BuildFailure(diagnostics: [.error("cannot read '\(request.path)'")], sources: [:])
+        }
+        let bytes = [UInt8](data)
+        let sources = [request.path: String(decoding: bytes, as: UTF8.self)]
+        let table: CSVTable
+        do { table = try RunLoader.table(bytes: bytes, path: request.path) } catch {
+            throw BuildFailure(diagnostics: [error], sources: sources)
+        }
+        let loaded = RunLoader.curves(from: table, mapping: request.mapping, fileName: request.path)
+        guard loaded.diagnostics.isEmpty else { throw BuildFailure(diagnostics: loaded.diagnostics, sources: sources) }
+        return loaded.curves
+    }
+
     public static func run(_ request: AdHocFitRequest, progress: (@Sendable (Int, Int) -> Void)? = nil) throws(BuildFailure) -> JSONValue {
+        if request.approach == 1 {
+            let curves = try loadCurves(request)
+            do {
+                return try FitEngine.adHoc(input: FitInput(curves: curves), approach: 1, grouping: .exact, policy: .error, bootstrap: request.bootstrap, seed: request.seed, progress: progress)
+            } catch {
+                throw BuildFailure(diagnostics: [.error("approach 1 on \(request.path): \(error)")], sources: [:])
+            }
+        }
         let (runs, sources) = try loadRuns(request)
         let grouping: BudgetGrouping
         if let nominal = request.nominalBudgets {
@@ -64,7 +88,7 @@ public enum AdHocFit {
             grouping = request.budgetTolerance.map { .logTolerance($0) } ?? (runs.contains { $0.budget != nil } ? .declared : .exact)
         }
         do {
-            return try FitEngine.adHoc(runs: runs, approach: request.approach, grouping: grouping, policy: request.badBudget, bootstrap: request.bootstrap, seed: request.seed, progress: progress)
+            return try FitEngine.adHoc(input: FitInput(runs: runs), approach: request.approach, grouping: grouping, policy: request.badBudget, bootstrap: request.bootstrap, seed: request.seed, progress: progress)
         } catch let error as FitError {
             var notes: [String] = []
             switch error {
@@ -84,7 +108,7 @@ public enum AdHocFit {
         var lines: [String] = []
         func number(_ key: String) -> Double? { if case .number(let x)? = o[key] { return x } else { return nil } }
         if let approach = number("approach"), let points = number("points") {
-            lines.append("Approach \(Int(approach)) on \(Int(points)) runs")
+            lines.append("Approach \(Int(approach)) on \(Int(points)) \(approach == 1 ? "curves" : "runs")")
         }
         for key in ["a", "b", "E", "A", "B", "alpha", "beta", "objective", "n_opt_gopher", "d_opt_gopher"] {
             guard let x = number(key) else { continue }

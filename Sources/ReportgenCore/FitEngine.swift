@@ -207,13 +207,13 @@ enum FitEngine {
     }
 
     /// The JSON object `reportgen fit --json` prints.
-    static func adHoc(runs: [Run], approach: Int, grouping: BudgetGrouping, policy: BadBudgetPolicy, bootstrap: Int, seed: UInt64, progress: (@Sendable (Int, Int) -> Void)?) throws -> JSONValue {
+    static func adHoc(input: FitInput, approach: Int, grouping: BudgetGrouping, policy: BadBudgetPolicy, bootstrap: Int, seed: UInt64, progress: (@Sendable (Int, Int) -> Void)?) throws -> JSONValue {
         var spec = FitSpec(approach: approach)
         spec.grouping = grouping
         spec.policy = policy
-        let input = FitInput(runs: runs)
         let output = try fit(spec, input: input, progress: progress)
-        var object: [String: JSONValue] = ["approach": .number(Double(approach)), "points": .number(Double(runs.count))]
+        let points = approach == 1 ? input.curves.count : input.runs.count
+        var object: [String: JSONValue] = ["approach": .number(Double(approach)), "points": .number(Double(points))]
         for (key, value) in output.values where !key.hasPrefix("lobo") { object[key] = .number(value) }
         if let r = output.approach2 {
             object["budgets"] = .array(r.profiles.map { p in

@@ -12,7 +12,7 @@ struct Fit: ParsableCommand {
             loss; budget) or mapped with the flags. Tokens default to C/(6N) when absent.
             """)
 
-    @Argument(help: "A CSV or JSON Lines file of runs.")
+    @Argument(help: "A CSV or JSON Lines file of runs (for approach 1: loss curves in long form, one row per logged point with run, parameters, tokens, loss).")
     var data: String
 
     @Option(help: "1, 2 or 3: the paper's approach.")
