@@ -302,3 +302,73 @@ public struct CairoRenderer: Sendable {
         } while pango_layout_iter_next_line(iter) != 0
     }
 }
+
+/// A decoded raster in grey levels, for comparing renderings in tests.
+public struct GrayImage: Sendable, Equatable {
+    public var width: Int
+    public var height: Int
+    /// Row-major luminance, 0 (black) … 255 (white), alpha composited over white.
+    public var pixels: [UInt8]
+
+    /// Decodes PNG bytes with cairo.
+    public static func png(_ bytes: [UInt8]) -> GrayImage? {
+        final class Source {
+            let bytes: [UInt8]
+            var offset = 0
+            init(_ bytes: [UInt8]) { self.bytes = bytes }
+        }
+        let source = Source(bytes)
+        let box = Unmanaged.passRetained(source)
+        defer { box.release() }
+        let surface = cairo_image_surface_create_from_png_stream({ closure, data, length in
+            let source = Unmanaged<Source>.fromOpaque(closure!).takeUnretainedValue()
+            guard source.offset + Int(length) <= source.bytes.count, let data else { return CAIRO_STATUS_READ_ERROR }
+            source.bytes.withUnsafeBufferPointer { buffer in
+                data.update(from: buffer.baseAddress! + source.offset, count: Int(length))
+            }
+            source.offset += Int(length)
+            return CAIRO_STATUS_SUCCESS
+        }, box.toOpaque())
+        defer { cairo_surface_destroy(surface) }
+        guard cairo_surface_status(surface) == CAIRO_STATUS_SUCCESS else { return nil }
+        // Draw onto an opaque white ARGB surface to composite alpha and normalise the format.
+        let width = Int(cairo_image_surface_get_width(surface)), height = Int(cairo_image_surface_get_height(surface))
+        let target = cairo_image_surface_create(CAIRO_FORMAT_RGB24, Int32(width), Int32(height))
+        defer { cairo_surface_destroy(target) }
+        let cr = cairo_create(target)
+        cairo_set_source_rgb(cr, 1, 1, 1)
+        cairo_paint(cr)
+        cairo_set_source_surface(cr, surface, 0, 0)
+        cairo_paint(cr)
+        cairo_destroy(cr)
+        cairo_surface_flush(target)
+        let stride = Int(cairo_image_surface_get_stride(target))
+        guard let data = cairo_image_surface_get_data(target) else { return nil }
+        var pixels = [UInt8](repeating: 255, count: width * height)
+        for y in 0..<height {
+            for x in 0..<width {
+                let p = data.advanced(by: y * stride + 4 * x).withMemoryRebound(to: UInt32.self, capacity: 1) { $0.pointee }
+                let r = Double((p >> 16) & 0xFF), g = Double((p >> 8) & 0xFF), b = Double(p & 0xFF)
+                pixels[y * width + x] = UInt8((0.299 * r + 0.587 * g + 0.114 * b).rounded())
+            }
+        }
+        return GrayImage(width: width, height: height, pixels: pixels)
+    }
+
+    /// Decodes a binary PGM (P5, 8-bit), as `pdftoppm -gray` writes.
+    public static func pgm(_ bytes: [UInt8]) -> GrayImage? {
+        var fields: [Int] = []
+        var i = 2
+        guard bytes.count > 2, bytes[0] == UInt8(ascii: "P"), bytes[1] == UInt8(ascii: "5") else { return nil }
+        while fields.count < 3, i < bytes.count {
+            while i < bytes.count, bytes[i] == 32 || bytes[i] == 10 || bytes[i] == 13 || bytes[i] == 9 { i += 1 }
+            if i < bytes.count, bytes[i] == UInt8(ascii: "#") { while i < bytes.count, bytes[i] != 10 { i += 1 }; continue }
+            var n = 0
+            while i < bytes.count, bytes[i] >= 48, bytes[i] <= 57 { n = n * 10 + Int(bytes[i] - 48); i += 1 }
+            fields.append(n)
+        }
+        i += 1
+        guard fields.count == 3, fields[2] == 255, bytes.count - i >= fields[0] * fields[1] else { return nil }
+        return GrayImage(width: fields[0], height: fields[1], pixels: Array(bytes[i..<(i + fields[0] * fields[1])]))
+    }
+}

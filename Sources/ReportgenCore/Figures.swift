@@ -80,11 +80,12 @@ enum FigureBuilder {
             yAxis: AxisSpec(label: yLabel, logarithmic: true, format: .siCount),
             layers: [
                 .referenceLine(axis: .x, value: gopherBudget, color: projectionColor, dash: Dash.dashed, label: nil),
-                .referenceLine(axis: .y, value: projected, color: projectionColor, dash: Dash.dashed, label: NumberFormat.si.format(projected)),
+                .referenceLine(axis: .y, value: projected, color: projectionColor, dash: Dash.dashed, label: nil),
+                .text(at: Point(3e17, projected * 1.6), text: NumberFormat.si.format(projected), anchor: .start, color: projectionColor),
                 .markers(points: points, shape: .circle, size: pointSize, fill: pointColor, edge: nil, label: nil),
                 .line(points: xs.map { Point($0, law($0)) }, color: fitColor, width: 1.1, dash: Dash.dashed, label: "C^\(NumberFormat.fixed(2).format(law.exponent))"),
             ],
-            showLegend: true, legendCorner: .upperLeft)
+            showLegend: true, legendCorner: .lowerRight)
     }
 
     // MARK: Figure kinds
@@ -152,7 +153,8 @@ enum FigureBuilder {
         let grid = ContourGrid(xs: xs, ys: ys) { c, n in law.loss(parameters: n, tokens: c / (6 * n)) }
         let levels = [1.9, 2.0, 2.1, 2.2, 2.35, 2.5, 2.7, 3.0, 3.4, 4.0, 5.0].filter { $0 > law.E + 0.02 }
         let lossNorm = ColorNorm(min: 1.9, max: 5, log: true)
-        let colormap = Colormap.magma.reversed
+        // As in the paper: near-black for low loss, pale peach for high loss.
+        let colormap = Colormap.magma
         let frontierCs = logRange(1e17, 1e24)
         let budgets = Array(Set(runs.map { $0.budget ?? $0.flops })).sorted()
         let isoBudgets = budgets.count <= 12 ? budgets : [6e18, 1e19, 3e19, 6e19, 1e20, 3e20, 6e20, 1e21, 3e21]

@@ -47,6 +47,11 @@ private func run(_ tool: String, _ arguments: [String]) -> String? {
         let unresolved = flat.contains("??")
         #expect(!unresolved, "an unresolved value reference")
     }
+    // Figures are vector graphics: the PDF holds no raster image.
+    if let images = run("pdfimages", ["-list", pdfPath]) {
+        let rows = images.split(separator: "\n").dropFirst(2)
+        #expect(rows.isEmpty, "raster images in the PDF: \(rows.count)")
+    }
     if let info = run("pdfinfo", [pdfPath]) {
         let pages = info.split(separator: "\n").first { $0.hasPrefix("Pages:") }.flatMap { Int($0.split(separator: " ").last!) }
         #expect((6...14).contains(pages ?? 0), "page count \(pages ?? 0)")
