@@ -120,3 +120,24 @@ struct FixtureProject {
     }
     #expect(project.bytes("build/chinchilla/report.pdf") == before)
 }
+
+@Test func missingDataFilesAndPathsOutsideTheProjectPointAtThePath() throws {
+    let project = try FixtureProject()
+    defer { project.remove() }
+    let doc = project.root.appendingPathComponent("Reports/chinchilla.md")
+    let original = try String(contentsOf: doc, encoding: .utf8)
+    for (replacement, message) in [("../../secret.csv", "leaves the project"), ("Data/nowhere.csv", "nowhere.csv")] {
+        let text = original.replacingOccurrences(of: "path: Data/isoflop-small.csv", with: "path: \(replacement)")
+        try text.write(to: doc, atomically: true, encoding: .utf8)
+        let line = text.split(separator: "\n", omittingEmptySubsequences: false).firstIndex { $0.contains(replacement) }! + 1
+        do {
+            _ = try project.build()
+            Issue.record("expected a failure for \(replacement)")
+        } catch let error as BuildFailure {
+            let d = error.diagnostics.first { $0.message.contains(message) || $0.message.contains(replacement) }
+            #expect(d != nil, "no diagnostic mentions \(message): \(error.diagnostics.map(\.message))")
+            #expect(d?.location?.line == line)
+            #expect(d?.location?.column == 11)
+        }
+    }
+}
