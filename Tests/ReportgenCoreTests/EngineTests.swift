@@ -55,6 +55,28 @@ private var toolBinary: URL? {
     #expect(summary.ran == ["typeset", "html"])
 }
 
+@Test func styleEditRetypesetsOnlyAndBadStyleKeysPointAtTheirLine() throws {
+    let project = try FixtureProject()
+    defer { project.remove() }
+    let style = project.root.appendingPathComponent("Templates/paper.yaml")
+    try FileManager.default.createDirectory(at: style.deletingLastPathComponent(), withIntermediateDirectories: true)
+    try Data(contentsOf: FixtureProject.repositoryRoot.appendingPathComponent("Templates/paper.yaml")).write(to: style)
+    _ = try project.builder().build(document: project.document)
+    try project.edit("Templates/paper.yaml") { $0.replacingOccurrences(of: "paper: a4", with: "paper: letter") }
+    let summary = try project.builder().build(document: project.document)
+    #expect(summary.ran == ["typeset", "html"])
+    try project.edit("Templates/paper.yaml") { $0 + "colour-scheme: dark\n" }
+    do {
+        _ = try project.builder().build(document: project.document)
+        Issue.record("expected an unknown-key error in the style")
+    } catch {
+        let d = error.diagnostics.first { $0.file == "Templates/paper.yaml" }
+        #expect(d?.message.contains("colour-scheme") == true)
+        let lines = try String(contentsOf: style, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
+        #expect(d?.location?.line == lines.firstIndex { $0.hasPrefix("colour-scheme") }! + 1)
+    }
+}
+
 @Test func movingADirectiveDoesNotRefit() throws {
     let project = try FixtureProject()
     defer { project.remove() }
