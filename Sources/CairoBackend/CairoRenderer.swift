@@ -121,9 +121,15 @@ public struct CairoRenderer: Sendable {
         if !info.keywords.isEmpty { cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_KEYWORDS, info.keywords) }
         cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATOR, "reportgen")
         let cr = cairo_create(surface)!
+        // cairo 1.16 gives each link annotation a /StructParent and lists the structure elements
+        // in a parent tree; without an enclosing structure element it never writes those
+        // elements and the file references missing objects. A "Part" element around each page's
+        // content makes the structure tree complete.
         for (index, page) in pages.enumerated() {
             cairo_pdf_surface_set_size(surface, page.width, page.height)
+            cairo_tag_begin(cr, "Part", "")
             draw(page.items, cr, vector: true)
+            cairo_tag_end(cr, "Part")
             if index + 1 < pages.count { cairo_show_page(cr) }
         }
         // Outline: parents are tracked by level so that level-2 entries nest under the last level-1.

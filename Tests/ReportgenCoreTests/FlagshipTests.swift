@@ -47,6 +47,10 @@ private func run(_ tool: String, _ arguments: [String]) -> String? {
         let unresolved = flat.contains("??")
         #expect(!unresolved, "an unresolved value reference")
     }
+    // The PDF's structure is sound (qpdf exits non-zero on damage or warnings).
+    if run("qpdf", ["--version"]) != nil {
+        #expect(run("qpdf", ["--check", pdfPath]) != nil, "qpdf --check found problems")
+    }
     // Figures are vector graphics: the PDF holds no raster image.
     if let images = run("pdfimages", ["-list", pdfPath]) {
         let rows = images.split(separator: "\n").dropFirst(2)
