@@ -51,9 +51,11 @@ let package = Package(
         .target(
             name: "ReportgenCore",
             dependencies: [
-                "CCrypto", "ScalingLaws", "ReportDocument", "Plotting", "Typesetting", "CairoBackend",
+                "CCrypto", "CBuildID", "ScalingLaws", "ReportDocument", "Plotting", "Typesetting", "CairoBackend",
                 .product(name: "Mustache", package: "swift-mustache"),
             ]),
+        // The executable's GNU build ID, part of every step key (a C target: dl_iterate_phdr).
+        .target(name: "CBuildID"),
         .executableTarget(
             name: "reportgen",
             dependencies: [

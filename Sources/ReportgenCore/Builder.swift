@@ -1,3 +1,4 @@
+import CBuildID
 import CairoBackend
 import Foundation
 import Plotting
@@ -184,7 +185,7 @@ public struct Builder: Sendable {
             "document_sha256": .string(SHA256.hex(planned.document.source)),
             "steps": .array(steps),
             "outputs": .object(files),
-            "tool": .string(ToolVersion.string),
+            "tool": .string(ToolVersion.identity),
             "cairo": .string(BackendVersions.cairo),
             "pango": .string(BackendVersions.pango),
         ])
@@ -215,4 +216,21 @@ func civilDate(daysSinceEpoch z0: Int) -> (Int, Int, Int) {
 
 public enum ToolVersion {
     public static let string = "0.1.0"
+
+    /// What a step's key records of the tool: the version and the executable's GNU build ID (a
+    /// hash the linker computes over the program), so that a rebuilt binary never reuses cache
+    /// entries of another build, while the same binary gives the same keys on every machine.
+    public static let identity: String = {
+        guard let id = ExecutableBuildID.current else { return string }
+        return string + "+" + id
+    }()
+}
+
+/// The running executable's GNU build ID, read from its loaded program headers (no file I/O).
+enum ExecutableBuildID {
+    static let current: String? = {
+        var buffer = [CChar](repeating: 0, count: 129)
+        let length = reportgen_executable_build_id(&buffer, buffer.count)
+        return length > 0 ? String(decoding: buffer.prefix(length).map { UInt8(bitPattern: $0) }, as: UTF8.self) : nil
+    }()
 }

@@ -50,7 +50,7 @@ public struct Step: Sendable {
         var parts: [String: String] = [
             "kind": SHA256.hex("\(kind)#\(schemaVersion)"),
             "directive": SHA256.hex(description.serialized()),
-            "tool": SHA256.hex(ToolVersion.string),
+            "tool": SHA256.hex(ToolVersion.identity),
         ]
         if !files.isEmpty { parts["files"] = SHA256.hex(JSONValue.object(files.mapValues { .string($0) }).serialized()) }
         if !dependencies.isEmpty {
