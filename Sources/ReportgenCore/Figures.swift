@@ -83,7 +83,7 @@ enum FigureBuilder {
                 .referenceLine(axis: .y, value: projected, color: projectionColor, dash: Dash.dashed, label: nil),
                 .text(at: Point(3e17, projected * 1.6), text: NumberFormat.si.format(projected), anchor: .start, color: projectionColor),
                 .markers(points: points, shape: .circle, size: pointSize, fill: pointColor, edge: nil, label: nil),
-                .line(points: xs.map { Point($0, law($0)) }, color: fitColor, width: 1.1, dash: Dash.dashed, label: "C^\(NumberFormat.fixed(2).format(law.exponent))"),
+                .line(points: xs.map { Point($0, law($0)) }, color: fitColor, width: 1.1, dash: Dash.dashed, label: "fit, exponent \(NumberFormat.fixed(2).format(law.exponent))"),
             ],
             showLegend: true, legendCorner: .lowerRight)
     }
