@@ -202,7 +202,7 @@ public enum Approach3 {
         let counter = ProgressCounter(total: starts.count, callback: progress)
         let outcomes = parallelMap(count: starts.count, threads: threads) { index in
             let outcome = data.withContext(delta: options.huberDelta) { context in
-                minimise(from: starts[index], context: context, options: options)
+                minimise(from: starts[index], context: context, tolerance: options.relativeTolerance, options: options)
             }
             counter.advance()
             return outcome
@@ -280,17 +280,18 @@ public enum Approach3 {
         var evaluations: Int
     }
 
-    /// One L-BFGS run from `start`; its own `nlopt_opt`, so runs may proceed on many threads.
-    static func minimise(from start: [Double], context: UnsafeMutablePointer<Context>, options: Approach3Options)
-        -> StartOutcome
-    {
+    /// One L-BFGS run from `start` at relative tolerance `tolerance`; its own `nlopt_opt`, so runs may
+    /// proceed on many threads.
+    static func minimise(
+        from start: [Double], context: UnsafeMutablePointer<Context>, tolerance: Double, options: Approach3Options
+    ) -> StartOutcome {
         guard let opt = nlopt_create(NLOPT_LD_LBFGS, 5) else {
             return StartOutcome(x: start, value: .infinity, status: NLOPT_OUT_OF_MEMORY.rawValue, evaluations: 0)
         }
         defer { nlopt_destroy(opt) }
         nlopt_set_min_objective(opt, approach3Callback, UnsafeMutableRawPointer(context))
-        nlopt_set_ftol_rel(opt, options.relativeTolerance)
-        nlopt_set_xtol_rel(opt, options.relativeTolerance)
+        nlopt_set_ftol_rel(opt, tolerance)
+        nlopt_set_xtol_rel(opt, tolerance)
         nlopt_set_maxeval(opt, Int32(clamping: options.maxEvaluations))
         var x = start
         var reported = 0.0
