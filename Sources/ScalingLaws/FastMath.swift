@@ -2,13 +2,16 @@ import Foundation
 
 /// Vectorised natural exponential and logarithm for the Approach 3 objective.
 ///
-/// Both follow the classic fdlibm algorithms (argument reduction by powers of two, a rational
-/// minimax correction on the reduced argument) written with SIMD vectors so that several runs are
-/// evaluated per instruction on any x86-64 (SSE2) or arm64 machine. Only plain IEEE
-/// add/multiply/divide and integer bit operations are used, so results are identical on every
-/// target; the error is below 1 ulp over the whole domain (see the tests, which bound it by 2 ulp).
+/// eˣ reduces x = (128k + j)·ln2/128 + r (|r| ≤ ln2/256), looks up 2^(j/128) in a table and
+/// multiplies by eʳ from a short Taylor polynomial and by 2ᵏ built from its bits; ln x follows fdlibm
+/// (x = 2ᵏ·m, m ∈ [√2/2, √2), a minimax series in s = f/(2 + f)). Both are written with SIMD vectors
+/// so that several runs are evaluated per instruction on any x86-64 (SSE2 only) or arm64 machine,
+/// using plain IEEE add/multiply/divide and integer bit operations (no fused multiply-add), so
+/// results do not depend on the instruction set. The error stays within about 1 ulp (the tests bound
+/// it by 2 ulp against the platform's libm).
 public enum FastMath {
-    /// The vector type the Approach 3 kernel works in: eight doubles (four SSE2 registers; measured faster than four or two).
+    /// The vector type the Approach 3 kernel works in: eight doubles (four SSE2 registers), which
+    /// measured faster than four or two lanes.
     public typealias Vector = SIMD8<Double>
     typealias Bits = SIMD8<UInt64>
     typealias Integers = SIMD8<Int64>
@@ -86,8 +89,8 @@ public enum FastMath {
         let subnormal = x .< 2.2250738585072014e-308
         // Scale subnormals (and zero) into the normal range by 2⁵⁴, then correct the exponent.
         let scaled = x.replacing(with: x * 18014398509481984.0, where: subnormal)
-        var result = logNormal(scaled)
-        result.replace(with: result - 54 * ln2Hi - 54 * ln2Lo, where: subnormal)
+        let offset = Vector.zero.replacing(with: 54, where: subnormal)
+        var result = logNormal(scaled, exponentOffset: offset)
         result.replace(with: -.infinity, where: x .== 0)
         result.replace(with: .nan, where: x .< 0)
         result.replace(with: x, where: x .== .infinity)
@@ -97,7 +100,12 @@ public enum FastMath {
 
     /// ln x for positive normal finite x (every lane).
     @inline(__always)
-    static func logNormal(_ x: Vector) -> Vector {
+    static func logNormal(_ x: Vector) -> Vector { logNormal(x, exponentOffset: .zero) }
+
+    /// ln(x · 2^(−offset)) for positive normal finite x; the offset (an integer) joins the binary
+    /// exponent before it is multiplied by ln 2, so scaled subnormals lose no accuracy.
+    @inline(__always)
+    static func logNormal(_ x: Vector, exponentOffset: Vector) -> Vector {
         let bits = unsafeBitCast(x, to: Bits.self)
         let exponentMask: UInt64 = 0x7ff0_0000_0000_0000
         let mantissaMask: UInt64 = 0x000f_ffff_ffff_ffff
@@ -106,7 +114,7 @@ public enum FastMath {
         var m = unsafeBitCast((bits & mantissaMask) | 0x3ff0_0000_0000_0000, to: Vector.self)
         let fold = m .> 1.4142135623730951
         m.replace(with: m * 0.5, where: fold)
-        var dk = integerToDouble(exponent) - 1023
+        var dk = integerToDouble(exponent) - 1023 - exponentOffset
         dk.replace(with: dk + 1, where: fold)
         let f = m - 1
         let hfsq = 0.5 * f * f

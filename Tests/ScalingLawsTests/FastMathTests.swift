@@ -60,7 +60,7 @@ private func uniformPoints(_ low: Double, _ high: Double, seed: UInt64) -> [Doub
     #expect(FastMath.exp(.infinity) == .infinity)
     #expect(FastMath.exp(Double.nan).isNaN)
     #expect(FastMath.exp(0) == 1)
-    #expect(FastMath.exp(709.78) == Foundation.exp(709.78))
+    #expect(ulps(FastMath.exp(709.78), Foundation.exp(709.78)) <= 2)
     #expect(FastMath.exp(-745.1) == Foundation.exp(-745.1))
     for x in [1e-300, -1e-300, 1e-17, -1e-17, Double.leastNonzeroMagnitude] { #expect(FastMath.exp(x) == Foundation.exp(x), "x = \(x)") }
     for x in [709.0, 709.7, -708.0, -708.3, 1, -1, 0.5 * log(2.0)] {
