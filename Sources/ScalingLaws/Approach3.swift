@@ -202,7 +202,7 @@ public enum Approach3 {
         let counter = ProgressCounter(total: starts.count, callback: progress)
         let outcomes = parallelMap(count: starts.count, threads: threads) { index in
             let outcome = data.withContext(delta: options.huberDelta) { context in
-                minimise(from: starts[index], context: context, options: options)
+                minimise(from: starts[index], context: context, tolerance: options.relativeTolerance, options: options)
             }
             counter.advance()
             return outcome
@@ -280,17 +280,18 @@ public enum Approach3 {
         var evaluations: Int
     }
 
-    /// One L-BFGS run from `start`; its own `nlopt_opt`, so runs may proceed on many threads.
-    static func minimise(from start: [Double], context: UnsafeMutablePointer<Context>, options: Approach3Options)
-        -> StartOutcome
-    {
+    /// One L-BFGS run from `start` at relative tolerance `tolerance`; its own `nlopt_opt`, so runs may
+    /// proceed on many threads.
+    static func minimise(
+        from start: [Double], context: UnsafeMutablePointer<Context>, tolerance: Double, options: Approach3Options
+    ) -> StartOutcome {
         guard let opt = nlopt_create(NLOPT_LD_LBFGS, 5) else {
             return StartOutcome(x: start, value: .infinity, status: NLOPT_OUT_OF_MEMORY.rawValue, evaluations: 0)
         }
         defer { nlopt_destroy(opt) }
         nlopt_set_min_objective(opt, approach3Callback, UnsafeMutableRawPointer(context))
-        nlopt_set_ftol_rel(opt, options.relativeTolerance)
-        nlopt_set_xtol_rel(opt, options.relativeTolerance)
+        nlopt_set_ftol_rel(opt, tolerance)
+        nlopt_set_xtol_rel(opt, tolerance)
         nlopt_set_maxeval(opt, Int32(clamping: options.maxEvaluations))
         var x = start
         var reported = 0.0
@@ -302,25 +303,47 @@ public enum Approach3 {
             evaluations: Int(nlopt_get_numevals(opt)))
     }
 
-    /// Logs of the data in contiguous arrays.
+    /// Logs of the data in contiguous vectors of `FastMath.Vector.scalarCount` runs, the last one
+    /// padded with zero-weight lanes (ln N = ln D = ln L = 0, which contribute nothing).
     struct LogData: Sendable {
-        var lnN: [Double]
-        var lnD: [Double]
-        var lnL: [Double]
+        var lnN: [FastMath.Vector]
+        var lnD: [FastMath.Vector]
+        var lnL: [FastMath.Vector]
+        var weight: [FastMath.Vector]
+        var count: Int
+        var lnNRange: ClosedRange<Double>
+        var lnDRange: ClosedRange<Double>
 
         init(_ runs: [Run]) {
-            lnN = runs.map { log($0.parameters) }
-            lnD = runs.map { log($0.tokens) }
-            lnL = runs.map { log($0.loss) }
+            let width = FastMath.Vector.scalarCount
+            let blocks = (runs.count + width - 1) / width
+            count = runs.count
+            lnN = Array(repeating: .zero, count: blocks)
+            lnD = lnN
+            lnL = lnN
+            weight = lnN
+            for (i, run) in runs.enumerated() {
+                lnN[i / width][i % width] = log(run.parameters)
+                lnD[i / width][i % width] = log(run.tokens)
+                lnL[i / width][i % width] = log(run.loss)
+                weight[i / width][i % width] = 1
+            }
+            let n = lnN.flatMap { v in (0..<width).map { v[$0] } }
+            let d = lnD.flatMap { v in (0..<width).map { v[$0] } }
+            lnNRange = (n.min() ?? 0)...(n.max() ?? 0)
+            lnDRange = (d.min() ?? 0)...(d.max() ?? 0)
         }
 
         func withContext<R>(delta: Double, _ body: (UnsafeMutablePointer<Context>) -> R) -> R {
             lnN.withUnsafeBufferPointer { n in
                 lnD.withUnsafeBufferPointer { d in
                     lnL.withUnsafeBufferPointer { l in
-                        var context = Context(
-                            lnN: n.baseAddress!, lnD: d.baseAddress!, lnL: l.baseAddress!, count: n.count, delta: delta)
-                        return withUnsafeMutablePointer(to: &context) { body($0) }
+                        weight.withUnsafeBufferPointer { w in
+                            var context = Context(
+                                lnN: n.baseAddress!, lnD: d.baseAddress!, lnL: l.baseAddress!, weight: w.baseAddress!,
+                                blocks: n.count, count: count, delta: delta, lnNRange: lnNRange, lnDRange: lnDRange)
+                            return withUnsafeMutablePointer(to: &context) { body($0) }
+                        }
                     }
                 }
             }
@@ -329,63 +352,76 @@ public enum Approach3 {
 
     /// What the objective callback reads: pointers into `LogData`'s arrays.
     struct Context {
-        var lnN: UnsafePointer<Double>
-        var lnD: UnsafePointer<Double>
-        var lnL: UnsafePointer<Double>
+        var lnN: UnsafePointer<FastMath.Vector>
+        var lnD: UnsafePointer<FastMath.Vector>
+        var lnL: UnsafePointer<FastMath.Vector>
+        var weight: UnsafePointer<FastMath.Vector>
+        /// Number of vectors.
+        var blocks: Int
+        /// Number of runs (the rest of the last vector is padding).
         var count: Int
         var delta: Double
+        /// The smallest and largest ln N and ln D (padding included: it is 0, which only widens them).
+        var lnNRange: ClosedRange<Double>
+        var lnDRange: ClosedRange<Double>
     }
 
     /// The objective at `x = [a, b, e, alpha, beta]`; writes the gradient when `gradient` is non-nil.
     ///
-    /// The fast path evaluates LSE(u, v, e) = ln(eᵘ + eᵛ + eᵉ) directly, with eᵉ computed once:
-    /// two `exp` and one `log` per run, no allocation. When any exponent leaves ±700 it falls back
-    /// to the max-shifted (overflow-safe) form.
+    /// The fast path evaluates LSE(u, v, e) = ln(eᵘ + eᵛ + eᵉ) directly, with eᵉ computed once,
+    /// several runs at a time with `FastMath`'s vector exp and log; per-lane partial sums are added
+    /// in a fixed order at the end, so the value does not depend on threads. When any exponent
+    /// leaves ±700 it falls back to the max-shifted (overflow-safe) scalar form.
     @inline(__always)
     static func evaluate(
         _ x: UnsafePointer<Double>, _ gradient: UnsafeMutablePointer<Double>?, _ context: UnsafePointer<Context>
     ) -> Double {
+        typealias V = FastMath.Vector
         let c = context.pointee
         let a = x[0], b = x[1], e = x[2], alpha = x[3], beta = x[4]
-        guard abs(e) < 700 else { return evaluateStable(x, gradient, context) }
-        let bigE = Foundation.exp(e)
+        // u and v are monotone in ln N and ln D (also after rounding), so their extremes over
+        // the runs sit at the ends of the data's range: check the fast path's ±700 bound up front.
+        let extreme = max(
+            abs(e), abs(a - alpha * c.lnNRange.lowerBound), abs(a - alpha * c.lnNRange.upperBound),
+            abs(b - beta * c.lnDRange.lowerBound), abs(b - beta * c.lnDRange.upperBound))
+        guard extreme < 700 else { return evaluateStable(x, gradient, context) }
+        let bigE = V(repeating: Foundation.exp(e))
         let delta = c.delta
         let halfDelta = 0.5 * delta
-        var f = 0.0
-        var ga = 0.0, gb = 0.0, ge = 0.0, gAlpha = 0.0, gBeta = 0.0
-        var extreme = 0.0
-        let lnN = c.lnN, lnD = c.lnD, lnL = c.lnL
-        for i in 0..<c.count {
-            let ln = lnN[i], ld = lnD[i]
+        var f = V.zero
+        var ga = V.zero, gb = V.zero, ge = V.zero, gAlpha = V.zero, gBeta = V.zero
+        let lnN = c.lnN, lnD = c.lnD, lnL = c.lnL, weight = c.weight
+        for i in 0..<c.blocks {
+            let ln = lnN[i], ld = lnD[i], w = weight[i]
             let u = a - alpha * ln
             let v = b - beta * ld
-            extreme = max(extreme, max(abs(u), abs(v)))
-            let x1 = Foundation.exp(u)
-            let x2 = Foundation.exp(v)
+            let x1 = FastMath.expNormalRange(u)
+            let x2 = FastMath.expNormalRange(v)
             let s = x1 + x2 + bigE
-            let r = Foundation.log(s) - lnL[i]
-            let ar = abs(r)
-            f += ar <= delta ? 0.5 * r * r : delta * (ar - halfDelta)
-            if gradient != nil {
-                let h = min(max(r, -delta), delta)
-                let scale = h / s
-                let w1 = x1 * scale, w2 = x2 * scale
-                ga += w1
-                gb += w2
-                ge += scale
-                gAlpha -= w1 * ln
-                gBeta -= w2 * ld
-            }
+            let r = FastMath.logNormal(s) - lnL[i]
+            let ar = r.replacing(with: -r, where: r .< 0)
+            let linear = delta * (ar - halfDelta)
+            f += w * linear.replacing(with: 0.5 * r * r, where: ar .<= delta)
+            var h = r.replacing(with: delta, where: r .> delta)
+            h.replace(with: -delta, where: r .< -delta)
+            let scale = (w * h) / s
+            let w1 = x1 * scale, w2 = x2 * scale
+            ga += w1
+            gb += w2
+            ge += scale
+            gAlpha -= w1 * ln
+            gBeta -= w2 * ld
         }
-        guard extreme < 700, f.isFinite else { return evaluateStable(x, gradient, context) }
+        let value = f.sum()
+        guard value.isFinite else { return evaluateStable(x, gradient, context) }
         if let gradient {
-            gradient[0] = ga
-            gradient[1] = gb
-            gradient[2] = ge * bigE
-            gradient[3] = gAlpha
-            gradient[4] = gBeta
+            gradient[0] = ga.sum()
+            gradient[1] = gb.sum()
+            gradient[2] = ge.sum() * bigE[0]
+            gradient[3] = gAlpha.sum()
+            gradient[4] = gBeta.sum()
         }
-        return f
+        return value
     }
 
     /// The objective with LSE shifted by its largest argument, safe for any finite parameters.
@@ -397,8 +433,11 @@ public enum Approach3 {
         let delta = c.delta
         var f = 0.0
         var ga = 0.0, gb = 0.0, ge = 0.0, gAlpha = 0.0, gBeta = 0.0
+        let lnN = UnsafeRawPointer(c.lnN).assumingMemoryBound(to: Double.self)
+        let lnD = UnsafeRawPointer(c.lnD).assumingMemoryBound(to: Double.self)
+        let lnL = UnsafeRawPointer(c.lnL).assumingMemoryBound(to: Double.self)
         for i in 0..<c.count {
-            let ln = c.lnN[i], ld = c.lnD[i]
+            let ln = lnN[i], ld = lnD[i]
             let r1 = a - alpha * ln
             let r2 = b - beta * ld
             let m = max(r1, r2, e)
@@ -406,7 +445,7 @@ public enum Approach3 {
             let x2 = Foundation.exp(r2 - m)
             let x3 = Foundation.exp(e - m)
             let s = x1 + x2 + x3
-            let r = m + Foundation.log(s) - c.lnL[i]
+            let r = m + Foundation.log(s) - lnL[i]
             let ar = abs(r)
             f += ar <= delta ? 0.5 * r * r : delta * (ar - 0.5 * delta)
             let scale = min(max(r, -delta), delta) / s

@@ -155,3 +155,28 @@ func digitizedRuns() -> [Run]? {
     #expect(two.actualParameters == three.actualParameters)
     #expect(three.parametersError == three.predictedParameters / three.actualParameters - 1)
 }
+
+@Test func approach3VectorKernelMatchesTheScalarOverflowSafeForm() {
+    // 99 runs: the last vector of the kernel is partly padding, which must contribute nothing.
+    let runs = noiseFreeIsoFLOPRuns().enumerated().map { i, run in
+        Run(parameters: run.parameters, flops: run.flops, loss: run.loss * (1 + 0.004 * cos(Double(i))))
+    }
+    let data = Approach3.LogData(runs)
+    for p in [[6.0, 6.0, 0.5, 0.34, 0.28], [5.0, 7.5, 0.2, 0.3, 0.35], [25.0, 0.0, -1.0, 2.0, 0.0], [0, 25, 1, 0, 2]] {
+        var fast = [Double](repeating: 0, count: 5), stable = fast
+        let (fastValue, stableValue) = data.withContext(delta: 1e-3) { context in
+            p.withUnsafeBufferPointer { x in
+                (
+                    fast.withUnsafeMutableBufferPointer { Approach3.evaluate(x.baseAddress!, $0.baseAddress, context) },
+                    stable.withUnsafeMutableBufferPointer {
+                        Approach3.evaluateStable(x.baseAddress!, $0.baseAddress, context)
+                    }
+                )
+            }
+        }
+        #expect(abs(fastValue / stableValue - 1) < 1e-12, "p=\(p)")
+        for k in 0..<5 {
+            #expect(abs(fast[k] - stable[k]) <= 1e-12 * max(abs(stable[k]), 1e-6), "p=\(p) k=\(k)")
+        }
+    }
+}
