@@ -41,7 +41,9 @@ let package = Package(
             providers: [.apt(["libssl-dev"])]),
 
         // MARK: Swift modules, lowest first
-        .target(name: "ScalingLaws", dependencies: ["CNLopt"]),
+        // The fitting kernels (SIMD exp/log over runs) are optimised in debug builds too, so that
+        // the test suite, which runs the paper's 4500-start grid, stays quick.
+        .target(name: "ScalingLaws", dependencies: ["CNLopt"], swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),
         .target(
             name: "ReportDocument",
             dependencies: ["CCmark", .product(name: "Yams", package: "Yams")]),

@@ -250,5 +250,8 @@ func twoConcurrentBuildsBothSucceed() throws {
     let fresh = try FixtureProject(name: "fresh")
     defer { fresh.remove() }
     _ = try fresh.builder().build(document: fresh.document)
-    #expect(after == fresh.outputs())
+    // manifest.json records step keys, which include the executable's build ID: the command-line
+    // binary and this test process differ there, and only there.
+    #expect(after.filter { $0.key != "manifest.json" } == fresh.outputs().filter { $0.key != "manifest.json" })
+    #expect(after["manifest.json"] != nil)
 }

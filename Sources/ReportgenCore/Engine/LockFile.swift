@@ -21,10 +21,10 @@ public struct LockFile: Sendable, Equatable {
 
     public static let defaultRel = 1e-6
 
-    /// Multi-start diagnostics (`<id>.spread_*`: how far near-tied optima spread) describe the
-    /// optimiser's path, not a fitted value; they move with the last bits of the arithmetic and
-    /// are left out of the lock.
-    static func isDiagnostic(_ key: String) -> Bool { key.contains(".spread_") }
+    /// Multi-start diagnostics (`<id>.spread_*`: how far near-tied optima spread; `<id>.share_1e*`:
+    /// the share of starts that reach the optimum) describe the optimiser's path, not a fitted
+    /// value; they move with the last bits of the arithmetic and are left out of the lock.
+    static func isDiagnostic(_ key: String) -> Bool { key.contains(".spread_") || key.contains(".share_1e") }
     public static let defaultAbs = 1e-12
 
     public var entries: [String: Entry]
