@@ -5,7 +5,7 @@ import Plotting
 /// Identifies the font files a rendering will use, so that a changed font invalidates cached renders.
 public enum FontFingerprint {
     /// SHA-256-ready description: for each requested face, the file fontconfig resolves it to and
-    /// that file's size and modification-independent content digest (FNV-1a 64 over its bytes).
+    /// that file's size and modification-independent content digest (FNV-1a 64 over its 8-byte words).
     public static func describe(_ fonts: [FontSpec]) -> [String: String] {
         var out: [String: String] = [:]
         for font in fonts {
@@ -38,10 +38,18 @@ public enum FontFingerprint {
 
     private static func digest(_ path: String) -> String {
         guard let data = FileManager.default.contents(atPath: path) else { return "unreadable" }
+        // FNV-1a over 8-byte words (then the tail bytes): a content digest, read at memory speed.
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in data {
-            hash ^= UInt64(byte)
-            hash = hash &* 0x100_0000_01b3
+        data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) in
+            let words = raw.count / 8
+            for i in 0..<words {
+                hash ^= raw.loadUnaligned(fromByteOffset: 8 * i, as: UInt64.self)
+                hash = hash &* 0x100_0000_01b3
+            }
+            for i in (8 * words)..<raw.count {
+                hash ^= UInt64(raw[i])
+                hash = hash &* 0x100_0000_01b3
+            }
         }
         return "\(URL(fileURLWithPath: path).lastPathComponent):\(data.count):\(String(hash, radix: 16))"
     }

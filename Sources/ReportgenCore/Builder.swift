@@ -142,7 +142,8 @@ public struct Builder: Sendable {
         BuildState(steps: planned.plan.steps.map { step in
             BuildState.Entry(id: step.id, key: keys[step.id]!.key, components: keys[step.id]!.components, ran: report.ran.contains(step.id))
         }).save(to: stateDirectory.appendingPathComponent("\(planned.stem).json"))
-        store?.evict()
+        // Eviction scans the store: only worth it when this build wrote entries.
+        if !report.ran.isEmpty { store?.evict() }
         var results = Results()
         if let bytes = report.outputs[Planner.resultsStep], let values = try? StepCoding.decode([String: Double].self, bytes) {
             for (k, v) in values { results.setKey(k, v) }

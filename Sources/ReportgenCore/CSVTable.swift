@@ -12,52 +12,67 @@ public struct CSVTable: Sendable, Equatable {
 
     public static func parse(_ text: String, file: String) throws(Diagnostic) -> CSVTable {
         var records: [([String], Int)] = []
-        var field = ""
         var record: [String] = []
         var inQuotes = false
         var line = 1
         var recordLine = 1
-        var iterator = text.unicodeScalars.makeIterator()
-        var pending: Unicode.Scalar? = nil
-        func endRecord() {
-            record.append(field)
-            field = ""
-            if !(record.count == 1 && record[0].isEmpty) { records.append((record, recordLine)) }
-            record = []
-        }
-        while let c = pending ?? iterator.next() {
-            pending = nil
-            if inQuotes {
-                if c == "\"" {
-                    if let next = iterator.next() {
-                        if next == "\"" { field.unicodeScalars.append("\"") } else {
-                            inQuotes = false
-                            pending = next
+        // Scans UTF-8 bytes: the delimiters are ASCII, so fields are byte ranges of valid UTF-8.
+        var text = text
+        let (parsedRecords, unclosed) = text.withUTF8 { bytes -> ([([String], Int)], Bool) in
+            var out: [([String], Int)] = []
+            var field: [UInt8] = []
+            var fieldIsEmpty = true
+            func take() -> String {
+                let s = String(decoding: field, as: UTF8.self)
+                field.removeAll(keepingCapacity: true)
+                fieldIsEmpty = true
+                return s
+            }
+            var i = 0
+            let n = bytes.count
+            while i < n {
+                let c = bytes[i]
+                if inQuotes {
+                    if c == 0x22 {  // "
+                        if i + 1 < n, bytes[i + 1] == 0x22 {
+                            field.append(0x22)
+                            i += 2
+                            continue
                         }
-                    } else {
                         inQuotes = false
+                    } else {
+                        if c == 0x0A { line += 1 }
+                        field.append(c)
+                        fieldIsEmpty = false
                     }
-                } else {
-                    if c == "\n" { line += 1 }
-                    field.unicodeScalars.append(c)
+                    i += 1
+                    continue
                 }
-                continue
+                switch c {
+                case 0x22 where fieldIsEmpty: inQuotes = true
+                case 0x2C: record.append(take())
+                case 0x0D: break
+                case 0x0A:
+                    record.append(take())
+                    if !(record.count == 1 && record[0].isEmpty) { out.append((record, recordLine)) }
+                    record = []
+                    line += 1
+                    recordLine = line
+                default:
+                    field.append(c)
+                    fieldIsEmpty = false
+                }
+                i += 1
             }
-            switch c {
-            case "\"" where field.isEmpty: inQuotes = true
-            case ",":
-                record.append(field)
-                field = ""
-            case "\r": continue
-            case "\n":
-                endRecord()
-                line += 1
-                recordLine = line
-            default: field.unicodeScalars.append(c)
+            if !inQuotes, !fieldIsEmpty || !record.isEmpty {
+                record.append(take())
+                if !(record.count == 1 && record[0].isEmpty) { out.append((record, recordLine)) }
             }
+            return (out, inQuotes)
         }
+        records = parsedRecords
+        inQuotes = unclosed
         if inQuotes { throw .error("a quoted field is never closed", file: file, at: SourceLocation(line: recordLine, column: 1)) }
-        if !field.isEmpty || !record.isEmpty { endRecord() }
         guard let first = records.first else { throw .error("the file is empty: expected a header line", file: file, at: SourceLocation(line: 1, column: 1)) }
         let header = first.0.map { $0.trimmingCharacters(in: " ") }
         var rows: [[String]] = []

@@ -58,7 +58,7 @@ public enum RunLoader {
             var failed = false
             func number(_ role: String) -> Double? {
                 guard let i = index[role] else { return nil }
-                let text = i < row.count ? row[i].trimmingCharacters(in: .whitespaces) : ""
+                let text = i < row.count ? Self.trimmed(row[i]) : ""
                 guard let x = Double(text), x.isFinite, x > 0 else {
                     let what = text.isEmpty ? "an empty field" : "'\(text)'"
                     diagnostics.append(.error("column '\(table.header[i])': expected a positive number, got \(what)", file: fileName, at: SourceLocation(line: table.lines[r], column: table.column(ofField: min(i, max(row.count - 1, 0)), row: r))))
@@ -81,6 +81,16 @@ public enum RunLoader {
             runs.append(run)
         }
         return (runs, diagnostics)
+    }
+
+    /// A field without surrounding spaces and tabs (ASCII only: fast, no bridging).
+    static func trimmed(_ field: String) -> String {
+        let utf8 = field.utf8
+        guard let first = utf8.first, let last = utf8.last, first == 32 || first == 9 || last == 32 || last == 9 else { return field }
+        var start = utf8.startIndex, end = utf8.endIndex
+        while start < end, utf8[start] == 32 || utf8[start] == 9 { start = utf8.index(after: start) }
+        while end > start, utf8[utf8.index(before: end)] == 32 || utf8[utf8.index(before: end)] == 9 { end = utf8.index(before: end) }
+        return String(field[start..<end])
     }
 
     /// Drops the `k` runs with the highest loss (ties: the later row goes first), keeping row order.
@@ -137,7 +147,7 @@ extension RunLoader {
         for (r, row) in table.rows.enumerated() {
             func number(_ role: String) -> Double? {
                 guard let i = index[role] else { return nil }
-                let text = i < row.count ? row[i].trimmingCharacters(in: .whitespaces) : ""
+                let text = i < row.count ? Self.trimmed(row[i]) : ""
                 guard let x = Double(text), x.isFinite, x > 0 else {
                     diagnostics.append(.error("column '\(table.header[i])': expected a positive number, got '\(text)'", file: fileName, at: SourceLocation(line: table.lines[r], column: table.column(ofField: min(i, max(row.count - 1, 0)), row: r))))
                     return nil
