@@ -191,7 +191,9 @@ enum FitEngine {
                 return statistics(FitOutput(approach: 2, values: [:], frontier: Frontier(parameters: r.parametersLaw, tokens: r.tokensLaw)))
             }, progress: progress)
         default:
-            let options = Approach3Options(huberDelta: spec.huberDelta).warmStarted(at: full.approach3?.law ?? .publishedUnrounded)
+            // Each resample starts from the full fit's optimum, plus one grid point as a guard against a
+            // resample whose optimum lies in another basin.
+            let options = Approach3Options(huberDelta: spec.huberDelta).warmStarted(at: full.approach3?.law ?? .publishedUnrounded, gridStarts: 1)
             result = Resampling.run(input.runs, scheme: scheme, seed: seed, estimate: estimate, statistic: { sample in
                 let r = try Approach3.fit(sample, options: options)
                 return statistics(FitOutput(approach: 3, values: [:], frontier: Frontier(law: r.law), approach3: r))
