@@ -4,7 +4,7 @@ RELEASE_BIN := .build/release/reportgen
 
 # Build-time libraries, the fonts the default style names, and the PDF tools the tests use.
 DEB_PACKAGES := pkg-config libcairo2-dev libpango1.0-dev libcmark-gfm-dev libcmark-gfm-extensions-dev \
-	libnlopt-dev libssl-dev fonts-dejavu-core fonts-dejavu-extra qpdf poppler-utils
+	libnlopt-dev libssl-dev zlib1g-dev fonts-dejavu-core fonts-dejavu-extra qpdf poppler-utils
 
 SHARED_DATA := ../shared/data/chinchilla_svg_extracted.csv
 EXTERNAL_DATA := Data/external/chinchilla_svg_extracted.csv

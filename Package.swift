@@ -31,6 +31,9 @@ let package = Package(
             name: "CPango", pkgConfig: "pangocairo",
             providers: [.apt(["libpango1.0-dev"])]),
         .systemLibrary(
+            name: "CZlib", pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(
             name: "CCmark", pkgConfig: "libcmark-gfm",
             providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]),
         .systemLibrary(
@@ -49,7 +52,7 @@ let package = Package(
             dependencies: ["CCmark", .product(name: "Yams", package: "Yams")]),
         .target(name: "Plotting"),
         .target(name: "Typesetting", dependencies: ["Plotting"]),
-        .target(name: "CairoBackend", dependencies: ["CCairo", "CPango", "Plotting"]),
+        .target(name: "CairoBackend", dependencies: ["CCairo", "CPango", "CZlib", "Plotting"]),
         .target(
             name: "ReportgenCore",
             dependencies: [

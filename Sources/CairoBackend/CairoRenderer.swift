@@ -89,21 +89,20 @@ public struct CairoRenderer: Sendable {
             let scale = dpi / 72
             let w = Int32((list.width * scale).rounded(.up))
             let h = Int32((list.height * scale).rounded(.up))
-            let surface = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, w, h)!
+            let surface = cairo_image_surface_create(CAIRO_FORMAT_RGB24, w, h)!
+            defer { cairo_surface_destroy(surface) }
             let cr = cairo_create(surface)!
             cairo_set_source_rgb(cr, 1, 1, 1)
             cairo_paint(cr)
             cairo_scale(cr, scale, scale)
             draw(list.items, cr, vector: false)
+            let status = cairo_status(cr)
             cairo_destroy(cr)
             cairo_surface_flush(surface)
-            let sink = ByteSink()
-            let box = Unmanaged.passRetained(sink)
-            defer { box.release() }
-            let status = cairo_surface_write_to_png_stream(surface, sinkWrite, box.toOpaque())
-            cairo_surface_destroy(surface)
-            guard status == CAIRO_STATUS_SUCCESS else { throw RenderError.cairo(String(cString: cairo_status_to_string(status))) }
-            return sink.bytes
+            guard status == CAIRO_STATUS_SUCCESS, let data = cairo_image_surface_get_data(surface),
+                  let png = PNGWriter.encode(width: Int(w), height: Int(h), stride: Int(cairo_image_surface_get_stride(surface)), pixels: data)
+            else { throw RenderError.cairo(String(cString: cairo_status_to_string(status))) }
+            return png
         }
     }
 
