@@ -30,18 +30,21 @@ public struct AdHocFitRequest: Sendable {
 }
 
 public enum AdHocFit {
-    /// Reads the runs a request names; every bad value is a diagnostic at its row and column.
-    public static func loadRuns(_ request: AdHocFitRequest) throws(BuildFailure) -> (runs: [Run], sources: [String: String]) {
-        let url = URL(fileURLWithPath: request.path)
-        guard let data = FileManager.default.contents(atPath: url.path) else {
+    /// Reads the request's file as a table, with its text for quoting diagnostics.
+    static func readTable(_ request: AdHocFitRequest) throws(BuildFailure) -> (table: CSVTable, sources: [String: String]) {
+        guard let data = FileManager.default.contents(atPath: request.path) else {
             throw BuildFailure(diagnostics: [.error("cannot read '\(request.path)'")], sources: [:])
         }
         let bytes = [UInt8](data)
         let sources = [request.path: String(decoding: bytes, as: UTF8.self)]
-        let table: CSVTable
-        do { table = try RunLoader.table(bytes: bytes, path: request.path) } catch {
+        do { return (try RunLoader.table(bytes: bytes, path: request.path), sources) } catch {
             throw BuildFailure(diagnostics: [error], sources: sources)
         }
+    }
+
+    /// Reads the runs a request names; every bad value is a diagnostic at its row and column.
+    public static func loadRuns(_ request: AdHocFitRequest) throws(BuildFailure) -> (runs: [Run], sources: [String: String]) {
+        let (table, sources) = try readTable(request)
         let columns: [String: Int]
         switch RunLoader.columns(of: table, mapping: request.mapping, fileName: request.path) {
         case .success(let c): columns = c
@@ -53,24 +56,16 @@ public enum AdHocFit {
         return (RunLoader.excludingHighestLoss(loaded.runs, request.excludeHighestLoss), sources)
     }
 
-    /// Runs the fit and returns its JSON object (`approach`, `points`, `a`, `b`, and per approach
-    /// the keys the brief names).
     /// Reads loss curves (long form, for Approach 1).
     public static func loadCurves(_ request: AdHocFitRequest) throws(BuildFailure) -> [TrainingCurve] {
-        guard let data = FileManager.default.contents(atPath: request.path) else {
-            throw BuildFailure(diagnostics: [.error("cannot read '\(request.path)'")], sources: [:])
-        }
-        let bytes = [UInt8](data)
-        let sources = [request.path: String(decoding: bytes, as: UTF8.self)]
-        let table: CSVTable
-        do { table = try RunLoader.table(bytes: bytes, path: request.path) } catch {
-            throw BuildFailure(diagnostics: [error], sources: sources)
-        }
+        let (table, sources) = try readTable(request)
         let loaded = RunLoader.curves(from: table, mapping: request.mapping, fileName: request.path)
         guard loaded.diagnostics.isEmpty else { throw BuildFailure(diagnostics: loaded.diagnostics, sources: sources) }
         return loaded.curves
     }
 
+    /// Runs the fit and returns its JSON object (`approach`, `points`, `a`, `b`, and per approach
+    /// the keys the brief names).
     public static func run(_ request: AdHocFitRequest, progress: (@Sendable (Int, Int) -> Void)? = nil) throws(BuildFailure) -> JSONValue {
         if request.approach == 1 {
             let curves = try loadCurves(request)
