@@ -109,6 +109,8 @@ public struct Builder: Sendable {
             }
             store = ContentStore(directory: cacheDirectory)
         }
+        let directory = paths.root.appendingPathComponent("build").appendingPathComponent(planned.stem)
+        if options.useCache, let summary = upToDate(planned, directory: directory) { return summary }
         let report = Executor(store: store, jobs: options.jobs, progress: options.progress).execute(planned.plan)
         if !report.failures.isEmpty {
             let diagnostics = report.failures.map { failure -> Diagnostic in
@@ -129,7 +131,6 @@ public struct Builder: Sendable {
         }
         let keys = planned.plan.keys()
         outputs.add("manifest.json", Array((manifest(planned, keys: keys, outputs: outputs).serialized() + "\n").utf8))
-        let directory = paths.root.appendingPathComponent("build").appendingPathComponent(planned.stem)
         var wrote = false
         if !outputs.matches(directory) {
             do {
@@ -152,6 +153,45 @@ public struct Builder: Sendable {
             outputDirectory: directory, files: outputs.names, diagnostics: report.notes.map { Diagnostic(.note, $0) },
             ran: report.ran, cached: report.cached, results: results, wroteOutputs: wrote, seconds: report.seconds)
         summary.failedExpectations = Expectations.failures(planned.analysis.expects, results: results, file: file)
+        summary.sources = planned.sources
+        return summary
+    }
+
+    /// The no-op fast path: when `build/<stem>/manifest.json` records exactly this plan's steps and
+    /// keys, and every output file on disk still has the hash the manifest records, the outputs
+    /// are those this build would write, so nothing is read from the cache or run.
+    func upToDate(_ planned: PlannedBuild, directory: URL) -> BuildSummary? {
+        let started = DispatchTime.now().uptimeNanoseconds
+        guard let data = FileManager.default.contents(atPath: directory.appendingPathComponent("manifest.json").path),
+              let manifest = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+              manifest["tool"] as? String == ToolVersion.identity,
+              let steps = manifest["steps"] as? [[String: Any]],
+              let recorded = manifest["outputs"] as? [String: String]
+        else { return nil }
+        let keys = planned.plan.keys()
+        guard steps.count == planned.plan.steps.count else { return nil }
+        for (entry, step) in zip(steps, planned.plan.steps) {
+            guard entry["id"] as? String == step.id, entry["key"] as? String == keys[step.id]?.key else { return nil }
+        }
+        let expected = Set(planned.plan.steps.compactMap { Planner.outputFile(of: $0.id) })
+        guard Set(recorded.keys) == expected else { return nil }
+        for (name, hash) in recorded {
+            guard let bytes = FileManager.default.contents(atPath: directory.appendingPathComponent(name).path),
+                  SHA256.hex([UInt8](bytes)) == hash else { return nil }
+        }
+        var results = Results()
+        if let bytes = FileManager.default.contents(atPath: directory.appendingPathComponent("results.json").path),
+           let values = try? JSONDecoder().decode([String: Double].self, from: bytes) {
+            for (k, v) in values { results.setKey(k, v) }
+        }
+        BuildState(steps: planned.plan.steps.map { step in
+            BuildState.Entry(id: step.id, key: keys[step.id]!.key, components: keys[step.id]!.components, ran: false)
+        }).save(to: stateDirectory.appendingPathComponent("\(planned.stem).json"))
+        var summary = BuildSummary(
+            outputDirectory: directory, files: (Array(expected) + ["manifest.json"]).sorted(), diagnostics: [],
+            ran: [], cached: planned.plan.steps.map(\.id), results: results, wroteOutputs: false,
+            seconds: Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9)
+        summary.failedExpectations = Expectations.failures(planned.analysis.expects, results: results, file: planned.document.path)
         summary.sources = planned.sources
         return summary
     }

@@ -108,6 +108,21 @@ private var toolBinary: URL? {
     #expect(summary.ran.count <= first.ran.count)
 }
 
+@Test func intactOutputsMakeANoOpEvenWithoutACacheButEditedOutputsAreRewritten() throws {
+    let project = try FixtureProject()
+    defer { project.remove() }
+    _ = try project.builder().build(document: project.document)
+    let clean = project.outputs()
+    try FileManager.default.removeItem(at: project.root.appendingPathComponent(".reportgen/cache"))
+    let noop = try project.builder().build(document: project.document)
+    #expect(noop.ran.isEmpty)
+    // A hand-edited output no longer matches its recorded hash: the build restores it.
+    try Data("tampered".utf8).write(to: project.root.appendingPathComponent("build/chinchilla/results.json"))
+    let repaired = try project.builder().build(document: project.document)
+    #expect(!repaired.ran.isEmpty)
+    #expect(project.outputs() == clean)
+}
+
 @Test func truncatedCacheEntryIsDetectedAndRebuiltToTheSameBytes() throws {
     let project = try FixtureProject()
     defer { project.remove() }
@@ -124,6 +139,8 @@ private var toolBinary: URL? {
         truncated += 1
     }
     #expect(truncated > 0)
+    // Without the outputs, the build must read the (damaged) cache rather than take the no-op path.
+    try FileManager.default.removeItem(at: project.root.appendingPathComponent("build"))
     let summary = try project.builder().build(document: project.document)
     #expect(summary.cached.isEmpty)
     #expect(summary.diagnostics.contains { $0.message.contains("corrupt") })
