@@ -60,7 +60,9 @@ public enum YAMLReader {
     /// Returns nil and appends a diagnostic when the YAML does not parse.
     public static func parse(_ text: String, file: String, lineOffset: Int, into bag: inout DiagnosticBag) -> YAMLNode? {
         do {
-            guard let node = try Yams.compose(yaml: text) else {
+            // The basic resolver: scalars stay untyped strings (schemas convert them), and no
+            // regular expressions are compiled at start-up.
+            guard let node = try Yams.compose(yaml: text, .basic) else {
                 return YAMLNode(.mapping([]), at: SourceLocation(line: lineOffset + 1, column: 1))
             }
             return convert(node, lineOffset: lineOffset)
