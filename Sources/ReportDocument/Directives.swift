@@ -195,6 +195,7 @@ public enum DirectiveSchema {
     /// Returns the typed directive whenever its required fields could be read, even if other
     /// keys were wrong (so that later checks can still resolve references to it); nil otherwise.
     public static func check(_ d: Directive, file: String, into bag: inout DiagnosticBag) -> TypedDirective? {
+        guard !d.bodyIsInvalid else { return nil }
         var reader = FieldReader(node: d.body, file: file, context: "{\(d.kind)} \(d.id)")
         let result: TypedDirective?
         switch d.kind {

@@ -70,11 +70,15 @@ public struct Directive: Sendable, Equatable {
     public var body: YAMLNode
     /// The opening fence's position.
     public var range: SourceRange
+    /// The body is not valid YAML (already reported): its schema is not checked, so that one
+    /// mistake gives one message.
+    public var bodyIsInvalid = false
 
-    public init(kind: String, id: String, body: YAMLNode, range: SourceRange) {
+    public init(kind: String, id: String, body: YAMLNode, range: SourceRange, bodyIsInvalid: Bool = false) {
         self.kind = kind
         self.id = id
         self.body = body
         self.range = range
+        self.bodyIsInvalid = bodyIsInvalid
     }
 }

@@ -173,8 +173,9 @@ struct Converter {
         } else if !id.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }) {
             bag.append(.error("directive id '\(id)' may only hold letters, digits, '-' and '_'", file: path, at: SourceLocation(line: r.start.line, column: column + 1)))
         }
-        let yaml = YAMLReader.parse(body, file: path, lineOffset: r.start.line, into: &bag) ?? YAMLNode(.mapping([]), at: SourceLocation(line: r.start.line + 1, column: 1))
-        return .directive(Directive(kind: kind, id: id, body: yaml, range: r))
+        let parsed = YAMLReader.parse(body, file: path, lineOffset: r.start.line, into: &bag)
+        let yaml = parsed ?? YAMLNode(.mapping([]), at: SourceLocation(line: r.start.line + 1, column: 1))
+        return .directive(Directive(kind: kind, id: id, body: yaml, range: r, bodyIsInvalid: parsed == nil && !body.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty))
     }
 
     mutating func inlines(_ node: OpaquePointer) -> [Inline] {

@@ -13,10 +13,13 @@ public enum References {
     /// `sec:` labels of headings (`{#sec:x}`), `eq:` labels of display math.
     public static func labels(_ doc: Document, typed: [TypedDirective]) -> [Label] {
         var out: [Label] = []
-        for t in typed {
-            switch t {
-            case .figure(let f): out.append(Label(name: "fig:" + f.id, location: f.location, what: "figure"))
-            case .table(let tb): out.append(Label(name: "tbl:" + tb.id, location: tb.location, what: "table"))
+        // Every figure and table directive defines its label, even one whose body has an error
+        // (that error is reported once, not again at each reference).
+        _ = typed
+        for d in doc.directives where !d.id.isEmpty {
+            switch d.kind {
+            case "figure": out.append(Label(name: "fig:" + d.id, location: d.range.start, what: "figure"))
+            case "table": out.append(Label(name: "tbl:" + d.id, location: d.range.start, what: "table"))
             default: break
             }
         }

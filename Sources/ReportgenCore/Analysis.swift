@@ -70,7 +70,8 @@ struct Analysis: Sendable {
 
     /// Every name a directive uses must be defined: fits, data sources, result keys.
     private func checkNames(into bag: inout DiagnosticBag) {
-        let fitIDs = fits.map(\.id)
+        // Every {fit} directive counts as defined, even one with an error of its own (reported there).
+        let fitIDs = document.directives.filter { $0.kind == "fit" }.map(\.id)
         func checkFit(_ ref: NameReference, user: String) {
             guard !fitIDs.contains(ref.name) else { return }
             var message = "\(user) uses fit '\(ref.name)', which is not defined"
@@ -82,7 +83,7 @@ struct Analysis: Sendable {
             refs.forEach { checkFit($0, user: "figure '\(figure.id)'") }
         }
         for table in tables { table.fits.forEach { checkFit($0, user: "table '\(table.id)'") } }
-        let sourceNames = document.frontMatter.data.map(\.name) + dataDirectives.map(\.id)
+        let sourceNames = document.frontMatter.data.map(\.name) + document.directives.filter { $0.kind == "data" }.map(\.id)
         func checkSource(_ name: String, _ location: SourceLocation, user: String) {
             guard !sourceNames.contains(name) else { return }
             var message = "\(user) reads data source '\(name)', which is not defined in the front matter or by a {data} directive"

@@ -141,3 +141,22 @@ struct FixtureProject {
         }
     }
 }
+
+@Test func oneMistakeGivesOneMessage() throws {
+    let project = try FixtureProject()
+    defer { project.remove() }
+    let doc = project.root.appendingPathComponent("Reports/chinchilla.md")
+    let original = try String(contentsOf: doc, encoding: .utf8)
+    // Bad YAML in a fit: no cascade of "missing key" or "fit not defined" errors.
+    // An unknown figure kind: no cascade of "undefined reference" errors.
+    for (from, to, message) in [("approach: 2", "approach: [2", "invalid YAML"), ("kind: isoflop", "kind: isoflops", "unknown figure kind")] {
+        try original.replacingOccurrences(of: from, with: to).write(to: doc, atomically: true, encoding: .utf8)
+        do {
+            _ = try project.build()
+            Issue.record("expected a failure")
+        } catch let error as BuildFailure {
+            #expect(error.diagnostics.filter { $0.severity == .error }.count == 1, "\(error.diagnostics.map(\.message))")
+            #expect(error.diagnostics.first?.message.contains(message) == true)
+        }
+    }
+}
