@@ -179,6 +179,12 @@ public struct Paginator: Sendable {
             placeTitle(title: title, authors: authors, date: date, abstract: abstract, frame: frame, &s)
             return nil
         case .heading(let level, let number, let markup, let anchor):
+            // Floats do not cross a section boundary: figures and tables still waiting for room
+            // go out on the following pages before a new top-level section starts, so that each
+            // stays near its first reference (the placeins convention of LaTeX papers).
+            if level == 1 {
+                while !s.pending.isEmpty { s.finishPage() }
+            }
             placeHeading(level: level, number: number, markup: markup, anchor: anchor, frame: frame, &s)
             return nil
         case .paragraph(let markup, let links):
