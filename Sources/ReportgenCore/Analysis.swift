@@ -194,13 +194,25 @@ struct Analysis: Sendable {
         }
     }
 
+    /// Data that may not be committed (the digitized runs) live here, copied by `make data`.
+    static let externalDataFolder = "Data/external/"
+
+    /// The one-line message for a missing external data file.
+    static func missingExternalData(_ path: String) -> String {
+        "missing external data \(path): run `make data` (copies it from ../shared/data) or download data/svg_extracted_data.csv from github.com/epoch-research/analyzing-chinchilla to that path"
+    }
+
     /// Reads a data source's file (inside the project root) as a table.
     private func read(_ source: DataSource, into bag: inout DiagnosticBag) -> (table: CSVTable, path: String, sha256: String)? {
         let url: URL
         do {
             url = try paths.resolve(source.path)
         } catch {
-            bag.append(.error(error.description, file: file, at: source.pathLocation))
+            if case .notFound = error, source.path.hasPrefix(Self.externalDataFolder) {
+                bag.append(.error(Self.missingExternalData(source.path), file: file, at: source.pathLocation))
+            } else {
+                bag.append(.error(error.description, file: file, at: source.pathLocation))
+            }
             return nil
         }
         let dataFile = paths.relative(url)

@@ -66,6 +66,11 @@ func report(_ error: any Error, outputs: Bool = true) -> ExitCode {
         FileHandle.standardError.write(Data("error: \(error)\n".utf8))
         return ExitCode(1)
     }
+    // A report whose external data are not here gets one line saying how to get them.
+    if failure.diagnostics.count == 1, let only = failure.diagnostics.first, only.message.hasPrefix("missing external data") {
+        FileHandle.standardError.write(Data("error: \(only.message)\n".utf8))
+        return ExitCode(1)
+    }
     let printer = DiagnosticPrinter(sources: failure.sources)
     for d in failure.diagnostics { FileHandle.standardError.write(Data(printer.render(d).utf8)) }
     let count = failure.diagnostics.filter { $0.severity == .error }.count

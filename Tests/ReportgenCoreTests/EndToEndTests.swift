@@ -160,3 +160,18 @@ struct FixtureProject {
         }
     }
 }
+
+@Test func missingExternalDataSaysHowToGetIt() throws {
+    let project = try FixtureProject()
+    defer { project.remove() }
+    let doc = project.root.appendingPathComponent("Reports/chinchilla.md")
+    let text = try String(contentsOf: doc, encoding: .utf8).replacingOccurrences(of: "path: Data/isoflop-small.csv", with: "path: Data/external/runs.csv")
+    try text.write(to: doc, atomically: true, encoding: .utf8)
+    do {
+        _ = try project.build()
+        Issue.record("expected a failure")
+    } catch let error as BuildFailure {
+        #expect(error.diagnostics.count == 1)
+        #expect(error.diagnostics[0].message.hasPrefix("missing external data Data/external/runs.csv: run `make data`"))
+    }
+}
