@@ -151,12 +151,12 @@ struct Planner {
                 do { spec = try FigureBuilder.build(kind: kind, fits: fits, intervals: intervals, published: published) } catch {
                     throw Diagnostic.error("figure '\(figureID)': \(error)", file: document.path, at: location)
                 }
-                return try StepCoding.encode(FigureRenderer(measurer: PangoTextMeasurer()).render(spec))
+                return DisplayListCodec.encode(FigureRenderer(measurer: PangoTextMeasurer()).render(spec))
             })
             for (ext, format) in [("pdf", OutputFormat.pdf), ("png", .png(dpi: 200)), ("svg", .svg)] {
                 let date = creationDate
                 plan.add(Step(id: "render:\(figureID).\(ext)", kind: "render-\(ext)", description: .object(["date": .string(date)]), dependencies: ["figure:\(figureID)"], environment: environment) { inputs in
-                    try CairoRenderer().render(try StepCoding.decode(DisplayList.self, inputs[0]), as: format, creationDate: date)
+                    try CairoRenderer().render(try DisplayListCodec.decode(inputs[0]), as: format, creationDate: date)
                 })
             }
         }
@@ -214,7 +214,7 @@ struct Planner {
                       files: analysis.styleFiles, dependencies: [Self.resultsStep] + layoutSteps + tableSteps, environment: typesetEnvironment) { inputs in
             let values = try StepCoding.decode([String: Double].self, inputs[0])
             var drawings: [String: DisplayList] = [:]
-            for (id, bytes) in zip(figureIDs, inputs.dropFirst()) { drawings[id] = try StepCoding.decode(DisplayList.self, bytes) }
+            for (id, bytes) in zip(figureIDs, inputs.dropFirst()) { drawings[id] = try DisplayListCodec.decode(bytes) }
             var tables: [String: TableContent] = [:]
             for (id, bytes) in zip(tableIDs, inputs.dropFirst(1 + figureIDs.count)) { tables[id] = try StepCoding.decode(TableContent.self, bytes) }
             return try composer.pdf(values: values, drawings: drawings, tables: tables)
