@@ -64,3 +64,21 @@ private func noiseFreeCurves() -> [TrainingCurve] {
     curves[1].parameters = 0
     #expect(throws: FitError.invalidValue(run: 1, field: "parameters", value: 0)) { try Approach1.fit(curves) }
 }
+
+@Test func approach1ResultSurvivesItsColumnarCoding() throws {
+    var result = try Approach1.fit(noiseFreeCurves())
+    result.envelope[0].interior = false
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys]
+    let bytes = try encoder.encode(result)
+    let decoded = try JSONDecoder().decode(Approach1Result.self, from: bytes)
+    #expect(decoded == result)
+    #expect(try encoder.encode(decoded) == bytes)
+    // Columns of different lengths are corrupt data, not a crash.
+    var object = try #require(try JSONSerialization.jsonObject(with: bytes) as? [String: Any])
+    var columns = try #require(object["envelope"] as? [String: Any])
+    columns["loss"] = [1.0]
+    object["envelope"] = columns
+    let broken = try JSONSerialization.data(withJSONObject: object)
+    #expect(throws: DecodingError.self) { try JSONDecoder().decode(Approach1Result.self, from: broken) }
+}
