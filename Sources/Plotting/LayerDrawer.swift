@@ -36,8 +36,8 @@ struct LayerDrawer {
                 out.occupied.append(c)
             }
         case .band(let lower, let upper, let color, let opacity, _):
-            let top = upper.filter(map.isDrawable).map(map.point)
-            let bottom = lower.filter(map.isDrawable).map(map.point)
+            let top = PolylineSimplifier.simplify(upper.filter(map.isDrawable).map(map.point))
+            let bottom = PolylineSimplifier.simplify(lower.filter(map.isDrawable).map(map.point))
             if top.count + bottom.count > 2 {
                 var path = Path.polyline(top + bottom.reversed())
                 path.elements.append(.close)
@@ -83,13 +83,14 @@ struct LayerDrawer {
         return out
     }
 
-    /// Page-space pieces of a data polyline, split where a point cannot be drawn.
+    /// Page-space pieces of a data polyline, split where a point cannot be drawn, each simplified
+    /// to `PolylineSimplifier.defaultTolerance`.
     private func runs(_ points: [Point]) -> [[Point]] {
         var runs: [[Point]] = [[]]
         for p in points {
             if map.isDrawable(p) { runs[runs.count - 1].append(map.point(p)) } else if !runs[runs.count - 1].isEmpty { runs.append([]) }
         }
-        return runs
+        return runs.map { PolylineSimplifier.simplify($0) }
     }
 
     private func arrow(from a: Point, to b: Point, text: String, color: Color) -> [DisplayItem] {

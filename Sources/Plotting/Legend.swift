@@ -107,6 +107,9 @@ struct LegendDrawer {
     let measurer: any TextMeasuring
     let font: FontSpec
 
+    /// The width of a legend beyond its widest label: the sample and the padding, in points.
+    static let fixedWidth = 4.0 + 18 + 4 + 5
+
     var lineHeight: Double { measurer.measure("0", font: font).height }
     var titleFont: FontSpec { FontSpec(family: font.family, size: font.size, bold: true) }
 
@@ -118,7 +121,7 @@ struct LegendDrawer {
             textWidth = max(textWidth, measurer.measure(title.markupEscaped, font: titleFont).width - 22)
             height += rowHeight
         }
-        return (4 + 18 + 4 + textWidth + 5, height)
+        return (Self.fixedWidth + textWidth, height)
     }
 
     func draw(_ entries: [LegendEntry], title: String?, in box: Rect) -> [DisplayItem] {

@@ -152,8 +152,19 @@ struct PanelRenderer {
         // Legend.
         let entries = LegendEntry.entries(for: spec.layers)
         if spec.showLegend, !entries.isEmpty {
-            let legend = LegendDrawer(measurer: measurer, font: font)
-            let size = legend.size(entries, title: spec.legendTitle)
+            var legend = LegendDrawer(measurer: measurer, font: font)
+            var size = legend.size(entries, title: spec.legendTitle)
+            // A legend wider than a narrow panel would spill over the tick labels: shrink its
+            // type (not below 5 pt) until it fits inside the plot.
+            let room = plot.width - 8
+            var typeSize = legend.font.size
+            while size.width > room, typeSize > 5 {
+                // The text scales with the type; the sample and the padding do not.
+                let fixed = LegendDrawer.fixedWidth
+                typeSize = max(5, typeSize * min(0.95, (room - fixed) / max(size.width - fixed, 1)))
+                legend = LegendDrawer(measurer: measurer, font: FontSpec(family: font.family, size: typeSize, bold: font.bold, italic: font.italic))
+                size = legend.size(entries, title: spec.legendTitle)
+            }
             let corner = spec.legendCorner
                 ?? LegendPlacement.bestCorner(width: size.width, height: size.height, plot: plot, inset: 4, occupied: occupied)
             let box = corner.box(width: size.width, height: size.height, in: plot, inset: 4)

@@ -249,7 +249,7 @@ enum MathConversion {
         case .identifier(let s): return .text(s, italic: true)
         case .number(let s): return .text(s, italic: false)
         case .op(let s): return .op(s)
-        case .function(let s): return .text(s, italic: false)
+        case .function(let s): return .op(s)  // upright, with thin spaces around it (TeX's Op atom)
         case .text(let s): return .text(s, italic: false)
         case .sub(let b, let s): return .sub(box(b), box(s))
         case .sup(let b, let s): return .sup(box(b), box(s))

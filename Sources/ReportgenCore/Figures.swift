@@ -71,7 +71,8 @@ enum FigureBuilder {
 
     /// N_opt or D_opt against FLOPs: the points behind a fit, the power law extended to the
     /// Gopher budget, and teal lines marking the projection there (the paper's Figs. 2, 3 centre and right).
-    static func projectionPanel(points: [Point], law: PowerLaw, yLabel: String, pointColor: Color, pointSize: Double = 3.5) -> ChartSpec {
+    /// `exponent` names the fitted exponent in the legend ("a" for N_opt, "b" for D_opt).
+    static func projectionPanel(points: [Point], law: PowerLaw, yLabel: String, exponent: String, pointColor: Color, pointSize: Double = 3.5) -> ChartSpec {
         let lo = min(points.map(\.x).min() ?? 1e18, 1e18)
         let xs = logRange(lo / 2, gopherBudget * 4)
         let projected = law(gopherBudget)
@@ -83,7 +84,7 @@ enum FigureBuilder {
                 .referenceLine(axis: .y, value: projected, color: projectionColor, dash: Dash.dashed, label: nil),
                 .text(at: Point(3e17, projected * 1.6), text: NumberFormat.si.format(projected), anchor: .start, color: projectionColor),
                 .markers(points: points, shape: .circle, size: pointSize, fill: pointColor, edge: nil, label: nil),
-                .line(points: xs.map { Point($0, law($0)) }, color: fitColor, width: 1.1, dash: Dash.dashed, label: "fit, exponent \(NumberFormat.fixed(2).format(law.exponent))"),
+                .line(points: xs.map { Point($0, law($0)) }, color: fitColor, width: 1.1, dash: Dash.dashed, label: "fit, \(exponent) = \(NumberFormat.fixed(2).format(law.exponent))"),
             ],
             showLegend: true, legendCorner: .lowerRight)
     }
@@ -109,8 +110,8 @@ enum FigureBuilder {
         let dPoints = result.profiles.map { Point($0.flops, $0.optimalTokens) }
         return FigureSpec(width: width, height: 175, panels: [
             left,
-            projectionPanel(points: nPoints, law: frontier.parameters, yLabel: "Parameters", pointColor: .black),
-            projectionPanel(points: dPoints, law: frontier.tokens, yLabel: "Tokens", pointColor: .black),
+            projectionPanel(points: nPoints, law: frontier.parameters, yLabel: "Parameters", exponent: "a", pointColor: .black),
+            projectionPanel(points: dPoints, law: frontier.tokens, yLabel: "Tokens", exponent: "b", pointColor: .black),
         ], colorBar: ColorBarSpec(label: "Budget (FLOPs)", colormap: .budget, norm: norm, format: .powerOfTen))
     }
 
@@ -133,8 +134,8 @@ enum FigureBuilder {
                              yAxis: AxisSpec(label: "Training loss", logarithmic: true, format: .decimal), layers: layers, legendCorner: .upperRight)
         return FigureSpec(width: width, height: 175, panels: [
             left,
-            projectionPanel(points: shown.map { Point($0.flops, $0.parameters) }, law: frontier.parameters, yLabel: "Parameters", pointColor: envelopeGray, pointSize: 2.2),
-            projectionPanel(points: shown.map { Point($0.flops, $0.tokens) }, law: frontier.tokens, yLabel: "Tokens", pointColor: envelopeGray, pointSize: 2.2),
+            projectionPanel(points: shown.map { Point($0.flops, $0.parameters) }, law: frontier.parameters, yLabel: "Parameters", exponent: "a", pointColor: envelopeGray, pointSize: 2.2),
+            projectionPanel(points: shown.map { Point($0.flops, $0.tokens) }, law: frontier.tokens, yLabel: "Tokens", exponent: "b", pointColor: envelopeGray, pointSize: 2.2),
         ], colorBar: ColorBarSpec(label: "Parameters", colormap: Colormap(anchors: (0...8).map { Colormap.magma.color(at: 0.1 + 0.1 * Double($0)) }), norm: norm, format: .siCount))
     }
 

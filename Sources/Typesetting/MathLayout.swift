@@ -89,19 +89,7 @@ public struct MathLayout: Sendable {
             return glyphs(s.markupEscaped, font: fontFor(style, italic: italic))
         case .op(let s):
             var r = glyphs(s.markupEscaped, font: fontFor(style))
-            let em = size
-            let (before, after): (Double, Double)
-            if style >= .script {
-                (before, after) = (0, 0)
-            } else if Self.relations.contains(s) {
-                (before, after) = (5 * em / 18, 5 * em / 18)
-            } else if Self.binaries.contains(s) {
-                (before, after) = (4 * em / 18, 4 * em / 18)
-            } else if Self.punctuation.contains(s) {
-                (before, after) = (0, 3 * em / 18)
-            } else {
-                (before, after) = (0, 3 * em / 18)  // function names such as log, exp, min
-            }
+            let (before, after) = spacing(ofOperator: s, style: style)
             r.items = r.items.map { $0.translated(dx: before, dy: 0) }
             r.width += before + after
             return r
@@ -186,10 +174,25 @@ public struct MathLayout: Sendable {
             items: [.text(TextRun(markup: markup, position: Point(0, 0), font: font, anchor: .start, baseline: .baseline))])
     }
 
+    /// The space before and after an operator in points: TeX's medium space (4/18 em) around
+    /// binary operators, thick (5/18 em) around relations, thin (3/18 em) after punctuation and
+    /// around function names (log, exp, min); none in scripts.
+    private func spacing(ofOperator s: String, style: Style) -> (before: Double, after: Double) {
+        let em = fontFor(style).size
+        if style >= .script { return (0, 0) }
+        if Self.relations.contains(s) { return (5 * em / 18, 5 * em / 18) }
+        if Self.binaries.contains(s) { return (4 * em / 18, 4 * em / 18) }
+        if Self.punctuation.contains(s) { return (0, 3 * em / 18) }
+        return (3 * em / 18, 3 * em / 18)
+    }
+
     private func scripts(base: MathBox, sub: MathBox?, sup: MathBox?, style: Style) -> MathRendering {
         let size = fontFor(style).size
         var out = layout(base, style: style)
-        let x = out.width + 0.05 * size
+        // Scripts of an operator (min_{a,b}) attach to its glyphs, before its trailing space.
+        var trailing = 0.0
+        if case .op(let s) = base { trailing = spacing(ofOperator: s, style: style).after }
+        let x = out.width - trailing + 0.05 * size
         var extra = 0.0
         if let sup {
             let s = layout(sup, style: style.script)
@@ -206,7 +209,7 @@ public struct MathLayout: Sendable {
             out.descent = max(out.descent, shift + s.descent)
             extra = max(extra, s.width)
         }
-        out.width = x + extra + 0.05 * size
+        out.width = x + extra + 0.05 * size + trailing
         return out
     }
 }

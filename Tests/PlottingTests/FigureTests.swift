@@ -106,6 +106,20 @@ struct FigureTests {
         #expect(labels.allSatisfy { $0.position.x < plot.x + plot.width / 2 && $0.position.y < plot.y + plot.height / 2 })
     }
 
+    @Test func aLegendWiderThanItsPanelShrinksToFitInsideThePlot() {
+        let line = (0...10).map { Point(Double($0) / 10, Double($0) / 10) }
+        let label = "fit, exponent 0.43 (dashed)"
+        let spec = ChartSpec(width: 160, height: 140, xAxis: AxisSpec(label: "x", limits: [0, 1]), yAxis: AxisSpec(label: "y", limits: [0, 1]),
+                             layers: [.line(points: line, color: .black, width: 1, dash: [], label: label)],
+                             showLegend: true, legendCorner: .lowerRight)
+        let list = ChartRenderer(measurer: measurer).render(spec)
+        let plot = plotRects(list)[0]
+        let run = try! #require(textRuns(list).first { $0.markup == label })
+        let width = measurer.measure(label, font: run.font).width
+        #expect(run.font.size < 9, "the legend's type was reduced")
+        #expect(run.position.x >= plot.x && run.position.x + width <= plot.maxX, "the label stays inside the plot")
+    }
+
     @Test func markersAreCentred() {
         for shape in MarkerShape.allCases {
             let path = shape.path(center: Point(10, 20), size: 6)

@@ -49,7 +49,8 @@ struct LayerTests {
         }
         #expect(bands.count == 1)
         #expect(bands.first?.0.elements.last == .close)
-        #expect(bands.first?.0.elements.count == 23)
+        // Both edges are straight, so simplification keeps only their ends: 2 + 2 points and the close.
+        #expect(bands.first?.0.elements.count == 5)
     }
 
     @Test func colourBarTicksFollowItsNorm() {
