@@ -5,8 +5,8 @@
 // Build and run (from the repository root):
 //   cc -O3 -ffp-contract=off -ISources/CApproach3Kernel/include \
 //      Benchmarks/approach3_kernel.c Sources/CApproach3Kernel/approach3_kernel.c -lm -o approach3_kernel
-//   ./approach3_kernel Data/external/chinchilla_svg_extracted.csv
-// `approach3_scipy.py --kernel` does both. Prints the median of several timed batches per variant.
+//   ./approach3_kernel [CSV [EVALUATIONS_PER_BATCH [EXCLUDED_HIGHEST_LOSSES]]]
+// (`approach3_scipy.py --kernel` does both). Prints the median of several timed batches per variant.
 
 #define _POSIX_C_SOURCE 199309L
 #include "approach3_kernel.h"
@@ -16,7 +16,7 @@
 #include <string.h>
 #include <time.h>
 
-enum { MAX_RUNS = 4096, BATCHES = 11, EXCLUDED = 5 };
+enum { MAX_RUNS = 4096, BATCHES = 11 };
 
 typedef struct {
     double n, d, loss;
@@ -40,8 +40,8 @@ static int column(const char *header, const char *name) {
     return -1;
 }
 
-/// The runs of the digitized CSV with D = C/(6N), without the EXCLUDED highest losses.
-static size_t load_runs(const char *path, run *runs) {
+/// The runs of the digitized CSV with D = C/(6N), without the `excluded` highest losses.
+static size_t load_runs(const char *path, size_t excluded, run *runs) {
     FILE *file = fopen(path, "r");
     if (!file) return 0;
     char line[4096];
@@ -63,7 +63,7 @@ static size_t load_runs(const char *path, run *runs) {
     }
     fclose(file);
     qsort(runs, count, sizeof *runs, by_loss);
-    return count > EXCLUDED ? count - EXCLUDED : 0;
+    return count > excluded ? count - excluded : 0;
 }
 
 static double seconds(void) {
@@ -101,8 +101,9 @@ static double bare_loop(const double *lnN, const double *lnD, const double *lnL,
 int main(int argc, char **argv) {
     const char *path = argc > 1 ? argv[1] : "Data/external/chinchilla_svg_extracted.csv";
     const long calls = argc > 2 ? atol(argv[2]) : 20000;
+    const size_t excluded = argc > 3 ? (size_t)atol(argv[3]) : 5;
     static run runs[MAX_RUNS];
-    const size_t count = load_runs(path, runs);
+    const size_t count = load_runs(path, excluded, runs);
     if (count == 0) {
         fprintf(stderr, "no runs read from %s\n", path);
         return 1;
