@@ -7,7 +7,11 @@ by L-BFGS-B with an analytic gradient from each of the paper's 4500 grid starts,
 median wall time of several repeats and the objective+gradient evaluation rate, then runs
 `reportgen fit ... --approach 3 --json` on the same data and compares speed and parameters.
 
-Usage (from anywhere): python3 Benchmarks/approach3_scipy.py [--csv PATH] [--repeats 3] [--processes 2]
+With --kernel it instead compiles Benchmarks/approach3_kernel.c with the C compiler (clang or cc)
+and times reportgen's objective kernel, on its baseline and AVX2 copies, against a bare scalar loop
+with libm's exp and log.
+
+Usage (from anywhere): python3 Benchmarks/approach3_scipy.py [--csv PATH] [--repeats 3] [--processes 2] [--kernel]
 """
 
 import argparse
@@ -16,8 +20,10 @@ import json
 import multiprocessing
 import os
 import statistics
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
 
 # One thread per process, so that the process pool is not oversubscribed by BLAS/OpenMP threads.
@@ -146,6 +152,21 @@ def timed(function, repeats):
     return statistics.median(times), result
 
 
+def kernel_benchmark(csv_path, exclude_highest):
+    """Compiles and runs the C benchmark of the objective kernel; returns its exit status."""
+    compiler = shutil.which("clang") or shutil.which("cc")
+    if compiler is None:
+        print("no C compiler (clang or cc) on PATH")
+        return 1
+    kernel = os.path.join(REPO, "Sources", "CApproach3Kernel")
+    with tempfile.TemporaryDirectory() as scratch:
+        binary = os.path.join(scratch, "approach3_kernel")
+        subprocess.run([compiler, "-O3", "-ffp-contract=off", "-I", os.path.join(kernel, "include"),
+                        os.path.join(REPO, "Benchmarks", "approach3_kernel.c"),
+                        os.path.join(kernel, "approach3_kernel.c"), "-lm", "-o", binary], check=True)
+        return subprocess.run([binary, csv_path, "20000", str(exclude_highest)]).returncode
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--csv", default=None, help="digitized runs CSV (default: Data/external/ or ../shared/data/)")
@@ -153,6 +174,8 @@ def main():
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--processes", type=int, default=2)
     parser.add_argument("--reportgen", default=os.path.join(REPO, ".build", "release", "reportgen"))
+    parser.add_argument("--kernel", action="store_true",
+                        help="time reportgen's C objective kernel against a bare libm loop instead")
     args = parser.parse_args()
 
     csv_path = args.csv
@@ -163,6 +186,8 @@ def main():
                 break
     if csv_path is None or not os.path.exists(csv_path):
         sys.exit("no data: pass --csv PATH to the digitized runs")
+    if args.kernel:
+        sys.exit(kernel_benchmark(csv_path, args.exclude_highest_loss))
 
     data = load_runs(csv_path, args.exclude_highest_loss)
     starts = grid()

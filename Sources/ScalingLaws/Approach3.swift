@@ -1,3 +1,4 @@
+import CApproach3Kernel
 import CNLopt
 import Foundation
 
@@ -159,10 +160,17 @@ public enum Approach3 {
 
     /// The objective and its analytic gradient at `p = [a, b, e, alpha, beta]`.
     public static func objective(_ p: [Double], runs: [Run], delta: Double) -> (value: Double, gradient: [Double]) {
+        objective(p, runs: runs, delta: delta, on: .automatic)
+    }
+
+    /// `objective` on a chosen copy of the kernel (the copies give the same bits; tests compare them).
+    static func objective(_ p: [Double], runs: [Run], delta: Double, on instructionSet: FastMath.InstructionSet)
+        -> (value: Double, gradient: [Double])
+    {
         precondition(p.count == 5, "Approach 3 has five parameters [a, b, e, alpha, beta]")
         let data = LogData(runs)
         var gradient = [Double](repeating: 0, count: 5)
-        let value = data.withContext(delta: delta) { context in
+        let value = data.withContext(delta: delta, on: instructionSet) { context in
             p.withUnsafeBufferPointer { x in
                 gradient.withUnsafeMutableBufferPointer { g in
                     evaluate(x.baseAddress!, g.baseAddress, context)
@@ -188,9 +196,10 @@ public enum Approach3 {
         try fit(runs, options: options, progress: progress, threads: nil)
     }
 
-    /// `fit` with an explicit thread cap (1 = serial), for determinism tests.
+    /// `fit` with an explicit thread cap (1 = serial) and kernel copy, for determinism tests.
     static func fit(
-        _ runs: [Run], options: Approach3Options, progress: (@Sendable (Int, Int) -> Void)?, threads: Int?
+        _ runs: [Run], options: Approach3Options, progress: (@Sendable (Int, Int) -> Void)?, threads: Int?,
+        on instructionSet: FastMath.InstructionSet = .automatic
     ) throws(FitError) -> Approach3Result {
         try validate(runs)
         guard runs.count >= 5 else { throw .tooFewRuns(needed: 5, got: runs.count, context: "Approach 3") }
@@ -201,7 +210,7 @@ public enum Approach3 {
         let data = LogData(runs)
         let counter = ProgressCounter(total: starts.count, callback: progress)
         let outcomes = parallelMap(count: starts.count, threads: threads) { index in
-            let outcome = data.withContext(delta: options.huberDelta) { context in
+            let outcome = data.withContext(delta: options.huberDelta, on: instructionSet) { context in
                 minimise(from: starts[index], context: context, tolerance: options.relativeTolerance, options: options)
             }
             counter.advance()
@@ -303,45 +312,50 @@ public enum Approach3 {
             evaluations: Int(nlopt_get_numevals(opt)))
     }
 
-    /// Logs of the data in contiguous vectors of `FastMath.Vector.scalarCount` runs, the last one
-    /// padded with zero-weight lanes (ln N = ln D = ln L = 0, which contribute nothing).
+    /// Logs of the data in contiguous blocks of `LogData.lanes` runs, the last block padded with
+    /// zero-weight lanes (ln N = ln D = ln L = 0, which contribute nothing): the kernel's layout.
     struct LogData: Sendable {
-        var lnN: [FastMath.Vector]
-        var lnD: [FastMath.Vector]
-        var lnL: [FastMath.Vector]
-        var weight: [FastMath.Vector]
+        /// Runs per block (eight: two AVX2 or four SSE2 registers, which measured faster than fewer).
+        static let lanes = Int(APPROACH3_KERNEL_LANES)
+        var lnN: [Double]
+        var lnD: [Double]
+        var lnL: [Double]
+        var weight: [Double]
         var count: Int
         var lnNRange: ClosedRange<Double>
         var lnDRange: ClosedRange<Double>
 
         init(_ runs: [Run]) {
-            let width = FastMath.Vector.scalarCount
-            let blocks = (runs.count + width - 1) / width
+            let padded = (runs.count + Self.lanes - 1) / Self.lanes * Self.lanes
             count = runs.count
-            lnN = Array(repeating: .zero, count: blocks)
+            lnN = Array(repeating: 0, count: padded)
             lnD = lnN
             lnL = lnN
             weight = lnN
             for (i, run) in runs.enumerated() {
-                lnN[i / width][i % width] = log(run.parameters)
-                lnD[i / width][i % width] = log(run.tokens)
-                lnL[i / width][i % width] = log(run.loss)
-                weight[i / width][i % width] = 1
+                lnN[i] = log(run.parameters)
+                lnD[i] = log(run.tokens)
+                lnL[i] = log(run.loss)
+                weight[i] = 1
             }
-            let n = lnN.flatMap { v in (0..<width).map { v[$0] } }
-            let d = lnD.flatMap { v in (0..<width).map { v[$0] } }
-            lnNRange = (n.min() ?? 0)...(n.max() ?? 0)
-            lnDRange = (d.min() ?? 0)...(d.max() ?? 0)
+            lnNRange = (lnN.min() ?? 0)...(lnN.max() ?? 0)
+            lnDRange = (lnD.min() ?? 0)...(lnD.max() ?? 0)
         }
 
-        func withContext<R>(delta: Double, _ body: (UnsafeMutablePointer<Context>) -> R) -> R {
+        func withContext<R>(
+            delta: Double, on instructionSet: FastMath.InstructionSet = .automatic,
+            _ body: (UnsafeMutablePointer<Context>) -> R
+        ) -> R {
             lnN.withUnsafeBufferPointer { n in
                 lnD.withUnsafeBufferPointer { d in
                     lnL.withUnsafeBufferPointer { l in
                         weight.withUnsafeBufferPointer { w in
+                            let data = approach3_kernel_data(
+                                lnN: n.baseAddress, lnD: d.baseAddress, lnL: l.baseAddress, weight: w.baseAddress,
+                                blocks: n.count / Self.lanes, delta: delta)
                             var context = Context(
-                                lnN: n.baseAddress!, lnD: d.baseAddress!, lnL: l.baseAddress!, weight: w.baseAddress!,
-                                blocks: n.count, count: count, delta: delta, lnNRange: lnNRange, lnDRange: lnDRange)
+                                data: data, count: count, lnNRange: lnNRange, lnDRange: lnDRange,
+                                path: instructionSet.path)
                             return withUnsafeMutablePointer(to: &context) { body($0) }
                         }
                     }
@@ -350,33 +364,35 @@ public enum Approach3 {
         }
     }
 
-    /// What the objective callback reads: pointers into `LogData`'s arrays.
+    /// What the objective callback reads: the kernel's view of `LogData`'s arrays and what the
+    /// Swift side needs besides.
     struct Context {
-        var lnN: UnsafePointer<FastMath.Vector>
-        var lnD: UnsafePointer<FastMath.Vector>
-        var lnL: UnsafePointer<FastMath.Vector>
-        var weight: UnsafePointer<FastMath.Vector>
-        /// Number of vectors.
-        var blocks: Int
-        /// Number of runs (the rest of the last vector is padding).
+        /// Pointers to the arrays, the number of blocks and the Huber δ.
+        var data: approach3_kernel_data
+        /// Number of runs (the rest of the last block is padding).
         var count: Int
-        var delta: Double
         /// The smallest and largest ln N and ln D (padding included: it is 0, which only widens them).
         var lnNRange: ClosedRange<Double>
         var lnDRange: ClosedRange<Double>
+        /// The kernel copy to run.
+        var path: approach3_kernel_path
     }
 
     /// The objective at `x = [a, b, e, alpha, beta]`; writes the gradient when `gradient` is non-nil.
     ///
-    /// The fast path evaluates LSE(u, v, e) = ln(eᵘ + eᵛ + eᵉ) directly, with eᵉ computed once,
-    /// several runs at a time with `FastMath`'s vector exp and log; per-lane partial sums are added
-    /// in a fixed order at the end, so the value does not depend on threads. When any exponent
-    /// leaves ±700 it falls back to the max-shifted (overflow-safe) scalar form.
+    /// The fast path is the C kernel (`approach3_kernel_objective`): LSE(u, v, e) = ln(eᵘ + eᵛ + eᵉ)
+    /// evaluated directly, with eᵉ computed once, eight runs at a time with the vector exp and log of
+    /// `FastMath`; per-lane partial sums are added in a fixed order at the end, so the value does not
+    /// depend on threads. Its baseline and AVX2 copies give the same bits: each lane sees the same
+    /// sequence of correctly rounded IEEE operations, AVX2 only holds four lanes per register instead
+    /// of two, and nothing is fused into a multiply-add (a single rounding would change bits), since
+    /// the kernel is compiled with contraction off and without the FMA feature. When any exponent
+    /// leaves ±700, or the sum is not finite, it falls back to the max-shifted (overflow-safe) scalar
+    /// form.
     @inline(__always)
     static func evaluate(
         _ x: UnsafePointer<Double>, _ gradient: UnsafeMutablePointer<Double>?, _ context: UnsafePointer<Context>
     ) -> Double {
-        typealias V = FastMath.Vector
         let c = context.pointee
         let a = x[0], b = x[1], e = x[2], alpha = x[3], beta = x[4]
         // u and v are monotone in ln N and ln D (also after rounding), so their extremes over
@@ -385,42 +401,8 @@ public enum Approach3 {
             abs(e), abs(a - alpha * c.lnNRange.lowerBound), abs(a - alpha * c.lnNRange.upperBound),
             abs(b - beta * c.lnDRange.lowerBound), abs(b - beta * c.lnDRange.upperBound))
         guard extreme < 700 else { return evaluateStable(x, gradient, context) }
-        let bigE = V(repeating: Foundation.exp(e))
-        let delta = c.delta
-        let halfDelta = 0.5 * delta
-        var f = V.zero
-        var ga = V.zero, gb = V.zero, ge = V.zero, gAlpha = V.zero, gBeta = V.zero
-        let lnN = c.lnN, lnD = c.lnD, lnL = c.lnL, weight = c.weight
-        for i in 0..<c.blocks {
-            let ln = lnN[i], ld = lnD[i], w = weight[i]
-            let u = a - alpha * ln
-            let v = b - beta * ld
-            let x1 = FastMath.expNormalRange(u)
-            let x2 = FastMath.expNormalRange(v)
-            let s = x1 + x2 + bigE
-            let r = FastMath.logNormal(s) - lnL[i]
-            let ar = r.replacing(with: -r, where: r .< 0)
-            let linear = delta * (ar - halfDelta)
-            f += w * linear.replacing(with: 0.5 * r * r, where: ar .<= delta)
-            var h = r.replacing(with: delta, where: r .> delta)
-            h.replace(with: -delta, where: r .< -delta)
-            let scale = (w * h) / s
-            let w1 = x1 * scale, w2 = x2 * scale
-            ga += w1
-            gb += w2
-            ge += scale
-            gAlpha -= w1 * ln
-            gBeta -= w2 * ld
-        }
-        let value = f.sum()
+        let value = withUnsafePointer(to: c.data) { approach3_kernel_objective($0, x, gradient, c.path) }
         guard value.isFinite else { return evaluateStable(x, gradient, context) }
-        if let gradient {
-            gradient[0] = ga.sum()
-            gradient[1] = gb.sum()
-            gradient[2] = ge.sum() * bigE[0]
-            gradient[3] = gAlpha.sum()
-            gradient[4] = gBeta.sum()
-        }
         return value
     }
 
@@ -430,12 +412,10 @@ public enum Approach3 {
     ) -> Double {
         let c = context.pointee
         let a = x[0], b = x[1], e = x[2], alpha = x[3], beta = x[4]
-        let delta = c.delta
+        let delta = c.data.delta
         var f = 0.0
         var ga = 0.0, gb = 0.0, ge = 0.0, gAlpha = 0.0, gBeta = 0.0
-        let lnN = UnsafeRawPointer(c.lnN).assumingMemoryBound(to: Double.self)
-        let lnD = UnsafeRawPointer(c.lnD).assumingMemoryBound(to: Double.self)
-        let lnL = UnsafeRawPointer(c.lnL).assumingMemoryBound(to: Double.self)
+        let lnN = c.data.lnN!, lnD = c.data.lnD!, lnL = c.data.lnL!
         for i in 0..<c.count {
             let ln = lnN[i], ld = lnD[i]
             let r1 = a - alpha * ln

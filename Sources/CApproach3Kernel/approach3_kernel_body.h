@@ -1,0 +1,166 @@
+// The Approach 3 kernel and its exp/log, written once and compiled twice by approach3_kernel.c:
+// before each inclusion it defines KERNEL_TARGET (a function attribute selecting the instruction
+// set, possibly empty) and KERNEL_SUFFIX (appended to every name). Every operation below is a
+// correctly rounded IEEE add, subtract, multiply or divide, a comparison, a select or an integer
+// bit operation on 8 independent lanes, so each lane's result is fixed by the operands alone, in
+// whatever registers (4 × SSE2 or 2 × AVX2) the compiler places the lanes.
+
+#define KERNEL_NAME2(name, suffix) name##_##suffix
+#define KERNEL_NAME1(name, suffix) KERNEL_NAME2(name, suffix)
+#define KERNEL_FN(name) KERNEL_NAME1(name, KERNEL_SUFFIX)
+#define KERNEL_INLINE static inline __attribute__((always_inline)) KERNEL_TARGET
+
+// MARK: exp
+
+/// Splits x = (128·k + j)·ln2/128 + r with |r| ≤ ln2/256 and returns eˣ/2ᵏ = 2^(j/128)·eʳ, eʳ from
+/// its Taylor series to r⁵ (truncation below 10⁻¹⁸); stores k in `k`.
+KERNEL_INLINE vd KERNEL_FN(exp_reduced)(vd x, vi *k) {
+    const vd shifted = x * (128 * LOG2E) + ROUNDING_MAGIC;
+    const vd nd = shifted - ROUNDING_MAGIC;
+    // The low bits of `shifted` hold round(128·x/ln2) in two's complement.
+    const vi n = (vi)((vu)shifted - (vu)splat(ROUNDING_MAGIC));
+    // LN2_HI has 32 significant bits, so nd·LN2_HI/128 is exact for |nd| < 2²¹ (|x| < 10⁴).
+    const vd hi = x - nd * (LN2_HI / 128);
+    const vd lo = nd * (LN2_LO / 128);
+    const vd r = hi - lo;
+    const vd r2 = r * r;
+    const vd c23 = 0.5 + r * (1.0 / 6);
+    const vd c45 = 1.0 / 24 + r * (1.0 / 120);
+    const vd p = r + r2 * (c23 + r2 * c45);
+    const vi j = n & 127;
+    vd t;
+    for (int lane = 0; lane < LANES; lane++) t[lane] = exp2_table[j[lane]];
+    *k = n >> 7;
+    return t + t * p;
+}
+
+/// eˣ for |x| ≤ 708 (2ᵏ normal).
+KERNEL_INLINE vd KERNEL_FN(exp_normal)(vd x) {
+    vi k;
+    const vd y = KERNEL_FN(exp_reduced)(x, &k);
+    return y * power_of_two(k);
+}
+
+/// eˣ for any x: clamped so that the exponent arithmetic cannot wrap (the clamps still overflow
+/// and underflow), and 2ᵏ applied as 2^(k₁)·2^(k − k₁) with both factors normal.
+KERNEL_INLINE vd KERNEL_FN(exp_full)(vd x) {
+    x = SELECT(x > 710.0, splat(710), x);
+    x = SELECT(x < -746.0, splat(-746), x);
+    vi k;
+    const vd y = KERNEL_FN(exp_reduced)(x, &k);
+    const vi k1 = k >> 1;
+    return y * power_of_two(k1) * power_of_two((vi)((vu)k - (vu)k1));
+}
+
+// MARK: log
+
+/// ln(x · 2^(−offset)) for positive normal finite x, after fdlibm: x = 2ᵏ·m with m ∈ (√2/2, √2],
+/// f = m − 1, s = f/(2 + f) and a minimax series in s². `offset` (a small integer) joins the
+/// binary exponent before it is multiplied by ln 2, so scaled subnormals lose no accuracy.
+KERNEL_INLINE vd KERNEL_FN(log_offset)(vd x, vd offset) {
+    const vu bits = (vu)x;
+    const vu exponent = (bits & EXPONENT_MASK) >> 52;
+    vd m = (vd)((bits & MANTISSA_MASK) | ONE_BITS);
+    // m ∈ [1, 2); fold m > √2 down to m/2 and count one more power of two.
+    const vi fold = (vi)(m > SQRT2);
+    m = SELECT(fold, m * 0.5, m);
+    vd dk = small_integer_to_double(exponent) - 1023.0 - offset;
+    dk = SELECT(fold, dk + 1.0, dk);
+    const vd f = m - 1.0;
+    const vd hfsq = 0.5 * f * f;
+    const vd s = f / (2.0 + f);
+    const vd z = s * s;
+    const vd w = z * z;
+    const vd t1 = w * (LG2 + w * (LG4 + w * LG6));
+    const vd t2 = z * (LG1 + w * (LG3 + w * (LG5 + w * LG7)));
+    const vd r = t2 + t1;
+    return dk * LN2_HI - ((hfsq - (s * (hfsq + r) + dk * LN2_LO)) - f);
+}
+
+/// ln x for positive normal finite x.
+KERNEL_INLINE vd KERNEL_FN(log_normal)(vd x) { return KERNEL_FN(log_offset)(x, splat(0)); }
+
+/// ln x for any x: subnormals (and zero) are scaled by 2⁵⁴ into the normal range first.
+KERNEL_INLINE vd KERNEL_FN(log_full)(vd x) {
+    const vi subnormal = (vi)(x < SMALLEST_NORMAL);
+    const vd scaled = SELECT(subnormal, x * TWO_TO_54, x);
+    const vd offset = SELECT(subnormal, splat(54), splat(0));
+    vd y = KERNEL_FN(log_offset)(scaled, offset);
+    y = SELECT(x == 0.0, splat(-INFINITY), y);
+    y = SELECT(x < 0.0, splat(NAN), y);
+    y = SELECT(x == INFINITY, x, y);
+    y = SELECT(x != x, x, y);
+    return y;
+}
+
+// MARK: Batches
+
+#define KERNEL_BATCH(name, vector_function)                                                        \
+    static KERNEL_TARGET void KERNEL_FN(name)(const double *x, double *y, size_t count) {         \
+        size_t i = 0;                                                                              \
+        for (; i + LANES <= count; i += LANES) store(y + i, vector_function(load(x + i)));       \
+        if (i < count) {                                                                           \
+            double in[LANES] = {0}, out[LANES];                                                    \
+            memcpy(in, x + i, (count - i) * sizeof(double));                                     \
+            store(out, vector_function(load(in)));                                                 \
+            memcpy(y + i, out, (count - i) * sizeof(double));                                    \
+        }                                                                                          \
+    }
+KERNEL_BATCH(exp_batch, KERNEL_FN(exp_full))
+KERNEL_BATCH(exp_normal_batch, KERNEL_FN(exp_normal))
+KERNEL_BATCH(log_batch, KERNEL_FN(log_full))
+KERNEL_BATCH(log_normal_batch, KERNEL_FN(log_normal))
+#undef KERNEL_BATCH
+
+// MARK: Objective
+
+/// The Huber objective and gradient (see approach3_kernel_objective). Per lane, for the runs it
+/// holds: u = a − α ln N, v = b − β ln D, s = eᵘ + eᵛ + eᵉ, r = ln s − ln L,
+///   f += w·Huber_δ(r),  and with scale = w·clip(r, ±δ)/s (= w·Huber′(r)·∂ln s/∂s):
+///   ∂a += eᵘ·scale, ∂b += eᵛ·scale, ∂e += scale (times eᵉ at the end),
+///   ∂α −= eᵘ·scale·ln N, ∂β −= eᵛ·scale·ln D.
+/// The eight lanes' partial sums are then added lane 0 first.
+static KERNEL_TARGET double KERNEL_FN(objective)(
+    const approach3_kernel_data *data, const double *params, double *gradient)
+{
+    const double a = params[0], b = params[1], e = params[2], alpha = params[3], beta = params[4];
+    const double bigE = exp(e);
+    const double delta = data->delta, halfDelta = 0.5 * delta;
+    const vd zero = splat(0);
+    vd f = zero, ga = zero, gb = zero, ge = zero, gAlpha = zero, gBeta = zero;
+    for (size_t block = 0; block < data->blocks; block++) {
+        const size_t offset = block * LANES;
+        const vd ln = load(data->lnN + offset), ld = load(data->lnD + offset), w = load(data->weight + offset);
+        const vd u = a - alpha * ln;
+        const vd v = b - beta * ld;
+        const vd x1 = KERNEL_FN(exp_normal)(u);
+        const vd x2 = KERNEL_FN(exp_normal)(v);
+        const vd s = x1 + x2 + bigE;
+        const vd r = KERNEL_FN(log_normal)(s) - load(data->lnL + offset);
+        const vd ar = SELECT(r < 0.0, -r, r);
+        const vd linear = delta * (ar - halfDelta);
+        f += w * SELECT(ar <= delta, 0.5 * r * r, linear);
+        vd h = SELECT(r > delta, splat(delta), r);
+        h = SELECT(r < -delta, splat(-delta), h);
+        const vd scale = (w * h) / s;
+        const vd w1 = x1 * scale, w2 = x2 * scale;
+        ga += w1;
+        gb += w2;
+        ge += scale;
+        gAlpha -= w1 * ln;
+        gBeta -= w2 * ld;
+    }
+    if (gradient) {
+        gradient[0] = lane_sum(ga);
+        gradient[1] = lane_sum(gb);
+        gradient[2] = lane_sum(ge) * bigE;
+        gradient[3] = lane_sum(gAlpha);
+        gradient[4] = lane_sum(gBeta);
+    }
+    return lane_sum(f);
+}
+
+#undef KERNEL_INLINE
+#undef KERNEL_FN
+#undef KERNEL_NAME1
+#undef KERNEL_NAME2
