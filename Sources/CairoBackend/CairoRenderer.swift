@@ -150,25 +150,32 @@ public struct CairoRenderer: Sendable {
     static func renumberSurfaceIDs(_ bytes: [UInt8]) -> [UInt8] {
         let word = Array("surface".utf8)
         var out: [UInt8] = []
-        out.reserveCapacity(bytes.count)
+        out.reserveCapacity(bytes.count + 64)
         var numbers: [String: Int] = [:]
-        var i = 0
-        while i < bytes.count {
-            if bytes[i] == word[0], i + word.count < bytes.count, Array(bytes[i..<i + word.count]) == word {
-                var j = i + word.count
-                while j < bytes.count, (48...57).contains(bytes[j]) { j += 1 }
-                if j > i + word.count {
-                    let original = String(decoding: bytes[(i + word.count)..<j], as: UTF8.self)
-                    let n = numbers[original] ?? (numbers.count + 1)
-                    numbers[original] = n
-                    out.append(contentsOf: word)
-                    out.append(contentsOf: Array(String(n).utf8))
-                    i = j
+        bytes.withUnsafeBufferPointer { b in
+            // Copies run between matches in bulk; only "surface" followed by digits is rewritten.
+            var copied = 0
+            var i = 0
+            while i + word.count < b.count {
+                guard b[i] == word[0], b[i + 1] == word[1], (2..<word.count).allSatisfy({ b[i + $0] == word[$0] }) else {
+                    i += 1
                     continue
                 }
+                var j = i + word.count
+                while j < b.count, (48...57).contains(b[j]) { j += 1 }
+                guard j > i + word.count else {
+                    i += 1
+                    continue
+                }
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: b[copied..<(i + word.count)]))
+                let original = String(decoding: UnsafeBufferPointer(rebasing: b[(i + word.count)..<j]), as: UTF8.self)
+                let n = numbers[original] ?? (numbers.count + 1)
+                numbers[original] = n
+                out.append(contentsOf: String(n).utf8)
+                copied = j
+                i = j
             }
-            out.append(bytes[i])
-            i += 1
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: b[copied...]))
         }
         return out
     }

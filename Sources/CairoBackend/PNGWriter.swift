@@ -11,20 +11,22 @@ enum PNGWriter {
         let rowBytes = 3 * width
         var raw = [UInt8](repeating: 0, count: (rowBytes + 1) * height)
         raw.withUnsafeMutableBufferPointer { out in
-            var previous = [UInt8](repeating: 0, count: rowBytes)
-            var current = [UInt8](repeating: 0, count: rowBytes)
+            // Each byte minus the byte above it ("Up"), read straight from cairo's rows; the row
+            // above the first is zero.
             for y in 0..<height {
                 let row = UnsafeRawPointer(pixels + y * stride).assumingMemoryBound(to: UInt32.self)
+                let above = y > 0 ? UnsafeRawPointer(pixels + (y - 1) * stride).assumingMemoryBound(to: UInt32.self) : nil
+                let base = y * (rowBytes + 1)
+                out[base] = 2  // filter type Up
+                var o = base + 1
                 for x in 0..<width {
                     let p = row[x]
-                    current[3 * x] = UInt8(truncatingIfNeeded: p >> 16)
-                    current[3 * x + 1] = UInt8(truncatingIfNeeded: p >> 8)
-                    current[3 * x + 2] = UInt8(truncatingIfNeeded: p)
+                    let q = above?[x] ?? 0
+                    out[o] = UInt8(truncatingIfNeeded: p >> 16) &- UInt8(truncatingIfNeeded: q >> 16)
+                    out[o + 1] = UInt8(truncatingIfNeeded: p >> 8) &- UInt8(truncatingIfNeeded: q >> 8)
+                    out[o + 2] = UInt8(truncatingIfNeeded: p) &- UInt8(truncatingIfNeeded: q)
+                    o += 3
                 }
-                let base = y * (rowBytes + 1)
-                out[base] = 2  // filter type Up: each byte minus the byte above it
-                for i in 0..<rowBytes { out[base + 1 + i] = current[i] &- previous[i] }
-                swap(&previous, &current)
             }
         }
         var compressedLength = compressBound(uLong(raw.count))

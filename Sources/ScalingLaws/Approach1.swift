@@ -77,52 +77,104 @@ public struct Approach1Result: Sendable, Equatable {
     }
 }
 
-/// The envelope is stored column by column (one array per field) rather than as 1500 keyed
-/// objects: the fit's output is decoded by every figure, table and the results step that uses
-/// it, and arrays of numbers decode several times faster than keyed containers.
+/// The fit's output is decoded by every figure, table and results step that uses it, so its
+/// bulk (1500 envelope points and every smoothed curve) is stored compactly: the envelope column
+/// by column, and long arrays of numbers as `PackedDoubles` rather than JSON numbers.
 extension Approach1Result: Codable {
     private enum CodingKeys: String, CodingKey {
         case envelope, parametersLaw, tokensLaw, shareInFinalFraction, smoothed
     }
 
     private struct EnvelopeColumns: Codable {
-        var flops: [Double], parameters: [Double], tokens: [Double], loss: [Double]
-        var curve: [Int], inFinalFraction: [Bool], interior: [Bool]
+        var flops: PackedDoubles, parameters: PackedDoubles, tokens: PackedDoubles, loss: PackedDoubles
+        /// Winning curve indices (exact as doubles below 2⁵³).
+        var curve: PackedDoubles
+        /// One digit per point: 1 if in the final fraction of its run, plus 2 if interior.
+        var flags: String
+    }
+
+    private struct PackedCurve: Codable {
+        var parameters: Double, horizonTokens: Double
+        var tokens: PackedDoubles, losses: PackedDoubles
     }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         let columns = try c.decode(EnvelopeColumns.self, forKey: .envelope)
-        let n = columns.flops.count
-        guard [columns.parameters.count, columns.tokens.count, columns.loss.count, columns.curve.count,
-               columns.inFinalFraction.count, columns.interior.count].allSatisfy({ $0 == n }) else {
+        let flags = Array(columns.flags.utf8)
+        let n = columns.flops.values.count
+        guard [columns.parameters, columns.tokens, columns.loss, columns.curve].allSatisfy({ $0.values.count == n }),
+            flags.count == n, flags.allSatisfy({ (48...51).contains($0) })
+        else {
             throw DecodingError.dataCorruptedError(
-                forKey: .envelope, in: c, debugDescription: "envelope columns differ in length")
+                forKey: .envelope, in: c, debugDescription: "envelope columns differ in length or hold bad flags")
         }
         envelope = (0..<n).map { i in
+            let flag = flags[i] - 48
             var point = EnvelopePoint(
-                flops: columns.flops[i], parameters: columns.parameters[i], tokens: columns.tokens[i],
-                loss: columns.loss[i], curve: columns.curve[i], inFinalFraction: columns.inFinalFraction[i])
-            point.interior = columns.interior[i]
+                flops: columns.flops.values[i], parameters: columns.parameters.values[i],
+                tokens: columns.tokens.values[i], loss: columns.loss.values[i], curve: Int(columns.curve.values[i]),
+                inFinalFraction: flag & 1 != 0)
+            point.interior = flag & 2 != 0
             return point
         }
         parametersLaw = try c.decode(PowerLaw.self, forKey: .parametersLaw)
         tokensLaw = try c.decode(PowerLaw.self, forKey: .tokensLaw)
         shareInFinalFraction = try c.decode(Double.self, forKey: .shareInFinalFraction)
-        smoothed = try c.decode([TrainingCurve].self, forKey: .smoothed)
+        smoothed = try c.decode([PackedCurve].self, forKey: .smoothed).map {
+            TrainingCurve(
+                parameters: $0.parameters, horizonTokens: $0.horizonTokens, tokens: $0.tokens.values,
+                losses: $0.losses.values)
+        }
     }
 
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
+        let flags = envelope.map { Character(String((($0.inFinalFraction ? 1 : 0) + ($0.interior ? 2 : 0)))) }
         let columns = EnvelopeColumns(
-            flops: envelope.map(\.flops), parameters: envelope.map(\.parameters), tokens: envelope.map(\.tokens),
-            loss: envelope.map(\.loss), curve: envelope.map(\.curve), inFinalFraction: envelope.map(\.inFinalFraction),
-            interior: envelope.map(\.interior))
+            flops: PackedDoubles(envelope.map(\.flops)), parameters: PackedDoubles(envelope.map(\.parameters)),
+            tokens: PackedDoubles(envelope.map(\.tokens)), loss: PackedDoubles(envelope.map(\.loss)),
+            curve: PackedDoubles(envelope.map { Double($0.curve) }), flags: String(flags))
         try c.encode(columns, forKey: .envelope)
         try c.encode(parametersLaw, forKey: .parametersLaw)
         try c.encode(tokensLaw, forKey: .tokensLaw)
         try c.encode(shareInFinalFraction, forKey: .shareInFinalFraction)
-        try c.encode(smoothed, forKey: .smoothed)
+        let curves = smoothed.map {
+            PackedCurve(
+                parameters: $0.parameters, horizonTokens: $0.horizonTokens, tokens: PackedDoubles($0.tokens),
+                losses: PackedDoubles($0.losses))
+        }
+        try c.encode(curves, forKey: .smoothed)
+    }
+}
+
+/// An array of doubles coded as one base64 string of their little-endian IEEE bit patterns:
+/// exact, and decoded far faster than the same numbers written out as JSON text.
+struct PackedDoubles: Codable, Equatable, Sendable {
+    var values: [Double]
+
+    init(_ values: [Double]) { self.values = values }
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        guard let data = Data(base64Encoded: try container.decode(String.self)), data.count % 8 == 0 else {
+            throw DecodingError.dataCorruptedError(in: container, debugDescription: "not a packed array of doubles")
+        }
+        values = data.withUnsafeBytes { raw in
+            (0..<raw.count / 8).map {
+                Double(bitPattern: UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 8 * $0, as: UInt64.self)))
+            }
+        }
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(8 * values.count)
+        for value in values {
+            withUnsafeBytes(of: value.bitPattern.littleEndian) { bytes.append(contentsOf: $0) }
+        }
+        var container = encoder.singleValueContainer()
+        try container.encode(Data(bytes).base64EncodedString())
     }
 }
 

@@ -74,11 +74,21 @@ private func noiseFreeCurves() -> [TrainingCurve] {
     let decoded = try JSONDecoder().decode(Approach1Result.self, from: bytes)
     #expect(decoded == result)
     #expect(try encoder.encode(decoded) == bytes)
-    // Columns of different lengths are corrupt data, not a crash.
-    var object = try #require(try JSONSerialization.jsonObject(with: bytes) as? [String: Any])
-    var columns = try #require(object["envelope"] as? [String: Any])
-    columns["loss"] = [1.0]
-    object["envelope"] = columns
-    let broken = try JSONSerialization.data(withJSONObject: object)
-    #expect(throws: DecodingError.self) { try JSONDecoder().decode(Approach1Result.self, from: broken) }
+    // Columns of different lengths, bad flags or bad packing are corrupt data, not a crash.
+    for (key, bad) in [("loss", "AAAAAAAA8D8="), ("flags", "9"), ("flops", "not base64!")] {
+        var object = try #require(try JSONSerialization.jsonObject(with: bytes) as? [String: Any])
+        var columns = try #require(object["envelope"] as? [String: Any])
+        columns[key] = bad
+        object["envelope"] = columns
+        let broken = try JSONSerialization.data(withJSONObject: object)
+        #expect(throws: DecodingError.self, "\(key)") { try JSONDecoder().decode(Approach1Result.self, from: broken) }
+    }
+}
+
+@Test func packedDoublesKeepEveryBit() throws {
+    let values: [Double] = [0, -0.0, .infinity, -.infinity, .nan, .leastNonzeroMagnitude, .greatestFiniteMagnitude, .pi, 1e-300, 6e23]
+    let bytes = try JSONEncoder().encode(PackedDoubles(values))
+    let decoded = try JSONDecoder().decode(PackedDoubles.self, from: bytes).values
+    #expect(decoded.map(\.bitPattern) == values.map(\.bitPattern))
+    #expect(try JSONDecoder().decode(PackedDoubles.self, from: JSONEncoder().encode(PackedDoubles([]))).values.isEmpty)
 }
