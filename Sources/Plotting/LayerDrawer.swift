@@ -13,6 +13,9 @@ struct LayerDrawer {
         var occupied: [Point] = []
     }
 
+    /// The translucent white behind a reference line's label.
+    static let labelBacking = Paint(fill: Color(red: 1, green: 1, blue: 1, alpha: 0.8))
+
     func draw(_ layer: Layer) -> Drawn {
         var out = Drawn()
         let plot = map.plot
@@ -51,16 +54,25 @@ struct LayerDrawer {
                 let x = map.px(value)
                 out.data.append(.path(.polyline([Point(x, plot.y), Point(x, plot.maxY)]), paint))
                 if let label, !label.isEmpty {
+                    // Rotated a quarter turn, the label reads upwards along the line's left side,
+                    // ending 3 pt below the top; a light backing keeps it legible over data.
+                    let e = measurer.measure(label.markupEscaped, font: font)
+                    out.annotations.append(.path(.rectangle(Rect(x: x - 2 - e.ascent, y: plot.y + 3, width: e.height, height: e.width)), Self.labelBacking))
                     out.annotations.append(.text(TextRun(markup: label.markupEscaped, position: Point(x - 2, plot.y + 3), font: font, color: color,
                                                          anchor: .end, baseline: .baseline, rotation: 90)))
+                    // Keep the legend off it.
+                    out.occupied += LegendPlacement.densify([Point(x - 4, plot.y + 3), Point(x - 4, plot.y + 3 + e.width)])
                 }
             case .y:
                 guard map.y.contains(value) else { break }
                 let y = map.py(value)
                 out.data.append(.path(.polyline([Point(plot.x, y), Point(plot.maxX, y)]), paint))
                 if let label, !label.isEmpty {
+                    let e = measurer.measure(label.markupEscaped, font: font)
+                    out.annotations.append(.path(.rectangle(Rect(x: plot.maxX - 3 - e.width, y: y - 2 - e.ascent, width: e.width, height: e.height)), Self.labelBacking))
                     out.annotations.append(.text(TextRun(markup: label.markupEscaped, position: Point(plot.maxX - 3, y - 2), font: font, color: color,
                                                          anchor: .end, baseline: .baseline)))
+                    out.occupied += LegendPlacement.densify([Point(plot.maxX - 3 - e.width, y - 4), Point(plot.maxX - 3, y - 4)])
                 }
             }
         case .text(let at, let text, let anchor, let color):

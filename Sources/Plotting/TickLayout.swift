@@ -76,6 +76,9 @@ extension Ticks {
             let half = (orientation == .horizontal ? e.width : e.height) / 2
             return (p - half, p + half)
         }
+        if scale.isLogarithmic, labelled.contains(where: { logPriority(ticks[$0].value) > 0 }) {
+            return thinByPriority(ticks, labelled: labelled, spans: spans)
+        }
         for stride in 1...labelled.count {
             let chosen = Swift.stride(from: 0, to: labelled.count, by: stride).map { $0 }
             var fits = true
@@ -91,5 +94,36 @@ extension Ticks {
             }
         }
         return ticks
+    }
+
+    /// How round a value is on a log axis: 0 for a power of ten, 1 for 2 or 5 times one, 2 for
+    /// 3 times one, 3 for 4, 6 or 8 times one, 4 for 7 or 9 times one.
+    static func logPriority(_ v: Double) -> Int {
+        let m = (v / pow(10, floor(Foundation.log10(v) + 1e-9))).rounded()
+        switch m {
+        case 1, 10: return 0
+        case 2, 5: return 1
+        case 3: return 2
+        case 4, 6, 8: return 3
+        default: return 4
+        }
+    }
+
+    /// Sub-decade log labels are unevenly spaced, so a fixed stride would drop round values (20)
+    /// and keep crowded ones (7, 9): keep labels roundest first, then left to right, each one only
+    /// if it clears every label already kept.
+    private static func thinByPriority(_ ticks: [Tick], labelled: [Int], spans: [(lo: Double, hi: Double)]) -> [Tick] {
+        let order = labelled.indices.sorted { a, b in
+            let pa = logPriority(ticks[labelled[a]].value), pb = logPriority(ticks[labelled[b]].value)
+            return pa != pb ? pa < pb : a < b
+        }
+        var kept: [Int] = []
+        for k in order where !kept.contains(where: { spans[k].lo < spans[$0].hi + labelGap && spans[$0].lo < spans[k].hi + labelGap }) {
+            kept.append(k)
+        }
+        let keep = Set(kept.map { labelled[$0] })
+        return ticks.enumerated().map { i, t in
+            keep.contains(i) || t.label.isEmpty ? t : Tick(value: t.value, label: "", isMajor: t.isMajor)
+        }
     }
 }

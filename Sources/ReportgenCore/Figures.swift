@@ -65,8 +65,11 @@ enum FigureBuilder {
         (0...count).map { exp(log(lo) + (log(hi) - log(lo)) * Double($0) / Double(count)) }
     }
 
+    /// A budget as a power of ten with a Unicode superscript ("10²²"), for plain-text labels.
     static func label(budget c: Double) -> String {
-        NumberFormat.scientific(0).format(c).replacingOccurrences(of: "e", with: "e+")
+        let digits: [Character] = ["⁰", "¹", "²", "³", "⁴", "⁵", "⁶", "⁷", "⁸", "⁹"]
+        let e = Int(Foundation.log10(c).rounded())
+        return "10" + (e < 0 ? "⁻" : "") + String(String(abs(e)).map { digits[Int(String($0))!] })
     }
 
     /// N_opt or D_opt against FLOPs: the points behind a fit, the power law extended to the
@@ -227,8 +230,11 @@ enum FigureBuilder {
         for c in [1e20, 1e22, 1e24, 1e26] {
             let ns = logRange(1e7, 1e13, count: 10)
             layers.append(.line(points: ns.map { Point($0, c / (6 * $0)) }, color: Color(red: 0.8, green: 0.8, blue: 0.8), width: 0.7, dash: Dash.solid, label: nil))
-            let n = 3e7 * pow(c / 1e20, 0.5)
-            layers.append(.text(at: Point(n, c / (6 * n)), text: label(budget: c), anchor: .start, color: .gray))
+            // Labelled just above the line near where it leaves the plot (right or bottom edge),
+            // to the right of the frontiers and the 20-tokens line.
+            let exit = min(1e13, c / (6 * 1e8))
+            let n = min(2e12, exit / 3)
+            layers.append(.text(at: Point(n, 1.5 * c / (6 * n)), text: label(budget: c), anchor: .start, color: .gray))
         }
         layers.append(.line(points: [Point(1e7, 2e8), Point(1e13, 2e14)], color: .gray, width: 0.8, dash: Dash.dotted, label: "20 tokens per parameter"))
         for fit in fits {
@@ -328,7 +334,8 @@ enum FigureBuilder {
                 let x0 = lo + (hi - lo) * Double(b) / Double(bins), x1 = lo + (hi - lo) * Double(b + 1) / Double(bins)
                 layers.append(.band(lower: [Point(x0, 0), Point(x1, 0)], upper: [Point(x0, Double(n)), Point(x1, Double(n))], color: approachColor(fit.approach), opacity: 0.75))
             }
-            layers.append(.referenceLine(axis: .x, value: fit.frontier.parameters.exponent, color: .black, dash: Dash.dashed, label: "estimate"))
+            // Unlabelled: a label along the line would cross the bars; captions name the dashed line.
+            layers.append(.referenceLine(axis: .x, value: fit.frontier.parameters.exponent, color: .black, dash: Dash.dashed, label: nil))
             panels.append(ChartSpec(title: "\(ids[k]) (Approach \(fit.approach))", xAxis: AxisSpec(label: "a", format: .decimal),
                                     yAxis: AxisSpec(label: "Resamples", format: .decimal, limits: [0, Double(counts.max()!) * 1.15]), layers: layers, showLegend: false))
         }

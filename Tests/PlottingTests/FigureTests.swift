@@ -151,7 +151,7 @@ struct FigureTests {
     }
 
     static let expectedDump = """
-        size 480x170; paths 176, texts 47, groups 3
+        size 480x170; paths 178, texts 47, groups 3
         text "100M" @67.5,141.8 middle/top
         text "10B" @119.2,141.8 middle/top
         text "2.2" @31.8,131.3 end/middle

@@ -120,3 +120,17 @@ struct ExtraTickTests {
         #expect(zip(crowded, crowded.dropFirst()).allSatisfy { $0.value < $1.value })
     }
 }
+
+struct SubDecadeThinningTests {
+    @Test func roundValuesKeepTheirLabelsOnACrowdedLogAxis() {
+        // 5.5 to 35 on a short vertical axis: 6, 7, 8, 9, 10, 20, 30 are candidates and not all fit.
+        let ticks = Ticks.layout(for: .log(min: 5.5, max: 35), format: .decimal, length: 110, orientation: .vertical,
+                                 measurer: FakeMeasurer(), font: FontSpec(size: 9))
+        let labels = ticks.filter { !$0.label.isEmpty }.map(\.label)
+        #expect(labels.contains("10") && labels.contains("20") && labels.contains("30"), "\(labels)")
+        #expect(labels.count < 7, "some labels were dropped: \(labels)")
+        // Even multiples go before odd ones: if any of 6…9 stays, 7 and 9 only with 6 and 8.
+        if labels.contains("7") || labels.contains("9") { #expect(labels.contains("6") && labels.contains("8")) }
+        #expect(Ticks.logPriority(10) == 0 && Ticks.logPriority(2e9) == 1 && Ticks.logPriority(0.3) == 2 && Ticks.logPriority(80) == 3 && Ticks.logPriority(7) == 4)
+    }
+}
