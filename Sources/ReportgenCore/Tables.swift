@@ -130,10 +130,10 @@ enum TableBuilder {
             }
             rows.append(row)
         }
-        var nRow = ["N_opt at 5.76e23 FLOPs"]
+        var nRow = ["Nₒₚₜ at 5.76×10²³ FLOPs"]
         for column in columns { nRow.append(NumberFormat.si.format(column.1.optimalParameters(flops: gopherBudget))) }
         rows.append(nRow)
-        var objectiveRow = ["Objective (Huber, δ = 1e-3)"]
+        var objectiveRow = ["Objective (Huber, δ = 10⁻³)"]
         for column in columns {
             objectiveRow.append(NumberFormat.scientific(3).format(Approach3.objective(column.1, runs: fit.output.runs, delta: 1e-3)))
         }
@@ -151,7 +151,7 @@ enum TableBuilder {
             rows.append(["\(fit.id): starts", "\(d.starts)"])
             rows.append(["best objective", NumberFormat.scientific(4).format(r.objective)])
             rows.append(["starts within 0.1% of the best", NumberFormat.percent.format(d.shareWithin1e3)])
-            rows.append(["starts within 1e-6 (relative)", NumberFormat.percent.format(d.shareWithin1e6)])
+            rows.append(["starts within 10⁻⁶ (relative)", NumberFormat.percent.format(d.shareWithin1e6)])
             for name in ["E", "A", "B", "alpha", "beta"] {
                 if let s = d.spread[name] { rows.append(["spread of \(name == "alpha" ? "α" : name == "beta" ? "β" : name) among near-ties", NumberFormat.scientific(2).format(s)]) }
             }
