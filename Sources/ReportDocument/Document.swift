@@ -73,12 +73,16 @@ public struct Directive: Sendable, Equatable {
     /// The body is not valid YAML (already reported): its schema is not checked, so that one
     /// mistake gives one message.
     public var bodyIsInvalid = false
+    /// The `caption:` of a figure or table parsed as inline Markdown (emphasis, math,
+    /// cross-references, citations, computed values), with positions in the document.
+    public var caption: [Inline] = []
 
-    public init(kind: String, id: String, body: YAMLNode, range: SourceRange, bodyIsInvalid: Bool = false) {
+    public init(kind: String, id: String, body: YAMLNode, range: SourceRange, bodyIsInvalid: Bool = false, caption: [Inline] = []) {
         self.kind = kind
         self.id = id
         self.body = body
         self.range = range
         self.bodyIsInvalid = bodyIsInvalid
+        self.caption = caption
     }
 }

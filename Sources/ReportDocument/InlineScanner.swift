@@ -31,7 +31,8 @@ extension Unicode.Scalar {
 
 extension Converter {
     func location(line: Int, index: Int) -> SourceLocation {
-        SourceLocation(line: line, column: index + 1)
+        guard let origin else { return SourceLocation(line: line, column: index + 1) }
+        return SourceLocation(line: origin.line + line - 1, column: (line == 1 ? origin.column : 1) + index)
     }
 
     mutating func moveCursor(toLine line: Int) {

@@ -65,6 +65,9 @@ struct Converter {
     let scalarLines: [[Unicode.Scalar]]
     /// Where the search for the next inline's source starts: 1-based line, 0-based scalar index.
     var cursor = (line: 1, index: 0)
+    /// Where `lines` start in the document, when they are a string from inside it (a caption):
+    /// positions are reported in the document's coordinates.
+    var origin: SourceLocation? = nil
 
     init(path: String, lines: [String], bag: DiagnosticBag) {
         self.path = path
@@ -175,7 +178,27 @@ struct Converter {
         }
         let parsed = YAMLReader.parse(body, file: path, lineOffset: r.start.line, into: &bag)
         let yaml = parsed ?? YAMLNode(.mapping([]), at: SourceLocation(line: r.start.line + 1, column: 1))
-        return .directive(Directive(kind: kind, id: id, body: yaml, range: r, bodyIsInvalid: parsed == nil && !body.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty))
+        var caption: [Inline] = []
+        if kind == "figure" || kind == "table", let node = yaml["caption"], case .scalar(let text, let plain) = node.kind {
+            // A quoted value starts one column after its quote.
+            caption = inlineMarkdown(text, at: SourceLocation(line: node.location.line, column: node.location.column + (plain ? 0 : 1)))
+        }
+        return .directive(Directive(kind: kind, id: id, body: yaml, range: r, bodyIsInvalid: parsed == nil && !body.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty, caption: caption))
+    }
+
+    /// A string from a directive (a caption) parsed as one paragraph of inline Markdown. The
+    /// string itself (after YAML's unquoting) is the Markdown source; positions found in it are
+    /// reported from `start`, the first character of the value in the document.
+    mutating func inlineMarkdown(_ text: String, at start: SourceLocation) -> [Inline] {
+        var sub = Converter(path: path, lines: normalizingLineEndings(text).components(separatedBy: "\n"), bag: DiagnosticBag())
+        sub.origin = start
+        let blocks = sub.parseMarkdown(text)
+        bag.append(contentsOf: sub.bag.diagnostics)
+        // Anything but a single paragraph ("# x", "1. x") is taken literally.
+        guard blocks.count == 1, case .paragraph(let content, _) = blocks[0] else {
+            return text.isEmpty ? [] : [.text(text)]
+        }
+        return content
     }
 
     mutating func inlines(_ node: OpaquePointer) -> [Inline] {

@@ -108,6 +108,7 @@ extension Document {
                 case .table(let header, let rows, _):
                     header.forEach(visit)
                     rows.forEach { $0.forEach(visit) }
+                case .directive(let d): visit(d.caption)
                 default: break
                 }
             }

@@ -65,11 +65,11 @@ struct Composer: Sendable {
             state.equations += 1
             return [.equation(MathConversion.box(node), number: "\(state.equations)", anchor: label ?? "eq-\(state.equations)")]
         case .directive(let d):
-            if let drawing = drawings[d.id], let f = analysis.figures.first(where: { $0.id == d.id }) {
-                return [.figure(drawing: drawing, caption: inline.captionMarkup(f.caption), anchor: "fig:\(d.id)", number: "\(numbering.figures[d.id] ?? 0)")]
+            if let drawing = drawings[d.id], analysis.figures.contains(where: { $0.id == d.id }) {
+                return [.figure(drawing: drawing, caption: inline.markup(d.caption).markup, anchor: "fig:\(d.id)", number: "\(numbering.figures[d.id] ?? 0)")]
             }
-            if let content = tables[d.id], let t = analysis.tables.first(where: { $0.id == d.id }) {
-                return [.table(Self.tableBlock(content, caption: inline.captionMarkup(t.caption), number: "\(numbering.tables[d.id] ?? 0)", anchor: "tbl:\(d.id)"))]
+            if let content = tables[d.id], analysis.tables.contains(where: { $0.id == d.id }) {
+                return [.table(Self.tableBlock(content, caption: inline.markup(d.caption).markup, number: "\(numbering.tables[d.id] ?? 0)", anchor: "tbl:\(d.id)"))]
             }
             return []
         case .code(_, let text, _):
@@ -144,12 +144,12 @@ struct Composer: Sendable {
             let anchor = label ?? "eq-\(state.equations)"
             return "<div class=\"equation\" id=\"\(HTML.escape(anchor))\"><span class=\"math\">\(node.html)</span><span class=\"eqno\">(\(state.equations))</span></div>"
         case .directive(let d):
-            if let svg = svgs[d.id], let f = analysis.figures.first(where: { $0.id == d.id }) {
+            if let svg = svgs[d.id], analysis.figures.contains(where: { $0.id == d.id }) {
                 let inlineSVG = svg.range(of: "<svg").map { String(svg[$0.lowerBound...]) } ?? ""
-                return "<figure id=\"fig:\(HTML.escape(d.id))\">\(inlineSVG)<figcaption><strong>Figure \(numbering.figures[d.id] ?? 0):</strong> \(HTML.escape(f.caption))</figcaption></figure>"
+                return "<figure id=\"fig:\(HTML.escape(d.id))\">\(inlineSVG)<figcaption><strong>Figure \(numbering.figures[d.id] ?? 0):</strong> \(inline.html(d.caption))</figcaption></figure>"
             }
-            if let content = tables[d.id], let t = analysis.tables.first(where: { $0.id == d.id }) {
-                var out = "<figure class=\"table\" id=\"tbl:\(HTML.escape(d.id))\"><figcaption><strong>Table \(numbering.tables[d.id] ?? 0):</strong> \(HTML.escape(t.caption))</figcaption><div class=\"scroll\"><table>\n<thead><tr>"
+            if let content = tables[d.id], analysis.tables.contains(where: { $0.id == d.id }) {
+                var out = "<figure class=\"table\" id=\"tbl:\(HTML.escape(d.id))\"><figcaption><strong>Table \(numbering.tables[d.id] ?? 0):</strong> \(inline.html(d.caption))</figcaption><div class=\"scroll\"><table>\n<thead><tr>"
                 out += content.header.map { "<th>\(HTML.escape($0))</th>" }.joined() + "</tr></thead>\n<tbody>\n"
                 for row in content.rows {
                     out += "<tr>" + zip(row, content.alignments + Array(repeating: "left", count: max(0, row.count - content.alignments.count))).map { "<td class=\"\($1)\">\(HTML.escape($0))</td>" }.joined() + "</tr>\n"

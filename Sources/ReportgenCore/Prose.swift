@@ -65,9 +65,6 @@ struct InlineRenderer: Sendable {
         }.joined()
     }
 
-    /// A caption (plain text from a directive) as markup.
-    func captionMarkup(_ caption: String) -> String { caption.markupEscaped }
-
     /// "Hoffmann et al., 2022", "Pearce and Song, 2024".
     func citationText(_ key: String) -> String {
         guard let entry = bibliography.first(where: { $0.key == key }) else { return key }

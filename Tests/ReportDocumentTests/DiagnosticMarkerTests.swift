@@ -68,6 +68,41 @@ import Testing
         expectDiagnostic("---\ntitle: a¦: b\n---\n\nText.\n", containing: "invalid YAML")
     }
 
+    @Test func undefinedReferenceInACaption() {
+        expectDiagnostic(Self.frontMatter + Self.fit + "```{figure} profiles\nkind: isoflop\nfit: iso\ncaption: \"Minima, as in ¦@fig:profile.\"\n```\n",
+                         containing: "undefined reference '@fig:profile'")
+        expectDiagnostic(Self.frontMatter + Self.fit + "```{figure} profiles\nkind: isoflop\nfit: iso\ncaption: See ¦[@hofmann2022].\n```\n",
+                         containing: "hofmann2022")
+    }
+
+    @Test func captionsAreInlineMarkdown() {
+        let source = Self.frontMatter + Self.fit + """
+            ```{figure} profiles
+            kind: isoflop
+            fit: iso
+            caption: "*Profiles* with $N_{\\\\mathrm{opt}}$ at `=iso.a:.3f`, as @fig:profiles [@hoffmann2022]; costs \\\\$5."
+            ```
+
+            ```{table} t
+            kind: exponents
+            fits: [iso]
+            caption: "# not a heading"
+            ```
+            """
+        let (doc, _, diagnostics) = diagnose(source)
+        #expect(diagnostics.isEmpty, "\(diagnostics)")
+        let captions = doc.directives.map(\.caption)
+        guard captions.count == 3 else { Issue.record("\(captions)"); return }
+        let figure = captions[1]
+        #expect(figure.contains { if case .emphasis = $0 { return true } else { return false } })
+        #expect(figure.contains { if case .math = $0 { return true } else { return false } })
+        #expect(figure.contains { if case .value(let r) = $0 { return r.key == "iso.a" } else { return false } })
+        #expect(figure.contains { if case .crossRef("fig:profiles", _) = $0 { return true } else { return false } })
+        #expect(figure.contains { if case .citation(let keys, _) = $0 { return keys == ["hoffmann2022"] } else { return false } })
+        #expect(figure.contains { if case .text(let t) = $0 { return t.contains("$5") } else { return false } }, "an escaped dollar stays text")
+        #expect(captions[2] == [.text("# not a heading")])
+    }
+
     @Test func undefinedReference() {
         expectDiagnostic(Self.frontMatter + Self.fit + "As ¦@fig:profile shows.\n\n```{figure} profiles\nkind: isoflop\nfit: iso\n```\n", containing: "undefined reference '@fig:profile'; did you mean '@fig:profiles'?")
     }
