@@ -6,7 +6,7 @@ Measures, each as the median of several runs in a scratch copy of the project:
   no-op     a rebuild with nothing changed
   prose     a rebuild after editing one sentence of prose
 Usage: python3 Benchmarks/build_times.py [--runs N] [--document Reports/chinchilla.md]
-Build the binary first: swift build -c release --product reportgen
+Build the binary first: make build
 """
 import argparse
 import os
@@ -36,7 +36,7 @@ def main():
     args = parser.parse_args()
     binary = os.path.join(ROOT, ".build/release/reportgen")
     if not os.path.exists(binary):
-        sys.exit("build the release binary first: swift build -c release --product reportgen")
+        sys.exit("build the release binary first: make build")
     work = tempfile.mkdtemp(prefix="reportgen-bench-")
     try:
         for folder in ["Reports", "Data", "Templates"]:

@@ -27,7 +27,7 @@ def main():
     args = parser.parse_args()
     binary = os.path.join(ROOT, ".build/release/reportgen")
     if not os.path.exists(binary):
-        sys.exit("build the release binary first: swift build -c release --product reportgen")
+        sys.exit("build the release binary first: make build")
     times = collections.defaultdict(list)
     for _ in range(args.runs):
         result = subprocess.run([binary, "build", args.document, "--no-cache", "--jobs", "1", "-v"], cwd=ROOT,
