@@ -269,10 +269,11 @@ public enum DisplayListCodec {
             return Color(red: r, green: g, blue: b, alpha: try double())
         }
 
-        mutating func optionalColor() throws(CorruptData) -> Color? {
+        /// An optional: a byte 0 when absent, else 1 and the value `read` reads.
+        mutating func optional<T>(_ read: (inout Reader) throws(CorruptData) -> T) throws(CorruptData) -> T? {
             switch try byte() {
             case 0: return nil
-            case 1: return try color()
+            case 1: return try read(&self)
             case let tag: throw corrupt("bad optional tag \(tag)")
             }
         }
@@ -314,7 +315,8 @@ public enum DisplayListCodec {
                     case let op: throw corrupt("unknown path opcode \(op)")
                     }
                 }
-                let fill = try optionalColor(), stroke = try optionalColor()
+                let fill = try optional { (r: inout Reader) throws(CorruptData) in try r.color() }
+                let stroke = try optional { (r: inout Reader) throws(CorruptData) in try r.color() }
                 let lineWidth = try double()
                 let dashes = try count()
                 var dash: [Double] = []
@@ -331,24 +333,14 @@ public enum DisplayListCodec {
                 let markup = try string(), origin = try point(), width = try double()
                 let font = try font(), color = try color(), alignment = try tag(Tags.alignments)
                 let spacing = try double(), first = try signed()
-                let end: Int?
-                switch try byte() {
-                case 0: end = nil
-                case 1: end = try signed()
-                case let t: throw corrupt("bad optional tag \(t)")
-                }
+                let end = try optional { (r: inout Reader) throws(CorruptData) in try r.signed() }
                 return .paragraph(
                     ParagraphRun(
                         markup: markup, origin: origin, width: width, font: font, color: color, alignment: alignment,
                         lineSpacing: spacing, firstLine: first, endLine: end))
             case 3:
                 let dx = try double(), dy = try double(), scale = try double()
-                let clip: Rect?
-                switch try byte() {
-                case 0: clip = nil
-                case 1: clip = try rect()
-                case let t: throw corrupt("bad optional tag \(t)")
-                }
+                let clip = try optional { (r: inout Reader) throws(CorruptData) in try r.rect() }
                 return .group(Group(dx: dx, dy: dy, scale: scale, clip: clip, items: try items()))
             case 4:
                 let rect = try rect()

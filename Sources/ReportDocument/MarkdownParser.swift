@@ -190,7 +190,8 @@ struct Converter {
     /// string itself (after YAML's unquoting) is the Markdown source; positions found in it are
     /// reported from `start`, the first character of the value in the document.
     mutating func inlineMarkdown(_ text: String, at start: SourceLocation) -> [Inline] {
-        var sub = Converter(path: path, lines: normalizingLineEndings(text).components(separatedBy: "\n"), bag: DiagnosticBag())
+        let text = normalizingLineEndings(text)
+        var sub = Converter(path: path, lines: text.components(separatedBy: "\n"), bag: DiagnosticBag())
         sub.origin = start
         let blocks = sub.parseMarkdown(text)
         bag.append(contentsOf: sub.bag.diagnostics)

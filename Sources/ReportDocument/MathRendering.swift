@@ -118,7 +118,7 @@ struct HTMLMath: MathStyle {
 }
 
 /// Escapes `&`, `<`, `>` (and quotes) for Pango markup and HTML alike.
-func escapeMarkup(_ s: String) -> String {
+public func escapeMarkup(_ s: String) -> String {
     var out = ""
     for c in s {
         switch c {

@@ -110,19 +110,8 @@ struct InlineRenderer: Sendable {
 }
 
 enum HTML {
-    static func escape(_ s: String) -> String {
-        var out = ""
-        for ch in s {
-            switch ch {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            default: out.append(ch)
-            }
-        }
-        return out
-    }
+    /// Text escaped for HTML (the same escaping as Pango markup's).
+    static func escape(_ s: String) -> String { escapeMarkup(s) }
 }
 
 /// Fitted values keyed `<directive-id>.<name>`.
