@@ -156,13 +156,12 @@ struct PanelRenderer {
             var size = legend.size(entries, title: spec.legendTitle)
             // A legend wider than a narrow panel would spill over the tick labels: shrink its
             // type (not below 5 pt) until it fits inside the plot.
-            let room = plot.width - 8
-            var typeSize = legend.font.size
-            while size.width > room, typeSize > 5 {
-                // The text scales with the type; the sample and the padding do not.
-                let fixed = LegendDrawer.fixedWidth
-                typeSize = max(5, typeSize * min(0.95, (room - fixed) / max(size.width - fixed, 1)))
-                legend = LegendDrawer(measurer: measurer, font: FontSpec(family: font.family, size: typeSize, bold: font.bold, italic: font.italic))
+            // The text scales with the type; the sample and the padding do not.
+            let room = plot.width - 8, fixed = LegendDrawer.fixedWidth
+            var legendFont = font
+            while size.width > room, legendFont.size > 5 {
+                legendFont.size = max(5, legendFont.size * min(0.95, (room - fixed) / max(size.width - fixed, 1)))
+                legend = LegendDrawer(measurer: measurer, font: legendFont)
                 size = legend.size(entries, title: spec.legendTitle)
             }
             let corner = spec.legendCorner
