@@ -15,23 +15,22 @@
 /// Splits x = (128·k + j)·ln2/128 + r with |r| ≤ ln2/256 and returns eˣ/2ᵏ = 2^(j/128)·eʳ, eʳ from
 /// its Taylor series to r⁵ (truncation below 10⁻¹⁸); stores k in `k`.
 KERNEL_INLINE vd KERNEL_FN(exp_reduced)(vd x, vi *k) {
-    const vd shifted = x * (128 * LOG2E) + ROUNDING_MAGIC;
+    const vd shifted = FMA(x, splat(128 * LOG2E), splat(ROUNDING_MAGIC));
     const vd nd = shifted - ROUNDING_MAGIC;
     // The low bits of `shifted` hold round(128·x/ln2) in two's complement.
     const vi n = (vi)((vu)shifted - (vu)splat(ROUNDING_MAGIC));
     // LN2_HI has 32 significant bits, so nd·LN2_HI/128 is exact for |nd| < 2²¹ (|x| < 10⁴).
-    const vd hi = x - nd * (LN2_HI / 128);
-    const vd lo = nd * (LN2_LO / 128);
-    const vd r = hi - lo;
+    const vd hi = FMA(-nd, splat(LN2_HI / 128), x);
+    const vd r = FMA(-nd, splat(LN2_LO / 128), hi);
     const vd r2 = r * r;
-    const vd c23 = 0.5 + r * (1.0 / 6);
-    const vd c45 = 1.0 / 24 + r * (1.0 / 120);
-    const vd p = r + r2 * (c23 + r2 * c45);
+    const vd c23 = FMA(r, splat(1.0 / 6), splat(0.5));
+    const vd c45 = FMA(r, splat(1.0 / 120), splat(1.0 / 24));
+    const vd p = FMA(r2, FMA(r2, c45, c23), r);
     const vi j = n & 127;
     vd t;
     for (int lane = 0; lane < LANES; lane++) t[lane] = exp2_table[j[lane]];
     *k = n >> 7;
-    return t + t * p;
+    return FMA(t, p, t);
 }
 
 /// eˣ for |x| ≤ 708 (2ᵏ normal).
@@ -54,27 +53,32 @@ KERNEL_INLINE vd KERNEL_FN(exp_full)(vd x) {
 
 // MARK: log
 
-/// ln(x · 2^(−offset)) for positive normal finite x, after fdlibm: x = 2ᵏ·m with m ∈ (√2/2, √2],
-/// f = m − 1, s = f/(2 + f) and a minimax series in s². `offset` (a small integer) joins the
-/// binary exponent before it is multiplied by ln 2, so scaled subnormals lose no accuracy.
+/// ln(x · 2^(−offset)) for positive normal finite x: x = 2ᵏ·z with z ∈ [0.6855, 1.3730), so that
+/// k = 0 near x = 1 and nothing cancels there; invc ≈ 1/c for a table centre c within 1/256 of z
+/// (exactly 1 for z ∈ [1 − 2⁻⁹, 1 + 2⁻⁸)), r = z·invc − 1 with one rounding (|r| ≲ 2⁻⁸) and
+/// ln x = k·ln 2 − ln(invc) + ln(1 + r), the last from its Taylor series to r⁷ (truncation below
+/// r·2⁻⁵⁹, so the result keeps its relative accuracy when it is as small as r, next to 1). `offset` (a small integer) joins k before it is multiplied by ln 2, so scaled
+/// subnormals lose no accuracy.
 KERNEL_INLINE vd KERNEL_FN(log_offset)(vd x, vd offset) {
     const vu bits = (vu)x;
-    const vu exponent = (bits & EXPONENT_MASK) >> 52;
-    vd m = (vd)((bits & MANTISSA_MASK) | ONE_BITS);
-    // m ∈ [1, 2); fold m > √2 down to m/2 and count one more power of two.
-    const vi fold = (vi)(m > SQRT2);
-    m = SELECT(fold, m * 0.5, m);
-    vd dk = small_integer_to_double(exponent) - 1023.0 - offset;
-    dk = SELECT(fold, dk + 1.0, dk);
-    const vd f = m - 1.0;
-    const vd hfsq = 0.5 * f * f;
-    const vd s = f / (2.0 + f);
-    const vd z = s * s;
-    const vd w = z * z;
-    const vd t1 = w * (LG2 + w * (LG4 + w * LG6));
-    const vd t2 = z * (LG1 + w * (LG3 + w * (LG5 + w * LG7)));
-    const vd r = t2 + t1;
-    return dk * LN2_HI - ((hfsq - (s * (hfsq + r) + dk * LN2_LO)) - f);
+    const vu shifted = bits - LOG_OFFSET_BITS;
+    // k is the exponent field of the shifted bits (signed); adding 2048 makes it a small
+    // non-negative integer for the exact conversion.
+    const vi ki = (vi)shifted >> 52;
+    const vd k = small_integer_to_double((vu)(ki + 2048)) - 2048.0 - offset;
+    const vd z = (vd)(bits - (shifted & EXPONENT_AND_SIGN_MASK));
+    const vu j = (shifted >> 45) & 127;
+    vd invc, logc;
+    for (int lane = 0; lane < LANES; lane++) {
+        invc[lane] = log_invc[j[lane]];
+        logc[lane] = log_logc[j[lane]];
+    }
+    const vd r = FMA(z, invc, splat(-1.0));
+    const vd r2 = r * r;
+    const vd q1 = FMA(r, splat(1.0 / 3), splat(-0.5));
+    const vd q2 = FMA(r2, FMA(r, splat(1.0 / 7), splat(-1.0 / 6)), FMA(r, splat(0.2), splat(-0.25)));
+    const vd p = FMA(r2, FMA(r2, q2, q1), r);
+    return FMA(k, splat(LN2_HI), logc) + FMA(k, splat(LN2_LO), p);
 }
 
 /// ln x for positive normal finite x.
@@ -131,15 +135,15 @@ static KERNEL_TARGET double KERNEL_FN(objective)(
     for (size_t block = 0; block < data->blocks; block++) {
         const size_t offset = block * LANES;
         const vd ln = load(data->lnN + offset), ld = load(data->lnD + offset), w = load(data->weight + offset);
-        const vd u = a - alpha * ln;
-        const vd v = b - beta * ld;
+        const vd u = FMA(splat(-alpha), ln, splat(a));
+        const vd v = FMA(splat(-beta), ld, splat(b));
         const vd x1 = KERNEL_FN(exp_normal)(u);
         const vd x2 = KERNEL_FN(exp_normal)(v);
         const vd s = x1 + x2 + bigE;
         const vd r = KERNEL_FN(log_normal)(s) - load(data->lnL + offset);
         const vd ar = SELECT(r < 0.0, -r, r);
         const vd linear = delta * (ar - halfDelta);
-        f += w * SELECT(ar <= delta, 0.5 * r * r, linear);
+        f = FMA(w, SELECT(ar <= delta, 0.5 * r * r, linear), f);
         vd h = SELECT(r > delta, splat(delta), r);
         h = SELECT(r < -delta, splat(-delta), h);
         const vd scale = (w * h) / s;
@@ -147,8 +151,8 @@ static KERNEL_TARGET double KERNEL_FN(objective)(
         ga += w1;
         gb += w2;
         ge += scale;
-        gAlpha -= w1 * ln;
-        gBeta -= w2 * ld;
+        gAlpha = FMA(-w1, ln, gAlpha);
+        gBeta = FMA(-w2, ld, gBeta);
     }
     if (gradient) {
         gradient[0] = lane_sum(ga);

@@ -391,8 +391,9 @@ public enum Approach3 {
     /// `FastMath`; per-lane partial sums are added in a fixed order at the end, so the value does not
     /// depend on threads. Its baseline and AVX2 copies give the same bits: each lane sees the same
     /// sequence of correctly rounded IEEE operations, AVX2 only holds four lanes per register instead
-    /// of two, and nothing is fused into a multiply-add (a single rounding would change bits), since
-    /// the kernel is compiled with contraction off and without the FMA feature. When any exponent
+    /// of two, and only the multiply-adds the source marks are fused, in both copies (the baseline
+    /// through the C library's correctly rounded fma()); the compiler fuses nothing else, since the
+    /// kernel is compiled with contraction off. When any exponent
     /// leaves ±700, or the sum is not finite, it falls back to the max-shifted (overflow-safe) scalar
     /// form.
     @inline(__always)

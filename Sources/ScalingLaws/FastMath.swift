@@ -5,11 +5,12 @@ import Foundation
 /// over arrays, so that tests check exactly what the objective uses.
 ///
 /// eˣ reduces x = (128k + j)·ln2/128 + r (|r| ≤ ln2/256), looks up 2^(j/128) in a table and
-/// multiplies by eʳ from a short Taylor polynomial and by 2ᵏ built from its bits; ln x follows fdlibm
-/// (x = 2ᵏ·m, m ∈ [√2/2, √2), a minimax series in s = f/(2 + f)). Both work on eight lanes at a time
-/// with plain IEEE add/multiply/divide and integer bit operations (no fused multiply-add), so the
-/// baseline (SSE2) and AVX2 copies, and any other machine, give the same bits. The error stays
-/// within about 1 ulp (the tests bound it by 2 ulp against the platform's libm).
+/// multiplies by eʳ from a short Taylor polynomial and by 2ᵏ built from its bits; ln x writes
+/// x = 2ᵏ·m with m near a table centre c = 1 + j/128 and adds ln c (tabulated) to ln(1 + r),
+/// r = m/c − 1, from a Taylor polynomial. Both work on eight lanes at a time with IEEE operations,
+/// fused multiply-adds where the source says so, and integer bit operations, so the baseline (SSE2,
+/// fma() from the C library) and AVX2+FMA copies, and any other machine, give the same bits. The
+/// error stays within about 1 ulp (the tests bound it by 2 ulp against the platform's libm).
 public enum FastMath {
     /// Which compiled copy of the kernel runs.
     public enum InstructionSet: Sendable, CaseIterable {
@@ -17,7 +18,7 @@ public enum FastMath {
         case automatic
         /// The target's baseline instruction set (SSE2 on x86-64).
         case baseline
-        /// AVX2 without FMA; the baseline copy runs instead when the processor lacks AVX2.
+        /// AVX2 and FMA; the baseline copy runs instead when the processor lacks either.
         case avx2
 
         var path: approach3_kernel_path {

@@ -10,13 +10,14 @@
 /// same order on every lane and reduce the lanes in the same order, so they return the same bits;
 /// only the speed differs.
 typedef enum {
-    /// The AVX2 copy when the processor supports it, else the baseline copy. Setting the environment
+    /// The AVX2 copy when the processor supports AVX2 and FMA, else the baseline copy. Setting the environment
     /// variable REPORTGEN_APPROACH3_KERNEL=baseline before the first call makes it the baseline.
     approach3_kernel_automatic = 0,
     /// The copy compiled for the target's baseline instruction set (SSE2 on x86-64).
     approach3_kernel_baseline = 1,
-    /// The copy compiled with AVX2 (256-bit vectors; no FMA). Falls back to the baseline copy
-    /// when the processor lacks AVX2 or the target is not x86-64.
+    /// The copy compiled with AVX2 and FMA (256-bit vectors, fused multiply-adds in hardware; the
+    /// baseline copy computes the same fused operations with the C library's fma()). Falls back to
+    /// the baseline copy when the processor lacks either feature or the target is not x86-64.
     approach3_kernel_avx2 = 2,
 } approach3_kernel_path;
 
