@@ -1,9 +1,10 @@
 // The Approach 3 kernel and its exp/log, written once and compiled twice by approach3_kernel.c:
 // before each inclusion it defines KERNEL_TARGET (a function attribute selecting the instruction
 // set, possibly empty) and KERNEL_SUFFIX (appended to every name). Every operation below is a
-// correctly rounded IEEE add, subtract, multiply or divide, a comparison, a select or an integer
-// bit operation on 8 independent lanes, so each lane's result is fixed by the operands alone, in
-// whatever registers (4 × SSE2 or 2 × AVX2) the compiler places the lanes.
+// correctly rounded IEEE add, subtract, multiply, divide or fused multiply-add (FMA, one rounding),
+// a comparison, a select, a table lookup or an integer bit operation on 8 independent lanes, so each
+// lane's result is fixed by the operands alone, in whatever registers (4 × SSE2 or 2 × AVX2) the
+// compiler places the lanes.
 
 #define KERNEL_NAME2(name, suffix) name##_##suffix
 #define KERNEL_NAME1(name, suffix) KERNEL_NAME2(name, suffix)
