@@ -46,6 +46,8 @@ public struct FitDirective: Sendable, Equatable {
     /// Approach 1: `all` schedules (the paper), or only each size's `longest` one, so that the
     /// envelope is taken from intermediate points of one long cosine cycle (Kaplan et al.'s set-up).
     public var schedules: String? = nil
+    /// Approach 3: the L-BFGS implementation, `lbfgs` (reportgen's own, the default) or `nlopt`.
+    public var optimizer: String? = nil
 
     /// The paper's nine IsoFLOP budgets (§3.2, Fig. 3).
     public static let paperBudgets: [Double] = [6e18, 1e19, 3e19, 6e19, 1e20, 3e20, 6e20, 1e21, 3e21]
@@ -225,6 +227,7 @@ public enum DirectiveSchema {
         let envelope = r.int("envelope-points", required: false, allowed: 2...Int.max)
         let bad = r.choice("bad-budget", required: false, among: BadBudgetRule.allCases.map(\.rawValue), what: "bad-budget policy")
         let schedules = r.choice("schedules", required: false, among: ["all", "longest"], what: "schedule selection")
+        let optimizer = r.choice("optimizer", required: false, among: ["lbfgs", "nlopt"], what: "optimiser")
         var budgets: [Double]? = nil
         if let node = r.node["budgets"], node.scalar == "paper" {
             _ = r.string("budgets", required: false)
@@ -265,7 +268,7 @@ public enum DirectiveSchema {
             id: d.id, approach: approach, data: data.name, dataLocation: data.location, budgetTolerance: tolerance,
             location: d.range.start, curves: curves, huberDelta: huber, excludeHighestLoss: exclude, smoothingWindow: window,
             envelopePoints: envelope, badBudget: bad.flatMap { BadBudgetRule(rawValue: $0.name) } ?? .error,
-            intervals: intervals, truth: truth, budgets: budgets, schedules: schedules?.name)
+            intervals: intervals, truth: truth, budgets: budgets, schedules: schedules?.name, optimizer: optimizer?.name)
     }
 
     static func figure(_ d: Directive, _ r: inout FieldReader) -> FigureDirective? {

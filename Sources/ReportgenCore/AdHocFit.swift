@@ -17,6 +17,8 @@ public struct AdHocFitRequest: Sendable {
     public var badBudget: ScalingLaws.BadBudgetPolicy = .error
     /// Nominal budgets to snap runs to (with `budgetTolerance` as the snapping distance).
     public var nominalBudgets: [Double]? = nil
+    /// Approach 3's L-BFGS implementation.
+    public var optimizer: Approach3Optimizer = .lbfgs
 
     public init(path: String, approach: Int, mapping: [String: String], excludeHighestLoss: Int, bootstrap: Int, seed: UInt64, budgetTolerance: Double?) {
         self.path = path
@@ -83,7 +85,7 @@ public enum AdHocFit {
             grouping = request.budgetTolerance.map { .logTolerance($0) } ?? (runs.contains { $0.budget != nil } ? .declared : .exact)
         }
         do {
-            return try FitEngine.adHoc(input: FitInput(runs: runs), approach: request.approach, grouping: grouping, policy: request.badBudget, bootstrap: request.bootstrap, seed: request.seed, progress: progress)
+            return try FitEngine.adHoc(input: FitInput(runs: runs), approach: request.approach, grouping: grouping, policy: request.badBudget, optimizer: request.optimizer, bootstrap: request.bootstrap, seed: request.seed, progress: progress)
         } catch let error as FitError {
             var notes: [String] = []
             switch error {

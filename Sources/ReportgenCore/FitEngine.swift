@@ -7,6 +7,8 @@ struct FitSpec: Sendable, Equatable, Codable {
     var grouping: BudgetGrouping = .exact
     var policy: BadBudgetPolicy = .error
     var huberDelta: Double = 1e-3
+    /// Approach 3's L-BFGS implementation.
+    var optimizer: Approach3Optimizer = .lbfgs
     var smoothingWindow: Int = 10
     var envelopePoints: Int = 1500
     /// Approach 1: `longest` keeps only each model size's longest schedule, so the envelope is
@@ -85,7 +87,7 @@ enum FitEngine {
                 "runs": Double(r.profiles.reduce(0) { $0 + $1.runs.count }),
             ], warnings: r.warnings, runs: input.runs, frontier: Frontier(parameters: r.parametersLaw, tokens: r.tokensLaw), approach2: r)
         case 3:
-            let r = try Approach3.fit(input.runs, options: Approach3Options(huberDelta: spec.huberDelta), progress: progress)
+            let r = try Approach3.fit(input.runs, options: Approach3Options(huberDelta: spec.huberDelta, optimizer: spec.optimizer), progress: progress)
             let d = r.diagnostics
             var values: [String: Double] = [
                 "E": r.law.E, "A": r.law.A, "B": r.law.B, "alpha": r.law.alpha, "beta": r.law.beta, "G": r.law.G,
@@ -143,7 +145,7 @@ enum FitEngine {
     /// Leave-one-budget-out extrapolation for Approaches 2 and 3 (nil for Approach 1).
     static func leaveLargestBudgetOut(_ spec: FitSpec, runs: [Run]) throws -> HoldOutResult? {
         guard spec.approach != 1 else { return nil }
-        return try Extrapolation.leaveLargestBudgetOut(runs, grouping: spec.grouping, approach: spec.approach, options: Approach3Options(huberDelta: spec.huberDelta))
+        return try Extrapolation.leaveLargestBudgetOut(runs, grouping: spec.grouping, approach: spec.approach, options: Approach3Options(huberDelta: spec.huberDelta, optimizer: spec.optimizer))
     }
 
     /// Each model size's curve with the longest schedule (ties: the first).
@@ -193,7 +195,7 @@ enum FitEngine {
         default:
             // Each resample starts from the full fit's optimum, plus one grid point as a guard against a
             // resample whose optimum lies in another basin.
-            let options = Approach3Options(huberDelta: spec.huberDelta).warmStarted(at: full.approach3?.law ?? .publishedUnrounded, gridStarts: 1)
+            let options = Approach3Options(huberDelta: spec.huberDelta, optimizer: spec.optimizer).warmStarted(at: full.approach3?.law ?? .publishedUnrounded, gridStarts: 1)
             result = Resampling.run(input.runs, scheme: scheme, seed: seed, estimate: estimate, statistic: { sample in
                 let r = try Approach3.fit(sample, options: options)
                 return statistics(FitOutput(approach: 3, values: [:], frontier: Frontier(law: r.law), approach3: r))
@@ -209,10 +211,11 @@ enum FitEngine {
     }
 
     /// The JSON object `reportgen fit --json` prints.
-    static func adHoc(input: FitInput, approach: Int, grouping: BudgetGrouping, policy: BadBudgetPolicy, bootstrap: Int, seed: UInt64, progress: (@Sendable (Int, Int) -> Void)?) throws -> JSONValue {
+    static func adHoc(input: FitInput, approach: Int, grouping: BudgetGrouping, policy: BadBudgetPolicy, optimizer: Approach3Optimizer = .lbfgs, bootstrap: Int, seed: UInt64, progress: (@Sendable (Int, Int) -> Void)?) throws -> JSONValue {
         var spec = FitSpec(approach: approach)
         spec.grouping = grouping
         spec.policy = policy
+        spec.optimizer = optimizer
         let output = try fit(spec, input: input, progress: progress)
         let points = approach == 1 ? input.curves.count : input.runs.count
         var object: [String: JSONValue] = ["approach": .number(Double(approach)), "points": .number(Double(points))]

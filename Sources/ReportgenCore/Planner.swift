@@ -84,6 +84,7 @@ struct Planner {
         spec.smoothingWindow = fit.smoothingWindow ?? 10
         spec.envelopePoints = fit.envelopePoints ?? 1500
         spec.longestScheduleOnly = fit.schedules == "longest"
+        spec.optimizer = fit.optimizer.flatMap(Approach3Optimizer.init(rawValue:)) ?? .lbfgs
         spec.truth = fit.truth.map { ChinchillaLaw(E: $0.E, A: $0.A, B: $0.B, alpha: $0.alpha, beta: $0.beta) }
         return spec
     }

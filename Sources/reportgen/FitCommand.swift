@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import ReportDocument
 import ReportgenCore
+import ScalingLaws
 
 /// `reportgen fit DATA --approach 1|2|3`: an ad-hoc fit without a document.
 struct Fit: ParsableCommand {
@@ -42,6 +43,9 @@ struct Fit: ParsableCommand {
     @Option(help: "Seed of the resampling generator.")
     var seed: UInt64 = 1
 
+    @Option(help: "Approach 3's L-BFGS: lbfgs (reportgen's own) or nlopt (NLopt's, for comparison).")
+    var optimizer: String = "lbfgs"
+
     @Flag(help: "Print one JSON object.")
     var json = false
 
@@ -49,6 +53,7 @@ struct Fit: ParsableCommand {
         guard (1...3).contains(approach) else { throw ValidationError("--approach must be 1, 2 or 3") }
         guard excludeHighestLoss >= 0 else { throw ValidationError("--exclude-highest-loss must be at least 0") }
         guard bootstrap >= 0 else { throw ValidationError("--bootstrap must be at least 0") }
+        guard Approach3Optimizer(rawValue: optimizer) != nil else { throw ValidationError("--optimizer must be 'lbfgs' or 'nlopt'") }
         guard ["error", "drop"].contains(badBudget) else { throw ValidationError("--bad-budget must be 'error' or 'drop'") }
         if let t = budgetTolerance, !(t > 0) { throw ValidationError("--budget-tolerance must be positive") }
     }
@@ -67,6 +72,7 @@ struct Fit: ParsableCommand {
             request.nominalBudgets = values
         }
         request.badBudget = badBudget == "drop" ? .drop : .error
+        request.optimizer = Approach3Optimizer(rawValue: optimizer) ?? .lbfgs
         let progress = TerminalProgress.bar(label: "approach \(approach)")
         do {
             let result = try AdHocFit.run(request, progress: progress)

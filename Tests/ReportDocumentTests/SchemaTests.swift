@@ -24,6 +24,7 @@ import Testing
             huber-delta: 1e-3
             exclude-highest-loss: 5
             bad-budget: warn
+            optimizer: nlopt
             intervals: {scheme: bootstrap, resamples: 200, seed: 7}
             truth: {E: 1.69, A: 406.4, B: 410.7, alpha: 0.34, beta: 0.28}
             """)
@@ -32,7 +33,8 @@ import Testing
         #expect(f.approach == 3 && f.data == "sweep" && f.dataLocation == SourceLocation(line: 3, column: 7))
         #expect(f.budgetTolerance == 0.05 && f.huberDelta == 1e-3 && f.excludeHighestLoss == 5 && f.badBudget == .warn)
         #expect(f.intervals?.scheme == .bootstrap && f.intervals?.resamples == 200 && f.intervals?.seed == 7)
-        #expect(f.truth == LossLawParameters(E: 1.69, A: 406.4, B: 410.7, alpha: 0.34, beta: 0.28, location: SourceLocation(line: 9, column: 8)))
+        #expect(f.truth == LossLawParameters(E: 1.69, A: 406.4, B: 410.7, alpha: 0.34, beta: 0.28, location: SourceLocation(line: 10, column: 8)))
+        #expect(f.optimizer == "nlopt")
     }
 
     @Test func fitApproachOneKeys() {
@@ -51,6 +53,7 @@ import Testing
     @Test func fitBadScheme() { expectError("fit", "approach: 2\ndata: s\nintervals: {scheme: ¦bootstrp}", "did you mean 'bootstrap'?") }
     @Test func fitTruthMissingKey() { expectError("fit", "approach: 3\ndata: s\ntruth: ¦{E: 1, A: 2, B: 3, alpha: 0.3}", "needs the key 'beta'") }
     @Test func fitCurvesOnlyForApproachOne() { expectError("fit", "approach: 2\ndata: s\ncurves: ¦c", "only applies to approach 1") }
+    @Test func fitUnknownOptimizer() { expectError("fit", "approach: 3\ndata: s\noptimizer: ¦scipy", "unknown optimiser 'scipy'") }
     @Test func fitBadBudgetRule() { expectError("fit", "approach: 2\ndata: s\nbad-budget: ¦ignore", "unknown bad-budget policy 'ignore'") }
 
     // MARK: figure

@@ -44,9 +44,10 @@ func digitizedRuns() -> [Run]? {
     return runs
 }
 
-@Test func approach3RecoversTheLawFromNoiseFreeRuns() throws {
+@Test(arguments: Approach3Optimizer.allCases)
+func approach3RecoversTheLawFromNoiseFreeRuns(optimizer: Approach3Optimizer) throws {
     let truth = ChinchillaLaw.publishedUnrounded
-    let result = try Approach3.fit(noiseFreeIsoFLOPRuns())
+    let result = try Approach3.fit(noiseFreeIsoFLOPRuns(), options: Approach3Options(optimizer: optimizer))
     let pairs = [
         (result.law.E, truth.E), (result.law.A, truth.A), (result.law.B, truth.B),
         (result.law.alpha, truth.alpha), (result.law.beta, truth.beta),
@@ -137,6 +138,21 @@ func digitizedRuns() -> [Run]? {
     #expect(result.law.alpha > 0.1 && result.law.alpha < 1 && result.law.beta > 0.1 && result.law.beta < 1)
 }
 
+@Test(.enabled(if: digitizedRuns() != nil)) func approach3OwnOptimizerAndNLoptReachTheSameOptimum() throws {
+    // Two independent L-BFGS implementations over the same grid: same best objective and law.
+    let runs = try #require(digitizedRuns())
+    let own = try Approach3.fit(runs, options: Approach3Options(optimizer: .lbfgs))
+    let nlopt = try Approach3.fit(runs, options: Approach3Options(optimizer: .nlopt))
+    #expect(abs(own.objective / nlopt.objective - 1) < 1e-12, "\(own.objective) vs \(nlopt.objective)")
+    let pairs = [
+        (own.law.E, nlopt.law.E), (own.law.A, nlopt.law.A), (own.law.B, nlopt.law.B),
+        (own.law.alpha, nlopt.law.alpha), (own.law.beta, nlopt.law.beta),
+    ]
+    for (a, b) in pairs { #expect(abs(a / b - 1) < 1e-5, "\(a) vs \(b)") }
+    // Both find the best basin from about a tenth of the starts.
+    #expect(abs(own.diagnostics.shareWithin1e3 - nlopt.diagnostics.shareWithin1e3) < 0.02)
+    #expect(own.diagnostics.warnings.allSatisfy { !$0.contains("did not converge") })
+}
 
 @Test func leaveLargestBudgetOutPredictsANoiseFreeLaw() throws {
     let truth = ChinchillaLaw.publishedUnrounded
