@@ -5,7 +5,8 @@ Minimises  sum_i Huber_delta(LSE(a - alpha ln N_i, b - beta ln D_i, e) - ln L_i)
 by L-BFGS-B with an analytic gradient from each of the paper's 4500 grid starts, keeping the best
 (lowest objective, ties to the earlier start). Runs serially and with a process pool, reports the
 median wall time of several repeats and the objective+gradient evaluation rate, then runs
-`reportgen fit ... --approach 3 --json` on the same data and compares speed and parameters.
+`reportgen fit ... --approach 3 --json` on the same data, with its own L-BFGS and with NLopt's
+(`--optimizer nlopt`) in turn, and compares speed, evaluation counts and parameters.
 
 With --kernel it instead compiles Benchmarks/approach3_kernel.c with the C compiler (clang or cc)
 and times reportgen's objective kernel, on its baseline and AVX2 copies, against a bare scalar loop
@@ -193,9 +194,9 @@ def main():
     starts = grid()
     print(f"runs: {len(data[0])}, starts: {len(starts)}, Huber delta: {DELTA}")
 
-    serial_time, ((serial_value, serial_params), evaluations) = timed(lambda: fit(data, starts, 1), args.repeats)
+    serial_time, ((serial_value, serial_params), scipy_evaluations) = timed(lambda: fit(data, starts, 1), args.repeats)
     print(f"SciPy serial:        {serial_time:.3f} s (median of {args.repeats}), objective {serial_value:.10g}")
-    print(f"  objective+gradient evaluations: {evaluations}, {evaluations / serial_time:,.0f} per second")
+    print(f"  objective+gradient evaluations: {scipy_evaluations}, {scipy_evaluations / serial_time:,.0f} per second")
     pool_time, ((pool_value, pool_params), _) = timed(lambda: fit(data, starts, args.processes), args.repeats)
     print(f"SciPy {args.processes} processes:   {pool_time:.3f} s (median of {args.repeats}), objective {pool_value:.10g}")
     reference = law(serial_params)
@@ -203,13 +204,18 @@ def main():
 
     command = [args.reportgen, "fit", csv_path, "--approach", "3",
                "--exclude-highest-loss", str(args.exclude_highest_loss), "--json"]
-    times, output = [], None
+    # reportgen's own L-BFGS (the default) and NLopt's, alternating so that both see the same load.
+    times, nlopt_times, output, nlopt_output = [], [], None, None
     try:
         for _ in range(args.repeats):
-            start = time.perf_counter()
-            done = subprocess.run(command, capture_output=True, text=True, cwd=REPO, check=True)
-            times.append(time.perf_counter() - start)
-            output = done.stdout
+            for variant, sink in ((command, times), (command + ["--optimizer", "nlopt"], nlopt_times)):
+                start = time.perf_counter()
+                done = subprocess.run(variant, capture_output=True, text=True, cwd=REPO, check=True)
+                sink.append(time.perf_counter() - start)
+                if sink is times:
+                    output = done.stdout
+                else:
+                    nlopt_output = done.stdout
     except (OSError, subprocess.CalledProcessError) as error:
         detail = getattr(error, "stderr", "") or str(error)
         print(f"reportgen fit failed, skipping the comparison: {detail.strip()[:500]}")
@@ -220,12 +226,26 @@ def main():
     except json.JSONDecodeError:
         swift_law = None
     print(f"reportgen (Swift):   {swift_time:.3f} s (median of {args.repeats}, whole process)")
+    nlopt_time = statistics.median(nlopt_times)
+    print(f"  with --optimizer nlopt (NLopt's L-BFGS): {nlopt_time:.3f} s, "
+          f"{pool_time / nlopt_time:.1f}x SciPy on {args.processes} processes")
     print(f"speed-up over SciPy serial: {serial_time / swift_time:.1f}x, over {args.processes} processes: "
           f"{pool_time / swift_time:.1f}x")
     if swift_law is None:
         print("reportgen output has no E/A/B/alpha/beta; cannot compare parameters")
         return
     print("reportgen law:", json.dumps(swift_law))
+    try:
+        evaluations = json.loads(output).get("evaluations")
+    except (json.JSONDecodeError, AttributeError):
+        evaluations = None
+    try:
+        nlopt_evaluations = json.loads(nlopt_output).get("evaluations")
+    except (json.JSONDecodeError, AttributeError, TypeError):
+        nlopt_evaluations = None
+    if evaluations:
+        print(f"  objective+gradient evaluations: {int(evaluations)} (with NLopt: "
+              f"{int(nlopt_evaluations) if nlopt_evaluations else '?'}; SciPy: {scipy_evaluations})")
     worst = max(abs(swift_law[k] / reference[k] - 1) for k in reference)
     print(f"parameters agree to relative 1e-3: {'yes' if worst <= 1e-3 else 'no'} (worst {worst:.2e})")
 

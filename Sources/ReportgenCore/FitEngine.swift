@@ -92,7 +92,7 @@ enum FitEngine {
             var values: [String: Double] = [
                 "E": r.law.E, "A": r.law.A, "B": r.law.B, "alpha": r.law.alpha, "beta": r.law.beta, "G": r.law.G,
                 "objective": r.objective, "runs": Double(r.runs), "starts": Double(d.starts),
-                "share_1e3": d.shareWithin1e3, "share_1e6": d.shareWithin1e6,
+                "share_1e3": d.shareWithin1e3, "share_1e6": d.shareWithin1e6, "evaluations": Double(d.evaluations),
                 "objective_published": Approach3.objective(.publishedUnrounded, runs: input.runs, delta: spec.huberDelta),
                 "objective_published_rounded": Approach3.objective(.publishedRounded, runs: input.runs, delta: spec.huberDelta),
                 "loss_gopher": r.law.loss(parameters: r.law.optimalParameters(flops: gopherBudget), tokens: r.law.optimalTokens(flops: gopherBudget)),

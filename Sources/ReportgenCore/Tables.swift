@@ -155,6 +155,7 @@ enum TableBuilder {
             for name in ["E", "A", "B", "alpha", "beta"] {
                 if let s = d.spread[name] { rows.append(["spread of \(name == "alpha" ? "α" : name == "beta" ? "β" : name) among near-ties", NumberFormat.scientific(2).format(s)]) }
             }
+            rows.append(["objective+gradient evaluations, all starts", "\(d.evaluations)"])
             rows.append(["status of the winning start", d.winningStatus])
             for w in d.warnings { rows.append(["warning", w]) }
         }

@@ -220,6 +220,17 @@ func readOnlyCacheFolderIsAClearError() throws {
     #expect(try LockFile.parse(Data(text.utf8)) == LockFile(results: results))
 }
 
+@Test func lockFileLeavesOutTheOptimisersPathDiagnostics() throws {
+    let results = Results([
+        "a3.alpha": 0.34, "a3.share_1e3": 0.1, "a3.spread_A": 2, "a3.evaluations": 320_000, "a3.starts": 4500,
+    ])
+    let lock = LockFile(results: results)
+    #expect(lock.entries.keys.sorted() == ["a3.alpha", "a3.starts"])
+    // A diagnostic that moves (another optimiser, another machine) is neither drift nor new.
+    let moved = Results(["a3.alpha": 0.34, "a3.share_1e3": 0.3, "a3.spread_A": 9, "a3.evaluations": 1, "a3.starts": 4500])
+    #expect(lock.drifts(against: moved).isEmpty)
+}
+
 @Test(.enabled(if: toolBinary != nil, "needs the built reportgen binary"))
 func killedBuildLeavesPreviousOutputsAndRebuildIsCorrect() throws {
     let tool = try #require(toolBinary)

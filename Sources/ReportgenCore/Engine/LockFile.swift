@@ -22,9 +22,12 @@ public struct LockFile: Sendable, Equatable {
     public static let defaultRel = 1e-6
 
     /// Multi-start diagnostics (`<id>.spread_*`: how far near-tied optima spread; `<id>.share_1e*`:
-    /// the share of starts that reach the optimum) describe the optimiser's path, not a fitted
-    /// value; they move with the last bits of the arithmetic and are left out of the lock.
-    static func isDiagnostic(_ key: String) -> Bool { key.contains(".spread_") || key.contains(".share_1e") }
+    /// the share of starts that reach the optimum; `<id>.evaluations`: the objective evaluations
+    /// they took) describe the optimiser's path, not a fitted value; they move with the last bits
+    /// of the arithmetic and are left out of the lock.
+    static func isDiagnostic(_ key: String) -> Bool {
+        key.contains(".spread_") || key.contains(".share_1e") || key.hasSuffix(".evaluations")
+    }
     public static let defaultAbs = 1e-12
 
     public var entries: [String: Entry]
