@@ -5,12 +5,14 @@
 /// Alg. 7.4) with the initial scaling γ = sᵀy / yᵀy of the newest pair, and a line search for the
 /// weak Wolfe conditions; a direction that is not clearly downhill, a pair with sᵀy ≤ 0 or a line
 /// search that finds no lower point clears the memory and restarts from steepest descent. The first
-/// step along −∇f has length 1 in the gradient's units, as NLopt's L-BFGS takes it.
+/// trial point is x − ∇f (step 1 along −∇f, not normalised): from the paper's grid this sends as
+/// many starts into the best basin as NLopt's L-BFGS does (about a tenth), where a unit-length
+/// first step sends more than a quarter, at half as many evaluations again.
 ///
-/// Stopping follows NLopt's L-BFGS (Lukšan's PLIS), whose meaning of the tolerances the earlier
-/// fits used: the largest gradient component at most `gradientTolerance`; or two iterations in a
-/// row changing f by less than `relativeTolerance` of |f|, or every coordinate by less than that
-/// fraction of its magnitude.
+/// Stopping follows NLopt's L-BFGS (Lukšan's PLIS), so that `Approach3Optimizer.nlopt` stops at the
+/// same precision: the largest gradient component at most `gradientTolerance`; or two iterations
+/// in a row changing f by less than `relativeTolerance` of |f|, or every coordinate by less than
+/// that fraction of its magnitude.
 ///
 /// Everything is plain IEEE double arithmetic in a fixed order with no state outside the call, so a
 /// run's result depends only on its start and its objective: the same bits on any thread.
@@ -58,82 +60,91 @@ struct LBFGS {
         var evaluations: Int
     }
 
-    /// Minimises `objective` from the `n` values at `x`, which receive the final point.
-    /// `objective(x, g)` returns f(x) and writes ∇f(x) to `g`.
+    /// The vectors of a run: up to eight parameters, the unused lanes zero. A fixed width lets
+    /// every vector operation compile to a few straight-line instructions; with a run-time length
+    /// each five-term loop carried more set-up than arithmetic.
+    typealias Vector = SIMD8<Double>
+
+    /// Minimises `objective` from the `n` ≤ 8 values at `x`, which receive the final point.
+    /// `objective(x, g)` returns f(x) and writes the n components of ∇f(x) to `g`.
     static func minimise(
         _ x: UnsafeMutablePointer<Double>, count n: Int, options: Options,
         _ objective: (UnsafePointer<Double>, UnsafeMutablePointer<Double>) -> Double
     ) -> Result {
+        precondition(n >= 1 && n <= Vector.scalarCount, "LBFGS handles 1 to 8 parameters")
         let m = max(1, options.memory)
-        // s and y pairs (m·n each), ρ = 1/sᵀy and the two-loop coefficients (m each), then g, the
-        // direction, the trial point and its gradient, the lowest trial point and its gradient.
-        let size = 2 * m * n + 2 * m + 6 * n
-        return withUnsafeTemporaryAllocation(of: Double.self, capacity: size) { buffer in
-            let base = buffer.baseAddress!
-            var state = Workspace(base: base, n: n, m: m)
-            return state.run(x, options: options, objective)
+        var start = Vector.zero
+        for i in 0..<n { start[i] = x[i] }
+        // s and y pairs (m each), then ρ = 1/sᵀy and the two-loop coefficients (m each, as lanes of
+        // further vectors would waste space: plain doubles).
+        let (point, result) = withoutActuallyEscaping(objective) { objective in
+            withUnsafeTemporaryAllocation(of: Vector.self, capacity: 2 * m) { pairs in
+                withUnsafeTemporaryAllocation(of: Double.self, capacity: 2 * m) { scalars in
+                    Run(
+                        n: n, m: m, s: pairs.baseAddress!, y: pairs.baseAddress! + m, rho: scalars.baseAddress!,
+                        coefficient: scalars.baseAddress! + m, options: options, objective: objective
+                    ).minimise(from: start)
+                }
+            }
         }
+        for i in 0..<n { x[i] = point[i] }
+        return result
     }
 
-    /// Views into the one scratch buffer of a run.
-    private struct Workspace {
+    /// One run's storage and settings.
+    private struct Run {
         let n: Int, m: Int
-        let s: UnsafeMutablePointer<Double>, y: UnsafeMutablePointer<Double>
+        let s: UnsafeMutablePointer<Vector>, y: UnsafeMutablePointer<Vector>
         let rho: UnsafeMutablePointer<Double>, coefficient: UnsafeMutablePointer<Double>
-        let g: UnsafeMutablePointer<Double>, d: UnsafeMutablePointer<Double>
-        let trialX: UnsafeMutablePointer<Double>, trialG: UnsafeMutablePointer<Double>
-        let lowX: UnsafeMutablePointer<Double>, lowG: UnsafeMutablePointer<Double>
+        let options: Options
+        let objective: (UnsafePointer<Double>, UnsafeMutablePointer<Double>) -> Double
 
-        init(base: UnsafeMutablePointer<Double>, n: Int, m: Int) {
-            self.n = n
-            self.m = m
-            s = base
-            y = s + m * n
-            rho = y + m * n
-            coefficient = rho + m
-            g = coefficient + m
-            d = g + n
-            trialX = d + n
-            trialG = trialX + n
-            lowX = trialG + n
-            lowG = lowX + n
+        /// f and ∇f at `x` (the gradient's unused lanes stay zero).
+        @inline(__always)
+        func evaluate(_ x: Vector, _ gradient: inout Vector) -> Double {
+            var point = x
+            gradient = .zero
+            return withUnsafePointer(to: &point) { p in
+                withUnsafeMutablePointer(to: &gradient) { g in
+                    p.withMemoryRebound(to: Double.self, capacity: Vector.scalarCount) { px in
+                        g.withMemoryRebound(to: Double.self, capacity: Vector.scalarCount) { objective(px, $0) }
+                    }
+                }
+            }
         }
 
-        mutating func run(
-            _ x: UnsafeMutablePointer<Double>, options: Options,
-            _ objective: (UnsafePointer<Double>, UnsafeMutablePointer<Double>) -> Double
-        ) -> Result {
+        func minimise(from start: Vector) -> (Vector, Result) {
             let tolerance = options.relativeTolerance
-            let c1 = options.sufficientDecrease, c2 = options.curvature
             let maxEvaluations = max(1, options.maxEvaluations)
+            var x = start, g = Vector.zero
             var evaluations = 1
-            var f = objective(UnsafePointer(x), g)
-            guard f.isFinite else { return Result(value: .infinity, status: .nonFiniteStart, evaluations: 1) }
+            var f = evaluate(x, &g)
+            guard f.isFinite else { return (x, Result(value: .infinity, status: .nonFiniteStart, evaluations: 1)) }
             var stored = 0, newest = 0
             var smallFChanges = 0, smallXChanges = 0
             while true {
-                var largest = 0.0
-                for i in 0..<n { largest = Swift.max(largest, abs(g[i])) }
-                if largest <= options.gradientTolerance {
-                    return Result(value: f, status: .gradientToleranceReached, evaluations: evaluations)
+                if Self.largestMagnitude(g) <= options.gradientTolerance {
+                    return (x, Result(value: f, status: .gradientToleranceReached, evaluations: evaluations))
                 }
                 if evaluations >= maxEvaluations {
-                    return Result(value: f, status: .maxEvaluationsReached, evaluations: evaluations)
+                    return (x, Result(value: f, status: .maxEvaluationsReached, evaluations: evaluations))
                 }
-                let gradientNorm = dot(g, g).squareRoot()
-                var slope = 0.0
+                let gradientNorm = Self.dot(g, g).squareRoot()
+                var d = -g
+                var slope = -gradientNorm * gradientNorm
                 if stored > 0 {
-                    slope = twoLoopDirection(stored: stored, newest: newest)
+                    let quasiNewton = twoLoopDirection(g, stored: stored, newest: newest)
+                    let quasiSlope = Self.dot(g, quasiNewton)
                     // Uniform descent: the angle between d and −g must stay clear of 90°.
-                    if !(slope + 1e-4 * gradientNorm * dot(d, d).squareRoot() <= 0) { stored = 0 }
+                    if quasiSlope + 1e-4 * gradientNorm * Self.dot(quasiNewton, quasiNewton).squareRoot() <= 0 {
+                        d = quasiNewton
+                        slope = quasiSlope
+                    } else {
+                        stored = 0
+                    }
                 }
-                if stored == 0 {
-                    for i in 0..<n { d[i] = -g[i] }
-                    slope = -gradientNorm * gradientNorm
-                }
-                let search = lineSearch(
-                    from: x, value: f, slope: slope, c1: c1, c2: c2,
-                    budget: Swift.min(options.maxLineSearchEvaluations, maxEvaluations - evaluations), objective)
+                let budget = Swift.min(options.maxLineSearchEvaluations, maxEvaluations - evaluations)
+                let search = lineSearch(from: x, value: f, direction: d, slope: slope, budget: budget)
                 evaluations += search.evaluations
                 guard let (next, nextG, value) = search.point else {
                     if stored > 0, evaluations < maxEvaluations {
@@ -141,22 +152,22 @@ struct LBFGS {
                         continue
                     }
                     let status: Status = evaluations >= maxEvaluations ? .maxEvaluationsReached : .roundoffLimited
-                    return Result(value: f, status: status, evaluations: evaluations)
+                    return (x, Result(value: f, status: status, evaluations: evaluations))
+                }
+                var xSmall = true
+                for i in 0..<n where !LBFGS.relativelyClose(x[i], next[i], tolerance) {
+                    xSmall = false
+                    break
                 }
                 // The new pair goes into the next ring slot; it is kept only when sᵀy > 0.
                 let slot = stored == 0 || newest == m - 1 ? 0 : newest + 1
-                let sNew = s + slot * n, yNew = y + slot * n
-                var xSmall = true
-                for i in 0..<n {
-                    sNew[i] = next[i] - x[i]
-                    yNew[i] = nextG[i] - g[i]
-                    if !LBFGS.relativelyClose(x[i], next[i], tolerance) { xSmall = false }
-                }
-                x.update(from: next, count: n)
-                g.update(from: nextG, count: n)
+                s[slot] = next - x
+                y[slot] = nextG - g
+                x = next
+                g = nextG
                 let previous = f
                 f = value
-                let sy = dot(sNew, yNew)
+                let sy = Self.dot(s[slot], y[slot])
                 if sy > 0 {
                     rho[slot] = 1 / sy
                     newest = slot
@@ -166,37 +177,30 @@ struct LBFGS {
                 }
                 smallFChanges = LBFGS.relativelyClose(previous, f, tolerance) ? smallFChanges + 1 : 0
                 smallXChanges = xSmall ? smallXChanges + 1 : 0
-                if smallFChanges >= 2 { return Result(value: f, status: .ftolReached, evaluations: evaluations) }
-                if smallXChanges >= 2 { return Result(value: f, status: .xtolReached, evaluations: evaluations) }
+                if smallFChanges >= 2 { return (x, Result(value: f, status: .ftolReached, evaluations: evaluations)) }
+                if smallXChanges >= 2 { return (x, Result(value: f, status: .xtolReached, evaluations: evaluations)) }
             }
         }
 
-        /// d = −H·g for the stored pairs, newest first then back (Nocedal & Wright, Alg. 7.4);
-        /// returns gᵀd.
-        private func twoLoopDirection(stored: Int, newest: Int) -> Double {
-            for i in 0..<n { d[i] = -g[i] }
-            // Ring positions step without `%` (an integer division each, which costs more than
-            // the five-term products here).
+        /// −H·g for the stored pairs, newest first then back (Nocedal & Wright, Alg. 7.4).
+        private func twoLoopDirection(_ g: Vector, stored: Int, newest: Int) -> Vector {
+            var d = -g
+            // Ring positions step without `%`, an integer division each.
             var k = newest
             for _ in 0..<stored {
-                let a = rho[k] * dot(s + k * n, d)
+                let a = rho[k] * Self.dot(s[k], d)
                 coefficient[k] = a
-                let yk = y + k * n
-                for i in 0..<n { d[i] -= a * yk[i] }
+                d -= a * y[k]
                 k = k == 0 ? m - 1 : k - 1
             }
-            let yNewest = y + newest * n
-            let gamma = 1 / (rho[newest] * dot(yNewest, yNewest))
-            for i in 0..<n { d[i] *= gamma }
+            d *= 1 / (rho[newest] * Self.dot(y[newest], y[newest]))
             k = k == m - 1 ? 0 : k + 1  // the oldest stored pair
             for _ in 0..<stored {
-                let b = rho[k] * dot(y + k * n, d)
-                let sk = s + k * n
-                let factor = coefficient[k] - b
-                for i in 0..<n { d[i] += factor * sk[i] }
+                let b = rho[k] * Self.dot(y[k], d)
+                d += (coefficient[k] - b) * s[k]
                 k = k == m - 1 ? 0 : k + 1
             }
-            return dot(g, d)
+            return d
         }
 
         /// A step t along d with f(x + t·d) ≤ f + c₁·t·slope and ∇f(x + t·d)ᵀd ≥ c₂·slope (weak
@@ -205,34 +209,30 @@ struct LBFGS {
         /// bracket's ends (quadratic when the far end's slope is unknown). When the bracket can no
         /// longer move x, or the budget runs out, the lowest point meeting the first condition is
         /// returned if there is one. A non-finite f counts as failing the first condition.
-        private func lineSearch(
-            from x: UnsafeMutablePointer<Double>, value f: Double, slope: Double, c1: Double, c2: Double,
-            budget: Int, _ objective: (UnsafePointer<Double>, UnsafeMutablePointer<Double>) -> Double
-        ) -> (point: (UnsafeMutablePointer<Double>, UnsafeMutablePointer<Double>, Double)?, evaluations: Int) {
+        private func lineSearch(from x: Vector, value f: Double, direction d: Vector, slope: Double, budget: Int)
+            -> (point: (Vector, Vector, Double)?, evaluations: Int)
+        {
+            let c1 = options.sufficientDecrease, c2 = options.curvature
             var t = 1.0
             // The bracket: `low` met the first condition with a downhill slope (or is t = 0);
-            // `high` (when `highT` ≥ 0) failed it or slopes upward.
+            // `high` (when `highT` ≥ 0) failed it.
             var lowT = 0.0, lowF = f, lowSlope = slope
             var highT = -1.0, highF = 0.0, highSlope = 0.0
-            var lowest = f, haveLowest = false
+            var lowest: (Vector, Vector, Double)? = nil
             var evaluations = 0
             while evaluations < budget {
-                for i in 0..<n { trialX[i] = x[i] + t * d[i] }
-                let value = objective(UnsafePointer(trialX), trialG)
+                let trial = x + t * d
+                var trialG = Vector.zero
+                let value = evaluate(trial, &trialG)
                 evaluations += 1
                 if !(value <= f + c1 * t * slope) {  // also true for NaN and ±∞
                     highT = t
                     highF = value.isFinite ? value : .infinity
-                    highSlope = value.isFinite ? dot(trialG, d) : .nan
+                    highSlope = value.isFinite ? Self.dot(trialG, d) : .nan
                 } else {
-                    let trialSlope = dot(trialG, d)
-                    if trialSlope >= c2 * slope { return ((trialX, trialG, value), evaluations) }
-                    if value < lowest {
-                        lowest = value
-                        haveLowest = true
-                        lowX.update(from: trialX, count: n)
-                        lowG.update(from: trialG, count: n)
-                    }
+                    let trialSlope = Self.dot(trialG, d)
+                    if trialSlope >= c2 * slope { return ((trial, trialG, value), evaluations) }
+                    if value < (lowest?.2 ?? f) { lowest = (trial, trialG, value) }
                     lowT = t
                     lowF = value
                     lowSlope = trialSlope
@@ -242,12 +242,8 @@ struct LBFGS {
                     continue
                 }
                 let left = Swift.min(lowT, highT), right = Swift.max(lowT, highT), width = right - left
-                var moves = false
-                for i in 0..<n where x[i] + left * d[i] != x[i] + right * d[i] {
-                    moves = true
-                    break
-                }
-                guard moves else { break }
+                // Stop once the bracket's ends round to the same x.
+                guard x + left * d != x + right * d else { break }
                 var next = Double.nan
                 if highF.isFinite, highSlope.isFinite {
                     next = Self.cubicMinimiser(lowT, lowF, lowSlope, highT, highF, highSlope)
@@ -259,7 +255,7 @@ struct LBFGS {
                 if !(next >= left + 0.1 * width && next <= right - 0.1 * width) { next = left + 0.5 * width }
                 t = next
             }
-            return (haveLowest ? (lowX, lowG, lowest) : nil, evaluations)
+            return (lowest, evaluations)
         }
 
         /// The minimiser of the cubic matching f and f′ at steps p and q (NaN when it has none).
@@ -273,18 +269,22 @@ struct LBFGS {
             return q - (q - p) * (slopeQ + root - z) / (slopeQ - slopeP + 2 * root)
         }
 
-        /// uᵀv with even and odd terms summed apart: half the chain of dependent additions, which
-        /// is what the two-loop recursion waits on.
+        /// uᵀv, summed as a tree (halves, quarters, then the last pair) in a fixed order.
         @inline(__always)
-        private func dot(_ u: UnsafeMutablePointer<Double>, _ v: UnsafeMutablePointer<Double>) -> Double {
-            var even = 0.0, odd = 0.0, i = 0
-            while i + 1 < n {
-                even += u[i] * v[i]
-                odd += u[i + 1] * v[i + 1]
-                i += 2
-            }
-            if i < n { even += u[i] * v[i] }
-            return even + odd
+        static func dot(_ u: Vector, _ v: Vector) -> Double {
+            let p = u * v
+            let quarter = p.lowHalf + p.highHalf
+            let pair = quarter.lowHalf + quarter.highHalf
+            return pair[0] + pair[1]
+        }
+
+        /// The largest |component|.
+        @inline(__always)
+        static func largestMagnitude(_ v: Vector) -> Double {
+            let a = pointwiseMax(v, -v)
+            let quarter = pointwiseMax(a.lowHalf, a.highHalf)
+            let pair = pointwiseMax(quarter.lowHalf, quarter.highHalf)
+            return Swift.max(pair[0], pair[1])
         }
     }
 
