@@ -281,10 +281,9 @@ struct LBFGS {
         /// The largest |component|.
         @inline(__always)
         static func largestMagnitude(_ v: Vector) -> Double {
-            let a = pointwiseMax(v, -v)
-            let quarter = pointwiseMax(a.lowHalf, a.highHalf)
-            let pair = pointwiseMax(quarter.lowHalf, quarter.highHalf)
-            return Swift.max(pair[0], pair[1])
+            var largest = 0.0
+            for i in 0..<Vector.scalarCount { largest = Swift.max(largest, abs(v[i])) }
+            return largest
         }
     }
 
