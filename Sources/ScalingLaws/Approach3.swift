@@ -108,7 +108,7 @@ public struct Approach3Options: Sendable, Equatable, Codable {
 public enum Approach3Optimizer: String, Sendable, Equatable, Codable, CaseIterable {
     /// reportgen's own L-BFGS (`LBFGS`): the default. On the paper's 4500-start grid over the
     /// digitized runs it makes 3% more evaluations than NLopt's (320k against 311k) and takes
-    /// 10–20% less time: its bookkeeping is about 11% of the CPU time, NLopt's about 22%.
+    /// 5–20% less time: its bookkeeping is about 12% of the CPU time, NLopt's over a fifth.
     case lbfgs
     /// NLopt's `NLOPT_LD_LBFGS` (Lukšan's PLIS), for comparison.
     case nlopt
