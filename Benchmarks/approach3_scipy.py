@@ -127,6 +127,15 @@ def law(params):
     return {"E": float(np.exp(e)), "A": float(np.exp(a)), "B": float(np.exp(b)), "alpha": alpha, "beta": beta}
 
 
+def parsed(text):
+    """reportgen's JSON output as a dictionary (empty when it is not one)."""
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError:
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
 def find_law(obj):
     """The first dictionary in a JSON document holding E, A, B, alpha and beta."""
     if isinstance(obj, dict):
@@ -205,47 +214,34 @@ def main():
     command = [args.reportgen, "fit", csv_path, "--approach", "3",
                "--exclude-highest-loss", str(args.exclude_highest_loss), "--json"]
     # reportgen's own L-BFGS (the default) and NLopt's, alternating so that both see the same load.
-    times, nlopt_times, output, nlopt_output = [], [], None, None
+    variants = {"own": command, "nlopt": command + ["--optimizer", "nlopt"]}
+    times = {name: [] for name in variants}
+    results = {}
     try:
         for _ in range(args.repeats):
-            for variant, sink in ((command, times), (command + ["--optimizer", "nlopt"], nlopt_times)):
+            for name, variant in variants.items():
                 start = time.perf_counter()
                 done = subprocess.run(variant, capture_output=True, text=True, cwd=REPO, check=True)
-                sink.append(time.perf_counter() - start)
-                if sink is times:
-                    output = done.stdout
-                else:
-                    nlopt_output = done.stdout
+                times[name].append(time.perf_counter() - start)
+                results[name] = parsed(done.stdout)
     except (OSError, subprocess.CalledProcessError) as error:
         detail = getattr(error, "stderr", "") or str(error)
         print(f"reportgen fit failed, skipping the comparison: {detail.strip()[:500]}")
         return
-    swift_time = statistics.median(times)
-    try:
-        swift_law = find_law(json.loads(output))
-    except json.JSONDecodeError:
-        swift_law = None
+    swift_time, nlopt_time = statistics.median(times["own"]), statistics.median(times["nlopt"])
     print(f"reportgen (Swift):   {swift_time:.3f} s (median of {args.repeats}, whole process)")
-    nlopt_time = statistics.median(nlopt_times)
     print(f"  with --optimizer nlopt (NLopt's L-BFGS): {nlopt_time:.3f} s, "
           f"{pool_time / nlopt_time:.1f}x SciPy on {args.processes} processes")
     print(f"speed-up over SciPy serial: {serial_time / swift_time:.1f}x, over {args.processes} processes: "
           f"{pool_time / swift_time:.1f}x")
+    counts = {name: int(result.get("evaluations", 0)) for name, result in results.items()}
+    print(f"  objective+gradient evaluations: {counts['own']} (with NLopt: {counts['nlopt']}; "
+          f"SciPy: {scipy_evaluations})")
+    swift_law = find_law(results["own"])
     if swift_law is None:
         print("reportgen output has no E/A/B/alpha/beta; cannot compare parameters")
         return
     print("reportgen law:", json.dumps(swift_law))
-    try:
-        evaluations = json.loads(output).get("evaluations")
-    except (json.JSONDecodeError, AttributeError):
-        evaluations = None
-    try:
-        nlopt_evaluations = json.loads(nlopt_output).get("evaluations")
-    except (json.JSONDecodeError, AttributeError, TypeError):
-        nlopt_evaluations = None
-    if evaluations:
-        print(f"  objective+gradient evaluations: {int(evaluations)} (with NLopt: "
-              f"{int(nlopt_evaluations) if nlopt_evaluations else '?'}; SciPy: {scipy_evaluations})")
     worst = max(abs(swift_law[k] / reference[k] - 1) for k in reference)
     print(f"parameters agree to relative 1e-3: {'yes' if worst <= 1e-3 else 'no'} (worst {worst:.2e})")
 

@@ -448,9 +448,8 @@ public enum Approach3 {
     /// sequence of correctly rounded IEEE operations, AVX2 only holds four lanes per register instead
     /// of two, and only the multiply-adds the source marks are fused, in both copies (the baseline
     /// through the C library's correctly rounded fma()); the compiler fuses nothing else, since the
-    /// kernel is compiled with contraction off. When any exponent
-    /// leaves ±700, or the sum is not finite, it falls back to the max-shifted (overflow-safe) scalar
-    /// form.
+    /// kernel is compiled with contraction off. When any exponent leaves ±700, or the sum is not
+    /// finite, it falls back to the max-shifted (overflow-safe) scalar form.
     @inline(__always)
     static func evaluate(
         _ x: UnsafePointer<Double>, _ gradient: UnsafeMutablePointer<Double>?, _ context: UnsafePointer<Context>

@@ -75,8 +75,8 @@ struct LBFGS {
         let m = max(1, options.memory)
         var start = Vector.zero
         for i in 0..<n { start[i] = x[i] }
-        // s and y pairs (m each), then ρ = 1/sᵀy and the two-loop coefficients (m each, as lanes of
-        // further vectors would waste space: plain doubles).
+        // The s and y pairs (m vectors each), then ρ = 1/sᵀy and the two-loop coefficients (m
+        // doubles each).
         let (point, result) = withoutActuallyEscaping(objective) { objective in
             withUnsafeTemporaryAllocation(of: Vector.self, capacity: 2 * m) { pairs in
                 withUnsafeTemporaryAllocation(of: Double.self, capacity: 2 * m) { scalars in
@@ -278,11 +278,16 @@ struct LBFGS {
             return pair[0] + pair[1]
         }
 
-        /// The largest |component|.
+        /// The largest |component|; NaN when a component is NaN, so that a NaN gradient never
+        /// passes the gradient test (`Swift.max` would skip it).
         @inline(__always)
         static func largestMagnitude(_ v: Vector) -> Double {
             var largest = 0.0
-            for i in 0..<Vector.scalarCount { largest = Swift.max(largest, abs(v[i])) }
+            for i in 0..<Vector.scalarCount {
+                let magnitude = abs(v[i])
+                guard !magnitude.isNaN else { return .nan }
+                largest = Swift.max(largest, magnitude)
+            }
             return largest
         }
     }

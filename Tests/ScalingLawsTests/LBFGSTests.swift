@@ -84,6 +84,16 @@ private func rosenbrock(_ x: [Double], _ g: inout [Double]) -> Double {
     #expect(!limited.status.converged)
 }
 
+@Test func lbfgsDoesNotTakeANaNGradientForConvergence() {
+    // A finite f with a NaN gradient: no tolerance is met, so the run must not claim convergence.
+    let (_, result) = minimise([1, 2]) { x, g in
+        g[0] = .nan
+        g[1] = 0
+        return x[0] * x[0] + x[1] * x[1]
+    }
+    #expect(!result.status.converged, "\(result.status)")
+}
+
 @Test func lbfgsStopsOnASmallGradientAtOnce() {
     // Already at the minimum: the gradient test ends the run after the one evaluation.
     let (x, result) = minimise([1, 1, 1, 1, 1], rosenbrock)
