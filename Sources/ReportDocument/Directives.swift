@@ -101,9 +101,6 @@ public struct FigureDirective: Sendable, Equatable {
     /// Width as a fraction of the text width, 0.3 to 1; nil for the default.
     public var width: Double? = nil
 
-    public static let kinds = ["isoflop", "envelope", "parametric", "overlay", "allocation", "curvature", "residuals", "bootstrap", "ratio"]
-    /// Kinds that may draw several fits.
-    public static let multiFitKinds = ["overlay", "allocation", "bootstrap", "ratio"]
 }
 
 /// `{table} id`: a table of results.
@@ -119,7 +116,6 @@ public struct TableDirective: Sendable, Equatable {
     public var parameters: [Double]
     public var location: SourceLocation
 
-    public static let kinds = ["exponents", "projections", "coefficients", "diagnostics", "extrapolation"]
     /// The model sizes of Table 3: 400M, 1B, 10B, 67B, 175B, 280B, 520B, 1T, 10T parameters.
     public static let paperParameters: [Double] = [400e6, 1e9, 10e9, 67e9, 175e9, 280e9, 520e9, 1e12, 10e12]
 }
@@ -189,6 +185,21 @@ public enum TypedDirective: Sendable, Equatable {
     }
 }
 
+/// The kind names the figure and table schemas accept. The parser knows no analysis kinds: the
+/// registry of kinds (`AnalysisKinds` in ReportgenCore) supplies them.
+public struct DirectiveVocabulary: Sendable, Equatable {
+    public var figureKinds: [String]
+    /// Figure kinds that may draw several fits.
+    public var multiFitFigureKinds: [String]
+    public var tableKinds: [String]
+
+    public init(figureKinds: [String], multiFitFigureKinds: [String], tableKinds: [String]) {
+        self.figureKinds = figureKinds
+        self.multiFitFigureKinds = multiFitFigureKinds
+        self.tableKinds = tableKinds
+    }
+}
+
 public enum DirectiveSchema {
     public static let kinds = ["fit", "figure", "table", "expect", "data"]
 
@@ -196,14 +207,14 @@ public enum DirectiveSchema {
     ///
     /// Returns the typed directive whenever its required fields could be read, even if other
     /// keys were wrong (so that later checks can still resolve references to it); nil otherwise.
-    public static func check(_ d: Directive, file: String, into bag: inout DiagnosticBag) -> TypedDirective? {
+    public static func check(_ d: Directive, file: String, vocabulary: DirectiveVocabulary, into bag: inout DiagnosticBag) -> TypedDirective? {
         guard !d.bodyIsInvalid else { return nil }
         var reader = FieldReader(node: d.body, file: file, context: "{\(d.kind)} \(d.id)")
         let result: TypedDirective?
         switch d.kind {
         case "fit": result = fit(d, &reader).map(TypedDirective.fit)
-        case "figure": result = figure(d, &reader).map(TypedDirective.figure)
-        case "table": result = table(d, &reader).map(TypedDirective.table)
+        case "figure": result = figure(d, &reader, vocabulary).map(TypedDirective.figure)
+        case "table": result = table(d, &reader, vocabulary).map(TypedDirective.table)
         case "expect": result = expect(d, &reader).map(TypedDirective.expect)
         case "data": result = data(d, &reader).map(TypedDirective.data)
         default:
@@ -271,8 +282,8 @@ public enum DirectiveSchema {
             intervals: intervals, truth: truth, budgets: budgets, schedules: schedules?.name, optimizer: optimizer?.name)
     }
 
-    static func figure(_ d: Directive, _ r: inout FieldReader) -> FigureDirective? {
-        let kind = r.choice("kind", required: true, among: FigureDirective.kinds, what: "figure kind")
+    static func figure(_ d: Directive, _ r: inout FieldReader, _ vocabulary: DirectiveVocabulary) -> FigureDirective? {
+        let kind = r.choice("kind", required: true, among: vocabulary.figureKinds, what: "figure kind")
         let single = r.string("fit", required: false)
         let list = r.stringList("fits", required: false)
         let caption = r.string("caption", required: false)
@@ -286,8 +297,8 @@ public enum DirectiveSchema {
         case (nil, nil):
             if r.node.entries != nil, r.node["fits"] == nil { r.error("{figure} \(d.id) needs the key 'fit' (or 'fits' for several)", at: r.node.location) }
         }
-        if let kind, fits.count > 1, !FigureDirective.multiFitKinds.contains(kind.name) {
-            r.error("a '\(kind.name)' figure draws one fit; only \(FigureDirective.multiFitKinds.joined(separator: " and ")) figures take several", at: fits[1].location)
+        if let kind, fits.count > 1, !vocabulary.multiFitFigureKinds.contains(kind.name) {
+            r.error("a '\(kind.name)' figure draws one fit; only \(vocabulary.multiFitFigureKinds.joined(separator: " and ")) figures take several", at: fits[1].location)
         }
         guard let kind, let first = fits.first else { return nil }
         return FigureDirective(
@@ -295,8 +306,8 @@ public enum DirectiveSchema {
             location: d.range.start, fits: fits, width: width)
     }
 
-    static func table(_ d: Directive, _ r: inout FieldReader) -> TableDirective? {
-        let kind = r.choice("kind", required: true, among: TableDirective.kinds, what: "table kind")
+    static func table(_ d: Directive, _ r: inout FieldReader, _ vocabulary: DirectiveVocabulary) -> TableDirective? {
+        let kind = r.choice("kind", required: true, among: vocabulary.tableKinds, what: "table kind")
         let fits = r.stringList("fits", required: true)
         let caption = r.string("caption", required: false)
         let published = r.bool("published")

@@ -5,7 +5,7 @@ import ScalingLaws
 /// `reportgen fit DATA --approach …`: one fit on a data file, without a document.
 public struct AdHocFitRequest: Sendable {
     public var path: String
-    public var approach: Int
+    public var approach: Approach
     /// Role → column name for the roles the user mapped by flag.
     public var mapping: [String: String]
     public var excludeHighestLoss: Int
@@ -20,7 +20,7 @@ public struct AdHocFitRequest: Sendable {
     /// Approach 3's L-BFGS implementation.
     public var optimizer: Approach3Optimizer = .lbfgs
 
-    public init(path: String, approach: Int, mapping: [String: String], excludeHighestLoss: Int, bootstrap: Int, seed: UInt64, budgetTolerance: Double?) {
+    public init(path: String, approach: Approach, mapping: [String: String], excludeHighestLoss: Int, bootstrap: Int, seed: UInt64, budgetTolerance: Double?) {
         self.path = path
         self.approach = approach
         self.mapping = mapping
@@ -69,10 +69,10 @@ public enum AdHocFit {
     /// Runs the fit and returns its JSON object (`approach`, `points`, `a`, `b`, and per approach
     /// the keys the brief names).
     public static func run(_ request: AdHocFitRequest, progress: (@Sendable (Int, Int) -> Void)? = nil) throws(BuildFailure) -> JSONValue {
-        if request.approach == 1 {
+        if request.approach.readsCurves {
             let curves = try loadCurves(request)
             do {
-                return try FitEngine.adHoc(input: FitInput(curves: curves), approach: 1, grouping: .exact, policy: .error, bootstrap: request.bootstrap, seed: request.seed, progress: progress)
+                return try FitEngine.adHoc(input: FitInput(curves: curves), approach: request.approach, grouping: .exact, policy: .error, bootstrap: request.bootstrap, seed: request.seed, progress: progress)
             } catch {
                 throw BuildFailure(diagnostics: [.error("approach 1 on \(request.path): \(error)")], sources: [:])
             }
@@ -90,12 +90,12 @@ public enum AdHocFit {
             var notes: [String] = []
             switch error {
             case .tooFewRuns, .parabolaOpensDownward, .vertexOutsideRange:
-                if request.approach == 2 { notes.append("--bad-budget drop leaves such budgets out with a warning; --budget-tolerance groups scattered FLOPs") }
+                if request.approach == .isoFLOPProfiles { notes.append("--bad-budget drop leaves such budgets out with a warning; --budget-tolerance groups scattered FLOPs") }
             default: break
             }
-            throw BuildFailure(diagnostics: [.error("approach \(request.approach) on \(request.path): \(error)", notes: notes)], sources: sources)
+            throw BuildFailure(diagnostics: [.error("approach \(request.approach.rawValue) on \(request.path): \(error)", notes: notes)], sources: sources)
         } catch {
-            throw BuildFailure(diagnostics: [.error("approach \(request.approach) on \(request.path): \(error)")], sources: sources)
+            throw BuildFailure(diagnostics: [.error("approach \(request.approach.rawValue) on \(request.path): \(error)")], sources: sources)
         }
     }
 

@@ -7,6 +7,8 @@ import ScalingLaws
 struct Analysis: Sendable {
     let document: Document
     let paths: ProjectPaths
+    /// The figure and table kinds documents may name.
+    var kinds = AnalysisKinds.standard
     var fits: [FitDirective] = []
     var figures: [FigureDirective] = []
     var tables: [TableDirective] = []
@@ -29,6 +31,8 @@ struct Analysis: Sendable {
     var templateFiles: [String: String] = [:]
     /// Sources to quote diagnostics from besides the document (a style file).
     var extraSources: [String: String] = [:]
+    /// External data files (`Data/external/`) the document names that are not here.
+    var missingExternalData: [String] = []
 
     init(document: Document, paths: ProjectPaths) {
         self.document = document
@@ -39,14 +43,14 @@ struct Analysis: Sendable {
 
     /// The data source a fit reads: Approach 1 reads `curves` when given, else `data`.
     static func source(of fit: FitDirective) -> (name: String, location: SourceLocation) {
-        if fit.approach == 1, let c = fit.curves { return (c.name, c.location) }
+        if Approach(rawValue: fit.approach)?.readsCurves == true, let c = fit.curves { return (c.name, c.location) }
         return (fit.data, fit.dataLocation)
     }
 
     mutating func check(into bag: inout DiagnosticBag) {
         var typed: [TypedDirective] = []
         for directive in document.directives {
-            guard let t = DirectiveSchema.check(directive, file: file, into: &bag) else { continue }
+            guard let t = DirectiveSchema.check(directive, file: file, vocabulary: kinds.vocabulary, into: &bag) else { continue }
             typed.append(t)
             switch t {
             case .fit(let f): fits.append(f)
@@ -59,9 +63,10 @@ struct Analysis: Sendable {
         References.check(document, typed: typed, into: &bag)
         ValueFormat.check(document, into: &bag)
         checkNames(into: &bag)
+        checkResultNames(into: &bag)
         loadData(into: &bag)
         loadStyle(into: &bag)
-        if tables.contains(where: { $0.published }) || figures.contains(where: { $0.kind == "overlay" }) {
+        if tables.contains(where: { $0.published }) || figures.contains(where: { kinds.figure(named: $0.kind)?.readsPublished == true }) {
             let loaded = PublishedValues.load(root: paths.root, into: &bag)
             published = loaded.values
             publishedFiles = loaded.hashes
@@ -113,7 +118,7 @@ struct Analysis: Sendable {
         var needCurves: [String] = []
         for fit in fits {
             let name = Self.source(of: fit).name
-            if fit.approach == 1 { needCurves.append(name) } else { needRuns.append(name) }
+            if Approach(rawValue: fit.approach)?.readsCurves == true { needCurves.append(name) } else { needRuns.append(name) }
         }
         // Resolve `{data}` chains down to front-matter sources (a cycle is an error).
         func base(_ name: String, depth: Int = 0) -> String? {
@@ -203,12 +208,13 @@ struct Analysis: Sendable {
     }
 
     /// Reads a data source's file (inside the project root) as a table.
-    private func read(_ source: DataSource, into bag: inout DiagnosticBag) -> (table: CSVTable, path: String, sha256: String)? {
+    private mutating func read(_ source: DataSource, into bag: inout DiagnosticBag) -> (table: CSVTable, path: String, sha256: String)? {
         let url: URL
         do {
             url = try paths.resolve(source.path)
         } catch {
             if case .notFound = error, source.path.hasPrefix(Self.externalDataFolder) {
+                missingExternalData.append(source.path)
                 bag.append(.error(Self.missingExternalData(source.path), file: file, at: source.pathLocation))
             } else {
                 bag.append(.error(error.description, file: file, at: source.pathLocation))

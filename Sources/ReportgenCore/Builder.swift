@@ -45,10 +45,13 @@ public struct BuildSummary: Sendable {
 public struct BuildFailure: Error, Sendable {
     public var diagnostics: [Diagnostic]
     public var sources: [String: String]
+    /// External data files the document needs and that are not here (`make data` fetches them).
+    public var missingExternalData: [String] = []
 
-    public init(diagnostics: [Diagnostic], sources: [String: String]) {
+    public init(diagnostics: [Diagnostic], sources: [String: String], missingExternalData: [String] = []) {
         self.diagnostics = diagnostics
         self.sources = sources
+        self.missingExternalData = missingExternalData
     }
 }
 
@@ -56,6 +59,8 @@ public struct BuildFailure: Error, Sendable {
 public struct Builder: Sendable {
     public let paths: ProjectPaths
     public let options: BuildOptions
+    /// The figure and table kinds documents may name.
+    var kinds = AnalysisKinds.standard
 
     public init(paths: ProjectPaths, options: BuildOptions = BuildOptions()) {
         self.paths = paths
@@ -74,13 +79,18 @@ public struct Builder: Sendable {
         var bag = DiagnosticBag()
         let document = DocumentParser.parse(source, path: file, into: &bag)
         var analysis = Analysis(document: document, paths: paths)
+        analysis.kinds = kinds
         analysis.check(into: &bag)
         var sources = [file: source]
         for (path, text) in analysis.extraSources { sources[path] = text }
-        if bag.hasErrors { throw BuildFailure(diagnostics: bag.sorted, sources: sources) }
+        if bag.hasErrors { throw BuildFailure(diagnostics: bag.sorted, sources: sources, missingExternalData: analysis.missingExternalData) }
         var planner = Planner(analysis: analysis, source: source, paths: paths, creationDate: pdfDate(document.frontMatter.date))
         planner.progress = options.progress
-        return PlannedBuild(document: document, analysis: analysis, plan: planner.makePlan(), sources: sources, stem: url.deletingPathExtension().lastPathComponent)
+        let plan: BuildPlan
+        do { plan = try planner.makePlan() } catch {
+            throw BuildFailure(diagnostics: [(error as? Diagnostic) ?? .error("cannot plan the build: \(error)", file: file)], sources: sources)
+        }
+        return PlannedBuild(document: document, analysis: analysis, plan: plan, sources: sources, stem: url.deletingPathExtension().lastPathComponent)
     }
 
     public func build(document url: URL) throws(BuildFailure) -> BuildSummary {
@@ -127,7 +137,17 @@ public struct Builder: Sendable {
         // Assemble the output folder from the final steps' outputs.
         var outputs = OutputSet()
         for step in planned.plan.steps {
-            if let name = Planner.outputFile(of: step.id) { outputs.add(name, report.outputs[step.id]!) }
+            guard let name = Planner.outputFile(of: step.id) else { continue }
+            do {
+                guard let value = report.outputs[step.id] else {
+                    throw BuildFailure(diagnostics: [.error("step \(step.id) finished without an output", file: file)], sources: planned.sources)
+                }
+                outputs.add(name, try step.encode(value))
+            } catch let failure as BuildFailure {
+                throw failure
+            } catch {
+                throw BuildFailure(diagnostics: [.error("cannot write \(name): \(error)", file: file)], sources: planned.sources)
+            }
         }
         let keys = planned.plan.keys()
         outputs.add("manifest.json", Array((manifest(planned, keys: keys, outputs: outputs).serialized() + "\n").utf8))
@@ -146,7 +166,7 @@ public struct Builder: Sendable {
         // Eviction scans the store: only worth it when this build wrote entries.
         if !report.ran.isEmpty { store?.evict() }
         var results = Results()
-        if let bytes = report.outputs[Planner.resultsStep], let values = try? StepCoding.decode([String: Double].self, bytes) {
+        if let values = report.outputs[Planner.resultsStep] as? [String: Double] {
             for (k, v) in values { results.setKey(k, v) }
         }
         var summary = BuildSummary(

@@ -3,7 +3,7 @@ import ScalingLaws
 
 /// What to fit and how: the checked content of a `{fit}` directive or of `reportgen fit` flags.
 struct FitSpec: Sendable, Equatable, Codable {
-    var approach: Int
+    var approach: Approach
     var grouping: BudgetGrouping = .exact
     var policy: BadBudgetPolicy = .error
     var huberDelta: Double = 1e-3
@@ -42,7 +42,7 @@ struct Frontier: Sendable, Equatable, Codable {
 /// Everything a fit step produces: named values (the `results.json` entries without the id
 /// prefix) and the structures that figures and tables draw from.
 struct FitOutput: Codable, Sendable {
-    var approach: Int
+    var approach: Approach
     var values: [String: Double]
     var warnings: [String] = []
     /// The runs the fit used (after exclusions), for residuals and scatter plots.
@@ -61,7 +61,7 @@ struct IntervalsOutput: Codable, Sendable {
 }
 
 /// The data a fit reads: final losses of runs, or loss curves (Approach 1).
-struct FitInput: Sendable {
+struct FitInput: Codable, Sendable {
     var runs: [Run] = []
     var curves: [TrainingCurve] = []
 }
@@ -72,21 +72,21 @@ enum FitEngine {
     static func fit(_ spec: FitSpec, input: FitInput, progress: (@Sendable (Int, Int) -> Void)? = nil) throws -> FitOutput {
         var output: FitOutput
         switch spec.approach {
-        case 1:
+        case .trainingCurveEnvelope:
             let curves = spec.longestScheduleOnly ? longestSchedules(input.curves) : input.curves
             let r = try Approach1.fit(curves, options: Approach1Options(smoothingWindow: spec.smoothingWindow, envelopePoints: spec.envelopePoints))
-            output = FitOutput(approach: 1, values: [
+            output = FitOutput(approach: .trainingCurveEnvelope, values: [
                 "curves": Double(curves.count), "envelope_points": Double(r.envelope.count),
                 "share_final": r.shareInFinalFraction,
                 "runs": Double(Set(r.envelope.map(\.curve)).count),
             ], frontier: Frontier(parameters: r.parametersLaw, tokens: r.tokensLaw), approach1: r)
-        case 2:
+        case .isoFLOPProfiles:
             let r = try Approach2.fit(input.runs, grouping: spec.grouping, policy: spec.policy)
-            output = FitOutput(approach: 2, values: [
+            output = FitOutput(approach: .isoFLOPProfiles, values: [
                 "budgets": Double(r.profiles.count), "dropped_budgets": Double(r.warnings.count),
                 "runs": Double(r.profiles.reduce(0) { $0 + $1.runs.count }),
             ], warnings: r.warnings, runs: input.runs, frontier: Frontier(parameters: r.parametersLaw, tokens: r.tokensLaw), approach2: r)
-        case 3:
+        case .parametricLoss:
             let r = try Approach3.fit(input.runs, options: Approach3Options(huberDelta: spec.huberDelta, optimizer: spec.optimizer), progress: progress)
             let d = r.diagnostics
             var values: [String: Double] = [
@@ -107,9 +107,7 @@ enum FitEngine {
                 values["rss_\(name)"] = other
                 values["log_lr_\(name)"] = Double(input.runs.count) / 2 * log(other / rss)
             }
-            output = FitOutput(approach: 3, values: values, warnings: d.warnings, runs: input.runs, frontier: Frontier(law: r.law), approach3: r)
-        default:
-            throw FitError.singular(context: "approach \(spec.approach) does not exist")
+            output = FitOutput(approach: .parametricLoss, values: values, warnings: d.warnings, runs: input.runs, frontier: Frontier(law: r.law), approach3: r)
         }
         let f = output.frontier
         output.values["a"] = f.parameters.exponent
@@ -144,8 +142,8 @@ enum FitEngine {
 
     /// Leave-one-budget-out extrapolation for Approaches 2 and 3 (nil for Approach 1).
     static func leaveLargestBudgetOut(_ spec: FitSpec, runs: [Run]) throws -> HoldOutResult? {
-        guard spec.approach != 1 else { return nil }
-        return try Extrapolation.leaveLargestBudgetOut(runs, grouping: spec.grouping, approach: spec.approach, options: Approach3Options(huberDelta: spec.huberDelta, optimizer: spec.optimizer))
+        guard spec.approach.supportsHoldOut else { return nil }
+        return try Extrapolation.leaveLargestBudgetOut(runs, grouping: spec.grouping, approach: spec.approach.rawValue, options: Approach3Options(huberDelta: spec.huberDelta, optimizer: spec.optimizer))
     }
 
     /// Each model size's curve with the longest schedule (ties: the first).
@@ -178,27 +176,27 @@ enum FitEngine {
         let estimate = statistics(full)
         let result: ResamplingResult
         switch spec.approach {
-        case 1:
+        case .trainingCurveEnvelope:
             let curves = spec.longestScheduleOnly ? longestSchedules(input.curves) : input.curves
             let options = Approach1Options(smoothingWindow: spec.smoothingWindow, envelopePoints: spec.envelopePoints)
             result = Resampling.run(curves, scheme: scheme, seed: seed, estimate: estimate, statistic: { sample in
                 let r = try Approach1.fit(sample, options: options)
-                return statistics(FitOutput(approach: 1, values: [:], frontier: Frontier(parameters: r.parametersLaw, tokens: r.tokensLaw)))
+                return statistics(FitOutput(approach: .trainingCurveEnvelope, values: [:], frontier: Frontier(parameters: r.parametersLaw, tokens: r.tokensLaw)))
             }, progress: progress)
-        case 2:
+        case .isoFLOPProfiles:
             let grouping = spec.grouping
             result = Resampling.run(input.runs, scheme: scheme, seed: seed, estimate: estimate, statistic: { sample in
                 // A resample may leave a budget with too few runs: drop it rather than fail the resample.
                 let r = try Approach2.fit(sample, grouping: grouping, policy: .drop)
-                return statistics(FitOutput(approach: 2, values: [:], frontier: Frontier(parameters: r.parametersLaw, tokens: r.tokensLaw)))
+                return statistics(FitOutput(approach: .isoFLOPProfiles, values: [:], frontier: Frontier(parameters: r.parametersLaw, tokens: r.tokensLaw)))
             }, progress: progress)
-        default:
+        case .parametricLoss:
             // Each resample starts from the full fit's optimum, plus one grid point as a guard against a
             // resample whose optimum lies in another basin.
             let options = Approach3Options(huberDelta: spec.huberDelta, optimizer: spec.optimizer).warmStarted(at: full.approach3?.law ?? .publishedUnrounded, gridStarts: 1)
             result = Resampling.run(input.runs, scheme: scheme, seed: seed, estimate: estimate, statistic: { sample in
                 let r = try Approach3.fit(sample, options: options)
-                return statistics(FitOutput(approach: 3, values: [:], frontier: Frontier(law: r.law), approach3: r))
+                return statistics(FitOutput(approach: .parametricLoss, values: [:], frontier: Frontier(law: r.law), approach3: r))
             }, progress: progress)
         }
         var values: [String: Double] = ["resamples": Double(result.resamples), "failed_resamples": Double(result.failures)]
@@ -207,18 +205,22 @@ enum FitEngine {
             values["\(name)_high"] = interval.upper
             values["\(name)_se"] = interval.standardError
         }
+        // Bias in units of the interval's standard error, where the fit knows the truth.
+        for name in ["a", "b"] {
+            if let bias = full.values["\(name)_bias"], let se = values["\(name)_se"], se > 0 { values["\(name)_bias_se"] = bias / se }
+        }
         return IntervalsOutput(values: values, result: result)
     }
 
     /// The JSON object `reportgen fit --json` prints.
-    static func adHoc(input: FitInput, approach: Int, grouping: BudgetGrouping, policy: BadBudgetPolicy, optimizer: Approach3Optimizer = .lbfgs, bootstrap: Int, seed: UInt64, progress: (@Sendable (Int, Int) -> Void)?) throws -> JSONValue {
+    static func adHoc(input: FitInput, approach: Approach, grouping: BudgetGrouping, policy: BadBudgetPolicy, optimizer: Approach3Optimizer = .lbfgs, bootstrap: Int, seed: UInt64, progress: (@Sendable (Int, Int) -> Void)?) throws -> JSONValue {
         var spec = FitSpec(approach: approach)
         spec.grouping = grouping
         spec.policy = policy
         spec.optimizer = optimizer
         let output = try fit(spec, input: input, progress: progress)
-        let points = approach == 1 ? input.curves.count : input.runs.count
-        var object: [String: JSONValue] = ["approach": .number(Double(approach)), "points": .number(Double(points))]
+        let points = approach.readsCurves ? input.curves.count : input.runs.count
+        var object: [String: JSONValue] = ["approach": .number(Double(approach.rawValue)), "points": .number(Double(points))]
         for (key, value) in output.values where !key.hasPrefix("lobo") { object[key] = .number(value) }
         if let r = output.approach2 {
             object["budgets"] = .array(r.profiles.map { p in

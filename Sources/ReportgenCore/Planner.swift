@@ -14,6 +14,9 @@ import Typesetting
 ///     ├──▶ results (results.json)                │
 ///     └──▶ typeset (report.pdf), html (report.html) ◀┘
 /// ```
+///
+/// Each step runs on a typed input (`FitStepInput`, `FigureStepInput`, …) whose canonical bytes are
+/// its key, and reads its dependencies' outputs as values through their `StepRef`s.
 struct Planner {
     let analysis: Analysis
     let source: String
@@ -52,26 +55,11 @@ struct Planner {
         return env
     }
 
-    /// A directive's canonical description: its kind and its YAML body as canonical JSON (key order
-    /// and number spelling do not matter).
-    func body(_ id: String) -> JSONValue {
-        guard let d = analysis.document.directives.first(where: { $0.id == id }) else { return .null }
-        return .object(["kind": .string(d.kind), "body": JSONValue(canonical: d.body)])
-    }
-
-    /// The description of a data source (its name and column mapping, and any `{data}` filters).
-    func dataDescription(_ name: String) -> JSONValue {
-        if let d = analysis.dataDirectives.first(where: { $0.id == name }) {
-            return .object(["derived": body(d.id), "from": dataDescription(d.source.name)])
+    static func spec(_ fit: FitDirective, runs: [Run]) throws -> FitSpec {
+        guard let approach = Approach(rawValue: fit.approach) else {
+            throw Diagnostic.error("fit '\(fit.id)': approach \(fit.approach) does not exist", at: fit.location)
         }
-        guard let s = analysis.document.frontMatter.data.first(where: { $0.name == name }) else { return .string(name) }
-        var columns: [String: JSONValue] = [:]
-        for c in s.columns { columns[c.role] = .string(c.column) }
-        return .object(["name": .string(s.name), "path": .string(s.path), "columns": .object(columns)])
-    }
-
-    static func spec(_ fit: FitDirective, runs: [Run]) -> FitSpec {
-        var spec = FitSpec(approach: fit.approach)
+        var spec = FitSpec(approach: approach)
         if let nominal = fit.budgets {
             spec.grouping = .nominal(budgets: nominal, tolerance: fit.budgetTolerance ?? 0.1)
         } else if let t = fit.budgetTolerance {
@@ -89,148 +77,162 @@ struct Planner {
         return spec
     }
 
-    func makePlan() -> BuildPlan {
+    func makePlan() throws -> BuildPlan {
         var plan = BuildPlan()
         let environment = renderEnvironment()
         let document = analysis.document
         let sink = progress
-        var hasIntervals: Set<String> = []
+        var fitSteps: [String: FitSteps] = [:]
 
         // Fits and their intervals.
         for fit in analysis.fits {
             let sourceName = Analysis.source(of: fit).name
             var runs = analysis.runs[sourceName] ?? []
             if let k = fit.excludeHighestLoss { runs = RunLoader.excludingHighestLoss(runs, k) }
-            let input = FitInput(runs: runs, curves: analysis.curves[sourceName] ?? [])
-            var fitSpec = Self.spec(fit, runs: runs)
+            var spec = try Self.spec(fit, runs: runs)
             // The hold-out refit costs a second fit: run it where a table or the prose uses it.
-            fitSpec.holdOut = fit.approach != 1 && (analysis.tables.contains { $0.kind == "extrapolation" && $0.fits.contains { $0.name == fit.id } }
+            spec.holdOut = spec.approach.supportsHoldOut && (analysis.tables.contains { analysis.kinds.table(named: $0.kind)?.needsHoldOut == true && $0.fits.contains { $0.name == fit.id } }
                 || analysis.document.allInlines.contains { if case .value(let r) = $0 { return r.key.hasPrefix("\(fit.id).lobo_") } else { return false } })
-            let spec = fitSpec
-            var description = body(fit.id)
-            if case .object(var o) = description {
-                o["data"] = dataDescription(sourceName)
-                description = .object(o)
-            }
+            let input = FitStepInput(spec: spec, data: FitInput(runs: runs, curves: analysis.curves[sourceName] ?? []))
             let files = analysis.dataFiles[sourceName] ?? [:]
             let fitID = fit.id, location = fit.location
-            plan.add(Step(id: "fit:\(fitID)", kind: "fit", description: description, files: files, location: location, isLong: true) { _ in
+            let fitRef = try plan.add(id: "fit:\(fitID)", kind: "fit", input: input, files: files, location: location, isLong: true, output: .json) { input, _ in
                 do {
-                    return try StepCoding.encode(try FitEngine.fit(spec, input: input) { done, total in sink.advanced("fit:\(fitID)", done: done, total: total) })
+                    return try FitEngine.fit(input.spec, input: input.data) { done, total in sink.advanced("fit:\(fitID)", done: done, total: total) }
                 } catch let error as FitError {
                     throw Diagnostic.error("fit '\(fitID)' failed: \(error)", at: location, notes: Self.hint(for: error))
                 }
-            })
-            if let intervals = fit.intervals {
-                hasIntervals.insert(fit.id)
-                let scheme: ResamplingScheme = intervals.scheme == .paper ? .paper : .bootstrap(intervals.resamples)
-                let seed = intervals.seed
-                plan.add(Step(id: "intervals:\(fitID)", kind: "intervals", description: description, files: files, dependencies: ["fit:\(fitID)"], location: location, isLong: true) { inputs in
-                    let full = try StepCoding.decode(FitOutput.self, inputs[0])
-                    let out = FitEngine.intervals(spec, input: input, full: full, scheme: scheme, seed: seed) { done, total in sink.advanced("intervals:\(fitID)", done: done, total: total) }
-                    return try StepCoding.encode(out)
-                })
             }
+            var steps = FitSteps(fit: fitRef)
+            if let intervals = fit.intervals {
+                let scheme: ResamplingScheme = intervals.scheme == .paper ? .paper : .bootstrap(intervals.resamples)
+                let intervalsInput = IntervalsStepInput(spec: spec, data: input.data, scheme: scheme, seed: intervals.seed)
+                steps.intervals = try plan.add(
+                    id: "intervals:\(fitID)", kind: "intervals", input: intervalsInput, files: files, after: [fitRef], location: location, isLong: true, output: .json
+                ) { input, outputs in
+                    FitEngine.intervals(input.spec, input: input.data, full: try outputs(fitRef), scheme: input.scheme, seed: input.seed) { done, total in
+                        sink.advanced("intervals:\(fitID)", done: done, total: total)
+                    }
+                }
+            }
+            fitSteps[fit.id] = steps
+        }
+        func steps(of id: String) throws -> FitSteps {
+            guard let steps = fitSteps[id] else { throw Diagnostic.error("no fit named '\(id)' in the plan", file: document.path) }
+            return steps
         }
 
         // Figures: layout, then one render step per format.
+        var svgRefs: [String: StepRef<[UInt8]>] = [:]
+        var layoutRefs: [String: StepRef<DisplayList>] = [:]
         for figure in analysis.figures {
             let ids = figure.fits.isEmpty ? [figure.fit] : figure.fits.map(\.name)
-            let intervalIDs = figure.kind == "bootstrap" || figure.kind == "ratio" ? ids.map { hasIntervals.contains($0) ? "intervals:\($0)" : nil } : []
-            let deps = ids.map { "fit:\($0)" } + intervalIDs.compactMap { $0 }
-            let published = analysis.published
-            let kind = figure.kind, figureID = figure.id, location = figure.location
-            let files = kind == "overlay" ? analysis.publishedFiles : [:]
-            plan.add(Step(id: "figure:\(figureID)", kind: "figure-layout", description: body(figureID), files: files, dependencies: deps, environment: environment, location: location) { inputs in
-                let fits = try zip(ids, inputs.prefix(ids.count)).map { (id: $0, output: try StepCoding.decode(FitOutput.self, $1)) }
-                var rest = inputs.dropFirst(ids.count).makeIterator()
-                let intervals = try intervalIDs.map { id -> IntervalsOutput? in
-                    guard id != nil, let bytes = rest.next() else { return nil }
-                    return try StepCoding.decode(IntervalsOutput.self, bytes)
-                }
+            let fits = try ids.map { try steps(of: $0) }
+            guard let kind = analysis.kinds.figure(named: figure.kind) else {
+                throw Diagnostic.error("figure '\(figure.id)': no figure kind '\(figure.kind)'", file: document.path, at: figure.location)
+            }
+            let intervalRefs = kind.readsIntervals ? fits.map(\.intervals) : []
+            let readsPublished = kind.readsPublished
+            let input = FigureStepInput(kind: figure.kind, fits: ids, published: readsPublished ? analysis.published : nil)
+            let figureID = figure.id, location = figure.location
+            let layout = try plan.add(
+                id: "figure:\(figureID)", kind: "figure-layout", input: input, files: readsPublished ? analysis.publishedFiles : [:],
+                after: fits.map(\.fit) + intervalRefs.compactMap { $0 }, environment: environment, location: location, output: DisplayList.codec
+            ) { input, outputs in
+                let fitOutputs = try zip(input.fits, fits).map { (id: $0, output: try outputs($1.fit)) }
+                let intervals = try intervalRefs.map { ref in try ref.map { try outputs($0) } }
                 let spec: FigureSpec
-                do { spec = try FigureBuilder.build(kind: kind, fits: fits, intervals: intervals, published: published) } catch {
+                do { spec = try FigureBuilder.build(kind: kind, fits: fitOutputs, intervals: intervals, published: input.published ?? PublishedValues()) } catch {
                     throw Diagnostic.error("figure '\(figureID)': \(error)", file: document.path, at: location)
                 }
-                return DisplayListCodec.encode(FigureRenderer(measurer: PangoTextMeasurer()).render(spec))
-            })
-            for (ext, format) in [("pdf", OutputFormat.pdf), ("png", .png(dpi: 200)), ("svg", .svg)] {
-                let date = creationDate
-                plan.add(Step(id: "render:\(figureID).\(ext)", kind: "render-\(ext)", description: .object(["date": .string(date)]), dependencies: ["figure:\(figureID)"], environment: environment) { inputs in
-                    try CairoRenderer().render(try DisplayListCodec.decode(inputs[0]), as: format, creationDate: date)
-                })
+                return FigureRenderer(measurer: PangoTextMeasurer()).render(spec)
+            }
+            layoutRefs[figureID] = layout
+            for format in RenderInput.Format.allCases {
+                let render = try plan.add(
+                    id: "render:\(figureID).\(format.rawValue)", kind: "render-\(format.rawValue)", input: RenderInput(format: format, date: creationDate),
+                    after: [layout], environment: environment, output: .bytes
+                ) { input, outputs in
+                    try CairoRenderer().render(try outputs(layout), as: input.format.output, creationDate: input.date)
+                }
+                if format == .svg { svgRefs[figureID] = render }
             }
         }
 
         // Tables.
+        var tableRefs: [String: StepRef<TableContent>] = [:]
         for table in analysis.tables {
             let ids = table.fits.map(\.name)
-            let deps = ids.flatMap { id in ["fit:\(id)"] + (hasIntervals.contains(id) ? ["intervals:\(id)"] : []) }
-            let published = analysis.published
-            let kind = table.kind, show = table.published, parameters = table.parameters
-            let withIntervals = ids.map { hasIntervals.contains($0) }
-            plan.add(Step(id: "table:\(table.id)", kind: "table", description: body(table.id), files: show ? analysis.publishedFiles : [:], dependencies: deps, location: table.location) { inputs in
-                var iterator = inputs.makeIterator()
-                var fits: [TableFit] = []
-                for (id, hasInterval) in zip(ids, withIntervals) {
-                    let output = try StepCoding.decode(FitOutput.self, iterator.next()!)
-                    let intervals = hasInterval ? try StepCoding.decode(IntervalsOutput.self, iterator.next()!) : nil
-                    fits.append(TableFit(id: id, output: output, intervals: intervals))
+            let fits = try ids.map { try steps(of: $0) }
+            guard let kind = analysis.kinds.table(named: table.kind) else {
+                throw Diagnostic.error("table '\(table.id)': no table kind '\(table.kind)'", file: document.path, at: table.location)
+            }
+            let input = TableStepInput(
+                kind: table.kind, fits: ids, published: kind.readsPublished(showPublished: table.published) ? analysis.published : nil,
+                showPublished: table.published, parameters: table.parameters)
+            let content = try plan.add(
+                id: "table:\(table.id)", kind: "table", input: input, files: table.published ? analysis.publishedFiles : [:],
+                after: fits.flatMap { [$0.fit] + ($0.intervals.map { [$0] } ?? []) }, location: table.location, output: .json
+            ) { input, outputs in
+                let tableFits = try zip(input.fits, fits).map { id, steps in
+                    TableFit(id: id, output: try outputs(steps.fit), intervals: try steps.intervals.map { try outputs($0) })
                 }
-                return try StepCoding.encode(TableBuilder.build(kind: kind, fits: fits, published: published, showPublished: show, parameters: parameters))
-            })
-            plan.add(Step(id: "tablecsv:\(table.id)", kind: "table-csv", description: .null, dependencies: ["table:\(table.id)"]) { inputs in
-                Array(try StepCoding.decode(TableContent.self, inputs[0]).csv.utf8)
-            })
+                return TableBuilder.build(
+                    kind: kind,
+                    TableInputs(fits: tableFits, published: input.published ?? PublishedValues(), showPublished: input.showPublished, parameters: input.parameters))
+            }
+            tableRefs[table.id] = content
+            try plan.add(id: "tablecsv:\(table.id)", kind: "table-csv", input: NoInput(), after: [content], output: .bytes) { _, outputs in
+                Array(try outputs(content).csv.utf8)
+            }
         }
 
         // Results: every fit's values and intervals, keyed `<id>.<name>`.
-        let valueSteps = analysis.fits.flatMap { ["fit:\($0.id)"] + (hasIntervals.contains($0.id) ? ["intervals:\($0.id)"] : []) }
-        plan.add(Step(id: Self.resultsStep, kind: "results", description: .null, dependencies: valueSteps) { inputs in
+        let valueSources = try analysis.fits.map { (id: $0.id, steps: try steps(of: $0.id)) }
+        let results = try plan.add(
+            id: Self.resultsStep, kind: "results", input: valueSources.map(\.id),
+            after: valueSources.flatMap { [$0.steps.fit] + ($0.steps.intervals.map { [$0] } ?? []) }, output: .json
+        ) { _, outputs in
             var all: [String: Double] = [:]
-            for (step, bytes) in zip(valueSteps, inputs) {
-                let id = String(step.drop { $0 != ":" }.dropFirst())
-                let values = step.hasPrefix("fit:") ? try StepCoding.decode(FitOutput.self, bytes).values : try StepCoding.decode(IntervalsOutput.self, bytes).values
-                for (k, v) in values { all["\(id).\(k)"] = v }
-            }
-            // Bias in units of the interval's standard error, where both exist.
-            for id in Set(valueSteps.map { String($0.drop { $0 != ":" }.dropFirst()) }).sorted() {
-                for name in ["a", "b"] {
-                    if let bias = all["\(id).\(name)_bias"], let se = all["\(id).\(name)_se"], se > 0 { all["\(id).\(name)_bias_se"] = bias / se }
+            for (id, steps) in valueSources {
+                for (k, v) in try outputs(steps.fit).values { all["\(id).\(k)"] = v }
+                if let intervals = steps.intervals {
+                    for (k, v) in try outputs(intervals).values { all["\(id).\(k)"] = v }
                 }
             }
-            return try StepCoding.encode(all)
-        })
+            return all
+        }
 
-        // The report and the page.
-        let layoutSteps = analysis.figures.map { "figure:\($0.id)" }
-        let tableSteps = analysis.tables.map { "table:\($0.id)" }
-        let figureIDs = analysis.figures.map(\.id)
-        let tableIDs = analysis.tables.map(\.id)
-        let sourceHash = SHA256.hex(source)
+        // The report and the page. The composer is a function of the document's text (its hash is
+        // the input) and of the style file and fonts (files and environment).
         let composer = Composer(analysis: analysis, creationDate: creationDate)
+        let sourceHash = SHA256.hex(source)
+        let figureLayouts = analysis.figures.compactMap { figure in layoutRefs[figure.id].map { (figure: figure.id, ref: $0) } }
+        let figureSVGs = analysis.figures.compactMap { figure in svgRefs[figure.id].map { (figure: figure.id, ref: $0) } }
+        let tables = analysis.tables.compactMap { table in tableRefs[table.id].map { (table: table.id, ref: $0) } }
         var typesetEnvironment = environment
         for (k, v) in FontFingerprint.describe(analysis.style.fonts) { typesetEnvironment[k] = v }
-        plan.add(Step(id: Self.typesetStep, kind: "typeset", description: .object(["document": .string(sourceHash), "date": .string(creationDate)]),
-                      files: analysis.styleFiles, dependencies: [Self.resultsStep] + layoutSteps + tableSteps, environment: typesetEnvironment) { inputs in
-            let values = try StepCoding.decode([String: Double].self, inputs[0])
+        try plan.add(
+            id: Self.typesetStep, kind: "typeset", input: PageInput(documentSHA256: sourceHash, date: creationDate), files: analysis.styleFiles,
+            after: [results] + figureLayouts.map(\.ref) + tables.map(\.ref), environment: typesetEnvironment, output: .bytes
+        ) { _, outputs in
             var drawings: [String: DisplayList] = [:]
-            for (id, bytes) in zip(figureIDs, inputs.dropFirst()) { drawings[id] = try DisplayListCodec.decode(bytes) }
-            var tables: [String: TableContent] = [:]
-            for (id, bytes) in zip(tableIDs, inputs.dropFirst(1 + figureIDs.count)) { tables[id] = try StepCoding.decode(TableContent.self, bytes) }
-            return try composer.pdf(values: values, drawings: drawings, tables: tables)
-        })
-        let svgSteps = analysis.figures.map { "render:\($0.id).svg" }
+            for figure in figureLayouts { drawings[figure.figure] = try outputs(figure.ref) }
+            var contents: [String: TableContent] = [:]
+            for table in tables { contents[table.table] = try outputs(table.ref) }
+            return try composer.pdf(values: try outputs(results), drawings: drawings, tables: contents)
+        }
         let template = analysis.template
-        plan.add(Step(id: Self.htmlStep, kind: "html", description: .object(["document": .string(sourceHash)]),
-                      files: analysis.templateFiles.merging(analysis.styleFiles) { a, _ in a }, dependencies: [Self.resultsStep] + svgSteps + tableSteps) { inputs in
-            let values = try StepCoding.decode([String: Double].self, inputs[0])
+        try plan.add(
+            id: Self.htmlStep, kind: "html", input: PageInput(documentSHA256: sourceHash, date: nil),
+            files: analysis.templateFiles.merging(analysis.styleFiles) { a, _ in a }, after: [results] + figureSVGs.map(\.ref) + tables.map(\.ref), output: .bytes
+        ) { _, outputs in
             var svgs: [String: String] = [:]
-            for (id, bytes) in zip(figureIDs, inputs.dropFirst()) { svgs[id] = String(decoding: bytes, as: UTF8.self) }
-            var tables: [String: TableContent] = [:]
-            for (id, bytes) in zip(tableIDs, inputs.dropFirst(1 + figureIDs.count)) { tables[id] = try StepCoding.decode(TableContent.self, bytes) }
-            return Array(composer.html(values: values, svgs: svgs, tables: tables, template: template).utf8)
-        })
+            for figure in figureSVGs { svgs[figure.figure] = String(decoding: try outputs(figure.ref), as: UTF8.self) }
+            var contents: [String: TableContent] = [:]
+            for table in tables { contents[table.table] = try outputs(table.ref) }
+            return Array(composer.html(values: try outputs(results), svgs: svgs, tables: contents, template: template).utf8)
+        }
         return plan
     }
 
@@ -242,4 +244,67 @@ struct Planner {
             return []
         }
     }
+}
+
+/// The fit and intervals steps of one `{fit}`.
+struct FitSteps {
+    var fit: StepRef<FitOutput>
+    var intervals: StepRef<IntervalsOutput>? = nil
+}
+
+/// What a fit step runs on: the checked options (the hold-out refit included) and the runs.
+struct FitStepInput: Codable, Sendable {
+    var spec: FitSpec
+    var data: FitInput
+}
+
+/// What an intervals step runs on, besides the full fit's output.
+struct IntervalsStepInput: Codable, Sendable {
+    var spec: FitSpec
+    var data: FitInput
+    var scheme: ResamplingScheme
+    var seed: UInt64
+}
+
+/// What a figure's layout step runs on, besides its fits' (and intervals') outputs.
+struct FigureStepInput: Codable, Sendable {
+    var kind: String
+    var fits: [String]
+    /// The paper's values, for the kinds that draw them.
+    var published: PublishedValues?
+}
+
+/// What a table step runs on, besides its fits' (and intervals') outputs.
+struct TableStepInput: Codable, Sendable {
+    var kind: String
+    var fits: [String]
+    /// The paper's values, for the kinds that show them.
+    var published: PublishedValues?
+    var showPublished: Bool
+    var parameters: [Double]
+}
+
+/// One rendering of a figure's display list.
+struct RenderInput: Codable, Sendable {
+    enum Format: String, Codable, Sendable, CaseIterable {
+        case pdf, png, svg
+
+        var output: OutputFormat {
+            switch self {
+            case .pdf: return .pdf
+            case .png: return .png(dpi: 200)
+            case .svg: return .svg
+            }
+        }
+    }
+    var format: Format
+    /// The PDF creation date (ISO 8601).
+    var date: String
+}
+
+/// What the report's PDF or HTML page is composed from, besides the results, figures and tables.
+struct PageInput: Codable, Sendable {
+    var documentSHA256: String
+    /// The PDF's creation date (nil for the HTML page, which carries none).
+    var date: String?
 }

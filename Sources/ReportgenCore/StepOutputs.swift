@@ -2,15 +2,12 @@ import Foundation
 import Plotting
 import ScalingLaws
 
-/// Encoding of step outputs: JSON with sorted keys, so equal values give equal bytes.
-enum StepCoding {
-    static func encode<T: Encodable>(_ value: T) throws -> [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        return Array(try encoder.encode(value))
-    }
-
-    static func decode<T: Decodable>(_ type: T.Type, _ bytes: [UInt8]) throws -> T {
-        try JSONDecoder().decode(type, from: Data(bytes))
-    }
+extension DisplayList {
+    /// A figure's display list crosses the cache boundary in the compact binary form of
+    /// `DisplayListCodec`. That form keeps path coordinates to 1/1000 pt, so a computed list is
+    /// normalized to its decoded form: the three renders and typesetting then draw the same list
+    /// whether it was computed or read from the cache.
+    static let codec = OutputCodec<DisplayList>(
+        encode: { DisplayListCodec.encode($0) }, decode: { try DisplayListCodec.decode($0) },
+        normalize: { try DisplayListCodec.decode(DisplayListCodec.encode($0)) })
 }

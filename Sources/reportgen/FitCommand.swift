@@ -17,7 +17,7 @@ struct Fit: ParsableCommand {
     var data: String
 
     @Option(help: "1, 2 or 3: the paper's approach.")
-    var approach: Int
+    var approach: Approach
 
     @Option(help: "Column of model sizes N (parameters).") var params: String?
     @Option(help: "Column of training tokens D.") var tokens: String?
@@ -50,7 +50,6 @@ struct Fit: ParsableCommand {
     var json = false
 
     func validate() throws {
-        guard (1...3).contains(approach) else { throw ValidationError("--approach must be 1, 2 or 3") }
         guard excludeHighestLoss >= 0 else { throw ValidationError("--exclude-highest-loss must be at least 0") }
         guard bootstrap >= 0 else { throw ValidationError("--bootstrap must be at least 0") }
         guard Approach3Optimizer(rawValue: optimizer) != nil else { throw ValidationError("--optimizer must be 'lbfgs' or 'nlopt'") }
@@ -73,7 +72,7 @@ struct Fit: ParsableCommand {
         }
         request.badBudget = badBudget == "drop" ? .drop : .error
         request.optimizer = Approach3Optimizer(rawValue: optimizer) ?? .lbfgs
-        let progress = TerminalProgress.bar(label: "approach \(approach)")
+        let progress = TerminalProgress.bar(label: "approach \(approach.rawValue)")
         do {
             let result = try AdHocFit.run(request, progress: progress)
             TerminalProgress.finishBar()
@@ -83,4 +82,9 @@ struct Fit: ParsableCommand {
             throw report(error, outputs: false)
         }
     }
+}
+
+/// `--approach 1|2|3` reads the same `Approach` the documents' `approach:` does.
+extension Approach: ExpressibleByArgument {
+    public static var allValueStrings: [String] { allCases.map { String($0.rawValue) } }
 }

@@ -67,7 +67,7 @@ func report(_ error: any Error, outputs: Bool = true) -> ExitCode {
         return ExitCode(1)
     }
     // A report whose external data are not here gets one line saying how to get them.
-    if failure.diagnostics.count == 1, let only = failure.diagnostics.first, only.message.hasPrefix("missing external data") {
+    if failure.diagnostics.count == 1, !failure.missingExternalData.isEmpty, let only = failure.diagnostics.first {
         FileHandle.standardError.write(Data("error: \(only.message)\n".utf8))
         return ExitCode(1)
     }

@@ -7,7 +7,7 @@ import Testing
 private let small = FixtureProject.repositoryRoot.appendingPathComponent("Data/isoflop-small.csv").path
 
 @Test func adHocApproach2JSONHasTheNamedKeysAndRecoversTheLaw() throws {
-    let request = AdHocFitRequest(path: small, approach: 2, mapping: [:], excludeHighestLoss: 0, bootstrap: 0, seed: 1, budgetTolerance: nil)
+    let request = AdHocFitRequest(path: small, approach: .isoFLOPProfiles, mapping: [:], excludeHighestLoss: 0, bootstrap: 0, seed: 1, budgetTolerance: nil)
     guard case .object(let o) = try AdHocFit.run(request) else {
         Issue.record("not an object")
         return
@@ -25,7 +25,7 @@ private let small = FixtureProject.repositoryRoot.appendingPathComponent("Data/i
 }
 
 @Test func adHocApproach3JSONCarriesTheParametricKeys() throws {
-    let request = AdHocFitRequest(path: small, approach: 3, mapping: [:], excludeHighestLoss: 0, bootstrap: 0, seed: 1, budgetTolerance: nil)
+    let request = AdHocFitRequest(path: small, approach: .parametricLoss, mapping: [:], excludeHighestLoss: 0, bootstrap: 0, seed: 1, budgetTolerance: nil)
     guard case .object(let o) = try AdHocFit.run(request) else {
         Issue.record("not an object")
         return
@@ -35,7 +35,7 @@ private let small = FixtureProject.repositoryRoot.appendingPathComponent("Data/i
 }
 
 @Test func adHocFitOnAMissingColumnNamesTheColumns() {
-    let request = AdHocFitRequest(path: small, approach: 2, mapping: ["loss": "final"], excludeHighestLoss: 0, bootstrap: 0, seed: 1, budgetTolerance: nil)
+    let request = AdHocFitRequest(path: small, approach: .isoFLOPProfiles, mapping: ["loss": "final"], excludeHighestLoss: 0, bootstrap: 0, seed: 1, budgetTolerance: nil)
     do {
         _ = try AdHocFit.run(request)
         Issue.record("expected a failure")

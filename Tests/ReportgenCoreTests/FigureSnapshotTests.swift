@@ -26,16 +26,16 @@ private let fits: (a1: FitOutput, a2: FitOutput, a3: FitOutput, intervals: Inter
     let runs = Simulator.isoFLOPRuns(spec)
     let curves = Simulator.trainingCurves(spec)
     let truth = ChinchillaLaw.publishedUnrounded
-    var s1 = FitSpec(approach: 1)
+    var s1 = FitSpec(approach: .trainingCurveEnvelope)
     s1.truth = truth
-    var s2 = FitSpec(approach: 2)
+    var s2 = FitSpec(approach: .isoFLOPProfiles)
     s2.grouping = .declared
     let a1 = try! FitEngine.fit(s1, input: FitInput(curves: curves))
     let a2 = try! FitEngine.fit(s2, input: FitInput(runs: runs))
     // A small grid keeps the debug-build test quick; the data are noise-free, so it converges.
     let law = ChinchillaLaw.publishedUnrounded
     let r3 = try! Approach3.fit(runs, options: Approach3Options().warmStarted(at: law, gridStarts: 2))
-    let a3 = FitOutput(approach: 3, values: [:], runs: runs, frontier: Frontier(law: r3.law), approach3: r3, truth: truth)
+    let a3 = FitOutput(approach: .parametricLoss, values: [:], runs: runs, frontier: Frontier(law: r3.law), approach3: r3, truth: truth)
     let intervals = FitEngine.intervals(s2, input: FitInput(runs: runs), full: a2, scheme: .paper, seed: 1)
     return (a1, a2, a3, intervals)
 }()
@@ -58,7 +58,7 @@ func figureKindSnapshot(_ kind: String) throws {
     case "ratio": inputs = [("a3", fits.a3)]
     default: inputs = [("a1", fits.a1), ("a2", fits.a2), ("a3", fits.a3)]
     }
-    let spec = try FigureBuilder.build(kind: kind, fits: inputs, intervals: intervals, published: published)
+    let spec = try FigureBuilder.build(kind: try #require(AnalysisKinds.standard.figure(named: kind)), fits: inputs, intervals: intervals, published: published)
     let dump = FigureRenderer(measurer: FixedMeasurer()).render(spec).textDump() + "\n"
     let file = FixtureProject.repositoryRoot.appendingPathComponent("Tests/ReportgenCoreTests/Fixtures/snapshots/figure-\(kind).txt")
     if ProcessInfo.processInfo.environment["RECORD_SNAPSHOTS"] != nil {

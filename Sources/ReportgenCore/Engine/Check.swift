@@ -23,12 +23,14 @@ extension Builder {
         let lockURL = lockFileURL(for: url)
         // `{expect}` tolerances loosen or tighten the lock's default for their keys.
         var tolerances: [String: (rel: Double, abs: Double)] = [:]
+        var unlocked: Set<String> = []
         if let planned = try? plan(document: url) {
             for d in planned.analysis.expects {
                 for e in d.expectations { tolerances[e.key] = Expectations.tolerance(e, in: d) }
             }
+            unlocked = planned.analysis.unlockedResultKeys()
         }
-        let fresh = LockFile(results: summary.results, tolerances: tolerances)
+        let fresh = LockFile(results: summary.results, tolerances: tolerances, unlocked: unlocked)
         if update {
             do { try AtomicFile.write(Array(fresh.serialized().utf8), to: lockURL) } catch {
                 throw BuildFailure(diagnostics: [.error("cannot write \(paths.relative(lockURL)): \(error)")], sources: [:])
@@ -44,7 +46,7 @@ extension Builder {
         do { lock = try LockFile.parse(data) } catch {
             throw BuildFailure(diagnostics: [.error("\(error)", file: paths.relative(lockURL))], sources: [:])
         }
-        return CheckOutcome(lockPath: lockURL, drifts: lock.drifts(against: summary.results), updated: false,
+        return CheckOutcome(lockPath: lockURL, drifts: lock.drifts(against: summary.results, unlocked: unlocked), updated: false,
                             failedExpectations: summary.failedExpectations, sources: summary.sources)
     }
 }

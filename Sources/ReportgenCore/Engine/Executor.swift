@@ -24,7 +24,8 @@ public struct SilentProgress: ProgressSink {
 
 /// What an execution did.
 public struct ExecutionReport: Sendable {
-    public var outputs: [String: [UInt8]] = [:]
+    /// Every finished step's output value, by step id.
+    public var outputs: [String: any Sendable] = [:]
     public var ran: [String] = []
     public var cached: [String] = []
     public var failures: [(id: String, error: any Error)] = []
@@ -64,24 +65,30 @@ public struct Executor: Sendable {
                         slots.signal()
                         group.leave()
                     }
-                    let key = keys[step.id]!.key
+                    let key = keys[step.id]?.key ?? ""
                     let inputs = state.inputs(for: step)
                     progress.started(step.id, done: state.doneCount, total: total)
                     let t0 = DispatchTime.now()
                     var cached = false
-                    var result: Result<[UInt8], any Error>
+                    var result: Result<any Sendable, any Error>
                     switch store?.read(key) ?? .miss {
                     case .hit(let bytes):
-                        cached = true
-                        result = .success(bytes)
+                        do {
+                            result = .success(try step.decode(bytes))
+                            cached = true
+                        } catch {
+                            state.addNote("note: cache entry for \(step.id) could not be read (\(error)); recomputed")
+                            result = Result { try step.run(inputs) }
+                        }
                     case .corrupt(let why):
                         state.addNote("note: cache entry for \(step.id) was corrupt (\(why)); recomputed")
                         result = Result { try step.run(inputs) }
                     case .miss:
                         result = Result { try step.run(inputs) }
                     }
-                    if !cached, case .success(let bytes) = result, let store {
-                        do { try store.write(key, bytes) } catch { state.addNote("warning: \(error)") }
+                    // Bytes only at the cache boundary: an output is encoded when the store keeps it.
+                    if !cached, case .success(let value) = result, let store {
+                        do { try store.write(key, try step.encode(value)) } catch { state.addNote("warning: \(error)") }
                     }
                     let seconds = Double(DispatchTime.now().uptimeNanoseconds - t0.uptimeNanoseconds) / 1e9
                     let done = state.complete(step.id, result, cached: cached)
@@ -103,7 +110,7 @@ public struct Executor: Sendable {
 private final class SharedState: @unchecked Sendable {
     private let lock = NSLock()
     private let plan: BuildPlan
-    private var outputs: [String: [UInt8]] = [:]
+    private var outputs: [String: any Sendable] = [:]
     private var failed: Set<String> = []
     private var launched: Set<String> = []
     private var ran: [String] = []
@@ -138,18 +145,21 @@ private final class SharedState: @unchecked Sendable {
         return ready
     }
 
-    func inputs(for step: Step) -> [[UInt8]] {
+    /// The outputs of the step's dependencies (all finished: `takeReady` launched it).
+    func inputs(for step: Step) -> StepInputs {
         lock.lock()
         defer { lock.unlock() }
-        return step.dependencies.map { outputs[$0]! }
+        var values: [String: any Sendable] = [:]
+        for id in step.dependencies { values[id] = outputs[id] }
+        return StepInputs(values: values)
     }
 
-    func complete(_ id: String, _ result: Result<[UInt8], any Error>, cached wasCached: Bool) -> Int {
+    func complete(_ id: String, _ result: Result<any Sendable, any Error>, cached wasCached: Bool) -> Int {
         lock.lock()
         defer { lock.unlock() }
         switch result {
-        case .success(let bytes):
-            outputs[id] = bytes
+        case .success(let value):
+            outputs[id] = value
             if wasCached { cached.append(id) } else { ran.append(id) }
         case .failure(let error):
             failed.insert(id)
@@ -171,9 +181,10 @@ private final class SharedState: @unchecked Sendable {
         let position = Dictionary(uniqueKeysWithValues: order.enumerated().map { ($1, $0) })
         var r = ExecutionReport()
         r.outputs = outputs
-        r.ran = ran.sorted { position[$0]! < position[$1]! }
-        r.cached = cached.sorted { position[$0]! < position[$1]! }
-        r.failures = failures.sorted { position[$0.0]! < position[$1.0]! }.map { (id: $0.0, error: $0.1) }
+        func rank(_ id: String) -> Int { position[id] ?? Int.max }
+        r.ran = ran.sorted { rank($0) < rank($1) }
+        r.cached = cached.sorted { rank($0) < rank($1) }
+        r.failures = failures.sorted { rank($0.0) < rank($1.0) }.map { (id: $0.0, error: $0.1) }
         r.notes = notes.sorted()
         return r
     }

@@ -20,23 +20,17 @@ public struct LockFile: Sendable, Equatable {
     }
 
     public static let defaultRel = 1e-6
-
-    /// Multi-start diagnostics (`<id>.spread_*`: how far near-tied optima spread; `<id>.share_1e*`:
-    /// the share of starts that reach the optimum; `<id>.evaluations`: the objective evaluations
-    /// they took) describe the optimiser's path, not a fitted value; they move with the last bits
-    /// of the arithmetic and are left out of the lock.
-    static func isDiagnostic(_ key: String) -> Bool {
-        key.contains(".spread_") || key.contains(".share_1e") || key.hasSuffix(".evaluations")
-    }
     public static let defaultAbs = 1e-12
 
     public var entries: [String: Entry]
 
     public init(entries: [String: Entry]) { self.entries = entries }
 
-    public init(results: Results, tolerances: [String: (rel: Double, abs: Double)] = [:]) {
+    /// The lock of `results`, leaving out the `unlocked` keys (values the document's schemas say
+    /// are not reproducible to the last bit, such as an optimiser's path).
+    public init(results: Results, tolerances: [String: (rel: Double, abs: Double)] = [:], unlocked: Set<String> = []) {
         var e: [String: Entry] = [:]
-        for (k, v) in results.values where !Self.isDiagnostic(k) {
+        for (k, v) in results.values where !unlocked.contains(k) {
             let t = tolerances[k] ?? (LockFile.defaultRel, LockFile.defaultAbs)
             e[k] = Entry(value: v, rel: t.rel, abs: t.abs)
         }
@@ -87,8 +81,9 @@ public struct LockFile: Sendable, Equatable {
         public var tolerance: Double?
     }
 
-    /// Values outside tolerance, values the build no longer produces, and values the lock lacks.
-    public func drifts(against results: Results) -> [Drift] {
+    /// Values outside tolerance, values the build no longer produces, and values the lock lacks
+    /// (except `unlocked` ones).
+    public func drifts(against results: Results, unlocked: Set<String> = []) -> [Drift] {
         var out: [Drift] = []
         for key in entries.keys.sorted() {
             let e = entries[key]!
@@ -101,7 +96,7 @@ public struct LockFile: Sendable, Equatable {
                 out.append(Drift(key: key, kind: .changed, locked: e.value, current: now, tolerance: tolerance))
             }
         }
-        for key in results.values.keys.sorted() where entries[key] == nil && !Self.isDiagnostic(key) {
+        for key in results.values.keys.sorted() where entries[key] == nil && !unlocked.contains(key) {
             out.append(Drift(key: key, kind: .new, locked: nil, current: results[key], tolerance: nil))
         }
         return out

@@ -1,24 +1,105 @@
 import Foundation
 import ReportDocument
 
-/// One unit of work in a build plan: a pure function from its dependencies' outputs to bytes.
+/// A typed handle on a step of a plan: what `BuildPlan.add` returns, and what a later step names
+/// to read that step's output as an `Output` value.
+public struct StepRef<Output: Sendable>: Sendable, Hashable {
+    public let id: String
+}
+
+/// A step another step runs after, whatever its output type.
+public protocol StepDependency: Sendable {
+    var id: String { get }
+}
+
+extension StepRef: StepDependency {}
+
+/// How a step's output crosses the cache boundary. Inside one build, steps hand each other values;
+/// bytes exist only where the cache stores an output, where it reads one back, and where an output
+/// becomes a file.
+///
+/// A codec whose bytes do not hold every bit of the value (a display list keeps path coordinates
+/// to 1/1000 pt) gives a `normalize` that maps a value to what decoding its bytes would give; the
+/// executor applies it to every computed output, so that later steps see the same value whether
+/// it came from the cache or was just computed.
+public struct OutputCodec<Output: Sendable>: Sendable {
+    public var encode: @Sendable (Output) throws -> [UInt8]
+    public var decode: @Sendable ([UInt8]) throws -> Output
+    public var normalize: (@Sendable (Output) throws -> Output)?
+
+    public init(
+        encode: @escaping @Sendable (Output) throws -> [UInt8], decode: @escaping @Sendable ([UInt8]) throws -> Output,
+        normalize: (@Sendable (Output) throws -> Output)? = nil
+    ) {
+        self.encode = encode
+        self.decode = decode
+        self.normalize = normalize
+    }
+}
+
+extension OutputCodec where Output == [UInt8] {
+    /// Outputs that are already bytes (rendered files, the report).
+    public static var bytes: OutputCodec { OutputCodec(encode: { $0 }, decode: { $0 }) }
+}
+
+extension OutputCodec where Output: Codable {
+    /// JSON with sorted keys, so that equal values give equal bytes.
+    public static var json: OutputCodec {
+        OutputCodec(
+            encode: { value in
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.sortedKeys]
+                return Array(try encoder.encode(value))
+            },
+            decode: { bytes in try JSONDecoder().decode(Output.self, from: Data(bytes)) })
+    }
+}
+
+/// The outputs of the steps a step runs after, read through their typed handles.
+public struct StepInputs: Sendable {
+    let values: [String: any Sendable]
+
+    public enum Failure: Error, CustomStringConvertible {
+        case notADependency(String)
+        case wrongType(String, expected: String)
+
+        public var description: String {
+            switch self {
+            case .notADependency(let id): return "the step read '\(id)', which is not one of its dependencies"
+            case .wrongType(let id, let expected): return "the output of '\(id)' is not a \(expected)"
+            }
+        }
+    }
+
+    /// The output of `ref`, which must be one of the step's dependencies.
+    public func callAsFunction<Output>(_ ref: StepRef<Output>) throws -> Output {
+        guard let value = values[ref.id] else { throw Failure.notADependency(ref.id) }
+        guard let typed = value as? Output else { throw Failure.wrongType(ref.id, expected: "\(Output.self)") }
+        return typed
+    }
+}
+
+/// One unit of work in a build plan: a pure function from a typed input and its dependencies'
+/// outputs to a typed output.
 ///
 /// A step is identified by a readable id (`fit:isoflops`, `render:fig-isoflops.png`) and keyed by
-/// the SHA-256 of everything that can change its output: its kind and schema version, the
-/// canonical form of its directive (key order and number spelling do not matter), the bytes of every
-/// file it reads, its dependencies' keys, the tool version, and for rendering steps the cairo and
-/// Pango versions and the font files' hashes. Source positions are never part of a key, so moving a
-/// directive or editing prose around it does not invalidate it.
+/// the SHA-256 of everything its computation reads: its kind and schema version, the canonical
+/// bytes of the very input value it runs on (`CanonicalEncoding`), the bytes of every file it
+/// reads, its dependencies' keys, the tool version, and for rendering steps the cairo and Pango
+/// versions and the font files' hashes. The function receives only that input and its
+/// dependencies' outputs, so the key cannot leave out something the computation uses. What a
+/// failing step reports (its id, its source location, progress) is not part of the key: failures
+/// are never cached.
 public struct Step: Sendable {
     public var id: String
     public var kind: String
     /// Bumped when the step's output format or semantics change.
     public var schemaVersion: Int
-    /// The canonical description of what the step does (its directive, options).
-    public var description: JSONValue
+    /// SHA-256 of the canonical bytes of the step's input value.
+    public var inputDigest: String
     /// Files the step reads: path (relative to the project root) → bytes' SHA-256.
     public var files: [String: String]
-    /// Ids of the steps whose outputs it consumes, in the order `run` receives them.
+    /// Ids of the steps whose outputs it consumes.
     public var dependencies: [String]
     /// Versions of the libraries and fonts that shape the output (rendering steps).
     public var environment: [String: String]
@@ -26,42 +107,59 @@ public struct Step: Sendable {
     public var location: SourceLocation?
     /// Progress display weight: long steps (fits, bootstraps) get a bar.
     public var isLong: Bool
-    public var run: @Sendable (_ inputs: [[UInt8]]) throws -> [UInt8]
+    /// Runs the step on its dependencies' outputs.
+    let run: @Sendable (StepInputs) throws -> any Sendable
+    /// The output's bytes, for the cache and for output files.
+    let encode: @Sendable (any Sendable) throws -> [UInt8]
+    /// An output read back from the cache.
+    let decode: @Sendable ([UInt8]) throws -> any Sendable
 
-    public init(
-        id: String, kind: String, schemaVersion: Int = 1, description: JSONValue, files: [String: String] = [:],
-        dependencies: [String] = [], environment: [String: String] = [:], location: SourceLocation? = nil,
-        isLong: Bool = false, run: @escaping @Sendable ([[UInt8]]) throws -> [UInt8]
-    ) {
+    /// A step of kind `kind` running `run` on `input`; `after` names the steps whose outputs `run`
+    /// reads through `StepInputs`.
+    public init<Input: Encodable & Sendable, Output: Sendable>(
+        id: String, kind: String, schemaVersion: Int = 1, input: Input, files: [String: String] = [:],
+        after: [any StepDependency] = [], environment: [String: String] = [:], location: SourceLocation? = nil,
+        isLong: Bool = false, output codec: OutputCodec<Output>,
+        run: @escaping @Sendable (Input, StepInputs) throws -> Output
+    ) throws {
         self.id = id
         self.kind = kind
         self.schemaVersion = schemaVersion
-        self.description = description
+        self.inputDigest = try CanonicalEncoding.digest(of: input)
         self.files = files
-        self.dependencies = dependencies
+        self.dependencies = after.map(\.id)
         self.environment = environment
         self.location = location
         self.isLong = isLong
-        self.run = run
+        if let normalize = codec.normalize {
+            self.run = { inputs in try normalize(try run(input, inputs)) }
+        } else {
+            self.run = { inputs in try run(input, inputs) }
+        }
+        self.encode = { value in
+            guard let typed = value as? Output else { throw StepInputs.Failure.wrongType(id, expected: "\(Output.self)") }
+            return try codec.encode(typed)
+        }
+        self.decode = { bytes in try codec.decode(bytes) }
     }
 
     /// The parts of the key, each hashed on its own so that `explain` can say which one changed.
     public func keyComponents(upstream: [String: String]) -> [String: String] {
         var parts: [String: String] = [
             "kind": SHA256.hex("\(kind)#\(schemaVersion)"),
-            "directive": SHA256.hex(description.serialized()),
+            "input": inputDigest,
             "tool": SHA256.hex(ToolVersion.identity),
         ]
         if !files.isEmpty { parts["files"] = SHA256.hex(JSONValue.object(files.mapValues { .string($0) }).serialized()) }
         if !dependencies.isEmpty {
-            parts["upstream"] = SHA256.hex(dependencies.map { "\($0)=\(upstream[$0] ?? "?")" }.joined(separator: "\n"))
+            parts["upstream"] = SHA256.hex(dependencies.map { "\($0)=\(upstream[$0] ?? "")" }.joined(separator: "\n"))
         }
         if !environment.isEmpty { parts["environment"] = SHA256.hex(JSONValue.object(environment.mapValues { .string($0) }).serialized()) }
         return parts
     }
 
     public static func key(from components: [String: String]) -> String {
-        SHA256.hex(components.keys.sorted().map { "\($0):\(components[$0]!)" }.joined(separator: "\n"))
+        SHA256.hex(components.sorted { $0.key < $1.key }.map { "\($0.key):\($0.value)" }.joined(separator: "\n"))
     }
 }
 
@@ -72,12 +170,22 @@ public struct BuildPlan: Sendable {
 
     public init() {}
 
-    /// Appends a step; its dependencies must already be in the plan.
-    public mutating func add(_ step: Step) {
+    /// Appends a step and returns its typed handle; its dependencies must already be in the plan.
+    @discardableResult
+    public mutating func add<Input: Encodable & Sendable, Output: Sendable>(
+        id: String, kind: String, schemaVersion: Int = 1, input: Input, files: [String: String] = [:],
+        after: [any StepDependency] = [], environment: [String: String] = [:], location: SourceLocation? = nil,
+        isLong: Bool = false, output codec: OutputCodec<Output>,
+        run: @escaping @Sendable (Input, StepInputs) throws -> Output
+    ) throws -> StepRef<Output> {
+        let step = try Step(
+            id: id, kind: kind, schemaVersion: schemaVersion, input: input, files: files, after: after,
+            environment: environment, location: location, isLong: isLong, output: codec, run: run)
         precondition(index[step.id] == nil, "duplicate step \(step.id)")
         for d in step.dependencies { precondition(index[d] != nil, "step \(step.id) depends on unknown \(d)") }
         index[step.id] = steps.count
         steps.append(step)
+        return StepRef(id: id)
     }
 
     public func step(_ id: String) -> Step? { index[id].map { steps[$0] } }
@@ -95,4 +203,9 @@ public struct BuildPlan: Sendable {
         }
         return out
     }
+}
+
+/// A step input that is nothing but its dependencies' outputs.
+public struct NoInput: Codable, Sendable, Equatable {
+    public init() {}
 }

@@ -1,0 +1,49 @@
+import Plotting
+
+/// A figure kind of the `{figure}` directive: its name, what its layout step needs besides its
+/// fits' outputs, and what it draws. Each kind is a type in a file of its own under
+/// `Analyses/Figures/`, listed once in `AnalysisKinds.standard`.
+protocol FigureKind: Sendable {
+    /// The name documents write (`kind: isoflop`).
+    var name: String { get }
+    /// Whether a figure of this kind may draw several fits (`fits: [a, b]`) rather than one.
+    var drawsSeveralFits: Bool { get }
+    /// Whether it draws its fits' resampling intervals (their steps become its dependencies).
+    var readsIntervals: Bool { get }
+    /// Whether it draws the paper's published values (`Data/published/` joins its step's key).
+    var readsPublished: Bool { get }
+    /// The figure, from its fits (in the directive's order) and what it reads.
+    func draw(_ input: FigureInputs) throws -> FigureSpec
+}
+
+extension FigureKind {
+    var drawsSeveralFits: Bool { false }
+    var readsIntervals: Bool { false }
+    var readsPublished: Bool { false }
+}
+
+/// What a figure kind draws from.
+struct FigureInputs: Sendable {
+    var fits: [(id: String, output: FitOutput)]
+    /// Each fit's intervals, for kinds that read them (nil where a fit declares none).
+    var intervals: [IntervalsOutput?] = []
+    /// The paper's values, for kinds that read them (empty otherwise).
+    var published = PublishedValues()
+
+    /// The first fit: every kind draws at least one.
+    func first() throws -> (id: String, output: FitOutput) {
+        guard let first = fits.first else { throw FigureBuilder.BuildError.needs("a figure needs at least one fit") }
+        return first
+    }
+
+    /// The first fit with its result of `approach`, which a figure of `kind` draws; an error
+    /// naming the fit's approach otherwise.
+    func first<Result>(_ result: KeyPath<FitOutput, Result?>, of approach: Approach, for kind: String) throws -> (fit: (id: String, output: FitOutput), result: Result) {
+        let fit = try first()
+        guard let r = fit.output[keyPath: result] else {
+            let article = kind.first.map { "aeiou".contains($0) } == true ? "an" : "a"
+            throw FigureBuilder.BuildError.needs("\(article) \(kind) figure needs an Approach \(approach.rawValue) fit; '\(fit.id)' is Approach \(fit.output.approach.rawValue)")
+        }
+        return (fit, r)
+    }
+}

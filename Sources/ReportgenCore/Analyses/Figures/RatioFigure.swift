@@ -1,0 +1,43 @@
+import Foundation
+import Plotting
+import ScalingLaws
+
+/// `kind: ratio` of the `{figure}` directive.
+struct RatioFigure: FigureKind {
+    let name = "ratio"
+    let drawsSeveralFits = true
+    let readsIntervals = true
+
+    func draw(_ input: FigureInputs) throws -> FigureSpec {
+        _ = try input.first()
+        return FigureBuilder.ratio(input.fits.map(\.output), intervals: input.intervals)
+    }
+}
+
+extension FigureBuilder {
+    /// Tokens per parameter along each frontier, D_opt / N_opt against FLOPs, with the 10th–90th
+    /// percentile band over the fit's resamples where it has them (Approach 3: each resample's law).
+    static func ratio(_ fits: [FitOutput], intervals: [IntervalsOutput?]) -> FigureSpec {
+        let cs = logRange(1e18, 1e26)
+        var layers: [Layer] = [.line(points: [Point(1e18, 20), Point(1e26, 20)], color: .gray, width: 0.8, dash: Dash.dotted, label: "20 tokens per parameter")]
+        for (k, fit) in fits.enumerated() {
+            let color = approachColor(fit.approach)
+            if k < intervals.count, let samples = intervals[k]?.result.samples, let alphas = samples["alpha"], let betas = samples["beta"], let As = samples["A"], let Bs = samples["B"], alphas.count >= 10 {
+                let laws = (0..<min(alphas.count, betas.count, As.count, Bs.count)).map { ChinchillaLaw(E: 0, A: As[$0], B: Bs[$0], alpha: alphas[$0], beta: betas[$0]) }
+                var lower: [Point] = [], upper: [Point] = []
+                for c in cs {
+                    let r = laws.map { $0.optimalTokens(flops: c) / $0.optimalParameters(flops: c) }.sorted()
+                    lower.append(Point(c, percentile(r, 0.1)))
+                    upper.append(Point(c, percentile(r, 0.9)))
+                }
+                layers.append(.band(lower: lower, upper: upper, color: color, opacity: 0.2, label: "10th–90th percentile"))
+            }
+            layers.append(.line(points: cs.map { Point($0, fit.frontier.tokens($0) / fit.frontier.parameters($0)) }, color: color, width: 1.4, dash: Dash.solid, label: "Approach \(fit.approach.rawValue)"))
+        }
+        layers.append(.referenceLine(axis: .x, value: gopherBudget, color: .gray, dash: Dash.dashed, label: "Gopher budget"))
+        return FigureSpec(width: width * 0.75, height: 220, panels: [
+            ChartSpec(xAxis: AxisSpec(label: "FLOPs", logarithmic: true, format: .powerOfTen, limits: [1e18, 1e26]),
+                      yAxis: AxisSpec(label: "Tokens per parameter", logarithmic: true, format: .decimal), layers: layers, legendCorner: nil),
+        ])
+    }
+}

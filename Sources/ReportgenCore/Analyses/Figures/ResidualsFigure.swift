@@ -1,0 +1,34 @@
+import Foundation
+import Plotting
+import ScalingLaws
+
+/// `kind: residuals` of the `{figure}` directive.
+struct ResidualsFigure: FigureKind {
+    let name = "residuals"
+
+    func draw(_ input: FigureInputs) throws -> FigureSpec {
+        let (first, r) = try input.first(\.approach3, of: .parametricLoss, for: name)
+        return FigureBuilder.residuals(r.law, runs: first.output.runs)
+    }
+}
+
+extension FigureBuilder {
+    /// Residuals of a parametric fit in log loss (log predicted − log observed) against FLOPs and
+    /// against model size, coloured by model size.
+    static func residuals(_ law: ChinchillaLaw, runs: [Run]) -> FigureSpec {
+        let residual = runs.map { log(law.loss(parameters: $0.parameters, tokens: $0.tokens)) - log($0.loss) }
+        let sizes = runs.map(\.parameters)
+        let norm = ColorNorm(min: sizes.min() ?? 1e8, max: max(sizes.max() ?? 1e10, (sizes.min() ?? 1e8) * 1.0001), log: true)
+        func panel(_ x: [Double], _ label: String, _ format: TickFormat) -> ChartSpec {
+            ChartSpec(xAxis: AxisSpec(label: label, logarithmic: true, format: format),
+                      yAxis: AxisSpec(label: "Residual in log loss", format: .decimal, grid: true),
+                      layers: [
+                        .referenceLine(axis: .y, value: 0, color: .black, dash: Dash.solid, label: nil),
+                        .scatter(points: zip(x, residual).map { Point($0, $1) }, values: sizes, colormap: .viridis, norm: norm, size: 3, edge: nil),
+                      ], showLegend: false)
+        }
+        return FigureSpec(width: width, height: 180, panels: [
+            panel(runs.map(\.flops), "Training FLOPs", .powerOfTen), panel(sizes, "Parameters", .siCount),
+        ], colorBar: ColorBarSpec(label: "Parameters", colormap: .viridis, norm: norm, format: .siCount))
+    }
+}

@@ -1,0 +1,53 @@
+import ReportDocument
+
+extension Analysis {
+    /// Every result a fit publishes, by fit id (from the schemas of the approaches).
+    func resultSchemas() -> [String: [ResultName]] {
+        var out: [String: [ResultName]] = [:]
+        for fit in fits {
+            guard let approach = Approach(rawValue: fit.approach) else { continue }
+            out[fit.id] = ResultSchema.names(approach: approach, truth: fit.truth != nil, holdOut: true, intervals: fit.intervals != nil)
+        }
+        return out
+    }
+
+    func resultNames() -> [String: [String]] { resultSchemas().mapValues { $0.map(\.name) } }
+
+    /// `<fit>.<name>` of every result the lock file leaves out.
+    func unlockedResultKeys() -> Set<String> {
+        var keys: Set<String> = []
+        for (id, names) in resultSchemas() {
+            for name in names where !name.locked { keys.insert("\(id).\(name.name)") }
+        }
+        return keys
+    }
+
+    /// `=fit.name` in the prose and `{expect}` keys must name a result the fit publishes: a
+    /// misspelt name is an error at its place, with the nearest real name.
+    func checkResultNames(into bag: inout DiagnosticBag) {
+        let names = resultNames()
+        let declared = document.directives.filter { $0.kind == "fit" }.map(\.id)
+        func check(_ key: String, at location: SourceLocation, what: String) {
+            let id = String(key.prefix { $0 != "." })
+            let name = String(key.dropFirst(id.count + 1))
+            guard let published = names[id] else {
+                // Unknown fits in {expect} keys are reported by `checkNames`; a fit with errors of its own has no schema.
+                guard what == "value", !declared.contains(id) else { return }
+                var message = "value '\(key)' names fit '\(id)', which is not defined"
+                if let s = suggestion(for: id, among: declared) { message += "; did you mean '\(s)'?" }
+                bag.append(.error(message, file: file, at: location))
+                return
+            }
+            guard !published.contains(name) else { return }
+            var message = "\(what) '\(key)': fit '\(id)' has no result '\(name)'"
+            if let s = suggestion(for: name, among: published) { message += "; did you mean '\(id).\(s)'?" }
+            bag.append(.error(message, file: file, at: location, notes: ["its results: \(published.sorted().joined(separator: ", "))"]))
+        }
+        for inline in document.allInlines {
+            if case .value(let ref) = inline { check(ref.key, at: ref.location, what: "value") }
+        }
+        for expect in expects {
+            for e in expect.expectations { check(e.key, at: e.keyLocation, what: "expectation") }
+        }
+    }
+}

@@ -1,0 +1,40 @@
+import Foundation
+import ScalingLaws
+
+/// `kind: exponents` of the `{table}` directive.
+struct ExponentsTable: TableKind {
+    let name = "exponents"
+    func readsPublished(showPublished: Bool) -> Bool { showPublished }
+
+    func build(_ input: TableInputs) -> TableContent {
+        TableBuilder.exponents(input.fits, published: input.published, showPublished: input.showPublished)
+    }
+}
+
+extension TableBuilder {
+    /// Table 2: a and b per approach with intervals, beside the published values and Kaplan's.
+    static func exponents(_ fits: [TableFit], published: PublishedValues, showPublished: Bool) -> TableContent {
+        var rows: [[String]] = []
+        var truth: ChinchillaLaw? = nil
+        for fit in fits {
+            let a = fit.output.frontier.parameters.exponent, b = fit.output.frontier.tokens.exponent
+            rows.append([approachName(fit.output.approach), "this report (\(fit.id))", withInterval(fit, "a", value: a, digits: 3), withInterval(fit, "b", value: b, digits: 3)])
+            if showPublished, let p = published.exponents.first(where: { $0.approach == "\(fit.output.approach.rawValue)" }) {
+                func cell(_ v: Double, _ lo: Double?, _ hi: Double?) -> String {
+                    var s = fixed(v, 2)
+                    if let lo, let hi { s += " [\(fixed(lo, 3)), \(fixed(hi, 3))]" }
+                    return s
+                }
+                rows.append(["", "Hoffmann et al. (2022)", cell(p.a, p.aLow, p.aHigh), cell(p.b, p.bLow, p.bHigh)])
+            }
+            truth = truth ?? fit.output.truth
+        }
+        if showPublished, let k = published.exponents.first(where: { $0.approach == "kaplan" }) {
+            rows.append(["Kaplan et al. (2020)", "published", fixed(k.a, 2), fixed(k.b, 2)])
+        }
+        if let truth { rows.append(["Simulated truth", "β/(α+β), α/(α+β)", fixed(truth.a, 3), fixed(truth.b, 3)]) }
+        let scheme = fits.compactMap { $0.intervals?.result }.first
+        let note = scheme.map { "Intervals: 10th–90th percentiles over \($0.resamples) resamples." }
+        return TableContent(header: ["Approach", "Source", "a", "b"], rows: rows, alignments: ["left", "left", "decimal", "decimal"], notes: note)
+    }
+}
