@@ -58,10 +58,13 @@ let package = Package(
         .target(name: "Plotting"),
         .target(name: "Typesetting", dependencies: ["Plotting"]),
         .target(name: "CairoBackend", dependencies: ["CCairo", "CPango", "CZlib", "Plotting"]),
+        // The generic build engine: steps and their keys, the content store, the executor, lock
+        // files, build state and output sets. It knows nothing of documents or scaling laws.
+        .target(name: "BuildEngine", dependencies: ["CCrypto"]),
         .target(
             name: "ReportgenCore",
             dependencies: [
-                "CCrypto", "CBuildID", "ScalingLaws", "ReportDocument", "Plotting", "Typesetting", "CairoBackend",
+                "BuildEngine", "CBuildID", "ScalingLaws", "ReportDocument", "Plotting", "Typesetting", "CairoBackend",
                 .product(name: "Mustache", package: "swift-mustache"),
             ]),
         // The executable's GNU build ID, part of every step key (a C target: dl_iterate_phdr).
@@ -69,7 +72,7 @@ let package = Package(
         .executableTarget(
             name: "reportgen",
             dependencies: [
-                "ReportgenCore",
+                "ReportgenCore", "BuildEngine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -80,7 +83,7 @@ let package = Package(
         .testTarget(name: "TypesettingTests", dependencies: ["Typesetting", "Plotting", "CairoBackend"]),
         .testTarget(
             name: "ReportgenCoreTests",
-            dependencies: ["ReportgenCore", "ReportDocument", "ScalingLaws"],
+            dependencies: ["ReportgenCore", "BuildEngine", "ReportDocument", "ScalingLaws", "Plotting"],
             exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]

@@ -129,7 +129,7 @@ public struct Builder: Sendable {
                     return d
                 }
                 let step = planned.plan.step(failure.id)
-                return .error("\(failure.id) failed: \(failure.error)", file: file, at: step?.location)
+                return .error("\(failure.id) failed: \(failure.error)", file: file, at: step?.location.map(SourceLocation.init))
             }
             throw BuildFailure(diagnostics: diagnostics, sources: planned.sources)
         }

@@ -78,7 +78,7 @@ struct Planner {
     }
 
     func makePlan() throws -> BuildPlan {
-        var plan = BuildPlan()
+        var plan = BuildPlan(tool: ToolVersion.identity)
         let environment = renderEnvironment()
         let document = analysis.document
         let sink = progress
@@ -96,7 +96,7 @@ struct Planner {
             let input = FitStepInput(spec: spec, data: FitInput(runs: runs, curves: analysis.curves[sourceName] ?? []))
             let files = analysis.dataFiles[sourceName] ?? [:]
             let fitID = fit.id, location = fit.location
-            let fitRef = try plan.add(id: "fit:\(fitID)", kind: "fit", input: input, files: files, location: location, isLong: true, output: .json) { input, _ in
+            let fitRef = try plan.add(id: "fit:\(fitID)", kind: "fit", input: input, files: files, location: StepLocation(location), isLong: true, output: .json) { input, _ in
                 do {
                     return try FitEngine.fit(input.spec, input: input.data) { done, total in sink.advanced("fit:\(fitID)", done: done, total: total) }
                 } catch let error as FitError {
@@ -108,7 +108,7 @@ struct Planner {
                 let scheme: ResamplingScheme = intervals.scheme == .paper ? .paper : .bootstrap(intervals.resamples)
                 let intervalsInput = IntervalsStepInput(spec: spec, data: input.data, scheme: scheme, seed: intervals.seed)
                 steps.intervals = try plan.add(
-                    id: "intervals:\(fitID)", kind: "intervals", input: intervalsInput, files: files, after: [fitRef], location: location, isLong: true, output: .json
+                    id: "intervals:\(fitID)", kind: "intervals", input: intervalsInput, files: files, after: [fitRef], location: StepLocation(location), isLong: true, output: .json
                 ) { input, outputs in
                     FitEngine.intervals(input.spec, input: input.data, full: try outputs(fitRef), scheme: input.scheme, seed: input.seed) { done, total in
                         sink.advanced("intervals:\(fitID)", done: done, total: total)
@@ -137,7 +137,7 @@ struct Planner {
             let figureID = figure.id, location = figure.location
             let layout = try plan.add(
                 id: "figure:\(figureID)", kind: "figure-layout", input: input, files: readsPublished ? analysis.publishedFiles : [:],
-                after: fits.map(\.fit) + intervalRefs.compactMap { $0 }, environment: environment, location: location, output: DisplayList.codec
+                after: fits.map(\.fit) + intervalRefs.compactMap { $0 }, environment: environment, location: StepLocation(location), output: DisplayList.codec
             ) { input, outputs in
                 let fitOutputs = try zip(input.fits, fits).map { (id: $0, output: try outputs($1.fit)) }
                 let intervals = try intervalRefs.map { ref in try ref.map { try outputs($0) } }
@@ -172,7 +172,7 @@ struct Planner {
                 showPublished: table.published, parameters: table.parameters)
             let content = try plan.add(
                 id: "table:\(table.id)", kind: "table", input: input, files: table.published ? analysis.publishedFiles : [:],
-                after: fits.flatMap { [$0.fit] + ($0.intervals.map { [$0] } ?? []) }, location: table.location, output: .json
+                after: fits.flatMap { [$0.fit] + ($0.intervals.map { [$0] } ?? []) }, location: StepLocation(table.location), output: .json
             ) { input, outputs in
                 let tableFits = try zip(input.fits, fits).map { id, steps in
                     TableFit(id: id, output: try outputs(steps.fit), intervals: try steps.intervals.map { try outputs($0) })

@@ -212,12 +212,12 @@ func readOnlyCacheFolderIsAClearError() throws {
     var results = Results()
     results.setKey("b.x", 2)
     results.setKey("a.y", 0.5)
-    let text = LockFile(results: results).serialized()
+    let text = LockFile(results: results.values).serialized()
     let lines = text.split(separator: "\n")
     #expect(lines.count == 4)
     #expect(lines[1].hasPrefix("  \"a.y\""))
     #expect(lines[2].hasPrefix("  \"b.x\""))
-    #expect(try LockFile.parse(Data(text.utf8)) == LockFile(results: results))
+    #expect(try LockFile.parse(Data(text.utf8)) == LockFile(results: results.values))
 }
 
 @Test func lockFileLeavesOutTheOptimisersPathDiagnostics() throws {
@@ -227,11 +227,11 @@ func readOnlyCacheFolderIsAClearError() throws {
     // The approach's result schema says which values describe the optimiser's path.
     let schema = ResultSchema.names(approach: .parametricLoss, truth: false, holdOut: false, intervals: false)
     let unlocked = Set(schema.filter { !$0.locked }.map { "a3.\($0.name)" })
-    let lock = LockFile(results: results, unlocked: unlocked)
+    let lock = LockFile(results: results.values, unlocked: unlocked)
     #expect(lock.entries.keys.sorted() == ["a3.alpha", "a3.starts"])
     // A diagnostic that moves (another optimiser, another machine) is neither drift nor new.
     let moved = Results(["a3.alpha": 0.34, "a3.share_1e3": 0.3, "a3.spread_A": 9, "a3.evaluations": 1, "a3.starts": 4500])
-    #expect(lock.drifts(against: moved, unlocked: unlocked).isEmpty)
+    #expect(lock.drifts(against: moved.values, unlocked: unlocked).isEmpty)
 }
 
 @Test(.enabled(if: toolBinary != nil, "needs the built reportgen binary"))

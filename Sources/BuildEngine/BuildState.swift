@@ -8,8 +8,17 @@ public struct BuildState: Codable, Sendable {
         public var key: String
         public var components: [String: String]
         public var ran: Bool
+
+        public init(id: String, key: String, components: [String: String], ran: Bool) {
+            self.id = id
+            self.key = key
+            self.components = components
+            self.ran = ran
+        }
     }
     public var steps: [Entry]
+
+    public init(steps: [Entry]) { self.steps = steps }
 
     public func save(to url: URL) {
         try? FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)

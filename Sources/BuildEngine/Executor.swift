@@ -1,5 +1,4 @@
 import Foundation
-import ReportDocument
 
 /// Receives what the executor does, for a progress display.
 public protocol ProgressSink: Sendable {

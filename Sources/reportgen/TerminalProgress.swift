@@ -1,4 +1,5 @@
 import Foundation
+import BuildEngine
 
 /// Progress on standard error: a live line on a terminal, plain lines otherwise.
 public final class TerminalProgress: ProgressSink, @unchecked Sendable {

@@ -28,9 +28,9 @@ public struct LockFile: Sendable, Equatable {
 
     /// The lock of `results`, leaving out the `unlocked` keys (values the document's schemas say
     /// are not reproducible to the last bit, such as an optimiser's path).
-    public init(results: Results, tolerances: [String: (rel: Double, abs: Double)] = [:], unlocked: Set<String> = []) {
+    public init(results: [String: Double], tolerances: [String: (rel: Double, abs: Double)] = [:], unlocked: Set<String> = []) {
         var e: [String: Entry] = [:]
-        for (k, v) in results.values where !unlocked.contains(k) {
+        for (k, v) in results where !unlocked.contains(k) {
             let t = tolerances[k] ?? (LockFile.defaultRel, LockFile.defaultAbs)
             e[k] = Entry(value: v, rel: t.rel, abs: t.abs)
         }
@@ -38,12 +38,11 @@ public struct LockFile: Sendable, Equatable {
     }
 
     public func serialized() -> String {
-        let keys = entries.keys.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
+        let sorted = entries.sorted { Array($0.key.utf8).lexicographicallyPrecedes(Array($1.key.utf8)) }
         var lines = ["{"]
-        for (i, key) in keys.enumerated() {
-            let e = entries[key]!
+        for (i, (key, e)) in sorted.enumerated() {
             let line = "  \(JSONValue.quote(key)): {\"value\": \(JSONValue.format(e.value)), \"rel\": \(JSONValue.format(e.rel)), \"abs\": \(JSONValue.format(e.abs))}"
-            lines.append(line + (i + 1 < keys.count ? "," : ""))
+            lines.append(line + (i + 1 < sorted.count ? "," : ""))
         }
         lines.append("}")
         return lines.joined(separator: "\n") + "\n"
@@ -83,10 +82,9 @@ public struct LockFile: Sendable, Equatable {
 
     /// Values outside tolerance, values the build no longer produces, and values the lock lacks
     /// (except `unlocked` ones).
-    public func drifts(against results: Results, unlocked: Set<String> = []) -> [Drift] {
+    public func drifts(against results: [String: Double], unlocked: Set<String> = []) -> [Drift] {
         var out: [Drift] = []
-        for key in entries.keys.sorted() {
-            let e = entries[key]!
+        for (key, e) in entries.sorted(by: { $0.key < $1.key }) {
             guard let now = results[key] else {
                 out.append(Drift(key: key, kind: .missing, locked: e.value, current: nil, tolerance: nil))
                 continue
@@ -96,7 +94,7 @@ public struct LockFile: Sendable, Equatable {
                 out.append(Drift(key: key, kind: .changed, locked: e.value, current: now, tolerance: tolerance))
             }
         }
-        for key in results.values.keys.sorted() where entries[key] == nil && !unlocked.contains(key) {
+        for key in results.keys.sorted() where entries[key] == nil && !unlocked.contains(key) {
             out.append(Drift(key: key, kind: .new, locked: nil, current: results[key], tolerance: nil))
         }
         return out
@@ -110,7 +108,7 @@ public struct LockFile: Sendable, Equatable {
              d.locked.flatMap { l in d.current.map { c in String(format: "%.3g", c - l) } } ?? "—", f(d.tolerance)]
         }
         let header = ["value", "status", "locked", "now", "change", "tolerance"]
-        let widths = (0..<header.count).map { i in ([header[i]] + rows.map { $0[i] }).map(\.count).max()! }
+        let widths = (0..<header.count).map { i in ([header[i]] + rows.map { $0[i] }).map(\.count).max() ?? 0 }
         func line(_ cells: [String]) -> String {
             cells.enumerated().map { i, c in c.padding(toLength: widths[i], withPad: " ", startingAt: 0) }.joined(separator: "  ")
         }

@@ -1,5 +1,4 @@
 import Foundation
-import ReportDocument
 
 /// A typed handle on a step of a plan: what `BuildPlan.add` returns, and what a later step names
 /// to read that step's output as an `Output` value.
@@ -103,22 +102,22 @@ public struct Step: Sendable {
     public var dependencies: [String]
     /// Versions of the libraries and fonts that shape the output (rendering steps).
     public var environment: [String: String]
-    /// Where diagnostics about a failure point.
-    public var location: SourceLocation?
+    /// Where diagnostics about a failure point (in the document the plan was made from).
+    public var location: StepLocation?
     /// Progress display weight: long steps (fits, bootstraps) get a bar.
     public var isLong: Bool
     /// Runs the step on its dependencies' outputs.
-    let run: @Sendable (StepInputs) throws -> any Sendable
+    public let run: @Sendable (StepInputs) throws -> any Sendable
     /// The output's bytes, for the cache and for output files.
-    let encode: @Sendable (any Sendable) throws -> [UInt8]
+    public let encode: @Sendable (any Sendable) throws -> [UInt8]
     /// An output read back from the cache.
-    let decode: @Sendable ([UInt8]) throws -> any Sendable
+    public let decode: @Sendable ([UInt8]) throws -> any Sendable
 
     /// A step of kind `kind` running `run` on `input`; `after` names the steps whose outputs `run`
     /// reads through `StepInputs`.
     public init<Input: Encodable & Sendable, Output: Sendable>(
         id: String, kind: String, schemaVersion: Int = 1, input: Input, files: [String: String] = [:],
-        after: [any StepDependency] = [], environment: [String: String] = [:], location: SourceLocation? = nil,
+        after: [any StepDependency] = [], environment: [String: String] = [:], location: StepLocation? = nil,
         isLong: Bool = false, output codec: OutputCodec<Output>,
         run: @escaping @Sendable (Input, StepInputs) throws -> Output
     ) throws {
@@ -144,11 +143,12 @@ public struct Step: Sendable {
     }
 
     /// The parts of the key, each hashed on its own so that `explain` can say which one changed.
-    public func keyComponents(upstream: [String: String]) -> [String: String] {
+    /// `tool` identifies the program that runs the steps (its version and build).
+    public func keyComponents(upstream: [String: String], tool: String) -> [String: String] {
         var parts: [String: String] = [
             "kind": SHA256.hex("\(kind)#\(schemaVersion)"),
             "input": inputDigest,
-            "tool": SHA256.hex(ToolVersion.identity),
+            "tool": SHA256.hex(tool),
         ]
         if !files.isEmpty { parts["files"] = SHA256.hex(JSONValue.object(files.mapValues { .string($0) }).serialized()) }
         if !dependencies.isEmpty {
@@ -163,18 +163,31 @@ public struct Step: Sendable {
     }
 }
 
+/// A line and column in the document a plan was made from.
+public struct StepLocation: Sendable, Equatable {
+    public var line: Int
+    public var column: Int
+
+    public init(line: Int, column: Int) {
+        self.line = line
+        self.column = column
+    }
+}
+
 /// A graph of steps in a valid execution order (dependencies first).
 public struct BuildPlan: Sendable {
     public private(set) var steps: [Step] = []
     private var index: [String: Int] = [:]
+    /// The program that runs the plan (version and build), part of every key.
+    public let tool: String
 
-    public init() {}
+    public init(tool: String = "") { self.tool = tool }
 
     /// Appends a step and returns its typed handle; its dependencies must already be in the plan.
     @discardableResult
     public mutating func add<Input: Encodable & Sendable, Output: Sendable>(
         id: String, kind: String, schemaVersion: Int = 1, input: Input, files: [String: String] = [:],
-        after: [any StepDependency] = [], environment: [String: String] = [:], location: SourceLocation? = nil,
+        after: [any StepDependency] = [], environment: [String: String] = [:], location: StepLocation? = nil,
         isLong: Bool = false, output codec: OutputCodec<Output>,
         run: @escaping @Sendable (Input, StepInputs) throws -> Output
     ) throws -> StepRef<Output> {
@@ -196,7 +209,7 @@ public struct BuildPlan: Sendable {
         var keys: [String: String] = [:]
         var out: [String: (String, [String: String])] = [:]
         for step in steps {
-            let components = step.keyComponents(upstream: keys)
+            let components = step.keyComponents(upstream: keys, tool: tool)
             let key = Step.key(from: components)
             keys[step.id] = key
             out[step.id] = (key, components)

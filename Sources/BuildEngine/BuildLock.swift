@@ -2,7 +2,7 @@ import Foundation
 
 /// An exclusive lock per document (`.reportgen/locks/<stem>.lock`, flock): a second build of the
 /// same document waits for the first instead of interleaving writes to its cache and outputs.
-final class BuildLock {
+public final class BuildLock {
     private let fd: Int32
 
     enum LockError: Error, CustomStringConvertible {
@@ -14,7 +14,7 @@ final class BuildLock {
         }
     }
 
-    init(directory: URL, name: String, onWait: () -> Void) throws {
+    public init(directory: URL, name: String, onWait: () -> Void) throws {
         try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let path = directory.appendingPathComponent("\(name).lock").path
         fd = open(path, O_RDWR | O_CREAT, 0o644)

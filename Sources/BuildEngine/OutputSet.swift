@@ -1,15 +1,17 @@
 import Foundation
 
 /// The files of one build, held in memory until all exist, then written together.
-struct OutputSet {
+public struct OutputSet {
     private var files: [String: [UInt8]] = [:]
 
-    mutating func add(_ name: String, _ bytes: [UInt8]) { files[name] = bytes }
-    func bytes(_ name: String) -> [UInt8]? { files[name] }
-    var names: [String] { files.keys.sorted() }
+    public init() {}
+
+    public mutating func add(_ name: String, _ bytes: [UInt8]) { files[name] = bytes }
+    public func bytes(_ name: String) -> [UInt8]? { files[name] }
+    public var names: [String] { files.keys.sorted() }
 
     /// Whether `directory` already holds exactly these files with these bytes.
-    func matches(_ directory: URL) -> Bool {
+    public func matches(_ directory: URL) -> Bool {
         let fm = FileManager.default
         guard let enumerator = fm.enumerator(atPath: directory.path) else { return false }
         var existing: [String] = []
@@ -19,13 +21,13 @@ struct OutputSet {
         }
         guard existing.sorted() == names else { return false }
         return names.allSatisfy { name in
-            fm.contents(atPath: directory.appendingPathComponent(name).path).map { [UInt8]($0) == files[name]! } ?? false
+            fm.contents(atPath: directory.appendingPathComponent(name).path).map { [UInt8]($0) == files[name] } ?? false
         }
     }
 
     /// Writes every file into a fresh sibling folder, then swaps it into place, so that a failed
     /// or interrupted build leaves the previous outputs whole.
-    func writeAtomically(to directory: URL) throws {
+    public func writeAtomically(to directory: URL) throws {
         let fm = FileManager.default
         let parent = directory.deletingLastPathComponent()
         try fm.createDirectory(at: parent, withIntermediateDirectories: true)
@@ -34,10 +36,10 @@ struct OutputSet {
         let retired = parent.appendingPathComponent(".\(directory.lastPathComponent).retired-\(pid)")
         try? fm.removeItem(at: staging)
         try? fm.removeItem(at: retired)
-        for name in names {
+        for (name, bytes) in files.sorted(by: { $0.key < $1.key }) {
             let url = staging.appendingPathComponent(name)
             try fm.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try AtomicFile.write(files[name]!, to: url)
+            try AtomicFile.write(bytes, to: url)
         }
         if fm.fileExists(atPath: directory.path) { try fm.moveItem(at: directory, to: retired) }
         try fm.moveItem(at: staging, to: directory)

@@ -40,11 +40,11 @@ public indirect enum JSONValue: Sendable, Equatable {
                 return
             }
             out += "{\n"
-            let keys = fields.keys.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
-            for (i, key) in keys.enumerated() {
-                out += inner + Self.quote(key) + ": "
-                fields[key]!.write(&out, indent: indent + 1)
-                out += i + 1 < keys.count ? ",\n" : "\n"
+            let sorted = fields.sorted { Array($0.key.utf8).lexicographicallyPrecedes(Array($1.key.utf8)) }
+            for (i, field) in sorted.enumerated() {
+                out += inner + Self.quote(field.key) + ": "
+                field.value.write(&out, indent: indent + 1)
+                out += i + 1 < sorted.count ? ",\n" : "\n"
             }
             out += pad + "}"
         }

@@ -30,7 +30,7 @@ extension Builder {
             }
             unlocked = planned.analysis.unlockedResultKeys()
         }
-        let fresh = LockFile(results: summary.results, tolerances: tolerances, unlocked: unlocked)
+        let fresh = LockFile(results: summary.results.values, tolerances: tolerances, unlocked: unlocked)
         if update {
             do { try AtomicFile.write(Array(fresh.serialized().utf8), to: lockURL) } catch {
                 throw BuildFailure(diagnostics: [.error("cannot write \(paths.relative(lockURL)): \(error)")], sources: [:])
@@ -46,7 +46,7 @@ extension Builder {
         do { lock = try LockFile.parse(data) } catch {
             throw BuildFailure(diagnostics: [.error("\(error)", file: paths.relative(lockURL))], sources: [:])
         }
-        return CheckOutcome(lockPath: lockURL, drifts: lock.drifts(against: summary.results, unlocked: unlocked), updated: false,
+        return CheckOutcome(lockPath: lockURL, drifts: lock.drifts(against: summary.results.values, unlocked: unlocked), updated: false,
                             failedExpectations: summary.failedExpectations, sources: summary.sources)
     }
 }
