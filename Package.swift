@@ -77,14 +77,18 @@ let package = Package(
             ]),
 
         // MARK: Tests
+        // Helpers shared by the test targets: throwaway projects, a fake text measurer, a seeded generator.
+        .target(name: "TestSupport", dependencies: ["ReportgenCore", "Plotting"], path: "Tests/TestSupport"),
         .testTarget(name: "ScalingLawsTests", dependencies: ["ScalingLaws"]),
-        .testTarget(name: "ReportDocumentTests", dependencies: ["ReportDocument"]),
-        .testTarget(name: "PlottingTests", dependencies: ["Plotting", "CairoBackend"]),
+        .testTarget(name: "ReportDocumentTests", dependencies: ["ReportDocument", "TestSupport"]),
+        .testTarget(name: "PlottingTests", dependencies: ["Plotting", "CairoBackend", "TestSupport"]),
         .testTarget(name: "TypesettingTests", dependencies: ["Typesetting", "Plotting", "CairoBackend"]),
         .testTarget(
             name: "ReportgenCoreTests",
-            dependencies: ["ReportgenCore", "BuildEngine", "ReportDocument", "ScalingLaws", "Plotting"],
+            dependencies: ["ReportgenCore", "BuildEngine", "ReportDocument", "ScalingLaws", "Plotting", "TestSupport"],
             exclude: ["Fixtures"]),
+        // The command line end to end: it runs the built `reportgen` binary.
+        .testTarget(name: "ReportgenCLITests", dependencies: ["reportgen", "ReportgenCore", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -53,12 +53,13 @@ public struct FitDirective: Sendable, Equatable {
     public static let paperBudgets: [Double] = [6e18, 1e19, 3e19, 6e19, 1e20, 3e20, 6e20, 1e21, 3e21]
 }
 
-/// How a fit treats a compute budget it cannot fit a parabola to.
+/// How a fit treats a compute budget it cannot fit a parabola to: `bad-budget:` in documents and
+/// `--bad-budget` of `reportgen fit`, one name for each choice.
 public enum BadBudgetRule: String, Sendable, Equatable, CaseIterable {
     /// Stop with an error.
     case error
-    /// Drop the budget and warn.
-    case warn
+    /// Leave the budget out, with a warning.
+    case drop
 }
 
 /// `intervals:` of a fit.
@@ -192,11 +193,14 @@ public struct DirectiveVocabulary: Sendable, Equatable {
     /// Figure kinds that may draw several fits.
     public var multiFitFigureKinds: [String]
     public var tableKinds: [String]
+    /// Approach 3's optimisers (`optimizer:`), as the fitting module names them.
+    public var optimizers: [String]
 
-    public init(figureKinds: [String], multiFitFigureKinds: [String], tableKinds: [String]) {
+    public init(figureKinds: [String], multiFitFigureKinds: [String], tableKinds: [String], optimizers: [String]) {
         self.figureKinds = figureKinds
         self.multiFitFigureKinds = multiFitFigureKinds
         self.tableKinds = tableKinds
+        self.optimizers = optimizers
     }
 }
 
@@ -212,7 +216,7 @@ public enum DirectiveSchema {
         var reader = FieldReader(node: d.body, file: file, context: "{\(d.kind)} \(d.id)")
         let result: TypedDirective?
         switch d.kind {
-        case "fit": result = fit(d, &reader).map(TypedDirective.fit)
+        case "fit": result = fit(d, &reader, vocabulary).map(TypedDirective.fit)
         case "figure": result = figure(d, &reader, vocabulary).map(TypedDirective.figure)
         case "table": result = table(d, &reader, vocabulary).map(TypedDirective.table)
         case "expect": result = expect(d, &reader).map(TypedDirective.expect)
@@ -227,7 +231,7 @@ public enum DirectiveSchema {
         return result
     }
 
-    static func fit(_ d: Directive, _ r: inout FieldReader) -> FitDirective? {
+    static func fit(_ d: Directive, _ r: inout FieldReader, _ vocabulary: DirectiveVocabulary) -> FitDirective? {
         let approach = r.int("approach", required: true, allowed: 1...3)
         let data = r.string("data", required: true)
         let tolerance = r.double("budget-tolerance", required: false, allowed: 0...10)
@@ -238,7 +242,7 @@ public enum DirectiveSchema {
         let envelope = r.int("envelope-points", required: false, allowed: 2...Int.max)
         let bad = r.choice("bad-budget", required: false, among: BadBudgetRule.allCases.map(\.rawValue), what: "bad-budget policy")
         let schedules = r.choice("schedules", required: false, among: ["all", "longest"], what: "schedule selection")
-        let optimizer = r.choice("optimizer", required: false, among: ["lbfgs", "nlopt"], what: "optimiser")
+        let optimizer = r.choice("optimizer", required: false, among: vocabulary.optimizers, what: "optimiser")
         var budgets: [Double]? = nil
         if let node = r.node["budgets"], node.scalar == "paper" {
             _ = r.string("budgets", required: false)

@@ -14,7 +14,7 @@ public struct AdHocFitRequest: Sendable {
     public var seed: UInt64
     /// log10 C tolerance for grouping budgets; nil: declared budget column, else exact FLOPs.
     public var budgetTolerance: Double?
-    public var badBudget: ScalingLaws.BadBudgetPolicy = .error
+    public var badBudget: BadBudgetRule = .error
     /// Nominal budgets to snap runs to (with `budgetTolerance` as the snapping distance).
     public var nominalBudgets: [Double]? = nil
     /// Approach 3's L-BFGS implementation.
@@ -85,7 +85,7 @@ public enum AdHocFit {
             grouping = request.budgetTolerance.map { .logTolerance($0) } ?? (runs.contains { $0.budget != nil } ? .declared : .exact)
         }
         do {
-            return try FitEngine.adHoc(input: FitInput(runs: runs), approach: request.approach, grouping: grouping, policy: request.badBudget, optimizer: request.optimizer, bootstrap: request.bootstrap, seed: request.seed, progress: progress)
+            return try FitEngine.adHoc(input: FitInput(runs: runs), approach: request.approach, grouping: grouping, policy: BadBudgetPolicy(request.badBudget), optimizer: request.optimizer, bootstrap: request.bootstrap, seed: request.seed, progress: progress)
         } catch let error as FitError {
             var notes: [String] = []
             switch error {
@@ -127,5 +127,15 @@ public enum AdHocFit {
             for case .string(let w) in warnings { lines.append("warning: \(w)") }
         }
         return lines.joined(separator: "\n") + "\n"
+    }
+}
+
+extension BadBudgetPolicy {
+    /// The fitting module's policy for the rule a document or the command line chose.
+    init(_ rule: BadBudgetRule) {
+        switch rule {
+        case .error: self = .error
+        case .drop: self = .drop
+        }
     }
 }

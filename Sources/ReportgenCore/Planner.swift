@@ -67,7 +67,7 @@ struct Planner {
         } else if runs.contains(where: { $0.budget != nil }) {
             spec.grouping = .declared
         }
-        spec.policy = fit.badBudget == .warn ? .drop : .error
+        spec.policy = BadBudgetPolicy(fit.badBudget)
         spec.huberDelta = fit.huberDelta ?? 1e-3
         spec.smoothingWindow = fit.smoothingWindow ?? 10
         spec.envelopePoints = fit.envelopePoints ?? 1500
@@ -239,7 +239,7 @@ struct Planner {
     static func hint(for error: FitError) -> [String] {
         switch error {
         case .tooFewRuns, .parabolaOpensDownward, .vertexOutsideRange:
-            return ["'bad-budget: warn' leaves such budgets out with a warning; 'budget-tolerance' or 'budgets' group scattered FLOPs"]
+            return ["'bad-budget: drop' leaves such budgets out with a warning; 'budget-tolerance' or 'budgets' group scattered FLOPs"]
         default:
             return []
         }

@@ -32,7 +32,7 @@ struct Fit: ParsableCommand {
     var budgets: String?
 
     @Option(help: "error: a budget with fewer than 3 runs or no interior minimum fails the fit; drop: leave it out with a warning.")
-    var badBudget: String = "error"
+    var badBudget: BadBudgetRule = .error
 
     @Option(help: "Drop the K runs with the highest loss before fitting.")
     var excludeHighestLoss: Int = 0
@@ -44,7 +44,7 @@ struct Fit: ParsableCommand {
     var seed: UInt64 = 1
 
     @Option(help: "Approach 3's L-BFGS: lbfgs (reportgen's own) or nlopt (NLopt's, for comparison).")
-    var optimizer: String = "lbfgs"
+    var optimizer: Approach3Optimizer = .lbfgs
 
     @Flag(help: "Print one JSON object.")
     var json = false
@@ -52,8 +52,6 @@ struct Fit: ParsableCommand {
     func validate() throws {
         guard excludeHighestLoss >= 0 else { throw ValidationError("--exclude-highest-loss must be at least 0") }
         guard bootstrap >= 0 else { throw ValidationError("--bootstrap must be at least 0") }
-        guard Approach3Optimizer(rawValue: optimizer) != nil else { throw ValidationError("--optimizer must be 'lbfgs' or 'nlopt'") }
-        guard ["error", "drop"].contains(badBudget) else { throw ValidationError("--bad-budget must be 'error' or 'drop'") }
         if let t = budgetTolerance, !(t > 0) { throw ValidationError("--budget-tolerance must be positive") }
     }
 
@@ -65,13 +63,12 @@ struct Fit: ParsableCommand {
         var request = AdHocFitRequest(path: data, approach: approach, mapping: mapping, excludeHighestLoss: excludeHighestLoss,
                                       bootstrap: bootstrap, seed: seed, budgetTolerance: budgetTolerance)
         if let budgets {
-            let paper = [6e18, 1e19, 3e19, 6e19, 1e20, 3e20, 6e20, 1e21, 3e21]
-            let values = budgets == "paper" ? paper : budgets.split(separator: ",").compactMap { Double($0.trimmingCharacters(in: .whitespaces)) }
+            let values = budgets == "paper" ? FitDirective.paperBudgets : budgets.split(separator: ",").compactMap { Double($0.trimmingCharacters(in: .whitespaces)) }
             guard !values.isEmpty, values.allSatisfy({ $0 > 0 && $0.isFinite }) else { throw ValidationError("--budgets must be 'paper' or positive numbers separated by commas") }
             request.nominalBudgets = values
         }
-        request.badBudget = badBudget == "drop" ? .drop : .error
-        request.optimizer = Approach3Optimizer(rawValue: optimizer) ?? .lbfgs
+        request.badBudget = badBudget
+        request.optimizer = optimizer
         let progress = TerminalProgress.bar(label: "approach \(approach.rawValue)")
         do {
             let result = try AdHocFit.run(request, progress: progress)
@@ -84,7 +81,12 @@ struct Fit: ParsableCommand {
     }
 }
 
-/// `--approach 1|2|3` reads the same `Approach` the documents' `approach:` does.
+// The options read the same types as the documents' keys (`approach:`, `bad-budget:`,
+// `optimizer:`), so each choice has one name and one type.
 extension Approach: ExpressibleByArgument {
     public static var allValueStrings: [String] { allCases.map { String($0.rawValue) } }
 }
+
+extension BadBudgetRule: ExpressibleByArgument {}
+
+extension Approach3Optimizer: ExpressibleByArgument {}

@@ -47,21 +47,8 @@ func checkDirective(_ kind: String, _ body: String) -> (TypedDirective?, [Diagno
     return (typed, bag.diagnostics)
 }
 
-/// A small seeded generator (SplitMix64) so that random tests are reproducible.
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 /// The kinds the schema tests name (the application's registry supplies the real list).
 let testVocabulary = DirectiveVocabulary(
     figureKinds: ["isoflop", "envelope", "parametric", "overlay", "allocation", "curvature", "residuals", "bootstrap", "ratio"],
     multiFitFigureKinds: ["overlay", "allocation", "bootstrap", "ratio"],
-    tableKinds: ["exponents", "projections", "coefficients", "diagnostics", "extrapolation"])
+    tableKinds: ["exponents", "projections", "coefficients", "diagnostics", "extrapolation"], optimizers: ["lbfgs", "nlopt"])

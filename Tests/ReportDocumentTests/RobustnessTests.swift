@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 @testable import ReportDocument
 
 /// The parser must never crash, whatever it reads, and every diagnostic must point inside the file.
@@ -20,7 +21,7 @@ import Testing
     }
 
     @Test func randomMarkdownDocuments() {
-        var rng = SplitMix(seed: 20220329)
+        var rng = SplitMix64(seed: 20220329)
         for _ in 0..<300 {
             var source = ""
             if Bool.random(using: &rng) { source += "---\ntitle: t\n---\n" }
@@ -34,7 +35,7 @@ import Testing
     }
 
     @Test func randomByteStrings() {
-        var rng = SplitMix(seed: 15556)
+        var rng = SplitMix64(seed: 15556)
         for _ in 0..<300 {
             let count = Int.random(in: 0...300, using: &rng)
             let bytes = (0..<count).map { _ in UInt8.random(in: 0...255, using: &rng) }
@@ -47,7 +48,7 @@ import Testing
 
     @Test func randomMathNeverCrashes() {
         let pieces = ["x", "1.5", "^", "_", "{", "}", "\\frac", "\\sqrt", "\\left(", "\\right)", "\\alpha", "\\bogus", "+", "-", " ", "\\", "\\text{a", "\\,"]
-        var rng = SplitMix(seed: 7)
+        var rng = SplitMix64(seed: 7)
         for _ in 0..<300 {
             let s = (0..<Int.random(in: 0...20, using: &rng)).map { _ in pieces.randomElement(using: &rng)! }.joined()
             do {

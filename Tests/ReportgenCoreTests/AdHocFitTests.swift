@@ -1,6 +1,7 @@
 import Foundation
 import ScalingLaws
 import Testing
+import TestSupport
 
 @testable import ReportgenCore
 

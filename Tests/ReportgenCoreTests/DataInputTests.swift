@@ -2,6 +2,7 @@ import Foundation
 import ReportDocument
 import ScalingLaws
 import Testing
+import TestSupport
 
 @testable import ReportgenCore
 

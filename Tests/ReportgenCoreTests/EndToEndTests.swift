@@ -1,44 +1,9 @@
 import Foundation
 import ReportDocument
 import Testing
+import TestSupport
 
 @testable import ReportgenCore
-
-/// A throwaway project folder. By default it holds a small one-fit document (an IsoFLOP fit and
-/// figure on `Data/isoflop-small.csv`) as `Reports/chinchilla.md`, so engine tests run fast;
-/// `flagship: true` copies the real flagship report with its simulated and published data.
-struct FixtureProject {
-    let root: URL
-
-    init(name: String = "fixture", flagship: Bool = false) throws {
-        root = FileManager.default.temporaryDirectory.appendingPathComponent("reportgen-\(name)-\(UUID().uuidString)")
-        let fm = FileManager.default
-        try fm.createDirectory(at: root.appendingPathComponent(".git"), withIntermediateDirectories: true)
-        let repo = FixtureProject.repositoryRoot
-        var copies: [(String, String)] = flagship
-            ? [("Reports/chinchilla.md", "Reports/chinchilla.md"), ("Data/simulated", "Data/simulated"), ("Data/published", "Data/published")]
-            : [("Tests/ReportgenCoreTests/Fixtures/small-report.md", "Reports/chinchilla.md")]
-        copies.append(("Data/isoflop-small.csv", "Data/isoflop-small.csv"))
-        for (source, path) in copies {
-            let target = root.appendingPathComponent(path)
-            try fm.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try fm.copyItem(at: repo.appendingPathComponent(source), to: target)
-        }
-    }
-
-    static var repositoryRoot: URL {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    }
-
-    func build(_ document: String = "Reports/chinchilla.md") throws -> BuildSummary {
-        let url = root.appendingPathComponent(document)
-        return try Builder(paths: ProjectPaths(root: root), options: BuildOptions(jobs: 2)).build(document: url)
-    }
-
-    func bytes(_ path: String) -> Data? { FileManager.default.contents(atPath: root.appendingPathComponent(path).path) }
-
-    func remove() { try? FileManager.default.removeItem(at: root) }
-}
 
 @Test func flagshipBuildWritesTheOutputLayout() throws {
     let project = try FixtureProject()

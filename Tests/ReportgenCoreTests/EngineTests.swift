@@ -1,39 +1,9 @@
 import Foundation
 import ReportDocument
 import Testing
+import TestSupport
 
 @testable import ReportgenCore
-
-extension FixtureProject {
-    func builder(jobs: Int = 2, useCache: Bool = true) -> Builder {
-        Builder(paths: ProjectPaths(root: root), options: BuildOptions(jobs: jobs, useCache: useCache))
-    }
-
-    var document: URL { root.appendingPathComponent("Reports/chinchilla.md") }
-
-    func edit(_ path: String, _ change: (String) -> String) throws {
-        let url = root.appendingPathComponent(path)
-        try change(try String(contentsOf: url, encoding: .utf8)).write(to: url, atomically: true, encoding: .utf8)
-    }
-
-    /// Every file of the build folder with its bytes.
-    func outputs() -> [String: Data] {
-        let dir = root.appendingPathComponent("build/chinchilla")
-        var out: [String: Data] = [:]
-        for case let path as String in FileManager.default.enumerator(atPath: dir.path) ?? FileManager.default.enumerator(atPath: "/")! {
-            var isDir: ObjCBool = false
-            let url = dir.appendingPathComponent(path)
-            if FileManager.default.fileExists(atPath: url.path, isDirectory: &isDir), !isDir.boolValue { out[path] = FileManager.default.contents(atPath: url.path) }
-        }
-        return out
-    }
-}
-
-/// The built command-line tool, when the test run built it.
-private var toolBinary: URL? {
-    let url = FixtureProject.repositoryRoot.appendingPathComponent(".build/debug/reportgen")
-    return FileManager.default.isExecutableFile(atPath: url.path) ? url : nil
-}
 
 @Test func noOpRebuildRunsNothing() throws {
     let project = try FixtureProject()
@@ -232,57 +202,4 @@ func readOnlyCacheFolderIsAClearError() throws {
     // A diagnostic that moves (another optimiser, another machine) is neither drift nor new.
     let moved = Results(["a3.alpha": 0.34, "a3.share_1e3": 0.3, "a3.spread_A": 9, "a3.evaluations": 1, "a3.starts": 4500])
     #expect(lock.drifts(against: moved.values, unlocked: unlocked).isEmpty)
-}
-
-@Test(.enabled(if: toolBinary != nil, "needs the built reportgen binary"))
-func killedBuildLeavesPreviousOutputsAndRebuildIsCorrect() throws {
-    let tool = try #require(toolBinary)
-    let project = try FixtureProject()
-    defer { project.remove() }
-    _ = try project.builder().build(document: project.document)
-    let clean = project.outputs()
-    try project.builder().clean()
-    for delay in [2_000, 8_000, 20_000, 40_000] {
-        let process = Process()
-        process.executableURL = tool
-        process.arguments = ["build", "Reports/chinchilla.md"]
-        process.currentDirectoryURL = project.root
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        usleep(useconds_t(delay))
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
-        // Whatever the kill interrupted, the folder holds a whole previous build.
-        #expect(project.outputs() == clean)
-    }
-    _ = try project.builder().build(document: project.document)
-    #expect(project.outputs() == clean)
-}
-
-@Test(.enabled(if: toolBinary != nil, "needs the built reportgen binary"))
-func twoConcurrentBuildsBothSucceed() throws {
-    let tool = try #require(toolBinary)
-    let project = try FixtureProject()
-    defer { project.remove() }
-    let processes = try (0..<2).map { _ -> Process in
-        let p = Process()
-        p.executableURL = tool
-        p.arguments = ["build", "Reports/chinchilla.md"]
-        p.currentDirectoryURL = project.root
-        p.standardOutput = FileHandle.nullDevice
-        p.standardError = FileHandle.nullDevice
-        try p.run()
-        return p
-    }
-    for p in processes { p.waitUntilExit() }
-    #expect(processes.allSatisfy { $0.terminationStatus == 0 })
-    let after = project.outputs()
-    let fresh = try FixtureProject(name: "fresh")
-    defer { fresh.remove() }
-    _ = try fresh.builder().build(document: fresh.document)
-    // manifest.json records step keys, which include the executable's build ID: the command-line
-    // binary and this test process differ there, and only there.
-    #expect(after.filter { $0.key != "manifest.json" } == fresh.outputs().filter { $0.key != "manifest.json" })
-    #expect(after["manifest.json"] != nil)
 }

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 #if canImport(FoundationXML)
 import FoundationXML
+import TestSupport
 #endif
 
 @testable import ReportgenCore

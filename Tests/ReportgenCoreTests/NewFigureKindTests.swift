@@ -2,6 +2,7 @@ import Foundation
 import Plotting
 import ReportDocument
 import Testing
+import TestSupport
 
 @testable import ReportgenCore
 

@@ -1,4 +1,5 @@
 import ReportDocument
+import ScalingLaws
 
 /// The registry of analysis kinds: every figure kind and table kind a document may name, each
 /// listed once. Adding a kind is a new file under `Analyses/` and one line here; the directive
@@ -21,6 +22,6 @@ struct AnalysisKinds: Sendable {
     var vocabulary: DirectiveVocabulary {
         DirectiveVocabulary(
             figureKinds: figures.map(\.name), multiFitFigureKinds: figures.filter(\.drawsSeveralFits).map(\.name),
-            tableKinds: tables.map(\.name))
+            tableKinds: tables.map(\.name), optimizers: Approach3Optimizer.allCases.map(\.rawValue))
     }
 }

@@ -2,8 +2,10 @@ import Plotting
 
 /// A deterministic measurer: tags are stripped, every remaining character (entities count as one)
 /// is 0.55·size wide, a line is 1.2·size high.
-struct FakeMeasurer: TextMeasuring {
-    static func visibleCount(_ markup: String) -> Int {
+public struct FakeMeasurer: TextMeasuring {
+    public init() {}
+
+    public static func visibleCount(_ markup: String) -> Int {
         var count = 0
         var inTag = false
         var inEntity = false
@@ -24,20 +26,20 @@ struct FakeMeasurer: TextMeasuring {
         return count
     }
 
-    func measure(_ markup: String, font: FontSpec) -> TextExtent {
+    public func measure(_ markup: String, font: FontSpec) -> TextExtent {
         TextExtent(width: 0.55 * font.size * Double(Self.visibleCount(markup)), height: 1.2 * font.size, ascent: 0.95 * font.size)
     }
 
-    func measureParagraph(_ markup: String, width: Double, font: FontSpec, alignment: ParagraphAlignment, lineSpacing: Double) -> ParagraphMetrics {
+    public func measureParagraph(_ markup: String, width: Double, font: FontSpec, alignment: ParagraphAlignment, lineSpacing: Double) -> ParagraphMetrics {
         ParagraphMetrics(lineBottoms: [1.2 * font.size])
     }
 }
 
 /// SplitMix64: a small seeded generator so that the property tests are reproducible.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
+public struct SplitMix64: RandomNumberGenerator {
+    public var state: UInt64
+    public init(seed: UInt64) { state = seed }
+    public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
@@ -47,13 +49,13 @@ struct SplitMix64: RandomNumberGenerator {
 }
 
 /// All items with groups flattened (group offsets are zero in charts).
-func flatten(_ items: [DisplayItem]) -> [DisplayItem] {
+public func flatten(_ items: [DisplayItem]) -> [DisplayItem] {
     items.flatMap { item -> [DisplayItem] in
         if case .group(let g) = item { return flatten(g.items) }
         return [item]
     }
 }
 
-func textRuns(_ list: DisplayList) -> [TextRun] {
+public func textRuns(_ list: DisplayList) -> [TextRun] {
     flatten(list.items).compactMap { if case .text(let run) = $0 { return run } else { return nil } }
 }

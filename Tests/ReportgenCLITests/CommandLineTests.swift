@@ -1,0 +1,178 @@
+import Foundation
+import ReportgenCore
+import Testing
+import TestSupport
+
+/// The command-line tool as a user runs it: exit codes, messages, `explain`, `check` and
+/// `fit --json`. The tests run the `reportgen` binary the test build produced.
+private func tool() throws -> URL {
+    let url = FixtureProject.repositoryRoot.appendingPathComponent(".build/debug/reportgen")
+    guard FileManager.default.isExecutableFile(atPath: url.path) else {
+        throw CocoaError(.fileNoSuchFile, userInfo: [NSFilePathErrorKey: url.path])
+    }
+    return url
+}
+
+private struct Run {
+    var status: Int32
+    var output: String
+    var errors: String
+}
+
+/// Runs `reportgen arguments…` in `folder`.
+private func reportgen(_ arguments: [String], in folder: URL) throws -> Run {
+    let process = Process()
+    process.executableURL = try tool()
+    process.arguments = arguments
+    process.currentDirectoryURL = folder
+    let out = Pipe(), err = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    try process.run()
+    // Read before waiting, so that a full pipe never blocks the tool.
+    let output = out.fileHandleForReading.readDataToEndOfFile()
+    let errors = err.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return Run(status: process.terminationStatus, output: String(decoding: output, as: UTF8.self), errors: String(decoding: errors, as: UTF8.self))
+}
+
+@Test func exitCodesSayWhatHappened() throws {
+    let project = try FixtureProject()
+    defer { project.remove() }
+    let built = try reportgen(["build", "Reports/chinchilla.md"], in: project.root)
+    #expect(built.status == 0, "\(built.errors)")
+    #expect(built.output.hasPrefix("built build/chinchilla/"))
+
+    let missing = try reportgen(["build", "Reports/nothing.md"], in: project.root)
+    #expect(missing.status == 1)
+    #expect(missing.errors.contains("no document at 'Reports/nothing.md'"))
+
+    let usage = try reportgen(["build", "--jobs", "0", "Reports/chinchilla.md"], in: project.root)
+    #expect(usage.status == 2)
+
+    // A broken document: every error with its place, and the previous outputs stay.
+    try project.edit("Reports/chinchilla.md") { $0.replacingOccurrences(of: "kind: isoflop", with: "kind: isoflops") }
+    let broken = try reportgen(["build", "Reports/chinchilla.md"], in: project.root)
+    #expect(broken.status == 1)
+    #expect(broken.errors.contains("Reports/chinchilla.md:"))
+    #expect(broken.errors.contains("did you mean 'isoflop'?"))
+    #expect(broken.errors.contains("build/ was not changed"))
+}
+
+@Test func explainSaysWhichPartOfAKeyChanged() throws {
+    let project = try FixtureProject()
+    defer { project.remove() }
+    #expect(try reportgen(["build", "Reports/chinchilla.md"], in: project.root).status == 0)
+    let fresh = try reportgen(["explain", "Reports/chinchilla.md"], in: project.root)
+    #expect(fresh.status == 0)
+    #expect(fresh.output.contains("fit:isoflops  ["))
+    #expect(fresh.output.contains("up to date"))
+    #expect(fresh.output.contains("reads: Data/isoflop-small.csv"))
+
+    // One data byte: the fit reads other runs (its input) from another file (its files).
+    try project.edit("Data/isoflop-small.csv") { $0.replacingOccurrences(of: "3.15058", with: "3.15059") }
+    let changed = try reportgen(["explain", "Reports/chinchilla.md", "fit:isoflops"], in: project.root)
+    #expect(changed.status == 0)
+    #expect(changed.output.contains("would run: files, input changed"))
+    #expect(!changed.output.contains("figure:"))
+
+    let unknown = try reportgen(["explain", "Reports/chinchilla.md", "fit:nothing"], in: project.root)
+    #expect(unknown.status == 1)
+    #expect(unknown.errors.contains("no step named 'fit:nothing'"))
+}
+
+@Test func checkPrintsTheDriftedValuesAndFails() throws {
+    let project = try FixtureProject()
+    defer { project.remove() }
+    let noLock = try reportgen(["check", "Reports/chinchilla.md"], in: project.root)
+    #expect(noLock.status == 1)
+    #expect(noLock.errors.contains("reportgen check Reports/chinchilla.md --update"))
+
+    let update = try reportgen(["check", "Reports/chinchilla.md", "--update"], in: project.root)
+    #expect(update.status == 0)
+    #expect(update.output.contains("wrote Reports/chinchilla.lock.json"))
+    let clean = try reportgen(["check", "Reports/chinchilla.md"], in: project.root)
+    #expect(clean.status == 0)
+    #expect(clean.output.contains("every value within tolerance"))
+
+    // Move one locked value: the table names it as changed, and check fails.
+    try project.edit("Reports/chinchilla.lock.json") { text in
+        text.split(separator: "\n", omittingEmptySubsequences: false).map { line in
+            line.hasPrefix("  \"isoflops.a\"") ? "  \"isoflops.a\": {\"value\": 0.25, \"rel\": 1e-06, \"abs\": 1e-12}," : String(line)
+        }.joined(separator: "\n")
+    }
+    let drift = try reportgen(["check", "Reports/chinchilla.md"], in: project.root)
+    #expect(drift.status == 1)
+    #expect(drift.output.contains("1 value drifted"))
+    let row = drift.output.split(separator: "\n").first { $0.hasPrefix("isoflops.a ") }
+    #expect(row?.contains("changed") == true)
+    #expect(row?.contains("0.25") == true)
+}
+
+@Test func fitJSONHasTheDocumentedKeys() throws {
+    let project = try FixtureProject()
+    defer { project.remove() }
+    let fit = try reportgen(["fit", "Data/isoflop-small.csv", "--approach", "2", "--json"], in: project.root)
+    #expect(fit.status == 0, "\(fit.errors)")
+    let object = try #require(try JSONSerialization.jsonObject(with: Data(fit.output.utf8)) as? [String: Any])
+    for key in ["approach", "points", "a", "b", "n_opt_gopher", "d_opt_gopher", "budgets", "runs"] {
+        #expect(object[key] != nil, "fit --json lacks '\(key)'")
+    }
+    #expect(object["approach"] as? Int == 2)
+    #expect(!object.keys.contains { $0.hasPrefix("lobo") })
+
+    // The options take the documents' names: an approach or a policy that does not exist is a usage error.
+    #expect(try reportgen(["fit", "Data/isoflop-small.csv", "--approach", "4"], in: project.root).status == 2)
+    #expect(try reportgen(["fit", "Data/isoflop-small.csv", "--approach", "2", "--bad-budget", "warn"], in: project.root).status == 2)
+    #expect(try reportgen(["fit", "Data/isoflop-small.csv", "--approach", "2", "--bad-budget", "drop"], in: project.root).status == 0)
+}
+
+// MARK: Interrupted and concurrent builds
+
+/// Starts `reportgen build Reports/chinchilla.md` in `project`, its output discarded.
+private func startBuild(in project: FixtureProject) throws -> Process {
+    let process = Process()
+    process.executableURL = try tool()
+    process.arguments = ["build", "Reports/chinchilla.md"]
+    process.currentDirectoryURL = project.root
+    process.standardOutput = FileHandle.nullDevice
+    process.standardError = FileHandle.nullDevice
+    try process.run()
+    return process
+}
+
+@Test
+func killedBuildLeavesPreviousOutputsAndRebuildIsCorrect() throws {
+    let project = try FixtureProject()
+    defer { project.remove() }
+    _ = try project.builder().build(document: project.document)
+    let clean = project.outputs()
+    try project.builder().clean()
+    for delay in [2_000, 8_000, 20_000, 40_000] {
+        let process = try startBuild(in: project)
+        usleep(useconds_t(delay))
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        // Whatever the kill interrupted, the folder holds a whole previous build.
+        #expect(project.outputs() == clean)
+    }
+    _ = try project.builder().build(document: project.document)
+    #expect(project.outputs() == clean)
+}
+
+@Test
+func twoConcurrentBuildsBothSucceed() throws {
+    let project = try FixtureProject()
+    defer { project.remove() }
+    let processes = try (0..<2).map { _ in try startBuild(in: project) }
+    for p in processes { p.waitUntilExit() }
+    #expect(processes.allSatisfy { $0.terminationStatus == 0 })
+    let after = project.outputs()
+    let fresh = try FixtureProject(name: "fresh")
+    defer { fresh.remove() }
+    _ = try fresh.builder().build(document: fresh.document)
+    // manifest.json records step keys, which include the executable's build ID: the command-line
+    // binary and this test process differ there, and only there.
+    #expect(after.filter { $0.key != "manifest.json" } == fresh.outputs().filter { $0.key != "manifest.json" })
+    #expect(after["manifest.json"] != nil)
+}
