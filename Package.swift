@@ -61,10 +61,12 @@ let package = Package(
         // The generic build engine: steps and their keys, the content store, the executor, lock
         // files, build state and output sets. It knows nothing of documents or scaling laws.
         .target(name: "BuildEngine", dependencies: ["CCrypto"]),
+        // Run data: CSV and JSON Lines tables, the run and loss-curve loaders, simulated sweeps.
+        .target(name: "RunData", dependencies: ["ReportDocument", "ScalingLaws", "BuildEngine"]),
         .target(
             name: "ReportgenCore",
             dependencies: [
-                "BuildEngine", "CBuildID", "ScalingLaws", "ReportDocument", "Plotting", "Typesetting", "CairoBackend",
+                "BuildEngine", "RunData", "CBuildID", "ScalingLaws", "ReportDocument", "Plotting", "Typesetting", "CairoBackend",
                 .product(name: "Mustache", package: "swift-mustache"),
             ]),
         // The executable's GNU build ID, part of every step key (a C target: dl_iterate_phdr).

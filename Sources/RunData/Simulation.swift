@@ -1,5 +1,6 @@
 import Foundation
 import ReportDocument
+import BuildEngine
 import ScalingLaws
 
 /// Simulated sweeps on disk: a YAML spec in, `isoflop.csv` and `curves.csv` out.

@@ -1,7 +1,9 @@
 @_exported import BuildEngine
+@_exported import RunData
 import ReportDocument
 
-// ReportgenCore wires documents to the generic engine; its users see the engine's types too.
+// ReportgenCore wires documents to the generic engine and the run data; its users see their
+// types too.
 
 extension StepLocation {
     init(_ location: SourceLocation) { self.init(line: location.line, column: location.column) }
