@@ -95,15 +95,6 @@ public struct CSVTable: Sendable, Equatable {
     }
 }
 
-extension String {
-    func trimmingCharacters(in set: String) -> String {
-        var s = Substring(self)
-        while let f = s.first, set.contains(f) { s = s.dropFirst() }
-        while let l = s.last, set.contains(l) { s = s.dropLast() }
-        return String(s)
-    }
-}
-
 import Foundation
 
 extension CSVTable {
