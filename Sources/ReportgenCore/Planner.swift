@@ -207,6 +207,10 @@ struct Planner {
         // the input) and of the style file and fonts (files and environment).
         let composer = Composer(analysis: analysis, creationDate: creationDate)
         let sourceHash = SHA256.hex(source)
+        let references = document.allInlines.compactMap { inline -> ValueReference? in
+            if case .value(let reference) = inline { return reference } else { return nil }
+        }
+        let documentPath = document.path
         let figureLayouts = analysis.figures.compactMap { figure in layoutRefs[figure.id].map { (figure: figure.id, ref: $0) } }
         let figureSVGs = analysis.figures.compactMap { figure in svgRefs[figure.id].map { (figure: figure.id, ref: $0) } }
         let tables = analysis.tables.compactMap { table in tableRefs[table.id].map { (table: table.id, ref: $0) } }
@@ -220,7 +224,9 @@ struct Planner {
             for figure in figureLayouts { drawings[figure.figure] = try outputs(figure.ref) }
             var contents: [String: TableContent] = [:]
             for table in tables { contents[table.table] = try outputs(table.ref) }
-            return try composer.pdf(values: try outputs(results), drawings: drawings, tables: contents)
+            let values = try outputs(results)
+            try Self.requireValues(of: references, in: values, file: documentPath)
+            return try composer.pdf(values: values, drawings: drawings, tables: contents)
         }
         let template = analysis.template
         try plan.add(
@@ -231,9 +237,20 @@ struct Planner {
             for figure in figureSVGs { svgs[figure.figure] = String(decoding: try outputs(figure.ref), as: UTF8.self) }
             var contents: [String: TableContent] = [:]
             for table in tables { contents[table.table] = try outputs(table.ref) }
-            return Array(composer.html(values: try outputs(results), svgs: svgs, tables: contents, template: template).utf8)
+            let values = try outputs(results)
+            try Self.requireValues(of: references, in: values, file: documentPath)
+            return Array(composer.html(values: values, svgs: svgs, tables: contents, template: template).utf8)
         }
         return plan
+    }
+
+    /// Every value the prose shows must have been computed: a name the schema allows can still be
+    /// missing (a hold-out refit that failed, a zero standard error), and the page then stops
+    /// with an error at the reference rather than print a placeholder.
+    static func requireValues(of references: [ValueReference], in values: [String: Double], file: String) throws {
+        for reference in references where values[reference.key] == nil {
+            throw Diagnostic.error("'\(reference.key)' was not computed by this build (the fit produced no such value)", file: file, at: reference.location)
+        }
     }
 
     static func hint(for error: FitError) -> [String] {

@@ -75,3 +75,16 @@ private let finalLossFigure = """
         #expect(d.location?.line == (lines.firstIndex { $0.contains("budegts") } ?? -1) + 1)
     }
 }
+
+/// A name the schema allows but the build did not compute stops the page at its reference.
+@Test func aValueTheBuildDidNotComputeIsALocatedErrorNotAPlaceholder() throws {
+    let at = SourceLocation(line: 7, column: 12)
+    let references = [ValueReference(key: "fit.a", format: "", location: SourceLocation(line: 3, column: 1)), ValueReference(key: "fit.lobo_budget", format: "si", location: at)]
+    #expect(throws: Never.self) { try Planner.requireValues(of: references, in: ["fit.a": 0.5, "fit.lobo_budget": 1e21], file: "doc.md") }
+    do {
+        try Planner.requireValues(of: references, in: ["fit.a": 0.5], file: "doc.md")
+        Issue.record("expected an error for fit.lobo_budget")
+    } catch let d as Diagnostic {
+        #expect(d.location == at && d.file == "doc.md" && d.message.contains("fit.lobo_budget"))
+    }
+}
