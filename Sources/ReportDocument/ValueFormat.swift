@@ -9,18 +9,8 @@
 public enum ValueFormat {
     public static let names = [".Nf", ".Ne", "si", "count", "pct"]
 
-    /// True when `spec` is a format the renderer knows.
-    public static func validate(_ spec: String) -> Bool {
-        switch spec {
-        case "", "si", "count", "pct": return true
-        default:
-            let s = Array(spec)
-            guard s.count >= 3, s.first == ".", s.last == "f" || s.last == "e" else { return false }
-            let digits = String(s[1..<(s.count - 1)])
-            guard !digits.isEmpty, digits.allSatisfy({ $0.isASCII && $0.isNumber }), let n = Int(digits), (0...12).contains(n) else { return false }
-            return true
-        }
-    }
+    /// True when `spec` is a format the renderer knows: the grammar is `NumberFormat`'s, read once.
+    public static func validate(_ spec: String) -> Bool { NumberFormat(spec) != nil }
 
     /// Reports every value reference with an unknown format, at the reference.
     public static func check(_ doc: Document, into bag: inout DiagnosticBag) {

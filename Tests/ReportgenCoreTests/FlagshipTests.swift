@@ -3,6 +3,7 @@ import Testing
 #if canImport(FoundationXML)
 import FoundationXML
 import TestSupport
+import ReportDocument
 #endif
 
 @testable import ReportgenCore

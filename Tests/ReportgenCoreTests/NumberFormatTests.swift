@@ -1,4 +1,5 @@
 import Testing
+import ReportDocument
 
 @testable import ReportgenCore
 

@@ -1,6 +1,7 @@
 import Foundation
 import Plotting
 import ScalingLaws
+import ReportDocument
 
 /// `kind: curvature` of the `{figure}` directive.
 struct CurvatureFigure: FigureKind {

@@ -1,6 +1,7 @@
 import Foundation
 import Plotting
 import ScalingLaws
+import ReportDocument
 
 /// The pieces the figure kinds (`Analyses/Figures/*Figure.swift`) share: sizes, colours, ranges,
 /// labels and the projection panel. Each kind follows

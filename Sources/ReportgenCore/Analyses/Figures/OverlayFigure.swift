@@ -1,6 +1,7 @@
 import Foundation
 import Plotting
 import ScalingLaws
+import ReportDocument
 
 /// `kind: overlay` of the `{figure}` directive.
 struct OverlayFigure: FigureKind {

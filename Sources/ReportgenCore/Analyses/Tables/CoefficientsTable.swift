@@ -1,5 +1,6 @@
 import Foundation
 import ScalingLaws
+import ReportDocument
 
 /// `kind: coefficients` of the `{table}` directive.
 struct CoefficientsTable: TableKind {

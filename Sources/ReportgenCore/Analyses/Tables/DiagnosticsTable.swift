@@ -1,5 +1,6 @@
 import Foundation
 import ScalingLaws
+import ReportDocument
 
 /// `kind: diagnostics` of the `{table}` directive.
 struct DiagnosticsTable: TableKind {

@@ -1,5 +1,6 @@
 import Foundation
 import ScalingLaws
+import ReportDocument
 
 /// `kind: extrapolation` of the `{table}` directive.
 struct ExtrapolationTable: TableKind {

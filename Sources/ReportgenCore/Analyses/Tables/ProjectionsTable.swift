@@ -1,5 +1,6 @@
 import Foundation
 import ScalingLaws
+import ReportDocument
 
 /// `kind: projections` of the `{table}` directive.
 struct ProjectionsTable: TableKind {

@@ -1,5 +1,6 @@
 import Foundation
 import ScalingLaws
+import ReportDocument
 
 /// A generated table: plain-text cells (Unicode, no markup), what the PDF, the HTML and
 /// `tables/<id>.csv` are all made from.

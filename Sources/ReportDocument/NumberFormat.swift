@@ -25,7 +25,9 @@ public enum NumberFormat: Sendable, Equatable {
         case "count": self = .count
         case "pct": self = .percent
         default:
-            guard spec.hasPrefix("."), spec.count >= 3, let digits = Int(spec.dropFirst().dropLast()), (0...12).contains(digits) else { return nil }
+            let middle = spec.dropFirst().dropLast()
+            guard spec.hasPrefix("."), spec.count >= 3, middle.allSatisfy({ $0.isASCII && $0.isNumber }), let digits = Int(middle), (0...12).contains(digits)
+            else { return nil }
             switch spec.last {
             case "f": self = .fixed(digits)
             case "e": self = .scientific(digits)
