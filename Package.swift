@@ -63,10 +63,13 @@ let package = Package(
         .target(name: "BuildEngine", dependencies: ["CCrypto"]),
         // Run data: CSV and JSON Lines tables, the run and loss-curve loaders, simulated sweeps.
         .target(name: "RunData", dependencies: ["ReportDocument", "ScalingLaws", "BuildEngine"]),
+        // The analysis kinds: the approaches and their result names, the figure kinds and table
+        // kinds with their registry, the fit steps and the paper's published values.
+        .target(name: "Analyses", dependencies: ["ScalingLaws", "Plotting", "ReportDocument", "RunData", "BuildEngine"]),
         .target(
             name: "ReportgenCore",
             dependencies: [
-                "BuildEngine", "RunData", "CBuildID", "ScalingLaws", "ReportDocument", "Plotting", "Typesetting", "CairoBackend",
+                "BuildEngine", "RunData", "Analyses", "CBuildID", "ScalingLaws", "ReportDocument", "Plotting", "Typesetting", "CairoBackend",
                 .product(name: "Mustache", package: "swift-mustache"),
             ]),
         // The executable's GNU build ID, part of every step key (a C target: dl_iterate_phdr).
@@ -87,7 +90,7 @@ let package = Package(
         .testTarget(name: "TypesettingTests", dependencies: ["Typesetting", "Plotting", "CairoBackend"]),
         .testTarget(
             name: "ReportgenCoreTests",
-            dependencies: ["ReportgenCore", "BuildEngine", "ReportDocument", "ScalingLaws", "Plotting", "TestSupport"],
+            dependencies: ["ReportgenCore", "BuildEngine", "Analyses", "ReportDocument", "ScalingLaws", "Plotting", "TestSupport"],
             exclude: ["Fixtures"]),
         // The command line end to end: it runs the built `reportgen` binary.
         .testTarget(name: "ReportgenCLITests", dependencies: ["reportgen", "ReportgenCore", "TestSupport"]),

@@ -1,5 +1,6 @@
 @_exported import BuildEngine
 @_exported import RunData
+@_exported import Analyses
 import ReportDocument
 
 // ReportgenCore wires documents to the generic engine and the run data; its users see their

@@ -3,6 +3,7 @@ import ScalingLaws
 import Testing
 import TestSupport
 
+@testable import Analyses
 @testable import ReportgenCore
 
 private let small = FixtureProject.repositoryRoot.appendingPathComponent("Data/isoflop-small.csv").path

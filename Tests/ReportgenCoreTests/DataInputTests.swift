@@ -4,6 +4,7 @@ import ScalingLaws
 import Testing
 import TestSupport
 
+@testable import Analyses
 @testable import ReportgenCore
 
 @Test func csvQuotingAndLines() throws {

@@ -3,6 +3,7 @@ import ReportDocument
 import Testing
 import TestSupport
 
+@testable import Analyses
 @testable import ReportgenCore
 
 @Test func noOpRebuildRunsNothing() throws {

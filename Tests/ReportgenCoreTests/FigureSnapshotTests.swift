@@ -4,6 +4,7 @@ import ScalingLaws
 import Testing
 import TestSupport
 
+@testable import Analyses
 @testable import ReportgenCore
 
 /// A font-independent measurer: 0.55 em per character, 1.2 em lines.
@@ -46,7 +47,8 @@ private let fits: (a1: FitOutput, a2: FitOutput, a3: FitOutput, intervals: Inter
 /// with RECORD_SNAPSHOTS=1.
 @Test(arguments: ["isoflop", "envelope", "parametric", "overlay", "allocation", "curvature", "residuals", "bootstrap", "ratio"])
 func figureKindSnapshot(_ kind: String) throws {
-    let published = PublishedValues(referenceModels: [.init(name: "Chinchilla", parameters: 7e10, tokens: 1.4e12), .init(name: "Gopher", parameters: 2.8e11, tokens: 3e11)])
+    var published = PublishedValues()
+    published.referenceModels = [.init(name: "Chinchilla", parameters: 7e10, tokens: 1.4e12), .init(name: "Gopher", parameters: 2.8e11, tokens: 3e11)]
     let inputs: [(id: String, output: FitOutput)]
     var intervals: [IntervalsOutput?] = []
     switch kind {

@@ -6,6 +6,7 @@ import TestSupport
 import ReportDocument
 #endif
 
+@testable import Analyses
 @testable import ReportgenCore
 
 /// Runs a command-line tool, returning its standard output (nil when it is not installed).

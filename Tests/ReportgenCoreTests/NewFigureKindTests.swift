@@ -4,6 +4,7 @@ import ReportDocument
 import Testing
 import TestSupport
 
+@testable import Analyses
 @testable import ReportgenCore
 
 /// A figure kind defined by the test alone: the final loss of each run against its model size.

@@ -1,6 +1,7 @@
 import Testing
 import ReportDocument
 
+@testable import Analyses
 @testable import ReportgenCore
 
 @Test(arguments: [

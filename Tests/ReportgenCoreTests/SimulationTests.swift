@@ -3,6 +3,7 @@ import ReportDocument
 import ScalingLaws
 import Testing
 
+@testable import Analyses
 @testable import ReportgenCore
 
 /// The repository root, found from this file's path.

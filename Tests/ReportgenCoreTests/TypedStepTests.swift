@@ -4,6 +4,7 @@ import ScalingLaws
 import Testing
 import TestSupport
 
+@testable import Analyses
 @testable import ReportgenCore
 
 /// The key of a fit step over `input`.

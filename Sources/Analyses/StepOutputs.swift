@@ -1,3 +1,4 @@
+import BuildEngine
 import Foundation
 import Plotting
 import ScalingLaws
@@ -7,7 +8,7 @@ extension DisplayList {
     /// `DisplayListCodec`. That form keeps path coordinates to 1/1000 pt, so a computed list is
     /// normalized to its decoded form: the three renders and typesetting then draw the same list
     /// whether it was computed or read from the cache.
-    static let codec = OutputCodec<DisplayList>(
+    public static let codec = OutputCodec<DisplayList>(
         encode: { DisplayListCodec.encode($0) }, decode: { try DisplayListCodec.decode($0) },
         normalize: { try DisplayListCodec.decode(DisplayListCodec.encode($0)) })
 }

@@ -3,10 +3,10 @@ import Plotting
 import ScalingLaws
 
 /// `kind: isoflop` of the `{figure}` directive.
-struct IsoFLOPFigure: FigureKind {
-    let name = "isoflop"
+public struct IsoFLOPFigure: FigureKind {
+    public let name = "isoflop"
 
-    func draw(_ input: FigureInputs) throws -> FigureSpec {
+    public func draw(_ input: FigureInputs) throws -> FigureSpec {
         let (first, r) = try input.first(\.approach2, of: .isoFLOPProfiles, for: name)
         return FigureBuilder.isoFLOP(r, frontier: first.output.frontier)
     }
@@ -14,7 +14,7 @@ struct IsoFLOPFigure: FigureKind {
 
 extension FigureBuilder {
     /// The paper's Fig. 3: IsoFLOP curves with parabolas and their minima; the minima against FLOPs.
-    static func isoFLOP(_ result: Approach2Result, frontier: Frontier) -> FigureSpec {
+    public static func isoFLOP(_ result: Approach2Result, frontier: Frontier) -> FigureSpec {
         var layers: [Layer] = []
         let budgets = result.profiles.map(\.flops)
         let norm = ColorNorm(min: budgets.min()!, max: max(budgets.max()!, budgets.min()! * 1.0001), log: true)

@@ -3,11 +3,11 @@ import Plotting
 import ScalingLaws
 
 /// `kind: allocation` of the `{figure}` directive.
-struct AllocationFigure: FigureKind {
-    let name = "allocation"
-    let drawsSeveralFits = true
+public struct AllocationFigure: FigureKind {
+    public let name = "allocation"
+    public let drawsSeveralFits = true
 
-    func draw(_ input: FigureInputs) throws -> FigureSpec {
+    public func draw(_ input: FigureInputs) throws -> FigureSpec {
         _ = try input.first()
         return FigureBuilder.allocation(input.fits.map(\.output))
     }
@@ -16,7 +16,7 @@ struct AllocationFigure: FigureKind {
 extension FigureBuilder {
     /// The paper's Fig. A3: optimal tokens against optimal parameters along each frontier, with
     /// fixed budgets (D = C / 6N) and 20 tokens per parameter for reference.
-    static func allocation(_ fits: [FitOutput]) -> FigureSpec {
+    public static func allocation(_ fits: [FitOutput]) -> FigureSpec {
         let cs = logRange(1e18, 1e26)
         var layers: [Layer] = []
         for c in [1e20, 1e22, 1e24, 1e26] {

@@ -4,22 +4,22 @@ import ScalingLaws
 /// The registry of analysis kinds: every figure kind and table kind a document may name, each
 /// listed once. Adding a kind is a new file under `Analyses/` and one line here; the directive
 /// schemas (`DirectiveVocabulary`), the planner and the step functions all read this list.
-struct AnalysisKinds: Sendable {
-    var figures: [any FigureKind]
-    var tables: [any TableKind]
+public struct AnalysisKinds: Sendable {
+    public var figures: [any FigureKind]
+    public var tables: [any TableKind]
 
-    static let standard = AnalysisKinds(
+    public static let standard = AnalysisKinds(
         figures: [
             IsoFLOPFigure(), EnvelopeFigure(), ParametricFigure(), OverlayFigure(), AllocationFigure(),
             CurvatureFigure(), ResidualsFigure(), BootstrapFigure(), RatioFigure(),
         ],
         tables: [ExponentsTable(), ProjectionsTable(), CoefficientsTable(), DiagnosticsTable(), ExtrapolationTable()])
 
-    func figure(named name: String) -> (any FigureKind)? { figures.first { $0.name == name } }
-    func table(named name: String) -> (any TableKind)? { tables.first { $0.name == name } }
+    public func figure(named name: String) -> (any FigureKind)? { figures.first { $0.name == name } }
+    public func table(named name: String) -> (any TableKind)? { tables.first { $0.name == name } }
 
     /// The names the directive schemas accept.
-    var vocabulary: DirectiveVocabulary {
+    public var vocabulary: DirectiveVocabulary {
         DirectiveVocabulary(
             figureKinds: figures.map(\.name), multiFitFigureKinds: figures.filter(\.drawsSeveralFits).map(\.name),
             tableKinds: tables.map(\.name), optimizers: Approach3Optimizer.allCases.map(\.rawValue))

@@ -3,19 +3,19 @@ import ScalingLaws
 import ReportDocument
 
 /// `kind: coefficients` of the `{table}` directive.
-struct CoefficientsTable: TableKind {
-    let name = "coefficients"
+public struct CoefficientsTable: TableKind {
+    public let name = "coefficients"
     /// The paper's columns are shown whenever the values are loaded, `published:` or not.
-    func readsPublished(showPublished: Bool) -> Bool { true }
+    public func readsPublished(showPublished: Bool) -> Bool { true }
 
-    func build(_ input: TableInputs) -> TableContent {
+    public func build(_ input: TableInputs) -> TableContent {
         TableBuilder.coefficients(input.fits, published: input.published)
     }
 }
 
 extension TableBuilder {
     /// The parametric fit's coefficients beside the truth and the published ones.
-    static func coefficients(_ fits: [TableFit], published: PublishedValues) -> TableContent {
+    public static func coefficients(_ fits: [TableFit], published: PublishedValues) -> TableContent {
         guard let fit = fits.first(where: { $0.output.approach3 != nil }), let law = fit.output.approach3?.law else {
             return TableContent(header: ["Coefficient"], rows: [["(no Approach 3 fit)"]], alignments: ["left"])
         }

@@ -1,75 +1,83 @@
+import BuildEngine
 import Foundation
 import ScalingLaws
 
 /// What to fit and how: the checked content of a `{fit}` directive or of `reportgen fit` flags.
-struct FitSpec: Sendable, Equatable, Codable {
-    var approach: Approach
-    var grouping: BudgetGrouping = .exact
-    var policy: BadBudgetPolicy = .error
-    var huberDelta: Double = 1e-3
+public struct FitSpec: Sendable, Equatable, Codable {
+    public var approach: Approach
+    public var grouping: BudgetGrouping = .exact
+    public var policy: BadBudgetPolicy = .error
+    public var huberDelta: Double = 1e-3
     /// Approach 3's L-BFGS implementation.
-    var optimizer: Approach3Optimizer = .lbfgs
-    var smoothingWindow: Int = 10
-    var envelopePoints: Int = 1500
+    public var optimizer: Approach3Optimizer = .lbfgs
+    public var smoothingWindow: Int = 10
+    public var envelopePoints: Int = 1500
     /// Approach 1: `longest` keeps only each model size's longest schedule, so the envelope is
     /// taken from intermediate points of one long cosine cycle (Kaplan et al.'s set-up).
-    var longestScheduleOnly = false
-    var truth: ChinchillaLaw? = nil
+    public var longestScheduleOnly = false
+    public var truth: ChinchillaLaw? = nil
     /// Also refit without the largest budget and report the extrapolation error (`lobo_*`).
-    var holdOut = false
+    public var holdOut = false
+
+    public init(approach: Approach) { self.approach = approach }
 }
 
 /// A compute-optimal frontier as two power laws in C: N_opt = k_N C^a, D_opt = k_D C^b.
-struct Frontier: Sendable, Equatable, Codable {
-    var parameters: PowerLaw
-    var tokens: PowerLaw
+public struct Frontier: Sendable, Equatable, Codable {
+    public var parameters: PowerLaw
+    public var tokens: PowerLaw
 
     /// Approach 3's frontier from the law (Eq. 4): N_opt = G (C/6)^a, D_opt = G⁻¹ (C/6)^b.
-    init(law: ChinchillaLaw) {
+    public init(law: ChinchillaLaw) {
         parameters = PowerLaw(exponent: law.a, coefficient: law.G * pow(6, -law.a))
         tokens = PowerLaw(exponent: law.b, coefficient: pow(6, -law.b) / law.G)
     }
 
-    init(parameters: PowerLaw, tokens: PowerLaw) {
+    public init(parameters: PowerLaw, tokens: PowerLaw) {
         self.parameters = parameters
         self.tokens = tokens
     }
 
     /// FLOPs at which `n` parameters are optimal: C = (N / k_N)^(1/a).
-    func flops(optimalParameters n: Double) -> Double { pow(n / parameters.coefficient, 1 / parameters.exponent) }
+    public func flops(optimalParameters n: Double) -> Double { pow(n / parameters.coefficient, 1 / parameters.exponent) }
 }
 
 /// Everything a fit step produces: named values (the `results.json` entries without the id
 /// prefix) and the structures that figures and tables draw from.
-struct FitOutput: Codable, Sendable {
-    var approach: Approach
-    var values: [String: Double]
-    var warnings: [String] = []
+public struct FitOutput: Codable, Sendable {
+    public var approach: Approach
+    public var values: [String: Double]
+    public var warnings: [String] = []
     /// The runs the fit used (after exclusions), for residuals and scatter plots.
-    var runs: [Run] = []
-    var frontier: Frontier
-    var approach1: Approach1Result? = nil
-    var approach2: Approach2Result? = nil
-    var approach3: Approach3Result? = nil
-    var truth: ChinchillaLaw? = nil
+    public var runs: [Run] = []
+    public var frontier: Frontier
+    public var approach1: Approach1Result? = nil
+    public var approach2: Approach2Result? = nil
+    public var approach3: Approach3Result? = nil
+    public var truth: ChinchillaLaw? = nil
 }
 
 /// What an intervals step produces.
-struct IntervalsOutput: Codable, Sendable {
-    var values: [String: Double]
-    var result: ResamplingResult
+public struct IntervalsOutput: Codable, Sendable {
+    public var values: [String: Double]
+    public var result: ResamplingResult
 }
 
 /// The data a fit reads: final losses of runs, or loss curves (Approach 1).
-struct FitInput: Codable, Sendable {
-    var runs: [Run] = []
-    var curves: [TrainingCurve] = []
+public struct FitInput: Codable, Sendable {
+    public var runs: [Run] = []
+    public var curves: [TrainingCurve] = []
+
+    public init(runs: [Run] = [], curves: [TrainingCurve] = []) {
+        self.runs = runs
+        self.curves = curves
+    }
 }
 
 /// Runs the paper's approaches for documents and for `reportgen fit`, and names their results.
-enum FitEngine {
+public enum FitEngine {
     /// Fits one approach; values are named as in `results.json` (`a`, `b`, `n_opt_gopher`, …).
-    static func fit(_ spec: FitSpec, input: FitInput, progress: (@Sendable (Int, Int) -> Void)? = nil) throws -> FitOutput {
+    public static func fit(_ spec: FitSpec, input: FitInput, progress: (@Sendable (Int, Int) -> Void)? = nil) throws -> FitOutput {
         var output: FitOutput
         switch spec.approach {
         case .trainingCurveEnvelope:
@@ -133,7 +141,7 @@ enum FitEngine {
     }
 
     /// Σ (ln L̂ − ln L)² over the runs.
-    static func residualSumOfSquares(_ law: ChinchillaLaw, runs: [Run]) -> Double {
+    public static func residualSumOfSquares(_ law: ChinchillaLaw, runs: [Run]) -> Double {
         runs.reduce(0) { sum, run in
             let r = log(law.loss(parameters: run.parameters, tokens: run.tokens)) - log(run.loss)
             return sum + r * r
@@ -141,13 +149,13 @@ enum FitEngine {
     }
 
     /// Leave-one-budget-out extrapolation for Approaches 2 and 3 (nil for Approach 1).
-    static func leaveLargestBudgetOut(_ spec: FitSpec, runs: [Run]) throws -> HoldOutResult? {
+    public static func leaveLargestBudgetOut(_ spec: FitSpec, runs: [Run]) throws -> HoldOutResult? {
         guard spec.approach.supportsHoldOut else { return nil }
         return try Extrapolation.leaveLargestBudgetOut(runs, grouping: spec.grouping, approach: spec.approach.rawValue, options: Approach3Options(huberDelta: spec.huberDelta, optimizer: spec.optimizer))
     }
 
     /// Each model size's curve with the longest schedule (ties: the first).
-    static func longestSchedules(_ curves: [TrainingCurve]) -> [TrainingCurve] {
+    public static func longestSchedules(_ curves: [TrainingCurve]) -> [TrainingCurve] {
         var best: [Double: Int] = [:]
         for (i, c) in curves.enumerated() {
             if let j = best[c.parameters], curves[j].horizonTokens >= c.horizonTokens { continue }
@@ -157,7 +165,7 @@ enum FitEngine {
     }
 
     /// The statistics each resample reports.
-    static func statistics(_ output: FitOutput) -> [String: Double] {
+    public static func statistics(_ output: FitOutput) -> [String: Double] {
         var s = ["a": output.frontier.parameters.exponent, "b": output.frontier.tokens.exponent,
                  "n_opt_gopher": output.frontier.parameters(gopherBudget), "d_opt_gopher": output.frontier.tokens(gopherBudget)]
         if let law = output.approach3?.law {
@@ -172,7 +180,7 @@ enum FitEngine {
 
     /// Intervals by resampling runs (Approaches 2, 3) or curves (Approach 1) and refitting.
     /// Approach 3 refits start from the full fit's optimum plus a few grid points.
-    static func intervals(_ spec: FitSpec, input: FitInput, full: FitOutput, scheme: ResamplingScheme, seed: UInt64, progress: (@Sendable (Int, Int) -> Void)? = nil) -> IntervalsOutput {
+    public static func intervals(_ spec: FitSpec, input: FitInput, full: FitOutput, scheme: ResamplingScheme, seed: UInt64, progress: (@Sendable (Int, Int) -> Void)? = nil) -> IntervalsOutput {
         let estimate = statistics(full)
         let result: ResamplingResult
         switch spec.approach {
@@ -213,7 +221,7 @@ enum FitEngine {
     }
 
     /// The JSON object `reportgen fit --json` prints.
-    static func adHoc(input: FitInput, approach: Approach, grouping: BudgetGrouping, policy: BadBudgetPolicy, optimizer: Approach3Optimizer = .lbfgs, bootstrap: Int, seed: UInt64, progress: (@Sendable (Int, Int) -> Void)?) throws -> JSONValue {
+    public static func adHoc(input: FitInput, approach: Approach, grouping: BudgetGrouping, policy: BadBudgetPolicy, optimizer: Approach3Optimizer = .lbfgs, bootstrap: Int, seed: UInt64, progress: (@Sendable (Int, Int) -> Void)?) throws -> JSONValue {
         var spec = FitSpec(approach: approach)
         spec.grouping = grouping
         spec.policy = policy

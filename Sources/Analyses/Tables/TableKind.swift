@@ -1,7 +1,7 @@
 /// A table kind of the `{table}` directive: its name, what its step reads besides its fits'
 /// outputs, and the cells it builds. Each kind is a type in a file of its own under
 /// `Analyses/Tables/`, listed once in `AnalysisKinds.standard`.
-protocol TableKind: Sendable {
+public protocol TableKind: Sendable {
     /// The name documents write (`kind: exponents`).
     var name: String { get }
     /// Whether it reads the paper's values, given the directive's `published:` (they and
@@ -14,16 +14,23 @@ protocol TableKind: Sendable {
 }
 
 extension TableKind {
-    func readsPublished(showPublished: Bool) -> Bool { false }
-    var needsHoldOut: Bool { false }
+    public func readsPublished(showPublished: Bool) -> Bool { false }
+    public var needsHoldOut: Bool { false }
 }
 
 /// What a table kind builds from.
-struct TableInputs: Sendable {
-    var fits: [TableFit]
+public struct TableInputs: Sendable {
+    public var fits: [TableFit]
     /// The paper's values, for kinds that read them (empty otherwise).
-    var published = PublishedValues()
-    var showPublished = false
+    public var published = PublishedValues()
+    public var showPublished = false
     /// Model sizes (`parameters:`) for the projection tables.
-    var parameters: [Double] = []
+    public var parameters: [Double] = []
+
+    public init(fits: [TableFit], published: PublishedValues = PublishedValues(), showPublished: Bool = false, parameters: [Double] = []) {
+        self.fits = fits
+        self.published = published
+        self.showPublished = showPublished
+        self.parameters = parameters
+    }
 }

@@ -1,13 +1,13 @@
 /// One value a fit publishes, `<fit-id>.<name>` in `results.json` and the prose.
-struct ResultName: Sendable, Equatable {
-    var name: String
+public struct ResultName: Sendable, Equatable {
+    public var name: String
     /// What it is, with its unit where it has one.
-    var meaning: String
+    public var meaning: String
     /// Whether the lock file holds it. Values that describe an optimiser's path rather than a
     /// fitted value move with the last bits of the arithmetic and are left out.
-    var locked: Bool
+    public var locked: Bool
 
-    init(_ name: String, _ meaning: String, locked: Bool = true) {
+    public init(_ name: String, _ meaning: String, locked: Bool = true) {
         self.name = name
         self.meaning = meaning
         self.locked = locked
@@ -16,9 +16,9 @@ struct ResultName: Sendable, Equatable {
 
 /// Every result name a fit publishes, from its approach and options: what `=fit.name` in prose
 /// and `{expect}` keys are checked against before anything runs.
-enum ResultSchema {
+public enum ResultSchema {
     /// The frontier's values, published by every approach.
-    static let frontier = [
+    public static let frontier = [
         ResultName("a", "exponent of N_opt ∝ C^a"), ResultName("b", "exponent of D_opt ∝ C^b"),
         ResultName("n_opt_gopher", "optimal parameters at the Gopher budget, 5.76×10²³ FLOPs"),
         ResultName("d_opt_gopher", "optimal tokens at the Gopher budget"),
@@ -26,7 +26,7 @@ enum ResultSchema {
     ]
 
     /// With a simulated truth (`truth:`).
-    static let truth = [
+    public static let truth = [
         ResultName("a_true", "the truth's a"), ResultName("b_true", "the truth's b"),
         ResultName("a_bias", "fitted a − true a"), ResultName("b_bias", "fitted b − true b"),
         ResultName("n_opt_gopher_true", "the truth's optimal parameters at the Gopher budget"),
@@ -34,14 +34,14 @@ enum ResultSchema {
     ]
 
     /// With the hold-out refit (an `extrapolation` table or `lobo_*` in the prose).
-    static let holdOut = [
+    public static let holdOut = [
         ResultName("lobo_budget", "the held-out largest budget (FLOPs)"),
         ResultName("lobo_n_error", "relative error of N_opt predicted for it"),
         ResultName("lobo_loss_error", "relative error of the loss predicted for it"),
     ]
 
     /// The names a fit of `approach` publishes with these options.
-    static func names(approach: Approach, truth hasTruth: Bool, holdOut hasHoldOut: Bool, intervals hasIntervals: Bool) -> [ResultName] {
+    public static func names(approach: Approach, truth hasTruth: Bool, holdOut hasHoldOut: Bool, intervals hasIntervals: Bool) -> [ResultName] {
         var names = frontier + approach.ownResults
         if hasTruth { names += truth }
         if hasHoldOut, approach.supportsHoldOut { names += holdOut }

@@ -4,12 +4,12 @@ import ScalingLaws
 import ReportDocument
 
 /// `kind: overlay` of the `{figure}` directive.
-struct OverlayFigure: FigureKind {
-    let name = "overlay"
-    let drawsSeveralFits = true
-    let readsPublished = true
+public struct OverlayFigure: FigureKind {
+    public let name = "overlay"
+    public let drawsSeveralFits = true
+    public let readsPublished = true
 
-    func draw(_ input: FigureInputs) throws -> FigureSpec {
+    public func draw(_ input: FigureInputs) throws -> FigureSpec {
         _ = try input.first()
         return FigureBuilder.overlay(input.fits.map(\.output), published: input.published)
     }
@@ -19,10 +19,10 @@ extension FigureBuilder {
     /// Kaplan et al.'s compute-optimal model size, N ≈ 1.3e9 · C^0.73 with C in PF-days
     /// (Kaplan et al. 2020, Eq. 6.1; 1 PF-day = 8.64e19 FLOPs). Their N excludes embeddings; the
     /// paper's Fig. 1 draws it as a comparison line all the same.
-    static func kaplanParameters(flops c: Double) -> Double { 1.3e9 * pow(c / 8.64e19, 0.73) }
+    public static func kaplanParameters(flops c: Double) -> Double { 1.3e9 * pow(c / 8.64e19, 0.73) }
 
     /// The paper's Fig. 1: the approaches' frontiers and Kaplan's, with the reference models.
-    static func overlay(_ fits: [FitOutput], published: PublishedValues) -> FigureSpec {
+    public static func overlay(_ fits: [FitOutput], published: PublishedValues) -> FigureSpec {
         let cs = logRange(1e17, 1e25)
         var layers: [Layer] = []
         for fit in fits {

@@ -11,7 +11,7 @@ public enum Approach: Int, Codable, Sendable, CaseIterable {
     case parametricLoss = 3
 
     /// The name tables print ("2. IsoFLOP profiles").
-    var title: String {
+    public var title: String {
         switch self {
         case .trainingCurveEnvelope: return "1. Training-curve envelope"
         case .isoFLOPProfiles: return "2. IsoFLOP profiles"
@@ -20,7 +20,7 @@ public enum Approach: Int, Codable, Sendable, CaseIterable {
     }
 
     /// The approach's fixed colour in figures (the paper's Fig. 1: blue, orange, green).
-    var color: Color {
+    public var color: Color {
         switch self {
         case .trainingCurveEnvelope: return Color(hex: 0x1F77B4)
         case .isoFLOPProfiles: return Color(hex: 0xE8730C)
@@ -29,7 +29,7 @@ public enum Approach: Int, Codable, Sendable, CaseIterable {
     }
 
     /// Whether the fit reads loss curves (`curves:`) rather than final losses of runs.
-    var readsCurves: Bool {
+    public var readsCurves: Bool {
         switch self {
         case .trainingCurveEnvelope: return true
         case .isoFLOPProfiles, .parametricLoss: return false
@@ -37,7 +37,7 @@ public enum Approach: Int, Codable, Sendable, CaseIterable {
     }
 
     /// Whether the leave-largest-budget-out refit applies (it needs IsoFLOP budgets).
-    var supportsHoldOut: Bool {
+    public var supportsHoldOut: Bool {
         switch self {
         case .trainingCurveEnvelope: return false
         case .isoFLOPProfiles, .parametricLoss: return true
@@ -45,7 +45,7 @@ public enum Approach: Int, Codable, Sendable, CaseIterable {
     }
 
     /// The values a fit of this approach publishes besides the frontier's (`ResultSchema`).
-    var ownResults: [ResultName] {
+    public var ownResults: [ResultName] {
         switch self {
         case .trainingCurveEnvelope:
             return [
@@ -83,7 +83,7 @@ public enum Approach: Int, Codable, Sendable, CaseIterable {
     }
 
     /// The statistics each resample reports (intervals publish `<name>_low`, `_high`, `_se`).
-    var resampledStatistics: [String] {
+    public var resampledStatistics: [String] {
         let frontier = ["a", "b", "n_opt_gopher", "d_opt_gopher"]
         switch self {
         case .trainingCurveEnvelope, .isoFLOPProfiles: return frontier

@@ -4,10 +4,10 @@ import ScalingLaws
 import ReportDocument
 
 /// `kind: curvature` of the `{figure}` directive.
-struct CurvatureFigure: FigureKind {
-    let name = "curvature"
+public struct CurvatureFigure: FigureKind {
+    public let name = "curvature"
 
-    func draw(_ input: FigureInputs) throws -> FigureSpec {
+    public func draw(_ input: FigureInputs) throws -> FigureSpec {
         let (_, r) = try input.first(\.approach1, of: .trainingCurveEnvelope, for: name)
         return FigureBuilder.curvature(r)
     }
@@ -16,7 +16,7 @@ struct CurvatureFigure: FigureKind {
 extension FigureBuilder {
     /// The paper's Fig. A5: separate power laws through the first, middle and last thirds of the
     /// Approach 1 envelope.
-    static func curvature(_ result: Approach1Result) -> FigureSpec {
+    public static func curvature(_ result: Approach1Result) -> FigureSpec {
         // Points at the smallest or largest model size do not bracket the optimum (see Approach1Options.interiorOnly).
         let points = result.envelope.filter(\.interior)
         let thirds = [0, 1, 2].map { k in Array(points[(k * points.count / 3)..<((k + 1) * points.count / 3)]) }

@@ -3,7 +3,7 @@ import Plotting
 /// A figure kind of the `{figure}` directive: its name, what its layout step needs besides its
 /// fits' outputs, and what it draws. Each kind is a type in a file of its own under
 /// `Analyses/Figures/`, listed once in `AnalysisKinds.standard`.
-protocol FigureKind: Sendable {
+public protocol FigureKind: Sendable {
     /// The name documents write (`kind: isoflop`).
     var name: String { get }
     /// Whether a figure of this kind may draw several fits (`fits: [a, b]`) rather than one.
@@ -17,28 +17,34 @@ protocol FigureKind: Sendable {
 }
 
 extension FigureKind {
-    var drawsSeveralFits: Bool { false }
-    var readsIntervals: Bool { false }
-    var readsPublished: Bool { false }
+    public var drawsSeveralFits: Bool { false }
+    public var readsIntervals: Bool { false }
+    public var readsPublished: Bool { false }
 }
 
 /// What a figure kind draws from.
-struct FigureInputs: Sendable {
-    var fits: [(id: String, output: FitOutput)]
+public struct FigureInputs: Sendable {
+    public var fits: [(id: String, output: FitOutput)]
     /// Each fit's intervals, for kinds that read them (nil where a fit declares none).
-    var intervals: [IntervalsOutput?] = []
+    public var intervals: [IntervalsOutput?] = []
     /// The paper's values, for kinds that read them (empty otherwise).
-    var published = PublishedValues()
+    public var published = PublishedValues()
+
+    public init(fits: [(id: String, output: FitOutput)], intervals: [IntervalsOutput?] = [], published: PublishedValues = PublishedValues()) {
+        self.fits = fits
+        self.intervals = intervals
+        self.published = published
+    }
 
     /// The first fit: every kind draws at least one.
-    func first() throws -> (id: String, output: FitOutput) {
+    public func first() throws -> (id: String, output: FitOutput) {
         guard let first = fits.first else { throw FigureBuilder.BuildError.needs("a figure needs at least one fit") }
         return first
     }
 
     /// The first fit with its result of `approach`, which a figure of `kind` draws; an error
     /// naming the fit's approach otherwise.
-    func first<Result>(_ result: KeyPath<FitOutput, Result?>, of approach: Approach, for kind: String) throws -> (fit: (id: String, output: FitOutput), result: Result) {
+    public func first<Result>(_ result: KeyPath<FitOutput, Result?>, of approach: Approach, for kind: String) throws -> (fit: (id: String, output: FitOutput), result: Result) {
         let fit = try first()
         guard let r = fit.output[keyPath: result] else {
             let article = kind.first.map { "aeiou".contains($0) } == true ? "an" : "a"

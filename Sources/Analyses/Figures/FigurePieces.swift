@@ -7,35 +7,35 @@ import ReportDocument
 /// labels and the projection panel. Each kind follows
 /// the paper's figure of the same content (chinchilla-facts §7); sizes are in points, 451 pt being
 /// the A4 text width, so figures are placed at scale 1.
-enum FigureBuilder {
-    static let width = 451.0
+public enum FigureBuilder {
+    public static let width = 451.0
 
     /// The approach's colour (`Approach.color`).
-    static func approachColor(_ approach: Approach) -> Color { approach.color }
-    static let projectionColor = Color(hex: 0x0E8C8C)
-    static let fitColor = Color(hex: 0xD62728)
-    static let envelopeGray = Color(red: 0.55, green: 0.55, blue: 0.55)
+    public static func approachColor(_ approach: Approach) -> Color { approach.color }
+    public static let projectionColor = Color(hex: 0x0E8C8C)
+    public static let fitColor = Color(hex: 0xD62728)
+    public static let envelopeGray = Color(red: 0.55, green: 0.55, blue: 0.55)
 
-    enum BuildError: Error, CustomStringConvertible {
+    public enum BuildError: Error, CustomStringConvertible {
         case needs(String)
-        var description: String {
+        public var description: String {
             switch self { case .needs(let what): return what }
         }
     }
 
     /// The spec of a figure of `kind` drawing `fits` (in the directive's order).
-    static func build(kind: any FigureKind, fits: [(id: String, output: FitOutput)], intervals: [IntervalsOutput?], published: PublishedValues) throws -> FigureSpec {
+    public static func build(kind: any FigureKind, fits: [(id: String, output: FitOutput)], intervals: [IntervalsOutput?], published: PublishedValues) throws -> FigureSpec {
         try kind.draw(FigureInputs(fits: fits, intervals: intervals, published: published))
     }
 
     // MARK: Shared pieces
 
-    static func logRange(_ lo: Double, _ hi: Double, count: Int = 60) -> [Double] {
+    public static func logRange(_ lo: Double, _ hi: Double, count: Int = 60) -> [Double] {
         (0...count).map { exp(log(lo) + (log(hi) - log(lo)) * Double($0) / Double(count)) }
     }
 
     /// A budget as a power of ten with a Unicode superscript ("10²²"), for plain-text labels.
-    static func label(budget c: Double) -> String {
+    public static func label(budget c: Double) -> String {
         let digits: [Character] = ["⁰", "¹", "²", "³", "⁴", "⁵", "⁶", "⁷", "⁸", "⁹"]
         let e = Int(Foundation.log10(c).rounded())
         return "10" + (e < 0 ? "⁻" : "") + String(String(abs(e)).map { digits[Int(String($0))!] })
@@ -44,7 +44,7 @@ enum FigureBuilder {
     /// N_opt or D_opt against FLOPs: the points behind a fit, the power law extended to the
     /// Gopher budget, and teal lines marking the projection there (the paper's Figs. 2, 3 centre and right).
     /// `exponent` names the fitted exponent in the legend ("a" for N_opt, "b" for D_opt).
-    static func projectionPanel(points: [Point], law: PowerLaw, yLabel: String, exponent: String, pointColor: Color, pointSize: Double = 3.5) -> ChartSpec {
+    public static func projectionPanel(points: [Point], law: PowerLaw, yLabel: String, exponent: String, pointColor: Color, pointSize: Double = 3.5) -> ChartSpec {
         let lo = min(points.map(\.x).min() ?? 1e18, 1e18)
         let xs = logRange(lo / 2, gopherBudget * 4)
         let projected = law(gopherBudget)
@@ -64,13 +64,13 @@ enum FigureBuilder {
     // MARK: Figure kinds
 
     /// At most `count` envelope points, evenly spaced along it (for drawing only; fits use all).
-    static func thin(_ points: [EnvelopePoint], to count: Int) -> [EnvelopePoint] {
+    public static func thin(_ points: [EnvelopePoint], to count: Int) -> [EnvelopePoint] {
         guard points.count > count else { return points }
         return (0..<count).map { points[$0 * (points.count - 1) / (count - 1)] }
     }
 
     /// Linear interpolation between order statistics of a sorted sample.
-    static func percentile(_ sorted: [Double], _ q: Double) -> Double {
+    public static func percentile(_ sorted: [Double], _ q: Double) -> Double {
         guard !sorted.isEmpty else { return .nan }
         let h = q * Double(sorted.count - 1)
         let i = Int(h.rounded(.down))

@@ -3,10 +3,10 @@ import Plotting
 import ScalingLaws
 
 /// `kind: envelope` of the `{figure}` directive.
-struct EnvelopeFigure: FigureKind {
-    let name = "envelope"
+public struct EnvelopeFigure: FigureKind {
+    public let name = "envelope"
 
-    func draw(_ input: FigureInputs) throws -> FigureSpec {
+    public func draw(_ input: FigureInputs) throws -> FigureSpec {
         let (first, r) = try input.first(\.approach1, of: .trainingCurveEnvelope, for: name)
         return FigureBuilder.envelope(r, frontier: first.output.frontier)
     }
@@ -15,7 +15,7 @@ struct EnvelopeFigure: FigureKind {
 extension FigureBuilder {
     /// The paper's Fig. 2: smoothed training curves coloured by model size with the minimum-loss
     /// envelope; the envelope's N and D against FLOPs.
-    static func envelope(_ result: Approach1Result, frontier: Frontier) -> FigureSpec {
+    public static func envelope(_ result: Approach1Result, frontier: Frontier) -> FigureSpec {
         let sizes = result.smoothed.map(\.parameters)
         let norm = ColorNorm(min: sizes.min() ?? 1e8, max: max(sizes.max() ?? 1e10, (sizes.min() ?? 1e8) * 1.0001), log: true)
         var layers: [Layer] = []

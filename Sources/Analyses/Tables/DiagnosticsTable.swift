@@ -3,17 +3,17 @@ import ScalingLaws
 import ReportDocument
 
 /// `kind: diagnostics` of the `{table}` directive.
-struct DiagnosticsTable: TableKind {
-    let name = "diagnostics"
+public struct DiagnosticsTable: TableKind {
+    public let name = "diagnostics"
 
-    func build(_ input: TableInputs) -> TableContent {
+    public func build(_ input: TableInputs) -> TableContent {
         TableBuilder.diagnostics(input.fits)
     }
 }
 
 extension TableBuilder {
     /// Multi-start diagnostics of Approach 3 fits.
-    static func diagnostics(_ fits: [TableFit]) -> TableContent {
+    public static func diagnostics(_ fits: [TableFit]) -> TableContent {
         var rows: [[String]] = []
         for fit in fits {
             guard let r = fit.output.approach3 else { continue }

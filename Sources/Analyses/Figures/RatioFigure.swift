@@ -3,12 +3,12 @@ import Plotting
 import ScalingLaws
 
 /// `kind: ratio` of the `{figure}` directive.
-struct RatioFigure: FigureKind {
-    let name = "ratio"
-    let drawsSeveralFits = true
-    let readsIntervals = true
+public struct RatioFigure: FigureKind {
+    public let name = "ratio"
+    public let drawsSeveralFits = true
+    public let readsIntervals = true
 
-    func draw(_ input: FigureInputs) throws -> FigureSpec {
+    public func draw(_ input: FigureInputs) throws -> FigureSpec {
         _ = try input.first()
         return FigureBuilder.ratio(input.fits.map(\.output), intervals: input.intervals)
     }
@@ -17,7 +17,7 @@ struct RatioFigure: FigureKind {
 extension FigureBuilder {
     /// Tokens per parameter along each frontier, D_opt / N_opt against FLOPs, with the 10th–90th
     /// percentile band over the fit's resamples where it has them (Approach 3: each resample's law).
-    static func ratio(_ fits: [FitOutput], intervals: [IntervalsOutput?]) -> FigureSpec {
+    public static func ratio(_ fits: [FitOutput], intervals: [IntervalsOutput?]) -> FigureSpec {
         let cs = logRange(1e18, 1e26)
         var layers: [Layer] = [.line(points: [Point(1e18, 20), Point(1e26, 20)], color: .gray, width: 0.8, dash: Dash.dotted, label: "20 tokens per parameter")]
         for (k, fit) in fits.enumerated() {

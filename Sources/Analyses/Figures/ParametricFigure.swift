@@ -3,10 +3,10 @@ import Plotting
 import ScalingLaws
 
 /// `kind: parametric` of the `{figure}` directive.
-struct ParametricFigure: FigureKind {
-    let name = "parametric"
+public struct ParametricFigure: FigureKind {
+    public let name = "parametric"
 
-    func draw(_ input: FigureInputs) throws -> FigureSpec {
+    public func draw(_ input: FigureInputs) throws -> FigureSpec {
         let (first, r) = try input.first(\.approach3, of: .parametricLoss, for: name)
         return FigureBuilder.parametric(r, runs: first.output.runs)
     }
@@ -15,7 +15,7 @@ struct ParametricFigure: FigureKind {
 extension FigureBuilder {
     /// The paper's Fig. 4: iso-loss contours with the efficient frontier and the runs coloured by
     /// loss; the fitted law along each IsoFLOP budget.
-    static func parametric(_ result: Approach3Result, runs: [Run]) -> FigureSpec {
+    public static func parametric(_ result: Approach3Result, runs: [Run]) -> FigureSpec {
         let law = result.law
         let xs = logRange(1e17, 1e24, count: 90)
         let ys = logRange(3e7, 3e11, count: 90)

@@ -2,18 +2,18 @@ import Foundation
 import ScalingLaws
 
 /// `kind: exponents` of the `{table}` directive.
-struct ExponentsTable: TableKind {
-    let name = "exponents"
-    func readsPublished(showPublished: Bool) -> Bool { showPublished }
+public struct ExponentsTable: TableKind {
+    public let name = "exponents"
+    public func readsPublished(showPublished: Bool) -> Bool { showPublished }
 
-    func build(_ input: TableInputs) -> TableContent {
+    public func build(_ input: TableInputs) -> TableContent {
         TableBuilder.exponents(input.fits, published: input.published, showPublished: input.showPublished)
     }
 }
 
 extension TableBuilder {
     /// Table 2: a and b per approach with intervals, beside the published values and Kaplan's.
-    static func exponents(_ fits: [TableFit], published: PublishedValues, showPublished: Bool) -> TableContent {
+    public static func exponents(_ fits: [TableFit], published: PublishedValues, showPublished: Bool) -> TableContent {
         var rows: [[String]] = []
         var truth: ChinchillaLaw? = nil
         for fit in fits {

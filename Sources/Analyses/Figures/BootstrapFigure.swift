@@ -3,12 +3,12 @@ import Plotting
 import ScalingLaws
 
 /// `kind: bootstrap` of the `{figure}` directive.
-struct BootstrapFigure: FigureKind {
-    let name = "bootstrap"
-    let drawsSeveralFits = true
-    let readsIntervals = true
+public struct BootstrapFigure: FigureKind {
+    public let name = "bootstrap"
+    public let drawsSeveralFits = true
+    public let readsIntervals = true
 
-    func draw(_ input: FigureInputs) throws -> FigureSpec {
+    public func draw(_ input: FigureInputs) throws -> FigureSpec {
         _ = try input.first()
         return FigureBuilder.bootstrap(input.fits.map(\.output), intervals: input.intervals, ids: input.fits.map(\.id))
     }
@@ -16,7 +16,7 @@ struct BootstrapFigure: FigureKind {
 
 extension FigureBuilder {
     /// Histograms of the resampled exponent a, one panel per fit.
-    static func bootstrap(_ fits: [FitOutput], intervals: [IntervalsOutput?], ids: [String]) -> FigureSpec {
+    public static func bootstrap(_ fits: [FitOutput], intervals: [IntervalsOutput?], ids: [String]) -> FigureSpec {
         var panels: [ChartSpec] = []
         for (k, fit) in fits.enumerated() {
             guard k < intervals.count, let samples = intervals[k]?.result.samples["a"], samples.count >= 2 else { continue }

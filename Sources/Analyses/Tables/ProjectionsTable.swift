@@ -3,18 +3,18 @@ import ScalingLaws
 import ReportDocument
 
 /// `kind: projections` of the `{table}` directive.
-struct ProjectionsTable: TableKind {
-    let name = "projections"
-    func readsPublished(showPublished: Bool) -> Bool { showPublished }
+public struct ProjectionsTable: TableKind {
+    public let name = "projections"
+    public func readsPublished(showPublished: Bool) -> Bool { showPublished }
 
-    func build(_ input: TableInputs) -> TableContent {
+    public func build(_ input: TableInputs) -> TableContent {
         TableBuilder.projections(input.fits, published: input.published, showPublished: input.showPublished, parameters: input.parameters)
     }
 }
 
 extension TableBuilder {
     /// Tables 3 and A3: the FLOPs and tokens at which each model size is compute-optimal.
-    static func projections(_ fits: [TableFit], published: PublishedValues, showPublished: Bool, parameters: [Double]) -> TableContent {
+    public static func projections(_ fits: [TableFit], published: PublishedValues, showPublished: Bool, parameters: [Double]) -> TableContent {
         var rows: [[String]] = []
         for n in parameters {
             for (k, fit) in fits.enumerated() {

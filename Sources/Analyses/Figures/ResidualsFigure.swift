@@ -3,10 +3,10 @@ import Plotting
 import ScalingLaws
 
 /// `kind: residuals` of the `{figure}` directive.
-struct ResidualsFigure: FigureKind {
-    let name = "residuals"
+public struct ResidualsFigure: FigureKind {
+    public let name = "residuals"
 
-    func draw(_ input: FigureInputs) throws -> FigureSpec {
+    public func draw(_ input: FigureInputs) throws -> FigureSpec {
         let (first, r) = try input.first(\.approach3, of: .parametricLoss, for: name)
         return FigureBuilder.residuals(r.law, runs: first.output.runs)
     }
@@ -15,7 +15,7 @@ struct ResidualsFigure: FigureKind {
 extension FigureBuilder {
     /// Residuals of a parametric fit in log loss (log predicted − log observed) against FLOPs and
     /// against model size, coloured by model size.
-    static func residuals(_ law: ChinchillaLaw, runs: [Run]) -> FigureSpec {
+    public static func residuals(_ law: ChinchillaLaw, runs: [Run]) -> FigureSpec {
         let residual = runs.map { log(law.loss(parameters: $0.parameters, tokens: $0.tokens)) - log($0.loss) }
         let sizes = runs.map(\.parameters)
         let norm = ColorNorm(min: sizes.min() ?? 1e8, max: max(sizes.max() ?? 1e10, (sizes.min() ?? 1e8) * 1.0001), log: true)

@@ -1,47 +1,51 @@
+import BuildEngine
 import Foundation
 import ReportDocument
+import RunData
 import ScalingLaws
 
 /// The paper's published numbers, read from `Data/published/` (each file names its source per
 /// row): Table 2, Table 3, Table A3, the Approach 3 coefficients and the reference models.
 /// Tables and figures that show them depend on these files' bytes.
-struct PublishedValues: Codable, Sendable, Equatable {
-    struct ReferenceModel: Codable, Sendable, Equatable {
-        var name: String
-        var parameters: Double
-        var tokens: Double
+public struct PublishedValues: Codable, Sendable, Equatable {
+    public struct ReferenceModel: Codable, Sendable, Equatable {
+        public var name: String
+        public var parameters: Double
+        public var tokens: Double
     }
     /// One row of Table 2: the approach ("1", "2", "3" or "kaplan") and its exponents with the
     /// 10th–90th percentile intervals (nil where the paper prints none).
-    struct Exponents: Codable, Sendable, Equatable {
-        var approach: String
-        var a: Double
-        var aLow: Double?
-        var aHigh: Double?
-        var b: Double
-        var bLow: Double?
-        var bHigh: Double?
+    public struct Exponents: Codable, Sendable, Equatable {
+        public var approach: String
+        public var a: Double
+        public var aLow: Double?
+        public var aHigh: Double?
+        public var b: Double
+        public var bLow: Double?
+        public var bHigh: Double?
     }
     /// FLOPs and tokens at which `parameters` is compute-optimal, per approach (Tables 3 and A3).
-    struct Projection: Codable, Sendable, Equatable {
-        var parameters: Double
-        var approach: Int
-        var flops: Double
-        var tokens: Double
+    public struct Projection: Codable, Sendable, Equatable {
+        public var parameters: Double
+        public var approach: Int
+        public var flops: Double
+        public var tokens: Double
     }
 
-    var referenceModels: [ReferenceModel] = []
-    var exponents: [Exponents] = []
-    var projections: [Projection] = []
+    public var referenceModels: [ReferenceModel] = []
+    public var exponents: [Exponents] = []
+    public var projections: [Projection] = []
     /// "rounded" and "unrounded" Eq. 10 coefficients.
-    var coefficients: [String: ChinchillaLaw] = [:]
+    public var coefficients: [String: ChinchillaLaw] = [:]
+
+    public init() {}
 
     /// The files read, relative to the project root, in a fixed order.
-    static let files = ["table2.csv", "table3.csv", "tableA3.csv", "approach3_coefficients.csv", "reference_models.csv", "kaplan.csv"]
-    static let folder = "Data/published"
+    public static let files = ["table2.csv", "table3.csv", "tableA3.csv", "approach3_coefficients.csv", "reference_models.csv", "kaplan.csv"]
+    public static let folder = "Data/published"
 
     /// Reads the folder; a missing folder gives empty values, a malformed file a diagnostic.
-    static func load(root: URL, into bag: inout DiagnosticBag) -> (values: PublishedValues, hashes: [String: String]) {
+    public static func load(root: URL, into bag: inout DiagnosticBag) -> (values: PublishedValues, hashes: [String: String]) {
         var values = PublishedValues()
         var hashes: [String: String] = [:]
         var tables: [String: CSVTable] = [:]

@@ -3,18 +3,18 @@ import ScalingLaws
 import ReportDocument
 
 /// `kind: extrapolation` of the `{table}` directive.
-struct ExtrapolationTable: TableKind {
-    let name = "extrapolation"
-    let needsHoldOut = true
+public struct ExtrapolationTable: TableKind {
+    public let name = "extrapolation"
+    public let needsHoldOut = true
 
-    func build(_ input: TableInputs) -> TableContent {
+    public func build(_ input: TableInputs) -> TableContent {
         TableBuilder.extrapolation(input.fits)
     }
 }
 
 extension TableBuilder {
     /// Leave-one-budget-out extrapolation.
-    static func extrapolation(_ fits: [TableFit]) -> TableContent {
+    public static func extrapolation(_ fits: [TableFit]) -> TableContent {
         var rows: [[String]] = []
         for fit in fits {
             let v = fit.output.values
