@@ -9,7 +9,10 @@ DEB_PACKAGES := pkg-config libcairo2-dev libpango1.0-dev libcmark-gfm-dev libcma
 SHARED_DATA := ../shared/data/chinchilla_svg_extracted.csv
 EXTERNAL_DATA := Data/external/chinchilla_svg_extracted.csv
 
-.PHONY: deps build report test data clean
+FUZZ_SEED ?= 1
+FUZZ_SECONDS ?= 1800
+
+.PHONY: deps build report test fuzz data clean
 
 deps:
 	@scripts/install-deps.sh $(DEB_PACKAGES)
@@ -22,8 +25,14 @@ build: deps
 report: build
 	@$(RELEASE_BIN) build Reports/chinchilla.md
 
-test: deps
+test: deps build
 	@$(SWIFT) test -q
+	@scripts/fuzz.py --seed 1 --seconds 20
+
+# Hostile inputs against the release binary (scripts/fuzz.py): crashes, hangs over 5 s, memory
+# over 1 GB and unlocated errors fail it; failing inputs land in the regression corpus.
+fuzz: build
+	@scripts/fuzz.py --seed $(FUZZ_SEED) --seconds $(FUZZ_SECONDS)
 
 data:
 	@if [ -f $(EXTERNAL_DATA) ]; then \

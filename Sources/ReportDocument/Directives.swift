@@ -221,10 +221,10 @@ public enum DirectiveSchema {
         let data = r.string("data", required: true)
         let tolerance = r.double("budget-tolerance", required: false, allowed: 0...10)
         let curves = r.string("curves", required: false)
-        let huber = r.double("huber-delta", required: false, positive: true)
-        let exclude = r.int("exclude-highest-loss", required: false, allowed: 0...Int.max)
-        let window = r.int("smoothing-window", required: false, allowed: 1...Int.max)
-        let envelope = r.int("envelope-points", required: false, allowed: 2...Int.max)
+        let huber = r.double("huber-delta", required: false, allowed: DocumentLimits.huberDelta)
+        let exclude = r.int("exclude-highest-loss", required: false, allowed: 0...DocumentLimits.dataRows)
+        let window = r.int("smoothing-window", required: false, allowed: DocumentLimits.smoothingWindow)
+        let envelope = r.int("envelope-points", required: false, allowed: DocumentLimits.envelopePoints)
         let bad = r.choice("bad-budget", required: false, among: BadBudgetRule.allCases.map(\.rawValue), what: "bad-budget policy")
         let schedules = r.choice("schedules", required: false, among: ["all", "longest"], what: "schedule selection")
         let optimizer = r.choice("optimizer", required: false, among: ["lbfgs", "nlopt"], what: "optimiser")
@@ -238,7 +238,7 @@ public enum DirectiveSchema {
         var intervals: IntervalSpec?
         if var n = r.mapping("intervals") {
             let scheme = n.choice("scheme", required: true, among: IntervalSpec.Scheme.allCases.map(\.rawValue), what: "interval scheme")
-            let resamples = n.int("resamples", required: false, allowed: 1...1_000_000)
+            let resamples = n.int("resamples", required: false, allowed: DocumentLimits.resamples)
             let seed = n.int("seed", required: false, allowed: 0...Int.max)
             n.finish()
             r.absorb(n)
@@ -346,7 +346,7 @@ public enum DirectiveSchema {
 
     static func data(_ d: Directive, _ r: inout FieldReader) -> DataDirective? {
         let source = r.string("source", required: true)
-        let exclude = r.int("exclude-highest-loss", required: false, allowed: 0...Int.max)
+        let exclude = r.int("exclude-highest-loss", required: false, allowed: 0...DocumentLimits.dataRows)
         let minFlops = r.double("min-flops", required: false, positive: true)
         let maxFlops = r.double("max-flops", required: false, positive: true)
         r.finish()

@@ -185,6 +185,9 @@ extension FrontMatter {
         let title = r.string("title", required: true)
         let venue = r.string("venue", required: true)
         let url = r.string("url", required: false)
+        if let url, let problem = LinkPolicy.problem(with: url.name) {
+            r.error("\(problem) in the bibliography url '\(url.name)'", at: url.location, notes: [LinkPolicy.allowed])
+        }
         r.finish()
         bag.append(contentsOf: r.diagnostics)
         guard !r.hasErrors, let key, let authors, let year, let title, let venue else { return nil }

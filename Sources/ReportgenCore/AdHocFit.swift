@@ -59,22 +59,22 @@ public enum AdHocFit {
     }
 
     /// Reads loss curves (long form, for Approach 1).
-    public static func loadCurves(_ request: AdHocFitRequest) throws(BuildFailure) -> [TrainingCurve] {
+    public static func loadCurves(_ request: AdHocFitRequest) throws(BuildFailure) -> (curves: [TrainingCurve], sources: [String: String]) {
         let (table, sources) = try readTable(request)
         let loaded = RunLoader.curves(from: table, mapping: request.mapping, fileName: request.path)
         guard loaded.diagnostics.isEmpty else { throw BuildFailure(diagnostics: loaded.diagnostics, sources: sources) }
-        return loaded.curves
+        return (loaded.curves, sources)
     }
 
     /// Runs the fit and returns its JSON object (`approach`, `points`, `a`, `b`, and per approach
     /// the keys the brief names).
     public static func run(_ request: AdHocFitRequest, progress: (@Sendable (Int, Int) -> Void)? = nil) throws(BuildFailure) -> JSONValue {
         if request.approach == 1 {
-            let curves = try loadCurves(request)
+            let (curves, sources) = try loadCurves(request)
             do {
                 return try FitEngine.adHoc(input: FitInput(curves: curves), approach: 1, grouping: .exact, policy: .error, bootstrap: request.bootstrap, seed: request.seed, progress: progress)
             } catch {
-                throw BuildFailure(diagnostics: [.error("approach 1 on \(request.path): \(error)")], sources: [:])
+                throw BuildFailure(diagnostics: [.error("approach 1: \(error)", file: request.path, at: SourceLocation(line: 1, column: 1))], sources: sources)
             }
         }
         let (runs, sources) = try loadRuns(request)
@@ -93,9 +93,9 @@ public enum AdHocFit {
                 if request.approach == 2 { notes.append("--bad-budget drop leaves such budgets out with a warning; --budget-tolerance groups scattered FLOPs") }
             default: break
             }
-            throw BuildFailure(diagnostics: [.error("approach \(request.approach) on \(request.path): \(error)", notes: notes)], sources: sources)
+            throw BuildFailure(diagnostics: [.error("approach \(request.approach): \(error)", file: request.path, at: SourceLocation(line: 1, column: 1), notes: notes)], sources: sources)
         } catch {
-            throw BuildFailure(diagnostics: [.error("approach \(request.approach) on \(request.path): \(error)")], sources: sources)
+            throw BuildFailure(diagnostics: [.error("approach \(request.approach): \(error)", file: request.path, at: SourceLocation(line: 1, column: 1))], sources: sources)
         }
     }
 

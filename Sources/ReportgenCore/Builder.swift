@@ -68,8 +68,15 @@ public struct Builder: Sendable {
     /// Parses and checks the document and turns it into a plan, without running anything.
     public func plan(document url: URL) throws(BuildFailure) -> PlannedBuild {
         let file = paths.relative(url)
-        guard let data = FileManager.default.contents(atPath: url.path), let source = String(data: data, encoding: .utf8) else {
-            throw BuildFailure(diagnostics: [.error("cannot read the document (missing or not UTF-8)", file: file)], sources: [:])
+        guard let data = FileManager.default.contents(atPath: url.path) else {
+            throw BuildFailure(diagnostics: [.error("cannot read the document", file: file)], sources: [:])
+        }
+        let source: String
+        switch SourceText.decode([UInt8](data), path: file) {
+        case .success(let text): source = text
+        case .failure(let problem):
+            // Quote the readable part of the file under the message.
+            throw BuildFailure(diagnostics: [problem], sources: [file: String(decoding: data.prefix(DocumentLimits.documentBytes), as: UTF8.self)])
         }
         var bag = DiagnosticBag()
         let document = DocumentParser.parse(source, path: file, into: &bag)
@@ -80,21 +87,32 @@ public struct Builder: Sendable {
         if bag.hasErrors { throw BuildFailure(diagnostics: bag.sorted, sources: sources) }
         var planner = Planner(analysis: analysis, source: source, paths: paths, creationDate: pdfDate(document.frontMatter.date))
         planner.progress = options.progress
-        return PlannedBuild(document: document, analysis: analysis, plan: planner.makePlan(), sources: sources, stem: url.deletingPathExtension().lastPathComponent)
+        return PlannedBuild(document: document, analysis: analysis, plan: planner.makePlan(), sources: sources, stem: paths.outputName(forDocument: url))
     }
 
     public func build(document url: URL) throws(BuildFailure) -> BuildSummary {
         let planned = try plan(document: url)
         let file = planned.document.path
+        // Every folder written below must be a real folder inside the project.
+        for folder in ["build/\(planned.stem)", ".reportgen/cache", ".reportgen/state", ".reportgen/locks"] {
+            do { try paths.checkWritableFolder(folder) } catch {
+                throw BuildFailure(diagnostics: [.error("cannot build: \(error)", file: file)], sources: planned.sources)
+            }
+        }
         let lock: BuildLock
+        let storeLock: BuildLock
         do {
             lock = try BuildLock(directory: paths.root.appendingPathComponent(".reportgen/locks"), name: planned.stem) {
                 options.progress.note("waiting for another build of \(planned.stem) to finish")
             }
+            // Shared with other builds, exclusive for `clean`: the cache is not removed under a build.
+            storeLock = try BuildLock(directory: paths.root.appendingPathComponent(".reportgen/locks"), name: BuildLock.storeLockName, shared: true) {
+                options.progress.note("waiting for 'reportgen clean' to finish")
+            }
         } catch {
             throw BuildFailure(diagnostics: [.error("\(error)", file: file)], sources: planned.sources)
         }
-        defer { withExtendedLifetime(lock) {} }
+        defer { withExtendedLifetime((lock, storeLock)) {} }
 
         var store: ContentStore? = nil
         if options.useCache {

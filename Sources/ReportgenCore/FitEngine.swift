@@ -70,6 +70,42 @@ struct FitInput: Sendable {
 enum FitEngine {
     /// Fits one approach; values are named as in `results.json` (`a`, `b`, `n_opt_gopher`, …).
     static func fit(_ spec: FitSpec, input: FitInput, progress: (@Sendable (Int, Int) -> Void)? = nil) throws -> FitOutput {
+        let losses = input.runs.map(\.loss) + input.curves.flatMap(\.losses)
+        if let first = losses.first, losses.count > 1, losses.allSatisfy({ $0 == first }) {
+            throw DegenerateFit.constantLoss(first)
+        }
+        var output = try fitValues(spec, input: input, progress: progress)
+        // A value that is not finite would reach results.json as null (or fail to encode): the
+        // data cannot determine it, which is an error of the fit, not a number.
+        if let bad = output.values.sorted(by: { $0.key < $1.key }).first(where: { !$0.value.isFinite }) {
+            // Diagnostics against the published law divide by the fit's residuals, which are 0
+            // for noise-free data: those are left out rather than failing the fit.
+            if bad.key.hasPrefix("log_lr") || bad.key.hasPrefix("rss_") {
+                output.values = output.values.filter { $0.value.isFinite || !($0.key.hasPrefix("log_lr") || $0.key.hasPrefix("rss_")) }
+            }
+            if let still = output.values.sorted(by: { $0.key < $1.key }).first(where: { !$0.value.isFinite }) {
+                throw DegenerateFit.notFinite(key: still.key, value: still.value)
+            }
+        }
+        return output
+    }
+
+    /// A fit whose data cannot determine the law.
+    enum DegenerateFit: Error, CustomStringConvertible {
+        case constantLoss(Double)
+        case notFinite(key: String, value: Double)
+
+        var description: String {
+            switch self {
+            case .constantLoss(let loss):
+                return "every run has the same loss (\(loss)): a scaling law needs losses that vary"
+            case .notFinite(let key, let value):
+                return "the fit gives \(key) = \(value): the data do not determine it (too few distinct runs, or no trend in the losses)"
+            }
+        }
+    }
+
+    static func fitValues(_ spec: FitSpec, input: FitInput, progress: (@Sendable (Int, Int) -> Void)? = nil) throws -> FitOutput {
         var output: FitOutput
         switch spec.approach {
         case 1:

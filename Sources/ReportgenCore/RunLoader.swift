@@ -59,7 +59,7 @@ public enum RunLoader {
             func number(_ role: String) -> Double? {
                 guard let i = index[role] else { return nil }
                 let text = i < row.count ? Self.trimmed(row[i]) : ""
-                guard let x = Double(text), x.isFinite, x > 0 else {
+                guard DecimalNumber.isDecimal(text), let x = Double(text), x.isFinite, x > 0 else {
                     let what = text.isEmpty ? "an empty field" : "'\(text)'"
                     diagnostics.append(.error("column '\(table.header[i])': expected a positive number, got \(what)", file: fileName, at: SourceLocation(line: table.lines[r], column: table.column(ofField: min(i, max(row.count - 1, 0)), row: r))))
                     failed = true
@@ -102,14 +102,30 @@ public enum RunLoader {
         return runs.indices.filter { !dropped.contains($0) }.map { runs[$0] }
     }
 
+    /// Bytes of one data file: the row limit's worth of generously wide rows.
+    static let dataFileBytes = 64 << 20
+
     /// Reads a file inside the project (CSV, or JSON Lines by extension) as a table.
     public static func table(bytes: [UInt8], path: String) throws(Diagnostic) -> CSVTable {
-        guard let text = String(bytes: bytes, encoding: .utf8) else {
-            throw Diagnostic.error("cannot read '\(path)' as UTF-8 text", file: path, at: SourceLocation(line: 1, column: 1))
+        let text: String
+        switch SourceText.decodeUTF8(bytes, path: path, what: "'\(path)'") {
+        case .success(let t): text = t
+        case .failure(let problem): throw problem
+        }
+        if bytes.count > dataFileBytes {
+            throw Diagnostic.error(
+                "'\(path)' is \(bytes.count) bytes, more than the limit of \(dataFileBytes) for a data file", file: path,
+                at: SourceLocation(line: 1, column: 1))
         }
         let lower = path.lowercased()
-        return lower.hasSuffix(".jsonl") || lower.hasSuffix(".ndjson")
+        let table = lower.hasSuffix(".jsonl") || lower.hasSuffix(".ndjson")
             ? try CSVTable.parseJSONLines(text, file: path) : try CSVTable.parse(text, file: path)
+        if table.rows.count > DocumentLimits.dataRows {
+            throw Diagnostic.error(
+                "'\(path)' has \(table.rows.count) rows, more than the limit of \(DocumentLimits.dataRows)", file: path,
+                at: SourceLocation(line: table.lines[DocumentLimits.dataRows], column: 1))
+        }
+        return table
     }
 }
 
@@ -148,7 +164,7 @@ extension RunLoader {
             func number(_ role: String) -> Double? {
                 guard let i = index[role] else { return nil }
                 let text = i < row.count ? Self.trimmed(row[i]) : ""
-                guard let x = Double(text), x.isFinite, x > 0 else {
+                guard DecimalNumber.isDecimal(text), let x = Double(text), x.isFinite, x > 0 else {
                     diagnostics.append(.error("column '\(table.header[i])': expected a positive number, got '\(text)'", file: fileName, at: SourceLocation(line: table.lines[r], column: table.column(ofField: min(i, max(row.count - 1, 0)), row: r))))
                     return nil
                 }

@@ -37,7 +37,12 @@ extension Builder {
     }
 
     /// Removes the step cache.
+    /// Waits for running builds to finish (they hold the store lock shared) and keeps new ones
+    /// waiting until the cache is gone, so that a build never sees its cache vanish mid-write.
     public func clean() throws {
+        for folder in [".reportgen/cache", ".reportgen/state", ".reportgen/locks"] { try paths.checkWritableFolder(folder) }
+        let lock = try BuildLock(directory: paths.root.appendingPathComponent(".reportgen/locks"), name: BuildLock.storeLockName) {}
+        defer { withExtendedLifetime(lock) {} }
         try ContentStore(directory: cacheDirectory).clean()
         try? FileManager.default.removeItem(at: stateDirectory)
     }
