@@ -11,10 +11,46 @@ struct LayerDrawer {
         var data: [DisplayItem] = []
         var annotations: [DisplayItem] = []
         var occupied: [Point] = []
+        /// Markers drawn, of the layer's markers inside the plot.
+        var markers = (drawn: 0, total: 0)
     }
 
     /// The translucent white behind a reference line's label.
     static let labelBacking = Paint(fill: Color(red: 1, green: 1, blue: 1, alpha: 0.8))
+
+    /// Markers drawn per panel (over all its layers) before its marker layers are thinned.
+    static let markerLimit = 5_000
+    /// Whether the panel holds more than `markerLimit` markers, so that every marker layer is thinned.
+    var thinMarkers = false
+
+    /// The indices of the markers to draw: all of them, or when the panel is thinned, only the
+    /// first marker in each square cell of half a marker's width on the page, since the others
+    /// lie under it. Linear in the points; at most one marker per cell of the plot is drawn.
+    func thinned(_ indices: [Int], of points: [Point], size: Double, into out: inout Drawn) -> [Int] {
+        out.markers.total += indices.count
+        guard thinMarkers else {
+            out.markers.drawn += indices.count
+            return indices
+        }
+        let cell = max(size / 2, 0.5)
+        var seen = Set<Int64>()
+        var kept: [Int] = []
+        for i in indices {
+            let c = map.point(points[i])
+            let key = Int64(((c.x - map.plot.x) / cell).rounded(.down)) << 32 | Int64(((c.y - map.plot.y) / cell).rounded(.down)) & 0xFFFF_FFFF
+            if seen.insert(key).inserted { kept.append(i) }
+        }
+        out.markers.drawn += kept.count
+        return kept
+    }
+
+    /// The note a thinned panel carries in its lower left corner.
+    func thinningNote(drawn: Int, total: Int) -> DisplayItem {
+        let note = "\(drawn) of \(total) points drawn (the others overlap them)"
+        return .text(TextRun(markup: note.markupEscaped, position: Point(map.plot.x + 3, map.plot.maxY - 3),
+                             font: FontSpec(family: font.family, size: max(5, font.size - 2)), color: .black,
+                             anchor: .start, baseline: .baseline))
+    }
 
     func draw(_ layer: Layer) -> Drawn {
         var out = Drawn()
@@ -26,15 +62,17 @@ struct LayerDrawer {
                 out.occupied += LegendPlacement.densify(run)
             }
         case .markers(let points, let shape, let size, let fill, let edge, _):
-            for p in points where map.isDrawable(p) {
-                let c = map.point(p)
+            let kept = thinned(points.indices.filter { map.isDrawable(points[$0]) }, of: points, size: size, into: &out)
+            for i in kept {
+                let c = map.point(points[i])
                 out.data.append(.path(shape.path(center: c, size: size), Paint(fill: fill, stroke: edge, lineWidth: 0.5)))
                 out.occupied.append(c)
             }
         case .scatter(let points, let values, let colormap, let norm, let size, let edge, _):
-            for (p, v) in zip(points, values) where map.isDrawable(p) {
-                let c = map.point(p)
-                let fill = colormap.color(at: norm.fraction(v))
+            let drawable = points.indices.filter { $0 < values.count && map.isDrawable(points[$0]) }
+            for i in thinned(drawable, of: points, size: size, into: &out) {
+                let c = map.point(points[i])
+                let fill = colormap.color(at: norm.fraction(values[i]))
                 out.data.append(.path(.circle(center: c, radius: size / 2), Paint(fill: fill, stroke: edge, lineWidth: 0.5)))
                 out.occupied.append(c)
             }

@@ -105,13 +105,18 @@ struct PanelRenderer {
         var data: [DisplayItem] = []
         var annotations: [DisplayItem] = []
         var occupied: [Point] = []
-        let drawer = LayerDrawer(map: map, measurer: measurer, font: font)
+        var drawer = LayerDrawer(map: map, measurer: measurer, font: font)
+        drawer.thinMarkers = spec.layers.reduce(0) { $0 + $1.markerCount } > LayerDrawer.markerLimit
+        var markers = (drawn: 0, total: 0)
         for layer in spec.layers {
             let drawn = drawer.draw(layer)
             data += drawn.data
             annotations += drawn.annotations
             occupied += drawn.occupied
+            markers.drawn += drawn.markers.drawn
+            markers.total += drawn.markers.total
         }
+        if markers.drawn < markers.total { annotations.append(drawer.thinningNote(drawn: markers.drawn, total: markers.total)) }
         items.append(.group(Group(clip: plot, items: data)))
 
         // Frame, ticks (outward) and tick labels.

@@ -98,7 +98,9 @@ extension FrontMatter {
                     bag.append(.error("'date' must be a date written YYYY-MM-DD", file: file, at: v.location))
                 }
             case "abstract":
-                if let s = v.scalar { fm.abstract = s } else { bag.append(typeError("abstract", "a string", v, file)) }
+                if let s = v.scalar, s.unicodeScalars.count > DocumentLimits.paragraphLength {
+                    bag.append(.error("the abstract is longer than \(DocumentLimits.paragraphLength) characters", file: file, at: v.location))
+                } else if let s = v.scalar { fm.abstract = s } else { bag.append(typeError("abstract", "a string", v, file)) }
             case "data":
                 guard let sources = v.entries else {
                     bag.append(typeError("data", "a mapping of source names to sources", v, file))

@@ -10,7 +10,7 @@ public enum DocumentLimits {
     /// would otherwise cost more than linear time on a single huge line).
     public static let lineLength = 10_000
     /// Unicode scalars in one paragraph, heading, table cell or caption.
-    public static let paragraphLength = 50_000
+    public static let paragraphLength = 20_000
     /// Nesting of block quotes and lists inside each other.
     public static let blockNesting = 32
     /// Nesting of emphasis, strong emphasis and links inside each other.
@@ -33,7 +33,6 @@ public enum DocumentLimits {
     /// `huber-delta` of an Approach 3 fit (the paper uses 10⁻³): below 10⁻⁹ the Huber loss of
     /// every residual is its linear branch divided by δ, which overflows.
     public static let huberDelta = 1e-9...10.0
-    /// Points of one data series drawn in a figure; longer series are thinned to this many
-    /// (evenly by index, first and last kept) and the figure's caption says so.
-    public static let pointsPerSeries = 5_000
+    /// Bytes of all of a report's output files together.
+    public static let reportBytes = 256 << 20
 }

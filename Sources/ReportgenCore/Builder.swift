@@ -96,7 +96,7 @@ public struct Builder: Sendable {
         // Every folder written below must be a real folder inside the project.
         for folder in ["build/\(planned.stem)", ".reportgen/cache", ".reportgen/state", ".reportgen/locks"] {
             do { try paths.checkWritableFolder(folder) } catch {
-                throw BuildFailure(diagnostics: [.error("cannot build: \(error)", file: file)], sources: planned.sources)
+                throw BuildFailure(diagnostics: [.error("cannot use '\(folder)': \(error)", file: file, at: SourceLocation(line: 1, column: 1))], sources: planned.sources)
             }
         }
         let lock: BuildLock
@@ -137,7 +137,8 @@ public struct Builder: Sendable {
                     return d
                 }
                 let step = planned.plan.step(failure.id)
-                return .error("\(failure.id) failed: \(failure.error)", file: file, at: step?.location)
+                // Steps of the whole document (typeset, html, results) point at its first line.
+                return .error("\(failure.id) failed: \(failure.error)", file: file, at: step?.location ?? SourceLocation(line: 1, column: 1))
             }
             throw BuildFailure(diagnostics: diagnostics, sources: planned.sources)
         }
@@ -146,6 +147,13 @@ public struct Builder: Sendable {
         var outputs = OutputSet()
         for step in planned.plan.steps {
             if let name = Planner.outputFile(of: step.id) { outputs.add(name, report.outputs[step.id]!) }
+        }
+        if outputs.totalBytes > DocumentLimits.reportBytes {
+            throw BuildFailure(
+                diagnostics: [.error(
+                    "the report's files come to \(outputs.totalBytes) bytes, more than the limit of \(DocumentLimits.reportBytes)", file: file,
+                    at: SourceLocation(line: 1, column: 1), notes: ["the largest: \(outputs.largest(3).joined(separator: ", "))"])],
+                sources: planned.sources)
         }
         let keys = planned.plan.keys()
         outputs.add("manifest.json", Array((manifest(planned, keys: keys, outputs: outputs).serialized() + "\n").utf8))

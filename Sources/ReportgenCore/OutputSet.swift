@@ -7,6 +7,12 @@ struct OutputSet {
     mutating func add(_ name: String, _ bytes: [UInt8]) { files[name] = bytes }
     func bytes(_ name: String) -> [UInt8]? { files[name] }
     var names: [String] { files.keys.sorted() }
+    var totalBytes: Int { files.values.reduce(0) { $0 + $1.count } }
+
+    /// The `count` largest files as "name (bytes)", largest first (ties by name).
+    func largest(_ count: Int) -> [String] {
+        files.map { ($0.key, $0.value.count) }.sorted { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0 < $1.0 }.prefix(count).map { "\($0.0) (\($0.1) bytes)" }
+    }
 
     /// Whether `directory` already holds exactly these files with these bytes.
     func matches(_ directory: URL) -> Bool {

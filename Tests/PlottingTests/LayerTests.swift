@@ -79,3 +79,19 @@ struct LayerTests {
         #expect(labels.contains("2.00") && labels.contains("4.00"))
     }
 }
+
+extension LayerTests {
+    /// A layer of a million markers draws at most one per half-marker cell of the plot (about
+    /// 9 600 on a 300 × 200 pt chart here), with a note saying so; small layers are untouched.
+    @Test func hugeMarkerLayersAreThinnedWithANote() {
+        var points: [Point] = []
+        for i in 0..<1_000_000 { points.append(Point(Double(i % 1000) / 100, Double(i / 1000) / 100)) }
+        let list = render([.markers(points: points, shape: .circle, size: 4, fill: .black, edge: nil, label: nil)])
+        let drawn = flatten(list.items).filter { if case .path = $0 { return true } else { return false } }.count
+        #expect(drawn < 20_000, "\(drawn) markers drawn")
+        let note = textRuns(list).first { $0.markup.contains("of 1000000 points drawn") }
+        #expect(note != nil)
+        let small = render([.markers(points: Array(points.prefix(4_000)), shape: .circle, size: 4, fill: .black, edge: nil, label: nil)])
+        #expect(!textRuns(small).contains { $0.markup.contains("points drawn") })
+    }
+}

@@ -27,8 +27,9 @@ import Testing
 
     @Test func deepFractionsRootsAndFences() {
         for opener in ["\\frac{", "\\sqrt{", "\\left(", "x^{"] {
-            // Display math over many lines, each within the line limit.
-            let k = 3000
+            // Display math over many lines, each within the line limit, the whole within the
+            // paragraph limit (which alone keeps \left( below the depth that overflowed).
+            let k = opener == "\\left(" ? 1300 : 1600
             let closer = opener == "\\frac{" ? "}{y}" : opener == "\\left(" ? "\\right)" : "}"
             let source = "$$" + String(repeating: opener + "\n", count: k) + "x" + String(repeating: closer + "\n", count: k) + "$$\n"
             let (_, _, diagnostics) = diagnose(source)
@@ -83,8 +84,8 @@ import Testing
     @Test func longLineAndLongParagraph() {
         expectLimit(String(repeating: "x", count: 10_000) + "¦x\n", "line longer than 10000")
         expectLimit(String(repeating: "|", count: 10_000) + "¦|\n", "line longer than 10000")
-        let paragraph = Array(repeating: String(repeating: "word ", count: 1000), count: 11).joined(separator: "\n")
-        expectLimit("¦" + paragraph + "\n", "paragraph longer than 50000")
+        let paragraph = Array(repeating: String(repeating: "word ", count: 1000), count: 5).joined(separator: "\n")
+        expectLimit("¦" + paragraph + "\n", "paragraph longer than 20000")
     }
 
     @Test func documentSize() {
@@ -167,5 +168,13 @@ import Testing
 
     @Test func rawHTMLIsReportedAtItsBracket() {
         expectLimit("# Title with ¦<b>bold</b>\n", "raw HTML is not allowed")
+    }
+}
+
+extension LimitsTests {
+    @Test func longAbstract() {
+        let folded = Array(repeating: "  " + String(repeating: "word ", count: 1000), count: 5).joined(separator: "\n")
+        let (_, _, d) = diagnose("---\nabstract: >\n" + folded + "\n---\n")
+        #expect(d.contains { $0.message.contains("abstract is longer than 20000") && [2, 3].contains($0.location?.line ?? 0) }, "\(d)")
     }
 }
