@@ -6,6 +6,8 @@ Starts nginx (WebDAV) on a loopback port with a temporary configuration, seeds i
 project every time (no .reportgen/, no build/):
   cold         a build with no cache at all
   warm remote  a build with the remote cache only (read-only)
+  warm local   then, in that clone, a build without build/ that reads the entries fetched into
+               .reportgen/cache (what the remote costs over the local store)
 and prints the wall time and the steps that ran or came from the remote.
 Usage: python3 Benchmarks/remote_cache.py [--runs N] [--document Reports/chinchilla.md]
 Needs the release binary (make build) and nginx (make deps).
@@ -105,14 +107,16 @@ def main():
     try:
         clone(work)
         _, seeded, _ = build(binary, args.document, work, ["--remote-cache", url, "--remote-cache-upload"])
-        cold, warm = [], []
+        cold, warm, local = [], [], []
         for _ in range(args.runs):
             clone(work)
             cold.append(build(binary, args.document, work, ["--no-remote-cache"]))
             clone(work)
             warm.append(build(binary, args.document, work, ["--remote-cache", url]))
+            shutil.rmtree(os.path.join(work, "build"))
+            local.append(build(binary, args.document, work, ["--no-remote-cache"]))
         print(f"{args.document}: {seeded} steps seeded; medians of {args.runs} fresh clones")
-        for name, runs in [("cold", cold), ("warm remote", warm)]:
+        for name, runs in [("cold", cold), ("warm remote", warm), ("warm local", local)]:
             print(f"  {name:12s} {statistics.median(r[0] for r in runs):7.2f} s   "
                   f"steps ran {statistics.median(r[1] for r in runs):.0f}, "
                   f"from the remote {statistics.median(r[2] for r in runs):.0f}")

@@ -456,3 +456,52 @@ private func seed(_ server: WebDAVServer) throws -> (outputs: [String: Data], ke
         #expect(error.diagnostics.contains { $0.message.contains("unknown key 'remote-cache'") && $0.location?.line == 5 })
     }
 }
+
+/// Runs the built command-line tool in `directory` with the remote-cache variables of this
+/// process's environment replaced by `environment`; returns the exit status, stdout and stderr.
+private func runTool(_ arguments: [String], in directory: URL, environment: [String: String] = [:]) throws -> (status: Int32, out: String, err: String) {
+    let binary = FixtureProject.repositoryRoot.appendingPathComponent(".build/debug/reportgen")
+    guard FileManager.default.isExecutableFile(atPath: binary.path) else { throw TestFailure("no \(binary.path): build it with swift build") }
+    let process = Process()
+    process.executableURL = binary
+    process.arguments = arguments
+    process.currentDirectoryURL = directory
+    process.environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("REPORTGEN_REMOTE_CACHE") }.merging(environment) { $1 }
+    let out = Pipe(), err = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    try process.run()
+    let outData = out.fileHandleForReading.readDataToEndOfFile()
+    let errData = err.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
+}
+
+@Test func commandLineTakesTheRemoteFromTheEnvironmentAndReportsBadSettingsAtTheirLine() throws {
+    let server = try WebDAVServer()
+    defer { server.remove() }
+    let ci = try FixtureProject(name: "ci")
+    defer { ci.remove() }
+    let seeded = try runTool(["build", "Reports/chinchilla.md", "--remote-cache-upload"], in: ci.root, environment: ["REPORTGEN_REMOTE_CACHE": server.url.absoluteString])
+    #expect(seeded.status == 0, "\(seeded.err)")
+    #expect(seeded.out.contains("(0 from the remote cache, 8 uploaded)"), "\(seeded.out)")
+
+    // A reviewer's clone names the cache in reportgen.yaml and runs nothing.
+    let reviewer = try FixtureProject(name: "reviewer")
+    defer { reviewer.remove() }
+    try "remote-cache:\n  url: \(server.url.absoluteString)\n".write(to: reviewer.root.appendingPathComponent("reportgen.yaml"), atomically: true, encoding: .utf8)
+    let fetched = try runTool(["build", "Reports/chinchilla.md"], in: reviewer.root)
+    #expect(fetched.status == 0, "\(fetched.err)")
+    #expect(fetched.out.contains("0 steps ran, 8 cached (8 from the remote cache)"), "\(fetched.out)")
+    let explained = try runTool(["explain", "Reports/chinchilla.md", "fit:isoflops"], in: reviewer.root)
+    #expect(explained.out.contains("last build fetched it from the remote cache"), "\(explained.out)")
+
+    // reportgen.yaml cannot turn uploads on; the error points at the line.
+    try "remote-cache:\n  url: \(server.url.absoluteString)\n  upload: true\n".write(to: reviewer.root.appendingPathComponent("reportgen.yaml"), atomically: true, encoding: .utf8)
+    let refused = try runTool(["build", "Reports/chinchilla.md"], in: reviewer.root)
+    #expect(refused.status == 1)
+    #expect(refused.err.contains("reportgen.yaml:3:3: error: remote-cache upload cannot be set in reportgen.yaml"), "\(refused.err)")
+    let noURL = try runTool(["build", "Reports/chinchilla.md", "--remote-cache-upload"], in: ci.root)
+    #expect(noURL.status == 1)
+    #expect(noURL.err.contains("--remote-cache-upload needs a remote cache"), "\(noURL.err)")
+}

@@ -7,8 +7,8 @@ import ReportDocument
 /// ```yaml
 /// remote-cache:
 ///   url: http://cache.example.org:8080/reportgen   # http or https
-///   timeout: 10                                     # seconds per request (default 10)
-///   retries: 2                                      # further attempts after a failed request (default 2)
+///   timeout: 5                                      # seconds a request may wait for data (default 5)
+///   retries: 1                                      # further attempts after a failed request (default 1)
 /// ```
 ///
 /// Uploading and credentials are deliberately not settable here: the file is part of the

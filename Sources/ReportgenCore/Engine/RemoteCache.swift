@@ -32,7 +32,12 @@ public struct RemoteCacheSettings: Sendable, Equatable {
     public var retries: Int
     public var credentials: Credentials?
 
-    public init(url: URL, upload: Bool = false, timeout: Double = 10, retries: Int = 2, credentials: Credentials? = nil) {
+    /// A server that accepts connections but never answers costs `timeout × (retries + 1)` plus
+    /// 0.1 s once per build (about 10 s); one that refuses them, about 0.1 s.
+    public static let defaultTimeout = 5.0
+    public static let defaultRetries = 1
+
+    public init(url: URL, upload: Bool = false, timeout: Double = defaultTimeout, retries: Int = defaultRetries, credentials: Credentials? = nil) {
         self.url = url
         self.upload = upload
         self.timeout = timeout
@@ -81,7 +86,7 @@ public struct RemoteCacheSettings: Sendable, Equatable {
         if uploadAsked && !chosen.trusted {
             throw failure("uploads go only to a remote cache named by --remote-cache or REPORTGEN_REMOTE_CACHE, not by \(ProjectFile.name)")
         }
-        var settings = RemoteCacheSettings(url: url, upload: uploadAsked, timeout: section?.timeout ?? 10, retries: section?.retries ?? 2)
+        var settings = RemoteCacheSettings(url: url, upload: uploadAsked, timeout: section?.timeout ?? defaultTimeout, retries: section?.retries ?? defaultRetries)
         if chosen.trusted {
             if let token = environment["REPORTGEN_REMOTE_CACHE_TOKEN"], !token.isEmpty {
                 settings.credentials = .bearer(token)
@@ -111,6 +116,8 @@ public struct RemoteCacheSettings: Sendable, Equatable {
 public final class RemoteCache: @unchecked Sendable {
     public let settings: RemoteCacheSettings
     private let session: URLSession
+    /// Held here: an operation queue does not keep its underlying queue alive.
+    private let completionQueue = DispatchQueue(label: "reportgen.remote-cache.completions")
     private let lock = NSLock()
     /// Why the cache was switched off, once it has been.
     private var offline: String?
@@ -140,7 +147,7 @@ public final class RemoteCache: @unchecked Sendable {
         // that run steps, and on Linux the global queues run only as many threads as there are
         // cores, so completions queued there can wait behind those very threads.
         let delegateQueue = OperationQueue()
-        delegateQueue.underlyingQueue = DispatchQueue(label: "reportgen.remote-cache.completions")
+        delegateQueue.underlyingQueue = completionQueue
         session = URLSession(configuration: configuration, delegate: RefuseRedirects(), delegateQueue: delegateQueue)
     }
 
@@ -319,9 +326,11 @@ public final class RemoteCache: @unchecked Sendable {
         case nil: break
         }
         let box = AnswerBox()
+        let timeout = settings.timeout
         let task = session.dataTask(with: request) { data, response, error in
             if let error {
-                box.set(.failed(error.localizedDescription))
+                let code = (error as? URLError)?.code
+                box.set(.failed(code == .timedOut ? "no answer within \(timeout) s" : error.localizedDescription))
             } else if let http = response as? HTTPURLResponse {
                 box.set(.answered(http.statusCode, data.map { [UInt8]($0) } ?? []))
             } else {
