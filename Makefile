@@ -2,9 +2,11 @@
 SWIFT ?= swift
 RELEASE_BIN := .build/release/reportgen
 
-# Build-time libraries, the fonts the default style names, and the PDF tools the tests use.
+# Build-time libraries (libcurl for the remote cache's URLSession), the fonts the default style names,
+# and the tools the tests use (PDF tools; nginx as the remote cache's WebDAV server).
 DEB_PACKAGES := pkg-config libcairo2-dev libpango1.0-dev libcmark-gfm-dev libcmark-gfm-extensions-dev \
-	libnlopt-dev libssl-dev zlib1g-dev fonts-dejavu-core fonts-dejavu-extra qpdf poppler-utils
+	libnlopt-dev libssl-dev zlib1g-dev libcurl4-openssl-dev fonts-dejavu-core fonts-dejavu-extra qpdf poppler-utils \
+	nginx
 
 SHARED_DATA := ../shared/data/chinchilla_svg_extracted.csv
 EXTERNAL_DATA := Data/external/chinchilla_svg_extracted.csv

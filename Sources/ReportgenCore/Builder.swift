@@ -13,12 +13,19 @@ public struct BuildOptions: Sendable {
     public var sourceDateEpoch: Int?
     /// Read and write the step cache (`--no-cache` turns it off).
     public var useCache: Bool
+    /// The team's cache behind the local one (from the command line, environment or
+    /// `reportgen.yaml`, never from the document); unused with `useCache` off.
+    public var remoteCache: RemoteCacheSettings?
     public var progress: any ProgressSink
 
-    public init(jobs: Int = ProcessInfo.processInfo.activeProcessorCount, sourceDateEpoch: Int? = nil, useCache: Bool = true, progress: any ProgressSink = SilentProgress()) {
+    public init(
+        jobs: Int = ProcessInfo.processInfo.activeProcessorCount, sourceDateEpoch: Int? = nil, useCache: Bool = true,
+        remoteCache: RemoteCacheSettings? = nil, progress: any ProgressSink = SilentProgress()
+    ) {
         self.jobs = jobs
         self.sourceDateEpoch = sourceDateEpoch
         self.useCache = useCache
+        self.remoteCache = remoteCache
         self.progress = progress
     }
 }
@@ -31,6 +38,9 @@ public struct BuildSummary: Sendable {
     /// Steps that ran, and steps read from the cache, in plan order.
     public var ran: [String]
     public var cached: [String]
+    /// The cached steps fetched from the remote cache, and how many entries this build uploaded.
+    public var fromRemote: [String] = []
+    public var uploaded = 0
     public var results: Results
     /// Whether `build/<stem>/` was rewritten (false when it already held these exact outputs).
     public var wroteOutputs: Bool
@@ -129,7 +139,8 @@ public struct Builder: Sendable {
         }
         let directory = paths.root.appendingPathComponent("build").appendingPathComponent(planned.stem)
         if options.useCache, let summary = upToDate(planned, directory: directory) { return summary }
-        let report = Executor(store: store, jobs: options.jobs, progress: options.progress).execute(planned.plan)
+        let remote = options.useCache ? options.remoteCache.map(RemoteCache.init) : nil
+        let report = Executor(store: store, remote: remote, jobs: options.jobs, progress: options.progress).execute(planned.plan)
         if !report.failures.isEmpty {
             let diagnostics = report.failures.map { failure -> Diagnostic in
                 if var d = failure.error as? Diagnostic {
@@ -167,8 +178,16 @@ public struct Builder: Sendable {
             }
         }
         BuildState(steps: planned.plan.steps.map { step in
-            BuildState.Entry(id: step.id, key: keys[step.id]!.key, components: keys[step.id]!.components, ran: report.ran.contains(step.id))
+            let origin: StepOrigin = report.ran.contains(step.id) ? .ran : report.fromRemote.contains(step.id) ? .remote : .local
+            return BuildState.Entry(id: step.id, key: keys[step.id]!.key, components: keys[step.id]!.components, origin: origin)
         }).save(to: stateDirectory.appendingPathComponent("\(planned.stem).json"))
+        // The outputs are in place; uploads still in flight finish now (each request bounded).
+        let uploaded = remote?.finishUploads() ?? 0
+        var notes = report.notes
+        for warning in remote?.takeWarnings() ?? [] {
+            options.progress.note(warning)
+            notes.append(warning)
+        }
         // Eviction scans the store: only worth it when this build wrote entries.
         if !report.ran.isEmpty { store?.evict() }
         var results = Results()
@@ -176,8 +195,10 @@ public struct Builder: Sendable {
             for (k, v) in values { results.setKey(k, v) }
         }
         var summary = BuildSummary(
-            outputDirectory: directory, files: outputs.names, diagnostics: report.notes.map { Diagnostic(.note, $0) },
+            outputDirectory: directory, files: outputs.names, diagnostics: notes.map { Diagnostic(.note, $0) },
             ran: report.ran, cached: report.cached, results: results, wroteOutputs: wrote, seconds: report.seconds)
+        summary.fromRemote = report.fromRemote
+        summary.uploaded = uploaded
         summary.failedExpectations = Expectations.failures(planned.analysis.expects, results: results, file: file)
         summary.sources = planned.sources
         return summary
@@ -210,9 +231,14 @@ public struct Builder: Sendable {
            let values = try? JSONDecoder().decode([String: Double].self, from: bytes) {
             for (k, v) in values { results.setKey(k, v) }
         }
+        // Nothing was read: each step keeps the origin the build that made these outputs recorded.
+        let stateURL = stateDirectory.appendingPathComponent("\(planned.stem).json")
+        let previous = BuildState.load(from: stateURL)
         BuildState(steps: planned.plan.steps.map { step in
-            BuildState.Entry(id: step.id, key: keys[step.id]!.key, components: keys[step.id]!.components, ran: false)
-        }).save(to: stateDirectory.appendingPathComponent("\(planned.stem).json"))
+            let key = keys[step.id]!.key
+            let recorded = previous?.steps.first { $0.id == step.id && $0.key == key }?.origin
+            return BuildState.Entry(id: step.id, key: key, components: keys[step.id]!.components, origin: recorded == .remote ? .remote : .local)
+        }).save(to: stateURL)
         var summary = BuildSummary(
             outputDirectory: directory, files: (Array(expected) + ["manifest.json"]).sorted(), diagnostics: [],
             ran: [], cached: planned.plan.steps.map(\.id), results: results, wroteOutputs: false,

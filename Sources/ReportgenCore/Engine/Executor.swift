@@ -27,21 +27,26 @@ public struct ExecutionReport: Sendable {
     public var outputs: [String: [UInt8]] = [:]
     public var ran: [String] = []
     public var cached: [String] = []
+    /// The cached steps that came from the remote cache.
+    public var fromRemote: [String] = []
     public var failures: [(id: String, error: any Error)] = []
     public var notes: [String] = []
     public var seconds: Double = 0
 }
 
-/// Runs a plan: cached steps are read from the store, the others run in parallel (at most `jobs`
-/// at once) as soon as their dependencies are done. Outputs depend only on the plan, never on the
-/// schedule: each step is a pure function of its inputs.
+/// Runs a plan: cached steps are read from the store (else from the remote cache, when there is
+/// one), the others run in parallel (at most `jobs` at once) as soon as their dependencies are
+/// done. Outputs depend only on the plan, never on the schedule: each step is a pure function of
+/// its inputs.
 public struct Executor: Sendable {
     public var store: ContentStore?
+    public var remote: RemoteCache?
     public var jobs: Int
     public var progress: any ProgressSink
 
-    public init(store: ContentStore?, jobs: Int, progress: any ProgressSink = SilentProgress()) {
+    public init(store: ContentStore?, remote: RemoteCache? = nil, jobs: Int, progress: any ProgressSink = SilentProgress()) {
         self.store = store
+        self.remote = remote
         self.jobs = max(1, jobs)
         self.progress = progress
     }
@@ -68,34 +73,53 @@ public struct Executor: Sendable {
                     let inputs = state.inputs(for: step)
                     progress.started(step.id, done: state.doneCount, total: total)
                     let t0 = DispatchTime.now()
-                    var cached = false
-                    var result: Result<[UInt8], any Error>
-                    switch store?.read(key) ?? .miss {
-                    case .hit(let bytes):
-                        cached = true
-                        result = .success(bytes)
-                    case .corrupt(let why):
-                        state.addNote("note: cache entry for \(step.id) was corrupt (\(why)); recomputed")
+                    let result: Result<[UInt8], any Error>
+                    let origin: StepOrigin
+                    if let found = cachedOutput(key: key, step: step.id, note: state.addNote) {
+                        result = .success(found.bytes)
+                        origin = found.origin
+                    } else {
                         result = Result { try step.run(inputs) }
-                    case .miss:
-                        result = Result { try step.run(inputs) }
+                        origin = .ran
                     }
-                    if !cached, case .success(let bytes) = result, let store {
-                        do { try store.write(key, bytes) } catch { state.addNote("warning: \(error)") }
+                    if case .success(let bytes) = result {
+                        if origin != .local, let store {
+                            do { try store.write(key, bytes) } catch { state.addNote("warning: \(error)") }
+                        }
+                        // Offered to the remote (a no-op unless uploading): what ran replaces any
+                        // entry there, which this build found missing or invalid.
+                        if origin != .remote { remote?.upload(key, bytes, replace: origin == .ran) }
                     }
                     let seconds = Double(DispatchTime.now().uptimeNanoseconds - t0.uptimeNanoseconds) / 1e9
-                    let done = state.complete(step.id, result, cached: cached)
-                    progress.finished(step.id, cached: cached, seconds: seconds, done: done, total: total)
+                    let done = state.complete(step.id, result, origin: origin)
+                    progress.finished(step.id, cached: origin != .ran, seconds: seconds, done: done, total: total)
                     launchReady()
                 }
             }
         }
         launchReady()
         group.wait()
+        for warning in remote?.takeWarnings() ?? [] { state.addNote(warning) }
         var report = state.report(order: plan.steps.map(\.id))
         for note in report.notes { progress.note(note) }
         report.seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
         return report
+    }
+
+    /// A step's output from the local store, else from the remote cache, or nil when it must run.
+    /// Entries that do not verify are notes (the step is then recomputed), never outputs.
+    func cachedOutput(key: String, step id: String, note: (String) -> Void) -> (bytes: [UInt8], origin: StepOrigin)? {
+        switch store?.read(key) ?? .miss {
+        case .hit(let bytes): return (bytes, .local)
+        case .corrupt(let why): note("note: cache entry for \(id) was corrupt (\(why)); recomputed")
+        case .miss: break
+        }
+        switch remote?.fetch(key) ?? .miss {
+        case .hit(let bytes): return (bytes, .remote)
+        case .rejected(let why): note("note: remote cache entry for \(id) was rejected (\(why)); recomputed")
+        case .miss, .unavailable: break
+        }
+        return nil
     }
 }
 
@@ -108,6 +132,7 @@ private final class SharedState: @unchecked Sendable {
     private var launched: Set<String> = []
     private var ran: [String] = []
     private var cached: [String] = []
+    private var fromRemote: [String] = []
     private var failures: [(String, any Error)] = []
     private var notes: [String] = []
     private(set) var doneCount = 0
@@ -144,13 +169,14 @@ private final class SharedState: @unchecked Sendable {
         return step.dependencies.map { outputs[$0]! }
     }
 
-    func complete(_ id: String, _ result: Result<[UInt8], any Error>, cached wasCached: Bool) -> Int {
+    func complete(_ id: String, _ result: Result<[UInt8], any Error>, origin: StepOrigin) -> Int {
         lock.lock()
         defer { lock.unlock() }
         switch result {
         case .success(let bytes):
             outputs[id] = bytes
-            if wasCached { cached.append(id) } else { ran.append(id) }
+            if origin == .ran { ran.append(id) } else { cached.append(id) }
+            if origin == .remote { fromRemote.append(id) }
         case .failure(let error):
             failed.insert(id)
             failures.append((id, error))
@@ -173,6 +199,7 @@ private final class SharedState: @unchecked Sendable {
         r.outputs = outputs
         r.ran = ran.sorted { position[$0]! < position[$1]! }
         r.cached = cached.sorted { position[$0]! < position[$1]! }
+        r.fromRemote = fromRemote.sorted { position[$0]! < position[$1]! }
         r.failures = failures.sorted { position[$0.0]! < position[$1.0]! }.map { (id: $0.0, error: $0.1) }
         r.notes = notes.sorted()
         return r
