@@ -115,12 +115,21 @@ struct Composer: Sendable {
 
     // MARK: HTML
 
+    /// An inline `<svg>` with `role="img"`, an `aria-label` and a `<title>` (the tooltip) saying `alt`.
+    static func labelled(_ svg: String, alt: String) -> String {
+        guard svg.hasPrefix("<svg"), let close = svg.firstIndex(of: ">") else { return svg }
+        let escaped = HTML.escape(alt)
+        let head = svg[..<close]
+        return head + " role=\"img\" aria-label=\"\(escaped)\"><title>\(escaped)</title>" + svg[svg.index(after: close)...]
+    }
+
     func html(values: [String: Double], svgs: [String: String], tables: [String: TableContent], template: String?) -> String {
         let numbering = Numbering(analysis)
         let inline = InlineRenderer(results: Results(values), numbering: numbering, bibliography: document.frontMatter.bibliography, linkColor: analysis.style.linkColour)
         let fm = document.frontMatter
         var state = WalkState()
         var html: [String] = []
+        if fm.tableOfContents { html.append(Self.htmlContents(document.blocks, inline: inline, hasReferences: !numbering.citedKeys.isEmpty)) }
         if let abstract = fm.abstract { html.append("<section class=\"abstract\"><h2>Abstract</h2><p>\(HTML.escape(abstract))</p></section>") }
         for block in document.blocks { html.append(htmlBlock(block, inline: inline, numbering: numbering, svgs: svgs, tables: tables, state: &state)) }
         if !numbering.citedKeys.isEmpty {
@@ -129,6 +138,20 @@ struct Composer: Sendable {
             html.append("</ol>")
         }
         return HTMLPage.render(title: fm.title, authors: fm.authors, date: Self.longDate(fm.date), body: html.filter { !$0.isEmpty }.joined(separator: "\n"), template: template)
+    }
+
+    /// The table of contents (`toc: true`): a `<nav>` the style sheet sets as a sidebar on wide
+    /// screens and above the abstract on narrow ones; the same numbers and anchors as the headings.
+    static func htmlContents(_ blocks: [ReportDocument.Block], inline: InlineRenderer, hasReferences: Bool) -> String {
+        var sections = SectionNumbering()
+        var items: [String] = []
+        for case .heading(let level, let content, let label, _) in blocks {
+            let number = sections.next(level: level)
+            let anchor = label ?? "sec-\(number)"
+            items.append("<li class=\"level\(level)\"><a href=\"#\(HTML.escape(anchor))\"><span class=\"number\">\(number)</span> \(inline.html(content))</a></li>")
+        }
+        if hasReferences { items.append("<li class=\"level1\"><a href=\"#references\">References</a></li>") }
+        return "<nav class=\"toc\" aria-label=\"Contents\"><h2>Contents</h2><ol>" + items.joined() + "</ol></nav>"
     }
 
     private func htmlBlock(_ block: ReportDocument.Block, inline: InlineRenderer, numbering: Numbering, svgs: [String: String], tables: [String: TableContent], state: inout WalkState) -> String {
@@ -145,8 +168,11 @@ struct Composer: Sendable {
             return "<div class=\"equation\" id=\"\(HTML.escape(anchor))\"><span class=\"math\">\(node.html)</span><span class=\"eqno\">(\(state.equations))</span></div>"
         case .directive(let d):
             if let svg = svgs[d.id], analysis.figures.contains(where: { $0.id == d.id }) {
-                let inlineSVG = svg.range(of: "<svg").map { String(svg[$0.lowerBound...]) } ?? ""
-                return "<figure id=\"fig:\(HTML.escape(d.id))\">\(inlineSVG)<figcaption><strong>Figure \(numbering.figures[d.id] ?? 0):</strong> \(inline.html(d.caption))</figcaption></figure>"
+                let number = numbering.figures[d.id] ?? 0
+                // Ids prefixed by the figure's number, so that no figure draws another's glyphs;
+                // the caption, as plain text, is the drawing's accessible name.
+                let inlineSVG = Self.labelled(SVGInlining.inlined(svg, idPrefix: "fig\(number)"), alt: "Figure \(number): " + inline.text(d.caption))
+                return "<figure id=\"fig:\(HTML.escape(d.id))\">\(inlineSVG)<figcaption><strong>Figure \(number):</strong> \(inline.html(d.caption))</figcaption></figure>"
             }
             if let content = tables[d.id], analysis.tables.contains(where: { $0.id == d.id }) {
                 var out = "<figure class=\"table\" id=\"tbl:\(HTML.escape(d.id))\"><figcaption><strong>Table \(numbering.tables[d.id] ?? 0):</strong> \(inline.html(d.caption))</figcaption><div class=\"scroll\"><table>\n<thead><tr>"

@@ -93,6 +93,20 @@ struct InlineRenderer: Sendable {
         return s
     }
 
+    /// Plain text as a reader sees it: values formatted, cross-references and citations as they
+    /// read (for alt text and tooltips).
+    func text(_ inlines: [Inline]) -> String {
+        inlines.map { inline -> String in
+            switch inline {
+            case .emphasis(let c), .strong(let c), .link(_, let c): return text(c)
+            case .value(let ref): return results.formatted(ref)
+            case .crossRef(let label, _): return numbering.labels[label] ?? label
+            case .citation(let keys, _): return "(" + keys.map(citationText).joined(separator: "; ") + ")"
+            default: return Self.plain([inline])
+            }
+        }.joined()
+    }
+
     /// Plain text (for outline entries and titles).
     static func plain(_ inlines: [Inline]) -> String {
         inlines.map { inline -> String in
