@@ -2,9 +2,11 @@
 SWIFT ?= swift
 RELEASE_BIN := .build/release/reportgen
 
-# Build-time libraries, the fonts the default style names, and the PDF tools the tests use.
+# Build-time libraries, the fonts the default style names, the hyphenation patterns, and the PDF
+# tools and the browser the tests use.
 DEB_PACKAGES := pkg-config libcairo2-dev libpango1.0-dev libcmark-gfm-dev libcmark-gfm-extensions-dev \
-	libnlopt-dev libssl-dev zlib1g-dev fonts-dejavu-core fonts-dejavu-extra qpdf poppler-utils
+	libnlopt-dev libssl-dev zlib1g-dev fonts-dejavu-core fonts-dejavu-extra qpdf poppler-utils \
+	libhyphen-dev hyphen-en-us chromium
 
 SHARED_DATA := ../shared/data/chinchilla_svg_extracted.csv
 EXTERNAL_DATA := Data/external/chinchilla_svg_extracted.csv
@@ -22,8 +24,15 @@ build: deps
 report: build
 	@$(RELEASE_BIN) build Reports/chinchilla.md
 
-test: deps
+# The unit tests, then both reports as a reader sees them: the HTML in headless Chromium at
+# desktop and phone widths (Tests/browser/check_html.py) and the PDF's lines, word spaces and
+# page feet (Tests/typesetting/check_pdf.py).
+test: deps build data
 	@$(SWIFT) test -q
+	@$(RELEASE_BIN) build Reports/chinchilla.md
+	@$(RELEASE_BIN) build Reports/replication.md
+	@python3 Tests/typesetting/check_pdf.py build/chinchilla build/replication
+	@python3 Tests/browser/check_html.py build/chinchilla build/replication
 
 data:
 	@if [ -f $(EXTERNAL_DATA) ]; then \

@@ -18,7 +18,7 @@ import Testing
     func figure(_ label: String) throws -> String {
         let spec = FigureSpec(width: 200, height: 120, panels: [
             ChartSpec(title: label, xAxis: AxisSpec(label: "x " + label), yAxis: AxisSpec(label: "y"),
-                      layers: [.line(points: [Point(0, 0), Point(1, 1)], color: .black, width: 1, dash: nil, label: label)]),
+                      layers: [.line(points: [Point(0, 0), Point(1, 1)], color: .black, width: 1, dash: [], label: label)]),
         ])
         return String(decoding: try CairoRenderer().render(FigureRenderer(measurer: measurer).render(spec), as: .svg), as: UTF8.self)
     }
