@@ -42,6 +42,10 @@ let package = Package(
         .systemLibrary(
             name: "CCrypto", pkgConfig: "libcrypto",
             providers: [.apt(["libssl-dev"])]),
+        // libhyphen has no pkg-config file; its header and library are in the default paths.
+        .systemLibrary(
+            name: "CHyphen",
+            providers: [.apt(["libhyphen-dev", "hyphen-en-us"])]),
 
         // MARK: Swift modules, lowest first
         // The fits and the Approach 3 kernel are optimised in debug builds too, so that the test
@@ -58,10 +62,12 @@ let package = Package(
         .target(name: "Plotting"),
         .target(name: "Typesetting", dependencies: ["Plotting"]),
         .target(name: "CairoBackend", dependencies: ["CCairo", "CPango", "CZlib", "Plotting"]),
+        // Hyphenation points from pattern dictionaries, as soft hyphens for Pango.
+        .target(name: "Hyphenation", dependencies: ["CHyphen"]),
         .target(
             name: "ReportgenCore",
             dependencies: [
-                "CCrypto", "CBuildID", "ScalingLaws", "ReportDocument", "Plotting", "Typesetting", "CairoBackend",
+                "CCrypto", "CBuildID", "ScalingLaws", "ReportDocument", "Plotting", "Typesetting", "CairoBackend", "Hyphenation",
                 .product(name: "Mustache", package: "swift-mustache"),
             ]),
         // The executable's GNU build ID, part of every step key (a C target: dl_iterate_phdr).
@@ -78,6 +84,7 @@ let package = Package(
         .testTarget(name: "ReportDocumentTests", dependencies: ["ReportDocument"]),
         .testTarget(name: "PlottingTests", dependencies: ["Plotting", "CairoBackend"]),
         .testTarget(name: "TypesettingTests", dependencies: ["Typesetting", "Plotting", "CairoBackend"]),
+        .testTarget(name: "HyphenationTests", dependencies: ["Hyphenation"]),
         .testTarget(
             name: "ReportgenCoreTests",
             dependencies: ["ReportgenCore", "ReportDocument", "ScalingLaws"],

@@ -211,6 +211,7 @@ struct Planner {
         let composer = Composer(analysis: analysis, creationDate: creationDate)
         var typesetEnvironment = environment
         for (k, v) in FontFingerprint.describe(analysis.style.fonts) { typesetEnvironment[k] = v }
+        typesetEnvironment["hyphenation"] = Composer.hyphenationFingerprint
         plan.add(Step(id: Self.typesetStep, kind: "typeset", description: .object(["document": .string(sourceHash), "date": .string(creationDate)]),
                       files: analysis.styleFiles, dependencies: [Self.resultsStep] + layoutSteps + tableSteps, environment: typesetEnvironment) { inputs in
             let values = try StepCoding.decode([String: Double].self, inputs[0])

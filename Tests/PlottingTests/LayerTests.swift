@@ -30,6 +30,27 @@ struct LayerTests {
         #expect(abs(vertical.position.x - (p.x + 0.2 * p.width)) < 3)
     }
 
+    @Test func referenceLineLabelsMoveOffOtherLayers() {
+        // Dense markers fill the top of the plot left of x = 2 (where the label would go): the
+        // label moves to the right of the line, still at the top.
+        let crowd = (0..<40).flatMap { i in (0..<8).map { j in Point(0.05 * Double(i), 10 - 0.4 * Double(j)) } }
+        let list = render([
+            .markers(points: crowd, shape: .circle, size: 2, fill: .black, edge: nil, label: nil),
+            .referenceLine(axis: .x, value: 2, color: .gray, dash: Dash.dotted, label: "Gopher"),
+        ])
+        let p = plot(list)
+        let line = p.x + 0.2 * p.width
+        let vertical = textRuns(list).first { $0.markup == "Gopher" }!
+        #expect(vertical.position.x > line)
+        #expect(vertical.position.y < p.y + 10)
+        // With the top free, the label keeps its place on the left.
+        let free = render([
+            .markers(points: crowd.map { Point($0.x, $0.y - 6) }, shape: .circle, size: 2, fill: .black, edge: nil, label: nil),
+            .referenceLine(axis: .x, value: 2, color: .gray, dash: Dash.dotted, label: "Gopher"),
+        ])
+        #expect(textRuns(free).first { $0.markup == "Gopher" }!.position.x < line)
+    }
+
     @Test func scatterIsColouredByValue() {
         let norm = ColorNorm(min: 1e8, max: 1e10, log: true)
         let list = render([.scatter(points: [Point(1, 1), Point(5, 5)], values: [1e8, 1e9], colormap: .magma, norm: norm, size: 4, edge: .black)])

@@ -89,6 +89,31 @@ import Typesetting
         }
     }
 
+    @Test func aFigureThatFitsOvertakesAWaitingTable() {
+        // 40 lines leave about 140 pt at the foot of page 1: a 30-row table (too tall for that)
+        // waits for page 2, and the small figure after it fills the foot of page 1. Two figures
+        // keep their order: the second small figure may not pass a waiting first one.
+        var count = 300
+        while measurer.measureParagraph(Sample.words(count), width: style.textWidth, font: style.bodyFont, alignment: .justify,
+                                        lineSpacing: style.lineSpacing).lineBottoms.count < 40 { count += 1 }
+        let blocks: [Block] = [
+            .paragraph(markup: Sample.words(count)),
+            .table(Sample.table(rows: 30)),
+            .figure(drawing: Sample.drawing(400, 60), caption: "Small.", anchor: "small", number: "1"),
+            .figure(drawing: Sample.drawing(400, 400), caption: "Large.", anchor: "large", number: "2"),
+            .figure(drawing: Sample.drawing(400, 20), caption: "Tiny.", anchor: "tiny", number: "3"),
+        ]
+        let pages = paginator.paginate(blocks)
+        func page(_ anchor: String) -> Int? { pages.firstIndex { $0.anchors.contains(anchor) } }
+        #expect(page("small") == 0)
+        #expect(page("tab-fit") == 1)
+        #expect(page("large") != nil && page("large")! >= 1)
+        // Figure 3 would fit on page 1 too, but figure 2 is waiting: it follows figure 2.
+        #expect(page("tiny") != nil && page("tiny")! >= page("large")!)
+        let kinds = pages[1].regions.map(\.kind)
+        #expect(kinds.first == .table)
+    }
+
     @Test func longTableSplitsWithHeaderRepeated() {
         let table = Sample.table(rows: 120)
         let pages = paginator.paginate([.table(table)])
