@@ -63,10 +63,29 @@ public struct LawProgram: Sendable {
             let raw = builder.add(Node(op: .parameter, payload: UInt64(k)), kind: .uniform)
             bindings[name] = k < logScale.count && logScale[k] ? builder.unary(.exp, raw) : raw
         }
-        output = try builder.lower(expression, bindings)
-        nodes = builder.nodes
-        kinds = builder.kinds
-        constants = builder.constants
+        let root = try builder.lower(expression, bindings)
+        // Keep only what the output uses: rewrites leave their intermediate forms behind (x^y's
+        // exp(y ln x) before exp(p)·exp(q) folds it away), and parameters stay so that every index
+        // still has its register.
+        var live = [Bool](repeating: false, count: builder.nodes.count)
+        live[root] = true
+        for r in stride(from: root, through: 0, by: -1) where live[r] {
+            let node = builder.nodes[r]
+            if node.a >= 0 { live[node.a] = true }
+            if node.b >= 0 { live[node.b] = true }
+        }
+        for (r, node) in builder.nodes.enumerated() where node.op == .parameter { live[r] = true }
+        var index = [Int](repeating: -1, count: builder.nodes.count)
+        for r in 0..<builder.nodes.count where live[r] {
+            var node = builder.nodes[r]
+            if node.a >= 0 { node.a = index[node.a] }
+            if node.b >= 0 { node.b = index[node.b] }
+            index[r] = nodes.count
+            nodes.append(node)
+            kinds.append(builder.kinds[r])
+            constants.append(builder.constants[r])
+        }
+        output = index[root]
         if requireParameters, kinds[output] == .constant || kinds[output] == .data {
             throw LawError("the law does not depend on any parameter")
         }

@@ -21,8 +21,8 @@ public struct ProjectionDiagnostics: Sendable, Equatable, Codable {
 /// Variable projection for laws linear in some coefficients (Golub & Pereyra 1973): for fixed
 /// nonlinear parameters θ (Eq. 2's α, β) the law is L̂ = Σ_k c_k f_k(θ) (E·1 + A·N^−α + B·D^−β), so
 /// the coefficients c are solved exactly — non-negative least squares (Lawson & Hanson) for `mse`;
-/// Gauss–Newton on log residuals with NNLS steps for `mse-log`, reweighted for Huber (IRLS) for
-/// `huber-log`, iterated to convergence — and only θ is searched: a dense grid over the range of each
+/// for the log objectives, Gauss–Newton/Newton steps on the log residuals, each an NNLS, iterated
+/// to convergence (`Problem.solve`) — and only θ is searched: a dense grid over the range of each
 /// nonlinear parameter's starts, then L-BFGS on the projected objective from the best grid point,
 /// whose gradient is the full objective's θ-gradient at c*(θ) (the minimum's envelope).
 public enum VariableProjection {
@@ -137,6 +137,7 @@ public enum VariableProjection {
         var theta = grid[best]
         var evaluations = grid.count
         let counter = EvaluationCounter()
+        counter.warm = best >= 0 ? problem.solve(grid[best], warm: nil)?.coefficients : nil
         var settings = LBFGS.Options()
         settings.relativeTolerance = 1e-12
         let status: LBFGS.Status
@@ -147,18 +148,19 @@ public enum VariableProjection {
                 LBFGS.minimise(buffer.baseAddress!, count: s.nonlinear.count, options: settings) { point, gradient in
                     counter.count += 1
                     let t = (0..<s.nonlinear.count).map { point[$0] }
-                    guard let solved = problem.solve(t, warm: nil), let g = problem.projectedGradient(t, solved.coefficients) else {
+                    guard let solved = problem.solve(t, warm: counter.warm), let g = problem.projectedGradient(t, solved.coefficients) else {
                         for j in 0..<s.nonlinear.count { gradient[j] = 0 }
                         return .infinity
                     }
                     for j in 0..<s.nonlinear.count { gradient[j] = g[j] }
+                    counter.warm = solved.coefficients
                     return solved.value
                 }
             }
             status = result.status
         }
         evaluations += counter.count
-        guard let solved = problem.solve(theta, warm: nil) else {
+        guard let solved = problem.solve(theta, warm: counter.warm) else {
             throw LawError("variable projection: the refined point has no finite objective")
         }
         var natural = [Double](repeating: 0, count: form.parameters.count)
@@ -189,7 +191,12 @@ public enum VariableProjection {
             solver: "varpro", diagnostics: diagnostics, projection: projection)
     }
 
-    final class EvaluationCounter: @unchecked Sendable { var count = 0 }
+    /// Evaluations of the projected objective during refinement, and the last coefficients (the next
+    /// inner solve's start).
+    final class EvaluationCounter: @unchecked Sendable {
+        var count = 0
+        var warm: [Double]?
+    }
 
     // MARK: - The inner problem
 
@@ -264,49 +271,85 @@ public enum VariableProjection {
         }
 
         /// Solves the coefficients exactly at θ; nil where the features are not finite.
+        ///
+        /// `mse`: one NNLS. Log objectives: from the relative least-squares solution (rows scaled by
+        /// 1/L, the first-order log residual) or `warm`, Newton steps on r = ln(Xc) − ln L with the
+        /// Gauss–Newton Hessian Σ Jᵢ Jᵢᵀ, Jᵢ = Xᵢ/pᵢ, over the runs in Huber's quadratic zone (all runs
+        /// for `mse-log`; Huber's IRLS weights δ/|r| while fewer than k + 1 runs are in the zone), each
+        /// step an NNLS on that quadratic model, halved until the objective does not increase; stops
+        /// when the coefficients or the objective stop changing. Once the set of runs inside the zone
+        /// settles the steps are Newton steps on a quadratic, so a handful suffice.
         func solve(_ theta: [Double], warm: [Double]?) -> (value: Double, coefficients: [Double])? {
             for (j, k) in structure.nonlinear.enumerated() where !form.parameters[k].admits(theta[j]) { return nil }
             guard let columns = featureColumns(theta) else { return nil }
             let k = columns.count
-            // Least squares with row weights wᵢ on target tᵢ, rows scaled by sᵢ: Σ wᵢ (sᵢ Xᵢ c − tᵢ)².
-            func weighted(_ rowScale: [Double], _ weights: [Double], _ target: [Double]) -> [Double] {
+            guard objective.onLogLoss else {
+                // Σ ½(Xc − L)²: the normal equations XᵀX c = XᵀL.
+                var g = [Double](repeating: 0, count: k * k), h = [Double](repeating: 0, count: k)
+                for a in 0..<k {
+                    for i in 0..<n { h[a] += columns[a][i] * losses[i] }
+                    for b in a..<k {
+                        var sum = 0.0
+                        for i in 0..<n { sum += columns[a][i] * columns[b][i] }
+                        g[a * k + b] = sum
+                        g[b * k + a] = sum
+                    }
+                }
+                let c = NonNegativeLeastSquares.solve(gram: g, rhs: h, count: k, nonNegative: nonNegative)
+                return (value(columns, c).value, c)
+            }
+            func relative() -> [Double] {
                 var g = [Double](repeating: 0, count: k * k), h = [Double](repeating: 0, count: k)
                 for i in 0..<n {
-                    let w = weights[i], s = rowScale[i]
+                    let s = 1 / losses[i]
                     for a in 0..<k {
-                        let xa = columns[a][i] * s * w
-                        h[a] += xa * target[i]
+                        let xa = columns[a][i] * s
+                        h[a] += xa
                         for b in a..<k { g[a * k + b] += xa * columns[b][i] * s }
                     }
                 }
                 for a in 0..<k { for b in 0..<a { g[a * k + b] = g[b * k + a] } }
                 return NonNegativeLeastSquares.solve(gram: g, rhs: h, count: k, nonNegative: nonNegative)
             }
-            let ones = [Double](repeating: 1, count: n)
-            guard objective.onLogLoss else {
-                let c = weighted(ones, ones, losses)
-                return (value(columns, c).value, c)
-            }
-            // Start from relative least squares (rows scaled by 1/L: first-order log residuals), or warm.
-            var c = warm.flatMap { w in value(columns, w).value.isFinite ? w : nil } ?? weighted(losses.map { 1 / $0 }, ones, ones)
+            var c = warm.flatMap { w in value(columns, w).value.isFinite ? w : nil } ?? relative()
             var (f, p) = value(columns, c)
             if !f.isFinite {
-                c = weighted(losses.map { 1 / $0 }, ones, ones)
+                c = relative()
                 (f, p) = value(columns, c)
                 guard f.isFinite else { return nil }
             }
             let delta = objective.huberDelta ?? .infinity
+            var hessian = [Double](repeating: 0, count: k * k), gradient = [Double](repeating: 0, count: k)
+            var row = [Double](repeating: 0, count: k)
             for _ in 0..<100 {
-                // Gauss–Newton on rᵢ = ln pᵢ − ln Lᵢ: Jᵢ = Xᵢ / pᵢ, and Jᵢ c = 1, so the step's target is 1 − rᵢ.
-                var weights = [Double](repeating: 1, count: n), target = [Double](repeating: 0, count: n)
-                var scale = [Double](repeating: 0, count: n)
+                var inside = 0
+                for i in 0..<n where abs(log(p[i]) - observed[i]) <= delta { inside += 1 }
+                let reweight = inside < k + 1
+                for a in 0..<(k * k) { hessian[a] = 0 }
+                for a in 0..<k { gradient[a] = 0 }
                 for i in 0..<n {
                     let r = log(p[i]) - observed[i]
-                    if abs(r) > delta { weights[i] = delta / abs(r) }
-                    target[i] = 1 - r
-                    scale[i] = 1 / p[i]
+                    let ar = abs(r)
+                    let weight = ar <= delta ? 1 : reweight ? delta / ar : 0
+                    let psi = Swift.min(Swift.max(r, -delta), delta)
+                    let s = 1 / p[i]
+                    for a in 0..<k { row[a] = columns[a][i] * s }
+                    for a in 0..<k {
+                        gradient[a] += psi * row[a]
+                        guard weight != 0 else { continue }
+                        let wa = weight * row[a]
+                        for b in a..<k { hessian[a * k + b] += wa * row[b] }
+                    }
                 }
-                let proposal = weighted(scale, weights, target)
+                for a in 0..<k { for b in 0..<a { hessian[a * k + b] = hessian[b * k + a] } }
+                // The model ½dᵀHd + gᵀd at c + d ≥ 0, as NNLS in c' = c + d: ½c'ᵀHc' − (Hc − g)ᵀc'.
+                var rhs = [Double](repeating: 0, count: k)
+                for a in 0..<k {
+                    var sum = -gradient[a]
+                    for b in 0..<k { sum += hessian[a * k + b] * c[b] }
+                    rhs[a] = sum
+                }
+                let proposal = NonNegativeLeastSquares.solve(gram: hessian, rhs: rhs, count: k, nonNegative: nonNegative)
                 var step = 1.0
                 var next = proposal
                 var (g, q) = value(columns, next)
@@ -489,7 +532,8 @@ enum SymmetricEigen {
         for _ in 0..<100 {
             var off = 0.0
             for p in 0..<n { for q in (p + 1)..<n where q < n { off += a[p * n + q] * a[p * n + q] } }
-            if off <= 1e-30 * (0..<n).reduce(0) { $0 + a[$1 * n + $1] * a[$1 * n + $1] } { break }
+            let diagonal = (0..<n).reduce(0.0) { $0 + a[$1 * n + $1] * a[$1 * n + $1] }
+            if off <= 1e-30 * diagonal { break }
             for p in 0..<n {
                 for q in (p + 1)..<n where q < n && a[p * n + q] != 0 {
                     let theta = (a[q * n + q] - a[p * n + p]) / (2 * a[p * n + q])
