@@ -20,6 +20,9 @@ public struct LawProgram: Sendable {
     enum Op: UInt8, Sendable {
         case constant, input, parameter
         case negate, add, subtract, multiply, divide, exp, log, sqrt, min, max
+        /// a·b + c and c − a·b (fused from an add or subtract of a product used once; the same IEEE
+        /// operations as unfused, one pass instead of two).
+        case multiplyAdd, multiplySubtract
     }
 
     enum Kind: UInt8, Sendable {
@@ -31,6 +34,8 @@ public struct LawProgram: Sendable {
         var op: Op
         var a: Int = -1
         var b: Int = -1
+        /// The third operand of `multiplyAdd` and `multiplySubtract`.
+        var c: Int = -1
         /// The constant's bits, or the input's or parameter's index.
         var payload: UInt64 = 0
     }
@@ -64,31 +69,65 @@ public struct LawProgram: Sendable {
             bindings[name] = k < logScale.count && logScale[k] ? builder.unary(.exp, raw) : raw
         }
         let root = try builder.lower(expression, bindings)
-        // Keep only what the output uses: rewrites leave their intermediate forms behind (x^y's
-        // exp(y ln x) before exp(p)·exp(q) folds it away), and parameters stay so that every index
-        // still has its register.
-        var live = [Bool](repeating: false, count: builder.nodes.count)
-        live[root] = true
-        for r in stride(from: root, through: 0, by: -1) where live[r] {
-            let node = builder.nodes[r]
-            if node.a >= 0 { live[node.a] = true }
-            if node.b >= 0 { live[node.b] = true }
-        }
-        for (r, node) in builder.nodes.enumerated() where node.op == .parameter { live[r] = true }
-        var index = [Int](repeating: -1, count: builder.nodes.count)
-        for r in 0..<builder.nodes.count where live[r] {
-            var node = builder.nodes[r]
-            if node.a >= 0 { node.a = index[node.a] }
-            if node.b >= 0 { node.b = index[node.b] }
-            index[r] = nodes.count
-            nodes.append(node)
-            kinds.append(builder.kinds[r])
-            constants.append(builder.constants[r])
-        }
-        output = index[root]
+        var program = (nodes: builder.nodes, kinds: builder.kinds, constants: builder.constants, output: root)
+        program = Self.pruned(program)
+        program = Self.pruned(Self.fused(program))
+        nodes = program.nodes
+        kinds = program.kinds
+        constants = program.constants
+        output = program.output
         if requireParameters, kinds[output] == .constant || kinds[output] == .data {
             throw LawError("the law does not depend on any parameter")
         }
+    }
+
+    typealias Listing = (nodes: [Node], kinds: [Kind], constants: [Double], output: Int)
+
+    /// Only what the output uses: rewrites leave their intermediate forms behind (x^y's exp(y ln x)
+    /// before exp(p)·exp(q) folds it away). Parameters stay, so that every index has its register.
+    static func pruned(_ p: Listing) -> Listing {
+        var live = [Bool](repeating: false, count: p.nodes.count)
+        live[p.output] = true
+        for r in stride(from: p.output, through: 0, by: -1) where live[r] {
+            for operand in [p.nodes[r].a, p.nodes[r].b, p.nodes[r].c] where operand >= 0 { live[operand] = true }
+        }
+        for (r, node) in p.nodes.enumerated() where node.op == .parameter { live[r] = true }
+        var index = [Int](repeating: -1, count: p.nodes.count)
+        var out: Listing = ([], [], [], 0)
+        for r in 0..<p.nodes.count where live[r] {
+            var node = p.nodes[r]
+            if node.a >= 0 { node.a = index[node.a] }
+            if node.b >= 0 { node.b = index[node.b] }
+            if node.c >= 0 { node.c = index[node.c] }
+            index[r] = out.nodes.count
+            out.nodes.append(node)
+            out.kinds.append(p.kinds[r])
+            out.constants.append(p.constants[r])
+        }
+        out.output = index[p.output]
+        return out
+    }
+
+    /// Varying `x + a·b`, `a·b + x` and `x − a·b` whose product is used nowhere else become one
+    /// `multiplyAdd` or `multiplySubtract` (Eq. 2's a − α ln N).
+    static func fused(_ p: Listing) -> Listing {
+        var uses = [Int](repeating: 0, count: p.nodes.count)
+        for node in p.nodes { for operand in [node.a, node.b, node.c] where operand >= 0 { uses[operand] += 1 } }
+        var out = p
+        for r in 0..<p.nodes.count where p.kinds[r] == .varying {
+            let node = p.nodes[r]
+            func product(_ m: Int) -> Bool { m >= 0 && p.nodes[m].op == .multiply && uses[m] == 1 && m != p.output }
+            switch node.op {
+            case .add where product(node.b):
+                out.nodes[r] = Node(op: .multiplyAdd, a: p.nodes[node.b].a, b: p.nodes[node.b].b, c: node.a)
+            case .add where product(node.a):
+                out.nodes[r] = Node(op: .multiplyAdd, a: p.nodes[node.a].a, b: p.nodes[node.a].b, c: node.b)
+            case .subtract where product(node.b):
+                out.nodes[r] = Node(op: .multiplySubtract, a: p.nodes[node.b].a, b: p.nodes[node.b].b, c: node.a)
+            default: break
+            }
+        }
+        return out
     }
 
     // MARK: - Building
@@ -138,7 +177,8 @@ public struct LawProgram: Sendable {
             case .sqrt: return x.squareRoot()
             case .min: return Swift.min(x, y)
             case .max: return Swift.max(x, y)
-            case .constant, .input, .parameter: return x
+            // Fused instructions only arise on varying registers, after building.
+            case .constant, .input, .parameter, .multiplyAdd, .multiplySubtract: return x
             }
         }
 
@@ -261,6 +301,8 @@ public struct LawProgram: Sendable {
         let adjoints: UnsafeMutablePointer<Double>
         var scalars: [Double]
         var scalarAdjoints: [Double]
+        /// Whether a varying register's adjoint row holds this reverse sweep's contributions yet.
+        var written: [Bool]
 
         init(program: LawProgram, data: BoundData) {
             count = data.count
@@ -272,6 +314,7 @@ public struct LawProgram: Sendable {
             adjoints.initialize(repeating: 0, count: size)
             scalars = program.constants
             scalarAdjoints = Array(repeating: 0, count: registers)
+            written = Array(repeating: false, count: registers)
             for r in 0..<registers where program.kinds[r] == .data {
                 data.data[r].withUnsafeBufferPointer { (values + r * count).update(from: $0.baseAddress!, count: count) }
             }
@@ -307,6 +350,12 @@ public struct LawProgram: Sendable {
                 let x = aRow ? UnsafePointer(w.row(node.a)) : nil
                 let xs = aRow ? 0 : w.scalars[node.a]
                 switch node.op {
+                case .multiplyAdd, .multiplySubtract:
+                    let y = kinds[node.b].perRun ? UnsafePointer(w.row(node.b)) : nil
+                    let ys = kinds[node.b].perRun ? 0 : w.scalars[node.b]
+                    let z = kinds[node.c].perRun ? UnsafePointer(w.row(node.c)) : nil
+                    let zs = kinds[node.c].perRun ? 0 : w.scalars[node.c]
+                    Self.fusedPass(node.op == .multiplyAdd, x, xs, y, ys, z, zs, out, n)
                 case .negate: for i in 0..<n { out[i] = -x![i] }
                 case .exp: approach3_kernel_exp(x!, out, n, approach3_kernel_automatic)
                 case .log: approach3_kernel_log(x!, out, n, approach3_kernel_automatic)
@@ -318,6 +367,24 @@ public struct LawProgram: Sendable {
                     Self.binaryPass(node.op, x, xs, y, ys, out, n)
                 }
             }
+        }
+    }
+
+    /// a·b + c (`add`) or c − a·b for every run, each operand a row or a scalar.
+    @inline(__always)
+    static func fusedPass(
+        _ add: Bool, _ x: UnsafePointer<Double>?, _ xs: Double, _ y: UnsafePointer<Double>?, _ ys: Double,
+        _ z: UnsafePointer<Double>?, _ zs: Double, _ out: UnsafeMutablePointer<Double>, _ n: Int
+    ) {
+        switch (add, x, y, z) {
+        case (true, nil, let y?, nil): for i in 0..<n { out[i] = xs * y[i] + zs }
+        case (false, nil, let y?, nil): for i in 0..<n { out[i] = zs - xs * y[i] }
+        case (true, let x?, nil, nil): for i in 0..<n { out[i] = x[i] * ys + zs }
+        case (false, let x?, nil, nil): for i in 0..<n { out[i] = zs - x[i] * ys }
+        case (true, _, _, _):
+            for i in 0..<n { out[i] = (x?[i] ?? xs) * (y?[i] ?? ys) + (z?[i] ?? zs) }
+        case (false, _, _, _):
+            for i in 0..<n { out[i] = (z?[i] ?? zs) - (x?[i] ?? xs) * (y?[i] ?? ys) }
         }
     }
 
@@ -369,10 +436,11 @@ public struct LawProgram: Sendable {
     /// (or the scalar adjoint, for a uniform output); adds ∂f/∂parameter to `gradient`.
     func reverse(_ gradient: UnsafeMutablePointer<Double>, _ w: Workspace) {
         let n = w.count
-        for r in 0..<nodes.count where kinds[r] == .varying && r != output {
-            let row = w.adjointRow(r)
-            for i in 0..<n { row[i] = 0 }
-        }
+        // A varying register's adjoint row is assigned by its first contribution and added to by
+        // the rest (`written`), so no pass clears the rows; a row nothing wrote is zero, and its
+        // instruction is skipped.
+        for r in 0..<nodes.count { w.written[r] = false }
+        w.written[output] = true
         for r in 0..<nodes.count where kinds[r] == .uniform && r != output { w.scalarAdjoints[r] = 0 }
         for r in stride(from: nodes.count - 1, through: 0, by: -1) {
             let node = nodes[r]
@@ -400,18 +468,30 @@ public struct LawProgram: Sendable {
                 case .sqrt: gx = g * 0.5 / z
                 case .min: if x <= y { gx = g } else { gy = g }
                 case .max: if x >= y { gx = g } else { gy = g }
-                case .constant, .input, .parameter: break
+                case .constant, .input, .parameter, .multiplyAdd, .multiplySubtract: break
                 }
                 if kinds[node.a] == .uniform { w.scalarAdjoints[node.a] += gx }
                 if node.b >= 0, kinds[node.b] == .uniform { w.scalarAdjoints[node.b] += gy }
             case .varying:
+                guard w.written[r] else { continue }
                 let g = UnsafePointer(w.adjointRow(r))
                 let z = UnsafePointer(w.row(r))
                 let aRow = kinds[node.a].perRun
                 let x: UnsafePointer<Double>? = aRow ? UnsafePointer(w.row(node.a)) : nil
                 let xs = aRow ? 0 : w.scalars[node.a]
-                // Where an operand's adjoint goes: its row (varying), a sum (uniform) or nowhere.
-                let aTarget: Target = kinds[node.a] == .varying ? .row(w.adjointRow(node.a)) : kinds[node.a] == .uniform ? .sum : .none
+                // Where an operand's adjoint goes: its row (varying; assigned by the first
+                // contribution), a sum (uniform) or nowhere. An operand used twice by this
+                // instruction (x·x) is assigned once, then added to.
+                func target(_ operand: Int) -> Target {
+                    switch kinds[operand] {
+                    case .varying:
+                        defer { w.written[operand] = true }
+                        return w.written[operand] ? .row(w.adjointRow(operand)) : .fresh(w.adjointRow(operand))
+                    case .uniform: return .sum
+                    case .constant, .data: return .none
+                    }
+                }
+                let aTarget = target(node.a)
                 var bTarget: Target = .none
                 var y: UnsafePointer<Double>? = nil
                 var ys = 0.0
@@ -419,10 +499,20 @@ public struct LawProgram: Sendable {
                     let bRow = kinds[node.b].perRun
                     y = bRow ? UnsafePointer(w.row(node.b)) : nil
                     ys = bRow ? 0 : w.scalars[node.b]
-                    bTarget = kinds[node.b] == .varying ? .row(w.adjointRow(node.b)) : kinds[node.b] == .uniform ? .sum : .none
+                    bTarget = target(node.b)
                 }
+                if node.b == node.a, case .fresh(let p) = bTarget { bTarget = .row(p) }
                 var sumA = 0.0, sumB = 0.0
                 switch node.op {
+                case .multiplyAdd, .multiplySubtract:
+                    // z = ±a·b + c: ∂a = ±g·b, ∂b = ±g·a, ∂c = g.
+                    var cTarget = target(node.c)
+                    if node.c == node.a || node.c == node.b, case .fresh(let p) = cTarget { cTarget = .row(p) }
+                    let sign = node.op == .multiplyAdd ? 1.0 : -1.0
+                    if let y { sumA = Self.accumulate(aTarget, n) { sign * g[$0] * y[$0] } } else { sumA = Self.accumulate(aTarget, n) { sign * g[$0] * ys } }
+                    if let x { sumB = Self.accumulate(bTarget, n) { sign * g[$0] * x[$0] } } else { sumB = Self.accumulate(bTarget, n) { sign * g[$0] * xs } }
+                    let sumC = Self.accumulate(cTarget, n) { g[$0] }
+                    if case .sum = cTarget { w.scalarAdjoints[node.c] += sumC }
                 case .negate: sumA = Self.accumulate(aTarget, n) { -g[$0] }
                 case .exp: sumA = Self.accumulate(aTarget, n) { g[$0] * z[$0] }
                 case .log: sumA = Self.accumulate(aTarget, n) { g[$0] / x![$0] }
@@ -459,17 +549,24 @@ public struct LawProgram: Sendable {
     }
 
     enum Target {
+        /// Add to the row.
         case row(UnsafeMutablePointer<Double>)
+        /// Assign the row (its first contribution).
+        case fresh(UnsafeMutablePointer<Double>)
         case sum
         case none
     }
 
-    /// Adds `contribution(i)` to each run's adjoint (`.row`), or returns its sum over runs (`.sum`).
+    /// Adds `contribution(i)` to each run's adjoint (`.row`), assigns it (`.fresh`), or returns its
+    /// sum over runs (`.sum`).
     @inline(__always)
     static func accumulate(_ target: Target, _ n: Int, _ contribution: (Int) -> Double) -> Double {
         switch target {
         case .row(let p):
             for i in 0..<n { p[i] += contribution(i) }
+            return 0
+        case .fresh(let p):
+            for i in 0..<n { p[i] = contribution(i) }
             return 0
         case .sum:
             var s = 0.0

@@ -1,3 +1,4 @@
+import CApproach3Kernel
 import Foundation
 
 /// How well variable projection pinned down the optimum.
@@ -254,20 +255,27 @@ public enum VariableProjection {
             return columns
         }
 
-        /// The objective at coefficients `c` given the predictions' feature columns.
-        func value(_ columns: [[Double]], _ c: [Double]) -> (value: Double, predictions: [Double]) {
+        /// The objective at coefficients `c` given the feature columns, with the predictions and the
+        /// residuals (ln p − ln L, through the kernel's vector log, or p − L for `mse`).
+        func value(_ columns: [[Double]], _ c: [Double]) -> (value: Double, predictions: [Double], residuals: [Double]) {
             var p = [Double](repeating: 0, count: n)
-            for (j, column) in columns.enumerated() where c[j] != 0 { for i in 0..<n { p[i] += c[j] * column[i] } }
+            for (j, column) in columns.enumerated() where c[j] != 0 {
+                let cj = c[j]
+                column.withUnsafeBufferPointer { x in for i in 0..<n { p[i] += cj * x[i] } }
+            }
+            var r = [Double](repeating: 0, count: n)
+            if objective.onLogLoss {
+                for i in 0..<n where !(p[i] > 0) { return (.infinity, p, r) }
+                p.withUnsafeBufferPointer { x in r.withUnsafeMutableBufferPointer { approach3_kernel_log(x.baseAddress!, $0.baseAddress!, n, approach3_kernel_automatic) } }
+            } else {
+                r = p
+            }
             var f = 0.0
             for i in 0..<n {
-                if objective.onLogLoss {
-                    guard p[i] > 0 else { return (.infinity, p) }
-                    f += objective.term(log(p[i]) - observed[i])
-                } else {
-                    f += objective.term(p[i] - observed[i])
-                }
+                r[i] -= observed[i]
+                f += objective.term(r[i])
             }
-            return (f, p)
+            return (f, p, r)
         }
 
         /// Solves the coefficients exactly at θ; nil where the features are not finite.
@@ -312,10 +320,10 @@ public enum VariableProjection {
                 return NonNegativeLeastSquares.solve(gram: g, rhs: h, count: k, nonNegative: nonNegative)
             }
             var c = warm.flatMap { w in value(columns, w).value.isFinite ? w : nil } ?? relative()
-            var (f, p) = value(columns, c)
+            var (f, p, residuals) = value(columns, c)
             if !f.isFinite {
                 c = relative()
-                (f, p) = value(columns, c)
+                (f, p, residuals) = value(columns, c)
                 guard f.isFinite else { return nil }
             }
             let delta = objective.huberDelta ?? .infinity
@@ -323,12 +331,12 @@ public enum VariableProjection {
             var row = [Double](repeating: 0, count: k)
             for _ in 0..<100 {
                 var inside = 0
-                for i in 0..<n where abs(log(p[i]) - observed[i]) <= delta { inside += 1 }
+                for i in 0..<n where abs(residuals[i]) <= delta { inside += 1 }
                 let reweight = inside < k + 1
                 for a in 0..<(k * k) { hessian[a] = 0 }
                 for a in 0..<k { gradient[a] = 0 }
                 for i in 0..<n {
-                    let r = log(p[i]) - observed[i]
+                    let r = residuals[i]
                     let ar = abs(r)
                     let weight = ar <= delta ? 1 : reweight ? delta / ar : 0
                     let psi = Swift.min(Swift.max(r, -delta), delta)
@@ -352,11 +360,11 @@ public enum VariableProjection {
                 let proposal = NonNegativeLeastSquares.solve(gram: hessian, rhs: rhs, count: k, nonNegative: nonNegative)
                 var step = 1.0
                 var next = proposal
-                var (g, q) = value(columns, next)
+                var (g, q, qr) = value(columns, next)
                 while !(g <= f), step > 1e-6 {
                     step /= 2
                     next = zip(c, proposal).map { $0 + step * ($1 - $0) }
-                    (g, q) = value(columns, next)
+                    (g, q, qr) = value(columns, next)
                 }
                 guard g <= f else { break }
                 let change = zip(c, next).map { abs($0 - $1) }.max() ?? 0
@@ -365,6 +373,7 @@ public enum VariableProjection {
                 let previous = f
                 f = g
                 p = q
+                residuals = qr
                 if change <= 1e-13 * size || previous - f <= 1e-15 * abs(f) { break }
             }
             return (f, c)
