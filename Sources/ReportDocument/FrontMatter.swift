@@ -67,7 +67,7 @@ public struct DataSource: Sendable, Equatable {
             && a.columns.map(\.role) == b.columns.map(\.role) && a.columns.map(\.column) == b.columns.map(\.column)
     }
 
-    public static let roles = ["params", "tokens", "flops", "loss", "budget", "run", "horizon"]
+    public static let roles = ["params", "tokens", "flops", "loss", "budget", "unique", "run", "horizon"]
 }
 
 extension FrontMatter {

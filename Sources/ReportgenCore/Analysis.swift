@@ -29,6 +29,8 @@ struct Analysis: Sendable {
     var templateFiles: [String: String] = [:]
     /// Sources to quote diagnostics from besides the document (a style file).
     var extraSources: [String: String] = [:]
+    /// The law of each fit with a `law:` key, by fit id (`LawFits.checkLaws`).
+    var laws: [String: LawForm] = [:]
 
     init(document: Document, paths: ProjectPaths) {
         self.document = document
@@ -59,6 +61,7 @@ struct Analysis: Sendable {
         References.check(document, typed: typed, into: &bag)
         ValueFormat.check(document, into: &bag)
         checkNames(into: &bag)
+        LawFits.checkLaws(&self, into: &bag)
         loadData(into: &bag)
         loadStyle(into: &bag)
         if tables.contains(where: { $0.published }) || figures.contains(where: { $0.kind == "overlay" }) {

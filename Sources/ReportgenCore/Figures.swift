@@ -38,7 +38,10 @@ enum FigureBuilder {
             guard let r = first.output.approach1 else { throw BuildError.needs("an envelope figure needs an Approach 1 fit; '\(first.id)' is Approach \(first.output.approach)") }
             return envelope(r, frontier: first.output.frontier)
         case "parametric":
-            guard let r = first.output.approach3 else { throw BuildError.needs("a parametric figure needs an Approach 3 fit; '\(first.id)' is Approach \(first.output.approach)") }
+            guard let r = first.output.approach3 else {
+                if first.output.declared != nil { throw BuildError.needs("a parametric figure draws Eq. 2; '\(first.id)' fits another law (its residuals figure and the frontier figures work)") }
+                throw BuildError.needs("a parametric figure needs an Approach 3 fit; '\(first.id)' is Approach \(first.output.approach)")
+            }
             return parametric(r, runs: first.output.runs)
         case "overlay":
             return overlay(fits.map(\.output), published: published)
@@ -48,8 +51,10 @@ enum FigureBuilder {
             guard let r = first.output.approach1 else { throw BuildError.needs("a curvature figure needs an Approach 1 fit; '\(first.id)' is Approach \(first.output.approach)") }
             return curvature(r)
         case "residuals":
+            let runs = first.output.runs
+            if let declared = first.output.declared { return residuals(try LawFits.logResiduals(declared, runs: runs), runs: runs) }
             guard let r = first.output.approach3 else { throw BuildError.needs("a residuals figure needs an Approach 3 fit; '\(first.id)' is Approach \(first.output.approach)") }
-            return residuals(r.law, runs: first.output.runs)
+            return residuals(runs.map { log(r.law.loss(parameters: $0.parameters, tokens: $0.tokens)) - log($0.loss) }, runs: runs)
         case "bootstrap":
             return bootstrap(fits.map(\.output), intervals: intervals, ids: fits.map(\.id))
         case "ratio":
@@ -269,8 +274,8 @@ enum FigureBuilder {
 
     /// Residuals of a parametric fit in log loss (log predicted − log observed) against FLOPs and
     /// against model size, coloured by model size.
-    static func residuals(_ law: ChinchillaLaw, runs: [Run]) -> FigureSpec {
-        let residual = runs.map { log(law.loss(parameters: $0.parameters, tokens: $0.tokens)) - log($0.loss) }
+    /// `residual[i]` = ln L̂ − ln L of run i, for any fitted law.
+    static func residuals(_ residual: [Double], runs: [Run]) -> FigureSpec {
         let sizes = runs.map(\.parameters)
         let norm = ColorNorm(min: sizes.min() ?? 1e8, max: max(sizes.max() ?? 1e10, (sizes.min() ?? 1e8) * 1.0001), log: true)
         func panel(_ x: [Double], _ label: String, _ format: TickFormat) -> ChartSpec {

@@ -17,6 +17,11 @@ struct FitSpec: Sendable, Equatable, Codable {
     var truth: ChinchillaLaw? = nil
     /// Also refit without the largest budget and report the extrapolation error (`lobo_*`).
     var holdOut = false
+    /// Approach 3: the law (nil: Eq. 2), the solver and the objective (`huberDelta` is its δ for
+    /// `huber-log`); anything but Eq. 2 on the grid with Huber runs through `LawFits`.
+    var law: LawForm? = nil
+    var solver: LawSolver = .grid
+    var objective: FitObjective = .paper
 }
 
 /// A compute-optimal frontier as two power laws in C: N_opt = k_N C^a, D_opt = k_D C^b.
@@ -52,6 +57,10 @@ struct FitOutput: Codable, Sendable {
     var approach2: Approach2Result? = nil
     var approach3: Approach3Result? = nil
     var truth: ChinchillaLaw? = nil
+    /// A declared law's fit (`LawFits`); for Eq. 2 `approach3` is filled too.
+    var declared: DeclaredLawResult? = nil
+    /// The objective minimised (Approach 3), for tables and captions that show its value.
+    var objective: FitObjective? = nil
 }
 
 /// What an intervals step produces.
@@ -122,6 +131,8 @@ enum FitEngine {
                 "budgets": Double(r.profiles.count), "dropped_budgets": Double(r.warnings.count),
                 "runs": Double(r.profiles.reduce(0) { $0 + $1.runs.count }),
             ], warnings: r.warnings, runs: input.runs, frontier: Frontier(parameters: r.parametersLaw, tokens: r.tokensLaw), approach2: r)
+        case 3 where LawFits.usesDeclaredEngine(spec):
+            output = try LawFits.fit(spec, runs: input.runs, progress: progress)
         case 3:
             let r = try Approach3.fit(input.runs, options: Approach3Options(huberDelta: spec.huberDelta, optimizer: spec.optimizer), progress: progress)
             let d = r.diagnostics
@@ -143,7 +154,11 @@ enum FitEngine {
                 values["rss_\(name)"] = other
                 values["log_lr_\(name)"] = Double(input.runs.count) / 2 * log(other / rss)
             }
+            let likelihood = Likelihood(predicted: input.runs.map { r.law.loss(parameters: $0.parameters, tokens: $0.tokens) }, runs: input.runs, parameters: 5)
+            values["log_likelihood"] = likelihood.logLikelihood
+            values["aic"] = likelihood.aic
             output = FitOutput(approach: 3, values: values, warnings: d.warnings, runs: input.runs, frontier: Frontier(law: r.law), approach3: r)
+            output.objective = .huberLog(delta: spec.huberDelta)
         default:
             throw FitError.singular(context: "approach \(spec.approach) does not exist")
         }
@@ -180,7 +195,8 @@ enum FitEngine {
 
     /// Leave-one-budget-out extrapolation for Approaches 2 and 3 (nil for Approach 1).
     static func leaveLargestBudgetOut(_ spec: FitSpec, runs: [Run]) throws -> HoldOutResult? {
-        guard spec.approach != 1 else { return nil }
+        // Declared laws and other objectives have no hold-out refit yet: their `lobo_*` values are absent.
+        guard spec.approach != 1, !LawFits.usesDeclaredEngine(spec) else { return nil }
         return try Extrapolation.leaveLargestBudgetOut(runs, grouping: spec.grouping, approach: spec.approach, options: Approach3Options(huberDelta: spec.huberDelta, optimizer: spec.optimizer))
     }
 
@@ -198,7 +214,9 @@ enum FitEngine {
     static func statistics(_ output: FitOutput) -> [String: Double] {
         var s = ["a": output.frontier.parameters.exponent, "b": output.frontier.tokens.exponent,
                  "n_opt_gopher": output.frontier.parameters(gopherBudget), "d_opt_gopher": output.frontier.tokens(gopherBudget)]
-        if let law = output.approach3?.law {
+        if let declared = output.declared {
+            s.merge(LawFits.statistics(declared)) { $1 }
+        } else if let law = output.approach3?.law {
             s["E"] = law.E
             s["A"] = law.A
             s["B"] = law.B
@@ -228,6 +246,24 @@ enum FitEngine {
                 let r = try Approach2.fit(sample, grouping: grouping, policy: .drop)
                 return statistics(FitOutput(approach: 2, values: [:], frontier: Frontier(parameters: r.parametersLaw, tokens: r.tokensLaw)))
             }, progress: progress)
+        case 3 where LawFits.usesDeclaredEngine(spec):
+            // Each resample refits with the same solver; the grid solver starts from the full fit's
+            // optimum and one grid point.
+            let warm = full.declared?.law.searchValues
+            result = Resampling.run(input.runs, scheme: scheme, seed: seed, estimate: estimate, statistic: { sample in
+                let r = try LawFits.solve(spec, runs: sample, warmStart: warm)
+                var s = LawFits.statistics(r)
+                let frontier: Frontier
+                if let law = r.law.chinchilla { frontier = Frontier(law: law) } else {
+                    let summary = try LawFrontier.summary(r.law)
+                    frontier = Frontier(parameters: summary.parameters, tokens: summary.tokens)
+                }
+                s["a"] = frontier.parameters.exponent
+                s["b"] = frontier.tokens.exponent
+                s["n_opt_gopher"] = frontier.parameters(gopherBudget)
+                s["d_opt_gopher"] = frontier.tokens(gopherBudget)
+                return s
+            }, progress: progress)
         default:
             // Each resample starts from the full fit's optimum, plus one grid point as a guard against a
             // resample whose optimum lies in another basin.
@@ -247,11 +283,15 @@ enum FitEngine {
     }
 
     /// The JSON object `reportgen fit --json` prints.
-    static func adHoc(input: FitInput, approach: Int, grouping: BudgetGrouping, policy: BadBudgetPolicy, optimizer: Approach3Optimizer = .lbfgs, bootstrap: Int, seed: UInt64, progress: (@Sendable (Int, Int) -> Void)?) throws -> JSONValue {
+    static func adHoc(input: FitInput, approach: Int, grouping: BudgetGrouping, policy: BadBudgetPolicy, optimizer: Approach3Optimizer = .lbfgs, law: LawForm? = nil, solver: LawSolver = .grid, objective: FitObjective = .paper, bootstrap: Int, seed: UInt64, progress: (@Sendable (Int, Int) -> Void)?) throws -> JSONValue {
         var spec = FitSpec(approach: approach)
         spec.grouping = grouping
         spec.policy = policy
         spec.optimizer = optimizer
+        spec.law = law
+        spec.solver = solver
+        spec.objective = objective
+        spec.huberDelta = objective.huberDelta ?? spec.huberDelta
         let output = try fit(spec, input: input, progress: progress)
         let points = approach == 1 ? input.curves.count : input.runs.count
         var object: [String: JSONValue] = ["approach": .number(Double(approach)), "points": .number(Double(points))]
@@ -261,9 +301,14 @@ enum FitEngine {
                 .object(["flops": .number(p.flops), "n_opt": .number(p.optimalParameters), "d_opt": .number(p.optimalTokens), "points": .number(Double(p.runs.count))])
             })
         }
-        if let d = output.approach3?.diagnostics {
+        if let d = output.declared?.diagnostics ?? output.approach3?.diagnostics {
             object["status"] = .string(d.winningStatus)
         }
+        if let declared = output.declared {
+            object["law"] = .string(declared.law.form.name)
+            object["solver"] = .string(declared.solver)
+        }
+        if let objective = output.objective { object["objective_name"] = .string(objective.name) }
         if !output.warnings.isEmpty { object["warnings"] = .array(output.warnings.map { .string($0) }) }
         if bootstrap > 0 {
             let intervals = self.intervals(spec, input: input, full: output, scheme: .bootstrap(bootstrap), seed: seed, progress: progress)

@@ -70,7 +70,7 @@ struct Planner {
         return .object(["name": .string(s.name), "path": .string(s.path), "columns": .object(columns)])
     }
 
-    static func spec(_ fit: FitDirective, runs: [Run]) -> FitSpec {
+    static func spec(_ fit: FitDirective, runs: [Run], law: LawForm? = nil) -> FitSpec {
         var spec = FitSpec(approach: fit.approach)
         if let nominal = fit.budgets {
             spec.grouping = .nominal(budgets: nominal, tolerance: fit.budgetTolerance ?? 0.1)
@@ -86,6 +86,9 @@ struct Planner {
         spec.longestScheduleOnly = fit.schedules == "longest"
         spec.optimizer = fit.optimizer.flatMap(Approach3Optimizer.init(rawValue:)) ?? .lbfgs
         spec.truth = fit.truth.map { ChinchillaLaw(E: $0.E, A: $0.A, B: $0.B, alpha: $0.alpha, beta: $0.beta) }
+        spec.law = law
+        spec.solver = fit.solver.flatMap { LawSolver(rawValue: $0.name) } ?? .grid
+        spec.objective = LawFits.objective(named: fit.objective?.name ?? "huber-log", huberDelta: spec.huberDelta)
         return spec
     }
 
@@ -102,7 +105,7 @@ struct Planner {
             var runs = analysis.runs[sourceName] ?? []
             if let k = fit.excludeHighestLoss { runs = RunLoader.excludingHighestLoss(runs, k) }
             let input = FitInput(runs: runs, curves: analysis.curves[sourceName] ?? [])
-            var fitSpec = Self.spec(fit, runs: runs)
+            var fitSpec = Self.spec(fit, runs: runs, law: analysis.laws[fit.id])
             // The hold-out refit costs a second fit: run it where a table or the prose uses it.
             fitSpec.holdOut = fit.approach != 1 && (analysis.tables.contains { $0.kind == "extrapolation" && $0.fits.contains { $0.name == fit.id } }
                 || analysis.document.allInlines.contains { if case .value(let r) = $0 { return r.key.hasPrefix("\(fit.id).lobo_") } else { return false } })
@@ -119,6 +122,8 @@ struct Planner {
                     return try StepCoding.encode(try FitEngine.fit(spec, input: input) { done, total in sink.advanced("fit:\(fitID)", done: done, total: total) })
                 } catch let error as FitError {
                     throw Diagnostic.error("fit '\(fitID)' failed: \(error)", at: location, notes: Self.hint(for: error))
+                } catch let error as LawError {
+                    throw Diagnostic.error("fit '\(fitID)' failed: \(error.message)", at: location)
                 }
             })
             if let intervals = fit.intervals {

@@ -9,7 +9,7 @@ import ScalingLaws
 /// an explicit column is looked up among common names. When tokens are absent D = C / (6 N); when
 /// FLOPs are absent C = 6 N D (the paper's approximation, §3.3 and App. F).
 public enum RunLoader {
-    public static let roles = ["params", "tokens", "flops", "loss", "budget"]
+    public static let roles = ["params", "tokens", "flops", "loss", "budget", "unique"]
 
     /// Column names recognised for each role when the document or command line maps none.
     public static let commonNames: [String: [String]] = [
@@ -18,6 +18,7 @@ public enum RunLoader {
         "flops": ["flops", "C", "Training FLOP", "Training FLOPs", "compute"],
         "loss": ["loss", "L", "final_loss", "Loss"],
         "budget": ["budget", "Budget", "isoflop"],
+        "unique": ["unique_tokens", "unique", "U"],
     ]
 
     /// A problem with the table as a whole (a missing column), reported by the caller at its own position.
@@ -67,7 +68,7 @@ public enum RunLoader {
                 }
                 return x
             }
-            let n = number("params"), loss = number("loss"), c = number("flops"), d = number("tokens"), budget = number("budget")
+            let n = number("params"), loss = number("loss"), c = number("flops"), d = number("tokens"), budget = number("budget"), unique = number("unique")
             guard !failed, let n, let loss else { continue }
             var run: Run
             if let c, let d {
@@ -78,6 +79,7 @@ public enum RunLoader {
                 run = Run(parameters: n, tokens: d!, flops: 6 * n * d!, loss: loss)
             }
             run.budget = budget
+            run.uniqueTokens = unique
             runs.append(run)
         }
         return (runs, diagnostics)
