@@ -197,7 +197,7 @@ final class FirstStepHook: ProgressSink, @unchecked Sendable {
     private let action: @Sendable () -> Void
     init(_ action: @escaping @Sendable () -> Void) { self.action = action }
     func started(_ id: String, done: Int, total: Int) {}
-    func finished(_ id: String, cached: Bool, seconds: Double, done: Int, total: Int) {
+    func finished(_ id: String, origin: StepOrigin, seconds: Double, done: Int, total: Int) {
         let first = lock.withLock {
             defer { fired = true }
             return !fired
@@ -493,6 +493,12 @@ private func runTool(_ arguments: [String], in directory: URL, environment: [Str
     let fetched = try runTool(["build", "Reports/chinchilla.md"], in: reviewer.root)
     #expect(fetched.status == 0, "\(fetched.err)")
     #expect(fetched.out.contains("0 steps ran, 8 cached (8 from the remote cache)"), "\(fetched.out)")
+    #expect(fetched.err.isEmpty, "a quiet fetch printed \(fetched.err)")
+    // `-v` says of each step where it came from.
+    let second = try FixtureProject(name: "second")
+    defer { second.remove() }
+    let verbose = try runTool(["build", "Reports/chinchilla.md", "-v", "--remote-cache", server.url.absoluteString], in: second.root)
+    #expect(verbose.err.components(separatedBy: "fetched from the remote cache").count - 1 == 8, "\(verbose.err)")
     let explained = try runTool(["explain", "Reports/chinchilla.md", "fit:isoflops"], in: reviewer.root)
     #expect(explained.out.contains("last build fetched it from the remote cache"), "\(explained.out)")
 

@@ -4,7 +4,8 @@ import ReportDocument
 /// Receives what the executor does, for a progress display.
 public protocol ProgressSink: Sendable {
     func started(_ id: String, done: Int, total: Int)
-    func finished(_ id: String, cached: Bool, seconds: Double, done: Int, total: Int)
+    /// `origin`: the step ran, or its output came from the local store or the remote cache.
+    func finished(_ id: String, origin: StepOrigin, seconds: Double, done: Int, total: Int)
     func note(_ message: String)
     /// A long step (a fit's multi-start grid, a bootstrap) has done `done` of `total` units.
     func advanced(_ id: String, done: Int, total: Int)
@@ -18,7 +19,7 @@ extension ProgressSink {
 public struct SilentProgress: ProgressSink {
     public init() {}
     public func started(_ id: String, done: Int, total: Int) {}
-    public func finished(_ id: String, cached: Bool, seconds: Double, done: Int, total: Int) {}
+    public func finished(_ id: String, origin: StepOrigin, seconds: Double, done: Int, total: Int) {}
     public func note(_ message: String) {}
 }
 
@@ -92,7 +93,7 @@ public struct Executor: Sendable {
                     }
                     let seconds = Double(DispatchTime.now().uptimeNanoseconds - t0.uptimeNanoseconds) / 1e9
                     let done = state.complete(step.id, result, origin: origin)
-                    progress.finished(step.id, cached: origin != .ran, seconds: seconds, done: done, total: total)
+                    progress.finished(step.id, origin: origin, seconds: seconds, done: done, total: total)
                     launchReady()
                 }
             }
