@@ -2,14 +2,20 @@
 SWIFT ?= swift
 RELEASE_BIN := .build/release/reportgen
 
-# Build-time libraries, the fonts the default style names, and the PDF tools the tests use.
+# Build-time libraries (libcurl for the remote cache's URLSession), the fonts the default style names,
+# the hyphenation patterns, and the tools the tests use (PDF tools; nginx as the remote cache's WebDAV
+# server; the browser that checks the HTML).
 DEB_PACKAGES := pkg-config libcairo2-dev libpango1.0-dev libcmark-gfm-dev libcmark-gfm-extensions-dev \
-	libnlopt-dev libssl-dev zlib1g-dev fonts-dejavu-core fonts-dejavu-extra qpdf poppler-utils
+	libnlopt-dev libssl-dev zlib1g-dev libcurl4-openssl-dev fonts-dejavu-core fonts-dejavu-extra qpdf poppler-utils \
+	libhyphen-dev hyphen-en-us nginx chromium
 
 SHARED_DATA := ../shared/data/chinchilla_svg_extracted.csv
 EXTERNAL_DATA := Data/external/chinchilla_svg_extracted.csv
 
-.PHONY: deps build report test data clean
+FUZZ_SEED ?= 1
+FUZZ_SECONDS ?= 1800
+
+.PHONY: deps build report test fuzz data clean
 
 deps:
 	@scripts/install-deps.sh $(DEB_PACKAGES)
@@ -22,8 +28,21 @@ build: deps
 report: build
 	@$(RELEASE_BIN) build Reports/chinchilla.md
 
-test: deps
+# The unit tests, a short seeded fuzz run, then both reports as a reader sees them: the HTML in
+# headless Chromium at desktop and phone widths (Tests/browser/check_html.py) and the PDF's lines,
+# word spaces and page feet (Tests/typesetting/check_pdf.py).
+test: deps build data
 	@$(SWIFT) test -q
+	@scripts/fuzz.py --seed 1 --seconds 20
+	@$(RELEASE_BIN) build Reports/chinchilla.md
+	@$(RELEASE_BIN) build Reports/replication.md
+	@python3 Tests/typesetting/check_pdf.py build/chinchilla build/replication
+	@python3 Tests/browser/check_html.py build/chinchilla build/replication
+
+# Hostile inputs against the release binary (scripts/fuzz.py): crashes, hangs over 5 s, memory
+# over 1 GB and unlocated errors fail it; failing inputs land in the regression corpus.
+fuzz: build
+	@scripts/fuzz.py --seed $(FUZZ_SEED) --seconds $(FUZZ_SECONDS)
 
 data:
 	@if [ -f $(EXTERNAL_DATA) ]; then \

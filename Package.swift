@@ -42,6 +42,10 @@ let package = Package(
         .systemLibrary(
             name: "CCrypto", pkgConfig: "libcrypto",
             providers: [.apt(["libssl-dev"])]),
+        // libhyphen has no pkg-config file; its header and library are in the default paths.
+        .systemLibrary(
+            name: "CHyphen",
+            providers: [.apt(["libhyphen-dev", "hyphen-en-us"])]),
 
         // MARK: Swift modules, lowest first
         // The fits and the Approach 3 kernel are optimised in debug builds too, so that the test
@@ -54,7 +58,8 @@ let package = Package(
         .target(name: "CApproach3Kernel", cSettings: [.unsafeFlags(["-O2"], .when(configuration: .debug))]),
         .target(
             name: "ReportDocument",
-            dependencies: ["CCmark", .product(name: "Yams", package: "Yams")]),
+            // Plotting: the SI suffixes that tick labels and prose numbers share.
+            dependencies: ["CCmark", "Plotting", .product(name: "Yams", package: "Yams")]),
         .target(name: "Plotting"),
         .target(name: "Typesetting", dependencies: ["Plotting"]),
         .target(name: "CairoBackend", dependencies: ["CCairo", "CPango", "CZlib", "Plotting"]),
@@ -66,10 +71,12 @@ let package = Package(
         // The analysis kinds: the approaches and their result names, the figure kinds and table
         // kinds with their registry, the fit steps and the paper's published values.
         .target(name: "Analyses", dependencies: ["ScalingLaws", "Plotting", "ReportDocument", "RunData", "BuildEngine"]),
+        // Hyphenation points from pattern dictionaries, as soft hyphens for Pango.
+        .target(name: "Hyphenation", dependencies: ["CHyphen"]),
         .target(
             name: "ReportgenCore",
             dependencies: [
-                "BuildEngine", "RunData", "Analyses", "CBuildID", "ScalingLaws", "ReportDocument", "Plotting", "Typesetting", "CairoBackend",
+                "BuildEngine", "RunData", "Analyses", "CBuildID", "ScalingLaws", "ReportDocument", "Plotting", "Typesetting", "CairoBackend", "Hyphenation",
                 .product(name: "Mustache", package: "swift-mustache"),
             ]),
         // The executable's GNU build ID, part of every step key (a C target: dl_iterate_phdr).
@@ -88,6 +95,7 @@ let package = Package(
         .testTarget(name: "ReportDocumentTests", dependencies: ["ReportDocument", "TestSupport"]),
         .testTarget(name: "PlottingTests", dependencies: ["Plotting", "CairoBackend", "TestSupport"]),
         .testTarget(name: "TypesettingTests", dependencies: ["Typesetting", "Plotting", "CairoBackend"]),
+        .testTarget(name: "HyphenationTests", dependencies: ["Hyphenation"]),
         .testTarget(
             name: "ReportgenCoreTests",
             dependencies: ["ReportgenCore", "BuildEngine", "Analyses", "ReportDocument", "ScalingLaws", "Plotting", "TestSupport"],

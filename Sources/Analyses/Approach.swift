@@ -70,6 +70,8 @@ public enum Approach: Int, Codable, Sendable, CaseIterable {
                 ResultName("objective_published_rounded", "objective of the paper's rounded coefficients"),
                 ResultName("loss_gopher", "predicted loss at the Gopher budget's optimum (nats per token)"),
                 ResultName("rss", "Σ (ln L̂ − ln L)² of the fit"),
+                ResultName("log_likelihood", "Gaussian log likelihood of the residuals in log loss"),
+                ResultName("aic", "Akaike information criterion, 2k − 2 ln ℒ"),
             ]
             for variant in ["published", "published_rounded"] {
                 names.append(ResultName("rss_\(variant)", "Σ (ln L̂ − ln L)² of the paper's coefficients"))

@@ -18,6 +18,11 @@ public struct FitSpec: Sendable, Equatable, Codable {
     public var truth: ChinchillaLaw? = nil
     /// Also refit without the largest budget and report the extrapolation error (`lobo_*`).
     public var holdOut = false
+    /// Approach 3: the law (nil: Eq. 2), the solver and the objective (`huberDelta` is its δ for
+    /// `huber-log`); anything but Eq. 2 on the grid with Huber runs through `LawFits`.
+    public var law: LawForm? = nil
+    public var solver: LawSolver = .grid
+    public var objective: FitObjective = .paper
 
     public init(approach: Approach) { self.approach = approach }
 }
@@ -55,6 +60,10 @@ public struct FitOutput: Codable, Sendable {
     public var approach2: Approach2Result? = nil
     public var approach3: Approach3Result? = nil
     public var truth: ChinchillaLaw? = nil
+    /// A declared law's fit (`LawFits`); for Eq. 2 `approach3` is filled too.
+    public var declared: DeclaredLawResult? = nil
+    /// The objective minimised (Approach 3), for tables and captions that show its value.
+    public var objective: FitObjective? = nil
 }
 
 /// What an intervals step produces.
@@ -78,6 +87,42 @@ public struct FitInput: Codable, Sendable {
 public enum FitEngine {
     /// Fits one approach; values are named as in `results.json` (`a`, `b`, `n_opt_gopher`, …).
     public static func fit(_ spec: FitSpec, input: FitInput, progress: (@Sendable (Int, Int) -> Void)? = nil) throws -> FitOutput {
+        let losses = input.runs.map(\.loss) + input.curves.flatMap(\.losses)
+        if let first = losses.first, losses.count > 1, losses.allSatisfy({ $0 == first }) {
+            throw DegenerateFit.constantLoss(first)
+        }
+        var output = try fitValues(spec, input: input, progress: progress)
+        // A value that is not finite would reach results.json as null (or fail to encode): the
+        // data cannot determine it, which is an error of the fit, not a number.
+        if let bad = output.values.sorted(by: { $0.key < $1.key }).first(where: { !$0.value.isFinite }) {
+            // Diagnostics against the published law divide by the fit's residuals, which are 0
+            // for noise-free data: those are left out rather than failing the fit.
+            if bad.key.hasPrefix("log_lr") || bad.key.hasPrefix("rss_") {
+                output.values = output.values.filter { $0.value.isFinite || !($0.key.hasPrefix("log_lr") || $0.key.hasPrefix("rss_")) }
+            }
+            if let still = output.values.sorted(by: { $0.key < $1.key }).first(where: { !$0.value.isFinite }) {
+                throw DegenerateFit.notFinite(key: still.key, value: still.value)
+            }
+        }
+        return output
+    }
+
+    /// A fit whose data cannot determine the law.
+    public enum DegenerateFit: Error, CustomStringConvertible {
+        case constantLoss(Double)
+        case notFinite(key: String, value: Double)
+
+        public var description: String {
+            switch self {
+            case .constantLoss(let loss):
+                return "every run has the same loss (\(loss)): a scaling law needs losses that vary"
+            case .notFinite(let key, let value):
+                return "the fit gives \(key) = \(value): the data do not determine it (too few distinct runs, or no trend in the losses)"
+            }
+        }
+    }
+
+    public static func fitValues(_ spec: FitSpec, input: FitInput, progress: (@Sendable (Int, Int) -> Void)? = nil) throws -> FitOutput {
         var output: FitOutput
         switch spec.approach {
         case .trainingCurveEnvelope:
@@ -94,6 +139,8 @@ public enum FitEngine {
                 "budgets": Double(r.profiles.count), "dropped_budgets": Double(r.warnings.count),
                 "runs": Double(r.profiles.reduce(0) { $0 + $1.runs.count }),
             ], warnings: r.warnings, runs: input.runs, frontier: Frontier(parameters: r.parametersLaw, tokens: r.tokensLaw), approach2: r)
+        case .parametricLoss where LawFits.usesDeclaredEngine(spec):
+            output = try LawFits.fit(spec, runs: input.runs, progress: progress)
         case .parametricLoss:
             let r = try Approach3.fit(input.runs, options: Approach3Options(huberDelta: spec.huberDelta, optimizer: spec.optimizer), progress: progress)
             let d = r.diagnostics
@@ -115,7 +162,11 @@ public enum FitEngine {
                 values["rss_\(name)"] = other
                 values["log_lr_\(name)"] = Double(input.runs.count) / 2 * log(other / rss)
             }
+            let likelihood = Likelihood(predicted: input.runs.map { r.law.loss(parameters: $0.parameters, tokens: $0.tokens) }, runs: input.runs, parameters: 5)
+            values["log_likelihood"] = likelihood.logLikelihood
+            values["aic"] = likelihood.aic
             output = FitOutput(approach: .parametricLoss, values: values, warnings: d.warnings, runs: input.runs, frontier: Frontier(law: r.law), approach3: r)
+            output.objective = .huberLog(delta: spec.huberDelta)
         }
         let f = output.frontier
         output.values["a"] = f.parameters.exponent
@@ -150,7 +201,8 @@ public enum FitEngine {
 
     /// Leave-one-budget-out extrapolation for Approaches 2 and 3 (nil for Approach 1).
     public static func leaveLargestBudgetOut(_ spec: FitSpec, runs: [Run]) throws -> HoldOutResult? {
-        guard spec.approach.supportsHoldOut else { return nil }
+        // Declared laws and other objectives have no hold-out refit yet: their `lobo_*` values are absent.
+        guard spec.approach.supportsHoldOut, !LawFits.usesDeclaredEngine(spec) else { return nil }
         return try Extrapolation.leaveLargestBudgetOut(runs, grouping: spec.grouping, approach: spec.approach.rawValue, options: Approach3Options(huberDelta: spec.huberDelta, optimizer: spec.optimizer))
     }
 
@@ -168,7 +220,9 @@ public enum FitEngine {
     public static func statistics(_ output: FitOutput) -> [String: Double] {
         var s = ["a": output.frontier.parameters.exponent, "b": output.frontier.tokens.exponent,
                  "n_opt_gopher": output.frontier.parameters(gopherBudget), "d_opt_gopher": output.frontier.tokens(gopherBudget)]
-        if let law = output.approach3?.law {
+        if let declared = output.declared {
+            s.merge(LawFits.statistics(declared)) { $1 }
+        } else if let law = output.approach3?.law {
             s["E"] = law.E
             s["A"] = law.A
             s["B"] = law.B
@@ -198,6 +252,24 @@ public enum FitEngine {
                 let r = try Approach2.fit(sample, grouping: grouping, policy: .drop)
                 return statistics(FitOutput(approach: .isoFLOPProfiles, values: [:], frontier: Frontier(parameters: r.parametersLaw, tokens: r.tokensLaw)))
             }, progress: progress)
+        case .parametricLoss where LawFits.usesDeclaredEngine(spec):
+            // Each resample refits with the same solver; the grid solver starts from the full fit's
+            // optimum and one grid point.
+            let warm = full.declared?.law.searchValues
+            result = Resampling.run(input.runs, scheme: scheme, seed: seed, estimate: estimate, statistic: { sample in
+                let r = try LawFits.solve(spec, runs: sample, warmStart: warm)
+                var s = LawFits.statistics(r)
+                let frontier: Frontier
+                if let law = r.law.chinchilla { frontier = Frontier(law: law) } else {
+                    let summary = try LawFrontier.summary(r.law)
+                    frontier = Frontier(parameters: summary.parameters, tokens: summary.tokens)
+                }
+                s["a"] = frontier.parameters.exponent
+                s["b"] = frontier.tokens.exponent
+                s["n_opt_gopher"] = frontier.parameters(gopherBudget)
+                s["d_opt_gopher"] = frontier.tokens(gopherBudget)
+                return s
+            }, progress: progress)
         case .parametricLoss:
             // Each resample starts from the full fit's optimum, plus one grid point as a guard against a
             // resample whose optimum lies in another basin.
@@ -221,11 +293,15 @@ public enum FitEngine {
     }
 
     /// The JSON object `reportgen fit --json` prints.
-    public static func adHoc(input: FitInput, approach: Approach, grouping: BudgetGrouping, policy: BadBudgetPolicy, optimizer: Approach3Optimizer = .lbfgs, bootstrap: Int, seed: UInt64, progress: (@Sendable (Int, Int) -> Void)?) throws -> JSONValue {
+    public static func adHoc(input: FitInput, approach: Approach, grouping: BudgetGrouping, policy: BadBudgetPolicy, optimizer: Approach3Optimizer = .lbfgs, law: LawForm? = nil, solver: LawSolver = .grid, objective: FitObjective = .paper, bootstrap: Int, seed: UInt64, progress: (@Sendable (Int, Int) -> Void)?) throws -> JSONValue {
         var spec = FitSpec(approach: approach)
         spec.grouping = grouping
         spec.policy = policy
         spec.optimizer = optimizer
+        spec.law = law
+        spec.solver = solver
+        spec.objective = objective
+        spec.huberDelta = objective.huberDelta ?? spec.huberDelta
         let output = try fit(spec, input: input, progress: progress)
         let points = approach.readsCurves ? input.curves.count : input.runs.count
         var object: [String: JSONValue] = ["approach": .number(Double(approach.rawValue)), "points": .number(Double(points))]
@@ -235,9 +311,14 @@ public enum FitEngine {
                 .object(["flops": .number(p.flops), "n_opt": .number(p.optimalParameters), "d_opt": .number(p.optimalTokens), "points": .number(Double(p.runs.count))])
             })
         }
-        if let d = output.approach3?.diagnostics {
+        if let d = output.declared?.diagnostics ?? output.approach3?.diagnostics {
             object["status"] = .string(d.winningStatus)
         }
+        if let declared = output.declared {
+            object["law"] = .string(declared.law.form.name)
+            object["solver"] = .string(declared.solver)
+        }
+        if let objective = output.objective { object["objective_name"] = .string(objective.name) }
         if !output.warnings.isEmpty { object["warnings"] = .array(output.warnings.map { .string($0) }) }
         if bootstrap > 0 {
             let intervals = self.intervals(spec, input: input, full: output, scheme: .bootstrap(bootstrap), seed: seed, progress: progress)

@@ -14,14 +14,18 @@ public final class BuildLock {
         }
     }
 
-    public init(directory: URL, name: String, onWait: () -> Void) throws {
+    /// The lock every build holds shared and `clean` holds exclusively.
+    public static let storeLockName = "cache-store"
+
+    public init(directory: URL, name: String, shared: Bool = false, onWait: () -> Void) throws {
         try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let path = directory.appendingPathComponent("\(name).lock").path
         fd = open(path, O_RDWR | O_CREAT, 0o644)
         guard fd >= 0 else { throw LockError.cannotOpen(path, String(cString: strerror(errno))) }
-        if flock(fd, LOCK_EX | LOCK_NB) != 0 {
+        let mode = shared ? LOCK_SH : LOCK_EX
+        if flock(fd, mode | LOCK_NB) != 0 {
             onWait()
-            flock(fd, LOCK_EX)
+            flock(fd, mode)
         }
     }
 

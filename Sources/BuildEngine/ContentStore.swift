@@ -5,9 +5,11 @@ import Glibc
 
 /// The cache: step outputs stored by key under `.reportgen/cache/`, each entry verified on read.
 ///
-/// An entry is one file `<key[0..2]>/<key>`: a first line `reportgen-cache 1 <sha256 of payload> <size>`
-/// then the payload. Entries are written to a temporary file, fsynced and renamed into place, so a
-/// reader sees a whole entry or none. A corrupt or truncated entry is reported and recomputed.
+/// An entry is one file `<key[0..2]>/<key>`: a first line `reportgen-cache 2 <key> <sha256 of payload> <size>`
+/// then the payload. The header names the step key the entry was stored under, so an entry copied
+/// or renamed under another key is rejected rather than served as another step's output. Entries
+/// are written to a temporary file, fsynced and renamed into place, so a reader sees a whole entry
+/// or none. A corrupt, truncated or foreign entry is reported and recomputed.
 /// Reading an entry refreshes its modification time, which orders least-recently-used eviction.
 public struct ContentStore: Sendable {
     public let directory: URL
@@ -36,12 +38,13 @@ public struct ContentStore: Sendable {
         let bytes = [UInt8](data)
         guard let newline = bytes.firstIndex(of: 10) else { return .corrupt("no header") }
         let header = String(decoding: bytes[..<newline], as: UTF8.self).split(separator: " ")
-        guard header.count == 4, header[0] == "reportgen-cache", header[1] == "1", let size = Int(header[3]) else {
+        guard header.count == 5, header[0] == "reportgen-cache", header[1] == "2", let size = Int(header[4]) else {
             return .corrupt("bad header")
         }
+        guard header[2] == key else { return .corrupt("stored under another key, \(header[2].prefix(12))") }
         let payload = Array(bytes[(newline + 1)...])
         guard payload.count == size else { return .corrupt("truncated: \(payload.count) of \(size) bytes") }
-        guard SHA256.hex(payload) == header[2] else { return .corrupt("checksum mismatch") }
+        guard SHA256.hex(payload) == header[3] else { return .corrupt("checksum mismatch") }
         // Touch for LRU; failure (e.g. a read-only cache) is harmless.
         try? FileManager.default.setAttributes([.modificationDate: Date()], ofItemAtPath: url.path)
         return .hit(payload)
@@ -65,7 +68,7 @@ public struct ContentStore: Sendable {
         } catch {
             throw StoreError.notWritable(directory.path, error.localizedDescription)
         }
-        var bytes = Array("reportgen-cache 1 \(SHA256.hex(payload)) \(payload.count)\n".utf8)
+        var bytes = Array("reportgen-cache 2 \(key) \(SHA256.hex(payload)) \(payload.count)\n".utf8)
         bytes.append(contentsOf: payload)
         try AtomicFile.write(bytes, to: url)
     }

@@ -3,7 +3,8 @@ import Foundation
 /// Receives what the executor does, for a progress display.
 public protocol ProgressSink: Sendable {
     func started(_ id: String, done: Int, total: Int)
-    func finished(_ id: String, cached: Bool, seconds: Double, done: Int, total: Int)
+    /// `origin`: the step ran, or its output came from the local store or the remote cache.
+    func finished(_ id: String, origin: StepOrigin, seconds: Double, done: Int, total: Int)
     func note(_ message: String)
     /// A long step (a fit's multi-start grid, a bootstrap) has done `done` of `total` units.
     func advanced(_ id: String, done: Int, total: Int)
@@ -17,7 +18,7 @@ extension ProgressSink {
 public struct SilentProgress: ProgressSink {
     public init() {}
     public func started(_ id: String, done: Int, total: Int) {}
-    public func finished(_ id: String, cached: Bool, seconds: Double, done: Int, total: Int) {}
+    public func finished(_ id: String, origin: StepOrigin, seconds: Double, done: Int, total: Int) {}
     public func note(_ message: String) {}
 }
 
@@ -27,21 +28,26 @@ public struct ExecutionReport: Sendable {
     public var outputs: [String: any Sendable] = [:]
     public var ran: [String] = []
     public var cached: [String] = []
+    /// The cached steps that came from the remote cache.
+    public var fromRemote: [String] = []
     public var failures: [(id: String, error: any Error)] = []
     public var notes: [String] = []
     public var seconds: Double = 0
 }
 
-/// Runs a plan: cached steps are read from the store, the others run in parallel (at most `jobs`
-/// at once) as soon as their dependencies are done. Outputs depend only on the plan, never on the
-/// schedule: each step is a pure function of its inputs.
+/// Runs a plan: cached steps are read from the store (else from the remote cache, when there is
+/// one), the others run in parallel (at most `jobs` at once) as soon as their dependencies are
+/// done. Outputs depend only on the plan, never on the schedule: each step is a pure function of
+/// its inputs.
 public struct Executor: Sendable {
     public var store: ContentStore?
+    public var remote: RemoteCache?
     public var jobs: Int
     public var progress: any ProgressSink
 
-    public init(store: ContentStore?, jobs: Int, progress: any ProgressSink = SilentProgress()) {
+    public init(store: ContentStore?, remote: RemoteCache? = nil, jobs: Int, progress: any ProgressSink = SilentProgress()) {
         self.store = store
+        self.remote = remote
         self.jobs = max(1, jobs)
         self.progress = progress
     }
@@ -68,40 +74,63 @@ public struct Executor: Sendable {
                     let inputs = state.inputs(for: step)
                     progress.started(step.id, done: state.doneCount, total: total)
                     let t0 = DispatchTime.now()
-                    var cached = false
                     var result: Result<any Sendable, any Error>
-                    switch store?.read(key) ?? .miss {
-                    case .hit(let bytes):
+                    var origin: StepOrigin = .ran
+                    var cachedBytes: [UInt8]? = nil
+                    if let found = cachedOutput(key: key, step: step.id, note: state.addNote) {
                         do {
-                            result = .success(try step.decode(bytes))
-                            cached = true
+                            result = .success(try step.decode(found.bytes))
+                            origin = found.origin
+                            cachedBytes = found.bytes
                         } catch {
                             state.addNote("note: cache entry for \(step.id) could not be read (\(error)); recomputed")
                             result = Result { try step.run(inputs) }
                         }
-                    case .corrupt(let why):
-                        state.addNote("note: cache entry for \(step.id) was corrupt (\(why)); recomputed")
-                        result = Result { try step.run(inputs) }
-                    case .miss:
+                    } else {
                         result = Result { try step.run(inputs) }
                     }
-                    // Bytes only at the cache boundary: an output is encoded when the store keeps it.
-                    if !cached, case .success(let value) = result, let store {
-                        do { try store.write(key, try step.encode(value)) } catch { state.addNote("warning: \(error)") }
+                    // Bytes only at the cache boundary: an output is encoded when a store keeps it.
+                    let toStore = origin != .local && store != nil
+                    let toRemote = origin != .remote && remote != nil
+                    if case .success(let value) = result, toStore || toRemote {
+                        do {
+                            let bytes = try cachedBytes ?? step.encode(value)
+                            if toStore, let store { try store.write(key, bytes) }
+                            // Offered to the remote (a no-op unless uploading): what ran replaces any
+                            // entry there, which this build found missing or invalid.
+                            if toRemote { remote?.upload(key, bytes, replace: origin == .ran) }
+                        } catch { state.addNote("warning: \(error)") }
                     }
                     let seconds = Double(DispatchTime.now().uptimeNanoseconds - t0.uptimeNanoseconds) / 1e9
-                    let done = state.complete(step.id, result, cached: cached)
-                    progress.finished(step.id, cached: cached, seconds: seconds, done: done, total: total)
+                    let done = state.complete(step.id, result, origin: origin)
+                    progress.finished(step.id, origin: origin, seconds: seconds, done: done, total: total)
                     launchReady()
                 }
             }
         }
         launchReady()
         group.wait()
+        for warning in remote?.takeWarnings() ?? [] { state.addNote(warning) }
         var report = state.report(order: plan.steps.map(\.id))
         for note in report.notes { progress.note(note) }
         report.seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
         return report
+    }
+
+    /// A step's output from the local store, else from the remote cache, or nil when it must run.
+    /// Entries that do not verify are notes (the step is then recomputed), never outputs.
+    func cachedOutput(key: String, step id: String, note: (String) -> Void) -> (bytes: [UInt8], origin: StepOrigin)? {
+        switch store?.read(key) ?? .miss {
+        case .hit(let bytes): return (bytes, .local)
+        case .corrupt(let why): note("note: cache entry for \(id) was corrupt (\(why)); recomputed")
+        case .miss: break
+        }
+        switch remote?.fetch(key) ?? .miss {
+        case .hit(let bytes): return (bytes, .remote)
+        case .rejected(let why): note("note: remote cache entry for \(id) was rejected (\(why)); recomputed")
+        case .miss, .unavailable: break
+        }
+        return nil
     }
 }
 
@@ -114,6 +143,7 @@ private final class SharedState: @unchecked Sendable {
     private var launched: Set<String> = []
     private var ran: [String] = []
     private var cached: [String] = []
+    private var fromRemote: [String] = []
     private var failures: [(String, any Error)] = []
     private var notes: [String] = []
     private(set) var doneCount = 0
@@ -153,13 +183,14 @@ private final class SharedState: @unchecked Sendable {
         return StepInputs(values: values)
     }
 
-    func complete(_ id: String, _ result: Result<any Sendable, any Error>, cached wasCached: Bool) -> Int {
+    func complete(_ id: String, _ result: Result<any Sendable, any Error>, origin: StepOrigin) -> Int {
         lock.lock()
         defer { lock.unlock() }
         switch result {
         case .success(let value):
             outputs[id] = value
-            if wasCached { cached.append(id) } else { ran.append(id) }
+            if origin == .ran { ran.append(id) } else { cached.append(id) }
+            if origin == .remote { fromRemote.append(id) }
         case .failure(let error):
             failed.insert(id)
             failures.append((id, error))
@@ -183,6 +214,7 @@ private final class SharedState: @unchecked Sendable {
         func rank(_ id: String) -> Int { position[id] ?? Int.max }
         r.ran = ran.sorted { rank($0) < rank($1) }
         r.cached = cached.sorted { rank($0) < rank($1) }
+        r.fromRemote = fromRemote.sorted { rank($0) < rank($1) }
         r.failures = failures.sorted { rank($0.0) < rank($1.0) }.map { (id: $0.0, error: $0.1) }
         r.notes = notes.sorted()
         return r

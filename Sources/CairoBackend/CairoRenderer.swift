@@ -100,7 +100,7 @@ public struct CairoRenderer: Sendable {
             cairo_destroy(cr)
             cairo_surface_flush(surface)
             guard status == CAIRO_STATUS_SUCCESS, let data = cairo_image_surface_get_data(surface),
-                  let png = PNGWriter.encode(width: Int(w), height: Int(h), stride: Int(cairo_image_surface_get_stride(surface)), pixels: data)
+                  let png = PNGWriter.encode(width: Int(w), height: Int(h), stride: Int(cairo_image_surface_get_stride(surface)), pixels: data, dpi: dpi)
             else { throw RenderError.cairo(String(cString: cairo_status_to_string(status))) }
             return png
         }

@@ -6,8 +6,9 @@ import CZlib
 /// pure function of the pixels, so it is byte-identical from run to run.
 enum PNGWriter {
     /// `pixels` holds cairo RGB24 data: 32 bits per pixel, native-endian 0x00RRGGBB, `stride`
-    /// bytes per row.
-    static func encode(width: Int, height: Int, stride: Int, pixels: UnsafePointer<UInt8>, level: Int32 = 3) -> [UInt8]? {
+    /// bytes per row. `dpi` is recorded in a pHYs chunk (as pixels per metre, the only unit PNG
+    /// knows) so that a 200 dpi figure imports at its size in points.
+    static func encode(width: Int, height: Int, stride: Int, pixels: UnsafePointer<UInt8>, dpi: Double, level: Int32 = 3) -> [UInt8]? {
         let rowBytes = 3 * width
         var raw = [UInt8](repeating: 0, count: (rowBytes + 1) * height)
         raw.withUnsafeMutableBufferPointer { out in
@@ -53,6 +54,9 @@ enum PNGWriter {
         }
         // IHDR: width, height, bit depth 8, colour type 2 (RGB), deflate, adaptive filtering, no interlace.
         chunk("IHDR", be32(UInt32(width)) + be32(UInt32(height)) + [8, 2, 0, 0, 0])
+        // pHYs: pixels per metre in x and y, unit 1 (metre); 200 dpi is 7874 px/m (1 in = 0.0254 m).
+        let pixelsPerMetre = UInt32(max(1, (dpi / 0.0254).rounded()))
+        chunk("pHYs", be32(pixelsPerMetre) + be32(pixelsPerMetre) + [1])
         chunk("IDAT", compressed)
         chunk("IEND", [])
         return png

@@ -62,8 +62,49 @@ enum TextEngine {
         case .justify:
             pango_layout_set_alignment(layout, PANGO_ALIGN_LEFT)
             pango_layout_set_justify(layout, 1)
+            keepHyphensInside(layout)
         }
         return layout
+    }
+
+    /// Pango (1.50) justifies a line that it breaks at a soft hyphen to the full width before it
+    /// adds the hyphen, so the hyphen hangs past the right edge by its own width. Such a line's
+    /// word spaces give that width back (evenly, never more than half of any space), so that it
+    /// ends flush with the others. Measurement and drawing both go through here.
+    static func keepHyphensInside(_ layout: OpaquePointer) {
+        let width = pango_layout_get_width(layout)
+        guard width > 0, let text = pango_layout_get_text(layout) else { return }
+        let bytes = UnsafeRawPointer(text).assumingMemoryBound(to: UInt8.self)
+        var node = pango_layout_get_lines_readonly(layout)
+        while let current = node {
+            defer { node = current.pointee.next }
+            guard let line = current.pointee.data?.assumingMemoryBound(to: PangoLayoutLine.self) else { continue }
+            var logical = PangoRectangle()
+            pango_layout_line_get_extents(line, nil, &logical)
+            let excess = logical.width - width
+            guard excess > 0, line.pointee.length >= 2 else { continue }
+            // Only a line whose text ends in U+00AD (UTF-8 C2 AD), a break at a soft hyphen.
+            let end = Int(line.pointee.start_index + line.pointee.length)
+            guard bytes[end - 2] == 0xC2, bytes[end - 1] == 0xAD else { continue }
+            var spaces: [UnsafeMutablePointer<PangoGlyphInfo>] = []
+            var run = line.pointee.runs
+            while let r = run {
+                defer { run = r.pointee.next }
+                guard let glyphItem = r.pointee.data?.assumingMemoryBound(to: PangoGlyphItem.self),
+                      let item = glyphItem.pointee.item, let glyphs = glyphItem.pointee.glyphs else { continue }
+                for g in 0..<Int(glyphs.pointee.num_glyphs) where bytes[Int(item.pointee.offset) + Int(glyphs.pointee.log_clusters[g])] == 0x20 {
+                    spaces.append(glyphs.pointee.glyphs + g)
+                }
+            }
+            guard !spaces.isEmpty else { continue }
+            let share = excess / Int32(spaces.count)
+            var remainder = excess % Int32(spaces.count)
+            for space in spaces {
+                let cut = min(share + (remainder > 0 ? 1 : 0), space.pointee.geometry.width / 2)
+                if remainder > 0 { remainder -= 1 }
+                space.pointee.geometry.width -= cut
+            }
+        }
     }
 
     /// Sets markup, falling back to the escaped text when the markup does not parse.
@@ -112,6 +153,20 @@ public struct PangoTextMeasurer: TextMeasuring {
         defer { g_object_unref(UnsafeMutableRawPointer(layout)) }
         let e = TextEngine.logicalExtent(layout)
         return TextExtent(width: e.width, height: e.height, ascent: e.ascent)
+    }
+
+    public func inkBounds(_ markup: String, font: FontSpec) -> Rect? {
+        let context = TextEngine.makeContext()
+        defer { g_object_unref(UnsafeMutableRawPointer(context)) }
+        let layout = TextEngine.labelLayout(context, markup, font)
+        defer { g_object_unref(UnsafeMutableRawPointer(layout)) }
+        var ink = PangoRectangle()
+        var logical = PangoRectangle()
+        pango_layout_get_extents(layout, &ink, &logical)
+        guard ink.width > 0, ink.height > 0 else { return nil }
+        let scale = Double(PANGO_SCALE)
+        let baseline = Double(pango_layout_get_baseline(layout)) / scale
+        return Rect(x: Double(ink.x) / scale, y: Double(ink.y) / scale - baseline, width: Double(ink.width) / scale, height: Double(ink.height) / scale)
     }
 
     public func measureParagraph(

@@ -115,6 +115,14 @@ public enum Layer: Sendable, Equatable, Codable {
         }
     }
 
+    /// Markers the layer draws (one per point of a marker or scatter layer).
+    var markerCount: Int {
+        switch self {
+        case .markers(let p, _, _, _, _, _), .scatter(let p, _, _, _, _, _, _): return p.count
+        default: return 0
+        }
+    }
+
     var label: String? {
         switch self {
         case .line(_, _, _, _, let l), .markers(_, _, _, _, _, let l), .scatter(_, _, _, _, _, _, let l), .band(_, _, _, _, let l):

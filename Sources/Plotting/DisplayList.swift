@@ -337,6 +337,9 @@ public struct ParagraphMetrics: Sendable, Equatable {
 /// Measures text the way the renderer will draw it (unhinted metrics, so every surface agrees).
 public protocol TextMeasuring: Sendable {
     func measure(_ markup: String, font: FontSpec) -> TextExtent
+    /// The ink of a single line of text (what its glyphs cover), relative to the start of its
+    /// baseline (y negative above it), in points; nil when the measurer cannot tell.
+    func inkBounds(_ markup: String, font: FontSpec) -> Rect?
     func measureParagraph(_ markup: String, width: Double, font: FontSpec, alignment: ParagraphAlignment, lineSpacing: Double) -> ParagraphMetrics
     /// Rectangles covering the UTF-8 byte range `range` of the paragraph's *plain* text (markup parsed,
     /// entities decoded), one per line the range touches, relative to the paragraph's top left, in points.
@@ -347,6 +350,9 @@ public protocol TextMeasuring: Sendable {
 }
 
 extension TextMeasuring {
+    /// Measurers without glyph outlines report no ink: callers fall back to the logical box.
+    public func inkBounds(_ markup: String, font: FontSpec) -> Rect? { nil }
+
     /// Measurers that cannot locate text within a paragraph report no rectangles (no link areas).
     public func rectangles(
         ofByteRange range: Range<Int>, inMarkup markup: String, font: FontSpec, width: Double,

@@ -11,12 +11,66 @@ struct LayerDrawer {
         var data: [DisplayItem] = []
         var annotations: [DisplayItem] = []
         var occupied: [Point] = []
+        /// Markers drawn, of the layer's markers inside the plot.
+        var markers = (drawn: 0, total: 0)
     }
 
     /// The translucent white behind a reference line's label.
     static let labelBacking = Paint(fill: Color(red: 1, green: 1, blue: 1, alpha: 0.8))
 
-    func draw(_ layer: Layer) -> Drawn {
+    /// Markers drawn per panel (over all its layers) before its marker layers are thinned.
+    static let markerLimit = 5_000
+    /// Whether the panel holds more than `markerLimit` markers, so that every marker layer is thinned.
+    var thinMarkers = false
+
+    /// The indices of the markers to draw: all of them, or when the panel is thinned, only the
+    /// first marker in each square cell of half a marker's width on the page, since the others
+    /// lie under it. Linear in the points; at most one marker per cell of the plot is drawn.
+    func thinned(_ indices: [Int], of points: [Point], size: Double, into out: inout Drawn) -> [Int] {
+        out.markers.total += indices.count
+        guard thinMarkers else {
+            out.markers.drawn += indices.count
+            return indices
+        }
+        let cell = max(size / 2, 0.5)
+        var seen = Set<Int64>()
+        var kept: [Int] = []
+        for i in indices {
+            let c = map.point(points[i])
+            let key = Int64(((c.x - map.plot.x) / cell).rounded(.down)) << 32 | Int64(((c.y - map.plot.y) / cell).rounded(.down)) & 0xFFFF_FFFF
+            if seen.insert(key).inserted { kept.append(i) }
+        }
+        out.markers.drawn += kept.count
+        return kept
+    }
+
+    /// The note a thinned panel carries in its lower left corner.
+    func thinningNote(drawn: Int, total: Int) -> DisplayItem {
+        let note = "\(drawn) of \(total) points drawn (the others overlap them)"
+        return .text(TextRun(markup: note.markupEscaped, position: Point(map.plot.x + 3, map.plot.maxY - 3),
+                             font: FontSpec(family: font.family, size: max(5, font.size - 2)), color: .black,
+                             anchor: .start, baseline: .baseline))
+    }
+
+
+    /// The index of the box that covers the fewest of `points` (first of equals), among the boxes
+    /// inside `plot`; 0 when none is.
+    static func leastCovered(_ boxes: [Rect], avoiding points: [Point], inside plot: Rect) -> Int {
+        var best = 0
+        var fewest = Int.max
+        for (k, box) in boxes.enumerated() where box.y >= plot.y - 1e-9 && box.maxY <= plot.maxY + 1e-9 && box.x >= plot.x - 1e-9 && box.maxX <= plot.maxX + 1e-9 {
+            let area = Rect(x: box.x - 1, y: box.y - 1, width: box.width + 2, height: box.height + 2)
+            let covered = points.reduce(0) { $0 + (area.contains($1) ? 1 : 0) }
+            if covered < fewest {
+                fewest = covered
+                best = k
+            }
+        }
+        return best
+    }
+
+    /// `avoiding`: page points of the panel's other layers, which reference-line labels keep off.
+    func draw(_ layer: Layer, avoiding: [Point] = []) -> Drawn {
         var out = Drawn()
         let plot = map.plot
         switch layer {
@@ -26,15 +80,17 @@ struct LayerDrawer {
                 out.occupied += LegendPlacement.densify(run)
             }
         case .markers(let points, let shape, let size, let fill, let edge, _):
-            for p in points where map.isDrawable(p) {
-                let c = map.point(p)
+            let kept = thinned(points.indices.filter { map.isDrawable(points[$0]) }, of: points, size: size, into: &out)
+            for i in kept {
+                let c = map.point(points[i])
                 out.data.append(.path(shape.path(center: c, size: size), Paint(fill: fill, stroke: edge, lineWidth: 0.5)))
                 out.occupied.append(c)
             }
         case .scatter(let points, let values, let colormap, let norm, let size, let edge, _):
-            for (p, v) in zip(points, values) where map.isDrawable(p) {
-                let c = map.point(p)
-                let fill = colormap.color(at: norm.fraction(v))
+            let drawable = points.indices.filter { $0 < values.count && map.isDrawable(points[$0]) }
+            for i in thinned(drawable, of: points, size: size, into: &out) {
+                let c = map.point(points[i])
+                let fill = colormap.color(at: norm.fraction(values[i]))
                 out.data.append(.path(.circle(center: c, radius: size / 2), Paint(fill: fill, stroke: edge, lineWidth: 0.5)))
                 out.occupied.append(c)
             }
@@ -54,25 +110,54 @@ struct LayerDrawer {
                 let x = map.px(value)
                 out.data.append(.path(.polyline([Point(x, plot.y), Point(x, plot.maxY)]), paint))
                 if let label, !label.isEmpty {
-                    // Rotated a quarter turn, the label reads upwards along the line's left side,
-                    // ending 3 pt below the top; a light backing keeps it legible over data.
-                    let e = measurer.measure(label.markupEscaped, font: font)
-                    out.annotations.append(.path(.rectangle(Rect(x: x - 2 - e.ascent, y: plot.y + 3, width: e.height, height: e.width)), Self.labelBacking))
-                    out.annotations.append(.text(TextRun(markup: label.markupEscaped, position: Point(x - 2, plot.y + 3), font: font, color: color,
-                                                         anchor: .end, baseline: .baseline, rotation: 90)))
+                    // Rotated a quarter turn, the label reads upwards along the line, 2 pt from it:
+                    // on whichever side and at whichever height covers the fewest points of the
+                    // other layers (top left, 3 pt below the plot's top, when that is clear). A
+                    // light backing keeps it legible over what remains.
+                    let markup = label.markupEscaped
+                    let e = measurer.measure(markup, font: font)
+                    // Left of the line the baseline is 2 pt from it (the glyphs' tops to the left);
+                    // right of it the glyphs' tops are 2 pt from it. The label may slide down the
+                    // line in steps of 4 pt, from 3 pt below the top to 3 pt above the bottom.
+                    var candidates: [(box: Rect, position: Point, anchor: TextAnchor)] = []
+                    var top = plot.y + 3
+                    while top + e.width <= plot.maxY - 3 + 1e-9 {
+                        candidates.append((Rect(x: x - 2 - e.ascent, y: top, width: e.height, height: e.width), Point(x - 2, top), .end))
+                        candidates.append((Rect(x: x + 2, y: top, width: e.height, height: e.width), Point(x + 2 + e.ascent, top), .end))
+                        top += 4
+                    }
+                    if candidates.isEmpty {
+                        candidates.append((Rect(x: x - 2 - e.ascent, y: plot.y + 3, width: e.height, height: e.width), Point(x - 2, plot.y + 3), .end))
+                    }
+                    let best = Self.leastCovered(candidates.map(\.box), avoiding: avoiding, inside: plot)
+                    let chosen = candidates[best]
+                    out.annotations.append(.path(.rectangle(chosen.box), Self.labelBacking))
+                    out.annotations.append(.text(TextRun(markup: markup, position: chosen.position, font: font, color: color,
+                                                         anchor: chosen.anchor, baseline: .baseline, rotation: 90)))
                     // Keep the legend off it.
-                    out.occupied += LegendPlacement.densify([Point(x - 4, plot.y + 3), Point(x - 4, plot.y + 3 + e.width)])
+                    out.occupied += LegendPlacement.densify([Point(chosen.box.midX, chosen.box.y), Point(chosen.box.midX, chosen.box.maxY)])
                 }
             case .y:
                 guard map.y.contains(value) else { break }
                 let y = map.py(value)
                 out.data.append(.path(.polyline([Point(plot.x, y), Point(plot.maxX, y)]), paint))
                 if let label, !label.isEmpty {
-                    let e = measurer.measure(label.markupEscaped, font: font)
-                    out.annotations.append(.path(.rectangle(Rect(x: plot.maxX - 3 - e.width, y: y - 2 - e.ascent, width: e.width, height: e.height)), Self.labelBacking))
-                    out.annotations.append(.text(TextRun(markup: label.markupEscaped, position: Point(plot.maxX - 3, y - 2), font: font, color: color,
-                                                         anchor: .end, baseline: .baseline)))
-                    out.occupied += LegendPlacement.densify([Point(plot.maxX - 3 - e.width, y - 4), Point(plot.maxX - 3, y - 4)])
+                    // Above or below the line, at its right or left end, where it covers least.
+                    let markup = label.markupEscaped
+                    let e = measurer.measure(markup, font: font)
+                    // Above the line the baseline is 2 pt over it; below it the glyphs' tops are 2 pt under it.
+                    let candidates: [(box: Rect, position: Point, anchor: TextAnchor)] = [
+                        (Rect(x: plot.maxX - 3 - e.width, y: y - 2 - e.ascent, width: e.width, height: e.height), Point(plot.maxX - 3, y - 2), .end),
+                        (Rect(x: plot.maxX - 3 - e.width, y: y + 2, width: e.width, height: e.height), Point(plot.maxX - 3, y + 2 + e.ascent), .end),
+                        (Rect(x: plot.x + 3, y: y - 2 - e.ascent, width: e.width, height: e.height), Point(plot.x + 3, y - 2), .start),
+                        (Rect(x: plot.x + 3, y: y + 2, width: e.width, height: e.height), Point(plot.x + 3, y + 2 + e.ascent), .start),
+                    ]
+                    let best = Self.leastCovered(candidates.map(\.box), avoiding: avoiding, inside: plot)
+                    let chosen = candidates[best]
+                    out.annotations.append(.path(.rectangle(chosen.box), Self.labelBacking))
+                    out.annotations.append(.text(TextRun(markup: markup, position: chosen.position, font: font, color: color,
+                                                         anchor: chosen.anchor, baseline: .baseline)))
+                    out.occupied += LegendPlacement.densify([Point(chosen.box.x, chosen.box.midY), Point(chosen.box.maxX, chosen.box.midY)])
                 }
             }
         case .text(let at, let text, let anchor, let color):
@@ -87,6 +172,7 @@ struct LayerDrawer {
                 for line in grid.contourLines(level: level, logX: map.x.isLogarithmic, logY: map.y.isLogarithmic) {
                     for run in runs(line) where run.count > 1 {
                         out.data.append(.path(.polyline(run), Paint(stroke: color, lineWidth: width)))
+                        out.occupied += LegendPlacement.densify(run)
                         if labelled { out.data += contourLabel(run, level: level, color: color) }
                     }
                 }
@@ -152,4 +238,10 @@ struct LayerDrawer {
         let two = String(format: "%.2f", v)
         return abs(Double(two)! - v) < 1e-9 * max(1, abs(v)) ? two : String(format: "%.3g", v)
     }
+}
+
+private extension Rect {
+    var midX: Double { x + width / 2 }
+    var midY: Double { y + height / 2 }
+    func contains(_ p: Point) -> Bool { p.x >= x && p.x <= maxX && p.y >= y && p.y <= maxY }
 }

@@ -105,13 +105,27 @@ struct PanelRenderer {
         var data: [DisplayItem] = []
         var annotations: [DisplayItem] = []
         var occupied: [Point] = []
-        let drawer = LayerDrawer(map: map, measurer: measurer, font: font)
-        for layer in spec.layers {
-            let drawn = drawer.draw(layer)
+        var drawer = LayerDrawer(map: map, measurer: measurer, font: font)
+        drawer.thinMarkers = spec.layers.reduce(0) { $0 + $1.markerCount } > LayerDrawer.markerLimit
+        var markers = (drawn: 0, total: 0)
+        // Data layers first, so that reference-line labels can keep off what they drew; then
+        // everything in the spec's order.
+        var drawnLayers: [LayerDrawer.Drawn?] = spec.layers.map { layer in
+            if case .referenceLine = layer { return nil }
+            return drawer.draw(layer)
+        }
+        let dataPoints = drawnLayers.compactMap { $0?.occupied }.flatMap { $0 }
+        for (k, layer) in spec.layers.enumerated() where drawnLayers[k] == nil {
+            drawnLayers[k] = drawer.draw(layer, avoiding: dataPoints)
+        }
+        for drawn in drawnLayers.compactMap({ $0 }) {
             data += drawn.data
             annotations += drawn.annotations
             occupied += drawn.occupied
+            markers.drawn += drawn.markers.drawn
+            markers.total += drawn.markers.total
         }
+        if markers.drawn < markers.total { annotations.append(drawer.thinningNote(drawn: markers.drawn, total: markers.total)) }
         items.append(.group(Group(clip: plot, items: data)))
 
         // Frame, ticks (outward) and tick labels.

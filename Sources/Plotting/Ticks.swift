@@ -176,10 +176,16 @@ public enum Ticks {
         }
     }
 
-    /// 100M, 1B, 10B, 1T, 1.5T: a count with an SI-style suffix.
+    /// 100M, 1B, 10B, 1T, 1.5T, 5P: a count with an SI-style suffix; from 10^18 on, where there is
+    /// no suffix a reader knows, m×10<sup>e</sup> (Pango markup).
     public static func siLabel(_ v: Double) -> String {
-        let units: [(Double, String)] = [(1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "K")]
-        for (size, suffix) in units where abs(v) >= size {
+        if abs(v) >= SIScale.beyondLargest {
+            let e = Int(floor(Foundation.log10(abs(v)) + 1e-12))
+            let m = v / pow(10, Double(e))
+            let text = abs(m - m.rounded()) < 1e-9 ? String(Int(m.rounded())) : String(format: "%.1f", m)
+            return text == "1" ? "10<sup>\(e)</sup>" : "\(text)×10<sup>\(e)</sup>"
+        }
+        for (size, suffix) in SIScale.units where abs(v) >= size {
             let x = v / size
             let text = abs(x - x.rounded()) < 1e-9 ? String(Int(x.rounded())) : String(format: "%.1f", x)
             return text + suffix
@@ -189,14 +195,30 @@ public enum Ticks {
 
     /// An SI label precise enough to tell apart multiples of `step`.
     public static func siLabel(_ v: Double, step: Double) -> String {
-        let units: [(Double, String)] = [(1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "K")]
         let reference = max(abs(v), step)
-        for (size, suffix) in units where reference >= size {
-            if v == 0 { return "0" }
+        if v == 0 && reference >= SIScale.smallest { return "0" }
+        if reference >= SIScale.beyondLargest {
+            let e = Int(floor(Foundation.log10(reference) + 1e-12))
+            let text = plain(v / pow(10, Double(e)), decimals: decimals(for: step / pow(10, Double(e))))
+            return "\(text)×10<sup>\(e)</sup>"
+        }
+        for (size, suffix) in SIScale.units where reference >= size {
             return plain(v / size, decimals: decimals(for: step / size)) + suffix
         }
         return plain(v, decimals: decimals(for: step))
     }
+}
+
+/// The suffixes of counts (parameters, tokens) as papers on language models write them: K, M,
+/// B (10^9, "billion" rather than SI's G), T and P; from 10^18 on there is no suffix a reader
+/// knows, and counts are written as powers of ten.
+public enum SIScale {
+    /// Largest first.
+    public static let units: [(size: Double, suffix: String)] = [(1e15, "P"), (1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "K")]
+    /// The smallest count with a suffix.
+    public static let smallest = 1e3
+    /// The smallest count written as a power of ten.
+    public static let beyondLargest = 1e18
 }
 
 /// Nice limits: a log range padded by 5% of its decades, a linear one padded by 5%.

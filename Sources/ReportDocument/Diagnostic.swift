@@ -97,14 +97,24 @@ public struct DiagnosticBag: Sendable, Equatable {
 /// Renders diagnostics as `path:line:col: error: message`, the source line, and a caret.
 public struct DiagnosticPrinter: Sendable {
     /// Source text by file name, for quoting the offending line.
-    public var sources: [String: String]
+    public var sources: [String: String] {
+        didSet { lines = Self.split(sources) }
+    }
+    /// Each source split into lines once, so that printing n diagnostics costs O(n + size).
+    private var lines: [String: [Substring]]
 
-    public init(sources: [String: String] = [:]) { self.sources = sources }
+    public init(sources: [String: String] = [:]) {
+        self.sources = sources
+        self.lines = Self.split(sources)
+    }
+
+    private static func split(_ sources: [String: String]) -> [String: [Substring]] {
+        sources.mapValues { $0.split(separator: "\n", omittingEmptySubsequences: false) }
+    }
 
     public func render(_ d: Diagnostic) -> String {
         var out = d.description + "\n"
-        if let file = d.file, let location = d.location, let text = sources[file] {
-            let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        if let file = d.file, let location = d.location, let lines = lines[file] {
             if location.line >= 1, location.line <= lines.count {
                 let line = String(lines[location.line - 1]).replacingTabs()
                 out += "    " + line + "\n"

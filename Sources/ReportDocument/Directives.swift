@@ -48,9 +48,48 @@ public struct FitDirective: Sendable, Equatable {
     public var schedules: String? = nil
     /// Approach 3: the L-BFGS implementation, `lbfgs` (reportgen's own, the default) or `nlopt`.
     public var optimizer: String? = nil
+    /// Approach 3: the law fitted (default: Eq. 2), a shipped form's name or a declaration.
+    public var law: LawDeclaration? = nil
+    /// Approach 3: `grid` (multi-start L-BFGS, the default) or `varpro` (variable projection).
+    public var solver: NameReference? = nil
+    /// Approach 3: `huber-log` (the paper's, default), `mse-log` or `mse`.
+    public var objective: NameReference? = nil
 
     /// The paper's nine IsoFLOP budgets (§3.2, Fig. 3).
     public static let paperBudgets: [Double] = [6e18, 1e19, 3e19, 6e19, 1e20, 3e20, 6e20, 1e21, 3e21]
+}
+
+/// `law:` of a fit: a shipped form by name, or a law written in the math subset with its parameters.
+/// The schema checks the shape; the fitting engine checks the expression (ReportDocument knows no laws).
+public struct LawDeclaration: Sendable, Equatable {
+    /// `law: kaplan`: a shipped form's name.
+    public var shipped: NameReference?
+    /// `form:` the expression, and where its text starts (the column of its first character).
+    public var form: String?
+    public var formLocation: SourceLocation
+    /// Whether `form:` was written as a quoted scalar (its text then starts one column later).
+    public var formQuoted: Bool
+    public var parameters: [ParameterDeclaration]
+    /// `frontier:` input name → expression in N and D, in the order written.
+    public var frontier: [FrontierDeclaration]
+    public var location: SourceLocation
+}
+
+/// One entry of a declared law's `frontier:`: an input's value on the frontier, in N and D.
+public struct FrontierDeclaration: Sendable, Equatable {
+    public var name: String
+    public var expression: String
+}
+
+/// One entry of a declared law's `parameters:`.
+public struct ParameterDeclaration: Sendable, Equatable {
+    public var name: String
+    /// `log`: searched as ln p (p > 0), starts given as ln p; `linear` (default).
+    public var logScale: Bool
+    public var lower: Double?
+    public var upper: Double?
+    public var starts: [Double]
+    public var location: SourceLocation
 }
 
 /// How a fit treats a compute budget it cannot fit a parabola to: `bad-budget:` in documents and
@@ -236,10 +275,10 @@ public enum DirectiveSchema {
         let data = r.string("data", required: true)
         let tolerance = r.double("budget-tolerance", required: false, allowed: 0...10)
         let curves = r.string("curves", required: false)
-        let huber = r.double("huber-delta", required: false, positive: true)
-        let exclude = r.int("exclude-highest-loss", required: false, allowed: 0...Int.max)
-        let window = r.int("smoothing-window", required: false, allowed: 1...Int.max)
-        let envelope = r.int("envelope-points", required: false, allowed: 2...Int.max)
+        let huber = r.double("huber-delta", required: false, allowed: DocumentLimits.huberDelta)
+        let exclude = r.int("exclude-highest-loss", required: false, allowed: 0...DocumentLimits.dataRows)
+        let window = r.int("smoothing-window", required: false, allowed: DocumentLimits.smoothingWindow)
+        let envelope = r.int("envelope-points", required: false, allowed: DocumentLimits.envelopePoints)
         let bad = r.choice("bad-budget", required: false, among: BadBudgetRule.allCases.map(\.rawValue), what: "bad-budget policy")
         let schedules = r.choice("schedules", required: false, among: ["all", "longest"], what: "schedule selection")
         let optimizer = r.choice("optimizer", required: false, among: vocabulary.optimizers, what: "optimiser")
@@ -253,7 +292,7 @@ public enum DirectiveSchema {
         var intervals: IntervalSpec?
         if var n = r.mapping("intervals") {
             let scheme = n.choice("scheme", required: true, among: IntervalSpec.Scheme.allCases.map(\.rawValue), what: "interval scheme")
-            let resamples = n.int("resamples", required: false, allowed: 1...1_000_000)
+            let resamples = n.int("resamples", required: false, allowed: DocumentLimits.resamples)
             let seed = n.int("seed", required: false, allowed: 0...Int.max)
             n.finish()
             r.absorb(n)
@@ -274,16 +313,83 @@ public enum DirectiveSchema {
                 truth = LossLawParameters(E: e, A: a, B: b, alpha: alpha, beta: beta, location: n.node.location)
             }
         }
+        let solver = r.choice("solver", required: false, among: ["grid", "varpro"], what: "solver")
+        let objective = r.choice("objective", required: false, among: ["huber-log", "mse-log", "mse"], what: "objective")
+        let law = lawDeclaration(&r)
         r.finish()
         if let curves, let approach, approach != 1 {
             r.error("'curves' only applies to approach 1 (training-curve envelope)", at: curves.location)
+        }
+        if let approach, approach != 3 {
+            for (key, place) in [("law", law?.location), ("solver", solver?.location), ("objective", objective?.location)] {
+                if let place { r.error("'\(key)' only applies to approach 3 (parametric fit)", at: place) }
+            }
         }
         guard let approach, let data else { return nil }
         return FitDirective(
             id: d.id, approach: approach, data: data.name, dataLocation: data.location, budgetTolerance: tolerance,
             location: d.range.start, curves: curves, huberDelta: huber, excludeHighestLoss: exclude, smoothingWindow: window,
             envelopePoints: envelope, badBudget: bad.flatMap { BadBudgetRule(rawValue: $0.name) } ?? .error,
-            intervals: intervals, truth: truth, budgets: budgets, schedules: schedules?.name, optimizer: optimizer?.name)
+            intervals: intervals, truth: truth, budgets: budgets, schedules: schedules?.name, optimizer: optimizer?.name,
+            law: law, solver: solver, objective: objective)
+    }
+
+    /// `law:` of a fit: a name, or a mapping with `form`, `parameters` and optionally `frontier`.
+    static func lawDeclaration(_ r: inout FieldReader) -> LawDeclaration? {
+        guard let node = r.value("law", required: false) else { return nil }
+        if let name = node.scalar {
+            return LawDeclaration(
+                shipped: NameReference(name: name, location: node.location), form: nil, formLocation: node.location, formQuoted: false,
+                parameters: [], frontier: [], location: node.location)
+        }
+        guard var n = r.mapping("law") else { return nil }
+        let formNode = n.node["form"]
+        let form = n.string("form", required: true)
+        var parameters: [ParameterDeclaration] = []
+        if let list = n.value("parameters", required: true) {
+            if let entries = list.entries, !entries.isEmpty {
+                for entry in entries {
+                    var p = FieldReader(node: entry.value, file: n.file, context: "parameter '\(entry.key)'")
+                    let scale = p.choice("scale", required: false, among: ["linear", "log"], what: "scale")
+                    let lower = p.double("lower", required: false)
+                    let upper = p.double("upper", required: false)
+                    let starts = p.doubleList("starts", positive: false)
+                    if p.node["starts"] == nil, p.node.entries != nil { p.error("parameter '\(entry.key)' needs the key 'starts' (a list of starting values)", at: entry.keyLocation) }
+                    p.finish()
+                    n.absorb(p)
+                    if let lower, let upper, lower > upper { n.error("parameter '\(entry.key)': 'lower' exceeds 'upper'", at: entry.keyLocation) }
+                    if let starts, starts.isEmpty { n.error("parameter '\(entry.key)': 'starts' must not be empty", at: entry.keyLocation) }
+                    if let starts, !starts.isEmpty {
+                        parameters.append(ParameterDeclaration(
+                            name: entry.key, logScale: scale?.name == "log", lower: lower, upper: upper, starts: starts, location: entry.keyLocation))
+                    }
+                }
+            } else {
+                n.error("'parameters' must be a mapping of parameter names to {scale, lower, upper, starts}", at: list.location)
+            }
+        }
+        var frontier: [FrontierDeclaration] = []
+        if let f = n.value("frontier", required: false) {
+            if let entries = f.entries {
+                for entry in entries {
+                    guard let text = entry.value.scalar else {
+                        n.error("frontier value of '\(entry.key)' must be an expression in N and D", at: entry.value.location)
+                        continue
+                    }
+                    frontier.append(FrontierDeclaration(name: entry.key, expression: text))
+                }
+            } else {
+                n.error("'frontier' must be a mapping of input names to expressions in N and D", at: f.location)
+            }
+        }
+        n.finish()
+        r.absorb(n)
+        guard let form else { return nil }
+        var quoted = false
+        if let formNode, case .scalar(_, let plain) = formNode.kind { quoted = !plain }
+        return LawDeclaration(
+            shipped: nil, form: form.name, formLocation: form.location, formQuoted: quoted, parameters: parameters, frontier: frontier,
+            location: n.node.location)
     }
 
     static func figure(_ d: Directive, _ r: inout FieldReader, _ vocabulary: DirectiveVocabulary) -> FigureDirective? {
@@ -361,7 +467,7 @@ public enum DirectiveSchema {
 
     static func data(_ d: Directive, _ r: inout FieldReader) -> DataDirective? {
         let source = r.string("source", required: true)
-        let exclude = r.int("exclude-highest-loss", required: false, allowed: 0...Int.max)
+        let exclude = r.int("exclude-highest-loss", required: false, allowed: 0...DocumentLimits.dataRows)
         let minFlops = r.double("min-flops", required: false, positive: true)
         let maxFlops = r.double("max-flops", required: false, positive: true)
         r.finish()

@@ -57,7 +57,7 @@ struct FieldReader {
     }
 
     mutating func checkedInt(_ v: YAMLNode, key: String, allowed: ClosedRange<Int>) -> Int? {
-        guard let s = v.scalar, let i = Int(s) else {
+        guard let s = v.scalar, DecimalNumber.isDecimal(s), let i = Int(s) else {
             error("'\(key)' must be a whole number, not \(v.scalar.map { "'\($0)'" } ?? v.typeName)", at: v.location)
             return nil
         }
@@ -75,7 +75,7 @@ struct FieldReader {
     }
 
     mutating func checkedDouble(_ v: YAMLNode, key: String, allowed: ClosedRange<Double>? = nil, positive: Bool = false) -> Double? {
-        guard let s = v.scalar, let x = Double(s), x.isFinite else {
+        guard let s = v.scalar, DecimalNumber.isDecimal(s), let x = Double(s), x.isFinite else {
             error("'\(key)' must be a number, not \(v.scalar.map { "'\($0)'" } ?? v.typeName)", at: v.location)
             return nil
         }
@@ -160,4 +160,30 @@ struct FieldReader {
     }
 
     var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
+}
+
+/// The number syntax documents may use: decimal digits with an optional sign, point and
+/// exponent (`0.001`, `1e-3`, `5.76e23`). Swift's parsers also take hexadecimal (`0x10` → 16)
+/// and `inf`/`nan`, which a reader would not expect a schema to accept.
+public enum DecimalNumber {
+    public static func isDecimal(_ s: String) -> Bool {
+        var scalars = Substring(s).unicodeScalars[...]
+        if let f = scalars.first, f == "+" || f == "-" { scalars = scalars.dropFirst() }
+        var digits = 0
+        var seenPoint = false
+        while let c = scalars.first, c.isASCIIDigit || (c == "." && !seenPoint) {
+            if c == "." { seenPoint = true } else { digits += 1 }
+            scalars = scalars.dropFirst()
+        }
+        guard digits > 0 else { return false }
+        guard let e = scalars.first else { return true }
+        guard e == "e" || e == "E" else { return false }
+        scalars = scalars.dropFirst()
+        if let f = scalars.first, f == "+" || f == "-" { scalars = scalars.dropFirst() }
+        return !scalars.isEmpty && scalars.allSatisfy(\.isASCIIDigit)
+    }
+}
+
+extension Unicode.Scalar {
+    var isASCIIDigit: Bool { ("0"..."9").contains(self) }
 }

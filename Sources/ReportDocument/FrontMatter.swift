@@ -67,7 +67,7 @@ public struct DataSource: Sendable, Equatable {
             && a.columns.map(\.role) == b.columns.map(\.role) && a.columns.map(\.column) == b.columns.map(\.column)
     }
 
-    public static let roles = ["params", "tokens", "flops", "loss", "budget", "run", "horizon"]
+    public static let roles = ["params", "tokens", "flops", "loss", "budget", "unique", "run", "horizon"]
 }
 
 extension FrontMatter {
@@ -98,7 +98,9 @@ extension FrontMatter {
                     bag.append(.error("'date' must be a date written YYYY-MM-DD", file: file, at: v.location))
                 }
             case "abstract":
-                if let s = v.scalar { fm.abstract = s } else { bag.append(typeError("abstract", "a string", v, file)) }
+                if let s = v.scalar, s.unicodeScalars.count > DocumentLimits.paragraphLength {
+                    bag.append(.error("the abstract is longer than \(DocumentLimits.paragraphLength) characters", file: file, at: v.location))
+                } else if let s = v.scalar { fm.abstract = s } else { bag.append(typeError("abstract", "a string", v, file)) }
             case "data":
                 guard let sources = v.entries else {
                     bag.append(typeError("data", "a mapping of source names to sources", v, file))
@@ -185,6 +187,9 @@ extension FrontMatter {
         let title = r.string("title", required: true)
         let venue = r.string("venue", required: true)
         let url = r.string("url", required: false)
+        if let url, let problem = LinkPolicy.problem(with: url.name) {
+            r.error("\(problem) in the bibliography url '\(url.name)'", at: url.location, notes: [LinkPolicy.allowed])
+        }
         r.finish()
         bag.append(contentsOf: r.diagnostics)
         guard !r.hasErrors, let key, let authors, let year, let title, let venue else { return nil }

@@ -39,6 +39,16 @@ extension Converter {
         if line > cursor.line { cursor = (line, 0) }
     }
 
+    /// Where the next of `scalars` on the cursor's line is, without moving the cursor (the
+    /// cursor itself when there is none): the opening `[` of a link, for messages about it.
+    func nextLocation(of scalars: [Unicode.Scalar]) -> SourceLocation {
+        guard cursor.line >= 1, cursor.line <= scalarLines.count else { return location(line: max(1, cursor.line), index: 0) }
+        let l = scalarLines[cursor.line - 1]
+        var index = cursor.index
+        while index < l.count, !scalars.contains(l[index]) { index += 1 }
+        return location(line: cursor.line, index: index < l.count ? index : min(cursor.index, l.count))
+    }
+
     /// Finds scalar `c` of a text node in the source, from the cursor on.
     mutating func locate(_ c: Unicode.Scalar) -> (SourceLocation, Bool) {
         var line = cursor.line

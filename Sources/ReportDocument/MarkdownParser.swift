@@ -9,6 +9,11 @@ public enum DocumentParser {
     public static func parse(_ source: String, path: String, into bag: inout DiagnosticBag) -> Document {
         // cmark ends lines at "\r\n", "\r" and "\n"; count them the same way.
         let lines = normalizingLineEndings(source).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        // A document past a size limit is not parsed at all: the limits bound what parsing costs.
+        if let problem = SourceText.limitProblem(lines, path: path) {
+            bag.append(problem)
+            return Document(path: path, source: source, frontMatter: FrontMatter(), blocks: [])
+        }
         var frontMatter = FrontMatter()
         var bodyStart = 0
         if lines.first?.trimmingTrailingWhitespace == "---" {
@@ -68,6 +73,10 @@ struct Converter {
     /// Where `lines` start in the document, when they are a string from inside it (a caption):
     /// positions are reported in the document's coordinates.
     var origin: SourceLocation? = nil
+    /// How many block quotes and list items enclose the block being converted.
+    var blockDepth = 0
+    /// How many emphasis, strong and link nodes enclose the inline being converted.
+    var inlineDepth = 0
 
     init(path: String, lines: [String], bag: DiagnosticBag) {
         self.path = path
@@ -118,6 +127,12 @@ struct Converter {
             return .heading(level: Int(cmark_node_get_heading_level(node)), content: content, label: label, range: r)
         case CMARK_NODE_PARAGRAPH:
             let content = atoms(node)
+            if content.count > DocumentLimits.paragraphLength {
+                bag.append(.error(
+                    "paragraph longer than \(DocumentLimits.paragraphLength) characters", file: path, at: r.start,
+                    notes: ["split it into several paragraphs"]))
+                return nil
+            }
             if let display = displayMath(content, range: r) { return display }
             return .paragraph(scan(content), range: r)
         case CMARK_NODE_CODE_BLOCK:
@@ -128,11 +143,22 @@ struct Converter {
             }
             return .code(language: info, text: text, range: r)
         case CMARK_NODE_LIST:
+            guard enterBlock(at: r.start) else { return nil }
+            defer { blockDepth -= 1 }
             let ordered = cmark_node_get_list_type(node) == CMARK_ORDERED_LIST
-            let items = children(node).map { item in children(item).compactMap { block($0) } }
+            var items: [[Block]] = []
+            for item in children(node) {
+                var content: [Block] = []
+                for child in children(item) { if let b = block(child) { content.append(b) } }
+                items.append(content)
+            }
             return .list(ordered: ordered, items: items, range: r)
         case CMARK_NODE_BLOCK_QUOTE:
-            return .blockQuote(children(node).compactMap { block($0) }, range: r)
+            guard enterBlock(at: r.start) else { return nil }
+            defer { blockDepth -= 1 }
+            var content: [Block] = []
+            for child in children(node) { if let b = block(child) { content.append(b) } }
+            return .blockQuote(content, range: r)
         case CMARK_NODE_THEMATIC_BREAK:
             return .thematicBreak(range: r)
         case CMARK_NODE_HTML_BLOCK:
@@ -147,6 +173,28 @@ struct Converter {
             bag.append(.error("unsupported Markdown construct", file: path, at: r.start))
             return nil
         }
+    }
+
+    /// Counts one more level of block nesting; past the limit, reports it once and refuses.
+    mutating func enterBlock(at location: SourceLocation) -> Bool {
+        if blockDepth >= DocumentLimits.blockNesting {
+            if blockDepth == DocumentLimits.blockNesting {
+                bag.append(.error("block quotes and lists nested more than \(DocumentLimits.blockNesting) levels deep", file: path, at: location))
+            }
+            return false
+        }
+        blockDepth += 1
+        return true
+    }
+
+    /// Counts one more level of inline nesting (emphasis, strong, links); past the limit, refuses.
+    mutating func enterInline(at location: SourceLocation) -> Bool {
+        if inlineDepth >= DocumentLimits.inlineNesting {
+            bag.append(.error("emphasis and links nested more than \(DocumentLimits.inlineNesting) levels deep", file: path, at: location))
+            return false
+        }
+        inlineDepth += 1
+        return true
     }
 
     /// `{kind} id` fences become directives; the YAML body starts on the line after the fence.
@@ -238,15 +286,28 @@ struct Converter {
                 } else {
                     out.append(.node(.code(text)))
                 }
-            case CMARK_NODE_EMPH: out.append(.node(.emphasis(scan(atoms(child, line: &line)))))
-            case CMARK_NODE_STRONG: out.append(.node(.strong(scan(atoms(child, line: &line)))))
-            case CMARK_NODE_LINK:
-                let url = cmark_node_get_url(child).map { String(cString: $0) } ?? ""
+            case CMARK_NODE_EMPH, CMARK_NODE_STRONG, CMARK_NODE_LINK:
+                let opener: Unicode.Scalar = cmark_node_get_type(child) == CMARK_NODE_LINK ? "[" : "*"
+                let linkStart = nextLocation(of: opener == "[" ? ["[", "<"] : ["*", "_"])
+                guard enterInline(at: linkStart) else { return out }
+                defer { inlineDepth -= 1 }
                 let content = scan(atoms(child, line: &line))
-                skipLinkDestination()
-                out.append(.node(.link(destination: url, content: content)))
+                switch cmark_node_get_type(child) {
+                case CMARK_NODE_EMPH: out.append(.node(.emphasis(content)))
+                case CMARK_NODE_STRONG: out.append(.node(.strong(content)))
+                default:
+                    let url = cmark_node_get_url(child).map { String(cString: $0) } ?? ""
+                    skipLinkDestination()
+                    if let problem = LinkPolicy.problem(with: url) {
+                        bag.append(.error("\(problem) in the link to '\(url)'", file: path, at: linkStart, notes: [LinkPolicy.allowed]))
+                        out.append(contentsOf: content.map { Atom.node($0) })
+                    } else {
+                        out.append(.node(.link(destination: url, content: content)))
+                    }
+                }
             case CMARK_NODE_HTML_INLINE:
-                bag.append(.error("raw HTML is not allowed in a document", file: path, at: SourceLocation(line: line, column: 1)))
+                let (at, _) = locate("<")
+                bag.append(.error("raw HTML is not allowed in a document", file: path, at: at))
             default:
                 out.append(contentsOf: atoms(child, line: &line))
             }

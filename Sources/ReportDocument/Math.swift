@@ -80,6 +80,8 @@ struct MathScanner {
     let end: SourceLocation
     let file: String
     var i = 0
+    /// How many terms enclose the one being read (groups, fractions, roots, fences, scripts).
+    var depth = 0
 
     init(s: [Unicode.Scalar], locations: [SourceLocation], end: SourceLocation, file: String) {
         self.s = s
@@ -194,6 +196,11 @@ struct MathScanner {
     mutating func primary() throws(Diagnostic) -> MathNode {
         skipSpace()
         guard i < s.count else { throw error("math ends where a term was expected", at: i) }
+        guard depth < DocumentLimits.mathNesting else {
+            throw error("math nested more than \(DocumentLimits.mathNesting) levels deep", at: i)
+        }
+        depth += 1
+        defer { depth -= 1 }
         let c = s[i]
         if c == "{" { return try group() }
         if c.isASCII, c.properties.numericType != nil || (c == "." && i + 1 < s.count && s[i + 1].properties.numericType != nil) {

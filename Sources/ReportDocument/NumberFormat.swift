@@ -1,10 +1,12 @@
 import Foundation
+import Plotting
+import Plotting
 
 /// How a computed value is written in prose: `` `=fit.a:.3f` ``.
 ///
 /// - `.Nf`: N decimals (`.3f` → 0.462)
 /// - `.Ne`: scientific with N decimals (`.2e` → 5.76e23, written with × 10 and a superscript in the PDF)
-/// - `si`: an SI-suffixed count (63B, 1.4T)
+/// - `si`: an SI-suffixed count (63B, 1.4T, 5.2P; from 10^18 on 1.2×10¹⁸)
 /// - `count`: a whole number with thin-space thousands (1 500)
 /// - `pct`: a percentage with one decimal
 /// - empty: four significant digits
@@ -60,17 +62,15 @@ public enum NumberFormat: Sendable, Equatable {
         switch self {
         case .fixed(let d): return String(format: "%.\(d)f", x)
         case .scientific(let d):
-            var exponent = x == 0 ? 0 : Int(floor(log10(abs(x))))
-            var mantissa = String(format: "%.\(d)f", x / pow(10, Double(exponent)))
-            // 9.996e19 at two decimals rounds to "10.00": carry into the exponent.
-            if let m = Double(mantissa), abs(m) >= 10 {
-                exponent += 1
-                mantissa = String(format: "%.\(d)f", x / pow(10, Double(exponent)))
-            }
+            let (mantissa, exponent) = Self.scientificParts(x, decimals: d)
             return mantissa + "e" + String(exponent)
         case .si:
-            let units: [(Double, String)] = [(1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "K")]
-            for (size, suffix) in units where abs(x) >= size * 0.9995 {
+            // 999.6e15 would print as "1000P": the power-of-ten form starts where rounding would carry.
+            if abs(x) >= SIScale.beyondLargest * 0.9995 {
+                let (mantissa, exponent) = Self.scientificParts(x, decimals: 1)
+                return mantissa + "×10" + Self.superscript(exponent)
+            }
+            for (size, suffix) in SIScale.units where abs(x) >= size * 0.9995 {
                 let v = x / size
                 return (v >= 100 ? String(format: "%.0f", v) : v >= 10 ? String(format: "%.0f", v) : String(format: "%.1f", v)) + suffix
             }
@@ -89,5 +89,24 @@ public enum NumberFormat: Sendable, Equatable {
         case .percent: return String(format: "%.1f%%", x * 100)
         case .automatic: return String(format: "%.4g", x)
         }
+    }
+
+    /// Mantissa (with `decimals` decimals) and exponent of x = m × 10^e, 1 ≤ |m| < 10.
+    private static func scientificParts(_ x: Double, decimals d: Int) -> (String, Int) {
+        var exponent = x == 0 ? 0 : Int(floor(log10(abs(x))))
+        var mantissa = String(format: "%.\(d)f", x / pow(10, Double(exponent)))
+        // 9.996e19 at two decimals rounds to "10.00": carry into the exponent.
+        if let m = Double(mantissa), abs(m) >= 10 {
+            exponent += 1
+            mantissa = String(format: "%.\(d)f", x / pow(10, Double(exponent)))
+        }
+        return (mantissa, exponent)
+    }
+
+    /// An exponent in Unicode superscript digits ("¹⁸", "⁻³"), readable without markup in table
+    /// cells, CSV files and `pdftotext` output.
+    private static func superscript(_ n: Int) -> String {
+        let digits: [Character] = ["⁰", "¹", "²", "³", "⁴", "⁵", "⁶", "⁷", "⁸", "⁹"]
+        return (n < 0 ? "⁻" : "") + String(abs(n)).compactMap { $0.wholeNumberValue.map { digits[$0] } }
     }
 }

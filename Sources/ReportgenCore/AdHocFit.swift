@@ -19,6 +19,12 @@ public struct AdHocFitRequest: Sendable {
     public var nominalBudgets: [Double]? = nil
     /// Approach 3's L-BFGS implementation.
     public var optimizer: Approach3Optimizer = .lbfgs
+    /// Approach 3: a shipped law's name (nil: Eq. 2), the solver (`grid`, `varpro`) and the
+    /// objective (`huber-log`, `mse-log`, `mse`) with Huber's δ.
+    public var law: String? = nil
+    public var solver: String = "grid"
+    public var objective: String = "huber-log"
+    public var huberDelta: Double = 1e-3
 
     public init(path: String, approach: Approach, mapping: [String: String], excludeHighestLoss: Int, bootstrap: Int, seed: UInt64, budgetTolerance: Double?) {
         self.path = path
@@ -59,22 +65,22 @@ public enum AdHocFit {
     }
 
     /// Reads loss curves (long form, for Approach 1).
-    public static func loadCurves(_ request: AdHocFitRequest) throws(BuildFailure) -> [TrainingCurve] {
+    public static func loadCurves(_ request: AdHocFitRequest) throws(BuildFailure) -> (curves: [TrainingCurve], sources: [String: String]) {
         let (table, sources) = try readTable(request)
         let loaded = RunLoader.curves(from: table, mapping: request.mapping, fileName: request.path)
         guard loaded.diagnostics.isEmpty else { throw BuildFailure(diagnostics: loaded.diagnostics, sources: sources) }
-        return loaded.curves
+        return (loaded.curves, sources)
     }
 
     /// Runs the fit and returns its JSON object (`approach`, `points`, `a`, `b`, and per approach
     /// the keys the brief names).
     public static func run(_ request: AdHocFitRequest, progress: (@Sendable (Int, Int) -> Void)? = nil) throws(BuildFailure) -> JSONValue {
         if request.approach.readsCurves {
-            let curves = try loadCurves(request)
+            let (curves, sources) = try loadCurves(request)
             do {
                 return try FitEngine.adHoc(input: FitInput(curves: curves), approach: request.approach, grouping: .exact, policy: .error, bootstrap: request.bootstrap, seed: request.seed, progress: progress)
             } catch {
-                throw BuildFailure(diagnostics: [.error("approach 1 on \(request.path): \(error)")], sources: [:])
+                throw BuildFailure(diagnostics: [.error("approach 1: \(error)", file: request.path, at: SourceLocation(line: 1, column: 1))], sources: sources)
             }
         }
         let (runs, sources) = try loadRuns(request)
@@ -84,8 +90,18 @@ public enum AdHocFit {
         } else {
             grouping = request.budgetTolerance.map { .logTolerance($0) } ?? (runs.contains { $0.budget != nil } ? .declared : .exact)
         }
+        var law: LawForm?
+        if let name = request.law {
+            guard let form = LawForm.shipped(name) else {
+                throw BuildFailure(diagnostics: [.error("unknown law '\(name)'; shipped laws: \(LawForm.shippedNames.joined(separator: ", "))")], sources: [:])
+            }
+            law = form
+        }
+        guard let solver = LawSolver(rawValue: request.solver), let objective = FitObjective(name: request.objective, huberDelta: request.huberDelta) else {
+            throw BuildFailure(diagnostics: [.error("unknown solver '\(request.solver)' or objective '\(request.objective)'")], sources: [:])
+        }
         do {
-            return try FitEngine.adHoc(input: FitInput(runs: runs), approach: request.approach, grouping: grouping, policy: BadBudgetPolicy(request.badBudget), optimizer: request.optimizer, bootstrap: request.bootstrap, seed: request.seed, progress: progress)
+            return try FitEngine.adHoc(input: FitInput(runs: runs), approach: request.approach, grouping: grouping, policy: BadBudgetPolicy(request.badBudget), optimizer: request.optimizer, law: law, solver: solver, objective: objective, bootstrap: request.bootstrap, seed: request.seed, progress: progress)
         } catch let error as FitError {
             var notes: [String] = []
             switch error {
@@ -93,9 +109,11 @@ public enum AdHocFit {
                 if request.approach == .isoFLOPProfiles { notes.append("--bad-budget drop leaves such budgets out with a warning; --budget-tolerance groups scattered FLOPs") }
             default: break
             }
-            throw BuildFailure(diagnostics: [.error("approach \(request.approach.rawValue) on \(request.path): \(error)", notes: notes)], sources: sources)
+            throw BuildFailure(diagnostics: [.error("approach \(request.approach.rawValue): \(error)", file: request.path, at: SourceLocation(line: 1, column: 1), notes: notes)], sources: sources)
+        } catch let error as LawError {
+            throw BuildFailure(diagnostics: [.error("approach \(request.approach.rawValue): \(error.message)", file: request.path, at: SourceLocation(line: 1, column: 1))], sources: sources)
         } catch {
-            throw BuildFailure(diagnostics: [.error("approach \(request.approach.rawValue) on \(request.path): \(error)")], sources: sources)
+            throw BuildFailure(diagnostics: [.error("approach \(request.approach.rawValue): \(error)", file: request.path, at: SourceLocation(line: 1, column: 1))], sources: sources)
         }
     }
 
@@ -105,11 +123,21 @@ public enum AdHocFit {
         var lines: [String] = []
         func number(_ key: String) -> Double? { if case .number(let x)? = o[key] { return x } else { return nil } }
         if let approach = number("approach"), let points = number("points") {
-            lines.append("Approach \(Int(approach)) on \(Int(points)) \(approach == 1 ? "curves" : "runs")")
+            var title = "Approach \(Int(approach)) on \(Int(points)) \(approach == 1 ? "curves" : "runs")"
+            if case .string(let law)? = o["law"], case .string(let solver)? = o["solver"] { title += ", law \(law), solver \(solver)" }
+            if case .string(let objective)? = o["objective_name"] { title += ", objective \(objective)" }
+            lines.append(title)
         }
-        for key in ["a", "b", "E", "A", "B", "alpha", "beta", "objective", "n_opt_gopher", "d_opt_gopher"] {
+        var keys = ["a", "b"]
+        if case .string(let name)? = o["law"], let form = LawForm.shipped(name), form != .chinchilla {
+            keys += form.parameters.map { LawFits.key($0.name) }
+        } else {
+            keys += ["E", "A", "B", "alpha", "beta"]
+        }
+        keys += ["objective", "log_likelihood", "condition_projected", "n_opt_gopher", "d_opt_gopher"]
+        for key in keys {
             guard let x = number(key) else { continue }
-            var line = "  " + key.padding(toLength: 13, withPad: " ", startingAt: 0) + NumberFormat.automatic.format(x)
+            var line = "  " + key.padding(toLength: max(13, key.count + 1), withPad: " ", startingAt: 0) + NumberFormat.automatic.format(x)
             if case .object(let iv)? = o["intervals"], case .object(let i)? = iv[key], case .number(let lo)? = i["lower"], case .number(let hi)? = i["upper"] {
                 line += "  [\(NumberFormat.automatic.format(lo)), \(NumberFormat.automatic.format(hi))]"
             }

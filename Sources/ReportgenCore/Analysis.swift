@@ -33,6 +33,8 @@ struct Analysis: Sendable {
     var extraSources: [String: String] = [:]
     /// External data files (`Data/external/`) the document names that are not here.
     var missingExternalData: [String] = []
+    /// The law of each fit with a `law:` key, by fit id (`LawFits.checkLaws`).
+    var laws: [String: LawForm] = [:]
 
     init(document: Document, paths: ProjectPaths) {
         self.document = document
@@ -63,6 +65,7 @@ struct Analysis: Sendable {
         References.check(document, typed: typed, into: &bag)
         ValueFormat.check(document, into: &bag)
         checkNames(into: &bag)
+        checkLaws(into: &bag)
         checkResultNames(into: &bag)
         loadData(into: &bag)
         loadStyle(into: &bag)
@@ -234,6 +237,19 @@ struct Analysis: Sendable {
         } catch {
             bag.append(error)
             return nil
+        }
+    }
+}
+
+extension Analysis {
+    /// Checks every fit's `law:` and records its form in `laws`.
+    mutating func checkLaws(into bag: inout DiagnosticBag) {
+        for fit in fits {
+            guard let declaration = fit.law else { continue }
+            switch LawFits.form(declaration, file: file) {
+            case .success(let form): laws[fit.id] = form
+            case .failure(let diagnostic): bag.append(diagnostic)
+            }
         }
     }
 }

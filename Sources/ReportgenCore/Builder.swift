@@ -13,12 +13,19 @@ public struct BuildOptions: Sendable {
     public var sourceDateEpoch: Int?
     /// Read and write the step cache (`--no-cache` turns it off).
     public var useCache: Bool
+    /// The team's cache behind the local one (from the command line, environment or
+    /// `reportgen.yaml`, never from the document); unused with `useCache` off.
+    public var remoteCache: RemoteCacheSettings?
     public var progress: any ProgressSink
 
-    public init(jobs: Int = ProcessInfo.processInfo.activeProcessorCount, sourceDateEpoch: Int? = nil, useCache: Bool = true, progress: any ProgressSink = SilentProgress()) {
+    public init(
+        jobs: Int = ProcessInfo.processInfo.activeProcessorCount, sourceDateEpoch: Int? = nil, useCache: Bool = true,
+        remoteCache: RemoteCacheSettings? = nil, progress: any ProgressSink = SilentProgress()
+    ) {
         self.jobs = jobs
         self.sourceDateEpoch = sourceDateEpoch
         self.useCache = useCache
+        self.remoteCache = remoteCache
         self.progress = progress
     }
 }
@@ -31,6 +38,9 @@ public struct BuildSummary: Sendable {
     /// Steps that ran, and steps read from the cache, in plan order.
     public var ran: [String]
     public var cached: [String]
+    /// The cached steps fetched from the remote cache, and how many entries this build uploaded.
+    public var fromRemote: [String] = []
+    public var uploaded = 0
     public var results: Results
     /// Whether `build/<stem>/` was rewritten (false when it already held these exact outputs).
     public var wroteOutputs: Bool
@@ -73,8 +83,15 @@ public struct Builder: Sendable {
     /// Parses and checks the document and turns it into a plan, without running anything.
     public func plan(document url: URL) throws(BuildFailure) -> PlannedBuild {
         let file = paths.relative(url)
-        guard let data = FileManager.default.contents(atPath: url.path), let source = String(data: data, encoding: .utf8) else {
-            throw BuildFailure(diagnostics: [.error("cannot read the document (missing or not UTF-8)", file: file)], sources: [:])
+        guard let data = FileManager.default.contents(atPath: url.path) else {
+            throw BuildFailure(diagnostics: [.error("cannot read the document", file: file)], sources: [:])
+        }
+        let source: String
+        switch SourceText.decode([UInt8](data), path: file) {
+        case .success(let text): source = text
+        case .failure(let problem):
+            // Quote the readable part of the file under the message.
+            throw BuildFailure(diagnostics: [problem], sources: [file: String(decoding: data.prefix(DocumentLimits.documentBytes), as: UTF8.self)])
         }
         var bag = DiagnosticBag()
         let document = DocumentParser.parse(source, path: file, into: &bag)
@@ -90,21 +107,32 @@ public struct Builder: Sendable {
         do { plan = try planner.makePlan() } catch {
             throw BuildFailure(diagnostics: [(error as? Diagnostic) ?? .error("cannot plan the build: \(error)", file: file)], sources: sources)
         }
-        return PlannedBuild(document: document, analysis: analysis, plan: plan, sources: sources, stem: url.deletingPathExtension().lastPathComponent)
+        return PlannedBuild(document: document, analysis: analysis, plan: plan, sources: sources, stem: paths.outputName(forDocument: url))
     }
 
     public func build(document url: URL) throws(BuildFailure) -> BuildSummary {
         let planned = try plan(document: url)
         let file = planned.document.path
+        // Every folder written below must be a real folder inside the project.
+        for folder in ["build/\(planned.stem)", ".reportgen/cache", ".reportgen/state", ".reportgen/locks"] {
+            do { try paths.checkWritableFolder(folder) } catch {
+                throw BuildFailure(diagnostics: [.error("cannot use '\(folder)': \(error)", file: file, at: SourceLocation(line: 1, column: 1))], sources: planned.sources)
+            }
+        }
         let lock: BuildLock
+        let storeLock: BuildLock
         do {
             lock = try BuildLock(directory: paths.root.appendingPathComponent(".reportgen/locks"), name: planned.stem) {
                 options.progress.note("waiting for another build of \(planned.stem) to finish")
             }
+            // Shared with other builds, exclusive for `clean`: the cache is not removed under a build.
+            storeLock = try BuildLock(directory: paths.root.appendingPathComponent(".reportgen/locks"), name: BuildLock.storeLockName, shared: true) {
+                options.progress.note("waiting for 'reportgen clean' to finish")
+            }
         } catch {
             throw BuildFailure(diagnostics: [.error("\(error)", file: file)], sources: planned.sources)
         }
-        defer { withExtendedLifetime(lock) {} }
+        defer { withExtendedLifetime((lock, storeLock)) {} }
 
         var store: ContentStore? = nil
         if options.useCache {
@@ -121,7 +149,8 @@ public struct Builder: Sendable {
         }
         let directory = paths.root.appendingPathComponent("build").appendingPathComponent(planned.stem)
         if options.useCache, let summary = upToDate(planned, directory: directory) { return summary }
-        let report = Executor(store: store, jobs: options.jobs, progress: options.progress).execute(planned.plan)
+        let remote = options.useCache ? options.remoteCache.map(RemoteCache.init) : nil
+        let report = Executor(store: store, remote: remote, jobs: options.jobs, progress: options.progress).execute(planned.plan)
         if !report.failures.isEmpty {
             let diagnostics = report.failures.map { failure -> Diagnostic in
                 if var d = failure.error as? Diagnostic {
@@ -129,7 +158,8 @@ public struct Builder: Sendable {
                     return d
                 }
                 let step = planned.plan.step(failure.id)
-                return .error("\(failure.id) failed: \(failure.error)", file: file, at: step?.location.map(SourceLocation.init))
+                // Steps of the whole document (typeset, html, results) point at its first line.
+                return .error("\(failure.id) failed: \(failure.error)", file: file, at: step?.location.map(SourceLocation.init) ?? SourceLocation(line: 1, column: 1))
             }
             throw BuildFailure(diagnostics: diagnostics, sources: planned.sources)
         }
@@ -149,6 +179,13 @@ public struct Builder: Sendable {
                 throw BuildFailure(diagnostics: [.error("cannot write \(name): \(error)", file: file)], sources: planned.sources)
             }
         }
+        if outputs.totalBytes > DocumentLimits.reportBytes {
+            throw BuildFailure(
+                diagnostics: [.error(
+                    "the report's files come to \(outputs.totalBytes) bytes, more than the limit of \(DocumentLimits.reportBytes)", file: file,
+                    at: SourceLocation(line: 1, column: 1), notes: ["the largest: \(outputs.largest(3).joined(separator: ", "))"])],
+                sources: planned.sources)
+        }
         let keys = planned.plan.keys()
         outputs.add("manifest.json", Array((manifest(planned, keys: keys, outputs: outputs).serialized() + "\n").utf8))
         var wrote = false
@@ -161,8 +198,16 @@ public struct Builder: Sendable {
             }
         }
         BuildState(steps: planned.plan.steps.map { step in
-            BuildState.Entry(id: step.id, key: keys[step.id]!.key, components: keys[step.id]!.components, ran: report.ran.contains(step.id))
+            let origin: StepOrigin = report.ran.contains(step.id) ? .ran : report.fromRemote.contains(step.id) ? .remote : .local
+            return BuildState.Entry(id: step.id, key: keys[step.id]!.key, components: keys[step.id]!.components, origin: origin)
         }).save(to: stateDirectory.appendingPathComponent("\(planned.stem).json"))
+        // The outputs are in place; uploads still in flight finish now (each request bounded).
+        let uploaded = remote?.finishUploads() ?? 0
+        var notes = report.notes
+        for warning in remote?.takeWarnings() ?? [] {
+            options.progress.note(warning)
+            notes.append(warning)
+        }
         // Eviction scans the store: only worth it when this build wrote entries.
         if !report.ran.isEmpty { store?.evict() }
         var results = Results()
@@ -170,8 +215,10 @@ public struct Builder: Sendable {
             for (k, v) in values { results.setKey(k, v) }
         }
         var summary = BuildSummary(
-            outputDirectory: directory, files: outputs.names, diagnostics: report.notes.map { Diagnostic(.note, $0) },
+            outputDirectory: directory, files: outputs.names, diagnostics: notes.map { Diagnostic(.note, $0) },
             ran: report.ran, cached: report.cached, results: results, wroteOutputs: wrote, seconds: report.seconds)
+        summary.fromRemote = report.fromRemote
+        summary.uploaded = uploaded
         summary.failedExpectations = Expectations.failures(planned.analysis.expects, results: results, file: file)
         summary.sources = planned.sources
         return summary
@@ -204,9 +251,14 @@ public struct Builder: Sendable {
            let values = try? JSONDecoder().decode([String: Double].self, from: bytes) {
             for (k, v) in values { results.setKey(k, v) }
         }
+        // Nothing was read: each step keeps the origin the build that made these outputs recorded.
+        let stateURL = stateDirectory.appendingPathComponent("\(planned.stem).json")
+        let previous = BuildState.load(from: stateURL)
         BuildState(steps: planned.plan.steps.map { step in
-            BuildState.Entry(id: step.id, key: keys[step.id]!.key, components: keys[step.id]!.components, ran: false)
-        }).save(to: stateDirectory.appendingPathComponent("\(planned.stem).json"))
+            let key = keys[step.id]!.key
+            let recorded = previous?.steps.first { $0.id == step.id && $0.key == key }?.origin
+            return BuildState.Entry(id: step.id, key: key, components: keys[step.id]!.components, origin: recorded == .remote ? .remote : .local)
+        }).save(to: stateURL)
         var summary = BuildSummary(
             outputDirectory: directory, files: (Array(expected) + ["manifest.json"]).sorted(), diagnostics: [],
             ran: [], cached: planned.plan.steps.map(\.id), results: results, wroteOutputs: false,

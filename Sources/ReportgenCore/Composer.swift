@@ -1,5 +1,6 @@
 import CairoBackend
 import Foundation
+import Hyphenation
 import Plotting
 import ReportDocument
 import Typesetting
@@ -12,9 +13,24 @@ struct Composer: Sendable {
 
     var document: Document { analysis.document }
 
+    /// The language of the documents' prose, whose hyphenation patterns the PDF uses.
+    static let language = "en-US"
+
+    /// The hyphenation dictionary of `language`, loaded once (nil when it is not installed).
+    static let hyphenator = Hyphenator(language: language)
+
+    /// What the typeset step's key records of the hyphenation dictionary: its path and a digest
+    /// of its bytes, so that new patterns re-typeset.
+    static var hyphenationFingerprint: String {
+        guard let h = hyphenator else { return "missing" }
+        return h.path + " " + SHA256.hex(h.contents)
+    }
+
     func pdf(values: [String: Double], drawings: [String: DisplayList], tables: [String: TableContent]) throws -> [UInt8] {
         let numbering = Numbering(analysis)
+        guard let hyphenator = Self.hyphenator else { throw CompositionError.missingHyphenation(language: Self.language) }
         let inline = InlineRenderer(results: Results(values), numbering: numbering, bibliography: document.frontMatter.bibliography, linkColor: analysis.style.linkColour)
+        let prose = inline.hyphenating(with: hyphenator)
         let fm = document.frontMatter
         var blocks: [Typesetting.Block] = [
             .title(title: fm.title.markupEscaped, authors: fm.authors.joined(separator: ", ").markupEscaped, date: Self.longDate(fm.date), abstract: fm.abstract?.markupEscaped)
@@ -31,7 +47,7 @@ struct Composer: Sendable {
             blocks.append(.tableOfContents(entries))
         }
         for block in document.blocks {
-            blocks += pdfBlocks(block, inline: inline, numbering: numbering, drawings: drawings, tables: tables, outline: &outline, state: &state)
+            blocks += pdfBlocks(block, inline: inline, prose: prose, numbering: numbering, drawings: drawings, tables: tables, outline: &outline, state: &state)
         }
         let cited = numbering.citedKeys
         if !cited.isEmpty {
@@ -51,7 +67,8 @@ struct Composer: Sendable {
         var equations = 0
     }
 
-    private func pdfBlocks(_ block: ReportDocument.Block, inline: InlineRenderer, numbering: Numbering, drawings: [String: DisplayList], tables: [String: TableContent],
+    /// `prose` renders justified text (paragraphs, captions) with hyphenation, `inline` the rest.
+    private func pdfBlocks(_ block: ReportDocument.Block, inline: InlineRenderer, prose: InlineRenderer, numbering: Numbering, drawings: [String: DisplayList], tables: [String: TableContent],
                            outline: inout [OutlineEntry], state: inout WalkState) -> [Typesetting.Block] {
         switch block {
         case .heading(let level, let content, let label, _):
@@ -60,25 +77,29 @@ struct Composer: Sendable {
             outline.append(OutlineEntry(level: level, title: "\(number) \(InlineRenderer.plain(content))", destination: anchor))
             return [.heading(level: level, number: number, markup: inline.markup(content).markup, anchor: anchor)]
         case .paragraph(let content, _):
-            return [inline.markup(content).block]
+            return [prose.markup(content).block]
         case .displayMath(let node, let label, _):
             state.equations += 1
             return [.equation(MathConversion.box(node), number: "\(state.equations)", anchor: label ?? "eq-\(state.equations)")]
         case .directive(let d):
             if let drawing = drawings[d.id], analysis.figures.contains(where: { $0.id == d.id }) {
-                return [.figure(drawing: drawing, caption: inline.markup(d.caption).markup, anchor: "fig:\(d.id)", number: "\(numbering.figures[d.id] ?? 0)")]
+                let caption = prose.markup(d.caption)
+                return [.figure(drawing: drawing, caption: caption.markup, anchor: "fig:\(d.id)", number: "\(numbering.figures[d.id] ?? 0)", captionLinks: caption.links)]
             }
             if let content = tables[d.id], analysis.tables.contains(where: { $0.id == d.id }) {
-                return [.table(Self.tableBlock(content, caption: inline.markup(d.caption).markup, number: "\(numbering.tables[d.id] ?? 0)", anchor: "tbl:\(d.id)"))]
+                let caption = prose.markup(d.caption)
+                var table = Self.tableBlock(content, caption: caption.markup, number: "\(numbering.tables[d.id] ?? 0)", anchor: "tbl:\(d.id)")
+                table.captionLinks = caption.links
+                return [.table(table)]
             }
             return []
         case .code(_, let text, _):
             return [.code(text)]
         case .list(let ordered, let items, _):
-            let converted = items.map { item in item.flatMap { pdfBlocks($0, inline: inline, numbering: numbering, drawings: drawings, tables: tables, outline: &outline, state: &state) } }
+            let converted = items.map { item in item.flatMap { pdfBlocks($0, inline: inline, prose: prose, numbering: numbering, drawings: drawings, tables: tables, outline: &outline, state: &state) } }
             return [.list(ListBlock(ordered: ordered, items: converted))]
         case .blockQuote(let inner, _):
-            return [.blockQuote(inner.flatMap { pdfBlocks($0, inline: inline, numbering: numbering, drawings: drawings, tables: tables, outline: &outline, state: &state) })]
+            return [.blockQuote(inner.flatMap { pdfBlocks($0, inline: inline, prose: prose, numbering: numbering, drawings: drawings, tables: tables, outline: &outline, state: &state) })]
         case .table(let header, let rows, _):
             let columns = header.count
             let alignments = (0..<columns).map { c -> ColumnAlignment in
@@ -92,7 +113,7 @@ struct Composer: Sendable {
     }
 
     static func tableBlock(_ content: TableContent, caption: String, number: String, anchor: String) -> TableBlock {
-        let alignments: [ColumnAlignment] = content.alignments.map {
+        let alignments: [ColumnAlignment] = Self.columnAlignments(content).map {
             switch $0 {
             case "right": return .right
             case "center": return .center
@@ -102,6 +123,53 @@ struct Composer: Sendable {
         }
         return TableBlock(caption: caption, number: number, anchor: anchor, header: [content.header.map(\.markupEscaped)],
                           rows: content.rows.map { $0.map(\.markupEscaped) }, alignments: alignments, notes: content.notes?.markupEscaped)
+    }
+
+    /// Each column's alignment: as the table declares it, except that a right-aligned column of
+    /// numbers (1.76e19, 7.3B, 530B, −2.5%) is aligned on the decimal point, so that the digits
+    /// of SI-suffixed counts line up whatever their suffix.
+    static func columnAlignments(_ content: TableContent) -> [String] {
+        let n = max(content.header.count, content.rows.map(\.count).max() ?? 0)
+        return (0..<n).map { c in
+            let declared = c < content.alignments.count ? content.alignments[c] : "left"
+            guard declared == "right" else { return declared }
+            let cells = content.rows.compactMap { c < $0.count ? $0[c] : nil }.filter { !$0.isEmpty }
+            return !cells.isEmpty && cells.allSatisfy(Self.isNumeral) ? "decimal" : declared
+        }
+    }
+
+    /// True for a number as tables print it: optional sign, digits with an optional fraction and
+    /// exponent, and an optional SI suffix or percent sign ("1.76e19", "7.3B", "−2.5%").
+    static func isNumeral(_ text: String) -> Bool {
+        func isDigit(_ c: Character) -> Bool { c.isASCII && c.isNumber }
+        var chars = Substring(text)
+        if chars.first == "−" || chars.first == "-" { chars = chars.dropFirst() }
+        let digits = chars.prefix(while: isDigit)
+        guard !digits.isEmpty else { return false }
+        chars = chars.dropFirst(digits.count)
+        if chars.first == ".", chars.dropFirst().first.map(isDigit) == true {
+            chars = chars.dropFirst()
+            chars = chars.drop(while: isDigit)
+        }
+        if chars.first == "e" {
+            var exponent = chars.dropFirst()
+            if exponent.first == "−" || exponent.first == "-" { exponent = exponent.dropFirst() }
+            guard exponent.first.map(isDigit) == true else { return false }
+            chars = exponent.drop(while: isDigit)
+        }
+        if let suffix = chars.first, "KMBTP%".contains(suffix) { chars = chars.dropFirst() }
+        return chars.isEmpty
+    }
+
+    /// A cell of a decimal column in HTML: the integer part in a right-aligned box as wide as the
+    /// column's widest (in `ch`, the width of a tabular digit, with room for a minus sign), then
+    /// the rest, so that the separators line up in the left-aligned column.
+    static func decimalCellHTML(_ text: String, integerWidth: Int) -> String {
+        let split = TableLayout.decimalSeparatorOffset(text)
+        let chars = Array(text)
+        let integer = String(chars[..<min(split, chars.count)])
+        let rest = String(chars[min(split, chars.count)...])
+        return "<span class=\"int\" style=\"min-width:\(Double(integerWidth) + 0.5)ch\">\(HTML.escape(integer))</span>\(HTML.escape(rest))"
     }
 
     /// "29 March 2022" from an ISO date; the text itself when it is not one.
@@ -115,12 +183,21 @@ struct Composer: Sendable {
 
     // MARK: HTML
 
+    /// An inline `<svg>` with `role="img"`, an `aria-label` and a `<title>` (the tooltip) saying `alt`.
+    static func labelled(_ svg: String, alt: String) -> String {
+        guard svg.hasPrefix("<svg"), let close = svg.firstIndex(of: ">") else { return svg }
+        let escaped = HTML.escape(alt)
+        let head = svg[..<close]
+        return head + " role=\"img\" aria-label=\"\(escaped)\"><title>\(escaped)</title>" + svg[svg.index(after: close)...]
+    }
+
     func html(values: [String: Double], svgs: [String: String], tables: [String: TableContent], template: String?) -> String {
         let numbering = Numbering(analysis)
         let inline = InlineRenderer(results: Results(values), numbering: numbering, bibliography: document.frontMatter.bibliography, linkColor: analysis.style.linkColour)
         let fm = document.frontMatter
         var state = WalkState()
         var html: [String] = []
+        if fm.tableOfContents { html.append(Self.htmlContents(document.blocks, inline: inline, hasReferences: !numbering.citedKeys.isEmpty)) }
         if let abstract = fm.abstract { html.append("<section class=\"abstract\"><h2>Abstract</h2><p>\(HTML.escape(abstract))</p></section>") }
         for block in document.blocks { html.append(htmlBlock(block, inline: inline, numbering: numbering, svgs: svgs, tables: tables, state: &state)) }
         if !numbering.citedKeys.isEmpty {
@@ -129,6 +206,20 @@ struct Composer: Sendable {
             html.append("</ol>")
         }
         return HTMLPage.render(title: fm.title, authors: fm.authors, date: Self.longDate(fm.date), body: html.filter { !$0.isEmpty }.joined(separator: "\n"), template: template)
+    }
+
+    /// The table of contents (`toc: true`): a `<nav>` the style sheet sets as a sidebar on wide
+    /// screens and above the abstract on narrow ones; the same numbers and anchors as the headings.
+    static func htmlContents(_ blocks: [ReportDocument.Block], inline: InlineRenderer, hasReferences: Bool) -> String {
+        var sections = SectionNumbering()
+        var items: [String] = []
+        for case .heading(let level, let content, let label, _) in blocks {
+            let number = sections.next(level: level)
+            let anchor = label ?? "sec-\(number)"
+            items.append("<li class=\"level\(level)\"><a href=\"#\(HTML.escape(anchor))\"><span class=\"number\">\(number)</span> \(inline.html(content))</a></li>")
+        }
+        if hasReferences { items.append("<li class=\"level1\"><a href=\"#references\">References</a></li>") }
+        return "<nav class=\"toc\" aria-label=\"Contents\"><h2>Contents</h2><ol>" + items.joined() + "</ol></nav>"
     }
 
     private func htmlBlock(_ block: ReportDocument.Block, inline: InlineRenderer, numbering: Numbering, svgs: [String: String], tables: [String: TableContent], state: inout WalkState) -> String {
@@ -142,17 +233,34 @@ struct Composer: Sendable {
         case .displayMath(let node, let label, _):
             state.equations += 1
             let anchor = label ?? "eq-\(state.equations)"
-            return "<div class=\"equation\" id=\"\(HTML.escape(anchor))\"><span class=\"math\">\(node.html)</span><span class=\"eqno\">(\(state.equations))</span></div>"
+            return "<div class=\"equation\" id=\"\(HTML.escape(anchor))\">\(node.mathML(display: true))<span class=\"eqno\">(\(state.equations))</span></div>"
         case .directive(let d):
             if let svg = svgs[d.id], analysis.figures.contains(where: { $0.id == d.id }) {
-                let inlineSVG = svg.range(of: "<svg").map { String(svg[$0.lowerBound...]) } ?? ""
-                return "<figure id=\"fig:\(HTML.escape(d.id))\">\(inlineSVG)<figcaption><strong>Figure \(numbering.figures[d.id] ?? 0):</strong> \(inline.html(d.caption))</figcaption></figure>"
+                let number = numbering.figures[d.id] ?? 0
+                // Ids prefixed by the figure's number, so that no figure draws another's glyphs;
+                // the caption, as plain text, is the drawing's accessible name.
+                let inlineSVG = Self.labelled(SVGInlining.inlined(svg, idPrefix: "fig\(number)"), alt: "Figure \(number): " + inline.text(d.caption))
+                return "<figure id=\"fig:\(HTML.escape(d.id))\">\(inlineSVG)<figcaption><strong>Figure \(number):</strong> \(inline.html(d.caption))</figcaption></figure>"
             }
             if let content = tables[d.id], analysis.tables.contains(where: { $0.id == d.id }) {
                 var out = "<figure class=\"table\" id=\"tbl:\(HTML.escape(d.id))\"><figcaption><strong>Table \(numbering.tables[d.id] ?? 0):</strong> \(inline.html(d.caption))</figcaption><div class=\"scroll\"><table>\n<thead><tr>"
-                out += content.header.map { "<th>\(HTML.escape($0))</th>" }.joined() + "</tr></thead>\n<tbody>\n"
+                let alignments = Self.columnAlignments(content)
+                func alignment(_ c: Int) -> String { c < alignments.count ? alignments[c] : "left" }
+                // Per decimal column, the widest integer part in characters.
+                var integerWidths: [Int: Int] = [:]
                 for row in content.rows {
-                    out += "<tr>" + zip(row, content.alignments + Array(repeating: "left", count: max(0, row.count - content.alignments.count))).map { "<td class=\"\($1)\">\(HTML.escape($0))</td>" }.joined() + "</tr>\n"
+                    for (c, cell) in row.enumerated() where alignment(c) == "decimal" {
+                        integerWidths[c] = max(integerWidths[c] ?? 0, TableLayout.decimalSeparatorOffset(cell))
+                    }
+                }
+                out += content.header.enumerated().map { "<th class=\"\(alignment($0.offset))\">\(HTML.escape($0.element))</th>" }.joined() + "</tr></thead>\n<tbody>\n"
+                for row in content.rows {
+                    out += "<tr>" + row.enumerated().map { c, cell in
+                        let a = alignment(c)
+                        let body = a == "decimal" && !cell.isEmpty
+                            ? Self.decimalCellHTML(cell, integerWidth: integerWidths[c] ?? 0) : HTML.escape(cell)
+                        return "<td class=\"\(a)\">\(body)</td>"
+                    }.joined() + "</tr>\n"
                 }
                 out += "</tbody></table></div>"
                 if let notes = content.notes { out += "<p class=\"notes\">\(HTML.escape(notes))</p>" }
@@ -172,6 +280,17 @@ struct Composer: Sendable {
             return out + "</tbody></table></div>"
         case .thematicBreak:
             return "<hr/>"
+        }
+    }
+}
+
+enum CompositionError: Error, CustomStringConvertible {
+    case missingHyphenation(language: String)
+
+    var description: String {
+        switch self {
+        case .missingHyphenation(let language):
+            return "no hyphenation dictionary for \(language) in /usr/share/hyphen (install Debian's hyphen-en-us: make deps)"
         }
     }
 }

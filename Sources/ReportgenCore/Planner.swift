@@ -55,7 +55,7 @@ struct Planner {
         return env
     }
 
-    static func spec(_ fit: FitDirective, runs: [Run]) throws -> FitSpec {
+    static func spec(_ fit: FitDirective, runs: [Run], law: LawForm? = nil) throws -> FitSpec {
         guard let approach = Approach(rawValue: fit.approach) else {
             throw Diagnostic.error("fit '\(fit.id)': approach \(fit.approach) does not exist", at: fit.location)
         }
@@ -74,6 +74,9 @@ struct Planner {
         spec.longestScheduleOnly = fit.schedules == "longest"
         spec.optimizer = fit.optimizer.flatMap(Approach3Optimizer.init(rawValue:)) ?? .lbfgs
         spec.truth = fit.truth.map { ChinchillaLaw(E: $0.E, A: $0.A, B: $0.B, alpha: $0.alpha, beta: $0.beta) }
+        spec.law = law
+        spec.solver = fit.solver.flatMap { LawSolver(rawValue: $0.name) } ?? .grid
+        spec.objective = LawFits.objective(named: fit.objective?.name ?? "huber-log", huberDelta: spec.huberDelta)
         return spec
     }
 
@@ -89,7 +92,7 @@ struct Planner {
             let sourceName = Analysis.source(of: fit).name
             var runs = analysis.runs[sourceName] ?? []
             if let k = fit.excludeHighestLoss { runs = RunLoader.excludingHighestLoss(runs, k) }
-            var spec = try Self.spec(fit, runs: runs)
+            var spec = try Self.spec(fit, runs: runs, law: analysis.laws[fit.id])
             // The hold-out refit costs a second fit: run it where a table or the prose uses it.
             spec.holdOut = spec.approach.supportsHoldOut && (analysis.tables.contains { analysis.kinds.table(named: $0.kind)?.needsHoldOut == true && $0.fits.contains { $0.name == fit.id } }
                 || analysis.document.allInlines.contains { if case .value(let r) = $0 { return r.key.hasPrefix("\(fit.id).lobo_") } else { return false } })
@@ -101,6 +104,8 @@ struct Planner {
                     return try FitEngine.fit(input.spec, input: input.data) { done, total in sink.advanced("fit:\(fitID)", done: done, total: total) }
                 } catch let error as FitError {
                     throw Diagnostic.error("fit '\(fitID)' failed: \(error)", at: location, notes: Self.hint(for: error))
+                } catch let error as LawError {
+                    throw Diagnostic.error("fit '\(fitID)' failed: \(error.message)", at: location)
                 }
             }
             var steps = FitSteps(fit: fitRef)
@@ -216,6 +221,7 @@ struct Planner {
         let tables = analysis.tables.compactMap { table in tableRefs[table.id].map { (table: table.id, ref: $0) } }
         var typesetEnvironment = environment
         for (k, v) in FontFingerprint.describe(analysis.style.fonts) { typesetEnvironment[k] = v }
+        typesetEnvironment["hyphenation"] = Composer.hyphenationFingerprint
         try plan.add(
             id: Self.typesetStep, kind: "typeset", input: PageInput(documentSHA256: sourceHash, date: creationDate), files: analysis.styleFiles,
             after: [results] + figureLayouts.map(\.ref) + tables.map(\.ref), environment: typesetEnvironment, output: .bytes

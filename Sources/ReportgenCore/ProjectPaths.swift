@@ -30,9 +30,15 @@ public struct ProjectPaths: Sendable {
         case absolute(String)
         case leavesRoot(String)
         case notFound(String)
+        /// A folder reportgen writes to is a symbolic link (or lies behind one), or is not a folder.
+        case linkedFolder(String)
+        case notAFolder(String)
 
         public var description: String {
             switch self {
+            case .linkedFolder(let p):
+                return "'\(p)' is a symbolic link; reportgen writes only inside the project, so remove the link (a real folder is created in its place)"
+            case .notAFolder(let p): return "'\(p)' must be a folder, but it is a file; remove or rename it"
             case .absolute(let p): return "absolute path '\(p)' is not allowed; write it relative to the project root"
             case .leavesRoot(let p): return "path '\(p)' leaves the project root"
             case .notFound(let p): return "no file at '\(p)' (relative to the project root)"
@@ -89,6 +95,40 @@ public struct ProjectPaths: Sendable {
         let base = path.hasPrefix("/") ? URL(fileURLWithPath: "/") : URL(fileURLWithPath: fm.currentDirectoryPath)
         let parts = path.split(separator: "/").map(String.init).filter { $0 != "." }
         return resolveCaseInsensitively(parts, under: base)?.standardizedFileURL
+    }
+
+    /// Checks a folder reportgen writes into (`build/<name>`, `.reportgen/cache`, …), given
+    /// relative to the root: no component of it may be a symbolic link, since a committed link
+    /// named `build` would send every write outside the project. Missing components are fine
+    /// (they are created as real folders).
+    public func checkWritableFolder(_ relative: String) throws(PathError) {
+        var current = root
+        var shown: [String] = []
+        for part in relative.split(separator: "/") {
+            current = current.appendingPathComponent(String(part))
+            shown.append(String(part))
+            var info = stat()
+            guard lstat(current.path, &info) == 0 else { return }
+            switch info.st_mode & S_IFMT {
+            case S_IFLNK: throw .linkedFolder(shown.joined(separator: "/"))
+            case S_IFDIR: continue
+            default: throw .notAFolder(shown.joined(separator: "/"))
+            }
+        }
+    }
+
+    /// The name of a document's output folder under `build/` (and of its lock and state files).
+    ///
+    /// A document directly in `Reports/` keeps its file name's stem (`Reports/chinchilla.md` →
+    /// `build/chinchilla/`). Any other document adds the first eight hex digits of the SHA-256 of
+    /// its path relative to the root (`docs/chinchilla.md` → `build/chinchilla-3f9a…/`), so that
+    /// documents with the same file name in different folders never share an output folder.
+    public func outputName(forDocument url: URL) -> String {
+        let stem = url.deletingPathExtension().lastPathComponent
+        let relativePath = relative(url)
+        let folder = (relativePath as NSString).deletingLastPathComponent
+        if folder == "Reports" { return stem }
+        return stem + "-" + SHA256.hex(relativePath).prefix(8)
     }
 
     /// The path of `url` relative to the root, for messages.

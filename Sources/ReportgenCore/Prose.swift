@@ -1,3 +1,4 @@
+import Hyphenation
 import Plotting
 import ReportDocument
 import Typesetting
@@ -9,6 +10,16 @@ struct InlineRenderer: Sendable {
     let numbering: Numbering
     let bibliography: [BibEntry]
     var linkColor = "#1a4d8f"
+    /// Set for justified text (paragraphs, captions): words get soft hyphens at the dictionary's
+    /// break points, so that Pango can end a line inside a word instead of stretching its spaces.
+    var hyphenator: Hyphenator? = nil
+
+    /// This renderer with hyphenation by `hyphenator`.
+    func hyphenating(with hyphenator: Hyphenator) -> InlineRenderer {
+        var copy = self
+        copy.hyphenator = hyphenator
+        return copy
+    }
 
     /// Pango markup and the link spans in it.
     func markup(_ inlines: [Inline]) -> LinkedMarkup {
@@ -20,7 +31,7 @@ struct InlineRenderer: Sendable {
     private func append(_ inlines: [Inline], to out: inout LinkedMarkup, wrap: (String, String)) {
         for inline in inlines {
             switch inline {
-            case .text(let t): out.append(wrap.0 + t.markupEscaped + wrap.1)
+            case .text(let t): out.append(wrap.0 + (hyphenator?.hyphenate(t) ?? t).markupEscaped + wrap.1)
             case .emphasis(let c): append(c, to: &out, wrap: (wrap.0 + "<i>", "</i>" + wrap.1))
             case .strong(let c): append(c, to: &out, wrap: (wrap.0 + "<b>", "</b>" + wrap.1))
             case .code(let c): out.append(wrap.0 + "<tt>" + c.markupEscaped + "</tt>" + wrap.1)
@@ -57,7 +68,7 @@ struct InlineRenderer: Sendable {
             case .softBreak: return " "
             case .lineBreak: return "<br/>"
             case .value(let ref): return "<span class=\"value\">" + results.html(ref) + "</span>"
-            case .math(let m): return "<span class=\"math\">" + m.html + "</span>"
+            case .math(let m): return m.mathML(display: false)
             case .crossRef(let label, _): return "<a href=\"#\(HTML.escape(label))\">" + HTML.escape(numbering.labels[label] ?? label) + "</a>"
             case .citation(let keys, _):
                 return "(" + keys.map { "<a href=\"#ref-\(HTML.escape($0))\">" + HTML.escape(citationText($0)) + "</a>" }.joined(separator: "; ") + ")"
@@ -91,6 +102,20 @@ struct InlineRenderer: Sendable {
         var s = HTML.escape(e.authors.joined(separator: ", ")) + " (\(e.year)). " + HTML.escape(e.title) + ". <em>" + HTML.escape(e.venue) + "</em>."
         if let url = e.url { s += " <a href=\"\(HTML.escape(url))\">" + HTML.escape(url) + "</a>" }
         return s
+    }
+
+    /// Plain text as a reader sees it: values formatted, cross-references and citations as they
+    /// read (for alt text and tooltips).
+    func text(_ inlines: [Inline]) -> String {
+        inlines.map { inline -> String in
+            switch inline {
+            case .emphasis(let c), .strong(let c), .link(_, let c): return text(c)
+            case .value(let ref): return results.formatted(ref)
+            case .crossRef(let label, _): return numbering.labels[label] ?? label
+            case .citation(let keys, _): return "(" + keys.map(citationText).joined(separator: "; ") + ")"
+            default: return Self.plain([inline])
+            }
+        }.joined()
     }
 
     /// Plain text (for outline entries and titles).

@@ -1,12 +1,22 @@
 import ReportDocument
+import ScalingLaws
 
 extension Analysis {
     /// Every result a fit publishes, by fit id (from the schemas of the approaches).
     func resultSchemas() -> [String: [ResultName]] {
         var out: [String: [ResultName]] = [:]
         for fit in fits {
-            guard let approach = Approach(rawValue: fit.approach) else { continue }
-            out[fit.id] = ResultSchema.names(approach: approach, truth: fit.truth != nil, holdOut: true, intervals: fit.intervals != nil)
+            guard let approach = Approach(rawValue: fit.approach), let spec = try? Planner.spec(fit, runs: [], law: laws[fit.id]) else { continue }
+            var declared: [String]? = nil
+            var isEquation2 = true
+            if LawFits.usesDeclaredEngine(spec) {
+                let form = laws[fit.id] ?? .chinchilla
+                declared = form.parameters.map { LawFits.key($0.name) }
+                isEquation2 = form.expression == LawForm.chinchilla.expression && form.inputs == ["N", "D"]
+            }
+            out[fit.id] = ResultSchema.names(
+                approach: approach, declaredParameters: declared, isEquation2: isEquation2, truth: fit.truth != nil, holdOut: true,
+                intervals: fit.intervals != nil)
         }
         return out
     }

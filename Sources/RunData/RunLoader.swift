@@ -9,7 +9,7 @@ import ScalingLaws
 /// an explicit column is looked up among common names. When tokens are absent D = C / (6 N); when
 /// FLOPs are absent C = 6 N D (the paper's approximation, §3.3 and App. F).
 public enum RunLoader {
-    public static let roles = ["params", "tokens", "flops", "loss", "budget"]
+    public static let roles = ["params", "tokens", "flops", "loss", "budget", "unique"]
 
     /// Column names recognised for each role when the document or command line maps none.
     public static let commonNames: [String: [String]] = [
@@ -18,6 +18,7 @@ public enum RunLoader {
         "flops": ["flops", "C", "Training FLOP", "Training FLOPs", "compute"],
         "loss": ["loss", "L", "final_loss", "Loss"],
         "budget": ["budget", "Budget", "isoflop"],
+        "unique": ["unique_tokens", "unique", "U"],
     ]
 
     /// A problem with the table as a whole (a missing column), reported by the caller at its own position.
@@ -59,7 +60,7 @@ public enum RunLoader {
             func number(_ role: String) -> Double? {
                 guard let i = index[role] else { return nil }
                 let text = i < row.count ? Self.trimmed(row[i]) : ""
-                guard let x = Double(text), x.isFinite, x > 0 else {
+                guard DecimalNumber.isDecimal(text), let x = Double(text), x.isFinite, x > 0 else {
                     let what = text.isEmpty ? "an empty field" : "'\(text)'"
                     diagnostics.append(.error("column '\(table.header[i])': expected a positive number, got \(what)", file: fileName, at: SourceLocation(line: table.lines[r], column: table.column(ofField: min(i, max(row.count - 1, 0)), row: r))))
                     failed = true
@@ -67,7 +68,7 @@ public enum RunLoader {
                 }
                 return x
             }
-            let n = number("params"), loss = number("loss"), c = number("flops"), d = number("tokens"), budget = number("budget")
+            let n = number("params"), loss = number("loss"), c = number("flops"), d = number("tokens"), budget = number("budget"), unique = number("unique")
             guard !failed, let n, let loss else { continue }
             var run: Run
             if let c, let d {
@@ -78,6 +79,7 @@ public enum RunLoader {
                 run = Run(parameters: n, tokens: d!, flops: 6 * n * d!, loss: loss)
             }
             run.budget = budget
+            run.uniqueTokens = unique
             runs.append(run)
         }
         return (runs, diagnostics)
@@ -102,14 +104,30 @@ public enum RunLoader {
         return runs.indices.filter { !dropped.contains($0) }.map { runs[$0] }
     }
 
+    /// Bytes of one data file: the row limit's worth of generously wide rows.
+    static let dataFileBytes = 64 << 20
+
     /// Reads a file inside the project (CSV, or JSON Lines by extension) as a table.
     public static func table(bytes: [UInt8], path: String) throws(Diagnostic) -> CSVTable {
-        guard let text = String(bytes: bytes, encoding: .utf8) else {
-            throw Diagnostic.error("cannot read '\(path)' as UTF-8 text", file: path, at: SourceLocation(line: 1, column: 1))
+        let text: String
+        switch SourceText.decodeUTF8(bytes, path: path, what: "'\(path)'") {
+        case .success(let t): text = t
+        case .failure(let problem): throw problem
+        }
+        if bytes.count > dataFileBytes {
+            throw Diagnostic.error(
+                "'\(path)' is \(bytes.count) bytes, more than the limit of \(dataFileBytes) for a data file", file: path,
+                at: SourceLocation(line: 1, column: 1))
         }
         let lower = path.lowercased()
-        return lower.hasSuffix(".jsonl") || lower.hasSuffix(".ndjson")
+        let table = lower.hasSuffix(".jsonl") || lower.hasSuffix(".ndjson")
             ? try CSVTable.parseJSONLines(text, file: path) : try CSVTable.parse(text, file: path)
+        if table.rows.count > DocumentLimits.dataRows {
+            throw Diagnostic.error(
+                "'\(path)' has \(table.rows.count) rows, more than the limit of \(DocumentLimits.dataRows)", file: path,
+                at: SourceLocation(line: table.lines[DocumentLimits.dataRows], column: 1))
+        }
+        return table
     }
 }
 
@@ -148,7 +166,7 @@ extension RunLoader {
             func number(_ role: String) -> Double? {
                 guard let i = index[role] else { return nil }
                 let text = i < row.count ? Self.trimmed(row[i]) : ""
-                guard let x = Double(text), x.isFinite, x > 0 else {
+                guard DecimalNumber.isDecimal(text), let x = Double(text), x.isFinite, x > 0 else {
                     diagnostics.append(.error("column '\(table.header[i])': expected a positive number, got '\(text)'", file: fileName, at: SourceLocation(line: table.lines[r], column: table.column(ofField: min(i, max(row.count - 1, 0)), row: r))))
                     return nil
                 }

@@ -13,6 +13,9 @@ public struct Run: Sendable, Equatable, Codable {
     public var loss: Double
     /// The nominal IsoFLOP budget the run was planned for, when the data names one (FLOPs).
     public var budget: Double?
+    /// Unique tokens U in the training data, when the data names them (D / U = epochs); the
+    /// data-constrained law's input.
+    public var uniqueTokens: Double?
 
     public init(parameters: Double, tokens: Double, flops: Double, loss: Double, budget: Double? = nil) {
         self.parameters = parameters

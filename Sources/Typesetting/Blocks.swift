@@ -9,7 +9,8 @@ public enum Block: Sendable, Equatable {
     case paragraph(markup: String, links: [InlineLink] = [])
     /// A figure, a float: its drawing scaled to fit the text width (and height) with the caption set below it.
     /// With a `number`, the caption is prefixed "Figure N:".
-    case figure(drawing: DisplayList, caption: String, anchor: String, number: String? = nil)
+    /// `captionLinks` are links over spans of the caption's plain text (without the "Figure N:" label).
+    case figure(drawing: DisplayList, caption: String, anchor: String, number: String? = nil, captionLinks: [InlineLink] = [])
     /// A booktabs-style table, split across pages with its header rows repeated.
     case table(TableBlock)
     /// A display equation, centred, with "(number)" at the right margin.
@@ -72,6 +73,8 @@ public struct TableBlock: Sendable, Equatable {
     public var notes: String?
     /// Body font size in points; shrunk (down to 8 pt) when the table is wider than the text.
     public var fontSize: Double
+    /// Links over spans of the caption's plain text (cross-references and citations in it).
+    public var captionLinks: [InlineLink] = []
 
     public init(
         caption: String, number: String, anchor: String, header: [[String]], rows: [[String]],

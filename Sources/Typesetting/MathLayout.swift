@@ -56,7 +56,7 @@ public struct MathLayout: Sendable {
             switch self {
             case .display, .text: 1
             case .script: 0.7
-            case .scriptScript: 0.5
+            case .scriptScript: 0.6  // TeX's 5/10 is hard to read in a PDF on screen
             }
         }
     }
@@ -88,14 +88,14 @@ public struct MathLayout: Sendable {
         case .text(let s, let italic):
             return glyphs(s.markupEscaped, font: fontFor(style, italic: italic))
         case .op(let s):
-            var r = glyphs(s.markupEscaped, font: fontFor(style))
-            let (before, after) = spacing(ofOperator: s, style: style)
-            r.items = r.items.map { $0.translated(dx: before, dy: 0) }
-            r.width += before + after
-            return r
+            // Alone (a script, a group of one) an operator is just its glyphs; in a row the space
+            // around it comes from its neighbours' classes (`space(between:and:style:)`).
+            return glyphs(s.markupEscaped, font: fontFor(style))
         case .row(let children):
             var out = MathRendering(width: 0, ascent: 0, descent: 0, items: [])
-            for child in children {
+            let classes = Self.atomClasses(children)
+            for (k, child) in children.enumerated() {
+                if k > 0 { out.width += space(between: classes[k - 1], and: classes[k], style: style) }
                 let c = layout(child, style: style)
                 out.items += c.items.map { $0.translated(dx: out.width, dy: 0) }
                 out.width += c.width
@@ -143,21 +143,38 @@ public struct MathLayout: Sendable {
         case .fenced(let open, let content, let close):
             let c = layout(content, style: style)
             var out = MathRendering(width: 0, ascent: c.ascent, descent: c.descent, items: [])
-            let centre = (c.descent - c.ascent) / 2  // y of the content's vertical middle
+            // As TeX sets \left and \right: delimiters symmetric about the math axis, tall enough
+            // to cover the content on both sides of it (95%, in the spirit of \delimiterfactor).
+            let axisY = -axis(size)
+            let halfHeight = max(c.ascent - axis(size), c.descent + axis(size))
             func fence(_ glyph: String) {
                 guard !glyph.isEmpty, glyph != "." else { return }
                 let base = fontFor(style)
-                let natural = measurer.measure(glyph.markupEscaped, font: base)
-                // Scale the delimiter's font so its box spans the content with a little to spare.
-                let factor = max(1, (c.height * 1.08) / max(natural.height, 0.01))
+                let markup = glyph.markupEscaped
+                guard let naturalInk = measurer.inkBounds(markup, font: base) else {
+                    // A measurer without ink extents: the line box, centred on the content.
+                    let natural = measurer.measure(markup, font: base)
+                    let centre = (c.descent - c.ascent) / 2
+                    var f = base
+                    f.size *= max(1, (c.height * 1.08) / max(natural.height, 0.01))
+                    let e = measurer.measure(markup, font: f)
+                    out.items.append(.text(TextRun(markup: markup, position: Point(out.width, centre), font: f, anchor: .start, baseline: .middle)))
+                    out.width += e.width
+                    out.ascent = max(out.ascent, e.height / 2 - centre)
+                    out.descent = max(out.descent, e.height / 2 + centre)
+                    return
+                }
                 var f = base
-                f.size *= factor
-                let e = measurer.measure(glyph.markupEscaped, font: f)
-                out.items.append(
-                    .text(TextRun(markup: glyph.markupEscaped, position: Point(out.width, centre), font: f, anchor: .start, baseline: .middle)))
-                out.width += e.width
-                out.ascent = max(out.ascent, e.height / 2 - centre)
-                out.descent = max(out.descent, e.height / 2 + centre)
+                f.size *= max(1, 0.95 * 2 * halfHeight / max(naturalInk.height, 0.01))
+                let ink = measurer.inkBounds(markup, font: f) ?? naturalInk
+                // The glyph's ink, not its advance (which grows with the scaled side bearings), sets
+                // its width: a script after a large parenthesis then sits against it.
+                let side = 0.06 * size
+                let baselineY = axisY - (ink.y + ink.height / 2)
+                out.items.append(.text(TextRun(markup: markup, position: Point(out.width + side - ink.x, baselineY), font: f, anchor: .start, baseline: .baseline)))
+                out.width += ink.width + 2 * side
+                out.ascent = max(out.ascent, -(baselineY + ink.y))
+                out.descent = max(out.descent, baselineY + ink.y + ink.height)
             }
             fence(open)
             out.items += c.items.map { $0.translated(dx: out.width, dy: 0) }
@@ -174,25 +191,77 @@ public struct MathLayout: Sendable {
             items: [.text(TextRun(markup: markup, position: Point(0, 0), font: font, anchor: .start, baseline: .baseline))])
     }
 
-    /// The space before and after an operator in points: TeX's medium space (4/18 em) around
-    /// binary operators, thick (5/18 em) around relations, thin (3/18 em) after punctuation and
-    /// around function names (log, exp, min); none in scripts.
-    private func spacing(ofOperator s: String, style: Style) -> (before: Double, after: Double) {
+    /// TeX's atom classes (The TeXbook, chapter 17), which decide the space between neighbours.
+    enum AtomClass {
+        case ordinary, largeOperator, binary, relation, opening, closing, punctuation, inner
+    }
+
+    static let openings: Set<String> = ["(", "[", "{", "⟨", "⌊", "⌈"]
+    static let closings: Set<String> = [")", "]", "}", "⟩", "⌋", "⌉", "|"]
+
+    /// The class of each child of a row. A binary operator with no left operand (first in the
+    /// row, or after an operator, a relation, an opening or punctuation) is ordinary, as TeX's
+    /// rule 5 makes it: the minus of −2.5 takes no space.
+    static func atomClasses(_ children: [MathBox]) -> [AtomClass] {
+        var classes = children.map(atomClass)
+        for k in classes.indices where classes[k] == .binary {
+            let previous: AtomClass? = k > 0 ? classes[k - 1] : nil
+            let next: AtomClass? = k + 1 < classes.count ? classes[k + 1] : nil
+            switch previous {
+            case nil, .binary?, .largeOperator?, .relation?, .opening?, .punctuation?: classes[k] = .ordinary
+            default: if next == nil || next == .relation || next == .closing || next == .punctuation { classes[k] = .ordinary }
+            }
+        }
+        return classes
+    }
+
+    static func atomClass(_ box: MathBox) -> AtomClass {
+        switch box {
+        case .op(let s):
+            if relations.contains(s) { return .relation }
+            if binaries.contains(s) { return .binary }
+            if punctuation.contains(s) { return .punctuation }
+            if openings.contains(s) { return .opening }
+            if closings.contains(s) { return .closing }
+            return .largeOperator  // function names (log, exp, min) and ∑
+        case .sup(let base, _), .sub(let base, _), .subsup(let base, _, _):
+            // Scripts keep their nucleus's class: min_x is still an operator, x² an ordinary.
+            let c = atomClass(base)
+            return c == .largeOperator ? .largeOperator : (c == .inner ? .inner : .ordinary)
+        case .fraction, .fenced: return .inner
+        case .row(let items): return items.count == 1 ? atomClass(items[0]) : .ordinary
+        case .text, .sqrt: return .ordinary
+        }
+    }
+
+    /// The space between two neighbouring atoms in points, from TeX's table of inter-atom
+    /// spacing (The TeXbook, p. 170): thin (3/18 em), medium (4/18 em, around binary operators)
+    /// or thick (5/18 em, around relations); none inside delimiters or before punctuation. In
+    /// scripts only the thin spaces next to operators remain.
+    func space(between left: AtomClass, and right: AtomClass, style: Style) -> Double {
         let em = fontFor(style).size
-        if style >= .script { return (0, 0) }
-        if Self.relations.contains(s) { return (5 * em / 18, 5 * em / 18) }
-        if Self.binaries.contains(s) { return (4 * em / 18, 4 * em / 18) }
-        if Self.punctuation.contains(s) { return (0, 3 * em / 18) }
-        return (3 * em / 18, 3 * em / 18)
+        let thin = 3 * em / 18, medium = 4 * em / 18, thick = 5 * em / 18
+        let script = style >= .script
+        switch (left, right) {
+        case (.opening, _), (_, .closing), (_, .punctuation): return 0
+        case (.largeOperator, .ordinary), (.ordinary, .largeOperator), (.largeOperator, .largeOperator),
+             (.closing, .largeOperator), (.inner, .largeOperator), (.largeOperator, .inner):
+            return thin
+        case (.largeOperator, .opening): return 0  // log(x), not log (x)
+        case _ where script: return 0
+        case (.binary, _), (_, .binary): return medium
+        case (.relation, .relation): return 0
+        case (.relation, _), (_, .relation): return thick
+        case (.punctuation, _): return thin
+        case (.inner, .ordinary), (.ordinary, .inner), (.inner, .inner), (.inner, .opening), (.closing, .inner): return thin
+        default: return 0
+        }
     }
 
     private func scripts(base: MathBox, sub: MathBox?, sup: MathBox?, style: Style) -> MathRendering {
         let size = fontFor(style).size
         var out = layout(base, style: style)
-        // Scripts of an operator (min_{a,b}) attach to its glyphs, before its trailing space.
-        var trailing = 0.0
-        if case .op(let s) = base { trailing = spacing(ofOperator: s, style: style).after }
-        let x = out.width - trailing + 0.05 * size
+        let x = out.width + 0.05 * size
         var extra = 0.0
         if let sup {
             let s = layout(sup, style: style.script)
@@ -209,7 +278,7 @@ public struct MathLayout: Sendable {
             out.descent = max(out.descent, shift + s.descent)
             extra = max(extra, s.width)
         }
-        out.width = x + extra + 0.05 * size + trailing
+        out.width = x + extra + 0.05 * size
         return out
     }
 }

@@ -4,17 +4,25 @@ extension Paginator {
     /// Figures float: one that fits below the current text is placed there; otherwise it (and every
     /// figure after it, to keep their order) waits for the top of the next page while the text goes on
     /// filling this one. A figure is never split: it is scaled down to fit the text height with its caption.
-    func placeFigure(drawing: DisplayList, caption: String, anchor: String, number: String?, frame: Frame, _ s: inout State) {
-        let f = prepareFigure(drawing: drawing, caption: caption, anchor: anchor, number: number, frame: frame)
-        if s.pending.isEmpty, s.pageIsEmpty || s.y + f.height <= s.bottom {
-            s.placeFloat(f)
-        } else {
-            s.pending.append(f)
+    func placeFigure(drawing: DisplayList, caption: String, anchor: String, number: String?, captionLinks: [InlineLink] = [], frame: Frame, _ s: inout State) {
+        s.placeOrDefer(prepareFigure(drawing: drawing, caption: caption, anchor: anchor, number: number, captionLinks: captionLinks, frame: frame))
+    }
+
+    /// Link areas over a caption set as a justified paragraph at `origin`: `links` count bytes of
+    /// the caption's plain text after `label` (the "Figure N: " before it).
+    func captionLinkItems(_ links: [InlineLink], label: String, markup: String, font: FontSpec, origin: Point, width: Double) -> [DisplayItem] {
+        let offset = MarkupText.plainText(label).utf8.count
+        return links.flatMap { link in
+            let range = (link.byteRange.lowerBound + offset)..<(link.byteRange.upperBound + offset)
+            return measurer.rectangles(ofByteRange: range, inMarkup: markup, font: font, width: width, alignment: .justify, lineSpacing: 1).map {
+                DisplayItem.link(Link(rect: Rect(x: origin.x + $0.x, y: origin.y + $0.y, width: $0.width, height: $0.height), target: link.target))
+            }
         }
     }
 
-    func prepareFigure(drawing: DisplayList, caption: String, anchor: String, number: String?, frame: Frame) -> PreparedFloat {
-        let captionMarkup = number.map { "<b>Figure \($0):</b> " + caption } ?? caption
+    func prepareFigure(drawing: DisplayList, caption: String, anchor: String, number: String?, captionLinks: [InlineLink] = [], frame: Frame) -> PreparedFloat {
+        let label = number.map { "<b>Figure \($0):</b> " } ?? ""
+        let captionMarkup = label + caption
         let captionFont = FontSpec(family: style.bodyFont.family, size: 9)
         let captionHeight = captionMarkup.isEmpty
             ? 0 : measurer.measureParagraph(captionMarkup, width: frame.width, font: captionFont, alignment: .justify, lineSpacing: 1).height
@@ -30,9 +38,10 @@ extension Paginator {
             items.append(
                 .paragraph(ParagraphRun(markup: captionMarkup, origin: Point(frame.x, h * scale + gap), width: frame.width, font: captionFont,
                                         alignment: .justify, lineSpacing: 1)))
+            items += captionLinkItems(captionLinks, label: label, markup: captionMarkup, font: captionFont, origin: Point(frame.x, h * scale + gap), width: frame.width)
         }
         let height = h * scale + (captionMarkup.isEmpty ? 0 : gap + captionHeight)
-        return PreparedFloat(height: height, spaceAfter: 14, items: items, anchor: anchor, anchorX: x, x: frame.x, width: frame.width)
+        return PreparedFloat(kind: .figure, height: height, spaceAfter: 14, items: items, anchor: anchor, anchorX: x, x: frame.x, width: frame.width)
     }
 
     /// A display equation: centred in the frame, "(number)" flush right on the same baseline,

@@ -86,8 +86,11 @@ public struct Paginator: Sendable {
         var y: Double
     }
 
-    /// A figure ready to be dropped anywhere: items relative to its top edge (x already final).
+    /// A figure or table ready to be dropped anywhere: items relative to its top edge (x already final).
     struct PreparedFloat {
+        /// `.figure` or `.table`: floats of one kind keep their order, a figure may pass a table
+        /// (and a table a figure), as in LaTeX.
+        var kind: Region.Kind
         var height: Double
         var spaceAfter: Double
         var items: [DisplayItem]
@@ -129,18 +132,37 @@ public struct Paginator: Sendable {
             placePendingFloats()
         }
 
-        /// Deferred figures go to the top of the new page, in order, as many as fit.
+        /// Deferred floats go to the top of the new page, as many as fit: each kind in order, a
+        /// figure that fits going ahead of a table that does not (and the other way round), so
+        /// that a page is not left a third empty while a later float could fill it.
         mutating func placePendingFloats() {
-            while let f = pending.first, pageIsEmpty || y + f.height <= bottom {
+            var waiting: [PreparedFloat] = []
+            for f in pending {
+                let overtakes = waiting.contains { $0.kind == f.kind }
+                if !overtakes, pageIsEmpty || y + f.height <= bottom {
+                    placeFloat(f)
+                } else {
+                    waiting.append(f)
+                }
+            }
+            pending = waiting
+        }
+
+        /// A float met in the flow: here if it fits and no earlier float of its kind is waiting,
+        /// else at the top of a following page.
+        mutating func placeOrDefer(_ f: PreparedFloat) {
+            let blocked = pending.contains { $0.kind == f.kind }
+            if !blocked, pageIsEmpty || y + f.height <= bottom {
                 placeFloat(f)
-                pending.removeFirst()
+            } else {
+                pending.append(f)
             }
         }
 
         mutating func placeFloat(_ f: PreparedFloat) {
             anchor(f.anchor, x: f.anchorX, y: y)
             for item in f.items { current.append(item.translated(dx: 0, dy: y)) }
-            regions.append(Region(kind: .figure, rect: Rect(x: f.x, y: y, width: f.width, height: f.height)))
+            regions.append(Region(kind: f.kind, rect: Rect(x: f.x, y: y, width: f.width, height: f.height)))
             y += f.height + f.spaceAfter
         }
 
@@ -191,8 +213,8 @@ public struct Paginator: Sendable {
             return placeText(
                 TextSpec(markup: markup, font: frame.font, alignment: .justify, x: frame.x, width: frame.width,
                          lineSpacing: style.lineSpacing, spaceAfter: frame.spacing, links: links), &s)
-        case .figure(let drawing, let caption, let anchor, let number):
-            placeFigure(drawing: drawing, caption: caption, anchor: anchor, number: number, frame: frame, &s)
+        case .figure(let drawing, let caption, let anchor, let number, let captionLinks):
+            placeFigure(drawing: drawing, caption: caption, anchor: anchor, number: number, captionLinks: captionLinks, frame: frame, &s)
             return nil
         case .table(let table):
             placeTable(table, frame: frame, &s)

@@ -7,7 +7,7 @@ import Plotting
 /// 6 pt of padding on each side as in LaTeX's `\tabcolsep`. A table narrower than the text is spread
 /// to the full width; a wider one is first set in a smaller font (down to 8 pt), then its text
 /// columns wrap; it never runs past the frame.
-struct TableLayout {
+public struct TableLayout {
     static let padding = 6.0
     static let rowPadding = 1.5
 
@@ -36,10 +36,16 @@ struct TableLayout {
 
     static func rowHeight(_ row: [Cell]) -> Double { (row.map(\.height).max() ?? 0) + 2 * rowPadding }
 
-    /// Number of plain-text characters before a numeral's decimal separator: the first "." or "·"
-    /// followed by a digit, else the end of the leading run of digits, else the whole cell.
+    /// Number of plain-text characters before a numeral's decimal separator in a cell's markup.
     static func integerPartLength(_ markup: String) -> Int {
-        let chars = Array(MarkupText.plainText(markup))
+        decimalSeparatorOffset(MarkupText.plainText(markup))
+    }
+
+    /// Number of characters before a numeral's decimal separator in plain text: the first "." or
+    /// "·" followed by a digit, else the end of the leading run of digits ("530B" → 3), else the
+    /// whole text.
+    public static func decimalSeparatorOffset(_ text: String) -> Int {
+        let chars = Array(text)
         for i in chars.indices where (chars[i] == "." || chars[i] == "·") && i + 1 < chars.count && chars[i + 1].isNumber {
             return i
         }
@@ -204,11 +210,7 @@ extension Paginator {
         // A table that fits on one page floats like a figure instead of being split: placed here
         // if it fits, else at the top of the next page while the text goes on filling this one.
         if let f = prepareTableFloat(table, frame: frame, pageNumbers: s.pageNumbers) {
-            if s.pending.isEmpty, s.pageIsEmpty || s.y + f.height <= s.bottom {
-                s.placeFloat(f)
-            } else {
-                s.pending.append(f)
-            }
+            s.placeOrDefer(f)
             return
         }
         placeSplittingTable(table, frame: frame, &s)
@@ -225,17 +227,18 @@ extension Paginator {
         let height = scratch.y - 12
         guard scratch.pages.isEmpty, height <= style.textHeight else { return nil }
         let items = scratch.current.items.filter { if case .anchor = $0 { return false } else { return true } }
-        return PreparedFloat(height: height, spaceAfter: 12, items: items, anchor: table.anchor, anchorX: frame.x, x: frame.x, width: frame.width)
+        return PreparedFloat(kind: .table, height: height, spaceAfter: 12, items: items, anchor: table.anchor, anchorX: frame.x, x: frame.x, width: frame.width)
     }
 
     /// Places a table in the flow, splitting it between rows where a page ends.
     func placeSplittingTable(_ table: TableBlock, frame: Frame, _ s: inout State) {
         let layout = TableLayout(table, width: frame.width, family: style.bodyFont.family, measurer: measurer)
         let captionFont = FontSpec(family: style.bodyFont.family, size: 9)
-        func caption(continued: Bool) -> String {
+        /// The caption's label ("<b>Table 2:</b> ") and the whole caption.
+        func caption(continued: Bool) -> (label: String, markup: String) {
             let label = table.number.isEmpty ? (continued ? "(continued)" : "") : "Table \(table.number)" + (continued ? " (continued)" : "")
-            if label.isEmpty { return table.caption }
-            return table.caption.isEmpty ? "<b>\(label)</b>" : "<b>\(label):</b> \(table.caption)"
+            if label.isEmpty { return ("", table.caption) }
+            return table.caption.isEmpty ? ("<b>\(label)</b>", "<b>\(label)</b>") : ("<b>\(label):</b> ", "<b>\(label):</b> \(table.caption)")
         }
         func height(_ markup: String, _ font: FontSpec) -> Double {
             markup.isEmpty ? 0 : measurer.measureParagraph(markup, width: frame.width, font: font, alignment: .justify, lineSpacing: 1).height
@@ -251,7 +254,7 @@ extension Paginator {
         var r = 0
         var continued = false
         while true {
-            let captionMarkup = caption(continued: continued)
+            let (captionLabel, captionMarkup) = caption(continued: continued)
             let captionHeight = height(captionMarkup, captionFont)
             let fixed = captionHeight + (captionHeight > 0 ? captionGap : 0) + headBlock + footBlock
             let room = s.bottom - s.y - fixed
@@ -283,6 +286,9 @@ extension Paginator {
             if captionHeight > 0 {
                 s.current.append(
                     .paragraph(ParagraphRun(markup: captionMarkup, origin: Point(frame.x, y), width: frame.width, font: captionFont, alignment: .justify, lineSpacing: 1)))
+                if !table.caption.isEmpty {
+                    s.current.items += captionLinkItems(table.captionLinks, label: captionLabel, markup: captionMarkup, font: captionFont, origin: Point(frame.x, y), width: frame.width)
+                }
                 y += captionHeight + captionGap
             }
             func rule(_ thickness: Double) {

@@ -46,18 +46,39 @@ struct Fit: ParsableCommand {
     @Option(help: "Approach 3's L-BFGS: lbfgs (reportgen's own) or nlopt (NLopt's, for comparison).")
     var optimizer: Approach3Optimizer = .lbfgs
 
+    @Option(help: "Approach 3's law: chinchilla (Eq. 2, the default), kaplan (Kaplan et al. 2020) or data-constrained (Muennighoff et al. 2023; needs a unique-tokens column).")
+    var law: String?
+
+    @Option(help: "Approach 3's solver: grid (multi-start L-BFGS over the law's start grid) or varpro (variable projection, for laws linear in their coefficients).")
+    var solver: String = "grid"
+
+    @Option(help: "Approach 3's objective, summed over runs: huber-log (the paper's), mse-log or mse.")
+    var objective: String = "huber-log"
+
+    @Option(help: "Huber's δ for --objective huber-log.")
+    var huberDelta: Double = 1e-3
+
+    @Option(help: "Column of unique tokens U (the data-constrained law's input).") var unique: String?
+
     @Flag(help: "Print one JSON object.")
     var json = false
 
     func validate() throws {
         guard excludeHighestLoss >= 0 else { throw ValidationError("--exclude-highest-loss must be at least 0") }
         guard bootstrap >= 0 else { throw ValidationError("--bootstrap must be at least 0") }
+        if let law, LawForm.shipped(law) == nil { throw ValidationError("--law must be one of \(LawForm.shippedNames.joined(separator: ", "))") }
+        guard ["grid", "varpro"].contains(solver) else { throw ValidationError("--solver must be 'grid' or 'varpro'") }
+        guard FitObjective(name: objective) != nil else { throw ValidationError("--objective must be one of \(FitObjective.names.joined(separator: ", "))") }
+        guard huberDelta > 0, huberDelta.isFinite else { throw ValidationError("--huber-delta must be positive") }
+        if approach != .parametricLoss, law != nil || solver != "grid" || objective != "huber-log" {
+            throw ValidationError("--law, --solver and --objective apply to --approach 3 only")
+        }
         if let t = budgetTolerance, !(t > 0) { throw ValidationError("--budget-tolerance must be positive") }
     }
 
     mutating func run() throws {
         var mapping: [String: String] = [:]
-        for (role, column) in [("params", params), ("tokens", tokens), ("flops", flops), ("budget", budget), ("loss", loss)] {
+        for (role, column) in [("params", params), ("tokens", tokens), ("flops", flops), ("budget", budget), ("loss", loss), ("unique", unique)] {
             if let column { mapping[role] = column }
         }
         var request = AdHocFitRequest(path: data, approach: approach, mapping: mapping, excludeHighestLoss: excludeHighestLoss,
@@ -69,6 +90,10 @@ struct Fit: ParsableCommand {
         }
         request.badBudget = badBudget
         request.optimizer = optimizer
+        request.law = law
+        request.solver = solver
+        request.objective = objective
+        request.huberDelta = huberDelta
         let progress = TerminalProgress.bar(label: "approach \(approach.rawValue)")
         do {
             let result = try AdHocFit.run(request, progress: progress)

@@ -41,8 +41,19 @@ struct DocumentOptions: ParsableArguments {
     @Option(help: "Steps to run in parallel (default: the number of cores).")
     var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
 
-    @Flag(help: "Neither read nor write the step cache.")
+    @Flag(help: "Neither read nor write the step cache (local or remote).")
     var noCache = false
+
+    @Option(help: ArgumentHelp(
+        "A team's remote cache (Bazel HTTP protocol), e.g. http://cache:8080/reportgen; overrides REPORTGEN_REMOTE_CACHE and reportgen.yaml.",
+        valueName: "url"))
+    var remoteCache: String?
+
+    @Flag(help: "Upload the entries this build ran or read locally to the remote cache (also REPORTGEN_REMOTE_CACHE_UPLOAD=1).")
+    var remoteCacheUpload = false
+
+    @Flag(help: "Do not use a remote cache, whatever the environment or reportgen.yaml say.")
+    var noRemoteCache = false
 
     func validate() throws {
         guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
@@ -54,9 +65,19 @@ struct DocumentOptions: ParsableArguments {
             FileHandle.standardError.write(Data("error: no document at '\(document)'\n".utf8))
             throw ExitCode(1)
         }
-        let epoch = ProcessInfo.processInfo.environment["SOURCE_DATE_EPOCH"].flatMap { Int($0) }
-        let options = BuildOptions(jobs: jobs, sourceDateEpoch: epoch, useCache: !noCache, progress: progress)
-        return (Builder(paths: ProjectPaths.locate(document: url), options: options), url)
+        let environment = ProcessInfo.processInfo.environment
+        let epoch = environment["SOURCE_DATE_EPOCH"].flatMap { Int($0) }
+        let paths = ProjectPaths.locate(document: url)
+        let remote: RemoteCacheSettings?
+        do {
+            remote = try RemoteCacheSettings.resolve(
+                flagURL: remoteCache, flagUpload: remoteCacheUpload, disabled: noRemoteCache || noCache,
+                environment: environment, project: try ProjectFile.load(root: paths.root))
+        } catch {
+            throw report(error, outputs: false)
+        }
+        let options = BuildOptions(jobs: jobs, sourceDateEpoch: epoch, useCache: !noCache, remoteCache: remote, progress: progress)
+        return (Builder(paths: paths, options: options), url)
     }
 }
 
@@ -95,7 +116,8 @@ struct Build: ParsableCommand {
             throw report(error)
         }
         let state = s.wroteOutputs ? "" : ", outputs unchanged"
-        print(String(format: "built %@/ in %.2f s: %d steps ran, %d cached%@", builder.paths.relative(s.outputDirectory), s.seconds, s.ran.count, s.cached.count, state))
+        let remote = builder.options.remoteCache == nil ? "" : " (\(s.fromRemote.count) from the remote cache\(s.uploaded > 0 ? ", \(s.uploaded) uploaded" : ""))"
+        print(String(format: "built %@/ in %.2f s: %d steps ran, %d cached%@%@", builder.paths.relative(s.outputDirectory), s.seconds, s.ran.count, s.cached.count, remote, state))
         if !s.failedExpectations.isEmpty {
             throw report(BuildFailure(diagnostics: s.failedExpectations, sources: s.sources), outputs: false)
         }

@@ -25,7 +25,7 @@ public final class TerminalProgress: ProgressSink, @unchecked Sendable {
         if interactive { redraw(done: done, total: total) }
     }
 
-    public func finished(_ id: String, cached: Bool, seconds: Double, done: Int, total: Int) {
+    public func finished(_ id: String, origin: StepOrigin, seconds: Double, done: Int, total: Int) {
         lock.lock()
         defer { lock.unlock() }
         running.removeAll { $0 == id }
@@ -34,8 +34,9 @@ public final class TerminalProgress: ProgressSink, @unchecked Sendable {
         if interactive {
             redraw(done: done, total: total)
             if done == total { write("\r\u{1B}[K") }
-        } else if verbose || !cached {
-            write(String(format: "[%d/%d] %@ %@ (%.3f s)\n", done, total, id, cached ? "cached" : "ran", seconds))
+        } else if verbose || origin == .ran {
+            let how = origin == .ran ? "ran" : origin == .local ? "cached" : "fetched from the remote cache"
+            write(String(format: "[%d/%d] %@ %@ (%.3f s)\n", done, total, id, how, seconds))
         }
     }
 

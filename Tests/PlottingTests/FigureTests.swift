@@ -174,12 +174,12 @@ struct FigureTests {
         text "1B" @176.8,80.9 end/middle
         text "10B" @176.8,55.8 end/middle
         text "100B" @176.8,30.6 end/middle
-        text "63B" @270.1,33.7 end/baseline
-        text "Gopher" @254.2,28.6 end/baseline r90
+        text "63B" @185.3,33.7 start/baseline
+        text "Gopher" @265.8,44.6 end/baseline r90
         text "FLOPs" @227.7,164 middle/baseline
         text "Parameters" @146.6,81 middle/top r90
-        text "Fit" @212.3,38.8 start/middle
-        text "Minima" @212.3,51.3 start/middle
+        text "Fit" @237.7,110.6 start/middle
+        text "Minima" @237.7,123.1 start/middle
         text "2.20" @377.1,79.6 middle/middle
         text "2.60" @357.3,83.3 middle/middle
         text "3.00" @348,80 middle/middle

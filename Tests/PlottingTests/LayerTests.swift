@@ -31,6 +31,27 @@ struct LayerTests {
         #expect(abs(vertical.position.x - (p.x + 0.2 * p.width)) < 3)
     }
 
+    @Test func referenceLineLabelsMoveOffOtherLayers() {
+        // Dense markers fill the top of the plot left of x = 2 (where the label would go): the
+        // label moves to the right of the line, still at the top.
+        let crowd = (0..<40).flatMap { i in (0..<8).map { j in Point(0.05 * Double(i), 10 - 0.4 * Double(j)) } }
+        let list = render([
+            .markers(points: crowd, shape: .circle, size: 2, fill: .black, edge: nil, label: nil),
+            .referenceLine(axis: .x, value: 2, color: .gray, dash: Dash.dotted, label: "Gopher"),
+        ])
+        let p = plot(list)
+        let line = p.x + 0.2 * p.width
+        let vertical = textRuns(list).first { $0.markup == "Gopher" }!
+        #expect(vertical.position.x > line)
+        #expect(vertical.position.y < p.y + 10)
+        // With the top free, the label keeps its place on the left.
+        let free = render([
+            .markers(points: crowd.map { Point($0.x, $0.y - 6) }, shape: .circle, size: 2, fill: .black, edge: nil, label: nil),
+            .referenceLine(axis: .x, value: 2, color: .gray, dash: Dash.dotted, label: "Gopher"),
+        ])
+        #expect(textRuns(free).first { $0.markup == "Gopher" }!.position.x < line)
+    }
+
     @Test func scatterIsColouredByValue() {
         let norm = ColorNorm(min: 1e8, max: 1e10, log: true)
         let list = render([.scatter(points: [Point(1, 1), Point(5, 5)], values: [1e8, 1e9], colormap: .magma, norm: norm, size: 4, edge: .black)])
@@ -78,5 +99,21 @@ struct LayerTests {
         #expect(strokes.contains(Colormap.viridis.color(at: 0.5)) && strokes.contains(Colormap.viridis.color(at: 1)))
         let labels = textRuns(list).map(\.markup)
         #expect(labels.contains("2.00") && labels.contains("4.00"))
+    }
+}
+
+extension LayerTests {
+    /// A layer of a million markers draws at most one per half-marker cell of the plot (about
+    /// 9 600 on a 300 × 200 pt chart here), with a note saying so; small layers are untouched.
+    @Test func hugeMarkerLayersAreThinnedWithANote() {
+        var points: [Point] = []
+        for i in 0..<1_000_000 { points.append(Point(Double(i % 1000) / 100, Double(i / 1000) / 100)) }
+        let list = render([.markers(points: points, shape: .circle, size: 4, fill: .black, edge: nil, label: nil)])
+        let drawn = flatten(list.items).filter { if case .path = $0 { return true } else { return false } }.count
+        #expect(drawn < 20_000, "\(drawn) markers drawn")
+        let note = textRuns(list).first { $0.markup.contains("of 1000000 points drawn") }
+        #expect(note != nil)
+        let small = render([.markers(points: Array(points.prefix(4_000)), shape: .circle, size: 4, fill: .black, edge: nil, label: nil)])
+        #expect(!textRuns(small).contains { $0.markup.contains("points drawn") })
     }
 }

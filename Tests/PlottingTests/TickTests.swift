@@ -98,6 +98,13 @@ struct TickTests {
         let ticks = Ticks.make(for: .linear(min: 0, max: 1), format: .decimal, maxMajor: 5)
         #expect(ticks.map(\.label) == ["0.00", "0.25", "0.50", "0.75", "1.00"])
         #expect(Ticks.siLabel(1.4e12) == "1.4T")
+        // P, then powers of ten: never "1000T" or "5176T".
+        #expect(Ticks.siLabel(1e15) == "1P")
+        #expect(Ticks.siLabel(2.5e15) == "2.5P")
+        #expect(Ticks.siLabel(1e18) == "10<sup>18</sup>")
+        #expect(Ticks.siLabel(3e19) == "3×10<sup>19</sup>")
+        #expect(Ticks.siLabel(5e15, step: 1e15) == "5P")
+        #expect(Ticks.siLabel(2e18, step: 1e18) == "2×10<sup>18</sup>")
         #expect(Ticks.siLabel(2.5e9, step: 0.25e9) == "2.50B")
     }
 }

@@ -67,3 +67,48 @@ import Testing
         #expect(data == m)
     }
 }
+
+@Suite struct MathMLTests {
+    func parse(_ s: String) throws(Diagnostic) -> MathNode {
+        try MathParser.parse(s, file: "m.md", at: SourceLocation(line: 1, column: 1))
+    }
+
+    @Test func frontierOfEquationFourAsMathML() throws {
+        let m = try parse("N_{\\mathrm{opt}}(C) = G \\left(\\frac{C}{6}\\right)^{a}")
+        let ml = m.mathML(display: true)
+        #expect(ml.hasPrefix("<math display=\"block\"><semantics><mrow><msub><mi>N</mi><mtext>opt</mtext></msub><mo stretchy=\"false\">(</mo><mi>C</mi>"))
+        #expect(ml.contains("<msup><mrow><mo fence=\"true\" stretchy=\"true\" symmetric=\"true\">(</mo><mfrac><mi>C</mi><mn>6</mn></mfrac>"))
+        #expect(ml.contains("<mo>=</mo><mi>G</mi>"))
+        // The TeX travels with it, for copying.
+        #expect(ml.hasSuffix("<annotation encoding=\"application/x-tex\">N_{\\text{opt}}(C)=G\\left( \\frac{C}{6} \\right)^a</annotation></semantics></math>"))
+    }
+
+    @Test func functionsGreekAndEscaping() throws {
+        let ml = try parse("\\log x < \\Delta \\alpha").mathML(display: false)
+        #expect(ml.contains("<mi>log</mi><mo>\u{2061}</mo><mspace width=\"0.1667em\"></mspace><mi>x</mi><mo>&lt;</mo><mi mathvariant=\"normal\">Δ</mi><mi>α</mi>"))
+        #expect(!ml.contains("display"))
+        // log(x) takes no space before its parenthesis; a slash is tight.
+        let call = try parse("\\log(x) / 2").mathML(display: false)
+        #expect(call.contains("<mi>log</mi><mo>\u{2061}</mo><mo stretchy=\"false\">(</mo>"))
+        #expect(call.contains("<mo lspace=\"0\" rspace=\"0\">/</mo>"))
+    }
+
+    @Test func aTrailingRelationLeavesTheSpaceToTheProse() throws {
+        // `$a =$ 0.4565`: the text after the math supplies the space.
+        let ml = try parse("a =").mathML(display: false)
+        #expect(ml.contains("<mi>a</mi><mo rspace=\"0\">=</mo></mrow>"))
+        #expect(try parse("a = b").mathML(display: false).contains("<mo>=</mo><mi>b</mi>"))
+    }
+
+    /// The annotation's TeX parses back to the same tree.
+    @Test(arguments: [
+        "L(N, D) = E + \\frac{A}{N^{\\alpha}} + \\frac{B}{D^{\\beta}}",
+        "N_{\\mathrm{opt}}(C) = G \\left(\\frac{C}{6}\\right)^{a}",
+        "\\alpha x \\propto \\sqrt{C} \\cdot 10^{-3} \\quad \\sum x_i^2",
+        "\\min_{a, b} \\log(\\infty) \\le \\partial y",
+    ])
+    func texRoundTrips(_ source: String) throws {
+        let m = try parse(source)
+        #expect(try parse(m.tex) == m)
+    }
+}

@@ -5,6 +5,7 @@ import Testing
 import TestSupport
 
 @testable import Analyses
+@testable import BuildEngine
 @testable import ReportgenCore
 
 @Test func csvQuotingAndLines() throws {

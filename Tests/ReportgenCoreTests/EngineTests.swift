@@ -4,6 +4,7 @@ import Testing
 import TestSupport
 
 @testable import Analyses
+@testable import BuildEngine
 @testable import ReportgenCore
 
 @Test func noOpRebuildRunsNothing() throws {

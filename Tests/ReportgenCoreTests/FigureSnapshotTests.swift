@@ -5,6 +5,7 @@ import Testing
 import TestSupport
 
 @testable import Analyses
+@testable import BuildEngine
 @testable import ReportgenCore
 
 /// A font-independent measurer: 0.55 em per character, 1.2 em lines.

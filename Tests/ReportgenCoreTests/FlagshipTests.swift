@@ -7,6 +7,7 @@ import ReportDocument
 #endif
 
 @testable import Analyses
+@testable import BuildEngine
 @testable import ReportgenCore
 
 /// Runs a command-line tool, returning its standard output (nil when it is not installed).

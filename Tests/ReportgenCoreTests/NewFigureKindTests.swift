@@ -5,6 +5,7 @@ import Testing
 import TestSupport
 
 @testable import Analyses
+@testable import BuildEngine
 @testable import ReportgenCore
 
 /// A figure kind defined by the test alone: the final loss of each run against its model size.

@@ -2,8 +2,10 @@ import Foundation
 import ReportDocument
 import ScalingLaws
 import Testing
+import TestSupport
 
 @testable import Analyses
+@testable import BuildEngine
 @testable import ReportgenCore
 
 /// The repository root, found from this file's path.

@@ -5,6 +5,7 @@ import Testing
 import TestSupport
 
 @testable import Analyses
+@testable import BuildEngine
 @testable import ReportgenCore
 
 /// The key of a fit step over `input`.
@@ -38,6 +39,9 @@ private func sampleInput() -> FitStepInput {
         "longestScheduleOnly": { $0.spec.longestScheduleOnly = true },
         "truth": { $0.spec.truth?.alpha += 1e-9 },
         "holdOut": { $0.spec.holdOut = true },
+        "law": { $0.spec.law = .chinchilla },
+        "solver": { $0.spec.solver = .varpro },
+        "objective": { $0.spec.objective = .mseLog },
     ]
     let specFields = Set(Mirror(reflecting: base.spec).children.compactMap(\.label))
     #expect(specFields == Set(mutations.keys))
@@ -110,7 +114,7 @@ private struct Opaque: Sendable { var value: Int }
     let base = sampleInput()
     let changes: [String: (inout Run) -> Void] = [
         "parameters": { $0.parameters *= 1.0000001 }, "tokens": { $0.tokens *= 1.0000001 }, "flops": { $0.flops *= 1.0000001 },
-        "loss": { $0.loss += 1e-9 }, "budget": { $0.budget = 1.2e18 },
+        "loss": { $0.loss += 1e-9 }, "budget": { $0.budget = 1.2e18 }, "uniqueTokens": { $0.uniqueTokens = 1e9 },
     ]
     #expect(Set(Mirror(reflecting: base.data.runs[0]).children.compactMap(\.label)) == Set(changes.keys))
     let baseKey = try fitKey(base)

@@ -62,6 +62,64 @@ import Typesetting
         #expect(tall.height > flat.height)
     }
 
+    /// The width a row would have with no space at all between its children.
+    func tightWidth(_ layout: MathLayout, _ children: [MathBox]) -> Double {
+        children.map { layout.layout(.row([$0])).width }.reduce(0, +)
+    }
+
+    @Test func noSpaceInsideDelimitersOrBeforeThem() {
+        // N_opt(C), log(x): TeX puts no space after an opening or before a closing delimiter,
+        // nor between an ordinary or a function name and the parenthesis that follows.
+        let layout = MathLayout(font: font, measurer: measurer)
+        let call: [MathBox] = [.sub(.text("N", italic: true), .text("opt", italic: false)), .op("("), .text("C", italic: true), .op(")")]
+        #expect(abs(layout.layout(.row(call)).width - tightWidth(layout, call)) < 1e-9)
+        let log: [MathBox] = [.op("log"), .op("("), .text("x", italic: true), .op(")")]
+        #expect(abs(layout.layout(.row(log)).width - tightWidth(layout, log)) < 1e-9)
+    }
+
+    @Test func interAtomSpacingFollowsTeX() {
+        let layout = MathLayout(font: font, measurer: measurer)
+        let em = font.size
+        // L(N, D): a thin space after the comma only.
+        let pair: [MathBox] = [.text("N", italic: true), .op(","), .text("D", italic: true)]
+        #expect(abs(layout.layout(.row(pair)).width - tightWidth(layout, pair) - 3 * em / 18) < 1e-9)
+        // a + b: medium spaces; a leading minus is unary and takes none.
+        let sum: [MathBox] = [.text("a", italic: true), .op("+"), .text("b", italic: true)]
+        #expect(abs(layout.layout(.row(sum)).width - tightWidth(layout, sum) - 2 * 4 * em / 18) < 1e-9)
+        let negative: [MathBox] = [.op("−"), .text("2", italic: false)]
+        #expect(abs(layout.layout(.row(negative)).width - tightWidth(layout, negative)) < 1e-9)
+        // log x: a thin space between the operator and its argument.
+        let logx: [MathBox] = [.op("log"), .text("x", italic: true)]
+        #expect(abs(layout.layout(.row(logx)).width - tightWidth(layout, logx) - 3 * em / 18) < 1e-9)
+        // In a script only the operator spaces remain: a+b in a superscript is set tight.
+        let script = layout.layout(.sup(.text("C", italic: true), .row(sum)))
+        let tightScript = layout.layout(.sup(.text("C", italic: true), .row([.text("a+b", italic: true)])))
+        #expect(abs(script.width - tightScript.width) < 1e-9)
+    }
+
+    @Test func scriptsSitAgainstTheInkOfLargeDelimiters() throws {
+        // (C/6)^a as in Eq. 4: the exponent starts within an eighth of an em of the closing
+        // parenthesis's ink and its baseline is above the middle of the delimiter.
+        let ink = InkMeasurer()
+        let layout = MathLayout(font: font, measurer: ink)
+        let fenced = MathBox.fenced("(", .fraction(.text("C", italic: true), .text("6", italic: false)), ")")
+        let r = layout.layout(.sup(fenced, .text("a", italic: true)))
+        let texts = r.items.compactMap { if case .text(let t) = $0 { return t } else { return nil } }
+        let close = try #require(texts.first { $0.markup == ")" })
+        let exponent = try #require(texts.first { $0.markup == "a" })
+        let closeInk = try #require(ink.inkBounds(")", font: close.font))
+        let inkRight = close.position.x + closeInk.x + closeInk.width
+        #expect(exponent.position.x > inkRight)
+        #expect(exponent.position.x - inkRight < 0.12 * font.size)
+        let inkTop = close.position.y + closeInk.y
+        let inkMiddle = inkTop + closeInk.height / 2
+        #expect(exponent.position.y < inkMiddle)
+        #expect(exponent.position.y > inkTop)
+        // The delimiters cover the fraction.
+        let fraction = layout.layout(.fraction(.text("C", italic: true), .text("6", italic: false)))
+        #expect(closeInk.height >= 0.9 * fraction.height)
+    }
+
     @Test func nestedFractionsShrink() {
         let layout = MathLayout(font: font, measurer: measurer)
         let r = layout.layout(.fraction(.fraction(.text("p", italic: true), .text("q", italic: true)), .text("r", italic: true)))
@@ -96,5 +154,23 @@ import Typesetting
         #expect(m.markup == "see <i>é</i> Table&#160;2")
         // "see é " is 4 + 2 + 1 = 7 bytes; "Table" + no-break space (2 bytes) + "2" is 8.
         #expect(m.links == [InlineLink(byteRange: 7..<15, target: .destination("t2"))])
+    }
+}
+
+/// FakeMeasurer with glyph ink: a parenthesis's ink is a narrow stroke (a fifth of its advance,
+/// centred) spanning 1.1 em from 0.85 em above the baseline, like a real font's; other text's
+/// ink is its logical box.
+struct InkMeasurer: TextMeasuring {
+    let base = FakeMeasurer()
+    func measure(_ markup: String, font: FontSpec) -> TextExtent { base.measure(markup, font: font) }
+    func measureParagraph(_ markup: String, width: Double, font: FontSpec, alignment: ParagraphAlignment, lineSpacing: Double) -> ParagraphMetrics {
+        base.measureParagraph(markup, width: width, font: font, alignment: alignment, lineSpacing: lineSpacing)
+    }
+    func inkBounds(_ markup: String, font: FontSpec) -> Rect? {
+        let e = base.measure(markup, font: font)
+        if markup == "(" || markup == ")" {
+            return Rect(x: 0.4 * e.width, y: -0.85 * font.size, width: 0.2 * e.width, height: 1.1 * font.size)
+        }
+        return Rect(x: 0, y: -e.ascent, width: e.width, height: e.height)
     }
 }

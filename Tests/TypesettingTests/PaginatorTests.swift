@@ -89,6 +89,65 @@ import Typesetting
         }
     }
 
+    @Test func aFigureThatFitsOvertakesAWaitingTable() {
+        // 40 lines leave about 140 pt at the foot of page 1: a 30-row table (too tall for that)
+        // waits for page 2, and the small figure after it fills the foot of page 1. Two figures
+        // keep their order: the second small figure may not pass a waiting first one.
+        var count = 300
+        while measurer.measureParagraph(Sample.words(count), width: style.textWidth, font: style.bodyFont, alignment: .justify,
+                                        lineSpacing: style.lineSpacing).lineBottoms.count < 40 { count += 1 }
+        let blocks: [Block] = [
+            .paragraph(markup: Sample.words(count)),
+            .table(Sample.table(rows: 30)),
+            .figure(drawing: Sample.drawing(400, 60), caption: "Small.", anchor: "small", number: "1"),
+            .figure(drawing: Sample.drawing(400, 400), caption: "Large.", anchor: "large", number: "2"),
+            .figure(drawing: Sample.drawing(400, 20), caption: "Tiny.", anchor: "tiny", number: "3"),
+        ]
+        let pages = paginator.paginate(blocks)
+        func page(_ anchor: String) -> Int? { pages.firstIndex { $0.anchors.contains(anchor) } }
+        #expect(page("small") == 0)
+        #expect(page("tab-fit") == 1)
+        #expect(page("large") != nil && page("large")! >= 1)
+        // Figure 3 would fit on page 1 too, but figure 2 is waiting: it follows figure 2.
+        #expect(page("tiny") != nil && page("tiny")! >= page("large")!)
+        let kinds = pages[1].regions.map(\.kind)
+        #expect(kinds.first == .table)
+    }
+
+    @Test func crossReferencesInCaptionsAreLinks() {
+        // "See Table 2." with a link over "Table 2" (bytes 4..<11 of the caption's plain text):
+        // the link lies over those characters, after the "Figure 1: " label, in the caption line.
+        var caption = LinkedMarkup()
+        caption.append("See ")
+        caption.appendLink("Table 2", target: .destination("tbl:t"))
+        caption.append(".")
+        let table = TableBlock(caption: caption.markup, number: "3", anchor: "t3", header: [["A"]], rows: [["1"]], alignments: [.left])
+        var linked = table
+        linked.captionLinks = caption.links
+        let pages = paginator.paginate([
+            .figure(drawing: Sample.drawing(400, 100), caption: caption.markup, anchor: "f", number: "1", captionLinks: caption.links),
+            .table(linked),
+        ])
+        let links = pages[0].drawing.items.compactMap { if case .link(let l) = $0 { return l } else { return nil } }
+        #expect(links.count == 2)
+        let captionFont = FontSpec(family: style.bodyFont.family, size: 9)
+        let cw = FakeMeasurer.charWidth(captionFont)
+        for link in links {
+            #expect(link.target == .destination("tbl:t"))
+            #expect(abs(link.rect.width - 7 * cw) < 1e-9)
+        }
+        // Figure caption: "Figure 1: See " is 14 characters before the link, below the 100 pt drawing.
+        let figureLink = links.min { $0.rect.y < $1.rect.y }!
+        #expect(abs(figureLink.rect.x - (style.marginInner + 14 * cw)) < 1e-9)
+        #expect(figureLink.rect.y > style.marginTop + 100)
+        // Table caption: "Table 3: See " is 13.
+        let tableLink = links.max { $0.rect.y < $1.rect.y }!
+        #expect(abs(tableLink.rect.x - (style.marginInner + 13 * cw)) < 1e-9)
+        // Without captionLinks, a caption has no link areas.
+        let plain = paginator.paginate([.table(table)])
+        #expect(!plain[0].drawing.items.contains { if case .link = $0 { true } else { false } })
+    }
+
     @Test func longTableSplitsWithHeaderRepeated() {
         let table = Sample.table(rows: 120)
         let pages = paginator.paginate([.table(table)])

@@ -7,6 +7,10 @@ public struct ParametricFigure: FigureKind {
     public let name = "parametric"
 
     public func draw(_ input: FigureInputs) throws -> FigureSpec {
+        let fit = try input.first()
+        if fit.output.approach3 == nil, fit.output.declared != nil {
+            throw FigureBuilder.BuildError.needs("a parametric figure draws Eq. 2; '\(fit.id)' fits another law (its residuals figure and the frontier figures work)")
+        }
         let (first, r) = try input.first(\.approach3, of: .parametricLoss, for: name)
         return FigureBuilder.parametric(r, runs: first.output.runs)
     }

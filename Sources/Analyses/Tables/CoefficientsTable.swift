@@ -38,9 +38,10 @@ extension TableBuilder {
         var nRow = ["Nₒₚₜ at 5.76×10²³ FLOPs"]
         for column in columns { nRow.append(NumberFormat.si.format(column.1.optimalParameters(flops: gopherBudget))) }
         rows.append(nRow)
-        var objectiveRow = ["Objective (Huber, δ = 10⁻³)"]
+        let objective = fit.output.objective ?? .paper
+        var objectiveRow = ["Objective (\(objective.label))"]
         for column in columns {
-            objectiveRow.append(NumberFormat.scientific(3).format(Approach3.objective(column.1, runs: fit.output.runs, delta: 1e-3)))
+            objectiveRow.append(NumberFormat.scientific(3).format(LawFits.objectiveValue(column.1, runs: fit.output.runs, objective: objective)))
         }
         rows.append(objectiveRow)
         return TableContent(header: ["Coefficient"] + columns.map(\.0), rows: rows, alignments: ["left"] + columns.map { _ in "decimal" },

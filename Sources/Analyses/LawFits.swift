@@ -1,0 +1,200 @@
+import Foundation
+import ReportDocument
+import ScalingLaws
+
+/// How an Approach 3 fit searches: multi-start L-BFGS over the start grid, or variable projection.
+public enum LawSolver: String, Sendable, Equatable, Codable, CaseIterable {
+    case grid, varpro
+}
+
+/// The adapter between documents (or `reportgen fit`) and ScalingLaws' declared laws, variable
+/// projection and objectives: it turns a `law:` declaration into a `LawForm` with located errors,
+/// runs the chosen solver, and names the results. The fitting itself lives in ScalingLaws.
+public enum LawFits {
+    /// Whether a spec needs the declared-law engine rather than the hand-written Eq. 2 kernel (which
+    /// serves the default: Eq. 2, the start grid, Huber on log loss).
+    public static func usesDeclaredEngine(_ spec: FitSpec) -> Bool {
+        spec.approach == .parametricLoss && (spec.law != nil || spec.solver != .grid || spec.objective.huberDelta == nil)
+    }
+
+    /// The objective a spec names, with its Huber δ.
+    public static func objective(named name: String, huberDelta: Double) -> FitObjective {
+        FitObjective(name: name, huberDelta: huberDelta) ?? .huberLog(delta: huberDelta)
+    }
+
+    // MARK: - Declarations
+
+    /// The form a `law:` declares, or a located diagnostic. Names in `form:` that are not parameters
+    /// are inputs and must be N, D, C or U (unique tokens, the `unique` column role).
+    public static func form(_ d: LawDeclaration, file: String) -> Result<LawForm, Diagnostic> {
+        if let shipped = d.shipped {
+            guard let form = LawForm.shipped(shipped.name) else {
+                var message = "unknown law '\(shipped.name)'"
+                if let s = suggestion(for: shipped.name, among: LawForm.shippedNames) { message += "; did you mean '\(s)'?" }
+                return .failure(.error(message, file: file, at: shipped.location, notes: ["shipped laws: \(LawForm.shippedNames.joined(separator: ", ")); or declare one with form and parameters"]))
+            }
+            return .success(form)
+        }
+        guard let text = d.form else { return .failure(.error("a declared law needs 'form'", file: file, at: d.location)) }
+        func located(_ e: LawError) -> Diagnostic {
+            guard let offset = e.offset else { return .error(e.message, file: file, at: d.formLocation) }
+            let at = SourceLocation(line: d.formLocation.line, column: d.formLocation.column + offset + (d.formQuoted ? 1 : 0))
+            return .error(e.message, file: file, at: at)
+        }
+        var parameters: [LawParameter] = []
+        for p in d.parameters {
+            do {
+                let name = try LawParser.canonicalName(p.name)
+                parameters.append(LawParameter(name: name, logScale: p.logScale, lower: p.lower, upper: p.upper, starts: p.starts))
+            } catch {
+                return .failure(.error(error.message, file: file, at: p.location))
+            }
+        }
+        let expression: LawExpression
+        do { expression = try LawParser.parse(text) } catch { return .failure(located(error)) }
+        let names = parameters.map(\.name)
+        var inputs: [String] = []
+        for name in expression.names where !names.contains(name) {
+            guard inputAllowed(name) else {
+                let offset = expression.offset(of: name)
+                return .failure(located(LawError("'\(name)' is neither a declared parameter nor an input (N, D, C, or U for unique tokens)", offset: offset)))
+            }
+            inputs.append(name)
+        }
+        // N and D come first in a fixed order, so that data columns line up whatever the expression's order.
+        let ordered = ["N", "D", "C", "U"].filter { inputs.contains($0) || $0 == "N" || $0 == "D" }
+        let form = LawForm(
+            name: "declared", expression: text, inputs: ordered, parameters: parameters,
+            frontierInputs: d.frontier.map { FrontierInput(name: $0.name, expression: $0.expression) })
+        do { _ = try form.compile() } catch { return .failure(located(error)) }
+        return .success(form)
+    }
+
+    public static func inputAllowed(_ name: String) -> Bool { ["N", "D", "C", "U"].contains(name) }
+
+    /// The results key of a parameter: its canonical name with `*` spelled `star` (`R*_D` → `Rstar_D`).
+    public static func key(_ name: String) -> String { name.replacingOccurrences(of: "*", with: "star") }
+
+    // MARK: - Fitting
+
+    public static func data(_ form: LawForm, runs: [Run]) throws -> LawData {
+        var extra: [String: [Double]] = [:]
+        if form.inputs.contains("U") {
+            let unique = runs.compactMap(\.uniqueTokens)
+            guard unique.count == runs.count else {
+                throw LawError("the law uses U (unique tokens), but \(runs.count - unique.count) of \(runs.count) runs have no 'unique' column value")
+            }
+            extra["U"] = unique
+        }
+        return try LawData(runs: runs, form: form, extra: extra)
+    }
+
+    /// Fits the spec's law with its solver; `warmStart` (search scale) replaces the grid by that point
+    /// and one grid start, for resamples.
+    public static func solve(_ spec: FitSpec, runs: [Run], warmStart: [Double]? = nil, progress: (@Sendable (Int, Int) -> Void)? = nil) throws -> DeclaredLawResult {
+        let form = spec.law ?? .chinchilla
+        let data = try data(form, runs: runs)
+        switch spec.solver {
+        case .varpro:
+            return try VariableProjection.fit(form, data: data, options: .init(objective: spec.objective))
+        case .grid:
+            var options = DeclaredLawFit.Options(objective: spec.objective)
+            if let warmStart {
+                let all = form.starts
+                options.startsOverride = [warmStart, all[all.count / 2]]
+            }
+            return try DeclaredLawFit.fit(form, data: data, options: options, progress: progress)
+        }
+    }
+
+    /// The fit's output for a declared law: its parameters, objective, likelihood and frontier.
+    public static func fit(_ spec: FitSpec, runs: [Run], progress: (@Sendable (Int, Int) -> Void)? = nil) throws -> FitOutput {
+        let r = try solve(spec, runs: runs, progress: progress)
+        let data = try data(r.law.form, runs: runs)
+        let predicted = try r.law.losses(data.columns)
+        var values: [String: Double] = [
+            "objective": r.objectiveValue, "runs": Double(r.runs), "starts": Double(r.diagnostics.starts),
+            "share_1e3": r.diagnostics.shareWithin1e3, "share_1e6": r.diagnostics.shareWithin1e6,
+            "evaluations": Double(r.diagnostics.evaluations), "parameters": Double(r.law.form.parameters.count),
+        ]
+        for (p, v) in zip(r.law.form.parameters, r.law.values) { values[key(p.name)] = v }
+        for (name, spread) in r.diagnostics.spread { values["spread_\(key(name))"] = spread }
+        let likelihood = Likelihood(predicted: predicted, runs: runs, parameters: r.law.form.parameters.count)
+        values["rss"] = likelihood.rss
+        values["log_likelihood"] = likelihood.logLikelihood
+        values["aic"] = likelihood.aic
+        if let p = r.projection {
+            values["condition_full"] = p.conditionFull
+            values["condition_projected"] = p.conditionProjected
+            values["grid_points"] = Double(p.gridPoints)
+        }
+        var output: FitOutput
+        if let law = r.law.chinchilla {
+            // Eq. 2: the closed-form frontier, and the Approach 3 view that its figures and tables read.
+            values["G"] = law.G
+            values["loss_gopher"] = law.loss(parameters: law.optimalParameters(flops: gopherBudget), tokens: law.optimalTokens(flops: gopherBudget))
+            for (name, published) in [("published", ChinchillaLaw.publishedUnrounded), ("published_rounded", .publishedRounded)] {
+                let fitted = FittedLaw(form: .chinchilla, values: [published.A, published.B, published.E, published.alpha, published.beta])
+                values["objective_\(name)"] = try fitted.objective(data, r.objective)
+                let other = FitEngine.residualSumOfSquares(published, runs: runs)
+                values["rss_\(name)"] = other
+                values["log_lr_\(name)"] = Double(runs.count) / 2 * log(other / likelihood.rss)
+            }
+            let approach3 = Approach3Result(law: law, objective: r.objectiveValue, runs: r.runs, diagnostics: r.diagnostics)
+            output = FitOutput(approach: .parametricLoss, values: values, warnings: r.diagnostics.warnings, runs: runs, frontier: Frontier(law: law), approach3: approach3)
+        } else {
+            let summary = try LawFrontier.summary(r.law)
+            values["frontier_deviation"] = summary.maxLogDeviation
+            if let g = try LawFrontier.points(r.law, flops: [gopherBudget]).first { values["loss_gopher"] = g.loss }
+            output = FitOutput(approach: .parametricLoss, values: values, warnings: r.diagnostics.warnings, runs: runs,
+                               frontier: Frontier(parameters: summary.parameters, tokens: summary.tokens))
+            if summary.maxLogDeviation > 0.01 {
+                output.warnings.append("the law's frontier is not a power law: N_opt strays up to \(NumberFormat.percent.format(exp(summary.maxLogDeviation) - 1)) from the fitted line over 1e18–1e26 FLOPs")
+            }
+        }
+        output.declared = r
+        output.objective = r.objective
+        return output
+    }
+
+    /// The objective of an Eq. 2 law on `runs`: the kernel's for Huber (so existing tables keep their
+    /// bits), the compiled program's for the others.
+    public static func objectiveValue(_ law: ChinchillaLaw, runs: [Run], objective: FitObjective) -> Double {
+        if let delta = objective.huberDelta { return Approach3.objective(law, runs: runs, delta: delta) }
+        let fitted = FittedLaw(form: .chinchilla, values: [law.A, law.B, law.E, law.alpha, law.beta])
+        guard let data = try? LawData(runs: runs, form: .chinchilla), let value = try? fitted.objective(data, objective) else { return .nan }
+        return value
+    }
+
+    /// ln L̂ − ln L for each run of a declared fit.
+    public static func logResiduals(_ r: DeclaredLawResult, runs: [Run]) throws -> [Double] {
+        let predicted = try r.law.losses(try data(r.law.form, runs: runs).columns)
+        return zip(predicted, runs).map { log($0) - log($1.loss) }
+    }
+
+    /// The statistics each resample reports for a declared law: its parameters.
+    public static func statistics(_ r: DeclaredLawResult) -> [String: Double] {
+        var s: [String: Double] = [:]
+        for (p, v) in zip(r.law.form.parameters, r.law.values) { s[key(p.name)] = v }
+        return s
+    }
+}
+
+/// The Gaussian likelihood of a fit's residuals in log loss: with RSS = Σ (ln L̂ − ln L)² over n runs
+/// and the variance at its maximum-likelihood value RSS/n, ln ℒ = −n/2 (ln(2π RSS/n) + 1), and
+/// AIC = 2k − 2 ln ℒ for k fitted parameters (plus one for the variance).
+public struct Likelihood {
+    public var rss: Double
+    public var logLikelihood: Double
+    public var aic: Double
+
+    public init(predicted: [Double], runs: [Run], parameters k: Int) {
+        rss = zip(predicted, runs).reduce(0) { sum, pair in
+            let r = log(pair.0) - log(pair.1.loss)
+            return sum + r * r
+        }
+        let n = Double(runs.count)
+        logLikelihood = -n / 2 * (log(2 * Double.pi * rss / n) + 1)
+        aic = 2 * Double(k + 1) - 2 * logLikelihood
+    }
+}

@@ -1,0 +1,38 @@
+/// The resource limits a document must stay within (docs/FORMAT.md, "Limits").
+///
+/// Documents are untrusted: each limit bounds the memory, stack depth or time one input can
+/// cost, and exceeding one is an error at the position where it is exceeded, reported before
+/// any expensive work starts.
+public enum DocumentLimits {
+    /// Bytes of a document file (UTF-8).
+    public static let documentBytes = 4 << 20
+    /// Unicode scalars on one line of a document (cmark's table extension and the line breaker
+    /// would otherwise cost more than linear time on a single huge line).
+    public static let lineLength = 10_000
+    /// Unicode scalars in one paragraph, heading, table cell or caption.
+    public static let paragraphLength = 20_000
+    /// Nesting of block quotes and lists inside each other.
+    public static let blockNesting = 32
+    /// Nesting of emphasis, strong emphasis and links inside each other.
+    public static let inlineNesting = 32
+    /// Nesting of math groups: `{…}`, `\frac`, `\sqrt`, `\left…\right` and scripts.
+    public static let mathNesting = 32
+    /// YAML nodes after alias expansion, in the front matter or one directive body.
+    public static let yamlNodes = 20_000
+    /// Nesting of YAML mappings and lists.
+    public static let yamlNesting = 32
+
+    /// Rows of one data file (CSV or JSON Lines), header not counted.
+    public static let dataRows = 200_000
+    /// `smoothing-window` of an Approach 1 fit (points).
+    public static let smoothingWindow = 1...1_000
+    /// `envelope-points` of an Approach 1 fit (the paper uses 1500).
+    public static let envelopePoints = 2...10_000
+    /// `resamples` of `intervals` (the paper's Table 2 uses 1000 … a few thousand).
+    public static let resamples = 1...10_000
+    /// `huber-delta` of an Approach 3 fit (the paper uses 10⁻³): below 10⁻⁹ the Huber loss of
+    /// every residual is its linear branch divided by δ, which overflows.
+    public static let huberDelta = 1e-9...10.0
+    /// Bytes of all of a report's output files together.
+    public static let reportBytes = 256 << 20
+}

@@ -1,0 +1,387 @@
+import Foundation
+
+/// One parameter of a declared law.
+public struct LawParameter: Sendable, Equatable, Hashable, Codable {
+    /// Canonical name (`LawParser.canonicalName`), e.g. `alpha` for `\alpha`.
+    public var name: String
+    /// Searched as ln p (so p stays positive), as the paper searches a = ln A (App. D.2).
+    public var logScale: Bool
+    /// Bounds on the parameter's own value (not its logarithm); the fit treats a point outside them
+    /// as infinitely bad, so the optimiser's line search stays inside.
+    public var lower: Double?
+    public var upper: Double?
+    /// Starting values on the search scale (ln p for a log-scale parameter); the starts of a
+    /// multi-start fit are the Cartesian product over parameters, the first varying slowest.
+    public var starts: [Double]
+
+    public init(name: String, logScale: Bool = false, lower: Double? = nil, upper: Double? = nil, starts: [Double]) {
+        self.name = name
+        self.logScale = logScale
+        self.lower = lower
+        self.upper = upper
+        self.starts = starts
+    }
+
+    /// The parameter's value at search-scale value `x`.
+    public func value(_ x: Double) -> Double { logScale ? exp(x) : x }
+    /// The search-scale value of `value`.
+    public func searchValue(_ value: Double) -> Double { logScale ? log(value) : value }
+    /// Whether search-scale value `x` lies within the bounds.
+    public func admits(_ x: Double) -> Bool {
+        let v = value(x)
+        return v.isFinite && (lower.map { v >= $0 } ?? true) && (upper.map { v <= $0 } ?? true)
+    }
+}
+
+/// What an input other than N and D is on the compute-optimal frontier, where C = 6ND: an
+/// expression in N and D (e.g. unique tokens U = D: every token seen once).
+public struct FrontierInput: Sendable, Equatable, Hashable, Codable {
+    public var name: String
+    public var expression: String
+
+    public init(name: String, expression: String) {
+        self.name = name
+        self.expression = expression
+    }
+}
+
+/// A law declared in the law language: L̂ = f(inputs; parameters).
+///
+/// `N` (parameters) and `D` (tokens) are always inputs; `C` (FLOPs) and any other column the data map
+/// may be named in `inputs` too.
+public struct LawForm: Sendable, Equatable, Hashable, Codable {
+    /// Short name, e.g. "chinchilla"; "declared" for a document's own law.
+    public var name: String
+    /// The law in the math subset (`LawParser`).
+    public var expression: String
+    /// The inputs, canonical names, in the order data columns are passed.
+    public var inputs: [String]
+    public var parameters: [LawParameter]
+    /// The value of each input other than N and D on the frontier (`FrontierInput`).
+    public var frontierInputs: [FrontierInput]
+
+    public init(name: String, expression: String, inputs: [String] = ["N", "D"], parameters: [LawParameter], frontierInputs: [FrontierInput] = []) {
+        self.name = name
+        self.expression = expression
+        self.inputs = inputs
+        self.parameters = parameters
+        self.frontierInputs = frontierInputs
+    }
+
+    /// The parsed expression.
+    public func parsed() throws(LawError) -> LawExpression { try LawParser.parse(expression) }
+
+    /// Compiles the law over its inputs; checks that every declared parameter is used.
+    public func compile() throws(LawError) -> LawProgram {
+        let e = try parsed()
+        let used = e.names
+        for p in parameters where !used.contains(p.name) {
+            throw LawError("parameter '\(p.name)' is declared but the law does not use it")
+        }
+        for p in parameters where p.starts.isEmpty {
+            throw LawError("parameter '\(p.name)' needs at least one start")
+        }
+        return try LawProgram(e, inputs: inputs, parameters: parameters.map(\.name), logScale: parameters.map(\.logScale))
+    }
+
+    /// Every start, search scale, the first parameter varying slowest.
+    public var starts: [[Double]] {
+        var result: [[Double]] = [[]]
+        for p in parameters {
+            var next: [[Double]] = []
+            next.reserveCapacity(result.count * p.starts.count)
+            for prefix in result { for s in p.starts { next.append(prefix + [s]) } }
+            result = next
+        }
+        return result
+    }
+
+    // MARK: - Shipped forms
+
+    /// The names `law:` accepts for shipped forms.
+    public static let shippedNames = ["chinchilla", "kaplan", "data-constrained"]
+
+    public static func shipped(_ name: String) -> LawForm? {
+        switch name {
+        case "chinchilla": chinchilla
+        case "kaplan": kaplan
+        case "data-constrained": dataConstrained
+        default: nil
+        }
+    }
+
+    /// The paper's grid of App. D.2 on the log scale for A, B, E (a, b ∈ {0, 5, …, 25}, e ∈ {−1, −0.5, …, 1})
+    /// and α, β ∈ {0, 0.5, …, 2}.
+    static let paperA = LawParameter(name: "A", logScale: true, starts: [0, 5, 10, 15, 20, 25])
+    static let paperB = LawParameter(name: "B", logScale: true, starts: [0, 5, 10, 15, 20, 25])
+    static let paperE = LawParameter(name: "E", logScale: true, starts: [-1, -0.5, 0, 0.5, 1])
+    static let paperAlpha = LawParameter(name: "alpha", starts: [0, 0.5, 1, 1.5, 2])
+    static let paperBeta = LawParameter(name: "beta", starts: [0, 0.5, 1, 1.5, 2])
+
+    /// Eq. 2 of Hoffmann et al. (2022), L̂ = E + A/N^α + B/D^β, with the paper's 4500-start grid in the
+    /// order of `Approach3Grid.paper` (a slowest, β fastest).
+    public static let chinchilla = LawForm(
+        name: "chinchilla", expression: #"E + \frac{A}{N^{\alpha}} + \frac{B}{D^{\beta}}"#,
+        parameters: [paperA, paperB, paperE, paperAlpha, paperBeta])
+
+    /// Kaplan et al. (2020), Eq. 1.5: L(N, D) = ((N_c/N)^(α_N/α_D) + D_c/D)^α_D, no irreducible term.
+    /// Their Table 2 fit: α_N = 0.076, α_D = 0.103, N_c = 6.4e13, D_c = 1.8e13 (non-embedding N).
+    /// Starts bracket those values: ln N_c, ln D_c ∈ {20, 25, 30, 35}; α_N, α_D ∈ {0.05, 0.1, 0.2, 0.4}.
+    public static let kaplan = LawForm(
+        name: "kaplan",
+        expression: #"\left(\left(\frac{N_c}{N}\right)^{\alpha_N/\alpha_D} + \frac{D_c}{D}\right)^{\alpha_D}"#,
+        parameters: [
+            LawParameter(name: "N_c", logScale: true, starts: [20, 25, 30, 35]),
+            LawParameter(name: "D_c", logScale: true, starts: [20, 25, 30, 35]),
+            LawParameter(name: "alpha_N", lower: 0, starts: [0.05, 0.1, 0.2, 0.4]),
+            LawParameter(name: "alpha_D", lower: 0, starts: [0.05, 0.1, 0.2, 0.4]),
+        ])
+
+    /// The data-constrained law of Muennighoff et al. (2023, "Scaling Data-Constrained Language
+    /// Models", Eq. 5) with repeated data only: L̂ = E + A/N^α + B/D′^β, where U is the number of unique
+    /// tokens, R = D/U − 1 the repetitions, and D′ = U + U R* (1 − exp(−R/R*)) the effective data;
+    /// their decay of excess parameters (N′) is left out (N′ = N). Their fit gives R*_D ≈ 15.4.
+    /// On the frontier every token is fresh (U = D, so D′ = D and the law is Eq. 2).
+    public static let dataConstrained = LawForm(
+        name: "data-constrained",
+        expression: #"E + \frac{A}{N^{\alpha}} + \frac{B}{\left(U + U R^*_D \left(1 - \exp\left(-\frac{D/U - 1}{R^*_D}\right)\right)\right)^{\beta}}"#,
+        inputs: ["N", "D", "U"],
+        parameters: [
+            paperA, paperB, paperE, paperAlpha, paperBeta,
+            LawParameter(name: "R*_D", logScale: true, starts: [1, 2.5, 4]),
+        ],
+        frontierInputs: [FrontierInput(name: "U", expression: "D")])
+}
+
+/// Per-run data for a declared law: its input columns and the observed losses.
+public struct LawData: Sendable {
+    /// One column per input of the form, in its order.
+    public var columns: [[Double]]
+    public var losses: [Double]
+
+    public var count: Int { losses.count }
+
+    /// N, D and C from the runs; other inputs from `extra` (column name → one value per run).
+    public init(runs: [Run], form: LawForm, extra: [String: [Double]] = [:]) throws(LawError) {
+        var columns: [[Double]] = []
+        for name in form.inputs {
+            switch name {
+            case "N": columns.append(runs.map(\.parameters))
+            case "D": columns.append(runs.map(\.tokens))
+            case "C": columns.append(runs.map(\.flops))
+            default:
+                guard let column = extra[name], column.count == runs.count else {
+                    throw LawError("the law's input '\(name)' has no data column (map one to it)")
+                }
+                columns.append(column)
+            }
+        }
+        self.columns = columns
+        losses = runs.map(\.loss)
+    }
+
+    public init(columns: [[Double]], losses: [Double]) {
+        self.columns = columns
+        self.losses = losses
+    }
+
+    /// The rows at `indices` (for resampling).
+    public func subset(_ indices: [Int]) -> LawData {
+        LawData(columns: columns.map { c in indices.map { c[$0] } }, losses: indices.map { losses[$0] })
+    }
+}
+
+/// A fitted declared law: its form and parameter values.
+public struct FittedLaw: Sendable, Equatable, Codable {
+    public var form: LawForm
+    /// Parameter values (not logarithms), in the form's order.
+    public var values: [Double]
+
+    public init(form: LawForm, values: [Double]) {
+        self.form = form
+        self.values = values
+    }
+
+    /// The search-scale parameter vector.
+    public var searchValues: [Double] { zip(form.parameters, values).map { $0.searchValue($1) } }
+
+    /// The value of the named parameter.
+    public func value(_ name: String) -> Double? { form.parameters.firstIndex { $0.name == name }.map { values[$0] } }
+
+    /// The law's loss at each row of `columns` (one array per input).
+    public func losses(_ columns: [[Double]]) throws(LawError) -> [Double] {
+        let program = try form.compile()
+        let w = program.workspace(program.bind(columns))
+        return program.values(searchValues, w)
+    }
+
+    /// The objective at these values over `data`.
+    public func objective(_ data: LawData, _ objective: FitObjective) throws(LawError) -> Double {
+        let program = try form.compile()
+        let w = program.workspace(program.bind(data.columns))
+        let observed = data.losses.map { objective.target($0) }
+        let x = searchValues
+        return x.withUnsafeBufferPointer { p in
+            observed.withUnsafeBufferPointer { o in program.objective(p.baseAddress!, nil, observed: o.baseAddress!, objective: objective, w) }
+        }
+    }
+
+    /// The Chinchilla law these values make, when the form is `LawForm.chinchilla`'s.
+    public var chinchilla: ChinchillaLaw? {
+        guard form.expression == LawForm.chinchilla.expression, form.inputs == ["N", "D"],
+            let e = value("E"), let a = value("A"), let b = value("B"), let alpha = value("alpha"), let beta = value("beta")
+        else { return nil }
+        return ChinchillaLaw(E: e, A: a, B: b, alpha: alpha, beta: beta)
+    }
+}
+
+/// The result of fitting a declared law.
+public struct DeclaredLawResult: Sendable, Equatable, Codable {
+    public var law: FittedLaw
+    public var objective: FitObjective
+    /// The objective's value at `law`.
+    public var objectiveValue: Double
+    public var runs: Int
+    /// "grid" (multi-start L-BFGS) or "varpro" (variable projection).
+    public var solver: String
+    /// Multi-start diagnostics (for variable projection: its grid points count as starts).
+    public var diagnostics: Approach3Diagnostics
+    /// Variable projection's identification diagnostics, when that solver ran.
+    public var projection: ProjectionDiagnostics?
+
+    public init(
+        law: FittedLaw, objective: FitObjective, objectiveValue: Double, runs: Int, solver: String,
+        diagnostics: Approach3Diagnostics, projection: ProjectionDiagnostics? = nil
+    ) {
+        self.law = law
+        self.objective = objective
+        self.objectiveValue = objectiveValue
+        self.runs = runs
+        self.solver = solver
+        self.diagnostics = diagnostics
+        self.projection = projection
+    }
+}
+
+/// Multi-start L-BFGS over a declared law's start grid, with the compiled program's exact gradient.
+public enum DeclaredLawFit {
+    public struct Options: Sendable, Equatable {
+        public var objective: FitObjective = .paper
+        public var maxEvaluations = 1000
+        public var relativeTolerance = 1e-10
+        public var memory = 10
+        /// Starts (search scale) used instead of the form's grid, e.g. warm starts for resamples.
+        public var startsOverride: [[Double]]? = nil
+
+        public init(objective: FitObjective = .paper) { self.objective = objective }
+    }
+
+    /// Fits `form` to `data` from every start; the best objective wins, ties going to the earlier
+    /// start, so the result does not depend on threads.
+    public static func fit(
+        _ form: LawForm, data: LawData, options: Options = .init(), progress: (@Sendable (Int, Int) -> Void)? = nil,
+        threads: Int? = nil
+    ) throws(LawError) -> DeclaredLawResult {
+        let program = try form.compile()
+        guard data.count >= form.parameters.count else {
+            throw LawError("fitting \(form.parameters.count) parameters needs at least as many runs, got \(data.count)")
+        }
+        guard form.parameters.count <= LBFGS.Vector.scalarCount else {
+            throw LawError("a law may have at most \(LBFGS.Vector.scalarCount) parameters, this one has \(form.parameters.count)")
+        }
+        try checkData(data, objective: options.objective)
+        let starts = options.startsOverride ?? form.starts
+        let bound = program.bind(data.columns)
+        let observed = data.losses.map { options.objective.target($0) }
+        let counter = ProgressCounter(total: starts.count, callback: progress)
+        let outcomes = parallelMap(count: starts.count, threads: threads) { index in
+            let outcome = minimise(program, bound, observed, form: form, from: starts[index], options: options)
+            counter.advance()
+            return outcome
+        }
+        var best = -1
+        for (index, outcome) in outcomes.enumerated() where outcome.value.isFinite {
+            if best < 0 || outcome.value < outcomes[best].value { best = index }
+        }
+        guard best >= 0 else { throw LawError("no start of the '\(form.name)' law reached a finite objective") }
+        let law = FittedLaw(form: form, values: zip(form.parameters, outcomes[best].x).map { $0.value($1) })
+        let diagnostics = diagnose(outcomes, best: best, form: form, starts: starts)
+        return DeclaredLawResult(
+            law: law, objective: options.objective, objectiveValue: outcomes[best].value, runs: data.count, solver: "grid",
+            diagnostics: diagnostics)
+    }
+
+    /// Positive finite losses and inputs (the log objectives take ln L).
+    static func checkData(_ data: LawData, objective: FitObjective) throws(LawError) {
+        for (i, l) in data.losses.enumerated() where !(l.isFinite && l > 0) {
+            throw LawError("run \(i + 1): loss must be a positive finite number, got \(l)")
+        }
+        for column in data.columns {
+            for (i, x) in column.enumerated() where !x.isFinite {
+                throw LawError("run \(i + 1): an input of the law is not finite (\(x))")
+            }
+        }
+    }
+
+    /// One L-BFGS run; a point outside a parameter's bounds counts as +∞.
+    static func minimise(
+        _ program: LawProgram, _ data: LawProgram.BoundData, _ observed: [Double], form: LawForm, from start: [Double],
+        options: Options
+    ) -> Approach3.StartOutcome {
+        let w = program.workspace(data)
+        var settings = LBFGS.Options()
+        settings.memory = options.memory
+        settings.maxEvaluations = options.maxEvaluations
+        settings.relativeTolerance = options.relativeTolerance
+        let parameters = form.parameters
+        let bounded = parameters.contains { $0.lower != nil || $0.upper != nil }
+        var x = start
+        let result = observed.withUnsafeBufferPointer { o in
+            x.withUnsafeMutableBufferPointer { buffer in
+                LBFGS.minimise(buffer.baseAddress!, count: parameters.count, options: settings) { point, gradient in
+                    if bounded {
+                        for k in 0..<parameters.count where !parameters[k].admits(point[k]) {
+                            for j in 0..<parameters.count { gradient[j] = 0 }
+                            return .infinity
+                        }
+                    }
+                    return program.objective(point, gradient, observed: o.baseAddress!, objective: options.objective, w)
+                }
+            }
+        }
+        return Approach3.StartOutcome(
+            x: x, value: result.value.isNaN ? .infinity : result.value, status: result.status.rawValue,
+            converged: result.status.converged, evaluations: result.evaluations)
+    }
+
+    static func diagnose(_ outcomes: [Approach3.StartOutcome], best: Int, form: LawForm, starts: [[Double]]) -> Approach3Diagnostics {
+        let bestValue = outcomes[best].value
+        let total = Double(outcomes.count)
+        let ties = outcomes.filter { $0.value.isFinite && $0.value <= bestValue + 1e-3 * abs(bestValue) }
+        let strict = outcomes.filter { $0.value.isFinite && $0.value <= bestValue + 1e-6 * abs(bestValue) }
+        var spread: [String: Double] = [:]
+        var warnings: [String] = []
+        for (k, p) in form.parameters.enumerated() {
+            let column = ties.map { p.value($0.x[k]) }
+            let fitted = p.value(outcomes[best].x[k])
+            let width = (column.max() ?? fitted) - (column.min() ?? fitted)
+            spread[p.name] = width
+            if width > 0.1 * abs(fitted), let low = column.min(), let high = column.max() {
+                warnings.append(
+                    "\(p.name) is weakly identified: among starts within 0.1% of the best objective it spans "
+                        + "\(formatScientific(low)) to \(formatScientific(high))")
+            }
+        }
+        let winner = outcomes[best]
+        if !winner.converged { warnings.append("the winning start did not converge (\(winner.status))") }
+        for (k, p) in form.parameters.enumerated() {
+            let column = starts.map { $0[k] }
+            if let low = column.min(), let high = column.max(), low < high, winner.x[k] < low || winner.x[k] > high {
+                warnings.append("the optimum \(p.logScale ? "ln " : "")\(p.name) = \(winner.x[k]) lies beyond the edge of the start grid [\(low), \(high)]")
+            }
+        }
+        return Approach3Diagnostics(
+            starts: outcomes.count, shareWithin1e3: Double(ties.count) / total, shareWithin1e6: Double(strict.count) / total,
+            spread: spread, winningStatus: winner.status, warnings: warnings, evaluations: outcomes.reduce(0) { $0 + $1.evaluations })
+    }
+}

@@ -1,0 +1,622 @@
+import CApproach3Kernel
+import Foundation
+
+/// A law compiled to a flat register program and evaluated over all runs at once, with its exact
+/// gradient by reverse-mode differentiation of the same program.
+///
+/// Every register is one of four kinds, known at compile time: a constant; a data register (one value
+/// per run, depending on the inputs only, e.g. ln N), computed once when data are bound; a uniform
+/// register (one value, depending on the parameters only, e.g. A = eᵃ); and a varying register (one
+/// value per run, depending on both). An evaluation runs the uniform instructions once and each
+/// varying instruction as one pass over the runs (exp and ln through the kernel's vector `FastMath`);
+/// the reverse sweep runs the same instructions backwards, summing over runs where a uniform register
+/// feeds a varying one.
+///
+/// The compiler rewrites powers as x^y = exp(y ln x) (y = 2 as x·x, y = ½ as √x), then
+/// x / exp(y) → x · exp(−y), exp(p) · exp(q) → exp(p + q) and ln(exp(x)) → x, so Eq. 2 with
+/// log-scale coefficients compiles to exp(a − α ln N) and exp(b − β ln D), the kernel's own form;
+/// identical sub-expressions share one register.
+public struct LawProgram: Sendable {
+    enum Op: UInt8, Sendable {
+        case constant, input, parameter
+        case negate, add, subtract, multiply, divide, exp, log, sqrt, min, max
+        /// a·b + c and c − a·b (fused from an add or subtract of a product used once; the same IEEE
+        /// operations as unfused, one pass instead of two).
+        case multiplyAdd, multiplySubtract
+    }
+
+    enum Kind: UInt8, Sendable {
+        case constant, data, uniform, varying
+        var perRun: Bool { self == .data || self == .varying }
+    }
+
+    struct Node: Hashable, Sendable {
+        var op: Op
+        var a: Int = -1
+        var b: Int = -1
+        /// The third operand of `multiplyAdd` and `multiplySubtract`.
+        var c: Int = -1
+        /// The constant's bits, or the input's or parameter's index.
+        var payload: UInt64 = 0
+    }
+
+    /// The instructions in evaluation order (each operand precedes its use).
+    var nodes: [Node] = []
+    var kinds: [Kind] = []
+    /// Constant registers' values (0 for others).
+    var constants: [Double] = []
+    /// The register holding the law's value.
+    var output = 0
+    /// Number of inputs and parameters the program reads.
+    public let inputCount: Int
+    public let parameterCount: Int
+
+    /// Compiles `expression` over `inputs` (named per run) and `parameters`; a parameter whose
+    /// `logScale` is true is searched as its natural logarithm (the program's parameter k is ln p).
+    /// `requireParameters: false` admits a law that depends on the inputs only (a feature of variable
+    /// projection such as N^−0.3 with a fixed exponent).
+    public init(
+        _ expression: LawExpression, inputs: [String], parameters: [String], logScale: [Bool], requireParameters: Bool = true
+    ) throws(LawError) {
+        inputCount = inputs.count
+        parameterCount = parameters.count
+        var builder = Builder()
+        var bindings: [String: Int] = [:]
+        for (k, name) in inputs.enumerated() { bindings[name] = builder.add(Node(op: .input, payload: UInt64(k)), kind: .data) }
+        for (k, name) in parameters.enumerated() {
+            guard bindings[name] == nil else { throw LawError("'\(name)' is declared both as an input and as a parameter") }
+            let raw = builder.add(Node(op: .parameter, payload: UInt64(k)), kind: .uniform)
+            bindings[name] = k < logScale.count && logScale[k] ? builder.unary(.exp, raw) : raw
+        }
+        let root = try builder.lower(expression, bindings)
+        var program = (nodes: builder.nodes, kinds: builder.kinds, constants: builder.constants, output: root)
+        program = Self.pruned(program)
+        program = Self.pruned(Self.fused(program))
+        nodes = program.nodes
+        kinds = program.kinds
+        constants = program.constants
+        output = program.output
+        if requireParameters, kinds[output] == .constant || kinds[output] == .data {
+            throw LawError("the law does not depend on any parameter")
+        }
+    }
+
+    typealias Listing = (nodes: [Node], kinds: [Kind], constants: [Double], output: Int)
+
+    /// Only what the output uses: rewrites leave their intermediate forms behind (x^y's exp(y ln x)
+    /// before exp(p)·exp(q) folds it away). Parameters stay, so that every index has its register.
+    static func pruned(_ p: Listing) -> Listing {
+        var live = [Bool](repeating: false, count: p.nodes.count)
+        live[p.output] = true
+        for r in stride(from: p.output, through: 0, by: -1) where live[r] {
+            for operand in [p.nodes[r].a, p.nodes[r].b, p.nodes[r].c] where operand >= 0 { live[operand] = true }
+        }
+        for (r, node) in p.nodes.enumerated() where node.op == .parameter { live[r] = true }
+        var index = [Int](repeating: -1, count: p.nodes.count)
+        var out: Listing = ([], [], [], 0)
+        for r in 0..<p.nodes.count where live[r] {
+            var node = p.nodes[r]
+            if node.a >= 0 { node.a = index[node.a] }
+            if node.b >= 0 { node.b = index[node.b] }
+            if node.c >= 0 { node.c = index[node.c] }
+            index[r] = out.nodes.count
+            out.nodes.append(node)
+            out.kinds.append(p.kinds[r])
+            out.constants.append(p.constants[r])
+        }
+        out.output = index[p.output]
+        return out
+    }
+
+    /// Varying `x + a·b`, `a·b + x` and `x − a·b` whose product is used nowhere else become one
+    /// `multiplyAdd` or `multiplySubtract` (Eq. 2's a − α ln N).
+    static func fused(_ p: Listing) -> Listing {
+        var uses = [Int](repeating: 0, count: p.nodes.count)
+        for node in p.nodes { for operand in [node.a, node.b, node.c] where operand >= 0 { uses[operand] += 1 } }
+        var out = p
+        for r in 0..<p.nodes.count where p.kinds[r] == .varying {
+            let node = p.nodes[r]
+            func product(_ m: Int) -> Bool { m >= 0 && p.nodes[m].op == .multiply && uses[m] == 1 && m != p.output }
+            switch node.op {
+            case .add where product(node.b):
+                out.nodes[r] = Node(op: .multiplyAdd, a: p.nodes[node.b].a, b: p.nodes[node.b].b, c: node.a)
+            case .add where product(node.a):
+                out.nodes[r] = Node(op: .multiplyAdd, a: p.nodes[node.a].a, b: p.nodes[node.a].b, c: node.b)
+            case .subtract where product(node.b):
+                out.nodes[r] = Node(op: .multiplySubtract, a: p.nodes[node.b].a, b: p.nodes[node.b].b, c: node.a)
+            default: break
+            }
+        }
+        return out
+    }
+
+    // MARK: - Building
+
+    struct Builder {
+        var nodes: [Node] = []
+        var kinds: [Kind] = []
+        var constants: [Double] = []
+        /// Hash-consing table: lookups only, never iterated, so it cannot affect the program's order.
+        var index: [Node: Int] = [:]
+
+        mutating func add(_ node: Node, kind: Kind, value: Double = 0) -> Int {
+            if let existing = index[node] { return existing }
+            nodes.append(node)
+            kinds.append(kind)
+            constants.append(value)
+            index[node] = nodes.count - 1
+            return nodes.count - 1
+        }
+
+        mutating func constant(_ x: Double) -> Int {
+            add(Node(op: .constant, payload: x.bitPattern), kind: .constant, value: x)
+        }
+
+        func isConstant(_ r: Int, _ x: Double) -> Bool { kinds[r] == .constant && constants[r] == x }
+
+        func combined(_ a: Int, _ b: Int) -> Kind {
+            let perRun = kinds[a].perRun || (b >= 0 && kinds[b].perRun)
+            let parametric = [kinds[a], b >= 0 ? kinds[b] : .constant].contains { $0 == .uniform || $0 == .varying }
+            switch (perRun, parametric) {
+            case (false, false): return .constant
+            case (true, false): return .data
+            case (false, true): return .uniform
+            case (true, true): return .varying
+            }
+        }
+
+        static func fold(_ op: Op, _ x: Double, _ y: Double) -> Double {
+            switch op {
+            case .negate: return -x
+            case .add: return x + y
+            case .subtract: return x - y
+            case .multiply: return x * y
+            case .divide: return x / y
+            case .exp: return Foundation.exp(x)
+            case .log: return Foundation.log(x)
+            case .sqrt: return x.squareRoot()
+            case .min: return Swift.min(x, y)
+            case .max: return Swift.max(x, y)
+            // Fused instructions only arise on varying registers, after building.
+            case .constant, .input, .parameter, .multiplyAdd, .multiplySubtract: return x
+            }
+        }
+
+        mutating func unary(_ op: Op, _ a: Int) -> Int {
+            if kinds[a] == .constant { return constant(Self.fold(op, constants[a], 0)) }
+            let node = nodes[a]
+            if op == .log, node.op == .exp { return node.a }
+            if op == .negate, node.op == .negate { return node.a }
+            return add(Node(op: op, a: a), kind: combined(a, -1))
+        }
+
+        mutating func binary(_ op: Op, _ a: Int, _ b: Int) -> Int {
+            if kinds[a] == .constant, kinds[b] == .constant { return constant(Self.fold(op, constants[a], constants[b])) }
+            switch op {
+            case .add:
+                if isConstant(a, 0) { return b }
+                if isConstant(b, 0) { return a }
+                if nodes[b].op == .negate { return binary(.subtract, a, nodes[b].a) }
+                if nodes[a].op == .negate { return binary(.subtract, b, nodes[a].a) }
+            case .subtract:
+                if isConstant(b, 0) { return a }
+                if isConstant(a, 0) { return unary(.negate, b) }
+                if nodes[b].op == .negate { return binary(.add, a, nodes[b].a) }
+            case .multiply:
+                if isConstant(a, 1) { return b }
+                if isConstant(b, 1) { return a }
+                if isConstant(a, -1) { return unary(.negate, b) }
+                if isConstant(b, -1) { return unary(.negate, a) }
+                if nodes[a].op == .exp, nodes[b].op == .exp { return unary(.exp, binary(.add, nodes[a].a, nodes[b].a)) }
+                if nodes[a].op == .negate, nodes[b].op != .negate { return unary(.negate, binary(.multiply, nodes[a].a, b)) }
+            case .divide:
+                if isConstant(b, 1) { return a }
+                if nodes[b].op == .exp { return binary(.multiply, a, unary(.exp, unary(.negate, nodes[b].a))) }
+            default: break
+            }
+            return add(Node(op: op, a: a, b: b), kind: combined(a, b))
+        }
+
+        mutating func power(_ base: Int, _ exponent: Int) -> Int {
+            if kinds[exponent] == .constant {
+                let y = constants[exponent]
+                if y == 1 { return base }
+                if y == 2 { return binary(.multiply, base, base) }
+                if y == 0.5 { return unary(.sqrt, base) }
+                if y == 0 { return constant(1) }
+            }
+            if nodes[base].op == .exp { return unary(.exp, binary(.multiply, exponent, nodes[base].a)) }
+            return unary(.exp, binary(.multiply, exponent, unary(.log, base)))
+        }
+
+        mutating func lower(_ e: LawExpression, _ bindings: [String: Int]) throws(LawError) -> Int {
+            switch e {
+            case .number(let x): return constant(x)
+            case .name(let n, let offset):
+                guard let r = bindings[n] else {
+                    throw LawError("'\(n)' is neither an input nor a declared parameter of the law", offset: offset)
+                }
+                return r
+            case .negate(let x): return unary(.negate, try lower(x, bindings))
+            case .binary(let op, let x, let y):
+                let a = try lower(x, bindings), b = try lower(y, bindings)
+                switch op {
+                case .add: return binary(.add, a, b)
+                case .subtract: return binary(.subtract, a, b)
+                case .multiply: return binary(.multiply, a, b)
+                case .divide: return binary(.divide, a, b)
+                case .power: return power(a, b)
+                }
+            case .call(let f, let args):
+                var registers: [Int] = []
+                for arg in args { registers.append(try lower(arg, bindings)) }
+                switch f {
+                case .exp: return unary(.exp, registers[0])
+                case .log: return unary(.log, registers[0])
+                case .sqrt: return unary(.sqrt, registers[0])
+                case .min: return binary(.min, registers[0], registers[1])
+                case .max: return binary(.max, registers[0], registers[1])
+                }
+            }
+        }
+    }
+
+    /// Number of instructions run per run in each evaluation (the varying ones), for diagnostics.
+    public var varyingInstructions: Int { kinds.filter { $0 == .varying }.count }
+
+    // MARK: - Data
+
+    /// The inputs bound to a program: its data registers, computed once.
+    public struct BoundData: Sendable {
+        /// Number of runs.
+        public let count: Int
+        /// Per-run values of each data register (empty for other registers).
+        var data: [[Double]]
+    }
+
+    /// Binds per-run input columns (one array per input, in the program's input order).
+    public func bind(_ columns: [[Double]]) -> BoundData {
+        let n = columns.first?.count ?? 0
+        var data = [[Double]](repeating: [], count: nodes.count)
+        for (r, node) in nodes.enumerated() where kinds[r] == .data {
+            switch node.op {
+            case .input: data[r] = columns[Int(node.payload)]
+            default:
+                let x = data[node.a]
+                let y: [Double] = node.b >= 0 ? (kinds[node.b] == .data ? data[node.b] : Array(repeating: constants[node.b], count: n)) : []
+                let xs = kinds[node.a] == .data ? x : Array(repeating: constants[node.a], count: n)
+                data[r] = (0..<n).map { i in Builder.fold(node.op, xs[i], y.isEmpty ? 0 : y[i]) }
+            }
+        }
+        return BoundData(count: n, data: data)
+    }
+
+    // MARK: - Evaluation
+
+    /// Scratch space for evaluations on one thread: a value and an adjoint per register and run.
+    public final class Workspace: @unchecked Sendable {
+        let count: Int
+        let registers: Int
+        let values: UnsafeMutablePointer<Double>
+        let adjoints: UnsafeMutablePointer<Double>
+        var scalars: [Double]
+        var scalarAdjoints: [Double]
+        /// Whether a varying register's adjoint row holds this reverse sweep's contributions yet.
+        var written: [Bool]
+
+        init(program: LawProgram, data: BoundData) {
+            count = data.count
+            registers = program.nodes.count
+            let size = Swift.max(1, registers * Swift.max(count, 1))
+            values = .allocate(capacity: size)
+            values.initialize(repeating: 0, count: size)
+            adjoints = .allocate(capacity: size)
+            adjoints.initialize(repeating: 0, count: size)
+            scalars = program.constants
+            scalarAdjoints = Array(repeating: 0, count: registers)
+            written = Array(repeating: false, count: registers)
+            for r in 0..<registers where program.kinds[r] == .data {
+                data.data[r].withUnsafeBufferPointer { (values + r * count).update(from: $0.baseAddress!, count: count) }
+            }
+        }
+
+        deinit {
+            values.deallocate()
+            adjoints.deallocate()
+        }
+
+        func row(_ r: Int) -> UnsafeMutablePointer<Double> { values + r * count }
+        func adjointRow(_ r: Int) -> UnsafeMutablePointer<Double> { adjoints + r * count }
+    }
+
+    public func workspace(_ data: BoundData) -> Workspace { Workspace(program: self, data: data) }
+
+    /// Runs the forward program at `parameters`; afterwards the output's per-run values are in
+    /// `workspace.row(output)` (or its scalar, for a law that does not vary over runs).
+    func forward(_ parameters: UnsafePointer<Double>, _ w: Workspace) {
+        let n = w.count
+        for r in 0..<nodes.count {
+            let node = nodes[r]
+            switch kinds[r] {
+            case .constant, .data: continue
+            case .uniform:
+                w.scalars[r] =
+                    node.op == .parameter
+                    ? parameters[Int(node.payload)]
+                    : Builder.fold(node.op, w.scalars[node.a], node.b >= 0 ? w.scalars[node.b] : 0)
+            case .varying:
+                let out = w.row(r)
+                let aRow = kinds[node.a].perRun
+                let x = aRow ? UnsafePointer(w.row(node.a)) : nil
+                let xs = aRow ? 0 : w.scalars[node.a]
+                switch node.op {
+                case .multiplyAdd, .multiplySubtract:
+                    let y = kinds[node.b].perRun ? UnsafePointer(w.row(node.b)) : nil
+                    let ys = kinds[node.b].perRun ? 0 : w.scalars[node.b]
+                    let z = kinds[node.c].perRun ? UnsafePointer(w.row(node.c)) : nil
+                    let zs = kinds[node.c].perRun ? 0 : w.scalars[node.c]
+                    Self.fusedPass(node.op == .multiplyAdd, x, xs, y, ys, z, zs, out, n)
+                case .negate: for i in 0..<n { out[i] = -x![i] }
+                case .exp: approach3_kernel_exp(x!, out, n, approach3_kernel_automatic)
+                case .log: approach3_kernel_log(x!, out, n, approach3_kernel_automatic)
+                case .sqrt: for i in 0..<n { out[i] = x![i].squareRoot() }
+                default:
+                    let bRow = kinds[node.b].perRun
+                    let y = bRow ? UnsafePointer(w.row(node.b)) : nil
+                    let ys = bRow ? 0 : w.scalars[node.b]
+                    Self.binaryPass(node.op, x, xs, y, ys, out, n)
+                }
+            }
+        }
+    }
+
+    /// a·b + c (`add`) or c − a·b for every run, each operand a row or a scalar.
+    @inline(__always)
+    static func fusedPass(
+        _ add: Bool, _ x: UnsafePointer<Double>?, _ xs: Double, _ y: UnsafePointer<Double>?, _ ys: Double,
+        _ z: UnsafePointer<Double>?, _ zs: Double, _ out: UnsafeMutablePointer<Double>, _ n: Int
+    ) {
+        switch (add, x, y, z) {
+        case (true, nil, let y?, nil): for i in 0..<n { out[i] = xs * y[i] + zs }
+        case (false, nil, let y?, nil): for i in 0..<n { out[i] = zs - xs * y[i] }
+        case (true, let x?, nil, nil): for i in 0..<n { out[i] = x[i] * ys + zs }
+        case (false, let x?, nil, nil): for i in 0..<n { out[i] = zs - x[i] * ys }
+        case (true, _, _, _):
+            for i in 0..<n { out[i] = (x?[i] ?? xs) * (y?[i] ?? ys) + (z?[i] ?? zs) }
+        case (false, _, _, _):
+            for i in 0..<n { out[i] = (z?[i] ?? zs) - (x?[i] ?? xs) * (y?[i] ?? ys) }
+        }
+    }
+
+    @inline(__always)
+    static func binaryPass(
+        _ op: Op, _ x: UnsafePointer<Double>?, _ xs: Double, _ y: UnsafePointer<Double>?, _ ys: Double,
+        _ out: UnsafeMutablePointer<Double>, _ n: Int
+    ) {
+        switch (op, x, y) {
+        case (.add, let x?, let y?): for i in 0..<n { out[i] = x[i] + y[i] }
+        case (.add, let x?, nil): for i in 0..<n { out[i] = x[i] + ys }
+        case (.add, nil, let y?): for i in 0..<n { out[i] = xs + y[i] }
+        case (.subtract, let x?, let y?): for i in 0..<n { out[i] = x[i] - y[i] }
+        case (.subtract, let x?, nil): for i in 0..<n { out[i] = x[i] - ys }
+        case (.subtract, nil, let y?): for i in 0..<n { out[i] = xs - y[i] }
+        case (.multiply, let x?, let y?): for i in 0..<n { out[i] = x[i] * y[i] }
+        case (.multiply, let x?, nil): for i in 0..<n { out[i] = x[i] * ys }
+        case (.multiply, nil, let y?): for i in 0..<n { out[i] = xs * y[i] }
+        case (.divide, let x?, let y?): for i in 0..<n { out[i] = x[i] / y[i] }
+        case (.divide, let x?, nil): for i in 0..<n { out[i] = x[i] / ys }
+        case (.divide, nil, let y?): for i in 0..<n { out[i] = xs / y[i] }
+        case (.min, _, _):
+            for i in 0..<n { out[i] = Swift.min(x?[i] ?? xs, y?[i] ?? ys) }
+        case (.max, _, _):
+            for i in 0..<n { out[i] = Swift.max(x?[i] ?? xs, y?[i] ?? ys) }
+        default: break
+        }
+    }
+
+    /// The law's value for every run at `parameters` (search scale), written to `out`.
+    public func values(_ parameters: [Double], _ w: Workspace) -> [Double] {
+        parameters.withUnsafeBufferPointer { forward($0.baseAddress!, w) }
+        if kinds[output].perRun { return Array(UnsafeBufferPointer(start: w.row(output), count: w.count)) }
+        return Array(repeating: w.scalars[output], count: w.count)
+    }
+
+    /// The value and gradient (search scale) of a program that reads no per-run inputs, such as a
+    /// law whose inputs are compiled as parameters.
+    public func scalarValueAndGradient(_ parameters: [Double], _ w: Workspace) -> (value: Double, gradient: [Double]) {
+        precondition(!kinds[output].perRun, "scalarValueAndGradient needs a program without per-run inputs")
+        var gradient = [Double](repeating: 0, count: parameterCount)
+        parameters.withUnsafeBufferPointer { forward($0.baseAddress!, w) }
+        w.scalarAdjoints[output] = 1
+        gradient.withUnsafeMutableBufferPointer { reverse($0.baseAddress!, w) }
+        return (w.scalars[output], gradient)
+    }
+
+    /// Runs the reverse sweep after `forward`, given ∂f/∂output per run in `w.adjointRow(output)`
+    /// (or the scalar adjoint, for a uniform output); adds ∂f/∂parameter to `gradient`.
+    func reverse(_ gradient: UnsafeMutablePointer<Double>, _ w: Workspace) {
+        let n = w.count
+        // A varying register's adjoint row is assigned by its first contribution and added to by
+        // the rest (`written`), so no pass clears the rows; a row nothing wrote is zero, and its
+        // instruction is skipped.
+        for r in 0..<nodes.count { w.written[r] = false }
+        w.written[output] = true
+        for r in 0..<nodes.count where kinds[r] == .uniform && r != output { w.scalarAdjoints[r] = 0 }
+        for r in stride(from: nodes.count - 1, through: 0, by: -1) {
+            let node = nodes[r]
+            switch kinds[r] {
+            case .constant, .data: continue
+            case .uniform:
+                let g = w.scalarAdjoints[r]
+                if node.op == .parameter {
+                    gradient[Int(node.payload)] += g
+                    continue
+                }
+                guard g != 0 else { continue }
+                let x = w.scalars[node.a]
+                let y = node.b >= 0 ? w.scalars[node.b] : 0
+                let z = w.scalars[r]
+                var gx = 0.0, gy = 0.0
+                switch node.op {
+                case .negate: gx = -g
+                case .add: gx = g; gy = g
+                case .subtract: gx = g; gy = -g
+                case .multiply: gx = g * y; gy = g * x
+                case .divide: gx = g / y; gy = -g * z / y
+                case .exp: gx = g * z
+                case .log: gx = g / x
+                case .sqrt: gx = g * 0.5 / z
+                case .min: if x <= y { gx = g } else { gy = g }
+                case .max: if x >= y { gx = g } else { gy = g }
+                case .constant, .input, .parameter, .multiplyAdd, .multiplySubtract: break
+                }
+                if kinds[node.a] == .uniform { w.scalarAdjoints[node.a] += gx }
+                if node.b >= 0, kinds[node.b] == .uniform { w.scalarAdjoints[node.b] += gy }
+            case .varying:
+                guard w.written[r] else { continue }
+                let g = UnsafePointer(w.adjointRow(r))
+                let z = UnsafePointer(w.row(r))
+                let aRow = kinds[node.a].perRun
+                let x: UnsafePointer<Double>? = aRow ? UnsafePointer(w.row(node.a)) : nil
+                let xs = aRow ? 0 : w.scalars[node.a]
+                // Where an operand's adjoint goes: its row (varying; assigned by the first
+                // contribution), a sum (uniform) or nowhere. An operand used twice by this
+                // instruction (x·x) is assigned once, then added to.
+                func target(_ operand: Int) -> Target {
+                    switch kinds[operand] {
+                    case .varying:
+                        defer { w.written[operand] = true }
+                        return w.written[operand] ? .row(w.adjointRow(operand)) : .fresh(w.adjointRow(operand))
+                    case .uniform: return .sum
+                    case .constant, .data: return .none
+                    }
+                }
+                let aTarget = target(node.a)
+                var bTarget: Target = .none
+                var y: UnsafePointer<Double>? = nil
+                var ys = 0.0
+                if node.b >= 0 {
+                    let bRow = kinds[node.b].perRun
+                    y = bRow ? UnsafePointer(w.row(node.b)) : nil
+                    ys = bRow ? 0 : w.scalars[node.b]
+                    bTarget = target(node.b)
+                }
+                if node.b == node.a, case .fresh(let p) = bTarget { bTarget = .row(p) }
+                var sumA = 0.0, sumB = 0.0
+                switch node.op {
+                case .multiplyAdd, .multiplySubtract:
+                    // z = ±a·b + c: ∂a = ±g·b, ∂b = ±g·a, ∂c = g.
+                    var cTarget = target(node.c)
+                    if node.c == node.a || node.c == node.b, case .fresh(let p) = cTarget { cTarget = .row(p) }
+                    let sign = node.op == .multiplyAdd ? 1.0 : -1.0
+                    if let y { sumA = Self.accumulate(aTarget, n) { sign * g[$0] * y[$0] } } else { sumA = Self.accumulate(aTarget, n) { sign * g[$0] * ys } }
+                    if let x { sumB = Self.accumulate(bTarget, n) { sign * g[$0] * x[$0] } } else { sumB = Self.accumulate(bTarget, n) { sign * g[$0] * xs } }
+                    let sumC = Self.accumulate(cTarget, n) { g[$0] }
+                    if case .sum = cTarget { w.scalarAdjoints[node.c] += sumC }
+                case .negate: sumA = Self.accumulate(aTarget, n) { -g[$0] }
+                case .exp: sumA = Self.accumulate(aTarget, n) { g[$0] * z[$0] }
+                case .log: sumA = Self.accumulate(aTarget, n) { g[$0] / x![$0] }
+                case .sqrt: sumA = Self.accumulate(aTarget, n) { g[$0] * 0.5 / z[$0] }
+                case .add:
+                    sumA = Self.accumulate(aTarget, n) { g[$0] }
+                    sumB = Self.accumulate(bTarget, n) { g[$0] }
+                case .subtract:
+                    sumA = Self.accumulate(aTarget, n) { g[$0] }
+                    sumB = Self.accumulate(bTarget, n) { -g[$0] }
+                case .multiply:
+                    if let y { sumA = Self.accumulate(aTarget, n) { g[$0] * y[$0] } } else { sumA = Self.accumulate(aTarget, n) { g[$0] * ys } }
+                    if let x { sumB = Self.accumulate(bTarget, n) { g[$0] * x[$0] } } else { sumB = Self.accumulate(bTarget, n) { g[$0] * xs } }
+                case .divide:
+                    if let y {
+                        sumA = Self.accumulate(aTarget, n) { g[$0] / y[$0] }
+                        sumB = Self.accumulate(bTarget, n) { -g[$0] * z[$0] / y[$0] }
+                    } else {
+                        sumA = Self.accumulate(aTarget, n) { g[$0] / ys }
+                        sumB = Self.accumulate(bTarget, n) { -g[$0] * z[$0] / ys }
+                    }
+                case .min:
+                    sumA = Self.accumulate(aTarget, n) { (x?[$0] ?? xs) <= (y?[$0] ?? ys) ? g[$0] : 0 }
+                    sumB = Self.accumulate(bTarget, n) { (x?[$0] ?? xs) <= (y?[$0] ?? ys) ? 0 : g[$0] }
+                case .max:
+                    sumA = Self.accumulate(aTarget, n) { (x?[$0] ?? xs) >= (y?[$0] ?? ys) ? g[$0] : 0 }
+                    sumB = Self.accumulate(bTarget, n) { (x?[$0] ?? xs) >= (y?[$0] ?? ys) ? 0 : g[$0] }
+                case .constant, .input, .parameter: break
+                }
+                if case .sum = aTarget { w.scalarAdjoints[node.a] += sumA }
+                if case .sum = bTarget { w.scalarAdjoints[node.b] += sumB }
+            }
+        }
+    }
+
+    enum Target {
+        /// Add to the row.
+        case row(UnsafeMutablePointer<Double>)
+        /// Assign the row (its first contribution).
+        case fresh(UnsafeMutablePointer<Double>)
+        case sum
+        case none
+    }
+
+    /// Adds `contribution(i)` to each run's adjoint (`.row`), assigns it (`.fresh`), or returns its
+    /// sum over runs (`.sum`).
+    @inline(__always)
+    static func accumulate(_ target: Target, _ n: Int, _ contribution: (Int) -> Double) -> Double {
+        switch target {
+        case .row(let p):
+            for i in 0..<n { p[i] += contribution(i) }
+            return 0
+        case .fresh(let p):
+            for i in 0..<n { p[i] = contribution(i) }
+            return 0
+        case .sum:
+            var s = 0.0
+            for i in 0..<n { s += contribution(i) }
+            return s
+        case .none:
+            return 0
+        }
+    }
+
+    /// Σᵢ objective(law(runᵢ), observedᵢ) at `parameters` (search scale), and its exact gradient in
+    /// `gradient` when given. `observed` holds what the objective compares with: ln L for the log
+    /// objectives, L for `mse` (`FitObjective.target`).
+    public func objective(
+        _ parameters: UnsafePointer<Double>, _ gradient: UnsafeMutablePointer<Double>?, observed: UnsafePointer<Double>,
+        objective: FitObjective, _ w: Workspace
+    ) -> Double {
+        forward(parameters, w)
+        let n = w.count
+        let perRun = kinds[output].perRun
+        let prediction = w.row(output)
+        if !perRun { for i in 0..<n { prediction[i] = w.scalars[output] } }
+        let adjoint = w.adjointRow(output)
+        var f = 0.0
+        switch objective {
+        case .mse:
+            for i in 0..<n {
+                let r = prediction[i] - observed[i]
+                f += 0.5 * r * r
+                adjoint[i] = r
+            }
+        case .mseLog, .huberLog:
+            let delta = objective.huberDelta ?? .infinity
+            approach3_kernel_log(prediction, adjoint, n, approach3_kernel_automatic)
+            for i in 0..<n {
+                let r = adjoint[i] - observed[i]
+                let ar = Swift.abs(r)
+                f += ar <= delta ? 0.5 * r * r : delta * (ar - 0.5 * delta)
+                adjoint[i] = Swift.min(Swift.max(r, -delta), delta) / prediction[i]
+            }
+        }
+        guard let gradient else { return f }
+        for k in 0..<parameterCount { gradient[k] = 0 }
+        guard f.isFinite else { return f }
+        if !perRun {
+            var s = 0.0
+            for i in 0..<n { s += adjoint[i] }
+            w.scalarAdjoints[output] = s
+        }
+        reverse(gradient, w)
+        return f
+    }
+}
