@@ -46,9 +46,10 @@ struct LayerDrawer {
 
     /// The note a thinned panel carries in its lower left corner.
     func thinningNote(drawn: Int, total: Int) -> DisplayItem {
-        let note = "\(drawn) of \(total) points drawn (the others overlap them)"
-        return .text(TextRun(markup: note.markupEscaped, position: Point(map.plot.x + 3, map.plot.maxY - 3),
-                             font: FontSpec(family: font.family, size: max(5, font.size - 2)), color: .black,
+        // Short, so that it fits the narrowest panel: the others lie under the markers drawn.
+        let note = "\(drawn)/\(total) points shown"
+        return .text(TextRun(markup: note.markupEscaped, position: Point(map.plot.x + 2, map.plot.maxY - 2),
+                             font: FontSpec(family: font.family, size: max(5, font.size - 3)), color: .black,
                              anchor: .start, baseline: .baseline))
     }
 

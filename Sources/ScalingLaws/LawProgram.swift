@@ -299,10 +299,12 @@ public struct LawProgram: Sendable {
         let registers: Int
         let values: UnsafeMutablePointer<Double>
         let adjoints: UnsafeMutablePointer<Double>
-        var scalars: [Double]
-        var scalarAdjoints: [Double]
+        /// One value and one adjoint per register for the scalar (constant and uniform) registers.
+        /// Raw buffers rather than arrays: no exclusivity or uniqueness checks in the passes.
+        let scalars: UnsafeMutablePointer<Double>
+        let scalarAdjoints: UnsafeMutablePointer<Double>
         /// Whether a varying register's adjoint row holds this reverse sweep's contributions yet.
-        var written: [Bool]
+        let written: UnsafeMutablePointer<Bool>
 
         init(program: LawProgram, data: BoundData) {
             count = data.count
@@ -312,9 +314,13 @@ public struct LawProgram: Sendable {
             values.initialize(repeating: 0, count: size)
             adjoints = .allocate(capacity: size)
             adjoints.initialize(repeating: 0, count: size)
-            scalars = program.constants
-            scalarAdjoints = Array(repeating: 0, count: registers)
-            written = Array(repeating: false, count: registers)
+            scalars = .allocate(capacity: max(1, registers))
+            scalars.initialize(repeating: 0, count: max(1, registers))
+            for (r, c) in program.constants.enumerated() { scalars[r] = c }
+            scalarAdjoints = .allocate(capacity: max(1, registers))
+            scalarAdjoints.initialize(repeating: 0, count: max(1, registers))
+            written = .allocate(capacity: max(1, registers))
+            written.initialize(repeating: false, count: max(1, registers))
             for r in 0..<registers where program.kinds[r] == .data {
                 data.data[r].withUnsafeBufferPointer { (values + r * count).update(from: $0.baseAddress!, count: count) }
             }
@@ -323,6 +329,9 @@ public struct LawProgram: Sendable {
         deinit {
             values.deallocate()
             adjoints.deallocate()
+            scalars.deallocate()
+            scalarAdjoints.deallocate()
+            written.deallocate()
         }
 
         func row(_ r: Int) -> UnsafeMutablePointer<Double> { values + r * count }
@@ -569,9 +578,22 @@ public struct LawProgram: Sendable {
             for i in 0..<n { p[i] = contribution(i) }
             return 0
         case .sum:
-            var s = 0.0
-            for i in 0..<n { s += contribution(i) }
-            return s
+            // Four partial sums (runs i ≡ 0, 1, 2, 3 mod 4), added in a fixed order: the same bits
+            // on every machine, without one long chain of dependent additions.
+            var s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0
+            var i = 0
+            while i + 4 <= n {
+                s0 += contribution(i)
+                s1 += contribution(i + 1)
+                s2 += contribution(i + 2)
+                s3 += contribution(i + 3)
+                i += 4
+            }
+            while i < n {
+                s0 += contribution(i)
+                i += 1
+            }
+            return (s0 + s1) + (s2 + s3)
         case .none:
             return 0
         }

@@ -123,7 +123,7 @@ public enum VariableProjection {
         var values = [Double](repeating: .infinity, count: grid.count)
         var warm: [Double]? = nil
         for (i, theta) in grid.enumerated() {
-            if let solved = problem.solve(theta, warm: warm) {
+            if let solved = problem.solve(theta, warm: warm, steps: gridSteps) {
                 values[i] = solved.value
                 warm = solved.coefficients
             }
@@ -194,6 +194,11 @@ public enum VariableProjection {
 
     /// Evaluations of the projected objective during refinement, and the last coefficients (the next
     /// inner solve's start).
+    /// Inner steps at a grid point: enough to rank the grid (any feasible coefficients give an
+    /// upper bound on the projected objective, and warm-started points converge in fewer); the
+    /// refinement and the final point are solved to convergence.
+    static let gridSteps = 12
+
     final class EvaluationCounter: @unchecked Sendable {
         var count = 0
         var warm: [Double]?
@@ -287,7 +292,7 @@ public enum VariableProjection {
         /// step an NNLS on that quadratic model, halved until the objective does not increase; stops
         /// when the coefficients or the objective stop changing. Once the set of runs inside the zone
         /// settles the steps are Newton steps on a quadratic, so a handful suffice.
-        func solve(_ theta: [Double], warm: [Double]?) -> (value: Double, coefficients: [Double])? {
+        func solve(_ theta: [Double], warm: [Double]?, steps: Int = 100) -> (value: Double, coefficients: [Double])? {
             for (j, k) in structure.nonlinear.enumerated() where !form.parameters[k].admits(theta[j]) { return nil }
             guard let columns = featureColumns(theta) else { return nil }
             let k = columns.count
@@ -329,7 +334,7 @@ public enum VariableProjection {
             let delta = objective.huberDelta ?? .infinity
             var hessian = [Double](repeating: 0, count: k * k), gradient = [Double](repeating: 0, count: k)
             var row = [Double](repeating: 0, count: k)
-            for _ in 0..<100 {
+            for _ in 0..<steps {
                 var inside = 0
                 for i in 0..<n where abs(residuals[i]) <= delta { inside += 1 }
                 let reweight = inside < k + 1

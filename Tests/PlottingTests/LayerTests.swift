@@ -111,9 +111,9 @@ extension LayerTests {
         let list = render([.markers(points: points, shape: .circle, size: 4, fill: .black, edge: nil, label: nil)])
         let drawn = flatten(list.items).filter { if case .path = $0 { return true } else { return false } }.count
         #expect(drawn < 20_000, "\(drawn) markers drawn")
-        let note = textRuns(list).first { $0.markup.contains("of 1000000 points drawn") }
+        let note = textRuns(list).first { $0.markup.contains("/1000000 points shown") }
         #expect(note != nil)
         let small = render([.markers(points: Array(points.prefix(4_000)), shape: .circle, size: 4, fill: .black, edge: nil, label: nil)])
-        #expect(!textRuns(small).contains { $0.markup.contains("points drawn") })
+        #expect(!textRuns(small).contains { $0.markup.contains("points shown") })
     }
 }
