@@ -218,7 +218,7 @@ struct Planner {
         for (k, v) in FontFingerprint.describe(analysis.style.fonts) { typesetEnvironment[k] = v }
         typesetEnvironment["hyphenation"] = Composer.hyphenationFingerprint
         plan.add(Step(id: Self.typesetStep, kind: "typeset", description: .object(["document": .string(sourceHash), "date": .string(creationDate)]),
-                      files: analysis.styleFiles, dependencies: [Self.resultsStep] + layoutSteps + tableSteps, environment: typesetEnvironment) { inputs in
+                      files: analysis.styleFiles.merging(analysis.bibliographyFiles) { a, _ in a }, dependencies: [Self.resultsStep] + layoutSteps + tableSteps, environment: typesetEnvironment) { inputs in
             let values = try StepCoding.decode([String: Double].self, inputs[0])
             var drawings: [String: DisplayList] = [:]
             for (id, bytes) in zip(figureIDs, inputs.dropFirst()) { drawings[id] = try DisplayListCodec.decode(bytes) }
@@ -229,7 +229,7 @@ struct Planner {
         let svgSteps = analysis.figures.map { "render:\($0.id).svg" }
         let template = analysis.template
         plan.add(Step(id: Self.htmlStep, kind: "html", description: .object(["document": .string(sourceHash)]),
-                      files: analysis.templateFiles.merging(analysis.styleFiles) { a, _ in a }, dependencies: [Self.resultsStep] + svgSteps + tableSteps) { inputs in
+                      files: analysis.templateFiles.merging(analysis.styleFiles) { a, _ in a }.merging(analysis.bibliographyFiles) { a, _ in a }, dependencies: [Self.resultsStep] + svgSteps + tableSteps) { inputs in
             let values = try StepCoding.decode([String: Double].self, inputs[0])
             var svgs: [String: String] = [:]
             for (id, bytes) in zip(figureIDs, inputs.dropFirst()) { svgs[id] = String(decoding: bytes, as: UTF8.self) }
