@@ -7,7 +7,7 @@ RELEASE_BIN := .build/release/reportgen
 # server; the browser that checks the HTML).
 DEB_PACKAGES := pkg-config libcairo2-dev libpango1.0-dev libcmark-gfm-dev libcmark-gfm-extensions-dev \
 	libnlopt-dev libssl-dev zlib1g-dev libcurl4-openssl-dev fonts-dejavu-core fonts-dejavu-extra qpdf poppler-utils \
-	libhyphen-dev hyphen-en-us nginx chromium
+	libhyphen-dev hyphen-en-us libbtparse-dev nginx chromium
 
 SHARED_DATA := ../shared/data/chinchilla_svg_extracted.csv
 EXTERNAL_DATA := Data/external/chinchilla_svg_extracted.csv

@@ -47,6 +47,11 @@ let package = Package(
             name: "CHyphen",
             providers: [.apt(["libhyphen-dev", "hyphen-en-us"])]),
 
+        // btparse (the BibTeX parser) has no pkg-config file; its header and library are in the default paths.
+        .systemLibrary(
+            name: "CBTParse",
+            providers: [.apt(["libbtparse-dev"])]),
+
         // MARK: Swift modules, lowest first
         // The fits and the Approach 3 kernel are optimised in debug builds too, so that the test
         // suite, which runs the paper's 4500-start grid, stays quick.
@@ -58,8 +63,8 @@ let package = Package(
         .target(name: "CApproach3Kernel", cSettings: [.unsafeFlags(["-O2"], .when(configuration: .debug))]),
         .target(
             name: "ReportDocument",
-            // Plotting: the SI suffixes that tick labels and prose numbers share.
-            dependencies: ["CCmark", "Plotting", .product(name: "Yams", package: "Yams")]),
+            // Plotting: the SI suffixes that tick labels and prose numbers share; CBTParse: .bib files.
+            dependencies: ["CCmark", "CBTParse", "Plotting", .product(name: "Yams", package: "Yams")]),
         .target(name: "Plotting"),
         .target(name: "Typesetting", dependencies: ["Plotting"]),
         .target(name: "CairoBackend", dependencies: ["CCairo", "CPango", "CZlib", "Plotting"]),

@@ -92,7 +92,10 @@ extension MathNode {
         case .fraction(let a, let b): return "frac(\(a.dump), \(b.dump))"
         case .sqrt(let a): return "sqrt(\(a.dump))"
         case .fenced(let l, let x, let r): return "fenced(\(l), \(x.dump), \(r))"
-        case .sum: return "sum"
+        case .largeOperator(let o): return "bigop(\(o))"
+        case .accent(let a, let x): return "accent(\(a.rawValue), \(x.dump))"
+        case .alphabet(let a, let letters): return "\(a.rawValue)(\(letters))"
+        case .aligned(let rows): return "aligned(" + rows.map { "[" + $0.map(\.dump).joined(separator: ", ") + "]" }.joined(separator: ", ") + ")"
         }
     }
 }

@@ -7,8 +7,14 @@ public struct FrontMatter: Sendable, Equatable {
     public var abstract: String?
     /// Named data sources, in the order written.
     public var data: [DataSource] = []
-    /// Works cited with `[@key]`, in the order written.
+    /// Works cited with `[@key]`, in the order written (from the YAML list, or the cited entries
+    /// of the `.bib` file once the build has read it).
     public var bibliography: [BibEntry] = []
+    /// The `.bib` file of `bibliography: refs.bib` (a path relative to the project root), and where.
+    public var bibliographyFile: NamedPath? = nil
+    /// Set when that file could not be read or parsed (its errors are reported at the file), so
+    /// that citations are not reported again as missing.
+    public var bibliographyFileFailed = false
     /// The paper style (a YAML file of page, font and colour settings) and where it was named.
     public var style: NamedPath? = nil
     /// The HTML template (Mustache) and where it was named.
@@ -120,8 +126,12 @@ extension FrontMatter {
                 }
                 fm.tableOfContents = b == "true"
             case "bibliography":
+                if let path = v.scalar {
+                    fm.bibliographyFile = NamedPath(path: path, location: v.location)
+                    continue
+                }
                 guard let items = v.items else {
-                    bag.append(typeError("bibliography", "a list of entries", v, file))
+                    bag.append(typeError("bibliography", "a list of entries or the path of a .bib file", v, file))
                     continue
                 }
                 for item in items {

@@ -24,8 +24,87 @@ public indirect enum MathNode: Sendable, Equatable, Codable {
     case sqrt(MathNode)
     /// `\left( … \right)`: opening delimiter, content, closing delimiter ("" for `\left.`).
     case fenced(String, MathNode, String)
-    /// The summation sign ∑.
-    case sum
+    /// A big operator: ∑ (`\sum`), ∏ (`\prod`), ∫ (`\int`). In display style the scripts of ∑ and ∏
+    /// are set below and above it, those of ∫ beside it (as TeX does).
+    case largeOperator(String)
+    /// An accent over its base: `\hat`, `\bar`, `\tilde`, `\vec`, `\dot`.
+    case accent(MathAccent, MathNode)
+    /// Letters and digits in a math alphabet (`\mathbb{R}`, `\mathcal{L}`, `\mathbf{x}`), as written.
+    case alphabet(MathAlphabet, String)
+    /// `\begin{aligned} a &= b \\ c &= d \end{aligned}`: rows of cells split at `&`; the cells of
+    /// a row alternate right-aligned and left-aligned, so the relations after `&` line up.
+    case aligned([[MathNode]])
+}
+
+/// The accents of the subset, with the mark each rendering draws.
+public enum MathAccent: String, Sendable, Equatable, Codable, CaseIterable {
+    case hat, bar, tilde, vec, dot
+
+    /// The Unicode combining mark set after a single letter in inline (Pango) math.
+    public var combiningMark: String {
+        switch self {
+        case .hat: "\u{0302}"
+        case .bar: "\u{0304}"
+        case .tilde: "\u{0303}"
+        case .vec: "\u{20D7}"
+        case .dot: "\u{0307}"
+        }
+    }
+
+    /// The spacing character MathML Core stacks over the base with `<mover accent="true">`.
+    public var spacingMark: String {
+        switch self {
+        case .hat: "\u{02C6}"
+        case .bar: "\u{00AF}"
+        case .tilde: "\u{02DC}"
+        case .vec: "\u{2192}"
+        case .dot: "\u{02D9}"
+        }
+    }
+}
+
+/// Math alphabets: each maps ASCII letters (and digits, where Unicode has them) to the
+/// Mathematical Alphanumeric Symbols block (Unicode 15, chapter 22.2), with the older
+/// Letterlike Symbols standing in for the holes in that block (ℝ, ℒ, …).
+public enum MathAlphabet: String, Sendable, Equatable, Codable, CaseIterable {
+    /// `\mathbb`: double-struck (blackboard bold).
+    case doubleStruck = "mathbb"
+    /// `\mathcal`: script capitals.
+    case script = "mathcal"
+    /// `\mathbf`: bold upright.
+    case bold = "mathbf"
+
+    /// The alphabet's form of one ASCII letter or digit; nil when Unicode has none.
+    public func character(for c: Character) -> String? {
+        guard let a = c.asciiValue else { return nil }
+        let upper = a >= 65 && a <= 90, lower = a >= 97 && a <= 122, digit = a >= 48 && a <= 57
+        let holes: [Character: UInt32]
+        let capitalA: UInt32, smallA: UInt32, zero: UInt32?
+        switch self {
+        case .doubleStruck:
+            holes = ["C": 0x2102, "H": 0x210D, "N": 0x2115, "P": 0x2119, "Q": 0x211A, "R": 0x211D, "Z": 0x2124]
+            capitalA = 0x1D538; smallA = 0x1D552; zero = 0x1D7D8
+        case .script:
+            holes = ["B": 0x212C, "E": 0x2130, "F": 0x2131, "H": 0x210B, "I": 0x2110, "L": 0x2112, "M": 0x2133, "R": 0x211B,
+                     "e": 0x212F, "g": 0x210A, "o": 0x2134]
+            capitalA = 0x1D49C; smallA = 0x1D4B6; zero = nil
+        case .bold:
+            holes = [:]
+            capitalA = 0x1D400; smallA = 0x1D41A; zero = 0x1D7CE
+        }
+        let value: UInt32
+        if let hole = holes[c] { value = hole }
+        else if upper { value = capitalA + UInt32(a - 65) }
+        else if lower { value = smallA + UInt32(a - 97) }
+        else if digit, let zero { value = zero + UInt32(a - 48) }
+        else { return nil }
+        return Unicode.Scalar(value).map { String(Character($0)) }
+    }
+
+    /// The letters as the alphabet's characters (the parser has checked that each has one).
+    public func characters(_ letters: String) -> String {
+        letters.map { character(for: $0) ?? String($0) }.joined()
+    }
 }
 
 /// Parses the LaTeX subset described in the format specification.
@@ -43,14 +122,47 @@ public enum MathParser {
     static let operators: [(String, String)] = [
         ("cdot", "·"), ("times", "×"), ("approx", "≈"), ("propto", "∝"), ("le", "≤"), ("leq", "≤"),
         ("ge", "≥"), ("geq", "≥"), ("sim", "∼"), ("pm", "±"), ("to", "→"), ("ne", "≠"), ("neq", "≠"),
-        ("in", "∈"), ("ll", "≪"), ("gg", "≫"), ("ldots", "…"),
+        ("in", "∈"), ("ll", "≪"), ("gg", "≫"), ("ldots", "…"), ("dots", "…"), ("cdots", "⋯"),
+        ("lVert", "‖"), ("rVert", "‖"), ("Vert", "‖"),
     ]
-    static let functions = ["log", "exp", "min", "max", "arg", "ln"]
-    static let structural = ["frac", "sqrt", "text", "mathrm", "left", "right", "sum", "infty", "partial", "quad"]
+    static let functions = ["log", "exp", "min", "max", "arg", "ln", "lim", "sup", "inf"]
+    /// Function names whose scripts are limits, set below (and above) the name in display style.
+    public static let functionsWithLimits: Set<String> = ["min", "max", "lim", "sup", "inf", "arg"]
+    static let largeOperators: [(String, String)] = [("sum", "∑"), ("prod", "∏"), ("int", "∫")]
+    static let structural = [
+        "frac", "sqrt", "text", "mathrm", "operatorname", "left", "right", "infty", "partial", "quad", "begin", "end",
+    ]
 
     /// Every command name the parser knows, for "did you mean" suggestions.
     public static var commands: [String] {
-        greek.map(\.0) + operators.map(\.0) + functions + structural
+        greek.map(\.0) + operators.map(\.0) + functions + largeOperators.map(\.0) + MathAccent.allCases.map(\.rawValue)
+            + MathAlphabet.allCases.map(\.rawValue) + structural
+    }
+
+    /// What people who write these commands usually mean in this subset (LaTeX packages and
+    /// habits the subset does not carry), tried before the nearest command by spelling.
+    static let intents: [(String, String)] = [
+        ("mathscr", "mathcal"), ("mathfrak", "mathcal"), ("mathds", "mathbb"), ("mathbbm", "mathbb"),
+        ("bm", "mathbf"), ("boldsymbol", "mathbf"), ("textbf", "mathbf"), ("textrm", "text"), ("mbox", "text"),
+        ("widehat", "hat"), ("widetilde", "tilde"), ("overline", "bar"), ("overrightarrow", "vec"),
+        ("dfrac", "frac"), ("tfrac", "frac"), ("cdotp", "cdot"), ("dotsc", "dots"), ("dotsb", "cdots"),
+        ("leqslant", "leq"), ("geqslant", "geq"), ("lvert", "left"), ("rvert", "right"), ("norm", "lVert"),
+        ("DeclareMathOperator", "operatorname"), ("limits", "lim"), ("align", "begin"), ("split", "begin"),
+    ]
+
+    /// The command to suggest for an unknown one: a known intent, else the nearest by edit distance,
+    /// ties going to the candidate that shares the longest beginning with it (`\hta` → `\hat`).
+    static func suggestion(for name: String) -> String? {
+        if let intended = intents.first(where: { $0.0 == name })?.1 { return intended }
+        var best: (command: String, distance: Int, prefix: Int)? = nil
+        for candidate in commands {
+            let distance = editDistance(name, candidate)
+            guard distance <= max(2, name.count / 3) else { continue }
+            let prefix = zip(name, candidate).prefix { $0 == $1 }.count
+            if let b = best, (distance, -prefix) >= (b.distance, -b.prefix) { continue }
+            best = (candidate, distance, prefix)
+        }
+        return best?.command
     }
 
     /// Parses `source` (the text between the dollars); `at` is the location of its first character.
@@ -100,14 +212,22 @@ struct MathScanner {
         while i < s.count, s[i].properties.isWhitespace { i += 1 }
     }
 
-    /// Atoms up to `}` (closer "}"), `\right` (closer "right") or the end (nil).
+    /// Atoms up to `}` (closer "}"), `\right` (closer "right"), a cell's end in an `aligned`
+    /// environment (closer "aligned": `&`, `\\` or `\end`) or the end (nil).
     mutating func row(until closer: String?) throws(Diagnostic) -> MathNode {
         var items: [MathNode] = []
         while true {
             skipSpace()
             if i >= s.count {
                 if closer == nil { break }
-                throw error(closer == "}" ? "missing '}' in math" : "'\\left' without a matching '\\right'", at: i)
+                switch closer {
+                case "}": throw error("missing '}' in math", at: i)
+                case "aligned": throw error("'\\begin{aligned}' without a matching '\\end{aligned}'", at: i)
+                default: throw error("'\\left' without a matching '\\right'", at: i)
+                }
+            }
+            if closer == "aligned", s[i] == "&" || peekCommand() == "end" || (s[i] == "\\" && i + 1 < s.count && s[i + 1] == "\\") {
+                break
             }
             if s[i] == "}" {
                 if closer == "}" { break }
@@ -257,7 +377,8 @@ struct MathScanner {
             case ";", " ": return .text(" ")
             case "!": return .row([])
             case "{", "}", "%", "$", "_", "#", "&": return .op(String(c))
-            case "\\": throw error("line breaks (\\\\) are not supported in math", at: at)
+            case "|": return .op("‖")
+            case "\\": throw error("line breaks (\\\\) are only allowed between the rows of an aligned environment", at: at)
             default: throw error("unknown math command '\\\(c)'", at: at)
             }
         }
@@ -266,6 +387,17 @@ struct MathScanner {
         if let g = MathParser.greek.first(where: { $0.0 == name }) { return .identifier(g.1) }
         if let o = MathParser.operators.first(where: { $0.0 == name }) { return .op(o.1) }
         if MathParser.functions.contains(name) { return .function(name) }
+        if let o = MathParser.largeOperators.first(where: { $0.0 == name }) { return .largeOperator(o.1) }
+        if let accent = MathAccent(rawValue: name) { return .accent(accent, try argument(after: "\\" + name, at: at)) }
+        if let alphabet = MathAlphabet(rawValue: name) {
+            let open = i
+            let letters = try rawGroup(command: name, at: at)
+            for (k, c) in letters.enumerated() where alphabet.character(for: c) == nil {
+                throw error("'\\\(name)' takes ASCII letters\(alphabet == .script ? "" : " and digits"), not '\(c)'", at: min(open + 1 + k, s.count))
+            }
+            guard !letters.isEmpty else { throw error("'\\\(name)' needs letters, e.g. \\\(name){R}", at: at) }
+            return .alphabet(alphabet, letters)
+        }
         switch name {
         case "frac":
             let num = try argument(after: "\\frac", at: at)
@@ -275,7 +407,20 @@ struct MathScanner {
             return .sqrt(try argument(after: "\\sqrt", at: at))
         case "text", "mathrm":
             return .text(try rawGroup(command: name, at: at))
-        case "sum": return .sum
+        case "operatorname":
+            let name = try rawGroup(command: name, at: at)
+            guard !name.isEmpty, name.allSatisfy({ $0.isASCII && $0.isLetter }) else {
+                throw error("'\\operatorname' takes a name of ASCII letters, e.g. \\operatorname{softmax}", at: at)
+            }
+            return .function(name)
+        case "begin":
+            let environment = try rawGroup(command: "begin", at: at)
+            guard environment == "aligned" else {
+                throw error("unknown math environment '\(environment)'; the subset has 'aligned'", at: at)
+            }
+            return try alignedRows(at: at)
+        case "end":
+            throw error("'\\end' without a matching '\\begin'", at: at)
         case "infty": return .number("∞")
         case "partial": return .identifier("∂")
         case "quad": return .text("\u{2003}")
@@ -290,9 +435,35 @@ struct MathScanner {
             throw error("'\\right' without a matching '\\left'", at: at)
         default:
             var message = "unknown math command '\\\(name)'"
-            if let guess = suggestion(for: name, among: MathParser.commands) { message += "; did you mean '\\\(guess)'?" }
+            if let guess = MathParser.suggestion(for: name) { message += "; did you mean '\\\(guess)'?" }
             throw error(message, at: at)
         }
+    }
+
+    /// The rows of an `aligned` environment, after `\begin{aligned}`, through its `\end{aligned}`.
+    mutating func alignedRows(at: Int) throws(Diagnostic) -> MathNode {
+        var rows: [[MathNode]] = [[]]
+        while true {
+            let cell = try row(until: "aligned")
+            rows[rows.count - 1].append(cell)
+            if s[i] == "&" {
+                i += 1
+            } else if s[i] == "\\", peekCommand() == "end" {
+                let endAt = i
+                i += "\\end".unicodeScalars.count
+                let environment = try rawGroup(command: "end", at: endAt)
+                guard environment == "aligned" else {
+                    throw error("'\\end{\(environment)}' closes '\\begin{aligned}'; write \\end{aligned}", at: endAt)
+                }
+                break
+            } else {
+                i += 2  // the row break \\
+                rows.append([])
+            }
+        }
+        // A final `\\` before `\end` leaves an empty last row, as in LaTeX.
+        if rows.count > 1, rows[rows.count - 1].allSatisfy({ $0 == .row([]) }) { rows.removeLast() }
+        return .aligned(rows)
     }
 
     mutating func delimiter(after command: String, at: Int) throws(Diagnostic) -> String {
@@ -310,6 +481,14 @@ struct MathScanner {
             if i + 1 < s.count, s[i + 1] == "{" || s[i + 1] == "}" {
                 i += 2
                 return String(s[i - 1])
+            }
+            if i + 1 < s.count, s[i + 1] == "|" {
+                i += 2
+                return "‖"
+            }
+            if let name = peekCommand(), ["lVert", "rVert", "Vert"].contains(name) {
+                i += 1 + name.unicodeScalars.count
+                return "‖"
             }
             fallthrough
         default:

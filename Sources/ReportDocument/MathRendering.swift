@@ -60,7 +60,19 @@ extension MathNode {
         case .fraction(let n, let d): return style.fraction(n, d)
         case .sqrt(let x): return "√" + (x.isAtom ? x.render(style) : "(" + x.render(style) + ")")
         case .fenced(let l, let x, let r): return style.escape(l) + x.render(style) + style.escape(r)
-        case .sum: return "∑"
+        case .largeOperator(let o): return o
+        case .accent(let a, let x):
+            // A combining mark sits on the one letter before it; a longer base is bracketed first.
+            if case .identifier(let letter) = x, letter.count == 1 { return style.italic(style.escape(letter) + a.combiningMark) }
+            let base = x.render(style)
+            return (x.isAtom ? base : "(" + base + ")") + a.combiningMark
+        case .alphabet(let a, let letters): return style.escape(a.characters(letters))
+        case .aligned(let rows):
+            // Inline math has one line: the rows follow one another, a quad apart.
+            // Each row's cells are joined into one row first, so a relation after `&` keeps its spaces.
+            return rows.map { cells in
+                MathNode.row(cells.flatMap { cell -> [MathNode] in if case .row(let items) = cell { items } else { [cell] } }).render(style)
+            }.joined(separator: "\u{2003}")
         }
     }
 

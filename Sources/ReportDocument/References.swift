@@ -73,11 +73,17 @@ public enum References {
                     message += "; did you mean '@\(s)'?"
                 }
                 bag.append(.error(message, file: file, at: location))
-            case .citation(let keys, let location):
+            case .citation(let keys, let location) where !doc.frontMatter.bibliographyFileFailed:
                 for key in keys where !bibliography.contains(key) {
                     var message = "citation '@\(key)' is not in the bibliography"
                     if let s = suggestion(for: key, among: bibliography) { message += "; did you mean '@\(s)'?" }
-                    bag.append(.error(message, file: file, at: location, notes: bibliography.isEmpty ? ["add a 'bibliography:' list to the front matter"] : []))
+                    let notes: [String]
+                    if let bib = doc.frontMatter.bibliographyFile {
+                        notes = ["'\(bib.path)' has no entry with this key"]
+                    } else {
+                        notes = bibliography.isEmpty ? ["add a 'bibliography:' list (or a .bib file) to the front matter"] : []
+                    }
+                    bag.append(.error(message, file: file, at: location, notes: notes))
                 }
             default: break
             }

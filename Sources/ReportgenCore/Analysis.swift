@@ -5,7 +5,8 @@ import ScalingLaws
 /// The checked content of a document: typed directives, resolved references, loaded data.
 /// Every problem found is added to the bag; the build stops before planning when there is one.
 struct Analysis: Sendable {
-    let document: Document
+    /// The parsed document; `loadBibliography` fills in the entries of a `.bib` file.
+    private(set) var document: Document
     let paths: ProjectPaths
     /// The figure and table kinds documents may name.
     var kinds = AnalysisKinds.standard
@@ -29,6 +30,8 @@ struct Analysis: Sendable {
     /// The HTML template's text and its file's path and hash, when there is one.
     var template: String? = nil
     var templateFiles: [String: String] = [:]
+    /// The `.bib` file of `bibliography: refs.bib`, path → hash: part of the typeset and HTML keys.
+    var bibliographyFiles: [String: String] = [:]
     /// Sources to quote diagnostics from besides the document (a style file).
     var extraSources: [String: String] = [:]
     /// External data files (`Data/external/`) the document names that are not here.
@@ -62,6 +65,7 @@ struct Analysis: Sendable {
             case .data(let d): dataDirectives.append(d)
             }
         }
+        loadBibliography(into: &bag)
         References.check(document, typed: typed, into: &bag)
         ValueFormat.check(document, into: &bag)
         checkNames(into: &bag)
@@ -176,6 +180,32 @@ struct Analysis: Sendable {
 
     /// Reads the paper style and the HTML template: the ones the front matter names (an error when
     /// missing), else `Templates/paper.yaml` and `Templates/report.html.mustache` when present.
+    /// Reads the `.bib` file the front matter names: its cited entries become the bibliography.
+    private mutating func loadBibliography(into bag: inout DiagnosticBag) {
+        guard let named = document.frontMatter.bibliographyFile else { return }
+        let url: URL
+        do { url = try paths.resolve(named.path) } catch {
+            bag.append(.error(error.description, file: file, at: named.location))
+            document.frontMatter.bibliographyFileFailed = true
+            return
+        }
+        guard let data = FileManager.default.contents(atPath: url.path) else {
+            bag.append(.error("cannot read the bibliography '\(named.path)'", file: file, at: named.location))
+            document.frontMatter.bibliographyFileFailed = true
+            return
+        }
+        let relative = paths.relative(url)
+        let text = String(decoding: data, as: UTF8.self)
+        bibliographyFiles = [relative: SHA256.hex([UInt8](data))]
+        extraSources[relative] = text
+        var cited: Set<String> = []
+        for case .citation(let keys, _) in document.allInlines { cited.formUnion(keys) }
+        var bibBag = DiagnosticBag()
+        document.frontMatter.bibliography = BibTeXFile.read(text, file: relative, cited: cited, into: &bibBag)
+        document.frontMatter.bibliographyFileFailed = bibBag.hasErrors
+        bag.append(contentsOf: bibBag.diagnostics)
+    }
+
     private mutating func loadStyle(into bag: inout DiagnosticBag) {
         let fm = document.frontMatter
         for (named, fallback, isStyle) in [(fm.style, ReportStyle.defaultPath, true), (fm.template, "Templates/report.html.mustache", false)] {

@@ -370,13 +370,26 @@ enum MathConversion {
         case .op(let s): return .op(s)
         case .function(let s): return .op(s)  // upright, with thin spaces around it (TeX's Op atom)
         case .text(let s): return .text(s, italic: false)
-        case .sub(let b, let s): return .sub(box(b), box(s))
-        case .sup(let b, let s): return .sup(box(b), box(s))
-        case .subsup(let b, let s, let p): return .subsup(box(b), box(s), box(p))
+        case .sub(let b, let s): return b.takesLimits ? .limits(box(b), under: box(s), over: nil) : .sub(box(b), box(s))
+        case .sup(let b, let s): return b.takesLimits ? .limits(box(b), under: nil, over: box(s)) : .sup(box(b), box(s))
+        case .subsup(let b, let s, let p): return b.takesLimits ? .limits(box(b), under: box(s), over: box(p)) : .subsup(box(b), box(s), box(p))
         case .fraction(let n, let d): return .fraction(box(n), box(d))
         case .sqrt(let x): return .sqrt(box(x))
         case .fenced(let l, let x, let r): return .fenced(l, box(x), r)
-        case .sum: return .op("∑")
+        case .largeOperator(let s): return .largeOperator(s)
+        case .accent(let a, let x): return .accent(accent(a), box(x))
+        case .alphabet(let a, let letters): return .text(a.characters(letters), italic: false)
+        case .aligned(let rows): return .aligned(rows.map { $0.map(box) })
+        }
+    }
+
+    static func accent(_ a: MathAccent) -> MathBox.Accent {
+        switch a {
+        case .hat: .hat
+        case .bar: .bar
+        case .tilde: .tilde
+        case .vec: .vec
+        case .dot: .dot
         }
     }
 }

@@ -223,7 +223,7 @@ struct Planner {
         for (k, v) in FontFingerprint.describe(analysis.style.fonts) { typesetEnvironment[k] = v }
         typesetEnvironment["hyphenation"] = Composer.hyphenationFingerprint
         try plan.add(
-            id: Self.typesetStep, kind: "typeset", input: PageInput(documentSHA256: sourceHash, date: creationDate), files: analysis.styleFiles,
+            id: Self.typesetStep, kind: "typeset", input: PageInput(documentSHA256: sourceHash, date: creationDate), files: analysis.styleFiles.merging(analysis.bibliographyFiles) { a, _ in a },
             after: [results] + figureLayouts.map(\.ref) + tables.map(\.ref), environment: typesetEnvironment, output: .bytes
         ) { _, outputs in
             var drawings: [String: DisplayList] = [:]
@@ -237,7 +237,7 @@ struct Planner {
         let template = analysis.template
         try plan.add(
             id: Self.htmlStep, kind: "html", input: PageInput(documentSHA256: sourceHash, date: nil),
-            files: analysis.templateFiles.merging(analysis.styleFiles) { a, _ in a }, after: [results] + figureSVGs.map(\.ref) + tables.map(\.ref), output: .bytes
+            files: analysis.templateFiles.merging(analysis.styleFiles) { a, _ in a }.merging(analysis.bibliographyFiles) { a, _ in a }, after: [results] + figureSVGs.map(\.ref) + tables.map(\.ref), output: .bytes
         ) { _, outputs in
             var svgs: [String: String] = [:]
             for figure in figureSVGs { svgs[figure.figure] = String(decoding: try outputs(figure.ref), as: UTF8.self) }

@@ -20,6 +20,20 @@ public indirect enum MathBox: Sendable, Equatable {
     case sqrt(MathBox)
     /// Content between delimiters ("(", "[", "|", "{"; "" for none) scaled to its height.
     case fenced(String, MathBox, String)
+    /// A big operator (∑, ∏, ∫), larger in display style and centred on the math axis.
+    case largeOperator(String)
+    /// A nucleus whose scripts are limits (∑, ∏, min, lim): below and above it in display style,
+    /// beside it as ordinary scripts in the other styles.
+    case limits(MathBox, under: MathBox?, over: MathBox?)
+    /// A mark drawn over its base.
+    case accent(Accent, MathBox)
+    /// Rows of cells alternately right- and left-aligned (`aligned`), centred on the math axis.
+    case aligned([[MathBox]])
+
+    /// The accents the layout draws (as strokes, so that no font's accent glyph is needed).
+    public enum Accent: Sendable, Equatable {
+        case hat, bar, tilde, vec, dot
+    }
 }
 
 /// A laid-out formula: drawing items relative to the origin on its baseline at the left edge.
@@ -67,6 +81,8 @@ public struct MathLayout: Sendable {
     static let binaries: Set<String> = ["+", "−", "-", "×", "·", "±", "∓", "*", "/", "∘"]
     /// Punctuation: thin space (3/18 em) after.
     static let punctuation: Set<String> = [",", ";"]
+    /// Ellipses: inner atoms, a thin space from their neighbours (TeX's \ldots and \cdots).
+    static let dots: Set<String> = ["…", "⋯"]
 
     public func layout(_ box: MathBox) -> MathRendering {
         layout(box, style: .display)
@@ -181,7 +197,141 @@ public struct MathLayout: Sendable {
             out.width += c.width
             fence(close)
             return out
+        case .largeOperator(let symbol):
+            return largeOperator(symbol, style: style)
+        case .limits(let nucleus, let under, let over):
+            guard style == .display else { return scripts(base: nucleus, sub: under, sup: over, style: style) }
+            return limits(nucleus, under: under, over: over, style: style)
+        case .accent(let accent, let base):
+            return self.accent(accent, over: base, style: style)
+        case .aligned(let rows):
+            return aligned(rows, style: style)
         }
+    }
+
+    /// A big operator: in display style 1.4 times the text size (∫ 1.8 times, as it is slimmer),
+    /// its ink centred on the math axis as TeX centres \sum and \int.
+    private func largeOperator(_ symbol: String, style: Style) -> MathRendering {
+        let size = fontFor(style).size
+        var f = fontFor(style)
+        if style == .display { f.size *= symbol == "∫" ? 1.8 : 1.4 }
+        let markup = symbol.markupEscaped
+        guard let ink = measurer.inkBounds(markup, font: f) else { return glyphs(markup, font: f) }
+        let side = 0.05 * size
+        let baselineY = -axis(size) - (ink.y + ink.height / 2)
+        return MathRendering(
+            width: ink.width + 2 * side, ascent: -(baselineY + ink.y), descent: baselineY + ink.y + ink.height,
+            items: [.text(TextRun(markup: markup, position: Point(side - ink.x, baselineY), font: f, anchor: .start, baseline: .baseline))])
+    }
+
+    /// Display-style limits: the lower limit centred below the nucleus, the upper one above it,
+    /// in script style, 0.15 em clear of it.
+    private func limits(_ nucleus: MathBox, under: MathBox?, over: MathBox?, style: Style) -> MathRendering {
+        let size = fontFor(style).size
+        let gap = 0.15 * size
+        let n = layout(nucleus, style: style)
+        let u = under.map { layout($0, style: style.script) }
+        let o = over.map { layout($0, style: style.script) }
+        let width = max(n.width, u?.width ?? 0, o?.width ?? 0)
+        var out = MathRendering(width: width, ascent: n.ascent, descent: n.descent, items: [])
+        out.items += n.items.map { $0.translated(dx: (width - n.width) / 2, dy: 0) }
+        if let o {
+            let baseline = -(n.ascent + gap + o.descent)
+            out.items += o.items.map { $0.translated(dx: (width - o.width) / 2, dy: baseline) }
+            out.ascent = -baseline + o.ascent
+        }
+        if let u {
+            let baseline = n.descent + gap + u.ascent
+            out.items += u.items.map { $0.translated(dx: (width - u.width) / 2, dy: baseline) }
+            out.descent = baseline + u.descent
+        }
+        return out
+    }
+
+    /// An accent drawn as strokes 0.1 em above the top of its base's ink (the line box's top when
+    /// the measurer has no ink extents), centred on the base, shifted right over italic letters.
+    private func accent(_ accent: MathBox.Accent, over base: MathBox, style: Style) -> MathRendering {
+        let size = fontFor(style).size
+        var out = layout(base, style: style)
+        var top = out.ascent
+        var skew = 0.0
+        if case .text(let t, let italic) = base {
+            if let ink = measurer.inkBounds(t.markupEscaped, font: fontFor(style, italic: italic)) { top = -ink.y }
+            if italic { skew = 0.08 * size }
+        }
+        let line = max(0.4, 0.05 * size)
+        let height = 0.16 * size
+        let wide = accent == .bar || accent == .vec
+        let width = wide ? max(out.width, 0.4 * size) : min(max(out.width, 0.35 * size), 0.55 * size)
+        let cx = out.width / 2 + skew
+        let bottom = -(top + 0.1 * size)
+        let topY = bottom - height
+        let left = cx - width / 2, right = cx + width / 2
+        let stroke = Paint(stroke: .black, lineWidth: line)
+        switch accent {
+        case .hat:
+            out.items.append(.path(.polyline([Point(left, bottom), Point(cx, topY), Point(right, bottom)]), stroke))
+        case .bar:
+            out.items.append(.path(.rectangle(Rect(x: left, y: bottom - line, width: width, height: line)), Paint(fill: .black, lineWidth: 0)))
+        case .tilde:
+            let path = Path([
+                .move(Point(left, bottom - 0.2 * height)),
+                .curve(Point(left + width / 3, topY - 0.3 * height), Point(right - width / 3, bottom + 0.3 * height), Point(right, topY + 0.2 * height)),
+            ])
+            out.items.append(.path(path, stroke))
+        case .vec:
+            let mid = (bottom + topY) / 2
+            out.items.append(.path(.polyline([Point(left, mid), Point(right, mid)]), stroke))
+            out.items.append(.path(.polyline([Point(right - 0.6 * height, mid - 0.5 * height), Point(right, mid), Point(right - 0.6 * height, mid + 0.5 * height)]), stroke))
+        case .dot:
+            out.items.append(.path(.circle(center: Point(cx, (bottom + topY) / 2), radius: 0.07 * size), Paint(fill: .black, lineWidth: 0)))
+        }
+        out.ascent = max(out.ascent, -topY + line)
+        return out
+    }
+
+    /// `aligned`: even cells right-aligned against odd ones left-aligned, pairs 1 em apart, rows
+    /// 0.35 em clear of each other, the whole block centred on the math axis.
+    private func aligned(_ rows: [[MathBox]], style: Style) -> MathRendering {
+        let size = fontFor(style).size
+        let laid: [[MathRendering]] = rows.map { row in
+            row.enumerated().map { k, cell in
+                // A cell after `&` starts with an empty ordinary, so that its leading relation keeps
+                // its space on the left (TeX's {}= in aligned).
+                guard k % 2 == 1 else { return layout(cell, style: style) }
+                if case .row(let items) = cell { return layout(.row([.text("", italic: false)] + items), style: style) }
+                return layout(.row([.text("", italic: false), cell]), style: style)
+            }
+        }
+        let columns = laid.map(\.count).max() ?? 0
+        var columnWidths = [Double](repeating: 0, count: columns)
+        for row in laid { for (k, cell) in row.enumerated() { columnWidths[k] = max(columnWidths[k], cell.width) } }
+        var columnX = [Double](repeating: 0, count: columns)
+        var x = 0.0
+        for k in 0..<columns {
+            if k > 0, k % 2 == 0 { x += size }
+            columnX[k] = x
+            x += columnWidths[k]
+        }
+        var items: [DisplayItem] = []
+        var baseline = 0.0
+        var firstAscent = 0.0
+        var lastDescent = 0.0
+        for (r, row) in laid.enumerated() {
+            let ascent = row.map(\.ascent).max() ?? 0
+            let descent = row.map(\.descent).max() ?? 0
+            if r == 0 { firstAscent = ascent } else { baseline += lastDescent + 0.35 * size + ascent }
+            for (k, cell) in row.enumerated() {
+                let dx = k % 2 == 0 ? columnX[k] + columnWidths[k] - cell.width : columnX[k]
+                items += cell.items.map { $0.translated(dx: dx, dy: baseline) }
+            }
+            lastDescent = descent
+        }
+        // Centre the block (from -firstAscent to baseline + lastDescent) on the axis.
+        let shift = -axis(size) - (baseline + lastDescent - firstAscent) / 2
+        return MathRendering(
+            width: x, ascent: firstAscent - shift, descent: baseline + lastDescent + shift,
+            items: items.map { $0.translated(dx: 0, dy: shift) })
     }
 
     private func glyphs(_ markup: String, font: FontSpec) -> MathRendering {
@@ -197,7 +347,7 @@ public struct MathLayout: Sendable {
     }
 
     static let openings: Set<String> = ["(", "[", "{", "⟨", "⌊", "⌈"]
-    static let closings: Set<String> = [")", "]", "}", "⟩", "⌋", "⌉", "|"]
+    static let closings: Set<String> = [")", "]", "}", "⟩", "⌋", "⌉", "|", "‖"]
 
     /// The class of each child of a row. A binary operator with no left operand (first in the
     /// row, or after an operator, a relation, an opening or punctuation) is ordinary, as TeX's
@@ -221,16 +371,18 @@ public struct MathLayout: Sendable {
             if relations.contains(s) { return .relation }
             if binaries.contains(s) { return .binary }
             if punctuation.contains(s) { return .punctuation }
+            if dots.contains(s) { return .inner }
             if openings.contains(s) { return .opening }
             if closings.contains(s) { return .closing }
             return .largeOperator  // function names (log, exp, min) and ∑
-        case .sup(let base, _), .sub(let base, _), .subsup(let base, _, _):
+        case .largeOperator: return .largeOperator
+        case .sup(let base, _), .sub(let base, _), .subsup(let base, _, _), .limits(let base, _, _):
             // Scripts keep their nucleus's class: min_x is still an operator, x² an ordinary.
             let c = atomClass(base)
             return c == .largeOperator ? .largeOperator : (c == .inner ? .inner : .ordinary)
         case .fraction, .fenced: return .inner
         case .row(let items): return items.count == 1 ? atomClass(items[0]) : .ordinary
-        case .text, .sqrt: return .ordinary
+        case .text, .sqrt, .accent, .aligned: return .ordinary
         }
     }
 

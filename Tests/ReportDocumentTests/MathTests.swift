@@ -21,7 +21,7 @@ import Testing
         #expect(try parse("\\mathrm{FLOPs}") == .text("FLOPs"))
         #expect(try parse("\\sqrt{2}") == .sqrt(.number("2")))
         #expect(try parse("\\left( a \\right)") == .fenced("(", .identifier("a"), ")"))
-        #expect(try parse("\\sum_i") == .sub(.sum, .identifier("i")))
+        #expect(try parse("\\sum_i") == .sub(.largeOperator("∑"), .identifier("i")))
         #expect(try parse("a \\cdot b \\times c \\approx d \\le e \\geq f \\sim g") == .row([
             .identifier("a"), .op("·"), .identifier("b"), .op("×"), .identifier("c"), .op("≈"), .identifier("d"),
             .op("≤"), .identifier("e"), .op("≥"), .identifier("f"), .op("∼"), .identifier("g"),
