@@ -1,5 +1,6 @@
 import Foundation
 import ReportDocument
+import TestSupport
 import Testing
 
 @testable import ReportgenCore
