@@ -153,6 +153,13 @@ public enum FitEngine {
                 "loss_gopher": r.law.loss(parameters: r.law.optimalParameters(flops: gopherBudget), tokens: r.law.optimalTokens(flops: gopherBudget)),
             ]
             for (name, spread) in d.spread { values["spread_\(name)"] = spread }
+            if let sub = d.subsample {
+                // The grid ran on a subsample (more runs than Approach3Options.gridSubsampleRuns).
+                values["grid_subsample_runs"] = Double(sub.runs)
+                values["grid_evaluations"] = Double(sub.gridEvaluations)
+                values["polished_starts"] = Double(sub.polishedStarts)
+                values["polish_evaluations"] = Double(sub.polishEvaluations)
+            }
             // Likelihood of the published coefficients against the refit, with Gaussian residuals
             // in log loss: log LR = n/2 · ln(RSS_published / RSS_fit).
             let rss = residualSumOfSquares(r.law, runs: input.runs)

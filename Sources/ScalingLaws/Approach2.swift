@@ -57,6 +57,17 @@ public enum Approach2 {
     /// Groups runs into budgets, sorted by increasing FLOPs; runs keep their input order inside a group.
     /// Under `.nominal`, runs near no budget are left out and the others carry their budget.
     public static func group(_ runs: [Run], by grouping: BudgetGrouping) -> [[Run]] {
+        groupMembers(runs, by: grouping).map { $0.map(\.run) }
+    }
+
+    /// The input indices of `group`'s budgets: `groupIndices(runs, by: g)[k][j]` is the position in
+    /// `runs` of `group(runs, by: g)[k][j]`.
+    public static func groupIndices(_ runs: [Run], by grouping: BudgetGrouping) -> [[Int]] {
+        groupMembers(runs, by: grouping).map { $0.map(\.index) }
+    }
+
+    /// The budgets as (input index, run) pairs; under `.nominal` each run carries its budget.
+    static func groupMembers(_ runs: [Run], by grouping: BudgetGrouping) -> [[(index: Int, run: Run)]] {
         func nearest(_ run: Run) -> Double? {
             guard case .nominal(let budgets, let tolerance) = grouping else { return nil }
             let best = budgets.min { abs(log10($0 / run.flops)) < abs(log10($1 / run.flops)) }
@@ -71,14 +82,15 @@ public enum Approach2 {
         }
         let sorted = runs.enumerated().sorted { lhs, rhs in
             key(lhs.element) != key(rhs.element) ? key(lhs.element) < key(rhs.element) : lhs.offset < rhs.offset
-        }.map(\.element)
-        var groups: [[Run]] = []
-        for var run in sorted {
+        }
+        var groups: [[(index: Int, run: Run)]] = []
+        for (index, original) in sorted {
+            var run = original
             if case .nominal = grouping {
                 guard let budget = nearest(run) else { continue }
                 run.budget = budget
             }
-            if let first = groups.last?.first, let previous = groups.last?.last {
+            if let first = groups.last?.first?.run, let previous = groups.last?.last?.run {
                 let same: Bool
                 switch grouping {
                 case .exact: same = run.flops == first.flops
@@ -86,11 +98,11 @@ public enum Approach2 {
                 case .logTolerance(let tolerance): same = log10(run.flops) - log10(previous.flops) <= tolerance
                 }
                 if same {
-                    groups[groups.count - 1].append(run)
+                    groups[groups.count - 1].append((index, run))
                     continue
                 }
             }
-            groups.append([run])
+            groups.append([(index, run)])
         }
         return groups
     }

@@ -64,12 +64,22 @@ public struct Approach3Options: Sendable, Equatable, Codable {
     /// Explicit starts `[a, b, e, alpha, beta]` used instead of the grid, e.g. warm starts for
     /// resamples (see `warmStarted(at:gridStarts:)`).
     public var startsOverride: [[Double]]?
+    /// Above this many runs the starts run on a subsample of this many runs (see
+    /// `Approach3.subsample`), and only the best `polishedStarts` of them are refined on every run.
+    /// At and below it every start runs on all runs. Default 2000: the 4500-start grid on 2000 runs
+    /// takes about 2 s on two cores, and every report's fit (at most a few hundred runs) stays on
+    /// the full grid.
+    public var gridSubsampleRuns: Int
+    /// How many of the subsample's best distinct optima are refined on all runs. Default 8.
+    public var polishedStarts: Int
 
     public init(
         huberDelta: Double = 1e-3, grid: Approach3Grid = .paper, maxEvaluations: Int = 1000,
         relativeTolerance: Double = 1e-10, memory: Int = 10, optimizer: Approach3Optimizer = .lbfgs,
-        startsOverride: [[Double]]? = nil
+        startsOverride: [[Double]]? = nil, gridSubsampleRuns: Int = 2000, polishedStarts: Int = 8
     ) {
+        self.gridSubsampleRuns = gridSubsampleRuns
+        self.polishedStarts = polishedStarts
         self.huberDelta = huberDelta
         self.grid = grid
         self.maxEvaluations = maxEvaluations
@@ -129,13 +139,17 @@ public struct Approach3Diagnostics: Sendable, Equatable, Codable {
     public var winningStatus: String
     /// Human-readable warnings, in a fixed order.
     public var warnings: [String]
-    /// Objective+gradient evaluations over all starts (line searches included).
+    /// Objective+gradient evaluations over all starts (line searches included), polishing included.
     public var evaluations: Int
+    /// Set when the grid ran on a subsample (more runs than `Approach3Options.gridSubsampleRuns`);
+    /// the shares and spreads above then describe the grid on the subsample.
+    public var subsample: Approach3Subsample?
 
     public init(
         starts: Int, shareWithin1e3: Double, shareWithin1e6: Double, spread: [String: Double],
-        winningStatus: String, warnings: [String], evaluations: Int = 0
+        winningStatus: String, warnings: [String], evaluations: Int = 0, subsample: Approach3Subsample? = nil
     ) {
+        self.subsample = subsample
         self.starts = starts
         self.shareWithin1e3 = shareWithin1e3
         self.shareWithin1e6 = shareWithin1e6
@@ -143,6 +157,28 @@ public struct Approach3Diagnostics: Sendable, Equatable, Codable {
         self.winningStatus = winningStatus
         self.warnings = warnings
         self.evaluations = evaluations
+    }
+}
+
+/// How a fit on many runs searched: the grid on a subsample, then polishing on every run.
+public struct Approach3Subsample: Sendable, Equatable, Codable {
+    /// Runs in the subsample the grid ran on.
+    public var runs: Int
+    /// Evaluations of the grid's starts (each over `runs` runs).
+    public var gridEvaluations: Int
+    /// Distinct subsample optima refined on all runs.
+    public var polishedStarts: Int
+    /// Evaluations of the polishing runs (each over all runs).
+    public var polishEvaluations: Int
+    /// Rank (0 = best) among the polished starts of the subsample optimum that won on all runs.
+    public var winningRank: Int
+
+    public init(runs: Int, gridEvaluations: Int, polishedStarts: Int, polishEvaluations: Int, winningRank: Int) {
+        self.runs = runs
+        self.gridEvaluations = gridEvaluations
+        self.polishedStarts = polishedStarts
+        self.polishEvaluations = polishEvaluations
+        self.winningRank = winningRank
     }
 }
 
@@ -234,24 +270,114 @@ public enum Approach3 {
         guard !starts.isEmpty, starts.allSatisfy({ $0.count == 5 }) else {
             throw .tooFewRuns(needed: 1, got: 0, context: "Approach 3 starting points (five values each)")
         }
+        if runs.count > options.gridSubsampleRuns, starts.count > options.polishedStarts, options.polishedStarts > 0 {
+            return try fitOnSubsample(runs, starts: starts, options: options, progress: progress, threads: threads, on: instructionSet)
+        }
         let data = LogData(runs)
         let counter = ProgressCounter(total: starts.count, callback: progress)
-        let outcomes = parallelMap(count: starts.count, threads: threads) { index in
+        let outcomes = run(starts, on: data, options: options, counter: counter, threads: threads, instructionSet: instructionSet)
+        guard let best = bestIndex(outcomes) else {
+            throw .singular(context: "Approach 3 (no start reached a finite objective)")
+        }
+        let winner = outcomes[best]
+        let law = law(of: winner.x)
+        let diagnostics = diagnose(outcomes, best: best, law: law, starts: starts)
+        return Approach3Result(law: law, objective: winner.value, runs: runs.count, diagnostics: diagnostics)
+    }
+
+    /// Every start minimised on `data`, each result at its start's index.
+    private static func run(
+        _ starts: [[Double]], on data: LogData, options: Approach3Options, counter: ProgressCounter, threads: Int?,
+        instructionSet: FastMath.InstructionSet
+    ) -> [StartOutcome] {
+        parallelMap(count: starts.count, threads: threads) { index in
             let outcome = data.withContext(delta: options.huberDelta, on: instructionSet) { context in
                 minimise(from: starts[index], context: context, options: options)
             }
             counter.advance()
             return outcome
         }
+    }
+
+    /// The lowest finite objective, ties going to the earlier index.
+    private static func bestIndex(_ outcomes: [StartOutcome]) -> Int? {
         var best = -1
         for (index, outcome) in outcomes.enumerated() where outcome.value.isFinite {
             if best < 0 || outcome.value < outcomes[best].value { best = index }
         }
-        guard best >= 0 else { throw .singular(context: "Approach 3 (no start reached a finite objective)") }
-        let winner = outcomes[best]
+        return best >= 0 ? best : nil
+    }
+
+    /// The fit for many runs: every start on `subsample(runs, count:)`, then the
+    /// `polishedStarts` best distinct subsample optima refined on all runs; the lowest objective on
+    /// all runs wins, ties going to the better subsample rank.
+    ///
+    /// The grid's job is to find the basins; a subsample of a few thousand runs spread over the
+    /// sweep has the same basins as the whole (its objective is nearly proportional to the whole's),
+    /// so the full objective is only needed for the last digits. Cost: the grid's evaluations times
+    /// the subsample size, plus a few hundred evaluations over all runs, so time and memory grow
+    /// linearly with the runs beyond the subsample.
+    private static func fitOnSubsample(
+        _ runs: [Run], starts: [[Double]], options: Approach3Options, progress: (@Sendable (Int, Int) -> Void)?,
+        threads: Int?, on instructionSet: FastMath.InstructionSet
+    ) throws(FitError) -> Approach3Result {
+        let chosen = subsample(runs, count: options.gridSubsampleRuns)
+        let subsampleData = LogData(chosen.map { runs[$0] })
+        let counter = ProgressCounter(total: starts.count + options.polishedStarts, callback: progress)
+        let grid = run(starts, on: subsampleData, options: options, counter: counter, threads: threads, instructionSet: instructionSet)
+        guard let gridBest = bestIndex(grid) else {
+            throw .singular(context: "Approach 3 (no start reached a finite objective on the subsample)")
+        }
+        // The best distinct optima: sorted by objective (ties by start index), skipping any within
+        // 10⁻⁸ (relative, per coordinate) of one already taken.
+        let ranked = grid.indices.filter { grid[$0].value.isFinite }.sorted {
+            grid[$0].value != grid[$1].value ? grid[$0].value < grid[$1].value : $0 < $1
+        }
+        var picked: [[Double]] = []
+        for index in ranked where picked.count < options.polishedStarts {
+            let x = grid[index].x
+            let duplicate = picked.contains { p in zip(p, x).allSatisfy { abs($0 - $1) <= 1e-8 * max(1, abs($0)) } }
+            if !duplicate { picked.append(x) }
+        }
+        for _ in picked.count..<options.polishedStarts { counter.advance() }
+        let data = LogData(runs)
+        let polished = run(picked, on: data, options: options, counter: counter, threads: threads, instructionSet: instructionSet)
+        guard let best = bestIndex(polished) else {
+            throw .singular(context: "Approach 3 (no polished start reached a finite objective)")
+        }
+        let winner = polished[best]
         let law = law(of: winner.x)
-        let diagnostics = diagnose(outcomes, best: best, law: law, starts: starts)
+        var diagnostics = diagnose(grid, best: gridBest, law: Self.law(of: grid[gridBest].x), starts: starts)
+        let polishEvaluations = polished.reduce(0) { $0 + $1.evaluations }
+        diagnostics.subsample = Approach3Subsample(
+            runs: chosen.count, gridEvaluations: diagnostics.evaluations, polishedStarts: picked.count,
+            polishEvaluations: polishEvaluations, winningRank: best)
+        diagnostics.evaluations += polishEvaluations
+        diagnostics.winningStatus = winner.status
+        diagnostics.warnings.removeAll { $0.hasPrefix("the winning start did not converge") }
+        if !winner.converged {
+            diagnostics.warnings.append("the winning start did not converge (\(winner.status))")
+        }
         return Approach3Result(law: law, objective: winner.value, runs: runs.count, diagnostics: diagnostics)
+    }
+
+    /// A deterministic subsample of `count` runs spread over the sweep: the runs sorted by
+    /// (FLOPs, N, D, loss, input position), then every (n/count)-th, at positions
+    /// ⌊(j + ½)·n/count⌋ for j = 0…count−1. Returns input indices, ascending. No random draws, so
+    /// the same runs in any order give the same subsample; every budget and size band keeps its
+    /// share of runs.
+    public static func subsample(_ runs: [Run], count: Int) -> [Int] {
+        guard count < runs.count, count > 0 else { return Array(runs.indices) }
+        let order = runs.indices.sorted { i, j in
+            let x = runs[i], y = runs[j]
+            if x.flops != y.flops { return x.flops < y.flops }
+            if x.parameters != y.parameters { return x.parameters < y.parameters }
+            if x.tokens != y.tokens { return x.tokens < y.tokens }
+            if x.loss != y.loss { return x.loss < y.loss }
+            return i < j
+        }
+        let n = runs.count
+        return (0..<count).map { order[(2 * $0 + 1) * n / (2 * count)] }.sorted()
     }
 
     // MARK: - Diagnostics

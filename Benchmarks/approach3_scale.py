@@ -1,0 +1,112 @@
+#!/usr/bin/env python3
+"""Approach 3 at scale: `reportgen fit --approach 3` (the paper's 4500-start grid) on simulated sweeps of
+240 to 10^6 runs; wall and user time and peak memory from /usr/bin/time -v, medians over repeats, and the
+per-run cost of one objective+gradient evaluation.
+
+Usage: Benchmarks/approach3_scale.py [--sizes 240,2400,24000,100000,1000000] [--repeats 3] [--binary PATH]
+
+Runs come from the law of Eq. 2 with the paper's unrounded Approach-3 coefficients: budgets log-spaced from
+6e18 to 3e21 FLOPs, model sizes log-spaced from N_opt/8 to 8·N_opt at each budget, D = C/(6N), and 0.7%
+lognormal noise (NumPy's PCG64, seed 1). Above `Approach3Options.gridSubsampleRuns` (2000) the grid runs on a
+subsample and the best starts are polished on all runs; the per-run cost is then
+
+    user time / (grid evaluations x subsample runs + polish evaluations x runs),
+
+i.e. CPU nanoseconds per run per evaluation, whatever part of the fit the evaluation belonged to (at and
+below 2000 runs: user time / (evaluations x runs)). It includes everything the command does (reading the CSV,
+the optimiser's bookkeeping), so it is an upper bound on the kernel's own cost.
+"""
+import argparse
+import json
+import os
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+
+import numpy as np
+
+E, A, B, ALPHA, BETA = 1.6934, 406.40, 410.72, 0.33917, 0.28491
+
+
+def sweep(runs, seed=1):
+    """`runs` simulated IsoFLOP runs: parameters, tokens, flops, loss."""
+    budgets = max(9, int(round(runs ** 0.5 / 4)))
+    per_budget = -(-runs // budgets)
+    g = (ALPHA * A / (BETA * B)) ** (1 / (ALPHA + BETA))
+    a = BETA / (ALPHA + BETA)
+    rng = np.random.default_rng(seed)
+    c = np.repeat(np.logspace(np.log10(6e18), np.log10(3e21), budgets), per_budget)[:runs]
+    k = np.tile(np.linspace(-np.log(8), np.log(8), per_budget), budgets)[:runs]
+    n = g * (c / 6) ** a * np.exp(k)
+    d = c / (6 * n)
+    loss = (E + A / n ** ALPHA + B / d ** BETA) * np.exp(0.007 * rng.standard_normal(runs))
+    return n, d, c, loss
+
+
+def write_csv(path, runs):
+    n, d, c, loss = sweep(runs)
+    with open(path, "w") as f:
+        # Ten significant digits and no FLOPs column (C = 6ND): 10^6 runs stay under the 64 MiB data-file limit.
+        f.write("parameters,tokens,loss\n")
+        for row in zip(n, d, loss):
+            f.write("%.10g,%.10g,%.10g\n" % row)
+
+
+def timed(binary, path):
+    command = ["/usr/bin/time", "-v", binary, "fit", path, "--approach", "3", "--json"]
+    done = subprocess.run(command, capture_output=True, text=True, check=True)
+    fields = {}
+    for line in done.stderr.splitlines():
+        m = re.match(r"\s*(.+?):\s+(.*)$", line)
+        if m:
+            fields[m.group(1)] = m.group(2)
+    wall = fields["Elapsed (wall clock) time (h:mm:ss or m:ss)"].split(":")
+    seconds = sum(float(x) * 60 ** i for i, x in enumerate(reversed(wall)))
+    values = json.loads(done.stdout)
+    values = values.get("values", values)
+    return {
+        "wall": seconds,
+        "user": float(fields["User time (seconds)"]) + float(fields["System time (seconds)"]),
+        "rss_mb": int(fields["Maximum resident set size (kbytes)"]) / 1024,
+        "values": values,
+    }
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sizes", default="240,2400,24000,100000,1000000")
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--binary", default=os.path.join(os.path.dirname(__file__), "..", ".build", "release", "reportgen"))
+    args = parser.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",")]
+    rows = []
+    with tempfile.TemporaryDirectory() as folder:
+        for runs in sizes:
+            path = os.path.join(folder, "sweep_%d.csv" % runs)
+            write_csv(path, runs)
+            samples = [timed(args.binary, path) for _ in range(args.repeats)]
+            v = samples[0]["values"]
+            if "grid_subsample_runs" in v:
+                run_evaluations = v["grid_evaluations"] * v["grid_subsample_runs"] + v["polish_evaluations"] * runs
+                subsample = int(v["grid_subsample_runs"])
+            else:
+                run_evaluations = v["evaluations"] * runs
+                subsample = runs
+            wall = statistics.median(s["wall"] for s in samples)
+            user = statistics.median(s["user"] for s in samples)
+            rss = statistics.median(s["rss_mb"] for s in samples)
+            rows.append((runs, subsample, wall, user, rss, 1e9 * user / run_evaluations, v["alpha"], v["beta"], v["a"] if "a" in v else BETA / (v["alpha"] + v["beta"])))
+            print("%9d runs (grid on %5d): wall %7.2f s  user %7.2f s  peak %7.1f MB  %5.2f ns/run/eval  alpha %.5f beta %.5f"
+                  % rows[-1][:8], flush=True)
+    print("\ngrowth (x10 runs):")
+    print("%9s %9s %9s %9s" % ("runs", "time x", "memory x", "ns/run x"))
+    for previous, row in zip(rows, rows[1:]):
+        print("%9d %9.2f %9.2f %9.2f" % (row[0], row[2] / previous[2], row[4] / previous[4], row[5] / previous[5]))
+    costs = [row[5] for row in rows]
+    print("per-run cost max/min: %.2f" % (max(costs) / min(costs)))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
