@@ -82,13 +82,13 @@ public struct ProjectFile: Sendable, Equatable {
                 }
                 section.url = s
             case "timeout":
-                guard let s = value.scalar, let seconds = Double(s), seconds.isFinite, seconds > 0, seconds <= 600 else {
+                guard let s = value.scalar, DecimalNumber.isDecimal(s), let seconds = Double(s), seconds.isFinite, seconds > 0, seconds <= 600 else {
                     bag.append(.error("remote-cache timeout must be a number of seconds in (0, 600]", file: name, at: value.location))
                     continue
                 }
                 section.timeout = seconds
             case "retries":
-                guard let s = value.scalar, let n = Int(s), (0...5).contains(n) else {
+                guard let s = value.scalar, DecimalNumber.isDecimal(s), let n = Int(s), (0...5).contains(n) else {
                     bag.append(.error("remote-cache retries must be a whole number from 0 to 5", file: name, at: value.location))
                     continue
                 }

@@ -443,6 +443,15 @@ private func seed(_ server: WebDAVServer) throws -> (outputs: [String: Data], ke
     } catch {
         #expect(error.diagnostics.first?.location?.line == 3)
     }
+    // Numbers in the project file are decimal, as in documents: `0x10` is not 16 seconds.
+    for spelling in ["timeout: 0x10", "timeout: inf", "retries: 0x1"] {
+        do {
+            _ = try ProjectFile.parse("remote-cache:\n  url: http://x\n  \(spelling)\n")
+            Issue.record("'\(spelling)' was accepted")
+        } catch {
+            #expect(error.diagnostics.first?.location?.line == 3, "\(spelling)")
+        }
+    }
     #expect(throws: BuildFailure.self) {
         try RemoteCacheSettings.resolve(flagURL: nil, flagUpload: false, disabled: false, environment: [:], project: try ProjectFile.parse("remote-cache: ftp://x\n"))
     }
