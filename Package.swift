@@ -2,10 +2,11 @@
 //
 // reportgen: declarative analysis documents → reproducible scientific reports.
 //
-// Data flows one way: ReportDocument (parse) → ReportgenCore (plan, execute, cache)
-// → ScalingLaws (fit) → Plotting (figure → display list) → Typesetting (pages as
-// display lists) → CairoBackend (PDF/PNG/SVG bytes). Only the back end, the
-// optimiser and its objective kernel touch C.
+// Data flows one way: ReportDocument (parse) → ReportgenCore (check, plan) → BuildEngine
+// (execute, cache) → Analyses on ScalingLaws (fit, figure specs, tables) → Plotting (figure →
+// display list) → Composition on Typesetting (the numbered report, pages as display lists,
+// the HTML page) → CairoBackend (PDF/PNG/SVG bytes). Only the back end, the optimiser and its
+// objective kernel touch C.
 
 import PackageDescription
 
@@ -78,11 +79,18 @@ let package = Package(
         .target(name: "Analyses", dependencies: ["ScalingLaws", "Plotting", "ReportDocument", "RunData", "BuildEngine"]),
         // Hyphenation points from pattern dictionaries, as soft hyphens for Pango.
         .target(name: "Hyphenation", dependencies: ["CHyphen"]),
+        // Composition: the report assembled from the document, the values, the figures' drawings and
+        // the tables: one numbered outline, the prose, the paper style, the PDF's blocks and the HTML page.
+        .target(
+            name: "Composition",
+            dependencies: [
+                "ReportDocument", "Analyses", "BuildEngine", "Plotting", "Typesetting", "CairoBackend", "Hyphenation",
+                .product(name: "Mustache", package: "swift-mustache"),
+            ]),
         .target(
             name: "ReportgenCore",
             dependencies: [
-                "BuildEngine", "RunData", "Analyses", "CBuildID", "ScalingLaws", "ReportDocument", "Plotting", "Typesetting", "CairoBackend", "Hyphenation",
-                .product(name: "Mustache", package: "swift-mustache"),
+                "BuildEngine", "RunData", "Analyses", "Composition", "CBuildID", "ScalingLaws", "ReportDocument", "Plotting", "Typesetting", "CairoBackend",
             ]),
         // The executable's GNU build ID, part of every step key (a C target: dl_iterate_phdr).
         .target(name: "CBuildID"),

@@ -1,10 +1,11 @@
 @_exported import BuildEngine
 @_exported import RunData
 @_exported import Analyses
+@_exported import Composition
 import ReportDocument
 
-// ReportgenCore wires documents to the generic engine and the run data; its users see their
-// types too.
+// ReportgenCore wires documents to the generic engine, the run data, the analyses and the
+// composition; its users see their types too.
 
 extension StepLocation {
     init(_ location: SourceLocation) { self.init(line: location.line, column: location.column) }

@@ -5,7 +5,7 @@ import Typesetting
 
 /// A paper style: page size, margins, fonts and the link colour, read from a declarative YAML file
 /// (`Templates/paper.yaml` by default; a document may name its own with `style:`).
-struct ReportStyle: Sendable, Equatable, Codable {
+package struct ReportStyle: Sendable, Equatable, Codable {
     var letter = false
     var marginTop = 72.0, marginBottom = 72.0, marginInner = 72.0, marginOuter = 72.0
     var bodyFamily = "DejaVu Serif"
@@ -16,7 +16,9 @@ struct ReportStyle: Sendable, Equatable, Codable {
     var paragraphSpacing = 6.0
     var linkColour = "#1a4d8f"
 
-    static let defaultPath = "Templates/paper.yaml"
+    package init() {}
+
+    package static let defaultPath = "Templates/paper.yaml"
     static let keys = ["paper", "margins", "body", "headings", "monospace", "line-spacing", "paragraph-spacing", "link-colour"]
 
     var pageStyle: PageStyle {
@@ -34,13 +36,13 @@ struct ReportStyle: Sendable, Equatable, Codable {
     }
 
     /// The fonts the style sets text in (their files join the typesetting step's key).
-    var fonts: [FontSpec] {
+    package var fonts: [FontSpec] {
         [FontSpec(family: bodyFamily), FontSpec(family: bodyFamily, bold: true), FontSpec(family: bodyFamily, italic: true),
          FontSpec(family: headingFamily, bold: true), FontSpec(family: monospaceFamily)]
     }
 
     /// Parses a style file; every unknown key or bad value is a diagnostic at its line.
-    static func parse(_ text: String, file: String, into bag: inout DiagnosticBag) -> ReportStyle {
+    package static func parse(_ text: String, file: String, into bag: inout DiagnosticBag) -> ReportStyle {
         var style = ReportStyle()
         guard let root = YAMLReader.parse(text, file: file, lineOffset: 0, into: &bag) else { return style }
         guard let entries = root.entries else {

@@ -1,3 +1,5 @@
+import Analyses
+import BuildEngine
 import CairoBackend
 import Foundation
 import Hyphenation
@@ -7,11 +9,21 @@ import Typesetting
 
 /// Assembles the report from the document's AST, the computed values, the figures' drawings and
 /// the generated tables: pages for the PDF and the HTML page, with the same numbering and links.
-struct Composer: Sendable {
-    let analysis: Analysis
+package struct Composer: Sendable {
+    let document: Document
+    let style: ReportStyle
+    /// The ids of the document's figure and table directives.
+    let figureIDs: [String]
+    let tableIDs: [String]
     let creationDate: String
 
-    var document: Document { analysis.document }
+    package init(document: Document, style: ReportStyle, figureIDs: [String], tableIDs: [String], creationDate: String) {
+        self.document = document
+        self.style = style
+        self.figureIDs = figureIDs
+        self.tableIDs = tableIDs
+        self.creationDate = creationDate
+    }
 
     /// The language of the documents' prose, whose hyphenation patterns the PDF uses.
     static let language = "en-US"
@@ -21,15 +33,15 @@ struct Composer: Sendable {
 
     /// What the typeset step's key records of the hyphenation dictionary: its path and a digest
     /// of its bytes, so that new patterns re-typeset.
-    static var hyphenationFingerprint: String {
+    package static var hyphenationFingerprint: String {
         guard let h = hyphenator else { return "missing" }
         return h.path + " " + SHA256.hex(h.contents)
     }
 
-    func pdf(values: [String: Double], drawings: [String: DisplayList], tables: [String: TableContent]) throws -> [UInt8] {
-        let numbering = Numbering(analysis)
+    package func pdf(values: [String: Double], drawings: [String: DisplayList], tables: [String: TableContent]) throws -> [UInt8] {
+        let numbering = Numbering(document, figureIDs: figureIDs, tableIDs: tableIDs)
         guard let hyphenator = Self.hyphenator else { throw CompositionError.missingHyphenation(language: Self.language) }
-        let inline = InlineRenderer(results: Results(values), numbering: numbering, bibliography: document.frontMatter.bibliography, linkColor: analysis.style.linkColour)
+        let inline = InlineRenderer(results: Results(values), numbering: numbering, bibliography: document.frontMatter.bibliography, linkColor: style.linkColour)
         let prose = inline.hyphenating(with: hyphenator)
         let fm = document.frontMatter
         var blocks: [Typesetting.Block] = [
@@ -55,7 +67,7 @@ struct Composer: Sendable {
             outline.append(OutlineEntry(level: 1, title: "References", destination: "references"))
             blocks.append(.references(numbering.bibliographyOrder.map { inline.referenceMarkup($0) }))
         }
-        var style = analysis.style.pageStyle
+        var style = style.pageStyle
         style.runningHeader = fm.title.markupEscaped
         let pages = Paginator(style: style, measurer: PangoTextMeasurer()).paginate(blocks)
         let info = PDFInfo(title: fm.title, author: fm.authors.joined(separator: ", "), subject: fm.abstract ?? "", creationDate: creationDate, outline: outline)
@@ -82,11 +94,11 @@ struct Composer: Sendable {
             state.equations += 1
             return [.equation(MathConversion.box(node), number: "\(state.equations)", anchor: label ?? "eq-\(state.equations)")]
         case .directive(let d):
-            if let drawing = drawings[d.id], analysis.figures.contains(where: { $0.id == d.id }) {
+            if let drawing = drawings[d.id], figureIDs.contains(d.id) {
                 let caption = prose.markup(d.caption)
                 return [.figure(drawing: drawing, caption: caption.markup, anchor: "fig:\(d.id)", number: "\(numbering.figures[d.id] ?? 0)", captionLinks: caption.links)]
             }
-            if let content = tables[d.id], analysis.tables.contains(where: { $0.id == d.id }) {
+            if let content = tables[d.id], tableIDs.contains(d.id) {
                 let caption = prose.markup(d.caption)
                 var table = Self.tableBlock(content, caption: caption.markup, number: "\(numbering.tables[d.id] ?? 0)", anchor: "tbl:\(d.id)")
                 table.captionLinks = caption.links
@@ -191,9 +203,9 @@ struct Composer: Sendable {
         return head + " role=\"img\" aria-label=\"\(escaped)\"><title>\(escaped)</title>" + svg[svg.index(after: close)...]
     }
 
-    func html(values: [String: Double], svgs: [String: String], tables: [String: TableContent], template: String?) -> String {
-        let numbering = Numbering(analysis)
-        let inline = InlineRenderer(results: Results(values), numbering: numbering, bibliography: document.frontMatter.bibliography, linkColor: analysis.style.linkColour)
+    package func html(values: [String: Double], svgs: [String: String], tables: [String: TableContent], template: String?) -> String {
+        let numbering = Numbering(document, figureIDs: figureIDs, tableIDs: tableIDs)
+        let inline = InlineRenderer(results: Results(values), numbering: numbering, bibliography: document.frontMatter.bibliography, linkColor: style.linkColour)
         let fm = document.frontMatter
         var state = WalkState()
         var html: [String] = []
@@ -235,14 +247,14 @@ struct Composer: Sendable {
             let anchor = label ?? "eq-\(state.equations)"
             return "<div class=\"equation\" id=\"\(HTML.escape(anchor))\">\(node.mathML(display: true))<span class=\"eqno\">(\(state.equations))</span></div>"
         case .directive(let d):
-            if let svg = svgs[d.id], analysis.figures.contains(where: { $0.id == d.id }) {
+            if let svg = svgs[d.id], figureIDs.contains(d.id) {
                 let number = numbering.figures[d.id] ?? 0
                 // Ids prefixed by the figure's number, so that no figure draws another's glyphs;
                 // the caption, as plain text, is the drawing's accessible name.
                 let inlineSVG = Self.labelled(SVGInlining.inlined(svg, idPrefix: "fig\(number)"), alt: "Figure \(number): " + inline.text(d.caption))
                 return "<figure id=\"fig:\(HTML.escape(d.id))\">\(inlineSVG)<figcaption><strong>Figure \(number):</strong> \(inline.html(d.caption))</figcaption></figure>"
             }
-            if let content = tables[d.id], analysis.tables.contains(where: { $0.id == d.id }) {
+            if let content = tables[d.id], tableIDs.contains(d.id) {
                 var out = "<figure class=\"table\" id=\"tbl:\(HTML.escape(d.id))\"><figcaption><strong>Table \(numbering.tables[d.id] ?? 0):</strong> \(inline.html(d.caption))</figcaption><div class=\"scroll\"><table>\n<thead><tr>"
                 let alignments = Self.columnAlignments(content)
                 func alignment(_ c: Int) -> String { c < alignments.count ? alignments[c] : "left" }
@@ -304,8 +316,7 @@ struct Numbering: Sendable {
     var citedKeys: [String] = []
     var bibliography: [BibEntry] = []
 
-    init(_ analysis: Analysis) {
-        let document = analysis.document
+    init(_ document: Document, figureIDs: [String], tableIDs: [String]) {
         var sections = SectionNumbering()
         var equations = 0
         func visit(_ blocks: [ReportDocument.Block]) {
@@ -318,10 +329,10 @@ struct Numbering: Sendable {
                     equations += 1
                     if let label { labels[label] = "Eq. (\(equations))" }
                 case .directive(let d):
-                    if analysis.figures.contains(where: { $0.id == d.id }) {
+                    if figureIDs.contains(d.id) {
                         figures[d.id] = figures.count + 1
                         labels["fig:\(d.id)"] = "Figure \(figures[d.id]!)"
-                    } else if analysis.tables.contains(where: { $0.id == d.id }) {
+                    } else if tableIDs.contains(d.id) {
                         tables[d.id] = tables.count + 1
                         labels["tbl:\(d.id)"] = "Table \(tables[d.id]!)"
                     }

@@ -1,3 +1,4 @@
+import BuildEngine
 import Hyphenation
 import Plotting
 import ReportDocument
