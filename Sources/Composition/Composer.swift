@@ -9,20 +9,20 @@ import Typesetting
 
 /// Assembles the report from the document's AST, the computed values, the figures' drawings and
 /// the generated tables: pages for the PDF and the HTML page, with the same numbering and links.
+/// The numbers come from `numbering`, one walk over the document made when the composer is.
 package struct Composer: Sendable {
     let document: Document
     let style: ReportStyle
-    /// The ids of the document's figure and table directives.
-    let figureIDs: [String]
-    let tableIDs: [String]
     let creationDate: String
+    /// Every number, anchor and cross-reference label the PDF and the HTML page show.
+    package let numbering: NumberedDocument
 
+    /// `figureIDs` and `tableIDs` are the ids of the document's figure and table directives.
     package init(document: Document, style: ReportStyle, figureIDs: [String], tableIDs: [String], creationDate: String) {
         self.document = document
         self.style = style
-        self.figureIDs = figureIDs
-        self.tableIDs = tableIDs
         self.creationDate = creationDate
+        numbering = NumberedDocument(document, figureIDs: figureIDs, tableIDs: tableIDs)
     }
 
     /// The language of the documents' prose, whose hyphenation patterns the PDF uses.
@@ -38,35 +38,15 @@ package struct Composer: Sendable {
         return h.path + " " + SHA256.hex(h.contents)
     }
 
+    /// Inline text with these values, the numbering's cross-reference labels, the bibliography
+    /// and the style's link colour.
+    func inlineRenderer(values: [String: Double]) -> InlineRenderer {
+        InlineRenderer(results: Results(values), labels: numbering.labels, bibliography: document.frontMatter.bibliography, linkColor: style.linkColour)
+    }
+
     package func pdf(values: [String: Double], drawings: [String: DisplayList], tables: [String: TableContent]) throws -> [UInt8] {
-        let numbering = Numbering(document, figureIDs: figureIDs, tableIDs: tableIDs)
-        guard let hyphenator = Self.hyphenator else { throw CompositionError.missingHyphenation(language: Self.language) }
-        let inline = InlineRenderer(results: Results(values), numbering: numbering, bibliography: document.frontMatter.bibliography, linkColor: style.linkColour)
-        let prose = inline.hyphenating(with: hyphenator)
+        let (blocks, outline) = try pdfBlocks(values: values, drawings: drawings, tables: tables)
         let fm = document.frontMatter
-        var blocks: [Typesetting.Block] = [
-            .title(title: fm.title.markupEscaped, authors: fm.authors.joined(separator: ", ").markupEscaped, date: Self.longDate(fm.date), abstract: fm.abstract?.markupEscaped)
-        ]
-        var outline: [OutlineEntry] = []
-        var state = WalkState()
-        if fm.tableOfContents {
-            var sections = SectionNumbering()
-            var entries: [TOCEntry] = []
-            for case .heading(let level, let content, let label, _) in document.blocks {
-                let number = sections.next(level: level)
-                entries.append(TOCEntry(level: level, number: number, markup: inline.markup(content).markup, anchor: label ?? "sec-\(number)"))
-            }
-            blocks.append(.tableOfContents(entries))
-        }
-        for block in document.blocks {
-            blocks += pdfBlocks(block, inline: inline, prose: prose, numbering: numbering, drawings: drawings, tables: tables, outline: &outline, state: &state)
-        }
-        let cited = numbering.citedKeys
-        if !cited.isEmpty {
-            blocks.append(.heading(level: 1, number: "", markup: "References", anchor: "references"))
-            outline.append(OutlineEntry(level: 1, title: "References", destination: "references"))
-            blocks.append(.references(numbering.bibliographyOrder.map { inline.referenceMarkup($0) }))
-        }
         var style = style.pageStyle
         style.runningHeader = fm.title.markupEscaped
         let pages = Paginator(style: style, measurer: PangoTextMeasurer()).paginate(blocks)
@@ -74,45 +54,62 @@ package struct Composer: Sendable {
         return try CairoRenderer().renderPDF(pages: pages.map(\.drawing), info: info)
     }
 
-    struct WalkState {
-        var sections = SectionNumbering()
-        var equations = 0
+    /// The PDF's blocks before pagination (title, contents, body, references) and its outline
+    /// (the reader's bookmarks: every heading, then the references).
+    package func pdfBlocks(values: [String: Double], drawings: [String: DisplayList], tables: [String: TableContent]) throws
+        -> (blocks: [Typesetting.Block], outline: [OutlineEntry])
+    {
+        guard let hyphenator = Self.hyphenator else { throw CompositionError.missingHyphenation(language: Self.language) }
+        let inline = inlineRenderer(values: values)
+        let prose = inline.hyphenating(with: hyphenator)
+        let fm = document.frontMatter
+        var blocks: [Typesetting.Block] = [
+            .title(title: fm.title.markupEscaped, authors: fm.authors.joined(separator: ", ").markupEscaped, date: Self.longDate(fm.date), abstract: fm.abstract?.markupEscaped)
+        ]
+        if fm.tableOfContents {
+            blocks.append(.tableOfContents(numbering.sections.map { TOCEntry(level: $0.level, number: $0.number, markup: inline.markup($0.content).markup, anchor: $0.anchor) }))
+        }
+        for block in numbering.blocks {
+            blocks += try pdfBlocks(block, inline: inline, prose: prose, drawings: drawings, tables: tables)
+        }
+        var outline = numbering.sections.map { OutlineEntry(level: $0.level, title: "\($0.number) \(InlineRenderer.plain($0.content))", destination: $0.anchor) }
+        if !numbering.citedKeys.isEmpty {
+            blocks.append(.heading(level: 1, number: "", markup: "References", anchor: NumberedDocument.referencesAnchor))
+            outline.append(OutlineEntry(level: 1, title: "References", destination: NumberedDocument.referencesAnchor))
+            blocks.append(.references(numbering.references.map { inline.referenceMarkup($0) }))
+        }
+        return (blocks, outline)
     }
 
     /// `prose` renders justified text (paragraphs, captions) with hyphenation, `inline` the rest.
-    private func pdfBlocks(_ block: ReportDocument.Block, inline: InlineRenderer, prose: InlineRenderer, numbering: Numbering, drawings: [String: DisplayList], tables: [String: TableContent],
-                           outline: inout [OutlineEntry], state: inout WalkState) -> [Typesetting.Block] {
+    private func pdfBlocks(_ block: NumberedBlock, inline: InlineRenderer, prose: InlineRenderer, drawings: [String: DisplayList], tables: [String: TableContent]) throws
+        -> [Typesetting.Block]
+    {
         switch block {
-        case .heading(let level, let content, let label, _):
-            let number = state.sections.next(level: level)
-            let anchor = label ?? "sec-\(number)"
-            outline.append(OutlineEntry(level: level, title: "\(number) \(InlineRenderer.plain(content))", destination: anchor))
-            return [.heading(level: level, number: number, markup: inline.markup(content).markup, anchor: anchor)]
-        case .paragraph(let content, _):
+        case .heading(let section):
+            return [.heading(level: section.level, number: section.number, markup: inline.markup(section.content).markup, anchor: section.anchor)]
+        case .paragraph(let content):
             return [prose.markup(content).block]
-        case .displayMath(let node, let label, _):
-            state.equations += 1
-            return [.equation(MathConversion.box(node), number: "\(state.equations)", anchor: label ?? "eq-\(state.equations)")]
-        case .directive(let d):
-            if let drawing = drawings[d.id], figureIDs.contains(d.id) {
-                let caption = prose.markup(d.caption)
-                return [.figure(drawing: drawing, caption: caption.markup, anchor: "fig:\(d.id)", number: "\(numbering.figures[d.id] ?? 0)", captionLinks: caption.links)]
-            }
-            if let content = tables[d.id], tableIDs.contains(d.id) {
-                let caption = prose.markup(d.caption)
-                var table = Self.tableBlock(content, caption: caption.markup, number: "\(numbering.tables[d.id] ?? 0)", anchor: "tbl:\(d.id)")
-                table.captionLinks = caption.links
-                return [.table(table)]
-            }
-            return []
-        case .code(_, let text, _):
+        case .equation(let equation):
+            return [.equation(MathConversion.box(equation.math), number: "\(equation.number)", anchor: equation.anchor)]
+        case .figure(let figure):
+            guard let drawing = drawings[figure.id] else { throw CompositionError.missingFigure(id: figure.id) }
+            let caption = prose.markup(figure.caption)
+            return [.figure(drawing: drawing, caption: caption.markup, anchor: figure.anchor, number: "\(figure.number)", captionLinks: caption.links)]
+        case .table(let table):
+            guard let content = tables[table.id] else { throw CompositionError.missingTable(id: table.id) }
+            let caption = prose.markup(table.caption)
+            var block = Self.tableBlock(content, caption: caption.markup, number: "\(table.number)", anchor: table.anchor)
+            block.captionLinks = caption.links
+            return [.table(block)]
+        case .code(let text):
             return [.code(text)]
-        case .list(let ordered, let items, _):
-            let converted = items.map { item in item.flatMap { pdfBlocks($0, inline: inline, prose: prose, numbering: numbering, drawings: drawings, tables: tables, outline: &outline, state: &state) } }
+        case .list(let ordered, let items):
+            let converted = try items.map { item in try item.flatMap { try pdfBlocks($0, inline: inline, prose: prose, drawings: drawings, tables: tables) } }
             return [.list(ListBlock(ordered: ordered, items: converted))]
-        case .blockQuote(let inner, _):
-            return [.blockQuote(inner.flatMap { pdfBlocks($0, inline: inline, prose: prose, numbering: numbering, drawings: drawings, tables: tables, outline: &outline, state: &state) })]
-        case .table(let header, let rows, _):
+        case .blockQuote(let inner):
+            return [.blockQuote(try inner.flatMap { try pdfBlocks($0, inline: inline, prose: prose, drawings: drawings, tables: tables) })]
+        case .markdownTable(let header, let rows):
             let columns = header.count
             let alignments = (0..<columns).map { c -> ColumnAlignment in
                 rows.allSatisfy { c < $0.count && Double(InlineRenderer.plain($0[c]).replacingOccurrences(of: "−", with: "-")) != nil } ? .decimal : .left
@@ -203,18 +200,18 @@ package struct Composer: Sendable {
         return head + " role=\"img\" aria-label=\"\(escaped)\"><title>\(escaped)</title>" + svg[svg.index(after: close)...]
     }
 
-    package func html(values: [String: Double], svgs: [String: String], tables: [String: TableContent], template: String?) -> String {
-        let numbering = Numbering(document, figureIDs: figureIDs, tableIDs: tableIDs)
-        let inline = InlineRenderer(results: Results(values), numbering: numbering, bibliography: document.frontMatter.bibliography, linkColor: style.linkColour)
+    package func html(values: [String: Double], svgs: [String: String], tables: [String: TableContent], template: String?) throws -> String {
+        let inline = inlineRenderer(values: values)
         let fm = document.frontMatter
-        var state = WalkState()
         var html: [String] = []
-        if fm.tableOfContents { html.append(Self.htmlContents(document.blocks, inline: inline, hasReferences: !numbering.citedKeys.isEmpty)) }
+        if fm.tableOfContents { html.append(htmlContents(inline: inline)) }
         if let abstract = fm.abstract { html.append("<section class=\"abstract\"><h2>Abstract</h2><p>\(HTML.escape(abstract))</p></section>") }
-        for block in document.blocks { html.append(htmlBlock(block, inline: inline, numbering: numbering, svgs: svgs, tables: tables, state: &state)) }
+        for block in numbering.blocks { html.append(try htmlBlock(block, inline: inline, svgs: svgs, tables: tables)) }
         if !numbering.citedKeys.isEmpty {
-            html.append("<h2 id=\"references\">References</h2>\n<ol class=\"references\">")
-            for entry in numbering.bibliographyOrder { html.append("<li id=\"ref-\(HTML.escape(entry.key))\">\(inline.referenceHTML(entry))</li>") }
+            html.append("<h2 id=\"\(NumberedDocument.referencesAnchor)\">References</h2>\n<ol class=\"references\">")
+            for entry in numbering.references {
+                html.append("<li id=\"\(HTML.escape(NumberedDocument.referenceAnchor(entry.key)))\">\(inline.referenceHTML(entry))</li>")
+            }
             html.append("</ol>")
         }
         return HTMLPage.render(title: fm.title, authors: fm.authors, date: Self.longDate(fm.date), body: html.filter { !$0.isEmpty }.joined(separator: "\n"), template: template)
@@ -222,71 +219,61 @@ package struct Composer: Sendable {
 
     /// The table of contents (`toc: true`): a `<nav>` the style sheet sets as a sidebar on wide
     /// screens and above the abstract on narrow ones; the same numbers and anchors as the headings.
-    static func htmlContents(_ blocks: [ReportDocument.Block], inline: InlineRenderer, hasReferences: Bool) -> String {
-        var sections = SectionNumbering()
-        var items: [String] = []
-        for case .heading(let level, let content, let label, _) in blocks {
-            let number = sections.next(level: level)
-            let anchor = label ?? "sec-\(number)"
-            items.append("<li class=\"level\(level)\"><a href=\"#\(HTML.escape(anchor))\"><span class=\"number\">\(number)</span> \(inline.html(content))</a></li>")
+    func htmlContents(inline: InlineRenderer) -> String {
+        var items = numbering.sections.map { section in
+            "<li class=\"level\(section.level)\"><a href=\"#\(HTML.escape(section.anchor))\"><span class=\"number\">\(section.number)</span> \(inline.html(section.content))</a></li>"
         }
-        if hasReferences { items.append("<li class=\"level1\"><a href=\"#references\">References</a></li>") }
+        if !numbering.citedKeys.isEmpty { items.append("<li class=\"level1\"><a href=\"#\(NumberedDocument.referencesAnchor)\">References</a></li>") }
         return "<nav class=\"toc\" aria-label=\"Contents\"><h2>Contents</h2><ol>" + items.joined() + "</ol></nav>"
     }
 
-    private func htmlBlock(_ block: ReportDocument.Block, inline: InlineRenderer, numbering: Numbering, svgs: [String: String], tables: [String: TableContent], state: inout WalkState) -> String {
+    private func htmlBlock(_ block: NumberedBlock, inline: InlineRenderer, svgs: [String: String], tables: [String: TableContent]) throws -> String {
         switch block {
-        case .heading(let level, let content, let label, _):
-            let number = state.sections.next(level: level)
-            let anchor = label ?? "sec-\(number)"
-            return "<h\(level + 1) id=\"\(HTML.escape(anchor))\"><span class=\"number\">\(number)</span> \(inline.html(content))</h\(level + 1)>"
-        case .paragraph(let content, _):
+        case .heading(let section):
+            let tag = "h\(section.level + 1)"
+            return "<\(tag) id=\"\(HTML.escape(section.anchor))\"><span class=\"number\">\(section.number)</span> \(inline.html(section.content))</\(tag)>"
+        case .paragraph(let content):
             return "<p>\(inline.html(content))</p>"
-        case .displayMath(let node, let label, _):
-            state.equations += 1
-            let anchor = label ?? "eq-\(state.equations)"
-            return "<div class=\"equation\" id=\"\(HTML.escape(anchor))\">\(node.mathML(display: true))<span class=\"eqno\">(\(state.equations))</span></div>"
-        case .directive(let d):
-            if let svg = svgs[d.id], figureIDs.contains(d.id) {
-                let number = numbering.figures[d.id] ?? 0
-                // Ids prefixed by the figure's number, so that no figure draws another's glyphs;
-                // the caption, as plain text, is the drawing's accessible name.
-                let inlineSVG = Self.labelled(SVGInlining.inlined(svg, idPrefix: "fig\(number)"), alt: "Figure \(number): " + inline.text(d.caption))
-                return "<figure id=\"fig:\(HTML.escape(d.id))\">\(inlineSVG)<figcaption><strong>Figure \(number):</strong> \(inline.html(d.caption))</figcaption></figure>"
-            }
-            if let content = tables[d.id], tableIDs.contains(d.id) {
-                var out = "<figure class=\"table\" id=\"tbl:\(HTML.escape(d.id))\"><figcaption><strong>Table \(numbering.tables[d.id] ?? 0):</strong> \(inline.html(d.caption))</figcaption><div class=\"scroll\"><table>\n<thead><tr>"
-                let alignments = Self.columnAlignments(content)
-                func alignment(_ c: Int) -> String { c < alignments.count ? alignments[c] : "left" }
-                // Per decimal column, the widest integer part in characters.
-                var integerWidths: [Int: Int] = [:]
-                for row in content.rows {
-                    for (c, cell) in row.enumerated() where alignment(c) == "decimal" {
-                        integerWidths[c] = max(integerWidths[c] ?? 0, TableLayout.decimalSeparatorOffset(cell))
-                    }
+        case .equation(let equation):
+            return "<div class=\"equation\" id=\"\(HTML.escape(equation.anchor))\">\(equation.math.mathML(display: true))<span class=\"eqno\">(\(equation.number))</span></div>"
+        case .figure(let figure):
+            guard let svg = svgs[figure.id] else { throw CompositionError.missingFigure(id: figure.id) }
+            // Ids prefixed by the figure's number, so that no figure draws another's glyphs;
+            // the caption, as plain text, is the drawing's accessible name.
+            let inlineSVG = Self.labelled(SVGInlining.inlined(svg, idPrefix: "fig\(figure.number)"), alt: "\(figure.reference): " + inline.text(figure.caption))
+            return "<figure id=\"\(HTML.escape(figure.anchor))\">\(inlineSVG)<figcaption><strong>\(HTML.escape(figure.reference)):</strong> \(inline.html(figure.caption))</figcaption></figure>"
+        case .table(let table):
+            guard let content = tables[table.id] else { throw CompositionError.missingTable(id: table.id) }
+            var out = "<figure class=\"table\" id=\"\(HTML.escape(table.anchor))\"><figcaption><strong>\(HTML.escape(table.reference)):</strong> \(inline.html(table.caption))</figcaption><div class=\"scroll\"><table>\n<thead><tr>"
+            let alignments = Self.columnAlignments(content)
+            func alignment(_ c: Int) -> String { c < alignments.count ? alignments[c] : "left" }
+            // Per decimal column, the widest integer part in characters.
+            var integerWidths: [Int: Int] = [:]
+            for row in content.rows {
+                for (c, cell) in row.enumerated() where alignment(c) == "decimal" {
+                    integerWidths[c] = max(integerWidths[c] ?? 0, TableLayout.decimalSeparatorOffset(cell))
                 }
-                out += content.header.enumerated().map { "<th class=\"\(alignment($0.offset))\">\(HTML.escape($0.element))</th>" }.joined() + "</tr></thead>\n<tbody>\n"
-                for row in content.rows {
-                    out += "<tr>" + row.enumerated().map { c, cell in
-                        let a = alignment(c)
-                        let body = a == "decimal" && !cell.isEmpty
-                            ? Self.decimalCellHTML(cell, integerWidth: integerWidths[c] ?? 0) : HTML.escape(cell)
-                        return "<td class=\"\(a)\">\(body)</td>"
-                    }.joined() + "</tr>\n"
-                }
-                out += "</tbody></table></div>"
-                if let notes = content.notes { out += "<p class=\"notes\">\(HTML.escape(notes))</p>" }
-                return out + "</figure>"
             }
-            return ""
-        case .code(_, let text, _):
+            out += content.header.enumerated().map { "<th class=\"\(alignment($0.offset))\">\(HTML.escape($0.element))</th>" }.joined() + "</tr></thead>\n<tbody>\n"
+            for row in content.rows {
+                out += "<tr>" + row.enumerated().map { c, cell in
+                    let a = alignment(c)
+                    let body = a == "decimal" && !cell.isEmpty
+                        ? Self.decimalCellHTML(cell, integerWidth: integerWidths[c] ?? 0) : HTML.escape(cell)
+                    return "<td class=\"\(a)\">\(body)</td>"
+                }.joined() + "</tr>\n"
+            }
+            out += "</tbody></table></div>"
+            if let notes = content.notes { out += "<p class=\"notes\">\(HTML.escape(notes))</p>" }
+            return out + "</figure>"
+        case .code(let text):
             return "<pre><code>\(HTML.escape(text))</code></pre>"
-        case .list(let ordered, let items, _):
+        case .list(let ordered, let items):
             let tag = ordered ? "ol" : "ul"
-            return "<\(tag)>" + items.map { item in "<li>" + item.map { htmlBlock($0, inline: inline, numbering: numbering, svgs: svgs, tables: tables, state: &state) }.joined() + "</li>" }.joined() + "</\(tag)>"
-        case .blockQuote(let inner, _):
-            return "<blockquote>" + inner.map { htmlBlock($0, inline: inline, numbering: numbering, svgs: svgs, tables: tables, state: &state) }.joined() + "</blockquote>"
-        case .table(let header, let rows, _):
+            return "<\(tag)>" + (try items.map { item in "<li>" + (try item.map { try htmlBlock($0, inline: inline, svgs: svgs, tables: tables) }).joined() + "</li>" }).joined() + "</\(tag)>"
+        case .blockQuote(let inner):
+            return "<blockquote>" + (try inner.map { try htmlBlock($0, inline: inline, svgs: svgs, tables: tables) }).joined() + "</blockquote>"
+        case .markdownTable(let header, let rows):
             var out = "<div class=\"scroll\"><table><thead><tr>" + header.map { "<th>\(inline.html($0))</th>" }.joined() + "</tr></thead><tbody>"
             for row in rows { out += "<tr>" + row.map { "<td>\(inline.html($0))</td>" }.joined() + "</tr>" }
             return out + "</tbody></table></div>"
@@ -296,78 +283,22 @@ package struct Composer: Sendable {
     }
 }
 
+/// What stops the composition of a report.
 enum CompositionError: Error, CustomStringConvertible {
     case missingHyphenation(language: String)
+    /// A figure or table the document numbers has no drawing or content among the step outputs.
+    case missingFigure(id: String)
+    case missingTable(id: String)
 
     var description: String {
         switch self {
         case .missingHyphenation(let language):
             return "no hyphenation dictionary for \(language) in /usr/share/hyphen (install Debian's hyphen-en-us: make deps)"
+        case .missingFigure(let id):
+            return "figure '\(id)' has no drawing to place"
+        case .missingTable(let id):
+            return "table '\(id)' has no content to place"
         }
-    }
-}
-
-/// Numbers of figures, tables, equations and sections, and the citations in order of first use.
-struct Numbering: Sendable {
-    var figures: [String: Int] = [:]
-    var tables: [String: Int] = [:]
-    /// label → what a cross-reference to it reads ("Figure 3", "Table 2", "Eq. (4)", "Section 5").
-    var labels: [String: String] = [:]
-    var citedKeys: [String] = []
-    var bibliography: [BibEntry] = []
-
-    init(_ document: Document, figureIDs: [String], tableIDs: [String]) {
-        var sections = SectionNumbering()
-        var equations = 0
-        func visit(_ blocks: [ReportDocument.Block]) {
-            for block in blocks {
-                switch block {
-                case .heading(let level, _, let label, _):
-                    let n = sections.next(level: level)
-                    if let label { labels[label] = "Section \(n)" }
-                case .displayMath(_, let label, _):
-                    equations += 1
-                    if let label { labels[label] = "Eq. (\(equations))" }
-                case .directive(let d):
-                    if figureIDs.contains(d.id) {
-                        figures[d.id] = figures.count + 1
-                        labels["fig:\(d.id)"] = "Figure \(figures[d.id]!)"
-                    } else if tableIDs.contains(d.id) {
-                        tables[d.id] = tables.count + 1
-                        labels["tbl:\(d.id)"] = "Table \(tables[d.id]!)"
-                    }
-                case .list(_, let items, _): items.forEach(visit)
-                case .blockQuote(let inner, _): visit(inner)
-                default: break
-                }
-            }
-        }
-        visit(document.blocks)
-        for inline in document.allInlines {
-            if case .citation(let keys, _) = inline {
-                for key in keys where !citedKeys.contains(key) { citedKeys.append(key) }
-            }
-        }
-        bibliography = document.frontMatter.bibliography
-    }
-
-    /// Cited entries sorted by first author, then year.
-    var bibliographyOrder: [BibEntry] {
-        bibliography.filter { citedKeys.contains($0.key) }.sorted {
-            ($0.authors.first ?? "", $0.year, $0.key) < ($1.authors.first ?? "", $1.year, $1.key)
-        }
-    }
-}
-
-/// 1, 1.1, 1.2, 2, … for headings of levels 1, 2, …
-struct SectionNumbering: Sendable {
-    private var counters: [Int] = []
-
-    mutating func next(level: Int) -> String {
-        while counters.count < level { counters.append(0) }
-        counters = Array(counters.prefix(level))
-        counters[level - 1] += 1
-        return counters.map(String.init).joined(separator: ".")
     }
 }
 

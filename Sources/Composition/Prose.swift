@@ -8,7 +8,8 @@ import Typesetting
 /// computed values, resolving cross-references ("Figure 3") and citations (author–year).
 struct InlineRenderer: Sendable {
     let results: Results
-    let numbering: Numbering
+    /// Label → what a cross-reference to it reads ("Figure 3"), from the document's numbering.
+    let labels: [String: String]
     let bibliography: [BibEntry]
     var linkColor = "#1a4d8f"
     /// Set for justified text (paragraphs, captions): words get soft hyphens at the dictionary's
@@ -45,12 +46,12 @@ struct InlineRenderer: Sendable {
             case .value(let ref): out.append(wrap.0 + results.markup(ref) + wrap.1)
             case .math(let m): out.append(wrap.0 + m.pangoMarkup + wrap.1)
             case .crossRef(let label, _):
-                out.appendLink(wrap.0 + "<span foreground=\"\(linkColor)\">" + (numbering.labels[label] ?? label).markupEscaped + "</span>" + wrap.1, target: .destination(label))
+                out.appendLink(wrap.0 + "<span foreground=\"\(linkColor)\">" + (labels[label] ?? label).markupEscaped + "</span>" + wrap.1, target: .destination(label))
             case .citation(let keys, _):
                 out.append(wrap.0 + "(" + wrap.1)
                 for (k, key) in keys.enumerated() {
                     if k > 0 { out.append(wrap.0 + "; " + wrap.1) }
-                    out.appendLink(wrap.0 + "<span foreground=\"\(linkColor)\">" + citationText(key).markupEscaped + "</span>" + wrap.1, target: .destination("ref-\(key)"))
+                    out.appendLink(wrap.0 + "<span foreground=\"\(linkColor)\">" + citationText(key).markupEscaped + "</span>" + wrap.1, target: .destination(NumberedDocument.referenceAnchor(key)))
                 }
                 out.append(wrap.0 + ")" + wrap.1)
             }
@@ -70,9 +71,9 @@ struct InlineRenderer: Sendable {
             case .lineBreak: return "<br/>"
             case .value(let ref): return "<span class=\"value\">" + results.html(ref) + "</span>"
             case .math(let m): return m.mathML(display: false)
-            case .crossRef(let label, _): return "<a href=\"#\(HTML.escape(label))\">" + HTML.escape(numbering.labels[label] ?? label) + "</a>"
+            case .crossRef(let label, _): return "<a href=\"#\(HTML.escape(label))\">" + HTML.escape(labels[label] ?? label) + "</a>"
             case .citation(let keys, _):
-                return "(" + keys.map { "<a href=\"#ref-\(HTML.escape($0))\">" + HTML.escape(citationText($0)) + "</a>" }.joined(separator: "; ") + ")"
+                return "(" + keys.map { "<a href=\"#\(HTML.escape(NumberedDocument.referenceAnchor($0)))\">" + HTML.escape(citationText($0)) + "</a>" }.joined(separator: "; ") + ")"
             }
         }.joined()
     }
@@ -112,7 +113,7 @@ struct InlineRenderer: Sendable {
             switch inline {
             case .emphasis(let c), .strong(let c), .link(_, let c): return text(c)
             case .value(let ref): return results.formatted(ref)
-            case .crossRef(let label, _): return numbering.labels[label] ?? label
+            case .crossRef(let label, _): return labels[label] ?? label
             case .citation(let keys, _): return "(" + keys.map(citationText).joined(separator: "; ") + ")"
             default: return Self.plain([inline])
             }

@@ -245,7 +245,7 @@ struct Planner {
             for table in tables { contents[table.table] = try outputs(table.ref) }
             let values = try outputs(results)
             try Self.requireValues(of: references, in: values, file: documentPath)
-            return Array(composer.html(values: values, svgs: svgs, tables: contents, template: template).utf8)
+            return Array(try composer.html(values: values, svgs: svgs, tables: contents, template: template).utf8)
         }
         return plan
     }
