@@ -109,6 +109,7 @@ let package = Package(
         .testTarget(name: "PlottingTests", dependencies: ["Plotting", "CairoBackend", "TestSupport"]),
         .testTarget(name: "TypesettingTests", dependencies: ["Typesetting", "Plotting", "CairoBackend"]),
         .testTarget(name: "HyphenationTests", dependencies: ["Hyphenation"]),
+        .testTarget(name: "CompositionTests", dependencies: ["Composition", "Analyses", "ReportDocument", "Typesetting", "Plotting"]),
         .testTarget(
             name: "ReportgenCoreTests",
             dependencies: ["ReportgenCore", "BuildEngine", "Analyses", "ReportDocument", "ScalingLaws", "Plotting", "TestSupport"],
