@@ -214,7 +214,7 @@ package struct Composer: Sendable {
             }
             html.append("</ol>")
         }
-        return HTMLPage.render(title: fm.title, authors: fm.authors, date: Self.longDate(fm.date), body: html.filter { !$0.isEmpty }.joined(separator: "\n"), template: template)
+        return try HTMLPage.render(title: fm.title, authors: fm.authors, date: Self.longDate(fm.date), body: html.filter { !$0.isEmpty }.joined(separator: "\n"), template: template)
     }
 
     /// The table of contents (`toc: true`): a `<nav>` the style sheet sets as a sidebar on wide

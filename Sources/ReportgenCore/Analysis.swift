@@ -228,6 +228,10 @@ struct Analysis: Sendable {
             } else {
                 templateFiles = [relative: SHA256.hex([UInt8](data))]
                 template = text
+                if let problem = HTMLPage.check(text, file: relative) {
+                    extraSources[relative] = text
+                    bag.append(problem)
+                }
             }
         }
     }

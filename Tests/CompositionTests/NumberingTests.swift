@@ -274,3 +274,14 @@ extension PageNumbers {
         #expect(throws: CompositionError.self) { try composer.html(values: [:], svgs: svgs, tables: someTables, template: nil) }
     }
 }
+
+@Suite struct HTMLTemplateTests {
+    @Test func aTemplateThatDoesNotParseIsAnErrorAtItsLine() throws {
+        let broken = "<html>\n<body>\n{{#sections}}\n{{{body}}}\n</body></html>\n"
+        let problem = try #require(HTMLPage.check(broken, file: "Templates/report.html.mustache"))
+        #expect(problem.file == "Templates/report.html.mustache")
+        #expect(problem.message.hasPrefix("the HTML template does not parse"))
+        #expect((problem.location?.line ?? 0) >= 3)
+        #expect(HTMLPage.check(HTMLPage.builtIn, file: "built-in") == nil)
+    }
+}
