@@ -15,7 +15,8 @@ extension Analysis {
                 isEquation2 = form.expression == LawForm.chinchilla.expression && form.inputs == ["N", "D"]
             }
             out[fit.id] = ResultSchema.names(
-                approach: approach, declaredParameters: declared, isEquation2: isEquation2, truth: fit.truth != nil, holdOut: true,
+                approach: approach, declaredParameters: declared, isEquation2: isEquation2,
+                targets: ProjectionTarget.keys(declared: document.frontMatter.targets.map(ProjectionTarget.init)), truth: fit.truth != nil, holdOut: true,
                 intervals: fit.intervals != nil)
         }
         return out
