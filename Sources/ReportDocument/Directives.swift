@@ -405,7 +405,8 @@ public enum DirectiveSchema {
         let published = r.bool("published")
         r.finish()
         if let kind, published == true, !vocabulary.publishedFigureKinds.contains(kind.name), let publishedNode {
-            r.error("a '\(kind.name)' figure has no published values to draw; 'published: true' applies to \(vocabulary.publishedFigureKinds.joined(separator: ", ")) figures", at: publishedNode.location)
+            let which = vocabulary.publishedFigureKinds.isEmpty ? "no figure kind" : vocabulary.publishedFigureKinds.map { "'\($0)'" }.joined(separator: ", ") + " figures"
+            r.error("a '\(kind.name)' figure has no published values to draw; 'published: true' applies to \(which)", at: publishedNode.location)
         }
         var fits: [NameReference] = []
         switch (single, list) {

@@ -80,12 +80,13 @@ public enum FigureBuilder {
             let projected = law(target.flops)
             layers.append(.referenceLine(axis: .x, value: target.flops, color: projectionColor, dash: Dash.dashed, label: nil))
             layers.append(.referenceLine(axis: .y, value: projected, color: projectionColor, dash: Dash.dashed, label: nil))
-            // Written above the horizontal line, ending at the vertical one.
-            layers.append(.text(at: Point(target.flops / 1.3, projected * 1.45), text: "\(target.label): \(NumberFormat.si.format(projected))", anchor: .end, color: projectionColor))
+            // Written above the horizontal line at the panel's left, clear of the vertical lines
+            // (targets lie to the right of the data).
+            layers.append(.text(at: Point(range.lo * 1.3, projected * 1.35), text: "\(target.label): \(NumberFormat.si.format(projected))", anchor: .start, color: projectionColor))
         }
         layers += [
             .markers(points: points, shape: .circle, size: pointSize, fill: pointColor, edge: nil, label: nil),
-            .line(points: xs.map { Point($0, law($0)) }, color: fitColor, width: 1.1, dash: Dash.dashed, label: "fit, \(exponent) = \(NumberFormat.fixed(2).format(law.exponent))"),
+            .line(points: xs.map { Point($0, law($0)) }, color: fitColor, width: 1.1, dash: Dash.dashed, label: "\(exponent) = \(NumberFormat.fixed(2).format(law.exponent))"),
         ]
         return ChartSpec(
             xAxis: AxisSpec(label: "FLOPs", logarithmic: true, format: .powerOfTen),

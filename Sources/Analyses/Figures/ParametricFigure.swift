@@ -103,7 +103,14 @@ extension FigureBuilder {
         let lossNorm = ColorNorm(min: lossLo, max: max(lossHi, lossLo * 1.0001), log: true)
         // As in the paper: near-black for low loss, pale peach for high loss.
         let colormap = Colormap.magma
-        let budgets = Array(Set(runs.map { $0.budget ?? $0.flops })).sorted()
+        // The runs' budgets (their `budget` column, else their FLOPs); a slice needs three sizes
+        // trained at one budget, so groups of fewer runs (e.g. the final points of loss curves)
+        // get no slice unless no group has three.
+        var groups: [Double: Int] = [:]
+        for run in runs { groups[run.budget ?? run.flops, default: 0] += 1 }
+        let allBudgets = groups.keys.sorted()
+        let sliced = allBudgets.filter { (groups[$0] ?? 0) >= 3 }
+        let budgets = sliced.isEmpty ? allBudgets : sliced
         let drawn = spread(budgets, atMost: drawnBudgets)
         let budgetNorm = ColorNorm(min: budgets.first ?? cRange.lo, max: max(budgets.last ?? cRange.hi, (budgets.first ?? cRange.lo) * 1.0001), log: true)
 
