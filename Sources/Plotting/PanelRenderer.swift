@@ -126,8 +126,9 @@ struct PanelRenderer {
             var strips: [Rect] = []
             if case .referenceLine(.x, let value, _, _, let label?) = layer, !label.isEmpty, xScale.contains(value) {
                 let x = map.px(value)
-                for other in labelledXs where other != x && abs(other - x) < 4 * lh {
-                    strips.append(Rect(x: min(x, other), y: plot.y, width: abs(other - x), height: plot.height))
+                // The strip starts 4 pt off each line, clear of the labels that hug the lines' far sides.
+                for other in labelledXs where other != x && abs(other - x) < 4 * lh && abs(other - x) > 8 {
+                    strips.append(Rect(x: min(x, other) + 4, y: plot.y, width: abs(other - x) - 8, height: plot.height))
                 }
             }
             let drawn = drawer.draw(layer, avoiding: dataPoints, labels: labelBoxes + strips)
