@@ -15,7 +15,7 @@ EXTERNAL_DATA := Data/external/chinchilla_svg_extracted.csv
 FUZZ_SEED ?= 1
 FUZZ_SECONDS ?= 1800
 
-.PHONY: deps build report test reader-checks fuzz data clean
+.PHONY: deps build report test reader-checks gallery fuzz data clean
 
 deps:
 	@scripts/install-deps.sh $(DEB_PACKAGES)
@@ -36,6 +36,11 @@ test: deps build
 	@$(SWIFT) test -q
 	@scripts/fuzz.py --seed 1 --seconds 20
 	@$(MAKE) -s reader-checks
+
+# The gallery alone (Tests/gallery/*.yaml; it runs within `swift test` too), keeping every case's
+# report and figures in build/gallery/<case>/ to be looked at.
+gallery: deps
+	@GALLERY_OUTPUT=build/gallery $(SWIFT) test -q --filter galleryCase
 
 reader-checks:
 	@reports=build/chinchilla; \

@@ -20,8 +20,10 @@ public struct AnalysisKinds: Sendable {
 
     /// The names the directive schemas accept.
     public var vocabulary: DirectiveVocabulary {
-        DirectiveVocabulary(
+        var vocabulary = DirectiveVocabulary(
             figureKinds: figures.map(\.name), multiFitFigureKinds: figures.filter(\.drawsSeveralFits).map(\.name),
             tableKinds: tables.map(\.name), optimizers: Approach3Optimizer.allCases.map(\.rawValue))
+        vocabulary.publishedFigureKinds = figures.filter(\.readsPublished).map(\.name)
+        return vocabulary
     }
 }

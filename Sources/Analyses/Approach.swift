@@ -68,7 +68,6 @@ public enum Approach: Int, Codable, Sendable, CaseIterable {
                 ResultName("evaluations", "objective evaluations, all starts", locked: false),
                 ResultName("objective_published", "objective of the paper's unrounded coefficients"),
                 ResultName("objective_published_rounded", "objective of the paper's rounded coefficients"),
-                ResultName("loss_gopher", "predicted loss at the Gopher budget's optimum (nats per token)"),
                 ResultName("rss", "Σ (ln L̂ − ln L)² of the fit"),
                 ResultName("log_likelihood", "Gaussian log likelihood of the residuals in log loss"),
                 ResultName("aic", "Akaike information criterion, 2k − 2 ln ℒ"),
@@ -84,12 +83,12 @@ public enum Approach: Int, Codable, Sendable, CaseIterable {
         }
     }
 
-    /// The statistics each resample reports (intervals publish `<name>_low`, `_high`, `_se`).
-    public var resampledStatistics: [String] {
-        let frontier = ["a", "b", "n_opt_gopher", "d_opt_gopher"]
+    /// The law parameters each resample reports besides the frontier's statistics (intervals
+    /// publish `<name>_low`, `_high`, `_se`).
+    public var resampledParameters: [String] {
         switch self {
-        case .trainingCurveEnvelope, .isoFLOPProfiles: return frontier
-        case .parametricLoss: return frontier + ["E", "A", "B", "alpha", "beta"]
+        case .trainingCurveEnvelope, .isoFLOPProfiles: return []
+        case .parametricLoss: return ["E", "A", "B", "alpha", "beta"]
         }
     }
 }

@@ -23,6 +23,8 @@ public struct FitSpec: Sendable, Equatable, Codable {
     public var law: LawForm? = nil
     public var solver: LawSolver = .grid
     public var objective: FitObjective = .paper
+    /// The projection targets the document declares (empty: the default one, `ProjectionTarget.resolve`).
+    public var targets: [ProjectionTarget] = []
 
     public init(approach: Approach) { self.approach = approach }
 }
@@ -64,6 +66,8 @@ public struct FitOutput: Codable, Sendable {
     public var declared: DeclaredLawResult? = nil
     /// The objective minimised (Approach 3), for tables and captions that show its value.
     public var objective: FitObjective? = nil
+    /// The budgets the fit projected to (`n_opt_<key>`, …): the declared targets or the default.
+    public var targets: [ProjectionTarget] = []
 }
 
 /// What an intervals step produces.
@@ -150,7 +154,6 @@ public enum FitEngine {
                 "share_1e3": d.shareWithin1e3, "share_1e6": d.shareWithin1e6, "evaluations": Double(d.evaluations),
                 "objective_published": Approach3.objective(.publishedUnrounded, runs: input.runs, delta: spec.huberDelta),
                 "objective_published_rounded": Approach3.objective(.publishedRounded, runs: input.runs, delta: spec.huberDelta),
-                "loss_gopher": r.law.loss(parameters: r.law.optimalParameters(flops: gopherBudget), tokens: r.law.optimalTokens(flops: gopherBudget)),
             ]
             for (name, spread) in d.spread { values["spread_\(name)"] = spread }
             if let sub = d.subsample {
@@ -178,17 +181,30 @@ public enum FitEngine {
         let f = output.frontier
         output.values["a"] = f.parameters.exponent
         output.values["b"] = f.tokens.exponent
-        output.values["n_opt_gopher"] = f.parameters(gopherBudget)
-        output.values["d_opt_gopher"] = f.tokens(gopherBudget)
-        output.values["tokens_per_parameter_gopher"] = f.tokens(gopherBudget) / f.parameters(gopherBudget)
+        output.targets = ProjectionTarget.resolve(declared: spec.targets, data: input)
+        if spec.targets.isEmpty, let target = output.targets.first { output.values["target_flops"] = target.flops }
         if let truth = spec.truth {
             output.truth = truth
             output.values["a_true"] = truth.a
             output.values["b_true"] = truth.b
             output.values["a_bias"] = f.parameters.exponent - truth.a
             output.values["b_bias"] = f.tokens.exponent - truth.b
-            output.values["n_opt_gopher_true"] = truth.optimalParameters(flops: gopherBudget)
-            output.values["n_opt_gopher_error"] = f.parameters(gopherBudget) / truth.optimalParameters(flops: gopherBudget) - 1
+        }
+        for target in output.targets {
+            let c = target.flops, key = target.key
+            output.values["n_opt_\(key)"] = f.parameters(c)
+            output.values["d_opt_\(key)"] = f.tokens(c)
+            output.values["tokens_per_parameter_\(key)"] = f.tokens(c) / f.parameters(c)
+            if let truth = spec.truth {
+                output.values["n_opt_\(key)_true"] = truth.optimalParameters(flops: c)
+                output.values["n_opt_\(key)_error"] = f.parameters(c) / truth.optimalParameters(flops: c) - 1
+            }
+            // The fitted law's loss at the target's optimum (Approach 3).
+            if let law = output.approach3?.law {
+                output.values["loss_\(key)"] = law.loss(parameters: law.optimalParameters(flops: c), tokens: law.optimalTokens(flops: c))
+            } else if let declared = output.declared, let point = try LawFrontier.points(declared.law, flops: [c]).first {
+                output.values["loss_\(key)"] = point.loss
+            }
         }
         if spec.holdOut, let holdOut = try? leaveLargestBudgetOut(spec, runs: input.runs) {
             output.values["lobo_budget"] = holdOut.budget
@@ -223,10 +239,19 @@ public enum FitEngine {
         return best.values.sorted().map { curves[$0] }
     }
 
+    /// The exponents and, at each target, N_opt and D_opt.
+    public static func frontierStatistics(_ frontier: Frontier, targets: [ProjectionTarget]) -> [String: Double] {
+        var s = ["a": frontier.parameters.exponent, "b": frontier.tokens.exponent]
+        for target in targets {
+            s["n_opt_\(target.key)"] = frontier.parameters(target.flops)
+            s["d_opt_\(target.key)"] = frontier.tokens(target.flops)
+        }
+        return s
+    }
+
     /// The statistics each resample reports.
-    public static func statistics(_ output: FitOutput) -> [String: Double] {
-        var s = ["a": output.frontier.parameters.exponent, "b": output.frontier.tokens.exponent,
-                 "n_opt_gopher": output.frontier.parameters(gopherBudget), "d_opt_gopher": output.frontier.tokens(gopherBudget)]
+    public static func statistics(_ output: FitOutput, targets: [ProjectionTarget]) -> [String: Double] {
+        var s = frontierStatistics(output.frontier, targets: targets)
         if let declared = output.declared {
             s.merge(LawFits.statistics(declared)) { $1 }
         } else if let law = output.approach3?.law {
@@ -242,7 +267,9 @@ public enum FitEngine {
     /// Intervals by resampling runs (Approaches 2, 3) or curves (Approach 1) and refitting.
     /// Approach 3 refits start from the full fit's optimum plus a few grid points.
     public static func intervals(_ spec: FitSpec, input: FitInput, full: FitOutput, scheme: ResamplingScheme, seed: UInt64, progress: (@Sendable (Int, Int) -> Void)? = nil) -> IntervalsOutput {
-        let estimate = statistics(full)
+        // The full fit's targets: a default target stays where the full data put it in every resample.
+        let targets = full.targets
+        let estimate = statistics(full, targets: targets)
         let result: ResamplingResult
         switch spec.approach {
         case .trainingCurveEnvelope:
@@ -250,14 +277,14 @@ public enum FitEngine {
             let options = Approach1Options(smoothingWindow: spec.smoothingWindow, envelopePoints: spec.envelopePoints)
             result = Resampling.run(curves, scheme: scheme, seed: seed, estimate: estimate, statistic: { sample in
                 let r = try Approach1.fit(sample, options: options)
-                return statistics(FitOutput(approach: .trainingCurveEnvelope, values: [:], frontier: Frontier(parameters: r.parametersLaw, tokens: r.tokensLaw)))
+                return statistics(FitOutput(approach: .trainingCurveEnvelope, values: [:], frontier: Frontier(parameters: r.parametersLaw, tokens: r.tokensLaw)), targets: targets)
             }, progress: progress)
         case .isoFLOPProfiles:
             let grouping = spec.grouping
             result = Resampling.run(input.runs, scheme: scheme, seed: seed, estimate: estimate, statistic: { sample in
                 // A resample may leave a budget with too few runs: drop it rather than fail the resample.
                 let r = try Approach2.fit(sample, grouping: grouping, policy: .drop)
-                return statistics(FitOutput(approach: .isoFLOPProfiles, values: [:], frontier: Frontier(parameters: r.parametersLaw, tokens: r.tokensLaw)))
+                return statistics(FitOutput(approach: .isoFLOPProfiles, values: [:], frontier: Frontier(parameters: r.parametersLaw, tokens: r.tokensLaw)), targets: targets)
             }, progress: progress)
         case .parametricLoss where LawFits.usesDeclaredEngine(spec):
             // Each resample refits with the same solver; the grid solver starts from the full fit's
@@ -271,10 +298,7 @@ public enum FitEngine {
                     let summary = try LawFrontier.summary(r.law)
                     frontier = Frontier(parameters: summary.parameters, tokens: summary.tokens)
                 }
-                s["a"] = frontier.parameters.exponent
-                s["b"] = frontier.tokens.exponent
-                s["n_opt_gopher"] = frontier.parameters(gopherBudget)
-                s["d_opt_gopher"] = frontier.tokens(gopherBudget)
+                s.merge(frontierStatistics(frontier, targets: targets)) { $1 }
                 return s
             }, progress: progress)
         case .parametricLoss:
@@ -283,7 +307,7 @@ public enum FitEngine {
             let options = Approach3Options(huberDelta: spec.huberDelta, optimizer: spec.optimizer).warmStarted(at: full.approach3?.law ?? .publishedUnrounded, gridStarts: 1)
             result = Resampling.run(input.runs, scheme: scheme, seed: seed, estimate: estimate, statistic: { sample in
                 let r = try Approach3.fit(sample, options: options)
-                return statistics(FitOutput(approach: .parametricLoss, values: [:], frontier: Frontier(law: r.law), approach3: r))
+                return statistics(FitOutput(approach: .parametricLoss, values: [:], frontier: Frontier(law: r.law), approach3: r), targets: targets)
             }, progress: progress)
         }
         var values: [String: Double] = ["resamples": Double(result.resamples), "failed_resamples": Double(result.failures)]
@@ -300,8 +324,9 @@ public enum FitEngine {
     }
 
     /// The JSON object `reportgen fit --json` prints.
-    public static func adHoc(input: FitInput, approach: Approach, grouping: BudgetGrouping, policy: BadBudgetPolicy, optimizer: Approach3Optimizer = .lbfgs, law: LawForm? = nil, solver: LawSolver = .grid, objective: FitObjective = .paper, bootstrap: Int, seed: UInt64, progress: (@Sendable (Int, Int) -> Void)?) throws -> JSONValue {
+    public static func adHoc(input: FitInput, approach: Approach, grouping: BudgetGrouping, policy: BadBudgetPolicy, optimizer: Approach3Optimizer = .lbfgs, law: LawForm? = nil, solver: LawSolver = .grid, objective: FitObjective = .paper, targets: [ProjectionTarget] = [], bootstrap: Int, seed: UInt64, progress: (@Sendable (Int, Int) -> Void)?) throws -> JSONValue {
         var spec = FitSpec(approach: approach)
+        spec.targets = targets
         spec.grouping = grouping
         spec.policy = policy
         spec.optimizer = optimizer

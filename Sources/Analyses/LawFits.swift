@@ -132,7 +132,6 @@ public enum LawFits {
         if let law = r.law.chinchilla {
             // Eq. 2: the closed-form frontier, and the Approach 3 view that its figures and tables read.
             values["G"] = law.G
-            values["loss_gopher"] = law.loss(parameters: law.optimalParameters(flops: gopherBudget), tokens: law.optimalTokens(flops: gopherBudget))
             for (name, published) in [("published", ChinchillaLaw.publishedUnrounded), ("published_rounded", .publishedRounded)] {
                 let fitted = FittedLaw(form: .chinchilla, values: [published.A, published.B, published.E, published.alpha, published.beta])
                 values["objective_\(name)"] = try fitted.objective(data, r.objective)
@@ -145,7 +144,6 @@ public enum LawFits {
         } else {
             let summary = try LawFrontier.summary(r.law)
             values["frontier_deviation"] = summary.maxLogDeviation
-            if let g = try LawFrontier.points(r.law, flops: [gopherBudget]).first { values["loss_gopher"] = g.loss }
             output = FitOutput(approach: .parametricLoss, values: values, warnings: r.diagnostics.warnings, runs: runs,
                                frontier: Frontier(parameters: summary.parameters, tokens: summary.tokens))
             if summary.maxLogDeviation > 0.01 {

@@ -17,21 +17,42 @@ public struct ResultName: Sendable, Equatable {
 /// Every result name a fit publishes, from its approach and options: what `=fit.name` in prose
 /// and `{expect}` keys are checked against before anything runs.
 public enum ResultSchema {
-    /// The frontier's values, published by every approach.
-    public static let frontier = [
-        ResultName("a", "exponent of N_opt ∝ C^a"), ResultName("b", "exponent of D_opt ∝ C^b"),
-        ResultName("n_opt_gopher", "optimal parameters at the Gopher budget, 5.76×10²³ FLOPs"),
-        ResultName("d_opt_gopher", "optimal tokens at the Gopher budget"),
-        ResultName("tokens_per_parameter_gopher", "D_opt / N_opt at the Gopher budget"),
-    ]
+    /// The frontier's values, published by every approach: the exponents, and N_opt, D_opt and
+    /// their ratio at each projection target (`targets` are their keys, `ProjectionTarget.keys`).
+    public static func frontier(targets: [String]) -> [ResultName] {
+        var names = [ResultName("a", "exponent of N_opt ∝ C^a"), ResultName("b", "exponent of D_opt ∝ C^b")]
+        for t in targets {
+            names += [
+                ResultName("n_opt_\(t)", "optimal parameters at the target '\(t)'"),
+                ResultName("d_opt_\(t)", "optimal tokens at the target '\(t)'"),
+                ResultName("tokens_per_parameter_\(t)", "D_opt / N_opt at the target '\(t)'"),
+            ]
+        }
+        if targets == [ProjectionTarget.defaultKey] {
+            names.append(ResultName("target_flops", "the default target's budget: 10× the largest training FLOPs of the data"))
+        }
+        return names
+    }
 
     /// With a simulated truth (`truth:`).
-    public static let truth = [
-        ResultName("a_true", "the truth's a"), ResultName("b_true", "the truth's b"),
-        ResultName("a_bias", "fitted a − true a"), ResultName("b_bias", "fitted b − true b"),
-        ResultName("n_opt_gopher_true", "the truth's optimal parameters at the Gopher budget"),
-        ResultName("n_opt_gopher_error", "relative error of the fitted N_opt at the Gopher budget"),
-    ]
+    public static func truth(targets: [String]) -> [ResultName] {
+        var names = [
+            ResultName("a_true", "the truth's a"), ResultName("b_true", "the truth's b"),
+            ResultName("a_bias", "fitted a − true a"), ResultName("b_bias", "fitted b − true b"),
+        ]
+        for t in targets {
+            names += [
+                ResultName("n_opt_\(t)_true", "the truth's optimal parameters at the target '\(t)'"),
+                ResultName("n_opt_\(t)_error", "relative error of the fitted N_opt at the target '\(t)'"),
+            ]
+        }
+        return names
+    }
+
+    /// The predicted loss at each target's optimum, for fits of a loss law.
+    public static func targetLosses(targets: [String]) -> [ResultName] {
+        targets.map { ResultName("loss_\($0)", "predicted loss at the optimum of the target '\($0)' (nats per token)") }
+    }
 
     /// With the hold-out refit (an `extrapolation` table or `lobo_*` in the prose).
     public static let holdOut = [
@@ -56,7 +77,6 @@ public enum ResultSchema {
             ResultName("condition_full", "Hessian condition number, all parameters (variable projection)"),
             ResultName("condition_projected", "Hessian condition number, projected (variable projection)"),
             ResultName("grid_points", "grid points (variable projection)"),
-            ResultName("loss_gopher", "predicted loss at the Gopher budget's optimum (nats per token)"),
         ]
         for parameter in parameters {
             names.append(ResultName(parameter, "the law's parameter \(parameter)"))
@@ -76,18 +96,21 @@ public enum ResultSchema {
     }
 
     /// The names a fit of `approach` publishes with these options; `declaredParameters` are the
-    /// result keys of a law's parameters when the fit runs through the declared-law engine.
+    /// result keys of a law's parameters when the fit runs through the declared-law engine;
+    /// `targets` the keys of its projection targets (`ProjectionTarget.keys`).
     public static func names(
-        approach: Approach, declaredParameters: [String]? = nil, isEquation2: Bool = true, truth hasTruth: Bool, holdOut hasHoldOut: Bool,
+        approach: Approach, declaredParameters: [String]? = nil, isEquation2: Bool = true, targets: [String], truth hasTruth: Bool, holdOut hasHoldOut: Bool,
         intervals hasIntervals: Bool
     ) -> [ResultName] {
-        var names = frontier + (declaredParameters.map { declaredLaw(parameters: $0, isEquation2: isEquation2) } ?? approach.ownResults)
-        if hasTruth { names += truth }
+        var names = frontier(targets: targets) + (declaredParameters.map { declaredLaw(parameters: $0, isEquation2: isEquation2) } ?? approach.ownResults)
+        if approach == .parametricLoss { names += targetLosses(targets: targets) }
+        if hasTruth { names += truth(targets: targets) }
         // The declared-law engine has no hold-out refit.
         if hasHoldOut, approach.supportsHoldOut, declaredParameters == nil { names += holdOut }
         if hasIntervals {
             names += [ResultName("resamples", "resamples drawn"), ResultName("failed_resamples", "resamples whose refit failed")]
-            let resampled = declaredParameters.map { ["a", "b", "n_opt_gopher", "d_opt_gopher"] + $0 } ?? approach.resampledStatistics
+            let frontierStatistics = ["a", "b"] + targets.flatMap { ["n_opt_\($0)", "d_opt_\($0)"] }
+            let resampled = frontierStatistics + (declaredParameters ?? approach.resampledParameters)
             for statistic in resampled {
                 names += [
                     ResultName("\(statistic)_low", "lower end of \(statistic)'s interval"),

@@ -32,14 +32,21 @@ public struct FigureSpec: Sendable, Equatable, Codable {
     /// Panels per row.
     public var columns: Int
     public var colorBar: ColorBarSpec?
+    /// A second colour bar, right of the first, for figures whose panels colour by two quantities
+    /// (the parametric figure: loss on the left, budget on the right).
+    public var secondColorBar: ColorBarSpec?
 
-    public init(width: Double, height: Double, panels: [ChartSpec], columns: Int? = nil, colorBar: ColorBarSpec? = nil) {
+    public init(width: Double, height: Double, panels: [ChartSpec], columns: Int? = nil, colorBar: ColorBarSpec? = nil, secondColorBar: ColorBarSpec? = nil) {
         self.width = width
         self.height = height
         self.panels = panels
         self.columns = max(1, columns ?? panels.count)
         self.colorBar = colorBar
+        self.secondColorBar = secondColorBar
     }
+
+    /// The colour bars, left to right.
+    public var colorBars: [ColorBarSpec] { [colorBar, secondColorBar].compactMap { $0 } }
 }
 
 /// Lays out a figure spec as a display list, measuring labels with `measurer`.
@@ -53,8 +60,8 @@ public struct FigureRenderer: Sendable {
     public func render(_ spec: FigureSpec) -> DisplayList {
         var list = DisplayList(width: spec.width, height: spec.height)
         let panel = PanelRenderer(measurer: measurer, font: font)
-        let bar = spec.colorBar.map { ColorBarDrawer(spec: $0, measurer: measurer, font: font) }
-        let barWidth = bar?.reservedWidth ?? 0
+        let bars = spec.colorBars.map { ColorBarDrawer(spec: $0, measurer: measurer, font: font) }
+        let barWidth = bars.reduce(0) { $0 + $1.reservedWidth }
         let columns = max(1, spec.columns)
         let rows = max(1, (spec.panels.count + columns - 1) / columns)
         let cellWidth = (spec.width - barWidth) / Double(columns)
@@ -72,10 +79,12 @@ public struct FigureRenderer: Sendable {
                 plots.append(drawn.plot)
             }
         }
-        if let bar {
+        var barX = spec.width - barWidth
+        for bar in bars {
             let top = plots.map(\.y).min() ?? 20
             let bottom = plots.map(\.maxY).max() ?? spec.height - 20
-            list.items += bar.draw(x: spec.width - barWidth, top: top, bottom: bottom)
+            list.items += bar.draw(x: barX, top: top, bottom: bottom)
+            barX += bar.reservedWidth
         }
         return list
     }

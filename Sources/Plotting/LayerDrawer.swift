@@ -13,6 +13,8 @@ struct LayerDrawer {
         var occupied: [Point] = []
         /// Markers drawn, of the layer's markers inside the plot.
         var markers = (drawn: 0, total: 0)
+        /// The boxes of the labels it wrote (reference lines), which later labels keep off.
+        var labelBoxes: [Rect] = []
     }
 
     /// The translucent white behind a reference line's label.
@@ -56,12 +58,16 @@ struct LayerDrawer {
 
     /// The index of the box that covers the fewest of `points` (first of equals), among the boxes
     /// inside `plot`; 0 when none is.
-    static func leastCovered(_ boxes: [Rect], avoiding points: [Point], inside plot: Rect) -> Int {
+    /// A box that overlaps an earlier label (`labels`) counts as covering this many points: a label
+    /// goes over data before it goes over another label.
+    static let labelOverlapPenalty = 1_000_000
+
+    static func leastCovered(_ boxes: [Rect], avoiding points: [Point], labels: [Rect] = [], inside plot: Rect) -> Int {
         var best = 0
         var fewest = Int.max
         for (k, box) in boxes.enumerated() where box.y >= plot.y - 1e-9 && box.maxY <= plot.maxY + 1e-9 && box.x >= plot.x - 1e-9 && box.maxX <= plot.maxX + 1e-9 {
             let area = Rect(x: box.x - 1, y: box.y - 1, width: box.width + 2, height: box.height + 2)
-            let covered = points.reduce(0) { $0 + (area.contains($1) ? 1 : 0) }
+            let covered = points.reduce(0) { $0 + (area.contains($1) ? 1 : 0) } + labels.filter { $0.intersects(area) }.count * Self.labelOverlapPenalty
             if covered < fewest {
                 fewest = covered
                 best = k
@@ -70,8 +76,9 @@ struct LayerDrawer {
         return best
     }
 
-    /// `avoiding`: page points of the panel's other layers, which reference-line labels keep off.
-    func draw(_ layer: Layer, avoiding: [Point] = []) -> Drawn {
+    /// `avoiding`: page points of the panel's other layers, which reference-line labels keep off;
+    /// `labels`: boxes of labels already written, which they must not overlap where they can help it.
+    func draw(_ layer: Layer, avoiding: [Point] = [], labels: [Rect] = []) -> Drawn {
         var out = Drawn()
         let plot = map.plot
         switch layer {
@@ -130,8 +137,9 @@ struct LayerDrawer {
                     if candidates.isEmpty {
                         candidates.append((Rect(x: x - 2 - e.ascent, y: plot.y + 3, width: e.height, height: e.width), Point(x - 2, plot.y + 3), .end))
                     }
-                    let best = Self.leastCovered(candidates.map(\.box), avoiding: avoiding, inside: plot)
+                    let best = Self.leastCovered(candidates.map(\.box), avoiding: avoiding, labels: labels, inside: plot)
                     let chosen = candidates[best]
+                    out.labelBoxes.append(chosen.box)
                     out.annotations.append(.path(.rectangle(chosen.box), Self.labelBacking))
                     out.annotations.append(.text(TextRun(markup: markup, position: chosen.position, font: font, color: color,
                                                          anchor: chosen.anchor, baseline: .baseline, rotation: 90)))
@@ -153,8 +161,9 @@ struct LayerDrawer {
                         (Rect(x: plot.x + 3, y: y - 2 - e.ascent, width: e.width, height: e.height), Point(plot.x + 3, y - 2), .start),
                         (Rect(x: plot.x + 3, y: y + 2, width: e.width, height: e.height), Point(plot.x + 3, y + 2 + e.ascent), .start),
                     ]
-                    let best = Self.leastCovered(candidates.map(\.box), avoiding: avoiding, inside: plot)
+                    let best = Self.leastCovered(candidates.map(\.box), avoiding: avoiding, labels: labels, inside: plot)
                     let chosen = candidates[best]
+                    out.labelBoxes.append(chosen.box)
                     out.annotations.append(.path(.rectangle(chosen.box), Self.labelBacking))
                     out.annotations.append(.text(TextRun(markup: markup, position: chosen.position, font: font, color: color,
                                                          anchor: chosen.anchor, baseline: .baseline)))

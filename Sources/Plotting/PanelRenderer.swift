@@ -115,8 +115,25 @@ struct PanelRenderer {
             return drawer.draw(layer)
         }
         let dataPoints = drawnLayers.compactMap { $0?.occupied }.flatMap { $0 }
+        var labelBoxes: [Rect] = []
+        // Labelled vertical reference lines: a label between its own line and a neighbouring one
+        // would read as the neighbour's, so the strip between close lines counts as taken.
+        let labelledXs: [Double] = spec.layers.compactMap { layer in
+            if case .referenceLine(.x, let value, _, _, let label?) = layer, !label.isEmpty, xScale.contains(value) { return map.px(value) }
+            return nil
+        }
         for (k, layer) in spec.layers.enumerated() where drawnLayers[k] == nil {
-            drawnLayers[k] = drawer.draw(layer, avoiding: dataPoints)
+            var strips: [Rect] = []
+            if case .referenceLine(.x, let value, _, _, let label?) = layer, !label.isEmpty, xScale.contains(value) {
+                let x = map.px(value)
+                // The strip starts 4 pt off each line, clear of the labels that hug the lines' far sides.
+                for other in labelledXs where other != x && abs(other - x) < 4 * lh && abs(other - x) > 8 {
+                    strips.append(Rect(x: min(x, other) + 4, y: plot.y, width: abs(other - x) - 8, height: plot.height))
+                }
+            }
+            let drawn = drawer.draw(layer, avoiding: dataPoints, labels: labelBoxes + strips)
+            labelBoxes += drawn.labelBoxes
+            drawnLayers[k] = drawn
         }
         for drawn in drawnLayers.compactMap({ $0 }) {
             data += drawn.data

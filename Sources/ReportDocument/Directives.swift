@@ -140,7 +140,8 @@ public struct FigureDirective: Sendable, Equatable {
     public var fits: [NameReference] = []
     /// Width as a fraction of the text width, 0.3 to 1; nil for the default.
     public var width: Double? = nil
-
+    /// `published: true`: draw the paper's published values too (kinds that have them: overlay).
+    public var published: Bool = false
 }
 
 /// `{table} id`: a table of results.
@@ -234,6 +235,8 @@ public struct DirectiveVocabulary: Sendable, Equatable {
     public var tableKinds: [String]
     /// Approach 3's optimisers (`optimizer:`), as the fitting module names them.
     public var optimizers: [String]
+    /// Figure kinds that can draw the paper's published values (`published: true`).
+    public var publishedFigureKinds: [String] = []
 
     public init(figureKinds: [String], multiFitFigureKinds: [String], tableKinds: [String], optimizers: [String]) {
         self.figureKinds = figureKinds
@@ -398,7 +401,13 @@ public enum DirectiveSchema {
         let list = r.stringList("fits", required: false)
         let caption = r.string("caption", required: false)
         let width = r.double("width", required: false, allowed: 0.3...1)
+        let publishedNode = r.node["published"]
+        let published = r.bool("published")
         r.finish()
+        if let kind, published == true, !vocabulary.publishedFigureKinds.contains(kind.name), let publishedNode {
+            let which = vocabulary.publishedFigureKinds.isEmpty ? "no figure kind" : vocabulary.publishedFigureKinds.map { "'\($0)'" }.joined(separator: ", ") + " figures"
+            r.error("a '\(kind.name)' figure has no published values to draw; 'published: true' applies to \(which)", at: publishedNode.location)
+        }
         var fits: [NameReference] = []
         switch (single, list) {
         case (let s?, nil): fits = [s]
@@ -413,7 +422,7 @@ public enum DirectiveSchema {
         guard let kind, let first = fits.first else { return nil }
         return FigureDirective(
             id: d.id, kind: kind.name, fit: first.name, fitLocation: first.location, caption: caption?.name ?? "",
-            location: d.range.start, fits: fits, width: width)
+            location: d.range.start, fits: fits, width: width, published: published ?? false)
     }
 
     static func table(_ d: Directive, _ r: inout FieldReader, _ vocabulary: DirectiveVocabulary) -> TableDirective? {

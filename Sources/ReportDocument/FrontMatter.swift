@@ -21,6 +21,8 @@ public struct FrontMatter: Sendable, Equatable {
     public var template: NamedPath? = nil
     /// Whether a table of contents follows the abstract.
     public var tableOfContents = false
+    /// The projection targets, in the order written (`targets:`; empty when none are declared).
+    public var targets: [DeclaredTarget] = []
 
     public init() {}
 }
@@ -77,7 +79,7 @@ public struct DataSource: Sendable, Equatable {
 }
 
 extension FrontMatter {
-    static let keys = ["title", "authors", "date", "abstract", "data", "bibliography", "style", "template", "toc"]
+    static let keys = ["title", "authors", "date", "abstract", "data", "bibliography", "style", "template", "toc", "targets"]
 
     /// Reads the front matter mapping, reporting unknown keys and wrong types.
     static func read(_ node: YAMLNode, file: String, into bag: inout DiagnosticBag) -> FrontMatter {
@@ -125,6 +127,8 @@ extension FrontMatter {
                     continue
                 }
                 fm.tableOfContents = b == "true"
+            case "targets":
+                fm.targets = readTargets(v, file: file, into: &bag)
             case "bibliography":
                 if let path = v.scalar {
                     fm.bibliographyFile = NamedPath(path: path, location: v.location)

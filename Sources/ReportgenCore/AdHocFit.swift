@@ -25,6 +25,8 @@ public struct AdHocFitRequest: Sendable {
     public var solver: String = "grid"
     public var objective: String = "huber-log"
     public var huberDelta: Double = 1e-3
+    /// Projection targets (`--target LABEL=FLOPS`); none: the default one, 10× the data's largest FLOPs.
+    public var targets: [ProjectionTarget] = []
 
     public init(path: String, approach: Approach, mapping: [String: String], excludeHighestLoss: Int, bootstrap: Int, seed: UInt64, budgetTolerance: Double?) {
         self.path = path
@@ -78,7 +80,7 @@ public enum AdHocFit {
         if request.approach.readsCurves {
             let (curves, sources) = try loadCurves(request)
             do {
-                return try FitEngine.adHoc(input: FitInput(curves: curves), approach: request.approach, grouping: .exact, policy: .error, bootstrap: request.bootstrap, seed: request.seed, progress: progress)
+                return try FitEngine.adHoc(input: FitInput(curves: curves), approach: request.approach, grouping: .exact, policy: .error, targets: request.targets, bootstrap: request.bootstrap, seed: request.seed, progress: progress)
             } catch {
                 throw BuildFailure(diagnostics: [.error("approach 1: \(error)", file: request.path, at: SourceLocation(line: 1, column: 1))], sources: sources)
             }
@@ -101,7 +103,7 @@ public enum AdHocFit {
             throw BuildFailure(diagnostics: [.error("unknown solver '\(request.solver)' or objective '\(request.objective)'")], sources: [:])
         }
         do {
-            return try FitEngine.adHoc(input: FitInput(runs: runs), approach: request.approach, grouping: grouping, policy: BadBudgetPolicy(request.badBudget), optimizer: request.optimizer, law: law, solver: solver, objective: objective, bootstrap: request.bootstrap, seed: request.seed, progress: progress)
+            return try FitEngine.adHoc(input: FitInput(runs: runs), approach: request.approach, grouping: grouping, policy: BadBudgetPolicy(request.badBudget), optimizer: request.optimizer, law: law, solver: solver, objective: objective, targets: request.targets, bootstrap: request.bootstrap, seed: request.seed, progress: progress)
         } catch let error as FitError {
             var notes: [String] = []
             switch error {
@@ -134,7 +136,9 @@ public enum AdHocFit {
         } else {
             keys += ["E", "A", "B", "alpha", "beta"]
         }
-        keys += ["objective", "log_likelihood", "condition_projected", "n_opt_gopher", "d_opt_gopher"]
+        keys += ["objective", "log_likelihood", "condition_projected", "target_flops"]
+        // Each target's projections, in the order the keys sort (declared labels become keys).
+        keys += o.keys.filter { $0.hasPrefix("n_opt_") || $0.hasPrefix("d_opt_") }.sorted()
         for key in keys {
             guard let x = number(key) else { continue }
             var line = "  " + key.padding(toLength: max(13, key.count + 1), withPad: " ", startingAt: 0) + NumberFormat.automatic.format(x)

@@ -55,7 +55,7 @@ struct Planner {
         return env
     }
 
-    static func spec(_ fit: FitDirective, runs: [Run], law: LawForm? = nil) throws -> FitSpec {
+    static func spec(_ fit: FitDirective, runs: [Run], law: LawForm? = nil, targets: [DeclaredTarget] = []) throws -> FitSpec {
         guard let approach = Approach(rawValue: fit.approach) else {
             throw Diagnostic.error("fit '\(fit.id)': approach \(fit.approach) does not exist", at: fit.location)
         }
@@ -77,6 +77,7 @@ struct Planner {
         spec.law = law
         spec.solver = fit.solver.flatMap { LawSolver(rawValue: $0.name) } ?? .grid
         spec.objective = LawFits.objective(named: fit.objective?.name ?? "huber-log", huberDelta: spec.huberDelta)
+        spec.targets = targets.map(ProjectionTarget.init)
         return spec
     }
 
@@ -92,7 +93,7 @@ struct Planner {
             let sourceName = Analysis.source(of: fit).name
             var runs = analysis.runs[sourceName] ?? []
             if let k = fit.excludeHighestLoss { runs = RunLoader.excludingHighestLoss(runs, k) }
-            var spec = try Self.spec(fit, runs: runs, law: analysis.laws[fit.id])
+            var spec = try Self.spec(fit, runs: runs, law: analysis.laws[fit.id], targets: document.frontMatter.targets)
             // The hold-out refit costs a second fit: run it where a table or the prose uses it.
             spec.holdOut = spec.approach.supportsHoldOut && (analysis.tables.contains { analysis.kinds.table(named: $0.kind)?.needsHoldOut == true && $0.fits.contains { $0.name == fit.id } }
                 || analysis.document.allInlines.contains { if case .value(let r) = $0 { return r.key.hasPrefix("\(fit.id).lobo_") } else { return false } })
@@ -137,8 +138,9 @@ struct Planner {
                 throw Diagnostic.error("figure '\(figure.id)': no figure kind '\(figure.kind)'", file: document.path, at: figure.location)
             }
             let intervalRefs = kind.readsIntervals ? fits.map(\.intervals) : []
-            let readsPublished = kind.readsPublished
-            let input = FigureStepInput(kind: figure.kind, fits: ids, published: readsPublished ? analysis.published : nil)
+            // The paper's values are drawn only where the document asks for them (`published: true`).
+            let readsPublished = kind.readsPublished && figure.published
+            let input = FigureStepInput(kind: figure.kind, fits: ids, published: readsPublished ? analysis.published : nil, targets: document.frontMatter.targets.map(ProjectionTarget.init))
             let figureID = figure.id, location = figure.location
             let layout = try plan.add(
                 id: "figure:\(figureID)", kind: "figure-layout", input: input, files: readsPublished ? analysis.publishedFiles : [:],
@@ -147,7 +149,7 @@ struct Planner {
                 let fitOutputs = try zip(input.fits, fits).map { (id: $0, output: try outputs($1.fit)) }
                 let intervals = try intervalRefs.map { ref in try ref.map { try outputs($0) } }
                 let spec: FigureSpec
-                do { spec = try FigureBuilder.build(kind: kind, fits: fitOutputs, intervals: intervals, published: input.published ?? PublishedValues()) } catch {
+                do { spec = try FigureBuilder.build(kind: kind, fits: fitOutputs, intervals: intervals, published: input.published ?? PublishedValues(), targets: input.targets) } catch {
                     throw Diagnostic.error("figure '\(figureID)': \(error)", file: document.path, at: location)
                 }
                 return FigureRenderer(measurer: PangoTextMeasurer()).render(spec)
@@ -295,6 +297,8 @@ struct FigureStepInput: Codable, Sendable {
     var fits: [String]
     /// The paper's values, for the kinds that draw them.
     var published: PublishedValues?
+    /// The document's declared projection targets, which figures mark.
+    var targets: [ProjectionTarget]
 }
 
 /// What a table step runs on, besides its fits' (and intervals') outputs.

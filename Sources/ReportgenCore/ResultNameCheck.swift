@@ -15,7 +15,8 @@ extension Analysis {
                 isEquation2 = form.expression == LawForm.chinchilla.expression && form.inputs == ["N", "D"]
             }
             out[fit.id] = ResultSchema.names(
-                approach: approach, declaredParameters: declared, isEquation2: isEquation2, truth: fit.truth != nil, holdOut: true,
+                approach: approach, declaredParameters: declared, isEquation2: isEquation2,
+                targets: ProjectionTarget.keys(declared: document.frontMatter.targets.map(ProjectionTarget.init)), truth: fit.truth != nil, holdOut: true,
                 intervals: fit.intervals != nil)
         }
         return out
@@ -50,8 +51,17 @@ extension Analysis {
             }
             guard !published.contains(name) else { return }
             var message = "\(what) '\(key)': fit '\(id)' has no result '\(name)'"
-            if let s = suggestion(for: name, among: published) { message += "; did you mean '\(id).\(s)'?" }
-            bag.append(.error(message, file: file, at: location, notes: ["its results: \(published.sorted().joined(separator: ", "))"]))
+            var notes = ["its results: \(published.sorted().joined(separator: ", "))"]
+            if let s = suggestion(for: name, among: published) {
+                message += "; did you mean '\(id).\(s)'?"
+            } else if ["n_opt_", "d_opt_", "tokens_per_parameter_", "loss_"].contains(where: name.hasPrefix) {
+                // A projection named after a target the document does not declare.
+                let targets = document.frontMatter.targets
+                notes.insert(targets.isEmpty
+                    ? "projections are named after the front matter's 'targets' (e.g. targets: {Gopher: 5.76e23} gives n_opt_gopher); without targets they are named after the default target: n_opt_target"
+                    : "projections are named after the front matter's 'targets': \(targets.map(\.key).joined(separator: ", "))", at: 0)
+            }
+            bag.append(.error(message, file: file, at: location, notes: notes))
         }
         for inline in document.allInlines {
             if case .value(let ref) = inline { check(ref.key, at: ref.location, what: "value") }

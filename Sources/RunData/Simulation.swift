@@ -19,6 +19,9 @@ import ScalingLaws
 ///     first_logged_fraction: 0.01
 ///     noise_sd: 0.007                   # natural-log loss units
 ///     schedule_excess: 0.1              # κ of `ScheduleEffect`
+///     sizes: table-a9                   # or log-spaced (models_per_budget sizes, N_opt ÷ span … × span)
+///     outliers: 0                       # IsoFLOP runs whose loss is multiplied by outlier_factor
+///     outlier_factor: 1.3
 ///
 /// Unknown keys, wrong types and out-of-range values are errors that point at the key.
 public enum Simulation {
@@ -26,6 +29,7 @@ public enum Simulation {
     public static let keys = [
         "seed", "truth", "budgets", "models_per_budget", "budget_span", "approach1_sizes", "horizon_multipliers",
         "base_tokens_per_parameter", "logged_points", "first_logged_fraction", "noise_sd", "schedule_excess",
+        "sizes", "outliers", "outlier_factor",
     ]
 
     /// Reads a spec from YAML text; `file` names it in diagnostics.
@@ -76,12 +80,22 @@ public enum Simulation {
                 spec.firstLoggedFraction = x
             case "noise_sd": spec.noiseSD = try number(value, key: key, file: file, allowZero: true)
             case "schedule_excess": spec.scheduleExcess = try number(value, key: key, file: file, allowZero: true)
+            case "sizes":
+                guard let s = value.scalar, let grid = SimulationSpec.SizeGrid(rawValue: s) else {
+                    throw fail("expected one of \(SimulationSpec.SizeGrid.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+                spec.sizeGrid = grid
+            case "outliers":
+                let n = try integer(value, key: key, file: file)
+                guard (0...10_000).contains(n) else { throw fail("must be between 0 and 10000, got \(n)") }
+                spec.outliers = n
+            case "outlier_factor": spec.outlierFactor = try number(value, key: key, file: file)
             default: break
             }
         }
         for budget in spec.budgets where Simulator.isoFLOPSizes(spec, budget: budget).count < 3 {
             throw .error(
-                "budget \(budget) FLOPs has fewer than 3 Table A9 sizes within N_opt ÷ \(spec.budgetSpan) … × \(spec.budgetSpan)",
+                "budget \(budget) FLOPs has fewer than 3 Table A9 sizes (use 'sizes: log-spaced' for other scales) within N_opt ÷ \(spec.budgetSpan) … × \(spec.budgetSpan)",
                 file: file, at: root["budgets"]?.location ?? root.location)
         }
         return spec

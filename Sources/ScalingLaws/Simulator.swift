@@ -33,6 +33,22 @@ public struct SimulationSpec: Sendable, Equatable, Codable {
     /// κ of the schedule effect (see `ScheduleEffect`): the largest excess as a fraction of the
     /// data term B/D^β, reached while the learning rate is still at its maximum.
     public var scheduleExcess: Double
+    /// Where the IsoFLOP sizes come from: Table A9's models (the paper's), or log-spaced sizes
+    /// (any scale, e.g. sweeps far below or above the paper's 44M–16B).
+    public var sizeGrid: SizeGrid = .tableA9
+    /// IsoFLOP runs whose loss is multiplied by `outlierFactor` (diverged or mislogged runs), picked
+    /// by the seed; 0 for none.
+    public var outliers: Int = 0
+    /// The factor an outlier's loss is multiplied by (> 0; 1.3 puts it 30% above the law).
+    public var outlierFactor: Double = 1.3
+
+    /// How the IsoFLOP model sizes of a budget are chosen.
+    public enum SizeGrid: String, Sendable, Equatable, Codable, CaseIterable {
+        /// Table A9 models within N_opt ÷ span … × span (the paper's design).
+        case tableA9 = "table-a9"
+        /// `modelsPerBudget` sizes log-spaced from N_opt ÷ span to N_opt × span.
+        case logSpaced = "log-spaced"
+    }
 
     /// The Approach-1 sizes used by default: the Table A9 models nearest to ten log-spaced sizes
     /// from 70M to 10B (74M … 9,293M).
@@ -104,6 +120,14 @@ public enum Simulator {
     /// to the largest candidate, each used once.
     public static func isoFLOPSizes(_ spec: SimulationSpec, budget: Double) -> [Double] {
         let optimum = spec.truth.optimalParameters(flops: budget)
+        switch spec.sizeGrid {
+        case .logSpaced:
+            let count = max(spec.modelsPerBudget, 1)
+            let lo = log(optimum / spec.budgetSpan), hi = log(optimum * spec.budgetSpan)
+            return (0..<count).map { k in count == 1 ? optimum : exp(lo + (hi - lo) * Double(k) / Double(count - 1)) }
+        case .tableA9:
+            break
+        }
         let candidates = ModelConfigurations.tableA9.map(\.parameters)
             .filter { $0 >= optimum / spec.budgetSpan && $0 <= optimum * spec.budgetSpan }
         guard candidates.count > spec.modelsPerBudget, spec.modelsPerBudget > 1 else {
@@ -139,7 +163,22 @@ public enum Simulator {
                 runs.append(Run(parameters: n, tokens: d, flops: budget, loss: loss))
             }
         }
+        for i in outlierIndices(spec, among: runs.count) { runs[i].loss *= spec.outlierFactor }
         return runs
+    }
+
+    /// The indices of the outlier runs: `outliers` distinct indices drawn from stream 3 of the seed
+    /// (a partial Fisher–Yates shuffle), in increasing order.
+    public static func outlierIndices(_ spec: SimulationSpec, among count: Int) -> [Int] {
+        let k = min(max(spec.outliers, 0), count)
+        guard k > 0 else { return [] }
+        var rng = SeededGenerator(seed: spec.seed).stream(3)
+        var order = Array(0..<count)
+        for i in 0..<k {
+            let j = i + Int(rng.next() % UInt64(count - i))
+            order.swapAt(i, j)
+        }
+        return order.prefix(k).sorted()
     }
 
     /// The tokens logged along a run with horizon `horizon`: log-spaced from

@@ -60,6 +60,9 @@ struct Fit: ParsableCommand {
 
     @Option(help: "Column of unique tokens U (the data-constrained law's input).") var unique: String?
 
+    @Option(help: "A projection target, LABEL=FLOPS (e.g. Gopher=5.76e23); repeatable. Results are named after the label (n_opt_gopher). Default: one target at 10x the data's largest FLOPs (n_opt_target).")
+    var target: [String] = []
+
     @Flag(help: "Print one JSON object.")
     var json = false
 
@@ -94,6 +97,16 @@ struct Fit: ParsableCommand {
         request.solver = solver
         request.objective = objective
         request.huberDelta = huberDelta
+        for written in target {
+            let parts = written.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.count == 2, DecimalNumber.isDecimal(parts[1]), let flops = Double(parts[1]), DeclaredTarget.allowedFLOPs.contains(flops),
+                  !DeclaredTarget.key(of: parts[0]).isEmpty else {
+                throw ValidationError("--target must be LABEL=FLOPS with a decimal budget between 1e6 and 1e40, e.g. Gopher=5.76e23; got '\(written)'")
+            }
+            let declared = ProjectionTarget(DeclaredTarget(label: parts[0], flops: flops, location: SourceLocation(line: 1, column: 1)))
+            guard !request.targets.contains(where: { $0.key == declared.key }) else { throw ValidationError("--target '\(written)' repeats the result names of another target") }
+            request.targets.append(declared)
+        }
         let progress = TerminalProgress.bar(label: "approach \(approach.rawValue)")
         do {
             let result = try AdHocFit.run(request, progress: progress)

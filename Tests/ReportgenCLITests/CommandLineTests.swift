@@ -115,9 +115,20 @@ private func reportgen(_ arguments: [String], in folder: URL) throws -> Run {
     let fit = try reportgen(["fit", "Data/isoflop-small.csv", "--approach", "2", "--json"], in: project.root)
     #expect(fit.status == 0, "\(fit.errors)")
     let object = try #require(try JSONSerialization.jsonObject(with: Data(fit.output.utf8)) as? [String: Any])
-    for key in ["approach", "points", "a", "b", "n_opt_gopher", "d_opt_gopher", "budgets", "runs"] {
+    for key in ["approach", "points", "a", "b", "n_opt_target", "d_opt_target", "target_flops", "budgets", "runs"] {
         #expect(object[key] != nil, "fit --json lacks '\(key)'")
     }
+    // Without --target the default target lies one decade past the data's largest FLOPs.
+    let largest = try String(contentsOf: project.root.appendingPathComponent("Data/isoflop-small.csv"), encoding: .utf8)
+        .split(separator: "\n").dropFirst().compactMap { line in Double(line.split(separator: ",")[1]) }.max()
+    #expect(object["target_flops"] as? Double == largest.map { 10 * $0 })
+    // A declared target names its results.
+    let declared = try reportgen(["fit", "Data/isoflop-small.csv", "--approach", "2", "--json", "--target", "Next run=1e23"], in: project.root)
+    #expect(declared.status == 0, "\(declared.errors)")
+    let named = try #require(try JSONSerialization.jsonObject(with: Data(declared.output.utf8)) as? [String: Any])
+    #expect(named["n_opt_next_run"] != nil && named["n_opt_target"] == nil && named["target_flops"] == nil)
+    let bad = try reportgen(["fit", "Data/isoflop-small.csv", "--approach", "2", "--target", "Gopher=0x10"], in: project.root)
+    #expect(bad.status == 2)
     #expect(object["approach"] as? Int == 2)
     #expect(!object.keys.contains { $0.hasPrefix("lobo") })
 

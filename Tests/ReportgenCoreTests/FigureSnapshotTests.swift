@@ -62,7 +62,9 @@ func figureKindSnapshot(_ kind: String) throws {
     case "ratio": inputs = [("a3", fits.a3)]
     default: inputs = [("a1", fits.a1), ("a2", fits.a2), ("a3", fits.a3)]
     }
-    let spec = try FigureBuilder.build(kind: try #require(AnalysisKinds.standard.figure(named: kind)), fits: inputs, intervals: intervals, published: published)
+    // The flagship's target, so that the snapshots show how targets are marked.
+    let gopher = ProjectionTarget(label: "Gopher", key: "gopher", flops: gopherBudget, declared: true)
+    let spec = try FigureBuilder.build(kind: try #require(AnalysisKinds.standard.figure(named: kind)), fits: inputs, intervals: intervals, published: published, targets: [gopher])
     let dump = FigureRenderer(measurer: FixedMeasurer()).render(spec).textDump() + "\n"
     let file = FixtureProject.repositoryRoot.appendingPathComponent("Tests/ReportgenCoreTests/Fixtures/snapshots/figure-\(kind).txt")
     if ProcessInfo.processInfo.environment["RECORD_SNAPSHOTS"] != nil {

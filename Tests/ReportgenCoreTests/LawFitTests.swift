@@ -59,7 +59,7 @@ private func line(of prefix: String, in text: String) -> Int? {
     request.solver = "grid"
     request.objective = "huber-log"
     guard case .object(let k) = try AdHocFit.run(request) else { return }
-    for key in ["N_c", "D_c", "alpha_N", "alpha_D", "a", "n_opt_gopher", "frontier_deviation"] { #expect(k[key] != nil, "missing \(key)") }
+    for key in ["N_c", "D_c", "alpha_N", "alpha_D", "a", "n_opt_target", "target_flops", "loss_target", "frontier_deviation"] { #expect(k[key] != nil, "missing \(key)") }
     #expect(k["law"] == .string("kaplan"))
 }
 

@@ -42,6 +42,7 @@ private func sampleInput() -> FitStepInput {
         "law": { $0.spec.law = .chinchilla },
         "solver": { $0.spec.solver = .varpro },
         "objective": { $0.spec.objective = .mseLog },
+        "targets": { $0.spec.targets = [ProjectionTarget(label: "Gopher", key: "gopher", flops: 5.76e23, declared: true)] },
     ]
     let specFields = Set(Mirror(reflecting: base.spec).children.compactMap(\.label))
     #expect(specFields == Set(mutations.keys))

@@ -10,17 +10,18 @@ public struct BootstrapFigure: FigureKind {
 
     public func draw(_ input: FigureInputs) throws -> FigureSpec {
         _ = try input.first()
-        return FigureBuilder.bootstrap(input.fits.map(\.output), intervals: input.intervals, ids: input.fits.map(\.id))
+        return try FigureBuilder.bootstrap(input.fits.map(\.output), intervals: input.intervals, ids: input.fits.map(\.id))
     }
 }
 
 extension FigureBuilder {
     /// Histograms of the resampled exponent a, one panel per fit.
-    public static func bootstrap(_ fits: [FitOutput], intervals: [IntervalsOutput?], ids: [String]) -> FigureSpec {
+    public static func bootstrap(_ fits: [FitOutput], intervals: [IntervalsOutput?], ids: [String]) throws -> FigureSpec {
         var panels: [ChartSpec] = []
         for (k, fit) in fits.enumerated() {
-            guard k < intervals.count, let samples = intervals[k]?.result.samples["a"], samples.count >= 2 else { continue }
-            let lo = samples.min()!, hi = max(samples.max()!, samples.min()! + 1e-6)
+            guard k < intervals.count, let samples = intervals[k]?.result.samples["a"], samples.count >= 2,
+                  let lo = samples.min(), let largest = samples.max() else { continue }
+            let hi = max(largest, lo + 1e-6)
             let bins = 20
             var counts = [Int](repeating: 0, count: bins)
             for s in samples { counts[min(bins - 1, Int((s - lo) / (hi - lo) * Double(bins)))] += 1 }
@@ -32,11 +33,10 @@ extension FigureBuilder {
             // Unlabelled: a label along the line would cross the bars; captions name the dashed line.
             layers.append(.referenceLine(axis: .x, value: fit.frontier.parameters.exponent, color: .black, dash: Dash.dashed, label: nil))
             panels.append(ChartSpec(title: "\(ids[k]) (Approach \(fit.approach.rawValue))", xAxis: AxisSpec(label: "a", format: .decimal),
-                                    yAxis: AxisSpec(label: "Resamples", format: .decimal, limits: [0, Double(counts.max()!) * 1.15]), layers: layers, showLegend: false))
+                                    yAxis: AxisSpec(label: "Resamples", format: .decimal, limits: [0, Double(counts.max() ?? 1) * 1.15]), layers: layers, showLegend: false))
         }
-        if panels.isEmpty {
-            panels.append(ChartSpec(xAxis: AxisSpec(label: "a"), yAxis: AxisSpec(label: "Resamples"), layers: [.text(at: Point(0.5, 0.5), text: "no intervals declared", anchor: .middle, color: .gray)]))
-        }
+        // A panel without resamples would be empty: the figure needs them.
+        guard !panels.isEmpty else { throw BuildError.needs("a bootstrap figure needs a fit with 'intervals' (and at least 2 resamples); \(ids.map { "'\($0)'" }.joined(separator: ", ")) \(ids.count == 1 ? "declares" : "declare") none") }
         return FigureSpec(width: width, height: 170, panels: panels)
     }
 }

@@ -29,11 +29,14 @@ public struct FigureInputs: Sendable {
     public var intervals: [IntervalsOutput?] = []
     /// The paper's values, for kinds that read them (empty otherwise).
     public var published = PublishedValues()
+    /// The projection targets the document declares; figures mark these and no others.
+    public var targets: [ProjectionTarget] = []
 
-    public init(fits: [(id: String, output: FitOutput)], intervals: [IntervalsOutput?] = [], published: PublishedValues = PublishedValues()) {
+    public init(fits: [(id: String, output: FitOutput)], intervals: [IntervalsOutput?] = [], published: PublishedValues = PublishedValues(), targets: [ProjectionTarget] = []) {
         self.fits = fits
         self.intervals = intervals
         self.published = published
+        self.targets = targets
     }
 
     /// The first fit: every kind draws at least one.

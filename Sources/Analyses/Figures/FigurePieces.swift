@@ -24,8 +24,8 @@ public enum FigureBuilder {
     }
 
     /// The spec of a figure of `kind` drawing `fits` (in the directive's order).
-    public static func build(kind: any FigureKind, fits: [(id: String, output: FitOutput)], intervals: [IntervalsOutput?], published: PublishedValues) throws -> FigureSpec {
-        try kind.draw(FigureInputs(fits: fits, intervals: intervals, published: published))
+    public static func build(kind: any FigureKind, fits: [(id: String, output: FitOutput)], intervals: [IntervalsOutput?], published: PublishedValues, targets: [ProjectionTarget] = []) throws -> FigureSpec {
+        try kind.draw(FigureInputs(fits: fits, intervals: intervals, published: published, targets: targets))
     }
 
     // MARK: Shared pieces
@@ -38,27 +38,67 @@ public enum FigureBuilder {
     public static func label(budget c: Double) -> String {
         let digits: [Character] = ["⁰", "¹", "²", "³", "⁴", "⁵", "⁶", "⁷", "⁸", "⁹"]
         let e = Int(Foundation.log10(c).rounded())
-        return "10" + (e < 0 ? "⁻" : "") + String(String(abs(e)).map { digits[Int(String($0))!] })
+        return "10" + (e < 0 ? "⁻" : "") + String(String(abs(e)).compactMap { $0.wholeNumberValue.map { digits[$0] } })
     }
 
-    /// N_opt or D_opt against FLOPs: the points behind a fit, the power law extended to the
-    /// Gopher budget, and teal lines marking the projection there (the paper's Figs. 2, 3 centre and right).
-    /// `exponent` names the fitted exponent in the legend ("a" for N_opt, "b" for D_opt).
-    public static func projectionPanel(points: [Point], law: PowerLaw, yLabel: String, exponent: String, pointColor: Color, pointSize: Double = 3.5) -> ChartSpec {
-        let lo = min(points.map(\.x).min() ?? 1e18, 1e18)
-        let xs = logRange(lo / 2, gopherBudget * 4)
-        let projected = law(gopherBudget)
+    // MARK: Ranges
+
+    /// Figures take their ranges from what they draw. Automatic axes (`niceLimits`) cover every
+    /// drawn point with 5% of their span (at least 0.05 decades) on each side. Curves that extend
+    /// a fit (frontiers, power laws) are drawn over `logExtent` of the data and the declared targets:
+    /// the data's range widened by `curveMargin` decades on each side.
+    public static let curveMargin = 0.25
+
+    /// The smallest and largest positive finite value, widened by `margin` decades on each side;
+    /// nil when there is none.
+    public static func logExtent(_ values: [Double], margin: Double = curveMargin) -> (lo: Double, hi: Double)? {
+        let usable = values.filter { $0.isFinite && $0 > 0 }
+        guard let lo = usable.min(), let hi = usable.max() else { return nil }
+        let f = pow(10, margin)
+        return (lo / f, hi * f)
+    }
+
+    /// The training FLOPs of the data behind a fit: its runs, its Approach 2 budgets, its Approach 1 envelope.
+    public static func dataFLOPs(_ fit: FitOutput) -> [Double] {
+        fit.runs.map(\.flops) + (fit.approach2?.profiles.map(\.flops) ?? []) + (fit.approach1?.envelope.map(\.flops) ?? [])
+    }
+
+    /// The FLOPs range a frontier figure draws: its fits' data and the declared targets, with `curveMargin`.
+    public static func flopsRange(_ fits: [FitOutput], targets: [ProjectionTarget]) -> (lo: Double, hi: Double) {
+        logExtent(fits.flatMap(dataFLOPs) + targets.map(\.flops)) ?? (1e18, 1e22)
+    }
+
+    /// N_opt or D_opt against FLOPs: the points behind a fit and the power law fitted to them,
+    /// over the data's FLOPs and the declared targets, with teal lines marking the projection at
+    /// each target (the paper's Figs. 2, 3 centre and right). `exponent` names the fitted exponent
+    /// in the legend ("a" for N_opt, "b" for D_opt).
+    public static func projectionPanel(points: [Point], law: PowerLaw, targets: [ProjectionTarget], yLabel: String, exponent: String, pointColor: Color, pointSize: Double = 3.5) -> ChartSpec {
+        let range = logExtent(points.map(\.x) + targets.map(\.flops)) ?? (1e18, 1e22)
+        let xs = logRange(range.lo, range.hi)
+        var layers: [Layer] = []
+        for target in targets {
+            let projected = law(target.flops)
+            layers.append(.referenceLine(axis: .x, value: target.flops, color: projectionColor, dash: Dash.dashed, label: nil))
+            layers.append(.referenceLine(axis: .y, value: projected, color: projectionColor, dash: Dash.dashed, label: nil))
+            // Written above the horizontal line at the panel's left, clear of the vertical lines
+            // (targets lie to the right of the data).
+            layers.append(.text(at: Point(range.lo * 1.3, projected * 1.35), text: "\(target.label): \(NumberFormat.si.format(projected))", anchor: .start, color: projectionColor))
+        }
+        layers += [
+            .markers(points: points, shape: .circle, size: pointSize, fill: pointColor, edge: nil, label: nil),
+            .line(points: xs.map { Point($0, law($0)) }, color: fitColor, width: 1.1, dash: Dash.dashed, label: "\(exponent) = \(NumberFormat.fixed(2).format(law.exponent))"),
+        ]
         return ChartSpec(
-            xAxis: AxisSpec(label: "FLOPs", logarithmic: true, format: .powerOfTen, limits: [1e17, 1e25]),
+            xAxis: AxisSpec(label: "FLOPs", logarithmic: true, format: .powerOfTen),
             yAxis: AxisSpec(label: yLabel, logarithmic: true, format: .siCount),
-            layers: [
-                .referenceLine(axis: .x, value: gopherBudget, color: projectionColor, dash: Dash.dashed, label: nil),
-                .referenceLine(axis: .y, value: projected, color: projectionColor, dash: Dash.dashed, label: nil),
-                .text(at: Point(3e17, projected * 1.6), text: NumberFormat.si.format(projected), anchor: .start, color: projectionColor),
-                .markers(points: points, shape: .circle, size: pointSize, fill: pointColor, edge: nil, label: nil),
-                .line(points: xs.map { Point($0, law($0)) }, color: fitColor, width: 1.1, dash: Dash.dashed, label: "fit, \(exponent) = \(NumberFormat.fixed(2).format(law.exponent))"),
-            ],
-            showLegend: true, legendCorner: .lowerRight)
+            layers: layers, showLegend: true, legendCorner: .lowerRight)
+    }
+
+    /// At most `count` of `values` (sorted), evenly spread by index, the first and last always kept:
+    /// the budgets a figure draws one curve each for, so that many budgets stay legible.
+    public static func spread<T>(_ values: [T], atMost count: Int) -> [T] {
+        guard values.count > count, count >= 2 else { return values }
+        return (0..<count).map { values[$0 * (values.count - 1) / (count - 1)] }
     }
 
     // MARK: Figure kinds

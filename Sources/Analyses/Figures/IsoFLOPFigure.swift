@@ -8,20 +8,22 @@ public struct IsoFLOPFigure: FigureKind {
 
     public func draw(_ input: FigureInputs) throws -> FigureSpec {
         let (first, r) = try input.first(\.approach2, of: .isoFLOPProfiles, for: name)
-        return FigureBuilder.isoFLOP(r, frontier: first.output.frontier)
+        return try FigureBuilder.isoFLOP(r, frontier: first.output.frontier, targets: input.targets)
     }
 }
 
 extension FigureBuilder {
     /// The paper's Fig. 3: IsoFLOP curves with parabolas and their minima; the minima against FLOPs.
-    public static func isoFLOP(_ result: Approach2Result, frontier: Frontier) -> FigureSpec {
+    public static func isoFLOP(_ result: Approach2Result, frontier: Frontier, targets: [ProjectionTarget] = []) throws -> FigureSpec {
         var layers: [Layer] = []
         let budgets = result.profiles.map(\.flops)
-        let norm = ColorNorm(min: budgets.min()!, max: max(budgets.max()!, budgets.min()! * 1.0001), log: true)
+        guard let smallest = budgets.min(), let largest = budgets.max() else { throw BuildError.needs("an isoflop figure needs at least one fitted budget") }
+        let norm = ColorNorm(min: smallest, max: max(largest, smallest * 1.0001), log: true)
         for profile in result.profiles {
             let color = Colormap.budget.color(at: norm.fraction(profile.flops))
             let ns = profile.runs.map(\.parameters)
-            let xs = logRange(ns.min()!, ns.max()!)
+            guard let nLo = ns.min(), let nHi = ns.max() else { continue }
+            let xs = logRange(nLo, nHi)
             layers.append(.line(points: xs.map { Point($0, profile.parabolaInLogParameters(log($0))) }, color: color, width: 1, dash: Dash.dashed, label: nil))
             layers.append(.markers(points: profile.runs.map { Point($0.parameters, $0.loss) }, shape: .circle, size: 3.2, fill: color, edge: nil, label: nil))
             layers.append(.markers(points: [Point(profile.optimalParameters, profile.parabolaInLogParameters(log(profile.optimalParameters)))], shape: .diamond, size: 5, fill: .black, edge: .white, label: nil))
@@ -32,8 +34,8 @@ extension FigureBuilder {
         let dPoints = result.profiles.map { Point($0.flops, $0.optimalTokens) }
         return FigureSpec(width: width, height: 175, panels: [
             left,
-            projectionPanel(points: nPoints, law: frontier.parameters, yLabel: "Parameters", exponent: "a", pointColor: .black),
-            projectionPanel(points: dPoints, law: frontier.tokens, yLabel: "Tokens", exponent: "b", pointColor: .black),
+            projectionPanel(points: nPoints, law: frontier.parameters, targets: targets, yLabel: "Parameters", exponent: "a", pointColor: .black),
+            projectionPanel(points: dPoints, law: frontier.tokens, targets: targets, yLabel: "Tokens", exponent: "b", pointColor: .black),
         ], colorBar: ColorBarSpec(label: "Budget (FLOPs)", colormap: .budget, norm: norm, format: .powerOfTen))
     }
 }

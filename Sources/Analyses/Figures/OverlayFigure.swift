@@ -11,7 +11,7 @@ public struct OverlayFigure: FigureKind {
 
     public func draw(_ input: FigureInputs) throws -> FigureSpec {
         _ = try input.first()
-        return FigureBuilder.overlay(input.fits.map(\.output), published: input.published)
+        return FigureBuilder.overlay(input.fits.map(\.output), published: input.published, targets: input.targets)
     }
 }
 
@@ -21,23 +21,31 @@ extension FigureBuilder {
     /// paper's Fig. 1 draws it as a comparison line all the same.
     public static func kaplanParameters(flops c: Double) -> Double { 1.3e9 * pow(c / 8.64e19, 0.73) }
 
-    /// The paper's Fig. 1: the approaches' frontiers and Kaplan's, with the reference models.
-    public static func overlay(_ fits: [FitOutput], published: PublishedValues) -> FigureSpec {
-        let cs = logRange(1e17, 1e25)
+    /// The paper's Fig. 1: the approaches' frontiers over the data's FLOPs and the declared
+    /// targets; with `published: true`, Kaplan's line and the paper's reference models too (the
+    /// FLOPs axis then reaches them).
+    public static func overlay(_ fits: [FitOutput], published: PublishedValues, targets: [ProjectionTarget] = []) -> FigureSpec {
+        // The paper's models at their training compute; Gopher at the budget the paper states for it (5.76e23, Table 3), not 6ND.
+        let models = published.referenceModels.map { model in (model, model.name == "Gopher" ? gopherBudget : 6 * model.parameters * model.tokens) }
+        let range = logExtent(fits.flatMap(dataFLOPs) + targets.map(\.flops) + models.map(\.1)) ?? (1e18, 1e22)
+        let cs = logRange(range.lo, range.hi)
         var layers: [Layer] = []
+        for target in targets {
+            layers.append(.referenceLine(axis: .x, value: target.flops, color: .gray, dash: Dash.dashed, label: target.label))
+        }
         for fit in fits {
             layers.append(.line(points: cs.map { Point($0, fit.frontier.parameters($0)) }, color: approachColor(fit.approach), width: 1.4, dash: Dash.solid, label: "Approach \(fit.approach.rawValue)"))
         }
-        layers.append(.line(points: cs.map { Point($0, kaplanParameters(flops: $0)) }, color: .black, width: 1.1, dash: Dash.dashed, label: "Kaplan et al. (2020)"))
+        if !models.isEmpty {
+            layers.append(.line(points: cs.map { Point($0, kaplanParameters(flops: $0)) }, color: .black, width: 1.1, dash: Dash.dashed, label: "Kaplan et al. (2020)"))
+        }
         let colors: [String: Color] = ["Chinchilla": Color(hex: 0x0E8C8C), "Gopher": Color(hex: 0xE8730C), "GPT-3": Color(hex: 0xD62728), "MT-NLG": Color(hex: 0x7B3FA0)]
-        for model in published.referenceModels {
-            let c = 6 * model.parameters * model.tokens
-            let flops = model.name == "Gopher" ? gopherBudget : c
+        for (model, flops) in models {
             layers.append(.markers(points: [Point(flops, model.parameters)], shape: .star, size: 8, fill: colors[model.name] ?? .gray, edge: .black, label: "\(model.name) (\(NumberFormat.si.format(model.parameters)))"))
         }
         return FigureSpec(width: width, height: 250, panels: [
-            ChartSpec(xAxis: AxisSpec(label: "FLOPs", logarithmic: true, format: .powerOfTen, limits: [1e17, 1e25], grid: true),
-                      yAxis: AxisSpec(label: "Parameters", logarithmic: true, format: .siCount, limits: [1e7, 2e12], grid: true),
+            ChartSpec(xAxis: AxisSpec(label: "FLOPs", logarithmic: true, format: .powerOfTen, limits: [range.lo, range.hi], grid: true),
+                      yAxis: AxisSpec(label: "Parameters", logarithmic: true, format: .siCount, grid: true),
                       layers: layers, legendCorner: .upperLeft),
         ])
     }

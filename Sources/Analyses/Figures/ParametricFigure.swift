@@ -8,60 +8,153 @@ public struct ParametricFigure: FigureKind {
 
     public func draw(_ input: FigureInputs) throws -> FigureSpec {
         let fit = try input.first()
-        if fit.output.approach3 == nil, fit.output.declared != nil {
-            throw FigureBuilder.BuildError.needs("a parametric figure draws Eq. 2; '\(fit.id)' fits another law (its residuals figure and the frontier figures work)")
+        let surface: LossSurface
+        if let law = fit.output.approach3?.law {
+            surface = LossSurface(law)
+        } else if let declared = fit.output.declared {
+            surface = try LossSurface(declared.law, fit: fit.id)
+        } else {
+            throw FigureBuilder.BuildError.needs("a parametric figure needs an Approach 3 fit; '\(fit.id)' is Approach \(fit.output.approach.rawValue)")
         }
-        let (first, r) = try input.first(\.approach3, of: .parametricLoss, for: name)
-        return FigureBuilder.parametric(r, runs: first.output.runs)
+        return try FigureBuilder.parametric(surface, runs: fit.output.runs, targets: input.targets)
+    }
+}
+
+/// A fitted loss law over the (N, D) plane, whatever its form: the loss at each point and the
+/// compute-optimal model size of a budget.
+public struct LossSurface: Sendable {
+    /// L̂ at each (N, D) pair, nats per token (nil where the law is not finite).
+    public let losses: @Sendable ([(parameters: Double, tokens: Double)]) throws -> [Double]
+    /// N_opt(C) for each budget, in parameters.
+    public let optimalParameters: @Sendable ([Double]) throws -> [Double]
+    /// The law's asymptote where it has one (E of Eq. 2); contour levels stay above it.
+    public let floor: Double?
+
+    /// Eq. 2, L = E + A/N^α + B/D^β, with its closed-form frontier (Eq. 4).
+    public init(_ law: ChinchillaLaw) {
+        losses = { points in points.map { law.loss(parameters: $0.parameters, tokens: $0.tokens) } }
+        optimalParameters = { budgets in budgets.map { law.optimalParameters(flops: $0) } }
+        floor = law.E
+    }
+
+    /// A declared law whose inputs are among N, D and C (C = 6ND); its frontier is found
+    /// numerically (`LawFrontier`). A law with another input (U, unique tokens) has no value on
+    /// the plane of the figure, and is an error naming the input.
+    public init(_ law: FittedLaw, fit id: String) throws {
+        let drawable = ["N", "D", "C"]
+        if let other = law.form.inputs.first(where: { !drawable.contains($0) }) {
+            throw FigureBuilder.BuildError.needs(
+                "a parametric figure draws the fitted law over model size and tokens; '\(id)' fits the law '\(law.form.name)', whose input '\(other)' has no value there (its residuals figure and the frontier figures work)")
+        }
+        losses = { points in
+            let columns = law.form.inputs.map { input in
+                points.map { p -> Double in
+                    switch input {
+                    case "N": return p.parameters
+                    case "D": return p.tokens
+                    default: return 6 * p.parameters * p.tokens
+                    }
+                }
+            }
+            return try law.losses(columns)
+        }
+        optimalParameters = { budgets in try LawFrontier.points(law, flops: budgets).map(\.parameters) }
+        floor = law.value("E")
     }
 }
 
 extension FigureBuilder {
-    /// The paper's Fig. 4: iso-loss contours with the efficient frontier and the runs coloured by
-    /// loss; the fitted law along each IsoFLOP budget.
-    public static func parametric(_ result: Approach3Result, runs: [Run]) -> FigureSpec {
-        let law = result.law
-        let xs = logRange(1e17, 1e24, count: 90)
-        let ys = logRange(3e7, 3e11, count: 90)
-        let grid = ContourGrid(xs: xs, ys: ys) { c, n in law.loss(parameters: n, tokens: c / (6 * n)) }
-        let levels = [1.9, 2.0, 2.1, 2.2, 2.35, 2.5, 2.7, 3.0, 3.4, 4.0, 5.0].filter { $0 > law.E + 0.02 }
-        let lossNorm = ColorNorm(min: 1.9, max: 5, log: true)
+    /// At most this many IsoFLOP budgets get a curve of their own in the slices panel (evenly
+    /// spread, smallest and largest kept), so that many budgets stay legible.
+    public static let drawnBudgets = 10
+
+    /// The paper's Fig. 4 for any fitted loss law: iso-loss contours over FLOPs and parameters with
+    /// the efficient frontier and the runs coloured by loss; the law along each IsoFLOP budget.
+    /// Ranges come from the runs and the declared targets (`logExtent`); contour levels are nice
+    /// values spread over the law's losses there; the loss colour scale covers the levels and every
+    /// run. Each declared target is marked in both panels.
+    public static func parametric(_ law: LossSurface, runs: [Run], targets: [ProjectionTarget]) throws -> FigureSpec {
+        guard !runs.isEmpty else { throw BuildError.needs("a parametric figure needs the fit's runs") }
+        guard let cRange = logExtent(runs.map(\.flops) + targets.map(\.flops)) else {
+            throw BuildError.needs("a parametric figure needs runs with positive FLOPs")
+        }
+        let xs = logRange(cRange.lo, cRange.hi, count: 90)
+        let frontierNs = try law.optimalParameters(xs)
+        let targetNs = try law.optimalParameters(targets.map(\.flops))
+        guard let nRange = logExtent(runs.map(\.parameters) + frontierNs + targetNs) else {
+            throw BuildError.needs("a parametric figure needs runs with positive parameter counts")
+        }
+        let ys = logRange(nRange.lo, nRange.hi, count: 90)
+        // Row-major over (x = C, y = N): the grid's value at C and N is L̂(N, C / 6N).
+        var plane: [(parameters: Double, tokens: Double)] = []
+        for n in ys { for c in xs { plane.append((n, c / (6 * n))) } }
+        let values = try law.losses(plane)
+        let grid = ContourGrid(xs: xs, ys: ys, values: values.map { $0.isFinite ? $0 : .nan })
+        let finite = values.filter(\.isFinite).sorted()
+        guard finite.count >= 2 else { throw BuildError.needs("the fitted law has no finite loss over the runs' range") }
+        // Levels: nice values between the lowest loss on the grid and its 90th percentile, above
+        // the asymptote.
+        let lowest = finite[0], upper = percentile(finite, 0.9)
+        let levels = Ticks.make(for: .linear(min: lowest, max: max(upper, lowest * 1.0001)), format: .decimal, maxMajor: 10).map(\.value)
+            .filter { $0 > lowest && $0 < upper && $0 > (law.floor ?? -.infinity) }
+        let losses = runs.map(\.loss)
+        let lossValues = (losses + levels).filter { $0.isFinite && $0 > 0 }
+        guard let lossLo = lossValues.min(), let lossHi = lossValues.max() else { throw BuildError.needs("the runs have no positive loss") }
+        let lossNorm = ColorNorm(min: lossLo, max: max(lossHi, lossLo * 1.0001), log: true)
         // As in the paper: near-black for low loss, pale peach for high loss.
         let colormap = Colormap.magma
-        let frontierCs = logRange(1e17, 1e24)
-        let budgets = Array(Set(runs.map { $0.budget ?? $0.flops })).sorted()
-        let isoBudgets = budgets.count <= 12 ? budgets : [6e18, 1e19, 3e19, 6e19, 1e20, 3e20, 6e20, 1e21, 3e21]
-        let budgetNorm = ColorNorm(min: isoBudgets.first ?? 1e18, max: max(isoBudgets.last ?? 1e22, (isoBudgets.first ?? 1e18) * 1.0001), log: true)
+        // The runs' budgets (their `budget` column, else their FLOPs); a slice needs three sizes
+        // trained at one budget, so groups of fewer runs (e.g. the final points of loss curves)
+        // get no slice unless no group has three.
+        var groups: [Double: Int] = [:]
+        for run in runs { groups[run.budget ?? run.flops, default: 0] += 1 }
+        let allBudgets = groups.keys.sorted()
+        let sliced = allBudgets.filter { (groups[$0] ?? 0) >= 3 }
+        let budgets = sliced.isEmpty ? allBudgets : sliced
+        let drawn = spread(budgets, atMost: drawnBudgets)
+        let budgetNorm = ColorNorm(min: budgets.first ?? cRange.lo, max: max(budgets.last ?? cRange.hi, (budgets.first ?? cRange.lo) * 1.0001), log: true)
+
         var left: [Layer] = [
             .contours(grid: grid, levels: levels, colormap: colormap, norm: lossNorm, labelled: false, width: 1),
         ]
-        for c in isoBudgets {
+        for c in drawn {
             left.append(.referenceLine(axis: .x, value: c, color: Colormap.budget.color(at: budgetNorm.fraction(c)), dash: Dash.dotted, label: nil))
         }
+        for target in targets {
+            left.append(.referenceLine(axis: .x, value: target.flops, color: .gray, dash: Dash.dashed, label: target.label))
+        }
         left += [
-            .referenceLine(axis: .x, value: gopherBudget, color: .gray, dash: Dash.dashed, label: "Gopher"),
-            .line(points: frontierCs.map { Point($0, law.optimalParameters(flops: $0)) }, color: approachColor(.trainingCurveEnvelope), width: 1.5, dash: Dash.solid, label: "efficient frontier"),
-            .scatter(points: runs.map { Point($0.flops, $0.parameters) }, values: runs.map { min(max($0.loss, 1.9), 5) }, colormap: colormap, norm: lossNorm, size: 3.6, edge: .black),
+            .line(points: zip(xs, frontierNs).map { Point($0, $1) }, color: approachColor(.trainingCurveEnvelope), width: 1.5, dash: Dash.solid, label: "efficient frontier"),
+            .scatter(points: runs.map { Point($0.flops, $0.parameters) }, values: losses, colormap: colormap, norm: lossNorm, size: 3.6, edge: .black),
         ]
+
         var right: [Layer] = []
-        for c in isoBudgets {
+        for c in drawn {
             let color = Colormap.budget.color(at: budgetNorm.fraction(c))
-            let ns = logRange(5e7, 5e10)
-            right.append(.line(points: ns.map { Point($0, law.loss(parameters: $0, tokens: c / (6 * $0))) }, color: color, width: 0.9, dash: Dash.dashed, label: nil))
             let members = runs.filter { ($0.budget ?? $0.flops) == c }
-            if !members.isEmpty {
-                right.append(.markers(points: members.map { Point($0.parameters, $0.loss) }, shape: .circle, size: 3, fill: color, edge: nil, label: nil))
+            // The law over the sizes trained at this budget, a little beyond them.
+            guard let span = logExtent(members.map(\.parameters), margin: 0.15) else { continue }
+            let ns = logRange(span.lo, span.hi, count: 40)
+            let curve = try law.losses(ns.map { ($0, c / (6 * $0)) })
+            right.append(.line(points: zip(ns, curve).map { Point($0, $1) }, color: color, width: 0.9, dash: Dash.dashed, label: nil))
+            right.append(.markers(points: members.map { Point($0.parameters, $0.loss) }, shape: .circle, size: 3, fill: color, edge: nil, label: nil))
+        }
+        for (target, nOpt) in zip(targets, targetNs) {
+            // The law along the target's IsoFLOP line, a decade either side of its optimum.
+            let ns = logRange(nOpt / 10, nOpt * 10, count: 40)
+            let curve = try law.losses(ns.map { ($0, target.flops / (6 * $0)) })
+            right.append(.line(points: zip(ns, curve).map { Point($0, $1) }, color: .black, width: 1.1, dash: Dash.dashed, label: "\(target.label) budget"))
+            if let best = try law.losses([(nOpt, target.flops / (6 * nOpt))]).first {
+                right.append(.markers(points: [Point(nOpt, best)], shape: .star, size: 7, fill: .black, edge: nil, label: nil))
             }
         }
-        let gopherNs = logRange(5e9, 5e11)
-        right.append(.line(points: gopherNs.map { Point($0, law.loss(parameters: $0, tokens: gopherBudget / (6 * $0))) }, color: .black, width: 1.1, dash: Dash.dashed, label: "Gopher budget"))
-        let nOpt = law.optimalParameters(flops: gopherBudget)
-        right.append(.markers(points: [Point(nOpt, law.loss(parameters: nOpt, tokens: gopherBudget / (6 * nOpt)))], shape: .star, size: 7, fill: .black, edge: nil, label: nil))
+        let budgetsNote = drawn.count < budgets.count ? " (\(drawn.count) of \(budgets.count) budgets)" : ""
         return FigureSpec(width: width, height: 215, panels: [
-            ChartSpec(title: "Iso-loss contours", xAxis: AxisSpec(label: "Training FLOPs", logarithmic: true, format: .powerOfTen, limits: [1e17, 1e24]),
-                      yAxis: AxisSpec(label: "Parameters", logarithmic: true, format: .siCount, limits: [3e7, 3e11]), layers: left, legendCorner: .upperLeft),
-            ChartSpec(title: "IsoFLOP slices", xAxis: AxisSpec(label: "Parameters", logarithmic: true, format: .siCount, limits: [5e7, 5e11]),
-                      yAxis: AxisSpec(label: "Loss", logarithmic: true, format: .decimal, limits: [1.8, 5.5]), layers: right, legendCorner: .upperRight),
-        ], colorBar: ColorBarSpec(label: "Loss", colormap: colormap, norm: lossNorm, format: .decimal))
+            ChartSpec(title: "Iso-loss contours", xAxis: AxisSpec(label: "Training FLOPs", logarithmic: true, format: .powerOfTen, limits: [cRange.lo, cRange.hi]),
+                      yAxis: AxisSpec(label: "Parameters", logarithmic: true, format: .siCount, limits: [nRange.lo, nRange.hi]), layers: left, legendCorner: nil),
+            ChartSpec(title: "IsoFLOP slices" + budgetsNote, xAxis: AxisSpec(label: "Parameters", logarithmic: true, format: .siCount),
+                      yAxis: AxisSpec(label: "Loss", format: .decimal), layers: right, legendCorner: nil),
+        ], colorBar: ColorBarSpec(label: "Loss (contours, runs)", colormap: colormap, norm: lossNorm, format: .decimal),
+        secondColorBar: ColorBarSpec(label: "Budget (FLOPs), slices", colormap: .budget, norm: budgetNorm, format: .powerOfTen))
     }
 }

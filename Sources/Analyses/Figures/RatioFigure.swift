@@ -10,16 +10,18 @@ public struct RatioFigure: FigureKind {
 
     public func draw(_ input: FigureInputs) throws -> FigureSpec {
         _ = try input.first()
-        return FigureBuilder.ratio(input.fits.map(\.output), intervals: input.intervals)
+        return FigureBuilder.ratio(input.fits.map(\.output), intervals: input.intervals, targets: input.targets)
     }
 }
 
 extension FigureBuilder {
     /// Tokens per parameter along each frontier, D_opt / N_opt against FLOPs, with the 10th–90th
     /// percentile band over the fit's resamples where it has them (Approach 3: each resample's law).
-    public static func ratio(_ fits: [FitOutput], intervals: [IntervalsOutput?]) -> FigureSpec {
-        let cs = logRange(1e18, 1e26)
-        var layers: [Layer] = [.line(points: [Point(1e18, 20), Point(1e26, 20)], color: .gray, width: 0.8, dash: Dash.dotted, label: "20 tokens per parameter")]
+    /// Drawn over the fits' data FLOPs and the declared targets (`flopsRange`), each target marked.
+    public static func ratio(_ fits: [FitOutput], intervals: [IntervalsOutput?], targets: [ProjectionTarget] = []) -> FigureSpec {
+        let range = flopsRange(fits, targets: targets)
+        let cs = logRange(range.lo, range.hi)
+        var layers: [Layer] = [.line(points: [Point(range.lo, 20), Point(range.hi, 20)], color: .gray, width: 0.8, dash: Dash.dotted, label: "20 tokens per parameter")]
         for (k, fit) in fits.enumerated() {
             let color = approachColor(fit.approach)
             if k < intervals.count, let samples = intervals[k]?.result.samples, let alphas = samples["alpha"], let betas = samples["beta"], let As = samples["A"], let Bs = samples["B"], alphas.count >= 10 {
@@ -34,9 +36,11 @@ extension FigureBuilder {
             }
             layers.append(.line(points: cs.map { Point($0, fit.frontier.tokens($0) / fit.frontier.parameters($0)) }, color: color, width: 1.4, dash: Dash.solid, label: "Approach \(fit.approach.rawValue)"))
         }
-        layers.append(.referenceLine(axis: .x, value: gopherBudget, color: .gray, dash: Dash.dashed, label: "Gopher budget"))
+        for target in targets {
+            layers.append(.referenceLine(axis: .x, value: target.flops, color: .gray, dash: Dash.dashed, label: "\(target.label) budget"))
+        }
         return FigureSpec(width: width * 0.75, height: 220, panels: [
-            ChartSpec(xAxis: AxisSpec(label: "FLOPs", logarithmic: true, format: .powerOfTen, limits: [1e18, 1e26]),
+            ChartSpec(xAxis: AxisSpec(label: "FLOPs", logarithmic: true, format: .powerOfTen, limits: [range.lo, range.hi]),
                       yAxis: AxisSpec(label: "Tokens per parameter", logarithmic: true, format: .decimal), layers: layers, legendCorner: nil),
         ])
     }

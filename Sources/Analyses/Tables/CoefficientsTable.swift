@@ -35,9 +35,12 @@ extension TableBuilder {
             }
             rows.append(row)
         }
-        var nRow = ["Nₒₚₜ at 5.76×10²³ FLOPs"]
-        for column in columns { nRow.append(NumberFormat.si.format(column.1.optimalParameters(flops: gopherBudget))) }
-        rows.append(nRow)
+        // One row per declared projection target, named after it.
+        for target in fit.output.targets where target.declared {
+            var nRow = ["Nₒₚₜ at \(target.label) (\(NumberFormat.scientific(2).format(target.flops)) FLOPs)"]
+            for column in columns { nRow.append(NumberFormat.si.format(column.1.optimalParameters(flops: target.flops))) }
+            rows.append(nRow)
+        }
         let objective = fit.output.objective ?? .paper
         var objectiveRow = ["Objective (\(objective.label))"]
         for column in columns {

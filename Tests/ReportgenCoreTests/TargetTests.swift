@@ -1,0 +1,141 @@
+import Foundation
+import Plotting
+import ReportDocument
+import ScalingLaws
+import Testing
+import TestSupport
+
+@testable import Analyses
+@testable import ReportgenCore
+
+/// The fixture document with its `targets:` line replaced (nil: no targets at all) and the prose
+/// quoting `value` instead of `isoflops.n_opt_gopher`.
+private func project(targets: String?, quoting value: String = "isoflops.n_opt_gopher") throws -> FixtureProject {
+    let project = try FixtureProject(name: "targets")
+    try project.edit("Reports/chinchilla.md") { text in
+        var out = text.replacingOccurrences(of: "targets: {Gopher: 5.76e23}\n", with: targets.map { "targets: \($0)\n" } ?? "")
+        out = out.replacingOccurrences(of: "`=isoflops.n_opt_gopher:si`", with: "`=\(value):si`")
+        return out
+    }
+    return project
+}
+
+private func failure(_ project: FixtureProject) -> BuildFailure? {
+    do {
+        _ = try project.build()
+        return nil
+    } catch let error as BuildFailure { return error } catch { return nil }
+}
+
+@Test func declaredTargetsNameTheProjectedResults() throws {
+    let p = try project(targets: "{Gopher: 5.76e23, \"Next run\": 1e25}", quoting: "isoflops.n_opt_next_run")
+    defer { p.remove() }
+    let summary = try p.build()
+    let values = summary.results.values
+    // The projection is the frontier's power law evaluated at the declared budget.
+    let a = try #require(values["isoflops.a"])
+    let gopher = try #require(values["isoflops.n_opt_gopher"]), next = try #require(values["isoflops.n_opt_next_run"])
+    #expect(abs(next / gopher - pow(1e25 / 5.76e23, a)) < 1e-9 * (next / gopher))
+    #expect(values["isoflops.d_opt_next_run"] != nil && values["isoflops.tokens_per_parameter_next_run"] != nil)
+    #expect(values["isoflops.n_opt_target"] == nil && values["isoflops.target_flops"] == nil)
+}
+
+@Test func withoutTargetsFitsProjectTenTimesPastTheirData() throws {
+    let p = try project(targets: nil, quoting: "isoflops.n_opt_target")
+    defer { p.remove() }
+    let summary = try p.build()
+    let values = summary.results.values
+    let csv = try String(contentsOf: p.root.appendingPathComponent("Data/isoflop-small.csv"), encoding: .utf8)
+    let largest = try #require(csv.split(separator: "\n").dropFirst().compactMap { Double($0.split(separator: ",")[1]) }.max())
+    #expect(values["isoflops.target_flops"] == 10 * largest)
+    #expect(values["isoflops.n_opt_gopher"] == nil)
+    // No figure marks a target the document did not declare.
+    let svg = String(decoding: try #require(p.bytes("build/chinchilla/figures/fig-isoflops.svg")), as: UTF8.self)
+    #expect(!svg.contains("Gopher"))
+}
+
+@Test func aResultOfAnUndeclaredTargetIsALocatedError() throws {
+    let p = try project(targets: nil)
+    defer { p.remove() }
+    let error = try #require(failure(p))
+    let d = try #require(error.diagnostics.first { $0.message.contains("has no result 'n_opt_gopher'") }, "\(error.diagnostics.map(\.message))")
+    #expect(d.notes.contains { $0.contains("targets: {Gopher: 5.76e23} gives n_opt_gopher") && $0.contains("n_opt_target") })
+    #expect(d.location != nil)
+}
+
+@Test(arguments: [
+    ("{Gopher: 0x10}", "must be a budget in FLOPs"),
+    ("{Gopher: 1e50}", "between 1e6 and 1e40"),
+    ("{Gopher: 5.76e23, gopher: 1e24}", "gives the same result names (gopher)"),
+    ("{\"--\": 1e20}", "needs a letter or digit"),
+    ("[5.76e23]", "'targets' must be a mapping"),
+])
+func invalidTargetsAreErrorsAtTheirPlace(_ targets: String, _ message: String) throws {
+    let p = try project(targets: targets, quoting: "isoflops.a")
+    defer { p.remove() }
+    let error = try #require(failure(p))
+    let d = try #require(error.diagnostics.first { $0.message.contains(message) }, "\(error.diagnostics.map(\.message))")
+    #expect(d.location?.line == 8, "\(d)")
+}
+
+@Test func targetKeysAreLowerCaseWithUnderscores() {
+    #expect(DeclaredTarget.key(of: "Gopher") == "gopher")
+    #expect(DeclaredTarget.key(of: "GPT-3 budget") == "gpt_3_budget")
+    #expect(DeclaredTarget.key(of: "  Next   run! ") == "next_run")
+    #expect(DeclaredTarget.key(of: "Ω") == "")
+}
+
+/// Noise-free runs of a known Eq. 2 law on three budgets far below the paper's.
+private func smallRuns(_ law: ChinchillaLaw) -> [Run] {
+    var runs: [Run] = []
+    for c in [1e16, 1e17, 1e18] {
+        let optimum = law.optimalParameters(flops: c)
+        for k in -3...3 {
+            let n = optimum * pow(2, Double(k))
+            runs.append(Run(parameters: n, tokens: c / (6 * n), flops: c, loss: law.loss(parameters: n, tokens: c / (6 * n)), budget: c))
+        }
+    }
+    return runs
+}
+
+@Test func parametricFigureTakesItsScalesFromTheRuns() throws {
+    // Losses near 0.6–0.9, far from the paper's 1.9–5.
+    let law = ChinchillaLaw(E: 0.5, A: 40, B: 60, alpha: 0.3, beta: 0.3)
+    let runs = smallRuns(law)
+    let spec = try FigureBuilder.parametric(LossSurface(law), runs: runs, targets: [])
+    let losses = runs.map(\.loss)
+    let bar = try #require(spec.colorBar)
+    #expect(bar.norm.min <= losses.min()! && bar.norm.max >= losses.max()!)
+    #expect(spec.secondColorBar?.label.contains("Budget") == true)
+    guard case .contours(_, let levels, _, _, _, _)? = spec.panels[0].layers.first else { Issue.record("no contours"); return }
+    #expect(levels.count >= 3 && levels.allSatisfy { $0 > law.E && $0 >= bar.norm.min && $0 <= bar.norm.max })
+    // The FLOPs axis covers the runs and stops a quarter decade past them (no target declared).
+    let limits = try #require(spec.panels[0].xAxis.limits)
+    #expect(abs(log10(limits[0]) - 15.75) < 1e-9 && abs(log10(limits[1]) - 18.25) < 1e-9)
+}
+
+@Test func parametricFigureDrawsADeclaredLawAndRefusesOneItCannotPlace() throws {
+    let truth = ChinchillaLaw(E: 0.5, A: 40, B: 60, alpha: 0.3, beta: 0.3)
+    let runs = smallRuns(truth)
+    // Eq. 2 declared as a law: the figure draws the same contours as the closed form.
+    let declared = FittedLaw(form: .chinchilla, values: [truth.A, truth.B, truth.E, truth.alpha, truth.beta])
+    let fromDeclared = try FigureBuilder.parametric(try LossSurface(declared, fit: "f"), runs: runs, targets: [])
+    let fromClosedForm = try FigureBuilder.parametric(LossSurface(truth), runs: runs, targets: [])
+    guard case .contours(let g1, let l1, _, _, _, _)? = fromDeclared.panels[0].layers.first,
+          case .contours(let g2, let l2, _, _, _, _)? = fromClosedForm.panels[0].layers.first else { Issue.record("no contours"); return }
+    #expect(l1 == l2)
+    #expect(zip(g1.values, g2.values).allSatisfy { abs($0 - $1) <= 1e-9 * $1 })
+    // A law with an input other than N, D and C has no value on the figure's plane.
+    let constrained = try #require(LawForm.shipped("data-constrained"))
+    let fitted = FittedLaw(form: constrained, values: constrained.parameters.map { $0.starts.first ?? 1 })
+    #expect(throws: FigureBuilder.BuildError.self) { try LossSurface(fitted, fit: "dc") }
+}
+
+@Test func publishedValuesOnAFigureKindWithoutThemAreAnError() throws {
+    let p = try project(targets: nil, quoting: "isoflops.a")
+    defer { p.remove() }
+    try p.edit("Reports/chinchilla.md") { $0.replacingOccurrences(of: "kind: isoflop\n", with: "kind: isoflop\npublished: true\n") }
+    let error = try #require(failure(p))
+    #expect(error.diagnostics.contains { $0.message.contains("a 'isoflop' figure has no published values to draw; 'published: true' applies to 'overlay' figures") && $0.location != nil },
+            "\(error.diagnostics.map(\.message))")
+}
