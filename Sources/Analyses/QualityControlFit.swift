@@ -62,6 +62,13 @@ public struct QCOutcome: Sendable, Codable {
         return "run\(rows.count == 1 ? "" : "s") " + rows.map { String($0 + 1) }.joined(separator: ", ")
     }
 
+    /// "43, 56" (the data file's lines), or "runs 5, 9" when the lines are not known: the short
+    /// form of `describe` for a table whose note names the file.
+    public func lineNumbers(rows: [Int]) -> String {
+        guard lines.count > (rows.max() ?? -1), !rows.isEmpty else { return describe(rows: rows) }
+        return rows.map { String(lines[$0]) }.joined(separator: ", ")
+    }
+
     /// One line per flag, for `build` and `check` to print as warnings at the fit's directive.
     public var messages: [String] {
         report.flags.map { flag in

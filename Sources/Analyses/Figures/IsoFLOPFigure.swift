@@ -50,11 +50,11 @@ extension FigureBuilder {
         let flagged = qc.flaggedRows.filter { !dropped.contains($0) && $0 < runs.count }
         let droppedPoints = qc.droppedRows.filter { $0 < runs.count }.map { Point(runs[$0].parameters, runs[$0].loss) }
         if !droppedPoints.isEmpty {
-            panel.layers.append(.markers(points: droppedPoints, shape: .square, size: 4.2, fill: Color(hex: 0x9A9A9A), edge: .black, label: "dropped by QC"))
+            panel.layers.append(.markers(points: droppedPoints, shape: .square, size: 3.6, fill: Color(hex: 0x9A9A9A), edge: .black, label: "dropped by QC"))
         }
         if !flagged.isEmpty {
             let label = qc.report.policy == .drop ? "flagged by QC, kept" : "flagged by QC"
-            panel.layers.append(.markers(points: flagged.map { Point(runs[$0].parameters, runs[$0].loss) }, shape: .triangle, size: 5.5, fill: Color(hex: 0xD62728), edge: .black, label: label))
+            panel.layers.append(.markers(points: flagged.map { Point(runs[$0].parameters, runs[$0].loss) }, shape: .triangle, size: 4.6, fill: Color(hex: 0xD62728), edge: .black, label: label))
         }
         panel.showLegend = !droppedPoints.isEmpty || !flagged.isEmpty
         spec.panels[0] = panel

@@ -19,6 +19,7 @@ extension TableBuilder {
     public static func qualityControl(_ fits: [TableFit]) -> TableContent {
         var rows: [[String]] = []
         var audits: [String] = []
+        var files: [String] = []
         for fit in fits {
             var members: [(name: String, output: FitOutput)] = [(fit.id, fit.output)]
             if let comparison = fit.output.comparison {
@@ -29,19 +30,21 @@ extension TableBuilder {
                     rows.append([member.name, "", "", "", "no quality control declared ('qc:')"])
                     continue
                 }
+                if !qc.lines.isEmpty, !files.contains(qc.file) { files.append(qc.file) }
                 if qc.report.flags.isEmpty {
                     rows.append([member.name, "all", "", "", "no flags: every check passed"])
                 }
-                for flag in qc.report.flags {
+                for group in groupedFlags(qc.report.flags) {
+                    let rowsOfGroup = Array(Set(group.flatMap(\.rows))).sorted()
+                    let droppedOfGroup = Array(Set(group.flatMap(\.dropped))).sorted()
                     let action: String
                     switch qc.report.policy {
                     case .flag: action = "flagged"
-                    case .drop: action = flag.dropped.isEmpty ? "flagged" : "dropped \(qc.describe(rows: flag.dropped))"
+                    case .drop: action = droppedOfGroup.isEmpty ? "flagged" : "dropped \(qc.lineNumbers(rows: droppedOfGroup))"
                     }
-                    let reason = flag.reason.hasPrefix("budget ") ? String(flag.reason.drop { $0 != ":" }.dropFirst(2)) : flag.reason
                     rows.append([
-                        "\(member.name): \(NumberFormat.scientific(1).format(flag.budget))", flag.check.rawValue, qc.describe(rows: flag.rows),
-                        action, reason,
+                        "\(member.name): \(NumberFormat.scientific(1).format(group[0].budget))", group[0].check.rawValue,
+                        qc.lineNumbers(rows: rowsOfGroup), action, reason(group, runs: member.output.runs, thresholds: qc.report.thresholds),
                     ])
                 }
                 if let audit = qc.audit, let source = qc.auditLaw {
@@ -54,8 +57,49 @@ extension TableBuilder {
                 }
             }
         }
-        let notes = audits.isEmpty ? nil : "Bias audit. " + audits.joined(separator: " ")
-        return TableContent(header: ["Fit: budget (FLOPs)", "Check", "Rows", "Action", "Reason"], rows: rows, alignments: ["left", "left", "left", "left", "left"], notes: notes)
+        var notes: [String] = []
+        if !files.isEmpty { notes.append("Rows are lines of \(files.joined(separator: " and ")).") }
+        if !audits.isEmpty { notes.append("Bias audit. " + audits.joined(separator: " ")) }
+        return TableContent(header: ["Fit: budget (FLOPs)", "Check", "Rows", "Action", "Reason"], rows: rows, alignments: ["left", "left", "left", "left", "left"],
+            notes: notes.isEmpty ? nil : notes.joined(separator: " "))
+    }
+
+    /// The flags of one budget and check together, in the report's order (budget by budget,
+    /// check order within a budget).
+    static func groupedFlags(_ flags: [IsoFLOPQCFlag]) -> [[IsoFLOPQCFlag]] {
+        var groups: [[IsoFLOPQCFlag]] = []
+        for flag in flags {
+            if let last = groups.last?.last, last.budget == flag.budget, last.check == flag.check {
+                groups[groups.count - 1].append(flag)
+            } else {
+                groups.append([flag])
+            }
+        }
+        return groups
+    }
+
+    /// Why: one flag's own reason without its budget (the row names it), or for several flags
+    /// of a check the sizes they concern.
+    static func reason(_ group: [IsoFLOPQCFlag], runs: [Run], thresholds: IsoFLOPQCThresholds) -> String {
+        func own(_ flag: IsoFLOPQCFlag) -> String {
+            flag.reason.hasPrefix("budget ") ? String(flag.reason.drop { $0 != ":" }.dropFirst(2)) : flag.reason
+        }
+        guard group.count > 1 else { return group.first.map(own) ?? "" }
+        func sizes(_ rows: [Int]) -> String {
+            rows.filter { $0 < runs.count }.map { NumberFormat.scientific(2).format(runs[$0].parameters) }.joined(separator: ", ")
+        }
+        switch group[0].check {
+        case .exactDuplicate:
+            return "identical N, D and loss repeated at N = \(sizes(group.compactMap { $0.rows.first }))"
+        case .nearDuplicate:
+            return "\(group.count) pairs of sizes within \(String(format: "%.1f%%", 100 * thresholds.nearDuplicateTolerance)) "
+                + "of each other, at N = \(sizes(group.compactMap { $0.rows.first }))"
+        case .outlier:
+            return "the runs at N = \(sizes(group.flatMap(\.rows))) each lie more than \(String(format: "%.1f", thresholds.outlierZ)) "
+                + "robust standard deviations from the parabola through the others"
+        case .tooFewPoints, .weakCurvature, .offCentre:
+            return group.map(own).joined(separator: "; ")
+        }
     }
 
     /// "+0.0012" or "−0.0012": a bias with its sign, four decimals.
