@@ -206,3 +206,36 @@ private func qcProject(_ document: String = qcDocument) throws -> FixtureProject
         #expect(hit != nil && hit?.location != nil, "\(message): \(found.map(\.description))")
     }
 }
+
+@Test func approach3ComparisonRecoversEachMixturesLawAndTheirDifference() throws {
+    // Noise-free sweeps of two laws: Approach 3 returns each law, so the differences of α and β
+    // are the laws' own and their resampling intervals shrink onto them.
+    let first = ChinchillaLaw.publishedUnrounded
+    var second = first
+    second.alpha = 0.30
+    let sources = [("m1", first), ("m2", second)].map { name, law in
+        ComparisonSource(name: name, data: FitInput(runs: Simulator.isoFLOPRuns(SimulationSpec(truth: law, noiseSD: 0))))
+    }
+    let spec = FitSpec(approach: .parametricLoss)
+    let full = try ComparisonFit.fit(spec, sources: sources)
+    #expect(abs(full.values["m1_alpha"]! - first.alpha) < 1e-4 && abs(full.values["m2_alpha"]! - second.alpha) < 1e-4)
+    let intervals = ComparisonFit.intervals(spec, sources: sources, full: full, scheme: .bootstrap(8), seed: 2)
+    #expect(ComparisonFit.comparedStatistics(spec) == ["a", "b", "alpha", "beta"])
+    let alpha = try #require(intervals.comparison?.differences.first { $0.statistic == "alpha" })
+    #expect(abs(alpha.estimate - (first.alpha - second.alpha)) < 2e-4 && alpha.excludesZero)
+    let beta = try #require(intervals.comparison?.differences.first { $0.statistic == "beta" })
+    #expect(abs(beta.estimate) < 2e-4 && abs(beta.lower) < 2e-4 && abs(beta.upper) < 2e-4)
+}
+
+@Test func comparisonRunsQualityControlOnEachSource() throws {
+    // The planted sweep as one source and a clean copy as the other: only the first is flagged.
+    var spec = FitSpec(approach: .isoFLOPProfiles)
+    spec.qc = QCSettings(policy: .drop, audit: false)
+    let planted = ComparisonSource(name: "planted", data: FitInput(runs: plantedRuns()))
+    let clean = ComparisonSource(name: "clean", data: FitInput(runs: Simulator.isoFLOPRuns(SimulationSpec(noiseSD: 0))))
+    let full = try ComparisonFit.fit(spec, sources: [planted, clean])
+    #expect(full.values["planted_qc_flags"] == 2 && full.values["clean_qc_flags"] == 0)
+    #expect(full.values["planted_qc_audit_a"] == nil)
+    let table = TableBuilder.qualityControl([TableFit(id: "cmp", output: full)])
+    #expect(table.rows.map { $0[0] + " " + $0[1] } == ["cmp (planted): 6.0e18 exact-duplicate", "cmp (planted): 1.0e20 outlier", "cmp (clean) all"], "\(table.rows)")
+}
