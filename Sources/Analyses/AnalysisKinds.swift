@@ -11,9 +11,9 @@ public struct AnalysisKinds: Sendable {
     public static let standard = AnalysisKinds(
         figures: [
             IsoFLOPFigure(), EnvelopeFigure(), ParametricFigure(), OverlayFigure(), AllocationFigure(),
-            CurvatureFigure(), ResidualsFigure(), BootstrapFigure(), RatioFigure(),
+            CurvatureFigure(), ResidualsFigure(), BootstrapFigure(), RatioFigure(), ComparisonFigure(),
         ],
-        tables: [ExponentsTable(), ProjectionsTable(), CoefficientsTable(), DiagnosticsTable(), ExtrapolationTable()])
+        tables: [ExponentsTable(), ProjectionsTable(), CoefficientsTable(), DiagnosticsTable(), ExtrapolationTable(), QCTable(), ComparisonTable()])
 
     public func figure(named name: String) -> (any FigureKind)? { figures.first { $0.name == name } }
     public func table(named name: String) -> (any TableKind)? { tables.first { $0.name == name } }

@@ -25,6 +25,8 @@ public struct FitSpec: Sendable, Equatable, Codable {
     public var objective: FitObjective = .paper
     /// The projection targets the document declares (empty: the default one, `ProjectionTarget.resolve`).
     public var targets: [ProjectionTarget] = []
+    /// Approach 2: quality control of the runs before the parabolas (`qc:`); nil for none.
+    public var qc: QCSettings? = nil
 
     public init(approach: Approach) { self.approach = approach }
 }
@@ -68,22 +70,36 @@ public struct FitOutput: Codable, Sendable {
     public var objective: FitObjective? = nil
     /// The budgets the fit projected to (`n_opt_<key>`, …): the declared targets or the default.
     public var targets: [ProjectionTarget] = []
+    /// Approach 2 with `qc:`: the flags, the runs kept and the bias audit (`QualityControlFit`).
+    public var qc: QCOutcome? = nil
+    /// A comparison (`sources:`): each source's own fit, in the directive's order
+    /// (`ComparisonFit`). Its `frontier` is then the first source's, and only comparison tables
+    /// and figures may draw it.
+    public var comparison: [ComparisonMember]? = nil
 }
 
 /// What an intervals step produces.
 public struct IntervalsOutput: Codable, Sendable {
     public var values: [String: Double]
     public var result: ResamplingResult
+    /// A comparison's intervals: each source's, and the paired differences between sources.
+    public var comparison: ComparisonIntervals? = nil
 }
 
 /// The data a fit reads: final losses of runs, or loss curves (Approach 1).
 public struct FitInput: Codable, Sendable {
     public var runs: [Run] = []
     public var curves: [TrainingCurve] = []
+    /// The data file the runs come from and each run's line in it (quality control names its
+    /// flagged rows by them); empty when not known.
+    public var file: String = ""
+    public var lines: [Int] = []
 
-    public init(runs: [Run] = [], curves: [TrainingCurve] = []) {
+    public init(runs: [Run] = [], curves: [TrainingCurve] = [], file: String = "", lines: [Int] = []) {
         self.runs = runs
         self.curves = curves
+        self.file = file
+        self.lines = lines
     }
 }
 
@@ -138,11 +154,18 @@ public enum FitEngine {
                 "runs": Double(Set(r.envelope.map(\.curve)).count),
             ], frontier: Frontier(parameters: r.parametersLaw, tokens: r.tokensLaw), approach1: r)
         case .isoFLOPProfiles:
-            let r = try Approach2.fit(input.runs, grouping: spec.grouping, policy: spec.policy)
+            // Quality control first: under `drop` the parabolas see only the runs it keeps.
+            let screened = spec.qc.map { QualityControlFit.screen(input, grouping: spec.grouping, settings: $0) }
+            let r = try Approach2.fit(screened?.keptRuns ?? input.runs, grouping: spec.grouping, policy: spec.policy)
             output = FitOutput(approach: .isoFLOPProfiles, values: [
                 "budgets": Double(r.profiles.count), "dropped_budgets": Double(r.warnings.count),
                 "runs": Double(r.profiles.reduce(0) { $0 + $1.runs.count }),
             ], warnings: r.warnings, runs: input.runs, frontier: Frontier(parameters: r.parametersLaw, tokens: r.tokensLaw), approach2: r)
+            if let screened, let settings = spec.qc {
+                let qc = try QualityControlFit.audit(screened.outcome, settings: settings, spec: spec, runs: screened.keptRuns)
+                output.qc = qc
+                output.values.merge(QualityControlFit.values(qc)) { $1 }
+            }
         case .parametricLoss where LawFits.usesDeclaredEngine(spec):
             output = try LawFits.fit(spec, runs: input.runs, progress: progress)
         case .parametricLoss:
@@ -206,7 +229,7 @@ public enum FitEngine {
                 output.values["loss_\(key)"] = point.loss
             }
         }
-        if spec.holdOut, let holdOut = try? leaveLargestBudgetOut(spec, runs: input.runs) {
+        if spec.holdOut, let holdOut = try? leaveLargestBudgetOut(spec, runs: output.qc?.keptRuns(input.runs) ?? input.runs) {
             output.values["lobo_budget"] = holdOut.budget
             output.values["lobo_n_error"] = holdOut.parametersError
             output.values["lobo_loss_error"] = holdOut.lossError
@@ -281,7 +304,8 @@ public enum FitEngine {
             }, progress: progress)
         case .isoFLOPProfiles:
             let grouping = spec.grouping
-            result = Resampling.run(input.runs, scheme: scheme, seed: seed, estimate: estimate, statistic: { sample in
+            // With `qc:`, the runs quality control kept are resampled (it ran once, on all runs).
+            result = Resampling.run(full.qc?.keptRuns(input.runs) ?? input.runs, scheme: scheme, seed: seed, estimate: estimate, statistic: { sample in
                 // A resample may leave a budget with too few runs: drop it rather than fail the resample.
                 let r = try Approach2.fit(sample, grouping: grouping, policy: .drop)
                 return statistics(FitOutput(approach: .isoFLOPProfiles, values: [:], frontier: Frontier(parameters: r.parametersLaw, tokens: r.tokensLaw)), targets: targets)

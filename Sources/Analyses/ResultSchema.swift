@@ -1,3 +1,5 @@
+import ScalingLaws
+
 /// One value a fit publishes, `<fit-id>.<name>` in `results.json` and the prose.
 public struct ResultName: Sendable, Equatable {
     public var name: String
@@ -60,6 +62,54 @@ public enum ResultSchema {
         ResultName("lobo_n_error", "relative error of N_opt predicted for it"),
         ResultName("lobo_loss_error", "relative error of the loss predicted for it"),
     ]
+
+    /// With quality control (`qc:`, Approach 2); the audit's names only when it runs.
+    public static func qualityControl(audit: Bool) -> [ResultName] {
+        var names = [
+            ResultName("qc_flags", "quality-control flags raised"),
+            ResultName("qc_flagged_runs", "runs named by at least one flag"),
+            ResultName("qc_dropped_runs", "runs left out ('policy: drop'; 0 under 'flag')"),
+        ]
+        for check in IsoFLOPCheck.allCases {
+            names.append(ResultName(QualityControlFit.key(check), "flags of the \(check.rawValue) check"))
+        }
+        if audit {
+            names += [
+                ResultName("qc_audit_a", "Approach 2's a on the fit's grid with the audit law's noise-free losses"),
+                ResultName("qc_audit_b", "Approach 2's b on that grid"),
+                ResultName("qc_audit_a_law", "the audit law's a, β/(α+β)"), ResultName("qc_audit_b_law", "the audit law's b, α/(α+β)"),
+                ResultName("qc_audit_a_bias", "qc_audit_a − qc_audit_a_law"), ResultName("qc_audit_b_bias", "qc_audit_b − qc_audit_b_law"),
+                ResultName("qc_audit_n_opt_bias", "relative error of Approach 2's N_opt at the largest budget on that grid"),
+                ResultName("qc_audit_budget", "that budget (FLOPs)"),
+            ]
+        }
+        return names
+    }
+
+    /// A comparison's names (`sources:`): each source's own names prefixed `<source>_`, and for
+    /// each pair of sources in order and each compared statistic the paired-resample difference
+    /// `diff_<statistic>_<first>_<second>` with `_low`, `_high`, `_se`, `_excludes_zero` (1 or 0).
+    public static func comparison(sources: [String], perSource: [ResultName], statistics: [String]) -> [ResultName] {
+        var names: [ResultName] = []
+        for source in sources {
+            names += perSource.map { ResultName("\(source)_\($0.name)", "\(source): \($0.meaning)", locked: $0.locked) }
+        }
+        for (i, first) in sources.enumerated() {
+            for second in sources[(i + 1)...] {
+                for statistic in statistics {
+                    let stem = "diff_\(statistic)_\(first)_\(second)"
+                    names += [
+                        ResultName(stem, "\(statistic) of \(first) − \(statistic) of \(second)"),
+                        ResultName("\(stem)_low", "lower end of the paired-resample interval of that difference"),
+                        ResultName("\(stem)_high", "upper end of that interval"),
+                        ResultName("\(stem)_se", "standard error of the paired differences"),
+                        ResultName("\(stem)_excludes_zero", "1 when that interval excludes zero, else 0"),
+                    ]
+                }
+            }
+        }
+        return names
+    }
 
     /// What a fit through the declared-law engine (`law:`, `solver:`, `objective:`; `LawFits`)
     /// publishes besides the frontier's values: its parameters by their result keys and the fit's

@@ -54,6 +54,11 @@ public struct FitDirective: Sendable, Equatable {
     public var solver: NameReference? = nil
     /// Approach 3: `huber-log` (the paper's, default), `mse-log` or `mse`.
     public var objective: NameReference? = nil
+    /// Approach 2: quality control of the IsoFLOP runs before the parabolas (`qc:`).
+    public var qc: QCSpec? = nil
+    /// A comparison (`sources: [a, b, …]`): the same fit on each named source; `data` is then the
+    /// first of them. Empty for a fit of one source.
+    public var sources: [NameReference] = []
 
     /// The paper's nine IsoFLOP budgets (§3.2, Fig. 3).
     public static let paperBudgets: [Double] = [6e18, 1e19, 3e19, 6e19, 1e20, 3e20, 6e20, 1e21, 3e21]
@@ -90,6 +95,34 @@ public struct ParameterDeclaration: Sendable, Equatable {
     public var upper: Double?
     public var starts: [Double]
     public var location: SourceLocation
+}
+
+/// `qc:` of an IsoFLOP fit: what to do with flagged runs and the checks' thresholds (nil: the
+/// documented default of each).
+public struct QCSpec: Sendable, Equatable {
+    /// `flag` (report, fit every run) or `drop` (report, leave out what the flags condemn).
+    public var policy: QCPolicyRule
+    /// Relative size difference within which two runs of a budget are near duplicates.
+    public var nearDuplicate: Double?
+    /// Distinct runs a budget needs.
+    public var minimumPoints: Int?
+    /// Fraction of the sampled ln N range at either end where a parabola's minimum is off-centre.
+    public var edgeFraction: Double?
+    /// Relative rise over half the sampled ln N width below which curvature is weak.
+    public var minimumRise: Double?
+    /// Robust z-score above which a run is a leave-one-out outlier.
+    public var outlierZ: Double?
+    /// Smallest relative noise scale of the outlier test.
+    public var outlierFloor: Double?
+    /// Run the Approach 2 bias audit (default true).
+    public var audit: Bool
+    public var location: SourceLocation
+}
+
+/// What quality control does with flagged runs: `policy:` of `qc:`.
+public enum QCPolicyRule: String, Sendable, Equatable, CaseIterable {
+    case flag
+    case drop
 }
 
 /// How a fit treats a compute budget it cannot fit a parabola to: `bad-budget:` in documents and
@@ -275,7 +308,8 @@ public enum DirectiveSchema {
 
     static func fit(_ d: Directive, _ r: inout FieldReader, _ vocabulary: DirectiveVocabulary) -> FitDirective? {
         let approach = r.int("approach", required: true, allowed: 1...3)
-        let data = r.string("data", required: true)
+        let sources = r.stringList("sources", required: false) ?? []
+        let data = r.string("data", required: sources.isEmpty) ?? sources.first
         let tolerance = r.double("budget-tolerance", required: false, allowed: 0...10)
         let curves = r.string("curves", required: false)
         let huber = r.double("huber-delta", required: false, allowed: DocumentLimits.huberDelta)
@@ -319,7 +353,28 @@ public enum DirectiveSchema {
         let solver = r.choice("solver", required: false, among: ["grid", "varpro"], what: "solver")
         let objective = r.choice("objective", required: false, among: ["huber-log", "mse-log", "mse"], what: "objective")
         let law = lawDeclaration(&r)
+        let qc = qcSpec(&r)
         r.finish()
+        if let given = r.node["data"], !sources.isEmpty {
+            r.error("give either 'data' or 'sources', not both", at: given.location)
+        }
+        if !sources.isEmpty {
+            if !DocumentLimits.comparisonSources.contains(sources.count), let last = sources.last {
+                r.error("'sources' names \(sources.count) data source\(sources.count == 1 ? "" : "s"); a comparison takes \(DocumentLimits.comparisonSources.lowerBound) to \(DocumentLimits.comparisonSources.upperBound)", at: last.location)
+            }
+            for (k, s) in sources.enumerated() where sources[..<k].contains(where: { $0.name == s.name }) {
+                r.error("'sources' names '\(s.name)' twice", at: s.location)
+            }
+            if let approach, approach == 1, let first = sources.first {
+                r.error("'sources' applies to approaches 2 and 3 (a comparison of final losses)", at: first.location)
+            }
+            if r.node["intervals"] == nil, let first = sources.first {
+                r.error("a comparison ('sources') needs 'intervals': the differences between sources are read from the resamples", at: first.location)
+            }
+        }
+        if let qc, let approach, approach != 2 {
+            r.error("'qc' only applies to approach 2 (IsoFLOP profiles)", at: qc.location)
+        }
         if let curves, let approach, approach != 1 {
             r.error("'curves' only applies to approach 1 (training-curve envelope)", at: curves.location)
         }
@@ -334,7 +389,34 @@ public enum DirectiveSchema {
             location: d.range.start, curves: curves, huberDelta: huber, excludeHighestLoss: exclude, smoothingWindow: window,
             envelopePoints: envelope, badBudget: bad.flatMap { BadBudgetRule(rawValue: $0.name) } ?? .error,
             intervals: intervals, truth: truth, budgets: budgets, schedules: schedules?.name, optimizer: optimizer?.name,
-            law: law, solver: solver, objective: objective)
+            law: law, solver: solver, objective: objective, qc: qc, sources: sources)
+    }
+
+    /// `qc:` of a fit: `flag` or `drop` alone (default thresholds), or a mapping with `policy`
+    /// and any thresholds.
+    static func qcSpec(_ r: inout FieldReader) -> QCSpec? {
+        guard let node = r.value("qc", required: false) else { return nil }
+        if node.scalar != nil {
+            guard let policy = r.choice("qc", required: false, among: QCPolicyRule.allCases.map(\.rawValue), what: "qc policy") else { return nil }
+            return QCSpec(
+                policy: QCPolicyRule(rawValue: policy.name) ?? .flag, nearDuplicate: nil, minimumPoints: nil, edgeFraction: nil, minimumRise: nil,
+                outlierZ: nil, outlierFloor: nil, audit: true, location: node.location)
+        }
+        guard var n = r.mapping("qc") else { return nil }
+        let policy = n.choice("policy", required: false, among: QCPolicyRule.allCases.map(\.rawValue), what: "qc policy")
+        let nearDuplicate = n.double("near-duplicate", required: false, allowed: DocumentLimits.qcNearDuplicate)
+        let minimumPoints = n.int("min-points", required: false, allowed: DocumentLimits.qcMinimumPoints)
+        let edgeFraction = n.double("edge-fraction", required: false, allowed: DocumentLimits.qcEdgeFraction)
+        let minimumRise = n.double("min-rise", required: false, allowed: DocumentLimits.qcMinimumRise)
+        let outlierZ = n.double("outlier-z", required: false, allowed: DocumentLimits.qcOutlierZ)
+        let outlierFloor = n.double("outlier-floor", required: false, allowed: DocumentLimits.qcOutlierFloor)
+        let audit = n.bool("audit")
+        n.finish()
+        r.absorb(n)
+        return QCSpec(
+            policy: policy.flatMap { QCPolicyRule(rawValue: $0.name) } ?? .flag, nearDuplicate: nearDuplicate, minimumPoints: minimumPoints,
+            edgeFraction: edgeFraction, minimumRise: minimumRise, outlierZ: outlierZ, outlierFloor: outlierFloor, audit: audit ?? true,
+            location: node.location)
     }
 
     /// `law:` of a fit: a name, or a mapping with `form`, `parameters` and optionally `frontier`.

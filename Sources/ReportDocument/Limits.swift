@@ -33,6 +33,15 @@ public enum DocumentLimits {
     /// `huber-delta` of an Approach 3 fit (the paper uses 10⁻³): below 10⁻⁹ the Huber loss of
     /// every residual is its linear branch divided by δ, which overflows.
     public static let huberDelta = 1e-9...10.0
+    /// Data sources of one comparison fit (`sources:`): each is a full fit and its resamples.
+    public static let comparisonSources = 2...8
+    /// `qc:` thresholds of an IsoFLOP fit (`IsoFLOPQCThresholds` in ScalingLaws says what each means).
+    public static let qcNearDuplicate = 0.0...0.5
+    public static let qcMinimumPoints = 3...1_000
+    public static let qcEdgeFraction = 0.0...0.49
+    public static let qcMinimumRise = 0.0...1.0
+    public static let qcOutlierZ = 1.0...1_000.0
+    public static let qcOutlierFloor = 0.0...0.1
     /// Bytes of all of a report's output files together.
     public static let reportBytes = 256 << 20
 }

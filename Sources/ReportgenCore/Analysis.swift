@@ -38,6 +38,9 @@ struct Analysis: Sendable {
     var missingExternalData: [String] = []
     /// The law of each fit with a `law:` key, by fit id (`LawFits.checkLaws`).
     var laws: [String: LawForm] = [:]
+    /// Each front-matter source's data file and the line of each of its runs (quality control
+    /// names flagged rows by them).
+    var runLines: [String: (file: String, lines: [Int])] = [:]
 
     init(document: Document, paths: ProjectPaths) {
         self.document = document
@@ -71,6 +74,7 @@ struct Analysis: Sendable {
         checkNames(into: &bag)
         checkLaws(into: &bag)
         checkResultNames(into: &bag)
+        checkComparisonsAndQC(into: &bag)
         loadData(into: &bag)
         loadStyle(into: &bag)
         if tables.contains(where: { $0.published }) || figures.contains(where: { kinds.figure(named: $0.kind)?.readsPublished == true }) {
@@ -126,6 +130,7 @@ struct Analysis: Sendable {
         for fit in fits {
             let name = Self.source(of: fit).name
             if Approach(rawValue: fit.approach)?.readsCurves == true { needCurves.append(name) } else { needRuns.append(name) }
+            needRuns += fit.sources.dropFirst().map(\.name)
         }
         // Resolve `{data}` chains down to front-matter sources (a cycle is an error).
         func base(_ name: String, depth: Int = 0) -> String? {
@@ -147,6 +152,7 @@ struct Analysis: Sendable {
                     let r = RunLoader.runs(from: loaded.table, columns: index, fileName: loaded.path)
                     bag.append(contentsOf: r.diagnostics)
                     runs[source.name] = r.runs
+                    if r.runs.count == loaded.table.rows.count { runLines[source.name] = (loaded.path, Array(loaded.table.lines.prefix(r.runs.count))) }
                 case .failure(let problem):
                     bag.append(.error("data source '\(source.name)': \(problem.message)", file: file, at: source.location))
                 }

@@ -47,6 +47,8 @@ public struct BuildSummary: Sendable {
     public var seconds: Double
     /// `{expect}` entries the results do not meet, as errors at the entry's line.
     public var failedExpectations: [Diagnostic] = []
+    /// Warnings about the data at the directives that found them (quality control's flags).
+    public var warnings: [Diagnostic] = []
     /// The document's source, to quote diagnostics from.
     public var sources: [String: String] = [:]
 }
@@ -220,6 +222,7 @@ public struct Builder: Sendable {
         summary.fromRemote = report.fromRemote
         summary.uploaded = uploaded
         summary.failedExpectations = Expectations.failures(planned.analysis.expects, results: results, file: file)
+        summary.warnings = Self.qualityControlWarnings(planned) { report.outputs[$0] as? FitOutput }
         summary.sources = planned.sources
         return summary
     }
@@ -264,6 +267,20 @@ public struct Builder: Sendable {
             ran: [], cached: planned.plan.steps.map(\.id), results: results, wroteOutputs: false,
             seconds: Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9)
         summary.failedExpectations = Expectations.failures(planned.analysis.expects, results: results, file: planned.document.path)
+        // Quality control's warnings come from the fits' cached outputs; without them the build
+        // takes the ordinary path, which reads or recomputes them.
+        let store = ContentStore(directory: cacheDirectory)
+        var missing = false
+        summary.warnings = Self.qualityControlWarnings(planned) { id in
+            guard let step = planned.plan.step(id), let key = keys[id]?.key, case .hit(let bytes) = store.read(key),
+                let output = try? step.decode(bytes) as? FitOutput
+            else {
+                missing = true
+                return nil
+            }
+            return output
+        }
+        if missing { return nil }
         summary.sources = planned.sources
         return summary
     }

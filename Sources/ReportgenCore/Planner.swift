@@ -78,6 +78,7 @@ struct Planner {
         spec.solver = fit.solver.flatMap { LawSolver(rawValue: $0.name) } ?? .grid
         spec.objective = LawFits.objective(named: fit.objective?.name ?? "huber-log", huberDelta: spec.huberDelta)
         spec.targets = targets.map(ProjectionTarget.init)
+        spec.qc = fit.qc.map(Self.qcSettings)
         return spec
     }
 
@@ -97,11 +98,19 @@ struct Planner {
             // The hold-out refit costs a second fit: run it where a table or the prose uses it.
             spec.holdOut = spec.approach.supportsHoldOut && (analysis.tables.contains { analysis.kinds.table(named: $0.kind)?.needsHoldOut == true && $0.fits.contains { $0.name == fit.id } }
                 || analysis.document.allInlines.contains { if case .value(let r) = $0 { return r.key.hasPrefix("\(fit.id).lobo_") } else { return false } })
-            let input = FitStepInput(spec: spec, data: FitInput(runs: runs, curves: analysis.curves[sourceName] ?? []))
-            let files = analysis.dataFiles[sourceName] ?? [:]
+            var input = FitStepInput(spec: spec, data: FitInput(runs: runs, curves: analysis.curves[sourceName] ?? []))
+            var files = analysis.dataFiles[sourceName] ?? [:]
+            if spec.qc != nil { input.data = analysis.withLines(input.data, source: sourceName) }
+            if fit.sources.count > 1 {
+                // A comparison: the same options on each source, no single data set.
+                spec.holdOut = false
+                input = FitStepInput(spec: spec, data: FitInput(), sources: analysis.comparisonSources(of: fit, qc: spec.qc != nil))
+                for source in fit.sources { files.merge(analysis.dataFiles[source.name] ?? [:]) { a, _ in a } }
+            }
             let fitID = fit.id, location = fit.location
             let fitRef = try plan.add(id: "fit:\(fitID)", kind: "fit", input: input, files: files, location: StepLocation(location), isLong: true, output: .json) { input, _ in
                 do {
+                    if let sources = input.sources { return try ComparisonFit.fit(input.spec, sources: sources) }
                     return try FitEngine.fit(input.spec, input: input.data) { done, total in sink.advanced("fit:\(fitID)", done: done, total: total) }
                 } catch let error as FitError {
                     throw Diagnostic.error("fit '\(fitID)' failed: \(error)", at: location, notes: Self.hint(for: error))
@@ -112,11 +121,14 @@ struct Planner {
             var steps = FitSteps(fit: fitRef)
             if let intervals = fit.intervals {
                 let scheme: ResamplingScheme = intervals.scheme == .paper ? .paper : .bootstrap(intervals.resamples)
-                let intervalsInput = IntervalsStepInput(spec: spec, data: input.data, scheme: scheme, seed: intervals.seed)
+                let intervalsInput = IntervalsStepInput(spec: input.spec, data: input.data, scheme: scheme, seed: intervals.seed, sources: input.sources)
                 steps.intervals = try plan.add(
                     id: "intervals:\(fitID)", kind: "intervals", input: intervalsInput, files: files, after: [fitRef], location: StepLocation(location), isLong: true, output: .json
                 ) { input, outputs in
-                    FitEngine.intervals(input.spec, input: input.data, full: try outputs(fitRef), scheme: input.scheme, seed: input.seed) { done, total in
+                    if let sources = input.sources {
+                        return ComparisonFit.intervals(input.spec, sources: sources, full: try outputs(fitRef), scheme: input.scheme, seed: input.seed)
+                    }
+                    return FitEngine.intervals(input.spec, input: input.data, full: try outputs(fitRef), scheme: input.scheme, seed: input.seed) { done, total in
                         sink.advanced("intervals:\(fitID)", done: done, total: total)
                     }
                 }
@@ -281,6 +293,8 @@ struct FitSteps {
 struct FitStepInput: Codable, Sendable {
     var spec: FitSpec
     var data: FitInput
+    /// A comparison's sources (`sources:`), each with its data; nil for a fit of `data`.
+    var sources: [ComparisonSource]? = nil
 }
 
 /// What an intervals step runs on, besides the full fit's output.
@@ -289,6 +303,8 @@ struct IntervalsStepInput: Codable, Sendable {
     var data: FitInput
     var scheme: ResamplingScheme
     var seed: UInt64
+    /// A comparison's sources, as in `FitStepInput`.
+    var sources: [ComparisonSource]? = nil
 }
 
 /// What a figure's layout step runs on, besides its fits' (and intervals') outputs.

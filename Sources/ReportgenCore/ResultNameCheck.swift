@@ -14,10 +14,17 @@ extension Analysis {
                 declared = form.parameters.map { LawFits.key($0.name) }
                 isEquation2 = form.expression == LawForm.chinchilla.expression && form.inputs == ["N", "D"]
             }
-            out[fit.id] = ResultSchema.names(
+            var names = ResultSchema.names(
                 approach: approach, declaredParameters: declared, isEquation2: isEquation2,
-                targets: ProjectionTarget.keys(declared: document.frontMatter.targets.map(ProjectionTarget.init)), truth: fit.truth != nil, holdOut: true,
+                targets: ProjectionTarget.keys(declared: document.frontMatter.targets.map(ProjectionTarget.init)), truth: fit.truth != nil, holdOut: fit.sources.count < 2,
                 intervals: fit.intervals != nil)
+            if let qc = fit.qc { names += ResultSchema.qualityControl(audit: qc.audit) }
+            if fit.sources.count > 1 {
+                names = ResultSchema.comparison(
+                    sources: fit.sources.map(\.name), perSource: names,
+                    statistics: fit.intervals == nil ? [] : ComparisonFit.comparedStatistics(approach: approach, declaredParameters: declared))
+            }
+            out[fit.id] = names
         }
         return out
     }

@@ -23,8 +23,8 @@ public struct IsoFLOPQCThresholds: Sendable, Equatable, Codable {
     /// A run is an outlier when its leave-one-out z-score exceeds this. Default 6 (Open-Athena's
     /// choice for clean sweeps; 3 suits digitized points, whose scatter is the digitizing's).
     public var outlierZ: Double
-    /// The smallest noise scale the outlier test uses, as a fraction of the budget's median loss.
-    /// Default 0.001: on noise-free data the leave-one-out residuals measure only the parabola's
+    /// The smallest noise scale the outlier test uses, relative to the loss (the residuals are
+    /// divided by their budget's median loss). Default 0.001: on noise-free data the leave-one-out residuals measure only the parabola's
     /// misfit to the law, whose robust spread can be near zero; the floor keeps that from turning
     /// the smooth misfit into outliers.
     public var outlierScaleFloor: Double
@@ -87,10 +87,10 @@ public struct IsoFLOPQCReport: Sendable, Equatable, Codable {
 /// Quality control of IsoFLOP runs before Approach 2 (§3.2), after the checks Open-Athena's
 /// scaling-law-analysis stores per row.
 ///
-/// Per budget, in order, each check seeing only the runs the earlier ones keep:
-/// 1. exact duplicates: equal N, D and loss; the first in input order stays;
+/// In order, each check seeing only the runs the earlier ones keep:
+/// 1. exact duplicates: equal N, D and loss; the first in input order stays (per budget);
 /// 2. near duplicates: sizes within `nearDuplicateTolerance`; the first in input order stays;
-/// 3. leave-one-out outliers (see `outliers`);
+/// 3. leave-one-out outliers, against a noise scale pooled over all budgets (see `outliers`);
 /// 4. too few points, 5. weak or negative curvature and 6. off-centre sampling, on the parabola in
 ///    ln N through the remaining runs.
 public enum IsoFLOPQualityControl {
@@ -98,9 +98,28 @@ public enum IsoFLOPQualityControl {
         _ runs: [Run], grouping: BudgetGrouping = .exact, thresholds: IsoFLOPQCThresholds = .init(),
         policy: IsoFLOPQCPolicy = .flag
     ) -> IsoFLOPQCReport {
+        // Duplicates budget by budget, then outliers with one noise scale pooled over every
+        // budget, then the checks of each budget's parabola on the runs left.
+        let budgets = Approach2.groupMembers(runs, by: grouping).map { members in
+            (flops: budgetFLOPs(members), screened: duplicates(budget: members, thresholds: thresholds))
+        }
+        let outliersByBudget = outliers(budgets.map { $0.screened.remaining.map(\.run) }, thresholds: thresholds)
         var flags: [IsoFLOPQCFlag] = []
-        for members in Approach2.groupMembers(runs, by: grouping) {
-            flags += check(budget: members, thresholds: thresholds)
+        for (budget, found) in zip(budgets, outliersByBudget) {
+            flags += budget.screened.flags
+            var remaining = budget.screened.remaining
+            let label = budgetLabel(budget.flops)
+            for outlier in found {
+                let member = remaining[outlier.position]
+                flags.append(IsoFLOPQCFlag(
+                    check: .outlier, budget: budget.flops, rows: [member.index], dropped: [member.index],
+                    reason: "\(label): the run at N = \(formatScientific(member.run.parameters)) lies "
+                        + "\(formatFixed(outlier.z)) robust standard deviations from the parabola through the others "
+                        + "(threshold \(formatFixed(thresholds.outlierZ)))"))
+            }
+            let outlierPositions = Set(found.map(\.position))
+            remaining = remaining.enumerated().filter { !outlierPositions.contains($0.offset) }.map(\.element)
+            flags += parabolaChecks(budget: budget.flops, remaining: remaining, thresholds: thresholds)
         }
         let grouped = Set(Approach2.groupIndices(runs, by: grouping).joined())
         let dropped = policy == .drop ? Set(flags.flatMap(\.dropped)) : []
@@ -113,9 +132,14 @@ public enum IsoFLOPQualityControl {
         report.kept.map { runs[$0] }
     }
 
-    static func check(budget members: [(index: Int, run: Run)], thresholds: IsoFLOPQCThresholds) -> [IsoFLOPQCFlag] {
+    static func budgetLabel(_ flops: Double) -> String { "budget \(formatScientific(flops)) FLOPs" }
+
+    /// Checks 1 and 2 on one budget: its flags and the runs they leave.
+    static func duplicates(
+        budget members: [(index: Int, run: Run)], thresholds: IsoFLOPQCThresholds
+    ) -> (flags: [IsoFLOPQCFlag], remaining: [(index: Int, run: Run)]) {
         let flops = budgetFLOPs(members)
-        let label = "budget \(formatScientific(flops)) FLOPs"
+        let label = budgetLabel(flops)
         var flags: [IsoFLOPQCFlag] = []
         var remaining = members
 
@@ -159,18 +183,13 @@ public enum IsoFLOPQualityControl {
             }
         }
         remaining = keptSoFar
+        return (flags, remaining)
+    }
 
-        // 3. Leave-one-out outliers.
-        for outlier in outliers(remaining.map(\.run), thresholds: thresholds) {
-            let member = remaining[outlier.position]
-            flags.append(IsoFLOPQCFlag(
-                check: .outlier, budget: flops, rows: [member.index], dropped: [member.index],
-                reason: "\(label): the run at N = \(formatScientific(member.run.parameters)) lies "
-                    + "\(formatFixed(outlier.z)) robust standard deviations from the parabola through the others "
-                    + "(threshold \(formatFixed(thresholds.outlierZ)))"))
-        }
-        let outlierPositions = Set(flags.filter { $0.check == .outlier }.flatMap(\.rows))
-        remaining = remaining.filter { !outlierPositions.contains($0.index) }
+    /// Checks 4 to 6 on the runs of one budget that the earlier checks keep.
+    static func parabolaChecks(budget flops: Double, remaining: [(index: Int, run: Run)], thresholds: IsoFLOPQCThresholds) -> [IsoFLOPQCFlag] {
+        let label = budgetLabel(flops)
+        var flags: [IsoFLOPQCFlag] = []
         let rows = remaining.map(\.index).sorted()
 
         // 4. Too few points.
@@ -220,50 +239,76 @@ public enum IsoFLOPQualityControl {
         return flags
     }
 
-    /// Leave-one-out outliers of one budget's runs, by sequential deletion.
+    /// Leave-one-out outliers of every budget's runs, by sequential deletion against one noise
+    /// scale pooled over the budgets.
     ///
-    /// For each run i the parabola in ln N is refitted without it, and its residual
-    /// eᵢ = Lᵢ − q₋ᵢ(ln Nᵢ) is standardised by its own spread, tᵢ = eᵢ · √(1 − hᵢ) with hᵢ the
-    /// leverage of run i in the fit with all runs (the left-out residual of least squares has
-    /// variance σ²/(1 − hᵢ), so an edge run is not condemned for being extrapolated to). The
-    /// robust z-score is zᵢ = (tᵢ − median t) / s with s = max(1.4826 · MAD(t),
-    /// `outlierScaleFloor` · median L) (the MAD's factor makes s estimate σ for normal noise). The
-    /// run with the largest |z| above `outlierZ` is an outlier; it is removed and the test repeats
-    /// on the rest, so one gross outlier cannot hide another or, by pulling the refits of its
-    /// neighbours, make them look like outliers. Nothing is tested below five runs.
+    /// For each run i of a budget the parabola in ln N is refitted without it, and its residual
+    /// eᵢ = Lᵢ − q₋ᵢ(ln Nᵢ) is standardised by its own spread and the budget's loss level,
+    /// tᵢ = eᵢ · √(1 − hᵢ) / median L, with hᵢ the leverage of run i in the fit with all the
+    /// budget's runs (the left-out residual of least squares has variance σ²/(1 − hᵢ), so an edge
+    /// run is not condemned for being extrapolated to; dividing by the loss level makes budgets
+    /// comparable under multiplicative noise). Each budget's residuals are centred on their median,
+    /// and the robust scale s = max(1.4826 · MAD, `outlierScaleFloor`) is the median absolute
+    /// deviation over every budget's centred residuals together (the MAD's factor makes s
+    /// estimate σ for normal noise). Pooling is what makes the test work on noisy sweeps: twelve
+    /// runs give a MAD that varies by a factor of two from budget to budget, so a per-budget scale
+    /// flags ordinary noise where it comes out small, and in a budget with two gross outliers the
+    /// leave-one-out residuals of their neighbours are inflated by them, so a per-budget scale
+    /// grows until the second outlier hides behind it. The run with the largest |z| = |t − centre|/s
+    /// over all budgets is an outlier when it exceeds `outlierZ`; it is removed, its budget's
+    /// residuals and the pooled scale are recomputed, and the test repeats, so one gross outlier
+    /// cannot hide another or, by pulling the refits of its neighbours, make them look like
+    /// outliers. Budgets with fewer than five runs are not tested (and do not enter the scale).
     ///
     /// This replaces the Akima-spline leave-one-out of Open-Athena's pipeline with the model
     /// Approach 2 fits itself: a run is suspect when the parabola through the others misses it.
-    static func outliers(_ runs: [Run], thresholds: IsoFLOPQCThresholds) -> [(position: Int, z: Double)] {
-        var active = Array(runs.indices)
-        var found: [(position: Int, z: Double)] = []
-        while active.count >= 5 {
-            let x = active.map { log(runs[$0].parameters) }
-            let y = active.map { runs[$0].loss }
-            guard let leverage = leverages(x) else { break }
-            var standardized: [Double] = []
-            for k in active.indices {
-                var xs = x, ys = y
-                xs.remove(at: k)
-                ys.remove(at: k)
-                guard let fit = try? Quadratic.fit(x: xs, y: ys) else { return found }
-                standardized.append((y[k] - fit(x[k])) * max(1 - leverage[k], 0).squareRoot())
+    /// Positions are into each budget's array, ascending.
+    static func outliers(_ budgets: [[Run]], thresholds: IsoFLOPQCThresholds) -> [[(position: Int, z: Double)]] {
+        var active = budgets.map { Array($0.indices) }
+        var found: [[(position: Int, z: Double)]] = budgets.map { _ in [] }
+        var deviations: [[Double]?] = budgets.indices.map { centredResiduals(budgets[$0], active[$0]) }
+        while true {
+            let pooled = deviations.compactMap { $0 }.flatMap { $0.map(abs) }
+            guard !pooled.isEmpty else { break }
+            let scale = max(1.4826 * median(pooled), thresholds.outlierScaleFloor)
+            var worst: (budget: Int, k: Int, z: Double)? = nil
+            for (b, values) in deviations.enumerated() {
+                guard let values else { continue }
+                for (k, d) in values.enumerated() where abs(d) / scale > (worst?.z ?? 0) {
+                    worst = (b, k, abs(d) / scale)
+                }
             }
-            let centre = median(standardized)
-            let mad = median(standardized.map { abs($0 - centre) })
-            let scale = max(1.4826 * mad, thresholds.outlierScaleFloor * median(y))
-            guard scale > 0 else { break }
-            var worst = -1
-            var worstZ = 0.0
-            for (k, t) in standardized.enumerated() {
-                let z = abs(t - centre) / scale
-                if z > worstZ { worst = k; worstZ = z }
-            }
-            guard worst >= 0, worstZ > thresholds.outlierZ else { break }
-            found.append((active[worst], worstZ))
-            active.remove(at: worst)
+            guard let worst, worst.z > thresholds.outlierZ else { break }
+            found[worst.budget].append((active[worst.budget][worst.k], worst.z))
+            active[worst.budget].remove(at: worst.k)
+            deviations[worst.budget] = centredResiduals(budgets[worst.budget], active[worst.budget])
         }
-        return found.sorted { $0.position < $1.position }
+        return found.map { $0.sorted { $0.position < $1.position } }
+    }
+
+    /// The outliers of one budget alone (the pooled test over a single budget).
+    static func outliers(_ runs: [Run], thresholds: IsoFLOPQCThresholds) -> [(position: Int, z: Double)] {
+        outliers([runs], thresholds: thresholds)[0]
+    }
+
+    /// tᵢ − median t of the `active` runs (see `outliers`), in `active`'s order; nil below five
+    /// runs or when a refit is singular.
+    static func centredResiduals(_ runs: [Run], _ active: [Int]) -> [Double]? {
+        guard active.count >= 5 else { return nil }
+        let x = active.map { log(runs[$0].parameters) }
+        let y = active.map { runs[$0].loss }
+        let level = median(y)
+        guard level > 0, let leverage = leverages(x) else { return nil }
+        var standardized: [Double] = []
+        for k in active.indices {
+            var xs = x, ys = y
+            xs.remove(at: k)
+            ys.remove(at: k)
+            guard let fit = try? Quadratic.fit(x: xs, y: ys) else { return nil }
+            standardized.append((y[k] - fit(x[k])) * max(1 - leverage[k], 0).squareRoot() / level)
+        }
+        let centre = median(standardized)
+        return standardized.map { $0 - centre }
     }
 
     /// The diagonal of the hat matrix of the parabola fit at abscissae `x` (centred and scaled for

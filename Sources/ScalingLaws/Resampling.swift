@@ -55,12 +55,16 @@ public struct ResamplingResult: Sendable, Equatable, Codable {
     public var failures: Int
     /// Each statistic's successful values, in resample order (for histograms).
     public var samples: [String: [Double]]
+    /// The index of each successful resample (its generator stream), in the order of `samples`:
+    /// what pairs the resamples of two fits drawn with the same seed.
+    public var succeeded: [Int]
 
-    public init(intervals: [String: Interval], resamples: Int, failures: Int, samples: [String: [Double]]) {
+    public init(intervals: [String: Interval], resamples: Int, failures: Int, samples: [String: [Double]], succeeded: [Int] = []) {
         self.intervals = intervals
         self.resamples = resamples
         self.failures = failures
         self.samples = samples
+        self.succeeded = succeeded
     }
 }
 
@@ -120,7 +124,36 @@ public enum Resampling {
                 upper: percentile(sorted, high), standardError: variance.squareRoot(), level: (high - low) / 100)
         }
         return ResamplingResult(
-            intervals: intervals, resamples: count, failures: count - successes.count, samples: samples)
+            intervals: intervals, resamples: count, failures: count - successes.count, samples: samples,
+            succeeded: outcomes.indices.filter { outcomes[$0] != nil })
+    }
+
+    /// The difference `statistic` of `first` minus that of `second`, two fits resampled with the same
+    /// seed and scheme: resample i of each draws from stream i of the seed, so the pairs are matched
+    /// by index (a resample that failed in either is left out), and the interval is the scheme's
+    /// percentiles of the paired differences dᵢ = θ₁ᵢ − θ₂ᵢ (linear interpolation, as in `run`).
+    /// With independent data sets the pairing does not change the differences' distribution; it
+    /// makes the result a function of the seed alone. Nil when no pair exists.
+    public static func pairedDifference(
+        _ statistic: String, first: ResamplingResult, second: ResamplingResult, estimate: Double, scheme: ResamplingScheme
+    ) -> (interval: Interval, pairs: Int)? {
+        guard let a = first.samples[statistic], let b = second.samples[statistic],
+            a.count == first.succeeded.count, b.count == second.succeeded.count
+        else { return nil }
+        var position: [Int: Int] = [:]
+        for (k, index) in second.succeeded.enumerated() { position[index] = k }
+        var differences: [Double] = []
+        for (k, index) in first.succeeded.enumerated() {
+            if let j = position[index] { differences.append(a[k] - b[j]) }
+        }
+        guard !differences.isEmpty else { return nil }
+        let sorted = differences.sorted()
+        let mean = differences.reduce(0, +) / Double(differences.count)
+        let variance = differences.count > 1 ? differences.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(differences.count - 1) : 0
+        let (low, high) = scheme.percentiles
+        return (
+            Interval(estimate: estimate, lower: percentile(sorted, low), upper: percentile(sorted, high), standardError: variance.squareRoot(), level: (high - low) / 100),
+            differences.count)
     }
 
     /// The items of one resample.

@@ -81,6 +81,13 @@ struct DocumentOptions: ParsableArguments {
     }
 }
 
+/// Prints warnings about the data (quality control's flags) with their directive's line.
+func printWarnings(_ warnings: [Diagnostic], sources: [String: String]) {
+    guard !warnings.isEmpty else { return }
+    let printer = DiagnosticPrinter(sources: sources)
+    for d in warnings { FileHandle.standardError.write(Data(printer.render(d).utf8)) }
+}
+
 /// Prints a failed build's diagnostics with source lines and carets; exits 1.
 func report(_ error: any Error, outputs: Bool = true) -> ExitCode {
     guard let failure = error as? BuildFailure else {
@@ -117,6 +124,7 @@ struct Build: ParsableCommand {
         }
         let state = s.wroteOutputs ? "" : ", outputs unchanged"
         let remote = builder.options.remoteCache == nil ? "" : " (\(s.fromRemote.count) from the remote cache\(s.uploaded > 0 ? ", \(s.uploaded) uploaded" : ""))"
+        printWarnings(s.warnings, sources: s.sources)
         print(String(format: "built %@/ in %.2f s: %d steps ran, %d cached%@%@", builder.paths.relative(s.outputDirectory), s.seconds, s.ran.count, s.cached.count, remote, state))
         if !s.failedExpectations.isEmpty {
             throw report(BuildFailure(diagnostics: s.failedExpectations, sources: s.sources), outputs: false)
@@ -138,6 +146,7 @@ struct Check: ParsableCommand {
         do {
             let outcome = try builder.check(document: url, update: update)
             let lock = builder.paths.relative(outcome.lockPath)
+            printWarnings(outcome.warnings, sources: outcome.sources)
             if !outcome.failedExpectations.isEmpty {
                 _ = report(BuildFailure(diagnostics: outcome.failedExpectations, sources: outcome.sources), outputs: false)
             }

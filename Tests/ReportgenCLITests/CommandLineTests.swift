@@ -187,3 +187,19 @@ func twoConcurrentBuildsBothSucceed() throws {
     #expect(after.filter { $0.key != "manifest.json" } == fresh.outputs().filter { $0.key != "manifest.json" })
     #expect(after["manifest.json"] != nil)
 }
+
+@Test func buildAndCheckPrintQualityControlFlagsAsWarningsAtTheFit() throws {
+    let project = try FixtureProject()
+    defer { project.remove() }
+    // The small sweep has nine runs per budget: asking for ten flags every budget.
+    try project.edit("Reports/chinchilla.md") { $0.replacingOccurrences(of: "approach: 2\ndata: sweep\n", with: "approach: 2\ndata: sweep\nqc: {min-points: 10}\n") }
+    let built = try reportgen(["build", "Reports/chinchilla.md"], in: project.root)
+    #expect(built.status == 0, "\(built.errors)")
+    #expect(built.errors.contains("Reports/chinchilla.md:21:1: warning: fit 'isoflops': quality control (too-few-points): budget "), "\(built.errors)")
+    #expect(built.errors.contains("Data/isoflop-small.csv line"))
+    // The no-op rebuild and `check` print them too.
+    let again = try reportgen(["build", "Reports/chinchilla.md"], in: project.root)
+    #expect(again.errors.contains("warning: fit 'isoflops': quality control (too-few-points)"))
+    let checked = try reportgen(["check", "Reports/chinchilla.md", "--update"], in: project.root)
+    #expect(checked.status == 0 && checked.errors.contains("warning: fit 'isoflops': quality control (too-few-points)"), "\(checked.errors)")
+}

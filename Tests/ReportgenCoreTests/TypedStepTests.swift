@@ -43,6 +43,7 @@ private func sampleInput() -> FitStepInput {
         "solver": { $0.spec.solver = .varpro },
         "objective": { $0.spec.objective = .mseLog },
         "targets": { $0.spec.targets = [ProjectionTarget(label: "Gopher", key: "gopher", flops: 5.76e23, declared: true)] },
+        "qc": { $0.spec.qc = QCSettings(policy: .drop) },
     ]
     let specFields = Set(Mirror(reflecting: base.spec).children.compactMap(\.label))
     #expect(specFields == Set(mutations.keys))
@@ -51,7 +52,25 @@ private func sampleInput() -> FitStepInput {
         { $0.data.runs.removeLast() },
         { $0.data.curves[0].losses[1] = 3.21 },
         { $0.data.curves = [] },
+        { $0.data.lines = [2, 3] },
+        { $0.data.file = "Data/other.csv" },
+        { $0.sources = [ComparisonSource(name: "x", data: $0.data)] },
     ]
+    // Each threshold of quality control is in the key too.
+    var checked = base
+    checked.spec.qc = QCSettings()
+    let checkedKey = try fitKey(checked)
+    let thresholds: [(inout IsoFLOPQCThresholds) -> Void] = [
+        { $0.nearDuplicateTolerance = 0.02 }, { $0.minimumPoints = 6 }, { $0.edgeFraction = 0.1 }, { $0.minimumRise = 0.003 },
+        { $0.outlierZ = 5 }, { $0.outlierScaleFloor = 0.002 },
+    ]
+    for change in thresholds {
+        var input = checked
+        change(&input.spec.qc!.thresholds)
+        #expect(try fitKey(input) != checkedKey)
+    }
+    checked.spec.qc?.audit = false
+    #expect(try fitKey(checked) != checkedKey)
     let baseKey = try fitKey(base)
     #expect(try fitKey(base) == baseKey)
     for (name, change) in mutations.sorted(by: { $0.key < $1.key }) {

@@ -8,7 +8,9 @@ public struct IsoFLOPFigure: FigureKind {
 
     public func draw(_ input: FigureInputs) throws -> FigureSpec {
         let (first, r) = try input.first(\.approach2, of: .isoFLOPProfiles, for: name)
-        return try FigureBuilder.isoFLOP(r, frontier: first.output.frontier, targets: input.targets)
+        var spec = try FigureBuilder.isoFLOP(r, frontier: first.output.frontier, targets: input.targets)
+        if let qc = first.output.qc { FigureBuilder.markQualityControl(&spec, qc, runs: first.output.runs) }
+        return spec
     }
 }
 
@@ -37,5 +39,26 @@ extension FigureBuilder {
             projectionPanel(points: nPoints, law: frontier.parameters, targets: targets, yLabel: "Parameters", exponent: "a", pointColor: .black),
             projectionPanel(points: dPoints, law: frontier.tokens, targets: targets, yLabel: "Tokens", exponent: "b", pointColor: .black),
         ], colorBar: ColorBarSpec(label: "Budget (FLOPs)", colormap: .budget, norm: norm, format: .powerOfTen))
+    }
+}
+
+extension FigureBuilder {
+    /// Marks quality control's findings on the IsoFLOP panel, with a legend entry each: runs a
+    /// flag names that the fit kept (red triangles over their dots) and runs `drop` left out (grey
+    /// squares, drawn where no parabola uses them).
+    public static func markQualityControl(_ spec: inout FigureSpec, _ qc: QCOutcome, runs: [Run]) {
+        guard var panel = spec.panels.first else { return }
+        let dropped = Set(qc.droppedRows)
+        let flagged = qc.flaggedRows.filter { !dropped.contains($0) && $0 < runs.count }
+        let droppedPoints = qc.droppedRows.filter { $0 < runs.count }.map { Point(runs[$0].parameters, runs[$0].loss) }
+        if !droppedPoints.isEmpty {
+            panel.layers.append(.markers(points: droppedPoints, shape: .square, size: 3.6, fill: Color(hex: 0x9A9A9A), edge: .black, label: "dropped by QC"))
+        }
+        if !flagged.isEmpty {
+            let label = qc.report.policy == .drop ? "flagged by QC, kept" : "flagged by QC"
+            panel.layers.append(.markers(points: flagged.map { Point(runs[$0].parameters, runs[$0].loss) }, shape: .triangle, size: 4.6, fill: Color(hex: 0xD62728), edge: .black, label: label))
+        }
+        panel.showLegend = !droppedPoints.isEmpty || !flagged.isEmpty
+        spec.panels[0] = panel
     }
 }
