@@ -1,5 +1,6 @@
 import BuildEngine
 import Foundation
+import ReportDocument
 import ScalingLaws
 
 /// What to fit and how: the checked content of a `{fit}` directive or of `reportgen fit` flags.
@@ -208,8 +209,8 @@ public enum FitEngine {
 
     /// Leave-one-budget-out extrapolation for Approaches 2 and 3 (nil for Approach 1).
     public static func leaveLargestBudgetOut(_ spec: FitSpec, runs: [Run]) throws -> HoldOutResult? {
-        // Declared laws and other objectives have no hold-out refit yet: their `lobo_*` values are absent.
-        guard spec.approach.supportsHoldOut, !LawFits.usesDeclaredEngine(spec) else { return nil }
+        guard spec.approach.supportsHoldOut else { return nil }
+        if LawFits.usesDeclaredEngine(spec) { return try LawFits.leaveLargestBudgetOut(spec, runs: runs) }
         return try Extrapolation.leaveLargestBudgetOut(runs, grouping: spec.grouping, approach: spec.approach.rawValue, options: Approach3Options(huberDelta: spec.huberDelta, optimizer: spec.optimizer))
     }
 

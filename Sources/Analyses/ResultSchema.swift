@@ -83,8 +83,7 @@ public enum ResultSchema {
     ) -> [ResultName] {
         var names = frontier + (declaredParameters.map { declaredLaw(parameters: $0, isEquation2: isEquation2) } ?? approach.ownResults)
         if hasTruth { names += truth }
-        // The declared-law engine has no hold-out refit.
-        if hasHoldOut, approach.supportsHoldOut, declaredParameters == nil { names += holdOut }
+        if hasHoldOut, approach.supportsHoldOut { names += holdOut }
         if hasIntervals {
             names += [ResultName("resamples", "resamples drawn"), ResultName("failed_resamples", "resamples whose refit failed")]
             let resampled = declaredParameters.map { ["a", "b", "n_opt_gopher", "d_opt_gopher"] + $0 } ?? approach.resampledStatistics
