@@ -108,6 +108,21 @@ private func position(of needle: String, after: String, in text: String) -> (lin
         }
     }
 
+    /// Intervals of a declared law resample runs with their mapped inputs: on noise-free runs every
+    /// resample gives back the truth, so each interval closes on it.
+    @Test func intervalsOfADeclaredLawCloseOnNoiseFreeTruth() throws {
+        let fit = goodFit.replacingOccurrences(of: "objective: mse-log\n", with: "objective: mse-log\nintervals: {scheme: bootstrap, resamples: 16, seed: 3}\n")
+        try withProject(fit) { project in
+            let summary = try project.build()
+            #expect(summary.results["f.resamples"] == 16)
+            #expect(summary.results["f.failed_resamples"] == 0)
+            for (name, value) in [("k", truth.k), ("alpha", truth.alpha), ("beta", truth.beta), ("a", truth.beta / (truth.alpha + truth.beta))] {
+                let low = try #require(summary.results["f.\(name)_low"]), high = try #require(summary.results["f.\(name)_high"])
+                #expect(abs(low - value) <= 1e-5 * max(1, abs(value)) && abs(high - value) <= 1e-5 * max(1, abs(value)), "\(name): [\(low), \(high)]")
+            }
+        }
+    }
+
     @Test func anUnknownColumnIsAnErrorWhereItIsNamed() throws {
         let fit = goodFit.replacingOccurrences(of: "{R: epochs}", with: "{R: epoch}")
         let (diagnostic, text) = try failure(fit)

@@ -296,6 +296,21 @@ private func objectiveAndGradient(_ form: LawForm, _ data: LawData, _ x: [Double
         #expect(abs(pair[1] - 2.2269634075087867) <= 1e-9)
     }
 
+    /// The shipped start grid, from no hint of the truth, finds all seven parameters of a noise-free
+    /// repeated-epochs sweep (the sweep of `Data/simulated/repeated.yaml`).
+    @Test func shippedGridRecoversANoiseFreeRepeatedSweep() throws {
+        var spec = SimulationSpec(noiseSD: 0)
+        spec.repeated = RepeatedSweep(uniqueTokens: [1e8, 1e9, 1e10], epochs: [1, 2, 4, 8, 16, 32, 64], sizes: [1e7, 3e7, 1e8, 3e8, 1e9, 3e9])
+        let runs = try Simulator.repeatedRuns(spec)
+        let data = try LawData(runs: runs, form: .dataConstrained, extra: ["U": runs.map { $0.uniqueTokens ?? .nan }])
+        let result = try DeclaredLawFit.fit(.dataConstrained, data: data, options: .init(objective: .mseLog))
+        #expect(result.diagnostics.starts == 3888)
+        let truth = try #require(spec.repeated).law(spec.truth).values
+        for (k, p) in LawForm.dataConstrained.parameters.enumerated() {
+            #expect(abs(result.law.values[k] / truth[k] - 1) <= 1e-4, "\(p.name) = \(result.law.values[k]), truth \(truth[k])")
+        }
+    }
+
     /// With every token fresh (U = D) the frontier is Eq. 2's with the same coefficients.
     @Test func frontierIsEq2sWhenNoTokenRepeats() throws {
         let values = publishedValues("data-constrained")
