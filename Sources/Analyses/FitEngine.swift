@@ -191,10 +191,18 @@ public enum FitEngine {
             output.values["n_opt_gopher_true"] = truth.optimalParameters(flops: gopherBudget)
             output.values["n_opt_gopher_error"] = f.parameters(gopherBudget) / truth.optimalParameters(flops: gopherBudget) - 1
         }
-        if spec.holdOut, let holdOut = try? leaveLargestBudgetOut(spec, runs: input.runs) {
-            output.values["lobo_budget"] = holdOut.budget
-            output.values["lobo_n_error"] = holdOut.parametersError
-            output.values["lobo_loss_error"] = holdOut.lossError
+        if spec.holdOut {
+            // A failed hold-out refit leaves its values out, and says why: prose that quotes them is
+            // then an error at its place, with this warning beside it.
+            do {
+                if let holdOut = try leaveLargestBudgetOut(spec, runs: input.runs) {
+                    output.values["lobo_budget"] = holdOut.budget
+                    output.values["lobo_n_error"] = holdOut.parametersError
+                    output.values["lobo_loss_error"] = holdOut.lossError
+                }
+            } catch {
+                output.warnings.append("the leave-one-budget-out refit failed: \(error)")
+            }
         }
         return output
     }

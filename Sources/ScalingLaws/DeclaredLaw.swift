@@ -131,9 +131,10 @@ public struct LawForm: Sendable, Equatable, Hashable, Codable {
 
     /// Each definition parsed and expanded in terms of inputs and parameters, in order. A problem
     /// in a definition's text is a `LawDefinitionError` naming it.
-    public func expandedDefinitions() throws(LawDefinitionError) -> [(name: String, expression: LawExpression)] {
-        var expanded: [(name: String, expression: LawExpression)] = []
+    public func expandedDefinitions() throws(LawDefinitionError) -> [(name: String, expression: LawExpression, size: Int)] {
+        var expanded: [(name: String, expression: LawExpression, size: Int)] = []
         var replacements: [String: LawExpression] = [:]
+        var sizes: [String: Int] = [:]
         let parameterNames = parameters.map(\.name)
         for d in definitions {
             if parameterNames.contains(d.name) || inputs.contains(d.name) {
@@ -151,21 +152,51 @@ public struct LawForm: Sendable, Equatable, Hashable, Codable {
                 throw LawDefinitionError(
                     definition: d.name, error: LawError("'\(later.name)' is defined after '\(d.name)'; a definition may use only those above it", offset: parsed.offset(of: later.name)))
             }
+            let size = Self.expandedSize(parsed, sizes)
+            guard size <= Self.maximumExpandedSize else {
+                throw LawDefinitionError(
+                    definition: d.name,
+                    error: LawError("'\(d.name)' expands to more than \(Self.maximumExpandedSize) terms once the definitions it uses are substituted"))
+            }
+            sizes[d.name] = size
             let e = parsed.substituting(replacements)
             replacements[d.name] = e
-            expanded.append((d.name, e))
+            expanded.append((d.name, e, size))
         }
         return expanded
+    }
+
+    /// The most terms a law may have with its definitions substituted: definitions that each use
+    /// the one before twice would otherwise double the law's size at every step.
+    public static let maximumExpandedSize = 100_000
+
+    /// The number of terms of `e` once each name in `sizes` is replaced by that many terms
+    /// (saturating, so that it cannot overflow).
+    static func expandedSize(_ e: LawExpression, _ sizes: [String: Int]) -> Int {
+        switch e {
+        case .number: return 1
+        case .name(let n, _): return sizes[n] ?? 1
+        case .negate(let x): return min(maximumExpandedSize + 1, 1 + expandedSize(x, sizes))
+        case .binary(_, let x, let y): return min(maximumExpandedSize + 1, 1 + expandedSize(x, sizes) + expandedSize(y, sizes))
+        case .call(_, let args): return min(maximumExpandedSize + 1, args.reduce(1) { $0 + expandedSize($1, sizes) })
+        }
     }
 
     /// The parsed expression, with every definition substituted.
     public func parsed() throws(LawError) -> LawExpression {
         let e = try LawParser.parse(expression)
         guard !definitions.isEmpty else { return e }
-        let expanded: [(name: String, expression: LawExpression)]
+        let expanded: [(name: String, expression: LawExpression, size: Int)]
         do { expanded = try expandedDefinitions() } catch { throw LawError("in the definition of '\(error.definition)': \(error.error.message)") }
         var replacements: [String: LawExpression] = [:]
-        for d in expanded { replacements[d.name] = d.expression }
+        var sizes: [String: Int] = [:]
+        for d in expanded {
+            replacements[d.name] = d.expression
+            sizes[d.name] = d.size
+        }
+        guard Self.expandedSize(e, sizes) <= Self.maximumExpandedSize else {
+            throw LawError("the law expands to more than \(Self.maximumExpandedSize) terms once its definitions are substituted")
+        }
         return e.substituting(replacements)
     }
 

@@ -123,6 +123,25 @@ private func position(of needle: String, after: String, in text: String) -> (lin
         }
     }
 
+    /// `definitions:` name sub-expressions: the law through a definition fits as the law written out,
+    /// and an error inside a definition points into its text.
+    @Test func definitionsAreSubstitutedAndTheirErrorsLocated() throws {
+        let defined = goodFit
+            .replacingOccurrences(of: "k \\log(R)'", with: "k L_R'")
+            .replacingOccurrences(of: "  inputs: {R: epochs}\n", with: "  inputs: {R: epochs}\n  definitions:\n    L_R: '\\log(R)'\n")
+        try withProject(defined) { project in
+            let summary = try project.build()
+            #expect(abs(try #require(summary.results["f.k"]) - truth.k) <= 1e-6)
+        }
+        let misspelt = defined.replacingOccurrences(of: "L_R: '\\log(R)'", with: "L_R: '\\log(Q)'")
+        let (diagnostic, text) = try failure(misspelt)
+        let d = try #require(diagnostic)
+        #expect(d.message.hasPrefix("'Q' is neither a declared parameter, a definition nor an input"))
+        let at = try #require(position(of: "Q)'", after: "definitions:", in: text))
+        #expect(d.location?.line == at.line)
+        #expect(d.location?.column == at.column)
+    }
+
     @Test func anUnknownColumnIsAnErrorWhereItIsNamed() throws {
         let fit = goodFit.replacingOccurrences(of: "{R: epochs}", with: "{R: epoch}")
         let (diagnostic, text) = try failure(fit)

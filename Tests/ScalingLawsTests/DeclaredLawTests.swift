@@ -335,5 +335,12 @@ private func objectiveAndGradient(_ form: LawForm, _ data: LawData, _ x: [Double
             try form([LawDefinition(name: "A", expression: "N"), LawDefinition(name: "X", expression: "N")]).compile()
         }
         #expect((try? form([LawDefinition(name: "Y", expression: "D"), LawDefinition(name: "X", expression: "N + Y")]).compile()) != nil)
+        // Each definition using the one before twice doubles the law: stopped long before 2^60 terms.
+        var doubling = [LawDefinition(name: "X0", expression: "N")]
+        for k in 1...60 { doubling.append(LawDefinition(name: "X\(k)", expression: "X\(k - 1) + X\(k - 1)")) }
+        doubling.append(LawDefinition(name: "X", expression: "X60"))
+        #expect(throws: LawError("in the definition of 'X16': 'X16' expands to more than 100000 terms once the definitions it uses are substituted")) {
+            try form(doubling).compile()
+        }
     }
 }
