@@ -135,6 +135,7 @@ public struct LawForm: Sendable, Equatable, Hashable, Codable {
         var expanded: [(name: String, expression: LawExpression, size: Int)] = []
         var replacements: [String: LawExpression] = [:]
         var sizes: [String: Int] = [:]
+        var depths: [String: Int] = [:]
         let parameterNames = parameters.map(\.name)
         for d in definitions {
             if parameterNames.contains(d.name) || inputs.contains(d.name) {
@@ -158,7 +159,14 @@ public struct LawForm: Sendable, Equatable, Hashable, Codable {
                     definition: d.name,
                     error: LawError("'\(d.name)' expands to more than \(Self.maximumExpandedSize) terms once the definitions it uses are substituted"))
             }
+            let depth = Self.expandedDepth(parsed, depths)
+            guard depth <= Self.maximumExpandedDepth else {
+                throw LawDefinitionError(
+                    definition: d.name,
+                    error: LawError("'\(d.name)' nests more than \(Self.maximumExpandedDepth) levels deep once the definitions it uses are substituted"))
+            }
             sizes[d.name] = size
+            depths[d.name] = depth
             let e = parsed.substituting(replacements)
             replacements[d.name] = e
             expanded.append((d.name, e, size))
@@ -169,6 +177,21 @@ public struct LawForm: Sendable, Equatable, Hashable, Codable {
     /// The most terms a law may have with its definitions substituted: definitions that each use
     /// the one before twice would otherwise double the law's size at every step.
     public static let maximumExpandedSize = 100_000
+
+    /// The deepest a law may nest with its definitions substituted (each definition is at most
+    /// `LawParser.maximumDepth` deep by itself; chains of them are limited here).
+    public static let maximumExpandedDepth = 400
+
+    /// The nesting depth of `e` once each name in `depths` is replaced by an expression that deep.
+    static func expandedDepth(_ e: LawExpression, _ depths: [String: Int]) -> Int {
+        switch e {
+        case .number: return 1
+        case .name(let n, _): return depths[n] ?? 1
+        case .negate(let x): return 1 + expandedDepth(x, depths)
+        case .binary(_, let x, let y): return 1 + max(expandedDepth(x, depths), expandedDepth(y, depths))
+        case .call(_, let args): return 1 + (args.map { expandedDepth($0, depths) }.max() ?? 0)
+        }
+    }
 
     /// The number of terms of `e` once each name in `sizes` is replaced by that many terms
     /// (saturating, so that it cannot overflow).
@@ -190,12 +213,17 @@ public struct LawForm: Sendable, Equatable, Hashable, Codable {
         do { expanded = try expandedDefinitions() } catch { throw LawError("in the definition of '\(error.definition)': \(error.error.message)") }
         var replacements: [String: LawExpression] = [:]
         var sizes: [String: Int] = [:]
+        var depths: [String: Int] = [:]
         for d in expanded {
             replacements[d.name] = d.expression
             sizes[d.name] = d.size
+            depths[d.name] = Self.expandedDepth(d.expression, [:])
         }
         guard Self.expandedSize(e, sizes) <= Self.maximumExpandedSize else {
             throw LawError("the law expands to more than \(Self.maximumExpandedSize) terms once its definitions are substituted")
+        }
+        guard Self.expandedDepth(e, depths) <= Self.maximumExpandedDepth else {
+            throw LawError("the law nests more than \(Self.maximumExpandedDepth) levels deep once its definitions are substituted")
         }
         return e.substituting(replacements)
     }

@@ -81,6 +81,12 @@ private func objectiveAndGradient(_ form: LawForm, _ data: LawData, _ x: [Double
         #expect(throws: LawError("expected ')' to close the '(' at column 1, found end of the law", offset: 6)) { try LawParser.parse("(E + N") }
         #expect(throws: LawError("'$' is not part of the law language", offset: 2)) { try LawParser.parse("E $ 1") }
         #expect(throws: LawError("'\\exp' takes 1 argument, got 2", offset: 0)) { try LawParser.parse("\\exp(1, 2)") }
+        // Nesting is bounded, so no law can exhaust the stack.
+        #expect(throws: LawError("the law nests more than 100 levels deep", offset: 100)) {
+            try LawParser.parse(String(repeating: "(", count: 200_000) + "E" + String(repeating: ")", count: 200_000))
+        }
+        #expect(throws: LawError.self) { try LawParser.parse(String(repeating: "-", count: 200_000) + "E") }
+        #expect(throws: LawError.self) { try LawParser.parse(Array(repeating: "2", count: 200_000).joined(separator: "^")) }
         #expect(throws: LawError("the law does not depend on any parameter")) {
             try LawProgram(try LawParser.parse("N + 1"), inputs: ["N"], parameters: [], logScale: [])
         }
