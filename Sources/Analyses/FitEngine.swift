@@ -1,5 +1,6 @@
 import BuildEngine
 import Foundation
+import ReportDocument
 import ScalingLaws
 
 /// What to fit and how: the checked content of a `{fit}` directive or of `reportgen fit` flags.
@@ -229,10 +230,18 @@ public enum FitEngine {
                 output.values["loss_\(key)"] = point.loss
             }
         }
-        if spec.holdOut, let holdOut = try? leaveLargestBudgetOut(spec, runs: output.qc?.keptRuns(input.runs) ?? input.runs) {
-            output.values["lobo_budget"] = holdOut.budget
-            output.values["lobo_n_error"] = holdOut.parametersError
-            output.values["lobo_loss_error"] = holdOut.lossError
+        if spec.holdOut {
+            // A failed hold-out refit leaves its values out, and says why: prose that quotes them is
+            // then an error at its place, with this warning beside it.
+            do {
+                if let holdOut = try leaveLargestBudgetOut(spec, runs: output.qc?.keptRuns(input.runs) ?? input.runs) {
+                    output.values["lobo_budget"] = holdOut.budget
+                    output.values["lobo_n_error"] = holdOut.parametersError
+                    output.values["lobo_loss_error"] = holdOut.lossError
+                }
+            } catch {
+                output.warnings.append("the leave-one-budget-out refit failed: \(error)")
+            }
         }
         return output
     }
@@ -247,8 +256,8 @@ public enum FitEngine {
 
     /// Leave-one-budget-out extrapolation for Approaches 2 and 3 (nil for Approach 1).
     public static func leaveLargestBudgetOut(_ spec: FitSpec, runs: [Run]) throws -> HoldOutResult? {
-        // Declared laws and other objectives have no hold-out refit yet: their `lobo_*` values are absent.
-        guard spec.approach.supportsHoldOut, !LawFits.usesDeclaredEngine(spec) else { return nil }
+        guard spec.approach.supportsHoldOut else { return nil }
+        if LawFits.usesDeclaredEngine(spec) { return try LawFits.leaveLargestBudgetOut(spec, runs: runs) }
         return try Extrapolation.leaveLargestBudgetOut(runs, grouping: spec.grouping, approach: spec.approach.rawValue, options: Approach3Options(huberDelta: spec.huberDelta, optimizer: spec.optimizer))
     }
 

@@ -2,11 +2,6 @@ import Foundation
 import ReportDocument
 import ScalingLaws
 
-/// How an Approach 3 fit searches: multi-start L-BFGS over the start grid, or variable projection.
-public enum LawSolver: String, Sendable, Equatable, Codable, CaseIterable {
-    case grid, varpro
-}
-
 /// The adapter between documents (or `reportgen fit`) and ScalingLaws' declared laws, variable
 /// projection and objectives: it turns a `law:` declaration into a `LawForm` with located errors,
 /// runs the chosen solver, and names the results. The fitting itself lives in ScalingLaws.
@@ -17,30 +12,53 @@ public enum LawFits {
         spec.approach == .parametricLoss && (spec.law != nil || spec.solver != .grid || spec.objective.huberDelta == nil)
     }
 
-    /// The objective a spec names, with its Huber δ.
-    public static func objective(named name: String, huberDelta: Double) -> FitObjective {
-        FitObjective(name: name, huberDelta: huberDelta) ?? .huberLog(delta: huberDelta)
+    /// The objective a name selects, with its Huber δ for `huber-log`.
+    public static func objective(_ name: ObjectiveName, huberDelta: Double) -> FitObjective {
+        switch name {
+        case .huberLog: .huberLog(delta: huberDelta)
+        case .mseLog: .mseLog
+        case .mse: .mse
+        }
     }
+
+    /// The objective a spec names (one of `ObjectiveName`'s), with its Huber δ.
+    public static func objective(named name: String, huberDelta: Double) -> FitObjective {
+        objective(ObjectiveName(rawValue: name) ?? .huberLog, huberDelta: huberDelta)
+    }
+
+    /// The form a shipped law's name selects.
+    public static func form(_ law: ShippedLaw) -> LawForm {
+        switch law {
+        case .chinchilla: .chinchilla
+        case .kaplan: .kaplan
+        case .dataConstrained: .dataConstrained
+        }
+    }
+
+    /// The input names the column roles give a law: N (`params`), D (`tokens`), C (`flops`), U (`unique`).
+    public static let roleInputs = ["N", "D", "C", "U"]
 
     // MARK: - Declarations
 
-    /// The form a `law:` declares, or a located diagnostic. Names in `form:` that are not parameters
-    /// are inputs and must be N, D, C or U (unique tokens, the `unique` column role).
+    /// The form a `law:` declares, or a located diagnostic. Names in `form:` and `definitions:` that
+    /// are neither parameters nor definitions are inputs: N, D, C, U, or a name `inputs:` maps to a
+    /// data column. (Whether the column exists is checked against the data file, `checkColumns`.)
     public static func form(_ d: LawDeclaration, file: String) -> Result<LawForm, Diagnostic> {
         if let shipped = d.shipped {
-            guard let form = LawForm.shipped(shipped.name) else {
+            guard let law = ShippedLaw(rawValue: shipped.name) else {
+                let names = ShippedLaw.allCases.map(\.rawValue)
                 var message = "unknown law '\(shipped.name)'"
-                if let s = suggestion(for: shipped.name, among: LawForm.shippedNames) { message += "; did you mean '\(s)'?" }
-                return .failure(.error(message, file: file, at: shipped.location, notes: ["shipped laws: \(LawForm.shippedNames.joined(separator: ", ")); or declare one with form and parameters"]))
+                if let s = suggestion(for: shipped.name, among: names) { message += "; did you mean '\(s)'?" }
+                return .failure(.error(message, file: file, at: shipped.location, notes: ["shipped laws: \(names.joined(separator: ", ")); or declare one with form and parameters"]))
             }
-            return .success(form)
+            return .success(form(law))
         }
         guard let text = d.form else { return .failure(.error("a declared law needs 'form'", file: file, at: d.location)) }
-        func located(_ e: LawError) -> Diagnostic {
-            guard let offset = e.offset else { return .error(e.message, file: file, at: d.formLocation) }
-            let at = SourceLocation(line: d.formLocation.line, column: d.formLocation.column + offset + (d.formQuoted ? 1 : 0))
-            return .error(e.message, file: file, at: at)
+        func at(_ start: SourceLocation, quoted: Bool, _ e: LawError, fallback: SourceLocation) -> Diagnostic {
+            guard let offset = e.offset else { return .error(e.message, file: file, at: fallback) }
+            return .error(e.message, file: file, at: SourceLocation(line: start.line, column: start.column + offset + (quoted ? 1 : 0)))
         }
+        func located(_ e: LawError) -> Diagnostic { at(d.formLocation, quoted: d.formQuoted, e, fallback: d.formLocation) }
         var parameters: [LawParameter] = []
         for p in d.parameters {
             do {
@@ -50,27 +68,75 @@ public enum LawFits {
                 return .failure(.error(error.message, file: file, at: p.location))
             }
         }
+        let names = parameters.map(\.name)
+        // Mapped inputs: each a new name, read from a column.
+        var columns: [LawInputColumn] = []
+        for input in d.inputs {
+            let name: String
+            do { name = try LawParser.canonicalName(input.name) } catch { return .failure(.error(error.message, file: file, at: input.nameLocation)) }
+            if roleInputs.contains(name) {
+                return .failure(.error(
+                    "'\(name)' is already an input (N, D, C and U come from the column roles params, tokens, flops and unique); map its column in the data source's 'columns' instead",
+                    file: file, at: input.nameLocation))
+            }
+            if names.contains(name) { return .failure(.error("'\(name)' is declared both as a parameter and as an input", file: file, at: input.nameLocation)) }
+            if columns.contains(where: { $0.name == name }) { return .failure(.error("input '\(name)' is mapped twice", file: file, at: input.nameLocation)) }
+            columns.append(LawInputColumn(name: name, column: input.column))
+        }
+        // Definitions: each parsed where it is written, so that its errors point into its text.
+        var definitions: [LawDefinition] = []
+        var definitionNames: [String] = []
+        for def in d.definitions {
+            do { definitionNames.append(try LawParser.canonicalName(def.name)) } catch { return .failure(.error(error.message, file: file, at: def.nameLocation)) }
+        }
+        var used: [String] = []
+        for (def, name) in zip(d.definitions, definitionNames) {
+            let parsed: LawExpression
+            do { parsed = try LawParser.parse(def.expression) } catch {
+                return .failure(at(def.expressionLocation, quoted: def.quoted, error, fallback: def.expressionLocation))
+            }
+            for n in parsed.names where !names.contains(n) && !definitionNames.contains(n) && !used.contains(n) { used.append(n) }
+            definitions.append(LawDefinition(name: name, expression: def.expression))
+        }
         let expression: LawExpression
         do { expression = try LawParser.parse(text) } catch { return .failure(located(error)) }
-        let names = parameters.map(\.name)
+        for n in expression.names where !names.contains(n) && !definitionNames.contains(n) && !used.contains(n) { used.append(n) }
         var inputs: [String] = []
-        for name in expression.names where !names.contains(name) {
-            guard inputAllowed(name) else {
-                let offset = expression.offset(of: name)
-                return .failure(located(LawError("'\(name)' is neither a declared parameter nor an input (N, D, C, or U for unique tokens)", offset: offset)))
+        for name in used {
+            guard roleInputs.contains(name) || columns.contains(where: { $0.name == name }) else {
+                let message = "'\(name)' is neither a declared parameter, a definition nor an input (N, D, C, U, or a name mapped to a data column in 'inputs')"
+                if let offset = expression.offset(of: name) { return .failure(located(LawError(message, offset: offset))) }
+                if let def = d.definitions.first(where: { (try? LawParser.parse($0.expression))?.names.contains(name) == true }),
+                    let offset = try? LawParser.parse(def.expression).offset(of: name)
+                {
+                    return .failure(at(def.expressionLocation, quoted: def.quoted, LawError(message, offset: offset), fallback: def.expressionLocation))
+                }
+                return .failure(located(LawError(message)))
             }
             inputs.append(name)
         }
-        // N and D come first in a fixed order, so that data columns line up whatever the expression's order.
-        let ordered = ["N", "D", "C", "U"].filter { inputs.contains($0) || $0 == "N" || $0 == "D" }
+        for input in d.inputs {
+            if let name = try? LawParser.canonicalName(input.name), !inputs.contains(name) {
+                return .failure(.error("input '\(name)' is mapped to column '\(input.column)', but the law does not use it", file: file, at: input.nameLocation))
+            }
+        }
+        // N and D come first in a fixed order, then C and U, then mapped columns in the order
+        // written, so that data columns line up whatever the expression's order.
+        let ordered = roleInputs.filter { inputs.contains($0) || $0 == "N" || $0 == "D" } + columns.map(\.name)
         let form = LawForm(
             name: "declared", expression: text, inputs: ordered, parameters: parameters,
-            frontierInputs: d.frontier.map { FrontierInput(name: $0.name, expression: $0.expression) })
+            frontierInputs: d.frontier.map { FrontierInput(name: $0.name, expression: $0.expression) },
+            definitions: definitions, columns: columns)
+        do { _ = try form.expandedDefinitions() } catch {
+            guard let def = d.definitions.first(where: { (try? LawParser.canonicalName($0.name)) == error.definition }) else { return .failure(located(error.error)) }
+            if error.error.offset == nil { return .failure(.error(error.error.message, file: file, at: def.nameLocation)) }
+            return .failure(at(def.expressionLocation, quoted: def.quoted, error.error, fallback: def.nameLocation))
+        }
         do { _ = try form.compile() } catch { return .failure(located(error)) }
         return .success(form)
     }
 
-    public static func inputAllowed(_ name: String) -> Bool { ["N", "D", "C", "U"].contains(name) }
+    public static func inputAllowed(_ name: String) -> Bool { roleInputs.contains(name) }
 
     /// The results key of a parameter: its canonical name with `*` spelled `star` (`R*_D` → `Rstar_D`).
     public static func key(_ name: String) -> String { name.replacingOccurrences(of: "*", with: "star") }
@@ -85,6 +151,19 @@ public enum LawFits {
                 throw LawError("the law uses U (unique tokens), but \(runs.count - unique.count) of \(runs.count) runs have no 'unique' column value")
             }
             extra["U"] = unique
+        }
+        if !form.columns.isEmpty {
+            for (k, input) in form.columns.enumerated() {
+                var column: [Double] = []
+                column.reserveCapacity(runs.count)
+                for run in runs {
+                    guard let values = run.lawInputs, values.count == form.columns.count else {
+                        throw LawError("the law's input '\(input.name)' (column '\(input.column)') has no values for these runs")
+                    }
+                    column.append(values[k])
+                }
+                extra[input.name] = column
+            }
         }
         return try LawData(runs: runs, form: form, extra: extra)
     }
@@ -104,6 +183,23 @@ public enum LawFits {
                 options.startsOverride = [warmStart, all[all.count / 2]]
             }
             return try DeclaredLawFit.fit(form, data: data, options: options, progress: progress)
+        }
+    }
+
+    /// Leave-one-budget-out for a declared law: refit with the spec's solver and objective on every
+    /// budget but the largest, and predict that budget's optimal model size and loss from the refit's
+    /// frontier (Eq. 4 for Eq. 2, numeric otherwise).
+    public static func leaveLargestBudgetOut(_ spec: FitSpec, runs: [Run]) throws -> HoldOutResult {
+        try Extrapolation.leaveLargestBudgetOut(runs, grouping: spec.grouping) { (training: [Run], budget: Double) throws -> (parameters: Double, loss: Double) in
+            let r = try solve(spec, runs: training)
+            if let law = r.law.chinchilla {
+                let n = law.optimalParameters(flops: budget)
+                return (n, law.loss(parameters: n, tokens: law.optimalTokens(flops: budget)))
+            }
+            guard let point = try LawFrontier.points(r.law, flops: [budget]).first else {
+                throw LawError("the law has no frontier point at the held-out budget")
+            }
+            return (point.parameters, point.loss)
         }
     }
 

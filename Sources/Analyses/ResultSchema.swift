@@ -155,8 +155,7 @@ public enum ResultSchema {
         var names = frontier(targets: targets) + (declaredParameters.map { declaredLaw(parameters: $0, isEquation2: isEquation2) } ?? approach.ownResults)
         if approach == .parametricLoss { names += targetLosses(targets: targets) }
         if hasTruth { names += truth(targets: targets) }
-        // The declared-law engine has no hold-out refit.
-        if hasHoldOut, approach.supportsHoldOut, declaredParameters == nil { names += holdOut }
+        if hasHoldOut, approach.supportsHoldOut { names += holdOut }
         if hasIntervals {
             names += [ResultName("resamples", "resamples drawn"), ResultName("failed_resamples", "resamples whose refit failed")]
             let frontierStatistics = ["a", "b"] + targets.flatMap { ["n_opt_\($0)", "d_opt_\($0)"] }

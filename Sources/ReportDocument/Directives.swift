@@ -78,6 +78,52 @@ public struct LawDeclaration: Sendable, Equatable {
     /// `frontier:` input name → expression in N and D, in the order written.
     public var frontier: [FrontierDeclaration]
     public var location: SourceLocation
+    /// `definitions:` named sub-expressions, in the order written.
+    public var definitions: [DefinitionDeclaration] = []
+    /// `inputs:` law input name → column of the data file, in the order written.
+    public var inputs: [InputDeclaration] = []
+}
+
+/// One entry of a declared law's `definitions:`: a name and the expression it stands for.
+public struct DefinitionDeclaration: Sendable, Equatable {
+    public var name: String
+    public var expression: String
+    public var nameLocation: SourceLocation
+    /// Where the expression's text starts, and whether it was quoted (then it starts a column later).
+    public var expressionLocation: SourceLocation
+    public var quoted: Bool
+}
+
+/// One entry of a declared law's `inputs:`: a law input read from a named column of the data file.
+public struct InputDeclaration: Sendable, Equatable {
+    public var name: String
+    public var column: String
+    public var nameLocation: SourceLocation
+    public var columnLocation: SourceLocation
+}
+
+/// The laws `law:` names and `reportgen fit --law` accepts: one type, one list of names.
+public enum ShippedLaw: String, Sendable, Equatable, Codable, CaseIterable {
+    /// Hoffmann et al. (2022), Eq. 2.
+    case chinchilla
+    /// Kaplan et al. (2020), Eq. 1.5.
+    case kaplan
+    /// Muennighoff et al. (2023), Eq. 5–7.
+    case dataConstrained = "data-constrained"
+}
+
+/// How an Approach 3 fit searches: multi-start L-BFGS over the start grid, or variable projection
+/// (`solver:` in documents, `--solver` of `reportgen fit`).
+public enum LawSolver: String, Sendable, Equatable, Codable, CaseIterable {
+    case grid, varpro
+}
+
+/// What an Approach 3 fit minimises, by name (`objective:` in documents, `--objective` of
+/// `reportgen fit`); ScalingLaws' `FitObjective` is the objective itself, with Huber's δ.
+public enum ObjectiveName: String, Sendable, Equatable, Codable, CaseIterable {
+    case huberLog = "huber-log"
+    case mseLog = "mse-log"
+    case mse
 }
 
 /// One entry of a declared law's `frontier:`: an input's value on the frontier, in N and D.
@@ -350,8 +396,8 @@ public enum DirectiveSchema {
                 truth = LossLawParameters(E: e, A: a, B: b, alpha: alpha, beta: beta, location: n.node.location)
             }
         }
-        let solver = r.choice("solver", required: false, among: ["grid", "varpro"], what: "solver")
-        let objective = r.choice("objective", required: false, among: ["huber-log", "mse-log", "mse"], what: "objective")
+        let solver = r.choice("solver", required: false, among: LawSolver.allCases.map(\.rawValue), what: "solver")
+        let objective = r.choice("objective", required: false, among: ObjectiveName.allCases.map(\.rawValue), what: "objective")
         let law = lawDeclaration(&r)
         let qc = qcSpec(&r)
         r.finish()
@@ -454,18 +500,19 @@ public enum DirectiveSchema {
             }
         }
         var frontier: [FrontierDeclaration] = []
-        if let f = n.value("frontier", required: false) {
-            if let entries = f.entries {
-                for entry in entries {
-                    guard let text = entry.value.scalar else {
-                        n.error("frontier value of '\(entry.key)' must be an expression in N and D", at: entry.value.location)
-                        continue
-                    }
-                    frontier.append(FrontierDeclaration(name: entry.key, expression: text))
-                }
-            } else {
-                n.error("'frontier' must be a mapping of input names to expressions in N and D", at: f.location)
-            }
+        for (entry, text) in scalarEntries(&n, "frontier", mapping: "input names to expressions in N and D", value: "an expression in N and D") {
+            frontier.append(FrontierDeclaration(name: entry.key, expression: text))
+        }
+        var definitions: [DefinitionDeclaration] = []
+        for (entry, text) in scalarEntries(&n, "definitions", mapping: "names to expressions in the law language", value: "an expression in the law language") {
+            var quoted = false
+            if case .scalar(_, let plain) = entry.value.kind { quoted = !plain }
+            definitions.append(DefinitionDeclaration(
+                name: entry.key, expression: text, nameLocation: entry.keyLocation, expressionLocation: entry.value.location, quoted: quoted))
+        }
+        var inputs: [InputDeclaration] = []
+        for (entry, column) in scalarEntries(&n, "inputs", mapping: "the law's input names to columns of the data file, e.g. {R: epochs}", value: "the name of a column of the data file") {
+            inputs.append(InputDeclaration(name: entry.key, column: column, nameLocation: entry.keyLocation, columnLocation: entry.value.location))
         }
         n.finish()
         r.absorb(n)
@@ -474,7 +521,26 @@ public enum DirectiveSchema {
         if let formNode, case .scalar(_, let plain) = formNode.kind { quoted = !plain }
         return LawDeclaration(
             shipped: nil, form: form.name, formLocation: form.location, formQuoted: quoted, parameters: parameters, frontier: frontier,
-            location: n.node.location)
+            location: n.node.location, definitions: definitions, inputs: inputs)
+    }
+
+    /// The entries of the mapping at `key` whose values are non-empty scalars; anything else is an
+    /// error at its place (`mapping` and `value` say what was expected).
+    static func scalarEntries(_ n: inout FieldReader, _ key: String, mapping: String, value: String) -> [(entry: YAMLEntry, text: String)] {
+        guard let node = n.value(key, required: false) else { return [] }
+        guard let entries = node.entries else {
+            n.error("'\(key)' must be a mapping of \(mapping)", at: node.location)
+            return []
+        }
+        var out: [(entry: YAMLEntry, text: String)] = []
+        for entry in entries {
+            guard let text = entry.value.scalar, !text.isEmpty else {
+                n.error("'\(key)': the value of '\(entry.key)' must be \(value)", at: entry.value.location)
+                continue
+            }
+            out.append((entry, text))
+        }
+        return out
     }
 
     static func figure(_ d: Directive, _ r: inout FieldReader, _ vocabulary: DirectiveVocabulary) -> FigureDirective? {

@@ -94,14 +94,15 @@ public enum AdHocFit {
         }
         var law: LawForm?
         if let name = request.law {
-            guard let form = LawForm.shipped(name) else {
-                throw BuildFailure(diagnostics: [.error("unknown law '\(name)'; shipped laws: \(LawForm.shippedNames.joined(separator: ", "))")], sources: [:])
+            guard let shipped = ShippedLaw(rawValue: name) else {
+                throw BuildFailure(diagnostics: [.error("unknown law '\(name)'; shipped laws: \(ShippedLaw.allCases.map(\.rawValue).joined(separator: ", "))")], sources: [:])
             }
-            law = form
+            law = LawFits.form(shipped)
         }
-        guard let solver = LawSolver(rawValue: request.solver), let objective = FitObjective(name: request.objective, huberDelta: request.huberDelta) else {
+        guard let solver = LawSolver(rawValue: request.solver), let objectiveName = ObjectiveName(rawValue: request.objective) else {
             throw BuildFailure(diagnostics: [.error("unknown solver '\(request.solver)' or objective '\(request.objective)'")], sources: [:])
         }
+        let objective = LawFits.objective(objectiveName, huberDelta: request.huberDelta)
         do {
             return try FitEngine.adHoc(input: FitInput(runs: runs), approach: request.approach, grouping: grouping, policy: BadBudgetPolicy(request.badBudget), optimizer: request.optimizer, law: law, solver: solver, objective: objective, targets: request.targets, bootstrap: request.bootstrap, seed: request.seed, progress: progress)
         } catch let error as FitError {
@@ -131,7 +132,8 @@ public enum AdHocFit {
             lines.append(title)
         }
         var keys = ["a", "b"]
-        if case .string(let name)? = o["law"], let form = LawForm.shipped(name), form != .chinchilla {
+        if case .string(let name)? = o["law"], let shipped = ShippedLaw(rawValue: name), shipped != .chinchilla {
+            let form = LawFits.form(shipped)
             keys += form.parameters.map { LawFits.key($0.name) }
         } else {
             keys += ["E", "A", "B", "alpha", "beta"]

@@ -41,6 +41,9 @@ struct Analysis: Sendable {
     /// Each front-matter source's data file and the line of each of its runs (quality control
     /// names flagged rows by them).
     var runLines: [String: (file: String, lines: [Int])] = [:]
+    /// Per data source, the columns its runs carry in `Run.lawInputs` (every column a fit's law
+    /// maps in `inputs:`, sorted by name); the planner keeps each fit's own.
+    var lawColumns: [String: [String]] = [:]
 
     init(document: Document, paths: ProjectPaths) {
         self.document = document
@@ -147,9 +150,24 @@ struct Analysis: Sendable {
             var mapping: [String: String] = [:]
             for column in source.columns { mapping[column.role] = column.column }
             if forRuns {
+                // Columns that fits' laws read as inputs; a missing one is an error where `inputs:` names it.
+                var wanted: [String] = []
+                for fit in fits where base(Self.source(of: fit).name) == source.name {
+                    for input in fit.law?.inputs ?? [] {
+                        guard loaded.table.columnIndex(input.column) != nil else {
+                            var message = "fit '\(fit.id)': no column '\(input.column)' in \(loaded.path) (columns: \(loaded.table.header.joined(separator: ", ")))"
+                            if let s = suggestion(for: input.column, among: loaded.table.header) { message += "; did you mean '\(s)'?" }
+                            bag.append(.error(message, file: file, at: input.columnLocation))
+                            continue
+                        }
+                        if !wanted.contains(input.column) { wanted.append(input.column) }
+                    }
+                }
+                wanted.sort()
+                lawColumns[source.name] = wanted
                 switch RunLoader.columns(of: loaded.table, mapping: mapping, fileName: loaded.path) {
                 case .success(let index):
-                    let r = RunLoader.runs(from: loaded.table, columns: index, fileName: loaded.path)
+                    let r = RunLoader.runs(from: loaded.table, columns: index, fileName: loaded.path, lawColumns: wanted.compactMap { loaded.table.columnIndex($0) })
                     bag.append(contentsOf: r.diagnostics)
                     runs[source.name] = r.runs
                     if r.runs.count == loaded.table.rows.count { runLines[source.name] = (loaded.path, Array(loaded.table.lines.prefix(r.runs.count))) }
@@ -174,6 +192,7 @@ struct Analysis: Sendable {
                 continue
             }
             dataFiles[d.id] = dataFiles[root]
+            lawColumns[d.id] = lawColumns[root]
             if var r = runs[d.source.name] {
                 if let lo = d.minFlops { r = r.filter { $0.flops >= lo } }
                 if let hi = d.maxFlops { r = r.filter { $0.flops <= hi } }

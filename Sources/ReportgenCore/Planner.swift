@@ -82,6 +82,21 @@ struct Planner {
         return spec
     }
 
+    /// The runs with only the inputs `form` reads from named columns, in its order, so that a
+    /// fit's key holds the columns it reads and no others (nil for a law that maps none).
+    static func withLawInputs(_ runs: [Run], form: LawForm?, carried: [String]) -> [Run] {
+        let wanted = (form?.columns ?? []).map { column in carried.firstIndex(of: column.column) }
+        return runs.map { run in
+            var run = run
+            if wanted.isEmpty || wanted.contains(nil) {
+                run.lawInputs = nil
+            } else if let values = run.lawInputs {
+                run.lawInputs = wanted.compactMap { $0.map { values[$0] } }
+            }
+            return run
+        }
+    }
+
     func makePlan() throws -> BuildPlan {
         var plan = BuildPlan(tool: ToolVersion.identity)
         let environment = renderEnvironment()
@@ -94,6 +109,7 @@ struct Planner {
             let sourceName = Analysis.source(of: fit).name
             var runs = analysis.runs[sourceName] ?? []
             if let k = fit.excludeHighestLoss { runs = RunLoader.excludingHighestLoss(runs, k) }
+            runs = Self.withLawInputs(runs, form: analysis.laws[fit.id], carried: analysis.lawColumns[sourceName] ?? [])
             var spec = try Self.spec(fit, runs: runs, law: analysis.laws[fit.id], targets: document.frontMatter.targets)
             // The hold-out refit costs a second fit: run it where a table or the prose uses it.
             spec.holdOut = spec.approach.supportsHoldOut && (analysis.tables.contains { analysis.kinds.table(named: $0.kind)?.needsHoldOut == true && $0.fits.contains { $0.name == fit.id } }

@@ -7,6 +7,8 @@ extension Analysis {
         var out: [String: [ResultName]] = [:]
         for fit in fits {
             guard let approach = Approach(rawValue: fit.approach), let spec = try? Planner.spec(fit, runs: [], law: laws[fit.id]) else { continue }
+            // A law with errors of its own (reported where they are) has no schema.
+            if fit.law != nil, laws[fit.id] == nil { continue }
             var declared: [String]? = nil
             var isEquation2 = true
             if LawFits.usesDeclaredEngine(spec) {

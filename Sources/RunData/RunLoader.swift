@@ -52,7 +52,10 @@ public enum RunLoader {
 
     /// Reads every row into a run. A value that is not a positive finite number is an error at
     /// its row and column in `fileName`; every such value is reported, not only the first.
-    public static func runs(from table: CSVTable, columns index: [String: Int], fileName: String) -> (runs: [Run], diagnostics: [Diagnostic]) {
+    ///
+    /// `lawColumns` are further columns (by index) whose values every run carries in `lawInputs`,
+    /// in that order: a declared law's mapped inputs, any finite decimal number.
+    public static func runs(from table: CSVTable, columns index: [String: Int], fileName: String, lawColumns: [Int] = []) -> (runs: [Run], diagnostics: [Diagnostic]) {
         var runs: [Run] = []
         var diagnostics: [Diagnostic] = []
         for (r, row) in table.rows.enumerated() {
@@ -69,6 +72,17 @@ public enum RunLoader {
                 return x
             }
             let n = number("params"), loss = number("loss"), c = number("flops"), d = number("tokens"), budget = number("budget"), unique = number("unique")
+            var lawInputs: [Double] = []
+            for i in lawColumns {
+                let text = i < row.count ? Self.trimmed(row[i]) : ""
+                guard DecimalNumber.isDecimal(text), let x = Double(text), x.isFinite else {
+                    let what = text.isEmpty ? "an empty field" : "'\(text)'"
+                    diagnostics.append(.error("column '\(table.header[i])' (an input of a law): expected a number, got \(what)", file: fileName, at: SourceLocation(line: table.lines[r], column: table.column(ofField: min(i, max(row.count - 1, 0)), row: r))))
+                    failed = true
+                    continue
+                }
+                lawInputs.append(x)
+            }
             guard !failed, let n, let loss else { continue }
             var run: Run
             if let c, let d {
@@ -80,6 +94,7 @@ public enum RunLoader {
             }
             run.budget = budget
             run.uniqueTokens = unique
+            if !lawColumns.isEmpty { run.lawInputs = lawInputs }
             runs.append(run)
         }
         return (runs, diagnostics)

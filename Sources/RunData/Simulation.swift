@@ -22,15 +22,26 @@ import ScalingLaws
 ///     sizes: table-a9                   # or log-spaced (models_per_budget sizes, N_opt ÷ span … × span)
 ///     outliers: 0                       # IsoFLOP runs whose loss is multiplied by outlier_factor
 ///     outlier_factor: 1.3
+///     repeated:                         # a repeated-epochs sweep instead (`RepeatedSweep`):
+///       unique_tokens: [1e8, 1e9]       #   U of each data set
+///       epochs: [1, 2, 4, 16]           #   D = epochs · U
+///       sizes: [1e7, 1e8, 1e9]          #   N, parameters
+///       R_D: 15.387756                  #   R*_D and R*_N of Muennighoff et al.'s law (their C4 fit)
+///       R_N: 5.309743
+///
+/// A spec with `repeated:` writes only `repeated.csv`, whose losses follow the data-constrained law
+/// with `truth` as its Eq. 2 part.
 ///
 /// Unknown keys, wrong types and out-of-range values are errors that point at the key.
 public enum Simulation {
     /// The keys a spec file may use, in the order they are documented.
     public static let keys = [
         "seed", "truth", "budgets", "models_per_budget", "budget_span", "approach1_sizes", "horizon_multipliers",
-        "base_tokens_per_parameter", "logged_points", "first_logged_fraction", "noise_sd", "schedule_excess",
+        "base_tokens_per_parameter", "logged_points", "first_logged_fraction", "noise_sd", "schedule_excess", "repeated",
         "sizes", "outliers", "outlier_factor",
     ]
+    /// The keys of `repeated:`.
+    public static let repeatedKeys = ["unique_tokens", "epochs", "sizes", "R_D", "R_N"]
 
     /// Reads a spec from YAML text; `file` names it in diagnostics.
     public static func parseSpec(_ text: String, file: String) throws(Diagnostic) -> SimulationSpec {
@@ -90,6 +101,7 @@ public enum Simulation {
                 guard (0...10_000).contains(n) else { throw fail("must be between 0 and 10000, got \(n)") }
                 spec.outliers = n
             case "outlier_factor": spec.outlierFactor = try number(value, key: key, file: file)
+            case "repeated": spec.repeated = try repeated(value, file: file)
             default: break
             }
         }
@@ -142,17 +154,34 @@ public enum Simulation {
         return out
     }
 
+    /// `repeated.csv`: `parameters,tokens,unique_tokens,epochs,flops,loss`, one row per run of a
+    /// repeated-epochs sweep (`epochs` = D/U).
+    public static func repeatedCSV(_ runs: [Run]) -> String {
+        var out = "parameters,tokens,unique_tokens,epochs,flops,loss\n"
+        for run in runs {
+            let unique = run.uniqueTokens ?? run.tokens
+            out += [run.parameters, run.tokens, unique, run.tokens / unique, run.flops, run.loss].map(field).joined(separator: ",") + "\n"
+        }
+        return out
+    }
+
     /// Simulates `spec` and writes `isoflop.csv`, `curves.csv` and `runs.csv` into `directory` (each file
-    /// atomically: a temporary file renamed into place). Returns the files written, in that order.
+    /// atomically: a temporary file renamed into place), or only `repeated.csv` for a spec with
+    /// `repeated:`. Returns the files written, in that order.
     public static func write(_ spec: SimulationSpec, to directory: URL) throws -> [URL] {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let runs = Simulator.isoFLOPRuns(spec)
-        let curves = Simulator.trainingCurves(spec)
-        let files = [
-            ("isoflop.csv", isoFLOPCSV(runs)),
-            ("curves.csv", curvesCSV(curves)),
-            ("runs.csv", finalRunsCSV(runs, curves)),
-        ]
+        let files: [(String, String)]
+        if spec.repeated != nil {
+            files = [("repeated.csv", repeatedCSV(try Simulator.repeatedRuns(spec)))]
+        } else {
+            let runs = Simulator.isoFLOPRuns(spec)
+            let curves = Simulator.trainingCurves(spec)
+            files = [
+                ("isoflop.csv", isoFLOPCSV(runs)),
+                ("curves.csv", curvesCSV(curves)),
+                ("runs.csv", finalRunsCSV(runs, curves)),
+            ]
+        }
         var written: [URL] = []
         for (name, text) in files {
             let url = directory.appendingPathComponent(name)
@@ -190,6 +219,40 @@ public enum Simulation {
         var values: [Double] = []
         for item in items { values.append(try number(item, key: key, file: file)) }
         return values
+    }
+
+    private static func repeated(_ node: YAMLNode, file: String) throws(Diagnostic) -> RepeatedSweep {
+        guard let entries = node.entries else { throw .error("'repeated': expected a mapping, got \(node.typeName)", file: file, at: node.location) }
+        var sweep = RepeatedSweep(uniqueTokens: [], epochs: [], sizes: [])
+        var seen: [String] = []
+        for entry in entries {
+            guard repeatedKeys.contains(entry.key) else {
+                throw .error("unknown key '\(entry.key)' in 'repeated'", file: file, at: entry.keyLocation, notes: ["known keys: \(repeatedKeys.joined(separator: ", "))"])
+            }
+            guard !seen.contains(entry.key) else { throw .error("duplicate key '\(entry.key)'", file: file, at: entry.keyLocation) }
+            seen.append(entry.key)
+            let key = "repeated.\(entry.key)"
+            switch entry.key {
+            case "unique_tokens": sweep.uniqueTokens = try numbers(entry.value, key: key, file: file, minCount: 1)
+            case "epochs":
+                sweep.epochs = try numbers(entry.value, key: key, file: file, minCount: 1)
+                if let low = sweep.epochs.first(where: { $0 < 1 }) {
+                    throw .error("'\(key)': an epoch count is at least 1 (D ≥ U), got \(low)", file: file, at: entry.value.location)
+                }
+            case "sizes": sweep.sizes = try numbers(entry.value, key: key, file: file, minCount: 1)
+            case "R_D": sweep.repeatedDataDecay = try number(entry.value, key: key, file: file)
+            case "R_N": sweep.excessParametersDecay = try number(entry.value, key: key, file: file)
+            default: break
+            }
+        }
+        for required in ["unique_tokens", "epochs", "sizes"] where !seen.contains(required) {
+            throw .error("'repeated' is missing '\(required)'", file: file, at: node.location)
+        }
+        let runs = sweep.uniqueTokens.count * sweep.epochs.count * sweep.sizes.count
+        guard runs <= DocumentLimits.dataRows else {
+            throw .error("'repeated' makes \(runs) runs, more than the limit of \(DocumentLimits.dataRows) for a data file", file: file, at: node.location)
+        }
+        return sweep
     }
 
     private static func law(_ node: YAMLNode, file: String) throws(Diagnostic) -> ChinchillaLaw {

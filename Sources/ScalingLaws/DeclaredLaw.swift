@@ -33,9 +33,15 @@ public struct LawParameter: Sendable, Equatable, Hashable, Codable {
     }
 }
 
-/// What an input other than N and D is on the compute-optimal frontier, where C = 6ND: an
-/// expression in N and D (e.g. unique tokens U = D: every token seen once).
-public struct FrontierInput: Sendable, Equatable, Hashable, Codable {
+/// A name and an expression in the law language, as a law's parts declare them:
+///
+/// - a **frontier input** (`FrontierInput`): what an input other than N and D is on the
+///   compute-optimal frontier, where C = 6ND, as an expression in N and D (e.g. unique tokens
+///   U = D: every token seen once);
+/// - a **definition** (`LawDefinition`): a named sub-expression (`R_D: \max(D/U - 1, 0)`) over the
+///   law's inputs, parameters and earlier definitions; the law and later definitions use it by
+///   name, and it is substituted before compiling (identical sub-expressions share one register).
+public struct NamedLawExpression: Sendable, Equatable, Hashable, Codable {
     public var name: String
     public var expression: String
 
@@ -45,10 +51,27 @@ public struct FrontierInput: Sendable, Equatable, Hashable, Codable {
     }
 }
 
+public typealias FrontierInput = NamedLawExpression
+public typealias LawDefinition = NamedLawExpression
+
+/// An input of a law read from a named column of the data file (`inputs: {R: epochs}`), beyond the
+/// column roles N, D, C and U.
+public struct LawInputColumn: Sendable, Equatable, Hashable, Codable {
+    /// The input's canonical name in the law.
+    public var name: String
+    /// The data file's column header.
+    public var column: String
+
+    public init(name: String, column: String) {
+        self.name = name
+        self.column = column
+    }
+}
+
 /// A law declared in the law language: L̂ = f(inputs; parameters).
 ///
-/// `N` (parameters) and `D` (tokens) are always inputs; `C` (FLOPs) and any other column the data map
-/// may be named in `inputs` too.
+/// `N` (parameters) and `D` (tokens) are always inputs; `C` (FLOPs), `U` (unique tokens) and any
+/// column of the data file mapped in `columns` may be inputs too.
 public struct LawForm: Sendable, Equatable, Hashable, Codable {
     /// Short name, e.g. "chinchilla"; "declared" for a document's own law.
     public var name: String
@@ -59,17 +82,151 @@ public struct LawForm: Sendable, Equatable, Hashable, Codable {
     public var parameters: [LawParameter]
     /// The value of each input other than N and D on the frontier (`FrontierInput`).
     public var frontierInputs: [FrontierInput]
+    /// Named sub-expressions, in the order written (each may use the ones before it).
+    public var definitions: [LawDefinition]
+    /// Inputs read from named data columns, in the order their values are carried per run
+    /// (`Run.lawInputs`).
+    public var columns: [LawInputColumn]
 
-    public init(name: String, expression: String, inputs: [String] = ["N", "D"], parameters: [LawParameter], frontierInputs: [FrontierInput] = []) {
+    public init(
+        name: String, expression: String, inputs: [String] = ["N", "D"], parameters: [LawParameter], frontierInputs: [FrontierInput] = [],
+        definitions: [LawDefinition] = [], columns: [LawInputColumn] = []
+    ) {
         self.name = name
         self.expression = expression
         self.inputs = inputs
         self.parameters = parameters
         self.frontierInputs = frontierInputs
+        self.definitions = definitions
+        self.columns = columns
     }
 
-    /// The parsed expression.
-    public func parsed() throws(LawError) -> LawExpression { try LawParser.parse(expression) }
+    enum CodingKeys: String, CodingKey {
+        case name, expression, inputs, parameters, frontierInputs, definitions, columns
+    }
+
+    // Definitions and columns are written only when present, so that a law without them has the
+    // same bytes (and the same step keys) as before they existed.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        name = try c.decode(String.self, forKey: .name)
+        expression = try c.decode(String.self, forKey: .expression)
+        inputs = try c.decode([String].self, forKey: .inputs)
+        parameters = try c.decode([LawParameter].self, forKey: .parameters)
+        frontierInputs = try c.decode([FrontierInput].self, forKey: .frontierInputs)
+        definitions = try c.decodeIfPresent([LawDefinition].self, forKey: .definitions) ?? []
+        columns = try c.decodeIfPresent([LawInputColumn].self, forKey: .columns) ?? []
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(name, forKey: .name)
+        try c.encode(expression, forKey: .expression)
+        try c.encode(inputs, forKey: .inputs)
+        try c.encode(parameters, forKey: .parameters)
+        try c.encode(frontierInputs, forKey: .frontierInputs)
+        if !definitions.isEmpty { try c.encode(definitions, forKey: .definitions) }
+        if !columns.isEmpty { try c.encode(columns, forKey: .columns) }
+    }
+
+    /// Each definition parsed and expanded in terms of inputs and parameters, in order. A problem
+    /// in a definition's text is a `LawDefinitionError` naming it.
+    public func expandedDefinitions() throws(LawDefinitionError) -> [(name: String, expression: LawExpression, size: Int)] {
+        var expanded: [(name: String, expression: LawExpression, size: Int)] = []
+        var replacements: [String: LawExpression] = [:]
+        var sizes: [String: Int] = [:]
+        var depths: [String: Int] = [:]
+        let parameterNames = parameters.map(\.name)
+        for d in definitions {
+            if parameterNames.contains(d.name) || inputs.contains(d.name) {
+                throw LawDefinitionError(definition: d.name, error: LawError("'\(d.name)' is defined, but it is also a \(parameterNames.contains(d.name) ? "parameter" : "input") of the law"))
+            }
+            if replacements[d.name] != nil {
+                throw LawDefinitionError(definition: d.name, error: LawError("'\(d.name)' is defined twice"))
+            }
+            let parsed: LawExpression
+            do { parsed = try LawParser.parse(d.expression) } catch { throw LawDefinitionError(definition: d.name, error: error) }
+            if parsed.names.contains(d.name) {
+                throw LawDefinitionError(definition: d.name, error: LawError("'\(d.name)' is defined in terms of itself", offset: parsed.offset(of: d.name)))
+            }
+            if let later = definitions.first(where: { $0.name != d.name && replacements[$0.name] == nil && parsed.names.contains($0.name) }) {
+                throw LawDefinitionError(
+                    definition: d.name, error: LawError("'\(later.name)' is defined after '\(d.name)'; a definition may use only those above it", offset: parsed.offset(of: later.name)))
+            }
+            let size = Self.expandedSize(parsed, sizes)
+            guard size <= Self.maximumExpandedSize else {
+                throw LawDefinitionError(
+                    definition: d.name,
+                    error: LawError("'\(d.name)' expands to more than \(Self.maximumExpandedSize) terms once the definitions it uses are substituted"))
+            }
+            let depth = Self.expandedDepth(parsed, depths)
+            guard depth <= Self.maximumExpandedDepth else {
+                throw LawDefinitionError(
+                    definition: d.name,
+                    error: LawError("'\(d.name)' nests more than \(Self.maximumExpandedDepth) levels deep once the definitions it uses are substituted"))
+            }
+            sizes[d.name] = size
+            depths[d.name] = depth
+            let e = parsed.substituting(replacements)
+            replacements[d.name] = e
+            expanded.append((d.name, e, size))
+        }
+        return expanded
+    }
+
+    /// The most terms a law may have with its definitions substituted: definitions that each use
+    /// the one before twice would otherwise double the law's size at every step.
+    public static let maximumExpandedSize = 100_000
+
+    /// The deepest a law may nest with its definitions substituted (each definition is at most
+    /// `LawParser.maximumDepth` deep by itself; chains of them are limited here).
+    public static let maximumExpandedDepth = 400
+
+    /// The nesting depth of `e` once each name in `depths` is replaced by an expression that deep.
+    static func expandedDepth(_ e: LawExpression, _ depths: [String: Int]) -> Int {
+        switch e {
+        case .number: return 1
+        case .name(let n, _): return depths[n] ?? 1
+        case .negate(let x): return 1 + expandedDepth(x, depths)
+        case .binary(_, let x, let y): return 1 + max(expandedDepth(x, depths), expandedDepth(y, depths))
+        case .call(_, let args): return 1 + (args.map { expandedDepth($0, depths) }.max() ?? 0)
+        }
+    }
+
+    /// The number of terms of `e` once each name in `sizes` is replaced by that many terms
+    /// (saturating, so that it cannot overflow).
+    static func expandedSize(_ e: LawExpression, _ sizes: [String: Int]) -> Int {
+        switch e {
+        case .number: return 1
+        case .name(let n, _): return sizes[n] ?? 1
+        case .negate(let x): return min(maximumExpandedSize + 1, 1 + expandedSize(x, sizes))
+        case .binary(_, let x, let y): return min(maximumExpandedSize + 1, 1 + expandedSize(x, sizes) + expandedSize(y, sizes))
+        case .call(_, let args): return min(maximumExpandedSize + 1, args.reduce(1) { $0 + expandedSize($1, sizes) })
+        }
+    }
+
+    /// The parsed expression, with every definition substituted.
+    public func parsed() throws(LawError) -> LawExpression {
+        let e = try LawParser.parse(expression)
+        guard !definitions.isEmpty else { return e }
+        let expanded: [(name: String, expression: LawExpression, size: Int)]
+        do { expanded = try expandedDefinitions() } catch { throw LawError("in the definition of '\(error.definition)': \(error.error.message)") }
+        var replacements: [String: LawExpression] = [:]
+        var sizes: [String: Int] = [:]
+        var depths: [String: Int] = [:]
+        for d in expanded {
+            replacements[d.name] = d.expression
+            sizes[d.name] = d.size
+            depths[d.name] = Self.expandedDepth(d.expression, [:])
+        }
+        guard Self.expandedSize(e, sizes) <= Self.maximumExpandedSize else {
+            throw LawError("the law expands to more than \(Self.maximumExpandedSize) terms once its definitions are substituted")
+        }
+        guard Self.expandedDepth(e, depths) <= Self.maximumExpandedDepth else {
+            throw LawError("the law nests more than \(Self.maximumExpandedDepth) levels deep once its definitions are substituted")
+        }
+        return e.substituting(replacements)
+    }
 
     /// Compiles the law over its inputs; checks that every declared parameter is used.
     public func compile() throws(LawError) -> LawProgram {
@@ -138,19 +295,45 @@ public struct LawForm: Sendable, Equatable, Hashable, Codable {
         ])
 
     /// The data-constrained law of Muennighoff et al. (2023, "Scaling Data-Constrained Language
-    /// Models", Eq. 5) with repeated data only: L̂ = E + A/N^α + B/D′^β, where U is the number of unique
-    /// tokens, R = D/U − 1 the repetitions, and D′ = U + U R* (1 − exp(−R/R*)) the effective data;
-    /// their decay of excess parameters (N′) is left out (N′ = N). Their fit gives R*_D ≈ 15.4.
-    /// On the frontier every token is fresh (U = D, so D′ = D and the law is Eq. 2).
+    /// Models", arXiv 2305.16264, Eq. 5–7), as published: L̂ = E + A/N′^α + B/D′^β with
+    ///
+    /// - effective data D′ = U_D + U_D R*_D (1 − e^(−R_D/R*_D)), where U_D (the input `U`) is the
+    ///   number of unique tokens and R_D = max(D/U_D − 1, 0) the epochs beyond the first;
+    /// - effective parameters N′ = U_N + U_N R*_N (1 − e^(−R_N/R*_N)), where U_N = min(N, N_opt(U_D))
+    ///   is the compute-optimal model size for U_D tokens under Eq. 2's own coefficients,
+    ///   N_opt(D) = G (G D)^(β/α) with G = (αA/(βB))^(1/(α+β)) (Eq. 4 solved for N), and
+    ///   R_N = max(N/U_N − 1, 0) the excess parameters.
+    ///
+    /// Their C4 fit (the authors' repository): R*_D = 15.39, R*_N = 5.31, α = β = 0.353. On the
+    /// frontier every token is fresh (U = D), so D′ = D and N_opt = N′ = N: the frontier is Eq. 2's.
+    /// The start grid is Eq. 2's coarsened to 3 888 starts (e ∈ {−1, 0, 1}; α, β ∈ {0.25, 0.5, 1},
+    /// no zero, where (G U)^(β/α) overflows) with ln R*_D ∈ {1.5, 3} and ln R*_N ∈ {1, 2.5}.
     public static let dataConstrained = LawForm(
         name: "data-constrained",
-        expression: #"E + \frac{A}{N^{\alpha}} + \frac{B}{\left(U + U R^*_D \left(1 - \exp\left(-\frac{D/U - 1}{R^*_D}\right)\right)\right)^{\beta}}"#,
+        expression: #"E + \frac{A}{\left(U_N + U_N R^*_N \left(1 - \exp\left(-\frac{R_N}{R^*_N}\right)\right)\right)^{\alpha}} + \frac{B}{\left(U + U R^*_D \left(1 - \exp\left(-\frac{R_D}{R^*_D}\right)\right)\right)^{\beta}}"#,
         inputs: ["N", "D", "U"],
         parameters: [
-            paperA, paperB, paperE, paperAlpha, paperBeta,
-            LawParameter(name: "R*_D", logScale: true, starts: [1, 2.5, 4]),
+            LawParameter(name: "A", logScale: true, starts: [0, 5, 10, 15, 20, 25]),
+            LawParameter(name: "B", logScale: true, starts: [0, 5, 10, 15, 20, 25]),
+            LawParameter(name: "E", logScale: true, starts: [-1, 0, 1]),
+            LawParameter(name: "alpha", lower: 0, starts: [0.25, 0.5, 1]),
+            LawParameter(name: "beta", lower: 0, starts: [0.25, 0.5, 1]),
+            LawParameter(name: "R*_D", logScale: true, starts: [1.5, 3]),
+            LawParameter(name: "R*_N", logScale: true, starts: [1, 2.5]),
         ],
-        frontierInputs: [FrontierInput(name: "U", expression: "D")])
+        frontierInputs: [FrontierInput(name: "U", expression: "D")],
+        definitions: [
+            LawDefinition(name: "G", expression: #"\left(\frac{\alpha A}{\beta B}\right)^{1/(\alpha + \beta)}"#),
+            LawDefinition(name: "R_D", expression: #"\max(D/U - 1, 0)"#),
+            LawDefinition(name: "U_N", expression: #"\min(N, G (G U)^{\beta/\alpha})"#),
+            LawDefinition(name: "R_N", expression: #"\max(N/U_N - 1, 0)"#),
+        ])
+}
+
+/// A problem in one definition of a law, with the definition's name (offsets are into its text).
+public struct LawDefinitionError: Error, Equatable, Sendable {
+    public var definition: String
+    public var error: LawError
 }
 
 /// Per-run data for a declared law: its input columns and the observed losses.

@@ -75,4 +75,28 @@ public enum Extrapolation {
             budget: budget, predictedParameters: predictedParameters, actualParameters: actualParameters,
             predictedLoss: predictedLoss, actualLoss: actualLoss)
     }
+
+    /// Leave-one-budget-out for any fit that can predict a budget's optimal model size and loss
+    /// from the other budgets' runs (a declared law through its numeric frontier): `predict` gets
+    /// the runs of every budget but the largest, and that budget's FLOPs. "Actual" is as above.
+    public static func leaveLargestBudgetOut<Failure: Error>(
+        _ runs: [Run], grouping: BudgetGrouping, predict: ([Run], Double) throws(Failure) -> (parameters: Double, loss: Double)
+    ) throws -> HoldOutResult {
+        try validate(runs)
+        let groups = Approach2.group(runs, by: grouping)
+        guard groups.count >= 3 else {
+            throw FitError.tooFewRuns(needed: 3, got: groups.count, context: "leave-one-budget-out (budgets)")
+        }
+        let heldOut = groups[groups.count - 1]
+        let budget = exp(heldOut.map { log($0.flops) }.reduce(0, +) / Double(heldOut.count))
+        guard heldOut.count >= 3 else {
+            throw FitError.tooFewRuns(needed: 3, got: heldOut.count, context: "budget \(formatScientific(budget)) FLOPs")
+        }
+        let parabola = try Quadratic.fit(x: heldOut.map { log($0.parameters) }, y: heldOut.map(\.loss))
+        guard parabola.opensUpward else { throw FitError.parabolaOpensDownward(budget: budget) }
+        let predicted = try predict(Array(groups.dropLast().joined()), budget)
+        return HoldOutResult(
+            budget: budget, predictedParameters: predicted.parameters, actualParameters: exp(parabola.vertex),
+            predictedLoss: predicted.loss, actualLoss: parabola(parabola.vertex))
+    }
 }

@@ -278,10 +278,23 @@ public enum LawParser {
 
     // MARK: - Parser
 
+    /// The deepest a law may nest (parentheses, fractions, powers, signs): far beyond any law in
+    /// use, and shallow enough that no input can exhaust the stack.
+    public static let maximumDepth = 100
+
     struct Parser {
         var tokens: [Token]
         var position = 0
         var length: Int
+        var depth = 0
+
+        /// Enters one level of nesting at the current token; too deep is an error there.
+        mutating func enter() throws(LawError) {
+            depth += 1
+            guard depth <= LawParser.maximumDepth else {
+                throw LawError("the law nests more than \(LawParser.maximumDepth) levels deep", offset: current.offset)
+            }
+        }
 
         init(tokens: [Token], length: Int) throws(LawError) {
             self.tokens = tokens
@@ -301,6 +314,8 @@ public enum LawParser {
 
         /// expression := term (('+' | '-') term)*
         mutating func expression() throws(LawError) -> LawExpression {
+            try enter()
+            defer { depth -= 1 }
             var left = try term()
             while case .symbol(let c) = current.kind, c == "+" || c == "-" {
                 advance()
@@ -339,6 +354,8 @@ public enum LawParser {
         /// signed := ('-' | '+') signed | power
         mutating func signed() throws(LawError) -> LawExpression {
             if case .symbol(let c) = current.kind, c == "-" || c == "+" {
+                try enter()
+                defer { depth -= 1 }
                 advance()
                 let operand = try signed()
                 return c == "-" ? .negate(operand) : operand
@@ -350,6 +367,8 @@ public enum LawParser {
         mutating func power() throws(LawError) -> LawExpression {
             let base = try atom()
             guard case .symbol("^") = current.kind else { return base }
+            try enter()
+            defer { depth -= 1 }
             advance()
             let exponent: LawExpression
             if case .symbol("-") = current.kind {

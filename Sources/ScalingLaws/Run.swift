@@ -16,6 +16,10 @@ public struct Run: Sendable, Equatable, Codable {
     /// Unique tokens U in the training data, when the data names them (D / U = epochs); the
     /// data-constrained law's input.
     public var uniqueTokens: Double?
+    /// Values of a declared law's inputs read from named data columns (`LawForm.columns`), in the
+    /// law's order; nil when the law maps none. Any finite number (a column such as epochs or a
+    /// 0/1 flag need not be positive).
+    public var lawInputs: [Double]?
 
     public init(parameters: Double, tokens: Double, flops: Double, loss: Double, budget: Double? = nil) {
         self.parameters = parameters

@@ -50,6 +50,9 @@ public struct SimulationSpec: Sendable, Equatable, Codable {
         case logSpaced = "log-spaced"
     }
 
+    /// A repeated-epochs sweep (`RepeatedSweep`); a spec with one simulates only that sweep.
+    public var repeated: RepeatedSweep? = nil
+
     /// The Approach-1 sizes used by default: the Table A9 models nearest to ten log-spaced sizes
     /// from 70M to 10B (74M … 9,293M).
     public static let defaultApproach1Sizes: [Double] = [74, 117, 217, 425, 632, 1143, 2007, 3530, 6796, 9293].map { $0 * 1e6 }
@@ -213,5 +216,63 @@ public enum Simulator {
             }
         }
         return curves
+    }
+}
+
+/// A sweep that repeats a limited number of unique tokens for several epochs, whose losses follow
+/// the data-constrained law of Muennighoff et al. (2023, Eq. 5–7; `LawForm.dataConstrained`) with
+/// the spec's Eq. 2 truth and the decay constants here.
+///
+/// Every combination of unique tokens U, epochs e and model size N is one run on D = e·U tokens,
+/// C = 6ND, whose final loss is the law times lognormal noise exp(noiseSD · z).
+public struct RepeatedSweep: Sendable, Equatable, Codable {
+    /// Unique tokens U_D of each data set.
+    public var uniqueTokens: [Double]
+    /// Epochs over each data set (D = epochs · U); 1 is a single pass.
+    public var epochs: [Double]
+    /// Model sizes in parameters.
+    public var sizes: [Double]
+    /// R*_D and R*_N of the law (Muennighoff et al.'s C4 fit: 15.39 and 5.31).
+    public var repeatedDataDecay: Double
+    public var excessParametersDecay: Double
+
+    public init(uniqueTokens: [Double], epochs: [Double], sizes: [Double], repeatedDataDecay: Double = 15.387756, excessParametersDecay: Double = 5.309743) {
+        self.uniqueTokens = uniqueTokens
+        self.epochs = epochs
+        self.sizes = sizes
+        self.repeatedDataDecay = repeatedDataDecay
+        self.excessParametersDecay = excessParametersDecay
+    }
+
+    /// The data-constrained law these runs follow, with the spec's Eq. 2 truth.
+    public func law(_ truth: ChinchillaLaw) -> FittedLaw {
+        FittedLaw(form: .dataConstrained, values: [truth.A, truth.B, truth.E, truth.alpha, truth.beta, repeatedDataDecay, excessParametersDecay])
+    }
+}
+
+extension Simulator {
+    /// The runs of `spec.repeated`, unique tokens slowest, then epochs, then size; run i draws its
+    /// noise from stream i of the seed (stream 3 of the root, apart from the other sweeps').
+    public static func repeatedRuns(_ spec: SimulationSpec) throws(LawError) -> [Run] {
+        guard let sweep = spec.repeated else { return [] }
+        var n: [Double] = [], d: [Double] = [], u: [Double] = []
+        for unique in sweep.uniqueTokens {
+            for e in sweep.epochs {
+                for size in sweep.sizes {
+                    n.append(size)
+                    d.append(e * unique)
+                    u.append(unique)
+                }
+            }
+        }
+        let losses = try sweep.law(spec.truth).losses([n, d, u])
+        let root = SeededGenerator(seed: spec.seed).stream(3)
+        return n.indices.map { i in
+            var rng = root.stream(UInt64(i))
+            let loss = spec.noiseSD == 0 ? losses[i] : losses[i] * exp(spec.noiseSD * rng.nextNormal())
+            var run = Run(parameters: n[i], tokens: d[i], flops: 6 * n[i] * d[i], loss: loss)
+            run.uniqueTokens = u[i]
+            return run
+        }
     }
 }

@@ -47,13 +47,13 @@ struct Fit: ParsableCommand {
     var optimizer: Approach3Optimizer = .lbfgs
 
     @Option(help: "Approach 3's law: chinchilla (Eq. 2, the default), kaplan (Kaplan et al. 2020) or data-constrained (Muennighoff et al. 2023; needs a unique-tokens column).")
-    var law: String?
+    var law: ShippedLaw?
 
     @Option(help: "Approach 3's solver: grid (multi-start L-BFGS over the law's start grid) or varpro (variable projection, for laws linear in their coefficients).")
-    var solver: String = "grid"
+    var solver: LawSolver = .grid
 
     @Option(help: "Approach 3's objective, summed over runs: huber-log (the paper's), mse-log or mse.")
-    var objective: String = "huber-log"
+    var objective: ObjectiveName = .huberLog
 
     @Option(help: "Huber's δ for --objective huber-log.")
     var huberDelta: Double = 1e-3
@@ -69,11 +69,8 @@ struct Fit: ParsableCommand {
     func validate() throws {
         guard excludeHighestLoss >= 0 else { throw ValidationError("--exclude-highest-loss must be at least 0") }
         guard bootstrap >= 0 else { throw ValidationError("--bootstrap must be at least 0") }
-        if let law, LawForm.shipped(law) == nil { throw ValidationError("--law must be one of \(LawForm.shippedNames.joined(separator: ", "))") }
-        guard ["grid", "varpro"].contains(solver) else { throw ValidationError("--solver must be 'grid' or 'varpro'") }
-        guard FitObjective(name: objective) != nil else { throw ValidationError("--objective must be one of \(FitObjective.names.joined(separator: ", "))") }
         guard huberDelta > 0, huberDelta.isFinite else { throw ValidationError("--huber-delta must be positive") }
-        if approach != .parametricLoss, law != nil || solver != "grid" || objective != "huber-log" {
+        if approach != .parametricLoss, law != nil || solver != .grid || objective != .huberLog {
             throw ValidationError("--law, --solver and --objective apply to --approach 3 only")
         }
         if let t = budgetTolerance, !(t > 0) { throw ValidationError("--budget-tolerance must be positive") }
@@ -93,9 +90,9 @@ struct Fit: ParsableCommand {
         }
         request.badBudget = badBudget
         request.optimizer = optimizer
-        request.law = law
-        request.solver = solver
-        request.objective = objective
+        request.law = law?.rawValue
+        request.solver = solver.rawValue
+        request.objective = objective.rawValue
         request.huberDelta = huberDelta
         for written in target {
             let parts = written.split(separator: "=", maxSplits: 1).map(String.init)
@@ -128,3 +125,10 @@ extension Approach: ExpressibleByArgument {
 extension BadBudgetRule: ExpressibleByArgument {}
 
 extension Approach3Optimizer: ExpressibleByArgument {}
+
+// `law:`, `solver:` and `objective:` of documents read these same types.
+extension ShippedLaw: ExpressibleByArgument {}
+
+extension LawSolver: ExpressibleByArgument {}
+
+extension ObjectiveName: ExpressibleByArgument {}

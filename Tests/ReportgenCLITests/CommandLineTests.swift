@@ -1,5 +1,6 @@
 import Foundation
 import ReportgenCore
+import ReportDocument
 import Testing
 import TestSupport
 
@@ -202,4 +203,29 @@ func twoConcurrentBuildsBothSucceed() throws {
     #expect(again.errors.contains("warning: fit 'isoflops': quality control (too-few-points)"))
     let checked = try reportgen(["check", "Reports/chinchilla.md", "--update"], in: project.root)
     #expect(checked.status == 0 && checked.errors.contains("warning: fit 'isoflops': quality control (too-few-points)"), "\(checked.errors)")
+}
+
+/// `law`, `solver` and `objective` take the same values in documents and on the command line: both
+/// read the same enumerations, and both list exactly their cases when given something else.
+@Test func lawSolverAndObjectiveTakeTheSameValuesInDocumentsAndOnTheCommandLine() throws {
+    let project = try FixtureProject()
+    defer { project.remove() }
+    let options: [(flag: String, what: String, values: [String])] = [
+        ("law", "shipped law", ShippedLaw.allCases.map(\.rawValue)),
+        ("solver", "solver", LawSolver.allCases.map(\.rawValue)),
+        ("objective", "objective", ObjectiveName.allCases.map(\.rawValue)),
+    ]
+    for option in options {
+        let cli = try reportgen(["fit", "Data/isoflop-small.csv", "--approach", "3", "--\(option.flag)", "nonsense"], in: project.root)
+        #expect(cli.status == 2)
+        for value in option.values { #expect(cli.errors.contains("'\(value)'"), "--\(option.flag) \(value)") }
+        try project.edit("Reports/chinchilla.md") { text in
+            text.replacingOccurrences(of: "approach: 2\n", with: "approach: 2\n\(option.flag): nonsense\n")
+        }
+        let document = try reportgen(["build", "Reports/chinchilla.md"], in: project.root)
+        #expect(document.status == 1)
+        let listed = option.flag == "law" ? "shipped laws: \(option.values.joined(separator: ", "))" : "\(option.what)s: \(option.values.joined(separator: ", "))"
+        #expect(document.errors.contains(listed), "\(document.errors)")
+        try project.edit("Reports/chinchilla.md") { $0.replacingOccurrences(of: "\(option.flag): nonsense\n", with: "") }
+    }
 }

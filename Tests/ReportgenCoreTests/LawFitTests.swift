@@ -95,7 +95,7 @@ private func line(of prefix: String, in text: String) -> Int? {
 
     let undeclared = good.replacingOccurrences(of: "    beta: {starts: [0, 2]}\n", with: "")
     let (missing, _) = try buildFailure(undeclared)
-    #expect(missing?.diagnostics.first?.message == "'beta' is neither a declared parameter nor an input (N, D, C, or U for unique tokens)")
+    #expect(missing?.diagnostics.first?.message == "'beta' is neither a declared parameter, a definition nor an input (N, D, C, U, or a name mapped to a data column in 'inputs')")
 }
 
 @Test func lawKeysOnlyApplyToApproach3AndVarproNeedsALinearLaw() throws {

@@ -135,6 +135,7 @@ private struct Opaque: Sendable { var value: Int }
     let changes: [String: (inout Run) -> Void] = [
         "parameters": { $0.parameters *= 1.0000001 }, "tokens": { $0.tokens *= 1.0000001 }, "flops": { $0.flops *= 1.0000001 },
         "loss": { $0.loss += 1e-9 }, "budget": { $0.budget = 1.2e18 }, "uniqueTokens": { $0.uniqueTokens = 1e9 },
+        "lawInputs": { $0.lawInputs = [2] },
     ]
     #expect(Set(Mirror(reflecting: base.data.runs[0]).children.compactMap(\.label)) == Set(changes.keys))
     let baseKey = try fitKey(base)
