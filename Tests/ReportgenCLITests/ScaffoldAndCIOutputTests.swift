@@ -31,6 +31,12 @@ private func runDataFiles(in project: FixtureProject) -> [String] {
     }.sorted()
 }
 
+/// A file's JSON, or nil when the file is missing.
+private func jsonObject(_ data: Data?) throws -> Any? {
+    guard let data else { return nil }
+    return try JSONSerialization.jsonObject(with: data)
+}
+
 @Test func aReportScaffoldedFromEachDataFileBuildsAndPassesCheck() throws {
     let project = try dataProject()
     defer { project.remove() }
@@ -69,15 +75,15 @@ private func runDataFiles(in project: FixtureProject) -> [String] {
             let tolerance = file.hasPrefix("Data/external/") ? ["--budget-tolerance", "0.05"] : []
             let fit = try reportgen(["fit", file, "--approach", "2", "--bad-budget", "drop", "--json"] + tolerance, in: project.root)
             let adHoc = try #require(try JSONSerialization.jsonObject(with: Data(fit.output.utf8)) as? [String: Any], "\(file): \(fit.errors)")
-            let results = try #require(try JSONSerialization.jsonObject(with: try #require(project.bytes("build/\(name)/results.json"))) as? [String: Double])
+            let results = try #require(try jsonObject(project.bytes("build/\(name)/results.json")) as? [String: Double])
             let a = try #require(results["a2.a"]), adHocA = try #require(adHoc["a"] as? Double)
             #expect(abs(a - adHocA) <= 1e-9 * abs(adHocA), "\(file): a = \(a), fit --json a = \(adHocA)")
-            #expect(results["a2.budgets"] == adHoc["budgets"] as? Double, "\(file)")
+            #expect(results["a2.budgets"] == (adHoc["budgets"] as? [Any]).map { Double($0.count) }, "\(file)")
         }
         // Noise-free runs of the paper's law (Data/README.md): the parametric fit returns its exponents
         // (α = 0.33917, β = 0.28491; sizes rounded to three digits, losses to five decimals).
         if file.hasPrefix("Data/isoflop-small.") {
-            let results = try #require(try JSONSerialization.jsonObject(with: try #require(project.bytes("build/\(name)/results.json"))) as? [String: Double])
+            let results = try #require(try jsonObject(project.bytes("build/\(name)/results.json")) as? [String: Double])
             #expect(abs((results["a3.alpha"] ?? 0) - 0.33917) < 0.01, "\(file): \(results["a3.alpha"] ?? .nan)")
             #expect(abs((results["a3.beta"] ?? 0) - 0.28491) < 0.01, "\(file): \(results["a3.beta"] ?? .nan)")
             #expect(abs((results["a2.a"] ?? 0) - 0.28491 / (0.33917 + 0.28491)) < 0.01, "\(file)")
@@ -213,7 +219,7 @@ private func line(of needle: String, in text: String) -> Int? {
     #expect(github.status == 1)
     let lines = github.output.split(separator: "\n").map(String.init)
     let drift = try #require(lines.first { $0.contains("isoflops.b drifted") })
-    let referenceLine = line(of: "`=isoflops.b", in: source)
+    let referenceLine = line(of: "`=isoflops.b:", in: source) ?? line(of: "`=isoflops.b`", in: source)
     #expect(drift.contains("line=\(referenceLine ?? expectLine),"), "\(drift)")
     #expect(lines.contains { $0.hasPrefix("::error file=Reports/chinchilla.md,line=\(expectLine),col=1,") && $0.contains("outside the expected 9") })
 
@@ -253,7 +259,7 @@ private func sha256sum(_ file: URL) throws -> String {
     #expect(object["document"] as? String == "Reports/chinchilla.md")
     #expect(object["output_directory"] as? String == "build/chinchilla")
     let outputs = try #require(object["outputs"] as? [[String: Any]])
-    let manifest = try #require(try JSONSerialization.jsonObject(with: try #require(project.bytes("build/chinchilla/manifest.json"))) as? [String: Any])
+    let manifest = try #require(try jsonObject(project.bytes("build/chinchilla/manifest.json")) as? [String: Any])
     let recorded = try #require(manifest["outputs"] as? [String: String])
     #expect(Set(outputs.compactMap { $0["path"] as? String }) == Set(recorded.keys).union(["manifest.json"]))
     for output in outputs {
@@ -339,7 +345,7 @@ func diagnosticsAreColouredOnATerminalOnly() throws {
 
 @Test func completionScriptsAreProducedForEachShell() throws {
     let folder = FileManager.default.temporaryDirectory
-    for (shell, marker) in [("bash", "complete -F"), ("zsh", "#compdef reportgen"), ("fish", "complete -c reportgen")] {
+    for (shell, marker) in [("bash", "-F _reportgen reportgen"), ("zsh", "#compdef reportgen"), ("fish", "complete -c 'reportgen'")] {
         let run = try reportgen(["completion", shell], in: folder)
         #expect(run.status == 0, "\(shell): \(run.errors)")
         #expect(run.output.contains(marker), "\(shell)")
