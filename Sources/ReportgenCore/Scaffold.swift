@@ -125,7 +125,7 @@ struct ScaffoldDocument {
         let what = profile.curves.map { "\($0) loss curves (\(profile.rowCount) logged points)" } ?? "\(profile.runs ?? 0) training runs"
         let roles = profile.columns.map { "\(Self.code($0.column)) as \(Self.roleMeaning[$0.role] ?? $0.role)" }.joined(separator: ", ")
         add("The data are \(what) read from \(Self.code(profile.path)), with the columns \(roles).")
-        add("The fits follow the approaches of [@hoffmann2022].")
+        add("The fits follow the three approaches of the Chinchilla paper [@hoffmann2022].")
         add("")
         let notes = noteLines()
         if !notes.isEmpty {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import BuildEngine
 import Foundation
 import ReportgenCore
 
@@ -19,9 +20,10 @@ struct Version: ParsableCommand {
     mutating func run() throws {
         let buildID = Self.buildID
         if json {
-            var fields = "{\"version\": \"\(ToolVersion.string)\", \"identity\": \"\(ToolVersion.identity)\""
-            fields += buildID.map { ", \"build_id\": \"\($0)\"}" } ?? ", \"build_id\": null}"
-            print(fields)
+            let fields: [String: JSONValue] = [
+                "version": .string(ToolVersion.string), "identity": .string(ToolVersion.identity), "build_id": buildID.map { .string($0) } ?? .null,
+            ]
+            print(JSONValue.object(fields).serialized())
         } else {
             print(Self.text)
         }
