@@ -261,8 +261,12 @@ struct ScaffoldDocument {
             longest = max(longest, run)
         }
         let fence = String(repeating: "`", count: longest + 1)
-        let pad = flat.hasPrefix("`") || flat.hasSuffix("`") || flat.hasPrefix("=") || flat.hasPrefix(" ") ? " " : ""
-        return fence + pad + flat + pad + fence
+        // CommonMark strips one space from each end when both ends have one: a text starting or
+        // ending with a backtick is padded on both sides; one starting with `=` (a value reference
+        // to the parser) keeps one more leading space than is stripped, so it shows as code.
+        let pad = flat.hasPrefix("`") || flat.hasSuffix("`") || (flat.hasPrefix(" ") && flat.hasSuffix(" ")) ? " " : ""
+        let lead = flat.hasPrefix("=") ? pad + " " : pad
+        return fence + lead + flat + pad + fence
     }
 
     /// A note's message as prose: the names it marks (between `DataProfile.nameMark`s) in code

@@ -131,6 +131,28 @@ private func jsonObject(_ data: Data?) throws -> Any? {
     #expect(away.errors.contains("outside the project"))
 }
 
+@Test func columnNamesCannotBecomeMarkupReferencesOrKeys() throws {
+    let project = try FixtureProject(name: "names")
+    defer { project.remove() }
+    // Extra columns named like a value reference, markup, a cross-reference, math, a citation,
+    // backticks, a quote and a backslash: the notes show them as written and the report builds.
+    let csv = try String(contentsOf: project.root.appendingPathComponent("Data/isoflop-small.csv"), encoding: .utf8)
+    var lines = csv.split(separator: "\n").map(String.init)
+    lines[0] += ",\"=x.y\",\"<b>@fig:a $y$ [@k] `t`\",\"a\"\"q\\\",\"kind: isoflop\""
+    for i in lines.indices.dropFirst() { lines[i] += ",1,2,3,4" }
+    try (lines.joined(separator: "\n") + "\n").write(to: project.root.appendingPathComponent("Data/names.csv"), atomically: true, encoding: .utf8)
+    let new = try reportgen(["new", "names", "--data", "Data/names.csv"], in: project.root)
+    #expect(new.status == 0, "\(new.errors)")
+    let document = try String(contentsOf: project.root.appendingPathComponent("Reports/names.md"), encoding: .utf8)
+    #expect(document.contains("column ` =x.y` has no role"))
+    #expect(document.contains("column `` <b>@fig:a $y$ [@k] `t` `` has no role"))
+    #expect(try reportgen(["build", "Reports/names.md"], in: project.root).status == 0)
+    #expect(try reportgen(["check", "Reports/names.md"], in: project.root).status == 0)
+    let html = String(decoding: try #require(project.bytes("build/names/report.html")), as: UTF8.self)
+    #expect(html.contains("&lt;b&gt;@fig:a $y$ [@k] `t`"), "the name is shown as written, escaped in the page")
+    #expect(!html.contains("<b>@fig"))
+}
+
 // MARK: check --format
 
 /// A project whose lock file holds one moved value (`isoflops.a`), so that check drifts.
