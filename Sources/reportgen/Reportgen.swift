@@ -161,10 +161,10 @@ struct Check: ParsableCommand {
             if outcome.updated {
                 print("wrote \(lock)")
             } else if outcome.drifts.isEmpty {
-                print("\(lock): every value within tolerance")
+                print("\(lock): \(TerminalColour.onStandardOutput("every value within tolerance", TerminalColour.boldGreen))")
                 if !outcome.failedExpectations.isEmpty { throw ExitCode(1) }
             } else {
-                print("\(lock): \(outcome.drifts.count) value\(outcome.drifts.count == 1 ? "" : "s") drifted")
+                print("\(lock): \(TerminalColour.onStandardOutput("\(outcome.drifts.count) value\(outcome.drifts.count == 1 ? "" : "s") drifted", TerminalColour.boldRed))")
                 print(LockFile.table(outcome.drifts), terminator: "")
                 throw ExitCode(1)
             }
