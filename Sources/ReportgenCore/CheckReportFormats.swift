@@ -84,10 +84,11 @@ public struct CheckReport: Sendable {
 
     /// One sentence per drift, as the annotations and test failures say it.
     public static func message(_ d: LockFile.Drift) -> String {
-        func f(_ x: Double?) -> String { x.map { JSONValue.format($0) } ?? "none" }
+        // Nine significant digits: enough to tell the values apart, short enough to read (JSON keeps them exact).
+        func f(_ x: Double?) -> String { x.map { String(format: "%.9g", $0) } ?? "none" }
         switch d.kind {
         case .changed:
-            let change = d.locked.flatMap { l in d.current.map { JSONValue.format($0 - l) } } ?? "none"
+            let change = d.locked.flatMap { l in d.current.map { String(format: "%.3g", $0 - l) } } ?? "none"
             return "\(d.key) drifted: locked \(f(d.locked)), now \(f(d.current)) (change \(change), tolerance \(f(d.tolerance)))"
         case .missing: return "\(d.key) is in the lock file (\(f(d.locked))) but the build no longer produces it"
         case .new: return "\(d.key) = \(f(d.current)) is not in the lock file; run reportgen check --update"
