@@ -66,6 +66,8 @@ struct Fit: ParsableCommand {
     @Flag(help: "Print one JSON object.")
     var json = false
 
+    @OptionGroup var colour: ColourOptions
+
     func validate() throws {
         guard excludeHighestLoss >= 0 else { throw ValidationError("--exclude-highest-loss must be at least 0") }
         guard bootstrap >= 0 else { throw ValidationError("--bootstrap must be at least 0") }
@@ -77,6 +79,7 @@ struct Fit: ParsableCommand {
     }
 
     mutating func run() throws {
+        colour.apply()
         var mapping: [String: String] = [:]
         for (role, column) in [("params", params), ("tokens", tokens), ("flops", flops), ("budget", budget), ("loss", loss), ("unique", unique)] {
             if let column { mapping[role] = column }

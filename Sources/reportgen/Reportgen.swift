@@ -29,8 +29,8 @@ struct Root: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "reportgen",
         abstract: "Build reproducible scaling-law reports from declarative analysis documents.",
-        version: ToolVersion.string,
-        subcommands: [Build.self, Check.self, Explain.self, Fit.self, Simulate.self, Clean.self])
+        version: Version.text,
+        subcommands: [Build.self, Check.self, Explain.self, Fit.self, New.self, Simulate.self, Clean.self, Version.self, Completion.self])
 }
 
 /// Options shared by the commands that take a document.
@@ -55,12 +55,15 @@ struct DocumentOptions: ParsableArguments {
     @Flag(help: "Do not use a remote cache, whatever the environment or reportgen.yaml say.")
     var noRemoteCache = false
 
+    @OptionGroup var colour: ColourOptions
+
     func validate() throws {
         guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
     }
 
     /// The builder for the document, or exit 1 with a message when it does not exist.
     func builder(progress: any ProgressSink = SilentProgress()) throws -> (Builder, URL) {
+        colour.apply()
         guard let url = ProjectPaths.resolveArgument(document) else {
             FileHandle.standardError.write(Data("error: no document at '\(document)'\n".utf8))
             throw ExitCode(1)
@@ -91,16 +94,16 @@ func printWarnings(_ warnings: [Diagnostic], sources: [String: String]) {
 /// Prints a failed build's diagnostics with source lines and carets; exits 1.
 func report(_ error: any Error, outputs: Bool = true) -> ExitCode {
     guard let failure = error as? BuildFailure else {
-        FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+        TerminalColour.writeDiagnostic("error: \(error)\n")
         return ExitCode(1)
     }
     // A report whose external data are not here gets one line saying how to get them.
     if failure.diagnostics.count == 1, !failure.missingExternalData.isEmpty, let only = failure.diagnostics.first {
-        FileHandle.standardError.write(Data("error: \(only.message)\n".utf8))
+        TerminalColour.writeDiagnostic("error: \(only.message)\n")
         return ExitCode(1)
     }
     let printer = DiagnosticPrinter(sources: failure.sources)
-    for d in failure.diagnostics { FileHandle.standardError.write(Data(printer.render(d).utf8)) }
+    for d in failure.diagnostics { TerminalColour.writeDiagnostic(printer.render(d)) }
     let count = failure.diagnostics.filter { $0.severity == .error }.count
     FileHandle.standardError.write(Data("\(count) error\(count == 1 ? "" : "s")\(outputs ? "; build/ was not changed" : "")\n".utf8))
     return ExitCode(1)
@@ -114,6 +117,9 @@ struct Build: ParsableCommand {
     @Flag(name: .shortAndLong, help: "List every step, cached ones too.")
     var verbose = false
 
+    @Flag(help: "Print the build's summary (outputs with hashes and sizes, steps ran and cached, warnings) as JSON on standard output.")
+    var json = false
+
     mutating func run() throws {
         let (builder, url) = try options.builder(progress: TerminalProgress(verbose: verbose))
         let s: BuildSummary
@@ -121,6 +127,13 @@ struct Build: ParsableCommand {
             s = try builder.build(document: url)
         } catch {
             throw report(error)
+        }
+        if json {
+            print(s.json(document: builder.paths.relative(url), paths: builder.paths), terminator: "")
+            if !s.failedExpectations.isEmpty {
+                throw report(BuildFailure(diagnostics: s.failedExpectations, sources: s.sources), outputs: false)
+            }
+            return
         }
         let state = s.wroteOutputs ? "" : ", outputs unchanged"
         let remote = builder.options.remoteCache == nil ? "" : " (\(s.fromRemote.count) from the remote cache\(s.uploaded > 0 ? ", \(s.uploaded) uploaded" : ""))"
@@ -141,8 +154,12 @@ struct Check: ParsableCommand {
     @Flag(help: "Rewrite the lock file from this build.")
     var update = false
 
+    @Option(help: "text (a table), json, junit (JUnit XML) or github (GitHub annotation lines at each value's document line); all on standard output.")
+    var format: CheckReportFormat = .text
+
     mutating func run() throws {
         let (builder, url) = try options.builder(progress: TerminalProgress())
+        if format != .text { return try runFormatted(builder: builder, url: url) }
         do {
             let outcome = try builder.check(document: url, update: update)
             let lock = builder.paths.relative(outcome.lockPath)
@@ -153,10 +170,10 @@ struct Check: ParsableCommand {
             if outcome.updated {
                 print("wrote \(lock)")
             } else if outcome.drifts.isEmpty {
-                print("\(lock): every value within tolerance")
+                print("\(lock): \(TerminalColour.onStandardOutput("every value within tolerance", TerminalColour.boldGreen))")
                 if !outcome.failedExpectations.isEmpty { throw ExitCode(1) }
             } else {
-                print("\(lock): \(outcome.drifts.count) value\(outcome.drifts.count == 1 ? "" : "s") drifted")
+                print("\(lock): \(TerminalColour.onStandardOutput("\(outcome.drifts.count) value\(outcome.drifts.count == 1 ? "" : "s") drifted", TerminalColour.boldRed))")
                 print(LockFile.table(outcome.drifts), terminator: "")
                 throw ExitCode(1)
             }

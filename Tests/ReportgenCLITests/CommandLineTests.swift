@@ -6,7 +6,7 @@ import TestSupport
 
 /// The command-line tool as a user runs it: exit codes, messages, `explain`, `check` and
 /// `fit --json`. The tests run the `reportgen` binary the test build produced.
-private func tool() throws -> URL {
+func tool() throws -> URL {
     let url = FixtureProject.repositoryRoot.appendingPathComponent(".build/debug/reportgen")
     guard FileManager.default.isExecutableFile(atPath: url.path) else {
         throw CocoaError(.fileNoSuchFile, userInfo: [NSFilePathErrorKey: url.path])
@@ -14,18 +14,19 @@ private func tool() throws -> URL {
     return url
 }
 
-private struct Run {
+struct Run {
     var status: Int32
     var output: String
     var errors: String
 }
 
-/// Runs `reportgen arguments…` in `folder`.
-private func reportgen(_ arguments: [String], in folder: URL) throws -> Run {
+/// Runs `reportgen arguments…` in `folder`, with the test's environment changed by `environment`.
+func reportgen(_ arguments: [String], in folder: URL, environment: [String: String] = [:]) throws -> Run {
     let process = Process()
     process.executableURL = try tool()
     process.arguments = arguments
     process.currentDirectoryURL = folder
+    if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new } }
     let out = Pipe(), err = Pipe()
     process.standardOutput = out
     process.standardError = err
