@@ -106,26 +106,26 @@ public struct ProjectBuild: Sendable {
         return FileManager.default.contents(atPath: url.path).map { String(decoding: $0, as: UTF8.self) }
     }
 
-    /// A table of the reports in `documents:` order: title (linking the HTML page), date when the
-    /// document has one, and links to the HTML page and the PDF, relative to the output folder.
+    /// The reports in `documents:` order, each a heading with its title (linking the HTML page)
+    /// over one line with its date when the document has one, links to the HTML page and the PDF
+    /// (relative to the output folder) and the document's path. Headings and paragraphs wrap, so
+    /// long titles fit a phone.
     static func indexPage(_ entries: [Entry], outputFolder: URL, paths: ProjectPaths, template: String?) -> String {
-        var rows: [String] = []
+        var sections: [String] = []
         for entry in entries {
             guard case .success(let summary) = entry.outcome else { continue }
             let folder = ProjectPaths(root: outputFolder).relative(summary.outputDirectory)
             let html = HTML.escape(folder + "/report.html")
             let pdf = HTML.escape(folder + "/report.pdf")
-            rows.append(
-                "<tr><td><a href=\"\(html)\">\(HTML.escape(entry.title))</a></td><td>\(HTML.escape(entry.date ?? ""))</td>"
-                    + "<td><a href=\"\(html)\">HTML</a> · <a href=\"\(pdf)\">PDF</a></td><td><code>\(HTML.escape(entry.document))</code></td></tr>")
+            var facts: [String] = []
+            if let date = entry.date { facts.append(HTML.escape(Composer.longDate(date))) }
+            facts.append("<a href=\"\(html)\">HTML</a>")
+            facts.append("<a href=\"\(pdf)\">PDF</a>")
+            facts.append("<code>\(HTML.escape(entry.document))</code>")
+            sections.append("<section><h2><a href=\"\(html)\">\(HTML.escape(entry.title))</a></h2>\n<p>\(facts.joined(separator: " · "))</p></section>")
         }
-        let count = rows.count
-        let body = """
-            <p>\(count) report\(count == 1 ? "" : "s") built from <code>\(ProjectFile.name)</code>.</p>
-            <div class="scroll"><table><thead><tr><th>Report</th><th>Date</th><th>Files</th><th>Document</th></tr></thead><tbody>
-            \(rows.joined(separator: "\n"))
-            </tbody></table></div>
-            """
+        let count = sections.count
+        let body = "<p>\(count) report\(count == 1 ? "" : "s") built from <code>\(ProjectFile.name)</code>.</p>\n" + sections.joined(separator: "\n")
         return HTMLPage.render(title: "Reports", authors: [], date: "", body: body, template: template)
     }
 }

@@ -5,7 +5,7 @@ import TestSupport
 
 /// The command-line tool as a user runs it: exit codes, messages, `explain`, `check` and
 /// `fit --json`. The tests run the `reportgen` binary the test build produced.
-private func tool() throws -> URL {
+func tool() throws -> URL {
     let url = FixtureProject.repositoryRoot.appendingPathComponent(".build/debug/reportgen")
     guard FileManager.default.isExecutableFile(atPath: url.path) else {
         throw CocoaError(.fileNoSuchFile, userInfo: [NSFilePathErrorKey: url.path])
@@ -13,14 +13,14 @@ private func tool() throws -> URL {
     return url
 }
 
-private struct Run {
+struct Run {
     var status: Int32
     var output: String
     var errors: String
 }
 
 /// Runs `reportgen arguments…` in `folder`.
-private func reportgen(_ arguments: [String], in folder: URL) throws -> Run {
+func reportgen(_ arguments: [String], in folder: URL) throws -> Run {
     let process = Process()
     process.executableURL = try tool()
     process.arguments = arguments
