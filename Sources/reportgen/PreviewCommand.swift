@@ -26,16 +26,7 @@ struct Preview: ParsableCommand {
             Self.announce(outcome, paths: paths)
         }
         // Ctrl-C and SIGTERM end the wait below instead of killing the process, so the socket is closed first.
-        let interrupted = DispatchSemaphore(value: 0)
-        signal(SIGINT, SIG_IGN)
-        signal(SIGTERM, SIG_IGN)
-        let sources = [SIGINT, SIGTERM].map { number in
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler { interrupted.signal() }
-            source.resume()
-            return source
-        }
-        defer { sources.forEach { $0.cancel() } }
+        let interrupted = try InterruptSignal()
 
         let started = Waiter<Result<PreviewServer, any Error>>()
         let requested = UInt16(port)
@@ -79,6 +70,38 @@ struct Preview: ParsableCommand {
     }
 
     static func say(_ line: String) { FileHandle.standardOutput.write(Data((line + "\n").utf8)) }
+}
+
+/// The write end of the pipe SIGINT and SIGTERM are reported through (a signal handler may only
+/// do async-signal-safe things: it writes one byte).
+nonisolated(unsafe) private var interruptWriteEnd: Int32 = -1
+
+/// Waits for SIGINT or SIGTERM. The handlers are installed even where the shell started the
+/// process with SIGINT ignored (a background job), so `kill -INT` stops it too.
+final class InterruptSignal {
+    private let readEnd: Int32
+
+    init() throws {
+        var ends: [Int32] = [-1, -1]
+        guard pipe(&ends) == 0 else {
+            FileHandle.standardError.write(Data("error: cannot create a pipe for Ctrl-C: \(String(cString: strerror(errno)))\n".utf8))
+            throw ExitCode(1)
+        }
+        readEnd = ends[0]
+        interruptWriteEnd = ends[1]
+        for number in [SIGINT, SIGTERM] {
+            signal(number) { _ in
+                var byte: UInt8 = 1
+                _ = write(interruptWriteEnd, &byte, 1)
+            }
+        }
+    }
+
+    /// Blocks until one of the signals has arrived.
+    func wait() {
+        var byte: UInt8 = 0
+        while read(readEnd, &byte, 1) < 0 && errno == EINTR {}
+    }
 }
 
 /// Hands one value from an asynchronous task to a thread that waits for it.

@@ -40,7 +40,7 @@ func buildProject(_ options: DocumentOptions, verbose: Bool) throws {
         }
     }
     if let index = outcome.index {
-        print(String(format: "wrote %@ (%d reports) in %.2f s", paths.relative(index), outcome.entries.count, outcome.seconds))
+        print(String(format: "wrote %@ (%d report%@) in %.2f s", paths.relative(index), outcome.entries.count, outcome.entries.count == 1 ? "" : "s", outcome.seconds))
     } else {
         let folder = project.outputFolder
         FileHandle.standardError.write(Data("\(failed) of \(outcome.entries.count) documents failed; \(folder)/index.html was not written\n".utf8))
