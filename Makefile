@@ -15,7 +15,7 @@ EXTERNAL_DATA := Data/external/chinchilla_svg_extracted.csv
 FUZZ_SEED ?= 1
 FUZZ_SECONDS ?= 1800
 
-.PHONY: deps build report test reader-checks gallery fuzz data clean
+.PHONY: deps build report test reader-checks gallery preview-check fuzz data clean
 
 deps:
 	@scripts/install-deps.sh $(DEB_PACKAGES)
@@ -32,10 +32,17 @@ report: build
 # headless Chromium at desktop and phone widths (Tests/browser/check_html.py) and the PDF's lines,
 # word spaces and page feet (Tests/typesetting/check_pdf.py).
 # The replication report joins them when its external data are here (`make data`; CI has them).
+# Last, `reportgen preview` end to end in headless Chromium (Tests/browser/check_preview.py).
 test: deps build
 	@$(SWIFT) test -q
 	@scripts/fuzz.py --seed 1 --seconds 20
 	@$(MAKE) -s reader-checks
+	@$(MAKE) -s preview-check
+
+# Edits a throwaway project under `reportgen preview` and checks that the page in Chromium shows
+# each change within a second of the rebuild, the located error page, refused paths, and Ctrl-C.
+preview-check: build
+	@python3 Tests/browser/check_preview.py $(RELEASE_BIN)
 
 # The gallery alone (Tests/gallery/*.yaml; it runs within `swift test` too), keeping every case's
 # report and figures in build/gallery/<case>/ to be looked at.

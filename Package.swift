@@ -22,6 +22,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        // The preview server's HTTP (reportgen preview only; built reports never depend on it).
+        .package(url: "https://github.com/swhitty/FlyingFox", exact: "0.27.1"),
     ],
     targets: [
         // MARK: C libraries (system-library targets; `make deps` installs the Debian packages)
@@ -92,12 +94,17 @@ let package = Package(
             dependencies: [
                 "BuildEngine", "RunData", "Analyses", "Composition", "CBuildID", "ScalingLaws", "ReportDocument", "Plotting", "Typesetting", "CairoBackend",
             ]),
+        // `reportgen preview`: serves one report folder over HTTP on loopback, watches every file the
+        // build read and pushes a reload to the page after each rebuild.
+        .target(
+            name: "PreviewServer",
+            dependencies: ["ReportgenCore", "BuildEngine", .product(name: "FlyingFox", package: "FlyingFox")]),
         // The executable's GNU build ID, part of every step key (a C target: dl_iterate_phdr).
         .target(name: "CBuildID"),
         .executableTarget(
             name: "reportgen",
             dependencies: [
-                "ReportgenCore", "BuildEngine",
+                "ReportgenCore", "BuildEngine", "PreviewServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -116,6 +123,7 @@ let package = Package(
             exclude: ["Fixtures"]),
         // The command line end to end: it runs the built `reportgen` binary.
         .testTarget(name: "ReportgenCLITests", dependencies: ["reportgen", "ReportgenCore", "TestSupport"]),
+        .testTarget(name: "PreviewServerTests", dependencies: ["PreviewServer", "ReportgenCore", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -30,6 +30,9 @@ struct Analysis: Sendable {
     /// The HTML template's text and its file's path and hash, when there is one.
     var template: String? = nil
     var templateFiles: [String: String] = [:]
+    /// The project's default style and template (`defaults:` in `reportgen.yaml`), relative to the root.
+    var projectStyle: String? = nil
+    var projectTemplate: String? = nil
     /// The `.bib` file of `bibliography: refs.bib`, path → hash: part of the typeset and HTML keys.
     var bibliographyFiles: [String: String] = [:]
     /// Sources to quote diagnostics from besides the document (a style file).
@@ -233,15 +236,22 @@ struct Analysis: Sendable {
 
     private mutating func loadStyle(into bag: inout DiagnosticBag) {
         let fm = document.frontMatter
-        for (named, fallback, isStyle) in [(fm.style, ReportStyle.defaultPath, true), (fm.template, "Templates/report.html.mustache", false)] {
-            let path = named?.path ?? fallback
+        let choices = [
+            (fm.style, projectStyle, ReportStyle.defaultPath, true), (fm.template, projectTemplate, "Templates/report.html.mustache", false),
+        ]
+        for (named, projectDefault, fallback, isStyle) in choices {
+            let path = named?.path ?? projectDefault ?? fallback
+            // reportgen.yaml's paths were checked when it was read; one gone since is still an error.
+            let missingDefault = named == nil ? projectDefault.map { "cannot read '\($0)', the default \(isStyle ? "style" : "template") of \(ProjectFile.name)" } : nil
             let url: URL
             do { url = try paths.resolve(path) } catch {
                 if let named { bag.append(.error(error.description, file: file, at: named.location)) }
+                if let missingDefault { bag.append(.error(missingDefault, file: ProjectFile.name)) }
                 continue
             }
             guard let data = FileManager.default.contents(atPath: url.path) else {
                 if let named { bag.append(.error("cannot read '\(named.path)'", file: file, at: named.location)) }
+                if let missingDefault { bag.append(.error(missingDefault, file: ProjectFile.name)) }
                 continue
             }
             let relative = paths.relative(url)

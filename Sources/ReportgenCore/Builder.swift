@@ -17,11 +17,20 @@ public struct BuildOptions: Sendable {
     /// `reportgen.yaml`, never from the document); unused with `useCache` off.
     public var remoteCache: RemoteCacheSettings?
     public var progress: any ProgressSink
+    /// The folder, relative to the project root, that holds each document's output folder
+    /// (`build` unless `reportgen.yaml` names another with `output:`).
+    public var outputFolder: String
+    /// The style and HTML template (paths relative to the root) for documents whose front matter
+    /// names none: `defaults:` in `reportgen.yaml`, ahead of `Templates/paper.yaml` and
+    /// `Templates/report.html.mustache`.
+    public var defaultStyle: String? = nil
+    public var defaultTemplate: String? = nil
 
     public init(
         jobs: Int = ProcessInfo.processInfo.activeProcessorCount, sourceDateEpoch: Int? = nil, useCache: Bool = true,
-        remoteCache: RemoteCacheSettings? = nil, progress: any ProgressSink = SilentProgress()
+        remoteCache: RemoteCacheSettings? = nil, progress: any ProgressSink = SilentProgress(), outputFolder: String = "build"
     ) {
+        self.outputFolder = outputFolder
         self.jobs = jobs
         self.sourceDateEpoch = sourceDateEpoch
         self.useCache = useCache
@@ -99,6 +108,8 @@ public struct Builder: Sendable {
         let document = DocumentParser.parse(source, path: file, into: &bag)
         var analysis = Analysis(document: document, paths: paths)
         analysis.kinds = kinds
+        analysis.projectStyle = options.defaultStyle
+        analysis.projectTemplate = options.defaultTemplate
         analysis.check(into: &bag)
         var sources = [file: source]
         for (path, text) in analysis.extraSources { sources[path] = text }
@@ -116,7 +127,7 @@ public struct Builder: Sendable {
         let planned = try plan(document: url)
         let file = planned.document.path
         // Every folder written below must be a real folder inside the project.
-        for folder in ["build/\(planned.stem)", ".reportgen/cache", ".reportgen/state", ".reportgen/locks"] {
+        for folder in ["\(options.outputFolder)/\(planned.stem)", ".reportgen/cache", ".reportgen/state", ".reportgen/locks"] {
             do { try paths.checkWritableFolder(folder) } catch {
                 throw BuildFailure(diagnostics: [.error("cannot use '\(folder)': \(error)", file: file, at: SourceLocation(line: 1, column: 1))], sources: planned.sources)
             }
@@ -149,7 +160,7 @@ public struct Builder: Sendable {
             }
             store = ContentStore(directory: cacheDirectory)
         }
-        let directory = paths.root.appendingPathComponent("build").appendingPathComponent(planned.stem)
+        let directory = paths.root.appendingPathComponent(options.outputFolder).appendingPathComponent(planned.stem)
         if options.useCache, let summary = upToDate(planned, directory: directory) { return summary }
         let remote = options.useCache ? options.remoteCache.map(RemoteCache.init) : nil
         let report = Executor(store: store, remote: remote, jobs: options.jobs, progress: options.progress).execute(planned.plan)

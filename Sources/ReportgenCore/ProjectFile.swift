@@ -2,9 +2,18 @@ import Foundation
 import ReportDocument
 
 /// `reportgen.yaml` at the project root: settings of the project as a whole, which no document
-/// can change. Today it holds one section, the team's remote cache (see `RemoteCacheSettings`):
+/// can change: the documents of the project (`reportgen build` with no argument builds them all),
+/// the folder their outputs go to, defaults for documents, and the team's remote cache (see
+/// `RemoteCacheSettings`):
 ///
 /// ```yaml
+/// documents:                      # paths relative to the project root
+///   - Reports/chinchilla.md
+///   - Reports/replication.md
+/// output: build                   # each document builds into output/<name>/; index.html beside them
+/// defaults:                       # for documents whose front matter does not say
+///   style: Templates/paper.yaml
+///   template: Templates/report.html.mustache
 /// remote-cache:
 ///   url: http://cache.example.org:8080/reportgen   # http or https
 ///   timeout: 5                                      # seconds a request may wait for data (default 5)
@@ -27,7 +36,29 @@ public struct ProjectFile: Sendable, Equatable {
 
     public var remoteCache: RemoteCacheSection?
 
+    /// A path written in the file, with where it was written.
+    public struct PathEntry: Sendable, Equatable {
+        public var path: String
+        public var location: SourceLocation
+    }
+
+    /// `documents:` as written, in order (nil when the key is absent).
+    public var documents: [PathEntry]?
+    /// `output:`, the folder under the root that holds every document's output folder.
+    public var output: PathEntry?
+    /// `defaults: style:` and `defaults: template:`, used by documents whose front matter names none.
+    public var defaultStyle: PathEntry?
+    public var defaultTemplate: PathEntry?
+    /// The file's text, to quote its lines in messages about it (empty without a file).
+    public var text = ""
+
+    /// The output folder, relative to the root.
+    public var outputFolder: String { output?.path ?? "build" }
+
     public init(remoteCache: RemoteCacheSection? = nil) { self.remoteCache = remoteCache }
+
+    /// The keys `reportgen.yaml` may have at its top level.
+    static let topLevelKeys = ["documents", "output", "defaults", "remote-cache"]
 
     /// Reads `reportgen.yaml` in `root`; a project without one has default settings.
     public static func load(root: URL) throws(BuildFailure) -> ProjectFile {
@@ -36,7 +67,9 @@ public struct ProjectFile: Sendable, Equatable {
         guard let text = String(data: data, encoding: .utf8) else {
             throw BuildFailure(diagnostics: [.error("\(name) is not UTF-8 text", file: name)], sources: [:])
         }
-        return try parse(text)
+        var file = try parse(text)
+        try file.checkPaths(root: ProjectPaths(root: root))
+        return file
     }
 
     /// Parses the text of `reportgen.yaml`; every error points at its line and column.
@@ -49,16 +82,111 @@ public struct ProjectFile: Sendable, Equatable {
             throw fail(bag)
         }
         var file = ProjectFile()
+        file.text = text
         for entry in entries {
             switch entry.key {
             case "remote-cache":
                 file.remoteCache = remoteCacheSection(entry.value, into: &bag)
+            case "documents":
+                file.documents = documentList(entry.value, into: &bag)
+            case "output":
+                file.output = outputFolder(entry.value, into: &bag)
+            case "defaults":
+                (file.defaultStyle, file.defaultTemplate) = defaultsSection(entry.value, into: &bag)
             default:
-                bag.append(unknownKey(entry, known: ["remote-cache"], in: name, file: name))
+                bag.append(unknownKey(entry, known: topLevelKeys, in: name, file: name))
             }
         }
         if bag.hasErrors { throw fail(bag) }
         return file
+    }
+
+    private static func pathScalar(_ node: YAMLNode, what: String, into bag: inout DiagnosticBag) -> PathEntry? {
+        guard let path = node.scalar, !path.isEmpty else {
+            bag.append(.error("\(what) must be a path, not \(node.typeName)", file: name, at: node.location))
+            return nil
+        }
+        return PathEntry(path: path, location: node.location)
+    }
+
+    private static func documentList(_ node: YAMLNode, into bag: inout DiagnosticBag) -> [PathEntry]? {
+        guard let items = node.items else {
+            bag.append(.error("documents must be a list of document paths, not \(node.typeName)", file: name, at: node.location))
+            return nil
+        }
+        if items.isEmpty {
+            bag.append(.error("documents must name at least one document", file: name, at: node.location))
+            return nil
+        }
+        var list: [PathEntry] = []
+        for item in items {
+            guard let entry = pathScalar(item, what: "each entry of documents", into: &bag) else { continue }
+            if list.contains(where: { $0.path == entry.path }) {
+                bag.append(.error("'\(entry.path)' is listed twice in documents", file: name, at: entry.location))
+                continue
+            }
+            list.append(entry)
+        }
+        return list
+    }
+
+    /// `output:` is a folder inside the project: relative, without `.` or `..` steps, and with no
+    /// component starting with a dot (which keeps it out of `.git` and `.reportgen`).
+    private static func outputFolder(_ node: YAMLNode, into bag: inout DiagnosticBag) -> PathEntry? {
+        guard let entry = pathScalar(node, what: "output", into: &bag) else { return nil }
+        var parts = entry.path.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+        if parts.count > 1, parts.last == "" { parts.removeLast() }
+        let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.")
+        guard !entry.path.hasPrefix("/"), !entry.path.hasPrefix("~"),
+              parts.allSatisfy({ !$0.isEmpty && !$0.hasPrefix(".") && $0.allSatisfy(allowed.contains) })
+        else {
+            bag.append(.error(
+                "output must be a folder inside the project, written relative to its root (letters, digits, '-', '_' and '.', no component starting with '.'), not '\(entry.path)'",
+                file: name, at: entry.location))
+            return nil
+        }
+        return PathEntry(path: parts.joined(separator: "/"), location: entry.location)
+    }
+
+    private static func defaultsSection(_ node: YAMLNode, into bag: inout DiagnosticBag) -> (PathEntry?, PathEntry?) {
+        guard let entries = node.entries else {
+            bag.append(.error("defaults must be a mapping, not \(node.typeName)", file: name, at: node.location))
+            return (nil, nil)
+        }
+        var style: PathEntry?
+        var template: PathEntry?
+        for entry in entries {
+            switch entry.key {
+            case "style": style = pathScalar(entry.value, what: "defaults style", into: &bag)
+            case "template": template = pathScalar(entry.value, what: "defaults template", into: &bag)
+            default: bag.append(unknownKey(entry, known: ["style", "template"], in: "defaults", file: name))
+            }
+        }
+        return (style, template)
+    }
+
+    /// Every path the file names must be a file inside the project (the output folder may be missing).
+    mutating func checkPaths(root: ProjectPaths) throws(BuildFailure) {
+        var bag = DiagnosticBag()
+        var entries = documents ?? []
+        entries += [defaultStyle, defaultTemplate].compactMap { $0 }
+        for entry in entries {
+            do {
+                let url = try root.resolve(entry.path)
+                var isFolder: ObjCBool = false
+                if FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder), isFolder.boolValue {
+                    bag.append(.error("'\(entry.path)' is a folder, not a file", file: Self.name, at: entry.location))
+                }
+            } catch {
+                bag.append(.error(error.description, file: Self.name, at: entry.location))
+            }
+        }
+        if let output {
+            do { try root.checkWritableFolder(output.path) } catch {
+                bag.append(.error("cannot use output '\(output.path)': \(error)", file: Self.name, at: output.location))
+            }
+        }
+        if bag.hasErrors { throw BuildFailure(diagnostics: bag.sorted, sources: [Self.name: text]) }
     }
 
     private static func remoteCacheSection(_ node: YAMLNode, into bag: inout DiagnosticBag) -> RemoteCacheSection? {

@@ -30,13 +30,13 @@ struct Root: ParsableCommand {
         commandName: "reportgen",
         abstract: "Build reproducible scaling-law reports from declarative analysis documents.",
         version: Version.text,
-        subcommands: [Build.self, Check.self, Explain.self, Fit.self, New.self, Simulate.self, Clean.self, Version.self, Completion.self])
+        subcommands: [Build.self, Check.self, Explain.self, Preview.self, Fit.self, New.self, Simulate.self, Clean.self, Version.self, Completion.self])
 }
 
 /// Options shared by the commands that take a document.
 struct DocumentOptions: ParsableArguments {
-    @Argument(help: "The analysis document, e.g. Reports/chinchilla.md.")
-    var document: String
+    @Argument(help: "The analysis document, e.g. Reports/chinchilla.md (build: omit it to build every document reportgen.yaml lists).")
+    var document: String?
 
     @Option(help: "Steps to run in parallel (default: the number of cores).")
     var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
@@ -64,23 +64,36 @@ struct DocumentOptions: ParsableArguments {
     /// The builder for the document, or exit 1 with a message when it does not exist.
     func builder(progress: any ProgressSink = SilentProgress()) throws -> (Builder, URL) {
         colour.apply()
+        guard let document else { throw ValidationError("missing the document, e.g. Reports/chinchilla.md") }
         guard let url = ProjectPaths.resolveArgument(document) else {
             FileHandle.standardError.write(Data("error: no document at '\(document)'\n".utf8))
             throw ExitCode(1)
         }
+        let paths = ProjectPaths.locate(document: url)
+        let options = try buildOptions(paths: paths, progress: progress)
+        return (Builder(paths: paths, options: options), url)
+    }
+
+    /// The options of every build in the project at `paths`: the flags, the environment and
+    /// `reportgen.yaml` (its remote cache, output folder and defaults).
+    func buildOptions(paths: ProjectPaths, progress: any ProgressSink) throws -> BuildOptions {
         let environment = ProcessInfo.processInfo.environment
         let epoch = environment["SOURCE_DATE_EPOCH"].flatMap { Int($0) }
-        let paths = ProjectPaths.locate(document: url)
         let remote: RemoteCacheSettings?
+        let project: ProjectFile
         do {
+            project = try ProjectFile.load(root: paths.root)
             remote = try RemoteCacheSettings.resolve(
                 flagURL: remoteCache, flagUpload: remoteCacheUpload, disabled: noRemoteCache || noCache,
-                environment: environment, project: try ProjectFile.load(root: paths.root))
+                environment: environment, project: project)
         } catch {
             throw report(error, outputs: false)
         }
-        let options = BuildOptions(jobs: jobs, sourceDateEpoch: epoch, useCache: !noCache, remoteCache: remote, progress: progress)
-        return (Builder(paths: paths, options: options), url)
+        var options = BuildOptions(jobs: jobs, sourceDateEpoch: epoch, useCache: !noCache, remoteCache: remote, progress: progress)
+        options.outputFolder = project.outputFolder
+        options.defaultStyle = project.defaultStyle?.path
+        options.defaultTemplate = project.defaultTemplate?.path
+        return options
     }
 }
 
@@ -121,6 +134,7 @@ struct Build: ParsableCommand {
     var json = false
 
     mutating func run() throws {
+        if options.document == nil { return try buildProject(options, verbose: verbose) }
         let (builder, url) = try options.builder(progress: TerminalProgress(verbose: verbose))
         let s: BuildSummary
         do {
