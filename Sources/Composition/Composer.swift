@@ -182,7 +182,7 @@ package struct Composer: Sendable {
     }
 
     /// "29 March 2022" from an ISO date; the text itself when it is not one.
-    static func longDate(_ iso: String?) -> String {
+    package static func longDate(_ iso: String?) -> String {
         guard let iso else { return "" }
         let parts = iso.split(separator: "-").compactMap { Int($0) }
         let months = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]

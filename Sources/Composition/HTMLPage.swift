@@ -21,7 +21,7 @@ package enum HTMLPage {
         }
     }
 
-    static func render(title: String, authors: [String], date: String, body: String, template: String?) throws -> String {
+    package static func render(title: String, authors: [String], date: String, body: String, template: String?) throws -> String {
         let template = try MustacheTemplate(string: template ?? builtIn)
         let context: [String: Any] = ["title": title, "authors": authors.joined(separator: ", "), "date": date, "body": body]
         return template.render(context)

@@ -136,9 +136,9 @@ struct InlineRenderer: Sendable {
     }
 }
 
-enum HTML {
+package enum HTML {
     /// Text escaped for HTML (the same escaping as Pango markup's).
-    static func escape(_ s: String) -> String { escapeMarkup(s) }
+    package static func escape(_ s: String) -> String { escapeMarkup(s) }
 }
 
 /// Fitted values keyed `<directive-id>.<name>`.

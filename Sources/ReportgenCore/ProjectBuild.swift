@@ -89,7 +89,12 @@ public struct ProjectBuild: Sendable {
     func writeIndex(_ entries: [Entry]) throws(BuildFailure) -> URL {
         let folder = paths.root.appendingPathComponent(project.outputFolder)
         let url = folder.appendingPathComponent("index.html")
-        let html = Self.indexPage(entries, outputFolder: folder, paths: paths, template: template())
+        let html: String
+        do {
+            html = try Self.indexPage(entries, outputFolder: folder, paths: paths, template: template())
+        } catch {
+            throw BuildFailure(diagnostics: [.error("the HTML template for \(paths.relative(url)) does not render: \(error)", file: ProjectFile.name)], sources: [:])
+        }
         do {
             try paths.checkWritableFolder(project.outputFolder)
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -110,7 +115,7 @@ public struct ProjectBuild: Sendable {
     /// over one line with its date when the document has one, links to the HTML page and the PDF
     /// (relative to the output folder) and the document's path. Headings and paragraphs wrap, so
     /// long titles fit a phone.
-    static func indexPage(_ entries: [Entry], outputFolder: URL, paths: ProjectPaths, template: String?) -> String {
+    static func indexPage(_ entries: [Entry], outputFolder: URL, paths: ProjectPaths, template: String?) throws -> String {
         var sections: [String] = []
         for entry in entries {
             guard case .success(let summary) = entry.outcome else { continue }
@@ -126,7 +131,7 @@ public struct ProjectBuild: Sendable {
         }
         let count = sections.count
         let body = "<p>\(count) report\(count == 1 ? "" : "s") built from <code>\(ProjectFile.name)</code>.</p>\n" + sections.joined(separator: "\n")
-        return HTMLPage.render(title: "Reports", authors: [], date: "", body: body, template: template)
+        return try HTMLPage.render(title: "Reports", authors: [], date: "", body: body, template: template)
     }
 }
 
