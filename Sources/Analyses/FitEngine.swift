@@ -70,6 +70,10 @@ public struct FitOutput: Codable, Sendable {
 public struct IntervalsOutput: Codable, Sendable {
     public var values: [String: Double]
     public var result: ResamplingResult
+    /// The scheme drawn (its percentiles and resample count), for table notes and captions.
+    public var scheme: ResamplingScheme? = nil
+    /// What was resampled: "runs", or "loss curves" (Approach 1).
+    public var items: String? = nil
 }
 
 /// The data a fit reads: final losses of runs, or loss curves (Approach 1).
@@ -190,13 +194,24 @@ public enum FitEngine {
             output.values["n_opt_gopher_true"] = truth.optimalParameters(flops: gopherBudget)
             output.values["n_opt_gopher_error"] = f.parameters(gopherBudget) / truth.optimalParameters(flops: gopherBudget) - 1
         }
-        if spec.holdOut, let holdOut = try? leaveLargestBudgetOut(spec, runs: input.runs) {
-            output.values["lobo_budget"] = holdOut.budget
-            output.values["lobo_n_error"] = holdOut.parametersError
-            output.values["lobo_loss_error"] = holdOut.lossError
+        if spec.holdOut {
+            // A refit that fails is a warning of the fit (printed at its directive), and the
+            // values that would come from it are absent, so a table or prose asking for them stops.
+            do {
+                if let holdOut = try leaveLargestBudgetOut(spec, runs: input.runs) {
+                    output.values["lobo_budget"] = holdOut.budget
+                    output.values["lobo_n_error"] = holdOut.parametersError
+                    output.values["lobo_loss_error"] = holdOut.lossError
+                }
+            } catch {
+                output.warnings.append("\(holdOutFailurePrefix)\(error)")
+            }
         }
         return output
     }
+
+    /// How the warning of a failed hold-out refit starts.
+    public static let holdOutFailurePrefix = "the refit without the largest budget failed: "
 
     /// Σ (ln L̂ − ln L)² over the runs.
     public static func residualSumOfSquares(_ law: ChinchillaLaw, runs: [Run]) -> Double {
@@ -296,7 +311,7 @@ public enum FitEngine {
         for name in ["a", "b"] {
             if let bias = full.values["\(name)_bias"], let se = values["\(name)_se"], se > 0 { values["\(name)_bias_se"] = bias / se }
         }
-        return IntervalsOutput(values: values, result: result)
+        return IntervalsOutput(values: values, result: result, scheme: scheme, items: spec.approach.readsCurves ? "loss curves" : "runs")
     }
 
     /// The JSON object `reportgen fit --json` prints.

@@ -155,6 +155,10 @@ public struct TableDirective: Sendable, Equatable {
     /// Parameter counts N of the rows (projections); the paper's nine rows of Table 3 by default.
     public var parameters: [Double]
     public var location: SourceLocation
+    /// Where `published:` and `parameters:` were written (nil when left out), so that a kind
+    /// which does not use them can say so at the key.
+    public var publishedLocation: SourceLocation? = nil
+    public var parametersLocation: SourceLocation? = nil
 
     /// The model sizes of Table 3: 400M, 1B, 10B, 67B, 175B, 280B, 520B, 1T, 10T parameters.
     public static let paperParameters: [Double] = [400e6, 1e9, 10e9, 67e9, 175e9, 280e9, 520e9, 1e12, 10e12]
@@ -193,6 +197,11 @@ public struct DataDirective: Sendable, Equatable {
     /// Keep runs with C ≤ maxFlops (FLOPs).
     public var maxFlops: Double?
     public var location: SourceLocation
+    /// `where:` and `drop:`: rows kept or dropped by their columns, applied first.
+    public var selection = RowSelection()
+
+    /// Whether the directive selects anything (else it is a copy of its source).
+    public var filters: Bool { !selection.isEmpty || excludeHighestLoss != nil || minFlops != nil || maxFlops != nil }
 }
 
 /// A directive after schema checking.
@@ -424,9 +433,12 @@ public enum DirectiveSchema {
         let parameters = r.doubleList("parameters", positive: true)
         r.finish()
         guard let kind, let fits else { return nil }
-        return TableDirective(
+        var table = TableDirective(
             id: d.id, kind: kind.name, fits: fits, caption: caption?.name ?? "", published: published ?? false,
             parameters: parameters ?? TableDirective.paperParameters, location: d.range.start)
+        table.publishedLocation = r.node.entries?.first { $0.key == "published" }?.keyLocation
+        table.parametersLocation = r.node.entries?.first { $0.key == "parameters" }?.keyLocation
+        return table
     }
 
     static func expect(_ d: Directive, _ r: inout FieldReader) -> ExpectDirective? {
@@ -470,11 +482,14 @@ public enum DirectiveSchema {
         let exclude = r.int("exclude-highest-loss", required: false, allowed: 0...DocumentLimits.dataRows)
         let minFlops = r.double("min-flops", required: false, positive: true)
         let maxFlops = r.double("max-flops", required: false, positive: true)
+        let selection = RowSelection(keep: rowConditions("where", &r), drop: rowConditions("drop", &r))
         r.finish()
         if let minFlops, let maxFlops, minFlops > maxFlops, let v = r.node["max-flops"] {
             r.error("'max-flops' must not be smaller than 'min-flops'", at: v.location)
         }
         guard let source else { return nil }
-        return DataDirective(id: d.id, source: source, excludeHighestLoss: exclude, minFlops: minFlops, maxFlops: maxFlops, location: d.range.start)
+        var directive = DataDirective(id: d.id, source: source, excludeHighestLoss: exclude, minFlops: minFlops, maxFlops: maxFlops, location: d.range.start)
+        directive.selection = selection
+        return directive
     }
 }

@@ -38,6 +38,12 @@ struct Analysis: Sendable {
     var missingExternalData: [String] = []
     /// The law of each fit with a `law:` key, by fit id (`LawFits.checkLaws`).
     var laws: [String: LawForm] = [:]
+    /// The data file rows behind each data source's runs (`where:` and `drop:` read their columns).
+    var sourceRows: [String: SourceRows] = [:]
+    /// Each data source's selections, from its front-matter source down (part of its fits' keys).
+    var selections: [String: [String]] = [:]
+    /// How many rows each `{data}` directive kept, as notes at the directive (printed by `build`).
+    var dataNotes: [Diagnostic] = []
 
     init(document: Document, paths: ProjectPaths) {
         self.document = document
@@ -70,6 +76,7 @@ struct Analysis: Sendable {
         ValueFormat.check(document, into: &bag)
         checkNames(into: &bag)
         checkLaws(into: &bag)
+        checkTables(into: &bag)
         checkResultNames(into: &bag)
         loadData(into: &bag)
         loadStyle(into: &bag)
@@ -147,6 +154,10 @@ struct Analysis: Sendable {
                     let r = RunLoader.runs(from: loaded.table, columns: index, fileName: loaded.path)
                     bag.append(contentsOf: r.diagnostics)
                     runs[source.name] = r.runs
+                    // Without errors every row became a run, in order.
+                    if r.diagnostics.isEmpty, r.runs.count == loaded.table.rows.count {
+                        sourceRows[source.name] = SourceRows(table: loaded.table, path: loaded.path, rows: Array(loaded.table.rows.indices))
+                    }
                 case .failure(let problem):
                     bag.append(.error("data source '\(source.name)': \(problem.message)", file: file, at: source.location))
                 }
@@ -168,13 +179,15 @@ struct Analysis: Sendable {
                 continue
             }
             dataFiles[d.id] = dataFiles[root]
-            if var r = runs[d.source.name] {
-                if let lo = d.minFlops { r = r.filter { $0.flops >= lo } }
-                if let hi = d.maxFlops { r = r.filter { $0.flops <= hi } }
-                if let k = d.excludeHighestLoss { r = RunLoader.excludingHighestLoss(r, k) }
-                runs[d.id] = r
+            selections[d.id] = (selections[d.source.name] ?? []) + [Self.describe(d)]
+            if let r = runs[d.source.name] { select(d, runs: r, into: &bag) }
+            if let c = curves[d.source.name] {
+                // Loss curves are not rows of runs: a selection would be ignored, so it is an error.
+                if d.filters, needCurves.contains(d.id) {
+                    bag.append(.error("data '\(d.id)' selects runs, but an approach 1 fit reads it as loss curves; select curves in the file itself", file: file, at: d.location))
+                }
+                curves[d.id] = c
             }
-            if let c = curves[d.source.name] { curves[d.id] = c }
         }
     }
 

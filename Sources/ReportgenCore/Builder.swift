@@ -49,6 +49,8 @@ public struct BuildSummary: Sendable {
     public var failedExpectations: [Diagnostic] = []
     /// The document's source, to quote diagnostics from.
     public var sources: [String: String] = [:]
+    /// The fits' warnings, each at its fit's directive (`Builder.fitWarnings`).
+    public var warnings: [Diagnostic] = []
 }
 
 /// A build that failed: every diagnostic found, and the sources to quote them from.
@@ -221,6 +223,7 @@ public struct Builder: Sendable {
         summary.uploaded = uploaded
         summary.failedExpectations = Expectations.failures(planned.analysis.expects, results: results, file: file)
         summary.sources = planned.sources
+        summary.warnings = Self.fitWarnings(planned.analysis, output: { report.outputs[$0] })
         return summary
     }
 
@@ -237,6 +240,8 @@ public struct Builder: Sendable {
         else { return nil }
         let keys = planned.plan.keys()
         guard steps.count == planned.plan.steps.count else { return nil }
+        // The fits' warnings are printed on every build: they come from the cached fit outputs.
+        guard let warnings = cachedFitWarnings(planned, keys: keys) else { return nil }
         for (entry, step) in zip(steps, planned.plan.steps) {
             guard entry["id"] as? String == step.id, entry["key"] as? String == keys[step.id]?.key else { return nil }
         }
@@ -265,6 +270,7 @@ public struct Builder: Sendable {
             seconds: Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9)
         summary.failedExpectations = Expectations.failures(planned.analysis.expects, results: results, file: planned.document.path)
         summary.sources = planned.sources
+        summary.warnings = warnings
         return summary
     }
 

@@ -9,6 +9,8 @@ public struct CheckOutcome: Sendable {
     /// `{expect}` entries not met (errors at their lines), and the sources to quote them from.
     public var failedExpectations: [Diagnostic] = []
     public var sources: [String: String] = [:]
+    /// The fits' warnings, each at its fit's directive.
+    public var warnings: [Diagnostic] = []
 }
 
 extension Builder {
@@ -35,7 +37,8 @@ extension Builder {
             do { try AtomicFile.write(Array(fresh.serialized().utf8), to: lockURL) } catch {
                 throw BuildFailure(diagnostics: [.error("cannot write \(paths.relative(lockURL)): \(error)")], sources: [:])
             }
-            return CheckOutcome(lockPath: lockURL, drifts: [], updated: true, failedExpectations: summary.failedExpectations, sources: summary.sources)
+            return CheckOutcome(lockPath: lockURL, drifts: [], updated: true, failedExpectations: summary.failedExpectations, sources: summary.sources,
+                                warnings: summary.warnings)
         }
         guard let data = FileManager.default.contents(atPath: lockURL.path) else {
             throw BuildFailure(
@@ -47,6 +50,6 @@ extension Builder {
             throw BuildFailure(diagnostics: [.error("\(error)", file: paths.relative(lockURL))], sources: [:])
         }
         return CheckOutcome(lockPath: lockURL, drifts: lock.drifts(against: summary.results.values, unlocked: unlocked), updated: false,
-                            failedExpectations: summary.failedExpectations, sources: summary.sources)
+                            failedExpectations: summary.failedExpectations, sources: summary.sources, warnings: summary.warnings)
     }
 }

@@ -96,7 +96,7 @@ struct Planner {
             // The hold-out refit costs a second fit: run it where a table or the prose uses it.
             spec.holdOut = spec.approach.supportsHoldOut && (analysis.tables.contains { analysis.kinds.table(named: $0.kind)?.needsHoldOut == true && $0.fits.contains { $0.name == fit.id } }
                 || analysis.document.allInlines.contains { if case .value(let r) = $0 { return r.key.hasPrefix("\(fit.id).lobo_") } else { return false } })
-            let input = FitStepInput(spec: spec, data: FitInput(runs: runs, curves: analysis.curves[sourceName] ?? []))
+            let input = FitStepInput(spec: spec, data: FitInput(runs: runs, curves: analysis.curves[sourceName] ?? []), selection: analysis.selections[sourceName] ?? [])
             let files = analysis.dataFiles[sourceName] ?? [:]
             let fitID = fit.id, location = fit.location
             let fitRef = try plan.add(id: "fit:\(fitID)", kind: "fit", input: input, files: files, location: StepLocation(location), isLong: true, output: .json) { input, _ in
@@ -175,6 +175,7 @@ struct Planner {
             let input = TableStepInput(
                 kind: table.kind, fits: ids, published: kind.readsPublished(showPublished: table.published) ? analysis.published : nil,
                 showPublished: table.published, parameters: table.parameters)
+            let tableID = table.id, tableLocation = table.location, documentPath = document.path
             let content = try plan.add(
                 id: "table:\(table.id)", kind: "table", input: input, files: table.published ? analysis.publishedFiles : [:],
                 after: fits.flatMap { [$0.fit] + ($0.intervals.map { [$0] } ?? []) }, location: StepLocation(table.location), output: .json
@@ -182,9 +183,12 @@ struct Planner {
                 let tableFits = try zip(input.fits, fits).map { id, steps in
                     TableFit(id: id, output: try outputs(steps.fit), intervals: try steps.intervals.map { try outputs($0) })
                 }
-                return TableBuilder.build(
-                    kind: kind,
-                    TableInputs(fits: tableFits, published: input.published ?? PublishedValues(), showPublished: input.showPublished, parameters: input.parameters))
+                let inputs = TableInputs(fits: tableFits, published: input.published ?? PublishedValues(), showPublished: input.showPublished, parameters: input.parameters)
+                // A fit the table cannot show is an error at the directive, never a row left out.
+                if let problem = kind.problems(inputs).first {
+                    throw Diagnostic.error("table '\(tableID)': \(problem)", file: documentPath, at: tableLocation)
+                }
+                return TableBuilder.build(kind: kind, inputs)
             }
             tableRefs[table.id] = content
             try plan.add(id: "tablecsv:\(table.id)", kind: "table-csv", input: NoInput(), after: [content], output: .bytes) { _, outputs in
@@ -279,6 +283,8 @@ struct FitSteps {
 struct FitStepInput: Codable, Sendable {
     var spec: FitSpec
     var data: FitInput
+    /// The `{data}` selections between the front-matter source and the fit, as written.
+    var selection: [String] = []
 }
 
 /// What an intervals step runs on, besides the full fit's output.

@@ -99,6 +99,14 @@ func report(_ error: any Error, outputs: Bool = true) -> ExitCode {
     return ExitCode(1)
 }
 
+/// Prints the fits' warnings (`path:line:col: warning: …`, the source line and a caret) to
+/// standard error; they do not change the exit code.
+func printWarnings(_ warnings: [Diagnostic], sources: [String: String]) {
+    guard !warnings.isEmpty else { return }
+    let printer = DiagnosticPrinter(sources: sources)
+    for d in warnings { FileHandle.standardError.write(Data(printer.render(d).utf8)) }
+}
+
 struct Build: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Build a document into build/<stem>/ (PDF, HTML, figures, results).")
 
@@ -115,6 +123,7 @@ struct Build: ParsableCommand {
         } catch {
             throw report(error)
         }
+        printWarnings(s.warnings, sources: s.sources)
         let state = s.wroteOutputs ? "" : ", outputs unchanged"
         let remote = builder.options.remoteCache == nil ? "" : " (\(s.fromRemote.count) from the remote cache\(s.uploaded > 0 ? ", \(s.uploaded) uploaded" : ""))"
         print(String(format: "built %@/ in %.2f s: %d steps ran, %d cached%@%@", builder.paths.relative(s.outputDirectory), s.seconds, s.ran.count, s.cached.count, remote, state))
@@ -137,6 +146,7 @@ struct Check: ParsableCommand {
         let (builder, url) = try options.builder(progress: TerminalProgress())
         do {
             let outcome = try builder.check(document: url, update: update)
+            printWarnings(outcome.warnings, sources: outcome.sources)
             let lock = builder.paths.relative(outcome.lockPath)
             if !outcome.failedExpectations.isEmpty {
                 _ = report(BuildFailure(diagnostics: outcome.failedExpectations, sources: outcome.sources), outputs: false)
