@@ -115,6 +115,9 @@ public enum FitEngine {
     public enum DegenerateFit: Error, CustomStringConvertible {
         case constantLoss(Double)
         case notFinite(key: String, value: Double)
+        /// Approach 2 with fewer than two usable budgets: how many the grouping made, how many
+        /// were left (the others dropped under `bad-budget: drop`), and how the runs were grouped.
+        case tooFewBudgets(budgets: Int, usable: Int, runs: Int, grouping: BudgetGrouping)
 
         public var description: String {
             switch self {
@@ -122,6 +125,18 @@ public enum FitEngine {
                 return "every run has the same loss (\(loss)): a scaling law needs losses that vary"
             case .notFinite(let key, let value):
                 return "the fit gives \(key) = \(value): the data do not determine it (too few distinct runs, or no trend in the losses)"
+            case .tooFewBudgets(let budgets, let usable, let runs, let grouping):
+                let how: String
+                switch grouping {
+                case .exact: how = "grouping runs with exactly equal FLOPs"
+                case .logTolerance(let t): how = "'budget-tolerance: \(t)' (runs within \(t) in log10 FLOPs of the previous one stay in one budget)"
+                case .nominal(let nominal, let t): how = "snapping to the \(nominal.count) nominal budgets within \(t) in log10 FLOPs"
+                case .declared: how = "the 'budget' column"
+                }
+                var text = "an IsoFLOP fit needs at least 2 budgets, but \(how) gives \(budgets) budget\(budgets == 1 ? "" : "s") from \(runs) runs"
+                if usable < budgets { text += ", of which \(usable) can be fitted ('bad-budget: drop' left out the others)" }
+                if case .logTolerance = grouping, budgets < 2 { text += "; a smaller tolerance separates the budgets" }
+                return text
             }
         }
     }
@@ -138,7 +153,15 @@ public enum FitEngine {
                 "runs": Double(Set(r.envelope.map(\.curve)).count),
             ], frontier: Frontier(parameters: r.parametersLaw, tokens: r.tokensLaw), approach1: r)
         case .isoFLOPProfiles:
-            let r = try Approach2.fit(input.runs, grouping: spec.grouping, policy: spec.policy)
+            // A power law through the budgets' minima needs two budgets: say how the grouping
+            // left fewer, rather than the power-law fit's count of points.
+            let groups = Approach2.group(input.runs, by: spec.grouping)
+            guard groups.count >= 2 else { throw DegenerateFit.tooFewBudgets(budgets: groups.count, usable: groups.count, runs: input.runs.count, grouping: spec.grouping) }
+            let fitted: Result<Approach2Result, FitError> = Result { () throws(FitError) in try Approach2.fit(input.runs, grouping: spec.grouping, policy: spec.policy) }
+            if case .failure(.tooFewRuns(_, let got, let context)) = fitted, context.hasPrefix("Approach 2 power law") {
+                throw DegenerateFit.tooFewBudgets(budgets: groups.count, usable: got, runs: input.runs.count, grouping: spec.grouping)
+            }
+            let r = try fitted.get()
             output = FitOutput(approach: .isoFLOPProfiles, values: [
                 "budgets": Double(r.profiles.count), "dropped_budgets": Double(r.warnings.count),
                 "runs": Double(r.profiles.reduce(0) { $0 + $1.runs.count }),

@@ -110,8 +110,10 @@ public struct IntervalSpec: Sendable, Equatable {
         case bootstrap
     }
     public var scheme: Scheme
-    /// Number of bootstrap resamples (default 1000).
+    /// Number of resamples: any for `bootstrap` (default 1000); the paper's fixed 100 for `paper`.
     public var resamples: Int
+    /// The paper's scheme draws this many subsamples (`ResamplingScheme.paper`).
+    public static let paperResamples = 100
     /// Seed of the resampling generator (default 0).
     public var seed: UInt64
     public var location: SourceLocation
@@ -305,8 +307,16 @@ public enum DirectiveSchema {
             let seed = n.int("seed", required: false, allowed: 0...Int.max)
             n.finish()
             r.absorb(n)
+            // The paper's scheme is its fixed recipe of 100 subsamples: another count would be
+            // silently replaced, so it is an error (bootstrap takes any count).
+            if scheme?.name == IntervalSpec.Scheme.paper.rawValue, let resamples, resamples != IntervalSpec.paperResamples, let at = n.node["resamples"]?.location {
+                r.error(
+                    "'scheme: paper' draws the paper's fixed \(IntervalSpec.paperResamples) subsamples of 80% of the runs, not \(resamples)", at: at,
+                    notes: ["leave out 'resamples' (or write \(IntervalSpec.paperResamples)), or use 'scheme: bootstrap' for \(resamples) resamples"])
+            }
             if let scheme, let s = IntervalSpec.Scheme(rawValue: scheme.name) {
-                intervals = IntervalSpec(scheme: s, resamples: resamples ?? 1000, seed: UInt64(seed ?? 0), location: n.node.location)
+                let count = resamples ?? (s == .paper ? IntervalSpec.paperResamples : 1000)
+                intervals = IntervalSpec(scheme: s, resamples: count, seed: UInt64(seed ?? 0), location: n.node.location)
             }
         }
         var truth: LossLawParameters?
@@ -333,6 +343,10 @@ public enum DirectiveSchema {
             for (key, place) in [("law", law?.location), ("solver", solver?.location), ("objective", objective?.location)] {
                 if let place { r.error("'\(key)' only applies to approach 3 (parametric fit)", at: place) }
             }
+        }
+        if let approach {
+            let engine = approach == 3 && (law != nil || solver?.name == "varpro" || (objective.map { $0.name != "huber-log" } ?? false))
+            checkOptionsApply(approach: approach, objective: objective?.name, usesDeclaredEngine: engine, &r)
         }
         guard let approach, let data else { return nil }
         return FitDirective(

@@ -86,23 +86,23 @@ extension TableBuilder {
             }
             rows.append(row)
         }
-        rows.append(["a (N_opt ∝ C^a)"] + columns.map { column in
+        rows.append(["a"] + columns.map { column in
             column.fit.map { withSignificantInterval($0, "a", value: column.frontier.parameters.exponent, digits: 4) } ?? significant(column.frontier.parameters.exponent, 4)
         })
-        rows.append(["b (D_opt ∝ C^b)"] + columns.map { column in
+        rows.append(["b"] + columns.map { column in
             column.fit.map { withSignificantInterval($0, "b", value: column.frontier.tokens.exponent, digits: 4) } ?? significant(column.frontier.tokens.exponent, 4)
         })
         if columns.contains(where: { $0.law != nil }) {
-            rows.append(["G = (αA/βB)^(1/(α+β))"] + columns.map { column in column.law.map { significant($0.G, 4) } ?? notApplicable })
+            rows.append(["G"] + columns.map { column in column.law.map { significant($0.G, 4) } ?? notApplicable })
         }
-        rows.append(["N_opt at 5.76×10²³ FLOPs"] + columns.map { NumberFormat.si.format($0.frontier.parameters(gopherBudget)) })
+        rows.append(["N_opt at 5.76×10²³"] + columns.map { NumberFormat.si.format($0.frontier.parameters(gopherBudget)) })
 
         // Each fit's objective on its own runs; the truth's and the paper's on the first fit's.
         var notes: [String] = []
         if let reference = columns.first?.fit {
             let objectives = columns.prefix(fitColumns).map { $0.fit?.output.objective ?? .paper }
             let same = Set(objectives.map(\.label)).count == 1
-            var row = [same ? "Objective (\(objectives[0].label))" : "Objective"]
+            var row = ["Objective"]
             for column in columns {
                 let fit = column.fit ?? reference
                 let objective = fit.output.objective ?? .paper
@@ -115,7 +115,10 @@ extension TableBuilder {
                 }
             }
             rows.append(row)
-            if !same {
+            notes.append("a and b: exponents of N_opt ∝ C^a and D_opt ∝ C^b; N_opt at 5.76×10²³ FLOPs, the Gopher budget" + (columns.contains { $0.law != nil } ? "; G = (αA/βB)^(1/(α+β)) (Eq. 4)." : "."))
+            if same {
+                notes.append("Objective: \(objectives[0].label).")
+            } else {
                 notes.append("Objectives: " + columns.prefix(fitColumns).compactMap { c in c.fit.map { "\($0.id), \(($0.output.objective ?? .paper).label)" } }.joined(separator: "; ") + ".")
             }
             if columns.count > fitColumns {

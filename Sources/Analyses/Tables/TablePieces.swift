@@ -44,13 +44,13 @@ public enum TableBuilder {
 
     public static func fixed(_ x: Double, _ digits: Int) -> String { NumberFormat.fixed(digits).format(x) }
 
-    /// `x` with `digits` significant digits, in plain decimals from 10⁻³ to below 10⁶ (406.4, 0.3392,
-    /// 1.693) and as m×10ⁿ outside (1.23×10⁻⁵, 6.40×10¹³), never "2.16e0".
+    /// `x` with `digits` significant digits, in plain decimals from 10⁻² to below 10⁶ (406.4, 0.3392,
+    /// 1.693) and as m×10ⁿ outside (2.75×10⁻³, 6.40×10¹³), never "2.16e0".
     public static func significant(_ x: Double, _ digits: Int) -> String {
         guard x.isFinite else { return NumberFormat.fixed(0).format(x) }
         guard x != 0 else { return "0" }
         let exponent = Int(floor(log10(abs(x))))
-        if (-3..<6).contains(exponent) {
+        if (-2..<6).contains(exponent) {
             let decimals = max(0, digits - 1 - exponent)
             let text = fixed(x, decimals)
             // Rounding may carry into one more integer digit (9.9996 → "10.000"): keep the digit count.
@@ -116,16 +116,21 @@ public enum TableBuilder {
     /// the number of resamples actually drawn ("a3: 10th–90th percentiles over 100 subsamples of
     /// 80% of the runs, the paper's scheme"); nil when no fit has intervals.
     public static func intervalNote(_ fits: [TableFit]) -> String? {
-        var parts: [String] = []
+        // Fits whose intervals are alike share one description, in the order first met.
+        var groups: [(description: String, ids: [String])] = []
         for fit in fits {
             guard let intervals = fit.intervals else { continue }
-            parts.append("\(fit.id): \(describe(intervals))")
+            let description = describe(intervals)
+            if let k = groups.firstIndex(where: { $0.description == description }) { groups[k].ids.append(fit.id) } else { groups.append((description, [fit.id])) }
         }
-        guard !parts.isEmpty else { return nil }
-        // One description when every fit's intervals are alike.
-        let descriptions = parts.map { $0.drop { $0 != ":" }.dropFirst(2) }
-        if parts.count > 1, Set(descriptions).count == 1 { return "Intervals: \(descriptions[0])." }
-        return "Intervals: " + parts.joined(separator: "; ") + "."
+        guard !groups.isEmpty else { return nil }
+        if groups.count == 1 { return "Intervals: \(groups[0].description)." }
+        return "Intervals: " + groups.map { "\(list($0.ids)): \($0.description)" }.joined(separator: "; ") + "."
+    }
+
+    /// "a", "a and b", "a, b and c".
+    static func list(_ items: [String]) -> String {
+        items.count <= 1 ? items.joined() : items.dropLast().joined(separator: ", ") + " and " + (items.last ?? "")
     }
 
     /// "10th–90th percentiles over 100 subsamples of 80% of the runs (the paper's scheme)", with
