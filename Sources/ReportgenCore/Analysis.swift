@@ -198,7 +198,7 @@ struct Analysis: Sendable {
         guard let named = document.frontMatter.bibliographyFile else { return }
         let url: URL
         do { url = try paths.resolve(named.path) } catch {
-            bag.append(.error(error.description, file: file, at: named.location))
+            bag.append(pathError(error, path: named.path, at: named.location))
             document.frontMatter.bibliographyFileFailed = true
             return
         }
@@ -225,7 +225,7 @@ struct Analysis: Sendable {
             let path = named?.path ?? fallback
             let url: URL
             do { url = try paths.resolve(path) } catch {
-                if let named { bag.append(.error(error.description, file: file, at: named.location)) }
+                if let named { bag.append(pathError(error, path: named.path, at: named.location)) }
                 continue
             }
             guard let data = FileManager.default.contents(atPath: url.path) else {
@@ -263,7 +263,7 @@ struct Analysis: Sendable {
                 missingExternalData.append(source.path)
                 bag.append(.error(Self.missingExternalData(source.path), file: file, at: source.pathLocation))
             } else {
-                bag.append(.error(error.description, file: file, at: source.pathLocation))
+                bag.append(pathError(error, path: source.path, at: source.pathLocation))
             }
             return nil
         }
