@@ -51,4 +51,4 @@ func checkDirective(_ kind: String, _ body: String) -> (TypedDirective?, [Diagno
 let testVocabulary = DirectiveVocabulary(
     figureKinds: ["isoflop", "envelope", "parametric", "overlay", "allocation", "curvature", "residuals", "bootstrap", "ratio"],
     multiFitFigureKinds: ["overlay", "allocation", "bootstrap", "ratio"],
-    tableKinds: ["exponents", "projections", "coefficients", "diagnostics", "extrapolation"], optimizers: ["lbfgs", "nlopt"])
+    tableKinds: ["exponents", "projections", "coefficients", "diagnostics", "extrapolation", "warnings"], optimizers: ["lbfgs", "nlopt"])
