@@ -224,6 +224,7 @@ public struct Builder: Sendable {
         summary.failedExpectations = Expectations.failures(planned.analysis.expects, results: results, file: file)
         summary.sources = planned.sources
         summary.warnings = Self.fitWarnings(planned.analysis, output: { report.outputs[$0] })
+        recordFitWarnings(summary.warnings, planned, keys: keys)
         return summary
     }
 

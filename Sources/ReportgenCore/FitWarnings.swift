@@ -1,4 +1,5 @@
 import BuildEngine
+import Foundation
 import ReportDocument
 
 extension Builder {
@@ -18,15 +19,56 @@ extension Builder {
         return warnings
     }
 
-    /// The fit warnings of an up-to-date build, from the cached outputs of its fit and intervals
-    /// steps; nil when one of them is not in the local cache (the build then reads or reruns it).
+    /// The fit warnings of an up-to-date build: from the cached outputs of its fit and intervals
+    /// steps, else from the record the build that wrote the outputs left (valid while the steps'
+    /// keys are the same); nil when neither has them (the build then reads or reruns the steps).
     func cachedFitWarnings(_ planned: PlannedBuild, keys: [String: (key: String, components: [String: String])]) -> [Diagnostic]? {
-        let store = ContentStore(directory: cacheDirectory)
-        var outputs: [String: any Sendable] = [:]
-        for step in planned.plan.steps where step.kind == "fit" || step.kind == "intervals" {
-            guard let key = keys[step.id]?.key, case .hit(let bytes) = store.read(key), let value = try? step.decode(bytes) else { return nil }
-            outputs[step.id] = value
+        let fitSteps = planned.plan.steps.filter { $0.kind == "fit" || $0.kind == "intervals" }
+        if options.useCache {
+            let store = ContentStore(directory: cacheDirectory)
+            var outputs: [String: any Sendable] = [:]
+            for step in fitSteps {
+                guard let key = keys[step.id]?.key, case .hit(let bytes) = store.read(key), let value = try? step.decode(bytes) else { outputs = [:]; break }
+                outputs[step.id] = value
+            }
+            if outputs.count == fitSteps.count { return Self.fitWarnings(planned.analysis, output: { outputs[$0] }) }
         }
-        return Self.fitWarnings(planned.analysis, output: { outputs[$0] })
+        guard let data = FileManager.default.contents(atPath: warningsRecordURL(planned).path),
+            let record = try? JSONDecoder().decode(WarningsRecord.self, from: data),
+            record.keys == Dictionary(uniqueKeysWithValues: fitSteps.compactMap { step in keys[step.id].map { (step.id, $0.key) } })
+        else { return nil }
+        // The data notes come from this check of the document; the fits' warnings from the record.
+        return planned.analysis.dataNotes + record.warnings.map { Diagnostic(.warning, $0.message, file: planned.document.path, at: SourceLocation(line: $0.line, column: $0.column)) }
     }
+
+    /// Records the fit warnings of a build beside its state, keyed by its fit and intervals steps' keys.
+    func recordFitWarnings(_ warnings: [Diagnostic], _ planned: PlannedBuild, keys: [String: (key: String, components: [String: String])]) {
+        let fitSteps = planned.plan.steps.filter { $0.kind == "fit" || $0.kind == "intervals" }
+        let record = WarningsRecord(
+            keys: Dictionary(uniqueKeysWithValues: fitSteps.compactMap { step in keys[step.id].map { (step.id, $0.key) } }),
+            warnings: warnings.filter { $0.severity == .warning }.map {
+                WarningsRecord.Entry(message: $0.message, line: $0.location?.line ?? 1, column: $0.location?.column ?? 1)
+            })
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        guard let bytes = try? encoder.encode(record) else { return }
+        // A state file that cannot be written only costs the warnings of a later no-op build without a cache.
+        try? AtomicFile.write(Array(bytes), to: warningsRecordURL(planned))
+    }
+
+    func warningsRecordURL(_ planned: PlannedBuild) -> URL {
+        stateDirectory.appendingPathComponent("\(planned.stem).warnings.json")
+    }
+}
+
+/// The fit warnings of the last build of a document, in `.reportgen/state/<stem>.warnings.json`.
+struct WarningsRecord: Codable {
+    struct Entry: Codable {
+        var message: String
+        var line: Int
+        var column: Int
+    }
+    /// Step id → key of every fit and intervals step the warnings came from.
+    var keys: [String: String]
+    var warnings: [Entry]
 }

@@ -97,6 +97,12 @@ import TestSupport
         let third = try project.build()
         #expect(third.ran.contains("fit:a2"))
         #expect(!third.ran.contains("fit:every"))
+        // Without the cache the no-op build reads the warnings from the last build's record.
+        try FileManager.default.removeItem(at: project.root.appendingPathComponent(".reportgen/cache"))
+        let uncached = try project.build()
+        #expect(uncached.ran.isEmpty)
+        #expect(uncached.warnings == third.warnings)
+        #expect(uncached.warnings.filter { $0.severity == .warning }.count == 2)
     }
 
     @Test func unknownColumnsAndUnreadableCellsAreLocated() throws {
