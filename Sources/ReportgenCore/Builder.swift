@@ -163,7 +163,11 @@ public struct Builder: Sendable {
                 // Steps of the whole document (typeset, html, results) point at its first line.
                 return .error("\(failure.id) failed: \(failure.error)", file: file, at: step?.location.map(SourceLocation.init) ?? SourceLocation(line: 1, column: 1))
             }
-            throw BuildFailure(diagnostics: diagnostics, sources: planned.sources)
+            // The same error from two steps (the PDF and the HTML page) is reported once; the
+            // warnings of the fits that ran often say why a value is missing.
+            var unique: [Diagnostic] = []
+            for d in diagnostics where !unique.contains(d) { unique.append(d) }
+            throw BuildFailure(diagnostics: unique + Self.fitWarnings(planned.analysis, output: { report.outputs[$0] }), sources: planned.sources)
         }
 
         // Assemble the output folder from the final steps' outputs.
