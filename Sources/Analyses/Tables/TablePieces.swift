@@ -125,6 +125,18 @@ public enum TableBuilder {
         }
         guard !groups.isEmpty else { return nil }
         if groups.count == 1 { return "Intervals: \(groups[0].description)." }
+        // Alike but for what was resampled (Approach 1's loss curves, the others' runs): one sentence.
+        let drawn = fits.compactMap { fit in fit.intervals.map { (fit.id, $0) } }
+        if let first = drawn.first?.1, drawn.allSatisfy({ $0.1.scheme == first.scheme && $0.1.result.resamples == first.result.resamples && $0.1.result.failures == first.result.failures }) {
+            var common = first
+            common.items = "data"
+            var byItems: [(items: String, ids: [String])] = []
+            for (id, intervals) in drawn {
+                let items = intervals.items ?? "runs"
+                if let k = byItems.firstIndex(where: { $0.items == items }) { byItems[k].ids.append(id) } else { byItems.append((items, [id])) }
+            }
+            return "Intervals: \(describe(common)); " + byItems.map { "the \($0.items) of \(list($0.ids))" }.joined(separator: ", ") + "."
+        }
         return "Intervals: " + groups.map { "\(list($0.ids)): \($0.description)" }.joined(separator: "; ") + "."
     }
 
@@ -142,8 +154,8 @@ public enum TableBuilder {
         let items = intervals.items ?? "runs"
         let drawn: String
         switch scheme {
-        case .paper: drawn = "\(result.resamples) subsamples of 80% of the \(items) without replacement (the paper's scheme)"
-        case .bootstrap: drawn = "\(result.resamples) bootstrap resamples of the \(items) with replacement"
+        case .paper: drawn = "\(result.resamples) subsamples of 80% of the \(items), drawn without replacement (the paper's scheme)"
+        case .bootstrap: drawn = "\(result.resamples) bootstrap resamples of the \(items), drawn with replacement"
         }
         var text = "\(ordinal(low))–\(ordinal(high)) percentiles over \(drawn)"
         if result.failures > 0 { text += ", of which \(result.failures) failed and are left out" }
