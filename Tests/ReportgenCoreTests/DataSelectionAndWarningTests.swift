@@ -173,6 +173,21 @@ import TestSupport
         #expect(rendered[0].contains("    7.61e+07,6e+18,x,False,web\n                   ^\n"), "\(rendered[0])")
     }
 
+    @Test func csvAndJSONLinesCountCRLFAndCRAsOneLineEnd() throws {
+        let lf = "a,b\n1,2\n\n3,4\n"
+        for text in [lf, lf.replacingOccurrences(of: "\n", with: "\r\n"), lf.replacingOccurrences(of: "\n", with: "\r")] {
+            let table = try CSVTable.parse(text, file: "t.csv")
+            #expect(table.rows == [["1", "2"], ["3", "4"]] && table.lines == [2, 4], "\(table)")
+        }
+        let jsonl = "{\"a\": 1}\r\n\r\n{\"a\": 2}\r\nnot json\r\n"
+        do {
+            _ = try CSVTable.parseJSONLines(jsonl, file: "t.jsonl")
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.location == SourceLocation(line: 4, column: 1))
+        }
+    }
+
     @Test func pathErrorsNameTheRootAndTheMeantPath() throws {
         let project = try Self.project(Self.oneFit)
         defer { project.remove() }
