@@ -35,7 +35,7 @@ extension Builder {
         }
         guard let data = FileManager.default.contents(atPath: warningsRecordURL(planned).path),
             let record = try? JSONDecoder().decode(WarningsRecord.self, from: data),
-            record.keys == Dictionary(uniqueKeysWithValues: fitSteps.compactMap { step in keys[step.id].map { (step.id, $0.key) } })
+            record.keys == Self.stepKeys(fitSteps, keys)
         else { return nil }
         // The data notes come from this check of the document; the fits' warnings from the record.
         return planned.analysis.dataNotes + record.warnings.map { Diagnostic(.warning, $0.message, file: planned.document.path, at: SourceLocation(line: $0.line, column: $0.column)) }
@@ -45,7 +45,7 @@ extension Builder {
     func recordFitWarnings(_ warnings: [Diagnostic], _ planned: PlannedBuild, keys: [String: (key: String, components: [String: String])]) {
         let fitSteps = planned.plan.steps.filter { $0.kind == "fit" || $0.kind == "intervals" }
         let record = WarningsRecord(
-            keys: Dictionary(uniqueKeysWithValues: fitSteps.compactMap { step in keys[step.id].map { (step.id, $0.key) } }),
+            keys: Self.stepKeys(fitSteps, keys),
             warnings: warnings.filter { $0.severity == .warning }.map {
                 WarningsRecord.Entry(message: $0.message, line: $0.location?.line ?? 1, column: $0.location?.column ?? 1)
             })
@@ -54,6 +54,13 @@ extension Builder {
         guard let bytes = try? encoder.encode(record) else { return }
         // A state file that cannot be written only costs the warnings of a later no-op build without a cache.
         try? AtomicFile.write(Array(bytes), to: warningsRecordURL(planned))
+    }
+
+    /// Step id → key of each of `steps`.
+    static func stepKeys(_ steps: [Step], _ keys: [String: (key: String, components: [String: String])]) -> [String: String] {
+        var out: [String: String] = [:]
+        for step in steps { out[step.id] = keys[step.id]?.key }
+        return out
     }
 
     func warningsRecordURL(_ planned: PlannedBuild) -> URL {

@@ -50,7 +50,7 @@ extension TableBuilder {
                 let list = declared.law.form.parameters.map(\.name)
                 addNames(list)
                 columns.append(CoefficientColumn(
-                    header: fit.id, parameters: Dictionary(uniqueKeysWithValues: zip(list, declared.law.values)), law: nil, fit: fit, frontier: fit.output.frontier))
+                    header: fit.id, parameters: Dictionary(zip(list, declared.law.values), uniquingKeysWith: { first, _ in first }), law: nil, fit: fit, frontier: fit.output.frontier))
             } else if let law = fit.output.approach3?.law {
                 addNames(eq2)
                 columns.append(CoefficientColumn(header: fit.id, parameters: eq2Values(law), law: law, fit: fit, frontier: fit.output.frontier))
