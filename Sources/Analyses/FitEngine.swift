@@ -85,6 +85,10 @@ public struct IntervalsOutput: Codable, Sendable {
     public var result: ResamplingResult
     /// A comparison's intervals: each source's, and the paired differences between sources.
     public var comparison: ComparisonIntervals? = nil
+    /// The scheme drawn (its percentiles and resample count), for table notes and captions.
+    public var scheme: ResamplingScheme? = nil
+    /// What was resampled: "runs", or "loss curves" (Approach 1).
+    public var items: String? = nil
 }
 
 /// The data a fit reads: final losses of runs, or loss curves (Approach 1).
@@ -132,6 +136,9 @@ public enum FitEngine {
     public enum DegenerateFit: Error, CustomStringConvertible {
         case constantLoss(Double)
         case notFinite(key: String, value: Double)
+        /// Approach 2 with fewer than two usable budgets: how many the grouping made, how many
+        /// were left (the others dropped under `bad-budget: drop`), and how the runs were grouped.
+        case tooFewBudgets(budgets: Int, usable: Int, runs: Int, grouping: BudgetGrouping)
 
         public var description: String {
             switch self {
@@ -139,6 +146,18 @@ public enum FitEngine {
                 return "every run has the same loss (\(loss)): a scaling law needs losses that vary"
             case .notFinite(let key, let value):
                 return "the fit gives \(key) = \(value): the data do not determine it (too few distinct runs, or no trend in the losses)"
+            case .tooFewBudgets(let budgets, let usable, let runs, let grouping):
+                let how: String
+                switch grouping {
+                case .exact: how = "grouping runs with exactly equal FLOPs"
+                case .logTolerance(let t): how = "'budget-tolerance: \(t)' (runs within \(t) in log10 FLOPs of the previous one stay in one budget)"
+                case .nominal(let nominal, let t): how = "snapping to the \(nominal.count) nominal budgets within \(t) in log10 FLOPs"
+                case .declared: how = "the 'budget' column"
+                }
+                var text = "an IsoFLOP fit needs at least 2 budgets, but \(how) gives \(budgets) budget\(budgets == 1 ? "" : "s") from \(runs) runs"
+                if usable < budgets { text += ", of which \(usable) can be fitted ('bad-budget: drop' left out the others)" }
+                if case .logTolerance = grouping, budgets < 2 { text += "; a smaller tolerance separates the budgets" }
+                return text
             }
         }
     }
@@ -157,7 +176,16 @@ public enum FitEngine {
         case .isoFLOPProfiles:
             // Quality control first: under `drop` the parabolas see only the runs it keeps.
             let screened = spec.qc.map { QualityControlFit.screen(input, grouping: spec.grouping, settings: $0) }
-            let r = try Approach2.fit(screened?.keptRuns ?? input.runs, grouping: spec.grouping, policy: spec.policy)
+            let screenedRuns = screened?.keptRuns ?? input.runs
+            // A power law through the budgets' minima needs two budgets: say how the grouping
+            // left fewer, rather than the power-law fit's count of points.
+            let groups = Approach2.group(screenedRuns, by: spec.grouping)
+            guard groups.count >= 2 else { throw DegenerateFit.tooFewBudgets(budgets: groups.count, usable: groups.count, runs: screenedRuns.count, grouping: spec.grouping) }
+            let fitted: Result<Approach2Result, FitError> = Result { () throws(FitError) in try Approach2.fit(screenedRuns, grouping: spec.grouping, policy: spec.policy) }
+            if case .failure(.tooFewRuns(_, let got, let context)) = fitted, context.hasPrefix("Approach 2 power law") {
+                throw DegenerateFit.tooFewBudgets(budgets: groups.count, usable: got, runs: screenedRuns.count, grouping: spec.grouping)
+            }
+            let r = try fitted.get()
             output = FitOutput(approach: .isoFLOPProfiles, values: [
                 "budgets": Double(r.profiles.count), "dropped_budgets": Double(r.warnings.count),
                 "runs": Double(r.profiles.reduce(0) { $0 + $1.runs.count }),
@@ -231,8 +259,8 @@ public enum FitEngine {
             }
         }
         if spec.holdOut {
-            // A failed hold-out refit leaves its values out, and says why: prose that quotes them is
-            // then an error at its place, with this warning beside it.
+            // A refit that fails is a warning of the fit (printed at its directive), and the
+            // values that would come from it are absent, so a table or prose asking for them stops.
             do {
                 if let holdOut = try leaveLargestBudgetOut(spec, runs: output.qc?.keptRuns(input.runs) ?? input.runs) {
                     output.values["lobo_budget"] = holdOut.budget
@@ -240,11 +268,14 @@ public enum FitEngine {
                     output.values["lobo_loss_error"] = holdOut.lossError
                 }
             } catch {
-                output.warnings.append("the leave-one-budget-out refit failed: \(error)")
+                output.warnings.append("\(holdOutFailurePrefix)\(error)")
             }
         }
         return output
     }
+
+    /// How the warning of a failed hold-out refit starts.
+    public static let holdOutFailurePrefix = "the refit without the largest budget failed: "
 
     /// Σ (ln L̂ − ln L)² over the runs.
     public static func residualSumOfSquares(_ law: ChinchillaLaw, runs: [Run]) -> Double {
@@ -353,7 +384,7 @@ public enum FitEngine {
         for name in ["a", "b"] {
             if let bias = full.values["\(name)_bias"], let se = values["\(name)_se"], se > 0 { values["\(name)_bias_se"] = bias / se }
         }
-        return IntervalsOutput(values: values, result: result)
+        return IntervalsOutput(values: values, result: result, scheme: scheme, items: spec.approach.readsCurves ? "loss curves" : "runs")
     }
 
     /// The JSON object `reportgen fit --json` prints.

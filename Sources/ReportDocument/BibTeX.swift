@@ -28,7 +28,8 @@ public enum BibTeXFile {
     /// The cited entries of `text` (the file at `file`, relative to the project root), in file
     /// order; problems go into `bag` at the `.bib` file's lines.
     public static func read(_ text: String, file: String, cited: Set<String>, into bag: inout DiagnosticBag) -> [BibEntry] {
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        // Lines end at "\r\n", "\r" or "\n" (btparse counts each as one).
+        let lines = normalizingLineEndings(text).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         let (entries, messages) = parse(text, file: file)
         var failed = false
         for message in messages {

@@ -109,7 +109,8 @@ public struct DiagnosticPrinter: Sendable {
     }
 
     private static func split(_ sources: [String: String]) -> [String: [Substring]] {
-        sources.mapValues { $0.split(separator: "\n", omittingEmptySubsequences: false) }
+        // Lines end at "\r\n", "\r" or "\n", as the parsers count them: a CRLF file quotes one line, not the whole file.
+        sources.mapValues { normalizingLineEndings($0).split(separator: "\n", omittingEmptySubsequences: false) }
     }
 
     public func render(_ d: Diagnostic) -> String {

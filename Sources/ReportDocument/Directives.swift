@@ -189,8 +189,10 @@ public struct IntervalSpec: Sendable, Equatable {
         case bootstrap
     }
     public var scheme: Scheme
-    /// Number of bootstrap resamples (default 1000).
+    /// Number of resamples: any for `bootstrap` (default 1000); the paper's fixed 100 for `paper`.
     public var resamples: Int
+    /// The paper's scheme draws this many subsamples (`ResamplingScheme.paper`).
+    public static let paperResamples = 100
     /// Seed of the resampling generator (default 0).
     public var seed: UInt64
     public var location: SourceLocation
@@ -235,6 +237,10 @@ public struct TableDirective: Sendable, Equatable {
     /// Parameter counts N of the rows (projections); the paper's nine rows of Table 3 by default.
     public var parameters: [Double]
     public var location: SourceLocation
+    /// Where `published:` and `parameters:` were written (nil when left out), so that a kind
+    /// which does not use them can say so at the key.
+    public var publishedLocation: SourceLocation? = nil
+    public var parametersLocation: SourceLocation? = nil
 
     /// The model sizes of Table 3: 400M, 1B, 10B, 67B, 175B, 280B, 520B, 1T, 10T parameters.
     public static let paperParameters: [Double] = [400e6, 1e9, 10e9, 67e9, 175e9, 280e9, 520e9, 1e12, 10e12]
@@ -273,6 +279,11 @@ public struct DataDirective: Sendable, Equatable {
     /// Keep runs with C ≤ maxFlops (FLOPs).
     public var maxFlops: Double?
     public var location: SourceLocation
+    /// `where:` and `drop:`: rows kept or dropped by their columns, applied first.
+    public var selection = RowSelection()
+
+    /// Whether the directive selects anything (else it is a copy of its source).
+    public var filters: Bool { !selection.isEmpty || excludeHighestLoss != nil || minFlops != nil || maxFlops != nil }
 }
 
 /// A directive after schema checking.
@@ -379,8 +390,16 @@ public enum DirectiveSchema {
             let seed = n.int("seed", required: false, allowed: 0...Int.max)
             n.finish()
             r.absorb(n)
+            // The paper's scheme is its fixed recipe of 100 subsamples: another count would be
+            // silently replaced, so it is an error (bootstrap takes any count).
+            if scheme?.name == IntervalSpec.Scheme.paper.rawValue, let resamples, resamples != IntervalSpec.paperResamples, let at = n.node["resamples"]?.location {
+                r.error(
+                    "'scheme: paper' draws the paper's fixed \(IntervalSpec.paperResamples) subsamples of 80% of the runs, not \(resamples)", at: at,
+                    notes: ["leave out 'resamples' (or write \(IntervalSpec.paperResamples)), or use 'scheme: bootstrap' for \(resamples) resamples"])
+            }
             if let scheme, let s = IntervalSpec.Scheme(rawValue: scheme.name) {
-                intervals = IntervalSpec(scheme: s, resamples: resamples ?? 1000, seed: UInt64(seed ?? 0), location: n.node.location)
+                let count = resamples ?? (s == .paper ? IntervalSpec.paperResamples : 1000)
+                intervals = IntervalSpec(scheme: s, resamples: count, seed: UInt64(seed ?? 0), location: n.node.location)
             }
         }
         var truth: LossLawParameters?
@@ -428,6 +447,10 @@ public enum DirectiveSchema {
             for (key, place) in [("law", law?.location), ("solver", solver?.location), ("objective", objective?.location)] {
                 if let place { r.error("'\(key)' only applies to approach 3 (parametric fit)", at: place) }
             }
+        }
+        if let approach {
+            let engine = approach == 3 && (law != nil || solver?.name == "varpro" || (objective.map { $0.name != "huber-log" } ?? false))
+            checkOptionsApply(approach: approach, objective: objective?.name, usesDeclaredEngine: engine, &r)
         }
         guard let approach, let data else { return nil }
         return FitDirective(
@@ -581,9 +604,12 @@ public enum DirectiveSchema {
         let parameters = r.doubleList("parameters", positive: true)
         r.finish()
         guard let kind, let fits else { return nil }
-        return TableDirective(
+        var table = TableDirective(
             id: d.id, kind: kind.name, fits: fits, caption: caption?.name ?? "", published: published ?? false,
             parameters: parameters ?? TableDirective.paperParameters, location: d.range.start)
+        table.publishedLocation = r.node.entries?.first { $0.key == "published" }?.keyLocation
+        table.parametersLocation = r.node.entries?.first { $0.key == "parameters" }?.keyLocation
+        return table
     }
 
     static func expect(_ d: Directive, _ r: inout FieldReader) -> ExpectDirective? {
@@ -627,11 +653,14 @@ public enum DirectiveSchema {
         let exclude = r.int("exclude-highest-loss", required: false, allowed: 0...DocumentLimits.dataRows)
         let minFlops = r.double("min-flops", required: false, positive: true)
         let maxFlops = r.double("max-flops", required: false, positive: true)
+        let selection = RowSelection(keep: rowConditions("where", &r), drop: rowConditions("drop", &r))
         r.finish()
         if let minFlops, let maxFlops, minFlops > maxFlops, let v = r.node["max-flops"] {
             r.error("'max-flops' must not be smaller than 'min-flops'", at: v.location)
         }
         guard let source else { return nil }
-        return DataDirective(id: d.id, source: source, excludeHighestLoss: exclude, minFlops: minFlops, maxFlops: maxFlops, location: d.range.start)
+        var directive = DataDirective(id: d.id, source: source, excludeHighestLoss: exclude, minFlops: minFlops, maxFlops: maxFlops, location: d.range.start)
+        directive.selection = selection
+        return directive
     }
 }

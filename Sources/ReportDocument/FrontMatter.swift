@@ -63,7 +63,8 @@ public struct BibEntry: Sendable, Equatable {
 /// A named table of runs: a file and how its columns map onto N, D, C and loss.
 public struct DataSource: Sendable, Equatable {
     public var name: String
-    /// Path relative to the document's folder (checked to stay inside the project root).
+    /// Path relative to the project root (the nearest folder above the document holding `.git` or
+    /// `reportgen.yaml`), checked to stay inside it.
     public var path: String
     /// Role → column name, e.g. `params` → `Model Size`. Roles: params, tokens, flops, loss, budget.
     public var columns: [(role: String, column: String)]

@@ -127,7 +127,7 @@ public enum YAMLReader {
         var flowDepth = 0
         var indents: [Int] = []
         var lineNumber = 0
-        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        for line in normalizingLineEndings(text).split(separator: "\n", omittingEmptySubsequences: false) {
             lineNumber += 1
             let scalars = Array(line.unicodeScalars)
             var column = 0

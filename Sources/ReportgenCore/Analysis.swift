@@ -47,6 +47,12 @@ struct Analysis: Sendable {
     /// Per data source, the columns its runs carry in `Run.lawInputs` (every column a fit's law
     /// maps in `inputs:`, sorted by name); the planner keeps each fit's own.
     var lawColumns: [String: [String]] = [:]
+    /// The data file rows behind each data source's runs (`where:` and `drop:` read their columns).
+    var sourceRows: [String: SourceRows] = [:]
+    /// Each data source's selections, from its front-matter source down (part of its fits' keys).
+    var selections: [String: [String]] = [:]
+    /// How many rows each `{data}` directive kept, as notes at the directive (printed by `build`).
+    var dataNotes: [Diagnostic] = []
 
     init(document: Document, paths: ProjectPaths) {
         self.document = document
@@ -79,6 +85,7 @@ struct Analysis: Sendable {
         ValueFormat.check(document, into: &bag)
         checkNames(into: &bag)
         checkLaws(into: &bag)
+        checkTables(into: &bag)
         checkResultNames(into: &bag)
         checkComparisonsAndQC(into: &bag)
         loadData(into: &bag)
@@ -174,6 +181,10 @@ struct Analysis: Sendable {
                     bag.append(contentsOf: r.diagnostics)
                     runs[source.name] = r.runs
                     if r.runs.count == loaded.table.rows.count { runLines[source.name] = (loaded.path, Array(loaded.table.lines.prefix(r.runs.count))) }
+                    // Without errors every row became a run, in order.
+                    if r.diagnostics.isEmpty, r.runs.count == loaded.table.rows.count {
+                        sourceRows[source.name] = SourceRows(table: loaded.table, path: loaded.path, rows: Array(loaded.table.rows.indices))
+                    }
                 case .failure(let problem):
                     bag.append(.error("data source '\(source.name)': \(problem.message)", file: file, at: source.location))
                 }
@@ -196,13 +207,15 @@ struct Analysis: Sendable {
             }
             dataFiles[d.id] = dataFiles[root]
             lawColumns[d.id] = lawColumns[root]
-            if var r = runs[d.source.name] {
-                if let lo = d.minFlops { r = r.filter { $0.flops >= lo } }
-                if let hi = d.maxFlops { r = r.filter { $0.flops <= hi } }
-                if let k = d.excludeHighestLoss { r = RunLoader.excludingHighestLoss(r, k) }
-                runs[d.id] = r
+            selections[d.id] = (selections[d.source.name] ?? []) + [Self.describe(d)]
+            if let r = runs[d.source.name] { select(d, runs: r, into: &bag) }
+            if let c = curves[d.source.name] {
+                // Loss curves are not rows of runs: a selection would be ignored, so it is an error.
+                if d.filters, needCurves.contains(d.id) {
+                    bag.append(.error("data '\(d.id)' selects runs, but an approach 1 fit reads it as loss curves; select curves in the file itself", file: file, at: d.location))
+                }
+                curves[d.id] = c
             }
-            if let c = curves[d.source.name] { curves[d.id] = c }
         }
     }
 
@@ -213,7 +226,7 @@ struct Analysis: Sendable {
         guard let named = document.frontMatter.bibliographyFile else { return }
         let url: URL
         do { url = try paths.resolve(named.path) } catch {
-            bag.append(.error(error.description, file: file, at: named.location))
+            bag.append(pathError(error, path: named.path, at: named.location))
             document.frontMatter.bibliographyFileFailed = true
             return
         }
@@ -245,7 +258,7 @@ struct Analysis: Sendable {
             let missingDefault = named == nil ? projectDefault.map { "cannot read '\($0)', the default \(isStyle ? "style" : "template") of \(ProjectFile.name)" } : nil
             let url: URL
             do { url = try paths.resolve(path) } catch {
-                if let named { bag.append(.error(error.description, file: file, at: named.location)) }
+                if let named { bag.append(pathError(error, path: named.path, at: named.location)) }
                 if let missingDefault { bag.append(.error(missingDefault, file: ProjectFile.name)) }
                 continue
             }
@@ -289,7 +302,7 @@ struct Analysis: Sendable {
                 missingExternalData.append(source.path)
                 bag.append(.error(Self.missingExternalData(source.path), file: file, at: source.pathLocation))
             } else {
-                bag.append(.error(error.description, file: file, at: source.pathLocation))
+                bag.append(pathError(error, path: source.path, at: source.pathLocation))
             }
             return nil
         }

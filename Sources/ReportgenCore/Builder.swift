@@ -56,10 +56,11 @@ public struct BuildSummary: Sendable {
     public var seconds: Double
     /// `{expect}` entries the results do not meet, as errors at the entry's line.
     public var failedExpectations: [Diagnostic] = []
-    /// Warnings about the data at the directives that found them (quality control's flags).
-    public var warnings: [Diagnostic] = []
     /// The document's source, to quote diagnostics from.
     public var sources: [String: String] = [:]
+    /// The fits' warnings, each at its fit's directive (`Builder.fitWarnings`), then quality
+    /// control's flags at the fits that found them (`Builder.qualityControlWarnings`).
+    public var warnings: [Diagnostic] = []
 }
 
 /// A build that failed: every diagnostic found, and the sources to quote them from.
@@ -174,7 +175,11 @@ public struct Builder: Sendable {
                 // Steps of the whole document (typeset, html, results) point at its first line.
                 return .error("\(failure.id) failed: \(failure.error)", file: file, at: step?.location.map(SourceLocation.init) ?? SourceLocation(line: 1, column: 1))
             }
-            throw BuildFailure(diagnostics: diagnostics, sources: planned.sources)
+            // The same error from two steps (the PDF and the HTML page) is reported once; the
+            // warnings of the fits that ran often say why a value is missing.
+            var unique: [Diagnostic] = []
+            for d in diagnostics where !unique.contains(d) { unique.append(d) }
+            throw BuildFailure(diagnostics: unique + Self.fitWarnings(planned.analysis, output: { report.outputs[$0] }), sources: planned.sources)
         }
 
         // Assemble the output folder from the final steps' outputs.
@@ -233,8 +238,10 @@ public struct Builder: Sendable {
         summary.fromRemote = report.fromRemote
         summary.uploaded = uploaded
         summary.failedExpectations = Expectations.failures(planned.analysis.expects, results: results, file: file)
-        summary.warnings = Self.qualityControlWarnings(planned) { report.outputs[$0] as? FitOutput }
         summary.sources = planned.sources
+        summary.warnings = Self.fitWarnings(planned.analysis, output: { report.outputs[$0] })
+            + Self.qualityControlWarnings(planned) { report.outputs[$0] as? FitOutput }
+        recordFitWarnings(summary.warnings, planned, keys: keys)
         return summary
     }
 
@@ -251,6 +258,8 @@ public struct Builder: Sendable {
         else { return nil }
         let keys = planned.plan.keys()
         guard steps.count == planned.plan.steps.count else { return nil }
+        // The fits' warnings are printed on every build: they come from the cached fit outputs.
+        guard let warnings = cachedFitWarnings(planned, keys: keys) else { return nil }
         for (entry, step) in zip(steps, planned.plan.steps) {
             guard entry["id"] as? String == step.id, entry["key"] as? String == keys[step.id]?.key else { return nil }
         }
@@ -278,21 +287,8 @@ public struct Builder: Sendable {
             ran: [], cached: planned.plan.steps.map(\.id), results: results, wroteOutputs: false,
             seconds: Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9)
         summary.failedExpectations = Expectations.failures(planned.analysis.expects, results: results, file: planned.document.path)
-        // Quality control's warnings come from the fits' cached outputs; without them the build
-        // takes the ordinary path, which reads or recomputes them.
-        let store = ContentStore(directory: cacheDirectory)
-        var missing = false
-        summary.warnings = Self.qualityControlWarnings(planned) { id in
-            guard let step = planned.plan.step(id), let key = keys[id]?.key, case .hit(let bytes) = store.read(key),
-                let output = try? step.decode(bytes) as? FitOutput
-            else {
-                missing = true
-                return nil
-            }
-            return output
-        }
-        if missing { return nil }
         summary.sources = planned.sources
+        summary.warnings = warnings
         return summary
     }
 

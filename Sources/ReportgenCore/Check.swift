@@ -9,7 +9,7 @@ public struct CheckOutcome: Sendable {
     /// `{expect}` entries not met (errors at their lines), and the sources to quote them from.
     public var failedExpectations: [Diagnostic] = []
     public var sources: [String: String] = [:]
-    /// The build's warnings about the data (quality control's flags).
+    /// The fits' warnings (quality control's flags among them), each at its fit's directive.
     public var warnings: [Diagnostic] = []
 }
 
@@ -37,8 +37,8 @@ extension Builder {
             do { try AtomicFile.write(Array(fresh.serialized().utf8), to: lockURL) } catch {
                 throw BuildFailure(diagnostics: [.error("cannot write \(paths.relative(lockURL)): \(error)")], sources: [:])
             }
-            return CheckOutcome(
-                lockPath: lockURL, drifts: [], updated: true, failedExpectations: summary.failedExpectations, sources: summary.sources, warnings: summary.warnings)
+            return CheckOutcome(lockPath: lockURL, drifts: [], updated: true, failedExpectations: summary.failedExpectations, sources: summary.sources,
+                                warnings: summary.warnings)
         }
         guard let data = FileManager.default.contents(atPath: lockURL.path) else {
             throw BuildFailure(

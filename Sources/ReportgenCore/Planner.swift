@@ -114,7 +114,7 @@ struct Planner {
             // The hold-out refit costs a second fit: run it where a table or the prose uses it.
             spec.holdOut = spec.approach.supportsHoldOut && (analysis.tables.contains { analysis.kinds.table(named: $0.kind)?.needsHoldOut == true && $0.fits.contains { $0.name == fit.id } }
                 || analysis.document.allInlines.contains { if case .value(let r) = $0 { return r.key.hasPrefix("\(fit.id).lobo_") } else { return false } })
-            var input = FitStepInput(spec: spec, data: FitInput(runs: runs, curves: analysis.curves[sourceName] ?? []))
+            var input = FitStepInput(spec: spec, data: FitInput(runs: runs, curves: analysis.curves[sourceName] ?? []), selection: analysis.selections[sourceName] ?? [])
             var files = analysis.dataFiles[sourceName] ?? [:]
             if spec.qc != nil { input.data = analysis.withLines(input.data, source: sourceName) }
             if fit.sources.count > 1 {
@@ -205,6 +205,7 @@ struct Planner {
             let input = TableStepInput(
                 kind: table.kind, fits: ids, published: kind.readsPublished(showPublished: table.published) ? analysis.published : nil,
                 showPublished: table.published, parameters: table.parameters)
+            let tableID = table.id, tableLocation = table.location, documentPath = document.path
             let content = try plan.add(
                 id: "table:\(table.id)", kind: "table", input: input, files: table.published ? analysis.publishedFiles : [:],
                 after: fits.flatMap { [$0.fit] + ($0.intervals.map { [$0] } ?? []) }, location: StepLocation(table.location), output: .json
@@ -212,9 +213,12 @@ struct Planner {
                 let tableFits = try zip(input.fits, fits).map { id, steps in
                     TableFit(id: id, output: try outputs(steps.fit), intervals: try steps.intervals.map { try outputs($0) })
                 }
-                return TableBuilder.build(
-                    kind: kind,
-                    TableInputs(fits: tableFits, published: input.published ?? PublishedValues(), showPublished: input.showPublished, parameters: input.parameters))
+                let inputs = TableInputs(fits: tableFits, published: input.published ?? PublishedValues(), showPublished: input.showPublished, parameters: input.parameters)
+                // A fit the table cannot show is an error at the directive, never a row left out.
+                if let problem = kind.problems(inputs).first {
+                    throw Diagnostic.error("table '\(tableID)': \(problem)", file: documentPath, at: tableLocation)
+                }
+                return TableBuilder.build(kind: kind, inputs)
             }
             tableRefs[table.id] = content
             try plan.add(id: "tablecsv:\(table.id)", kind: "table-csv", input: NoInput(), after: [content], output: .bytes) { _, outputs in
@@ -311,6 +315,8 @@ struct FitStepInput: Codable, Sendable {
     var data: FitInput
     /// A comparison's sources (`sources:`), each with its data; nil for a fit of `data`.
     var sources: [ComparisonSource]? = nil
+    /// The `{data}` selections between the front-matter source and the fit, as written.
+    var selection: [String] = []
 }
 
 /// What an intervals step runs on, besides the full fit's output.

@@ -2,8 +2,8 @@ import ReportDocument
 
 /// A table read from CSV: a header and rows of fields, with the line of every row.
 ///
-/// RFC 4180 quoting (double quotes, doubled to escape); a trailing newline is optional;
-/// blank lines are skipped.
+/// RFC 4180 quoting (double quotes, doubled to escape); lines end at "\r\n", "\r" or "\n"; a
+/// trailing newline is optional; blank lines are skipped.
 public struct CSVTable: Sendable, Equatable {
     public var header: [String]
     public var rows: [[String]]
@@ -41,7 +41,8 @@ public struct CSVTable: Sendable, Equatable {
                         }
                         inQuotes = false
                     } else {
-                        if c == 0x0A { line += 1 }
+                        // Lines end at "\r\n", "\r" or "\n", as the document's do.
+                        if c == 0x0A || (c == 0x0D && !(i + 1 < n && bytes[i + 1] == 0x0A)) { line += 1 }
                         field.append(c)
                         fieldIsEmpty = false
                     }
@@ -51,8 +52,8 @@ public struct CSVTable: Sendable, Equatable {
                 switch c {
                 case 0x22 where fieldIsEmpty: inQuotes = true
                 case 0x2C: record.append(take())
-                case 0x0D: break
-                case 0x0A:
+                case 0x0D where i + 1 < n && bytes[i + 1] == 0x0A: break
+                case 0x0A, 0x0D:
                     record.append(take())
                     if !(record.count == 1 && record[0].isEmpty) { out.append((record, recordLine)) }
                     record = []
@@ -103,7 +104,8 @@ extension CSVTable {
     public static func parseJSONLines(_ text: String, file: String) throws(Diagnostic) -> CSVTable {
         var objects: [([String: String], Int)] = []
         var keys = Set<String>()
-        for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        // "\r\n" is one Character in Swift: split on each of the three line ends.
+        for (index, line) in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" }).enumerated() {
             let trimmed = line.trimmingCharacters(in: .whitespaces)
             if trimmed.isEmpty { continue }
             guard let data = trimmed.data(using: .utf8),

@@ -113,10 +113,15 @@ public enum RunLoader {
     /// Drops the `k` runs with the highest loss (ties: the later row goes first), keeping row order.
     /// Besiroglu et al. (2024) drop the 5 highest losses of the digitized Chinchilla runs.
     public static func excludingHighestLoss(_ runs: [Run], _ k: Int) -> [Run] {
-        guard k > 0 else { return runs }
+        keptExcludingHighestLoss(runs, k).map { runs[$0] }
+    }
+
+    /// The indices of the runs `excludingHighestLoss` keeps, in order.
+    public static func keptExcludingHighestLoss(_ runs: [Run], _ k: Int) -> [Int] {
+        guard k > 0 else { return Array(runs.indices) }
         let order = runs.indices.sorted { runs[$0].loss != runs[$1].loss ? runs[$0].loss > runs[$1].loss : $0 > $1 }
         let dropped = Set(order.prefix(k))
-        return runs.indices.filter { !dropped.contains($0) }.map { runs[$0] }
+        return runs.indices.filter { !dropped.contains($0) }
     }
 
     /// Bytes of one data file: the row limit's worth of generously wide rows.

@@ -9,7 +9,7 @@ public enum ResamplingScheme: Sendable, Equatable, Codable {
     /// the interval spans the 5th to 95th percentile.
     case bootstrap(Int)
 
-    var resamples: Int {
+    public var resamples: Int {
         switch self {
         case .paper: return 100
         case .bootstrap(let count): return max(0, count)
@@ -17,7 +17,7 @@ public enum ResamplingScheme: Sendable, Equatable, Codable {
     }
 
     /// Lower and upper percentiles, in [0, 100].
-    var percentiles: (Double, Double) {
+    public var percentiles: (Double, Double) {
         switch self {
         case .paper: return (10, 90)
         case .bootstrap: return (5, 95)

@@ -97,13 +97,6 @@ struct DocumentOptions: ParsableArguments {
     }
 }
 
-/// Prints warnings about the data (quality control's flags) with their directive's line.
-func printWarnings(_ warnings: [Diagnostic], sources: [String: String]) {
-    guard !warnings.isEmpty else { return }
-    let printer = DiagnosticPrinter(sources: sources)
-    for d in warnings { FileHandle.standardError.write(Data(printer.render(d).utf8)) }
-}
-
 /// Prints a failed build's diagnostics with source lines and carets; exits 1.
 func report(_ error: any Error, outputs: Bool = true) -> ExitCode {
     guard let failure = error as? BuildFailure else {
@@ -120,6 +113,14 @@ func report(_ error: any Error, outputs: Bool = true) -> ExitCode {
     let count = failure.diagnostics.filter { $0.severity == .error }.count
     FileHandle.standardError.write(Data("\(count) error\(count == 1 ? "" : "s")\(outputs ? "; build/ was not changed" : "")\n".utf8))
     return ExitCode(1)
+}
+
+/// Prints the fits' warnings (`path:line:col: warning: …`, the source line and a caret) to
+/// standard error; they do not change the exit code.
+func printWarnings(_ warnings: [Diagnostic], sources: [String: String]) {
+    guard !warnings.isEmpty else { return }
+    let printer = DiagnosticPrinter(sources: sources)
+    for d in warnings { FileHandle.standardError.write(Data(printer.render(d).utf8)) }
 }
 
 struct Build: ParsableCommand {
@@ -142,6 +143,7 @@ struct Build: ParsableCommand {
         } catch {
             throw report(error)
         }
+        printWarnings(s.warnings, sources: s.sources)
         if json {
             print(s.json(document: builder.paths.relative(url), paths: builder.paths), terminator: "")
             if !s.failedExpectations.isEmpty {
@@ -151,7 +153,6 @@ struct Build: ParsableCommand {
         }
         let state = s.wroteOutputs ? "" : ", outputs unchanged"
         let remote = builder.options.remoteCache == nil ? "" : " (\(s.fromRemote.count) from the remote cache\(s.uploaded > 0 ? ", \(s.uploaded) uploaded" : ""))"
-        printWarnings(s.warnings, sources: s.sources)
         print(String(format: "built %@/ in %.2f s: %d steps ran, %d cached%@%@", builder.paths.relative(s.outputDirectory), s.seconds, s.ran.count, s.cached.count, remote, state))
         if !s.failedExpectations.isEmpty {
             throw report(BuildFailure(diagnostics: s.failedExpectations, sources: s.sources), outputs: false)
@@ -176,8 +177,8 @@ struct Check: ParsableCommand {
         if format != .text { return try runFormatted(builder: builder, url: url) }
         do {
             let outcome = try builder.check(document: url, update: update)
-            let lock = builder.paths.relative(outcome.lockPath)
             printWarnings(outcome.warnings, sources: outcome.sources)
+            let lock = builder.paths.relative(outcome.lockPath)
             if !outcome.failedExpectations.isEmpty {
                 _ = report(BuildFailure(diagnostics: outcome.failedExpectations, sources: outcome.sources), outputs: false)
             }

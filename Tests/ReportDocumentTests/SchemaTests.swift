@@ -23,7 +23,6 @@ import Testing
             budget-tolerance: 0.05
             huber-delta: 1e-3
             exclude-highest-loss: 5
-            bad-budget: drop
             optimizer: nlopt
             intervals: {scheme: bootstrap, resamples: 200, seed: 7}
             truth: {E: 1.69, A: 406.4, B: 410.7, alpha: 0.34, beta: 0.28}
@@ -31,9 +30,9 @@ import Testing
         #expect(d.isEmpty, "\(d)")
         guard case .fit(let f)? = typed else { Issue.record("not a fit"); return }
         #expect(f.approach == 3 && f.data == "sweep" && f.dataLocation == SourceLocation(line: 3, column: 7))
-        #expect(f.budgetTolerance == 0.05 && f.huberDelta == 1e-3 && f.excludeHighestLoss == 5 && f.badBudget == .drop)
+        #expect(f.budgetTolerance == 0.05 && f.huberDelta == 1e-3 && f.excludeHighestLoss == 5 && f.badBudget == .error)
         #expect(f.intervals?.scheme == .bootstrap && f.intervals?.resamples == 200 && f.intervals?.seed == 7)
-        #expect(f.truth == LossLawParameters(E: 1.69, A: 406.4, B: 410.7, alpha: 0.34, beta: 0.28, location: SourceLocation(line: 10, column: 8)))
+        #expect(f.truth == LossLawParameters(E: 1.69, A: 406.4, B: 410.7, alpha: 0.34, beta: 0.28, location: SourceLocation(line: 9, column: 8)))
         #expect(f.optimizer == "nlopt")
     }
 

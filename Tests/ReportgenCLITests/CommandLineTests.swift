@@ -140,6 +140,30 @@ func reportgen(_ arguments: [String], in folder: URL, environment: [String: Stri
     #expect(try reportgen(["fit", "Data/isoflop-small.csv", "--approach", "2", "--bad-budget", "drop"], in: project.root).status == 0)
 }
 
+@Test func buildAndCheckPrintFitWarningsAtTheirDirective() throws {
+    let project = try FixtureProject()
+    defer { project.remove() }
+    // A budget of two runs cannot give a parabola: 'bad-budget: drop' leaves it out with a warning.
+    try project.edit("Data/isoflop-small.csv") { $0 + "1e8,5e21,2.5\n2e8,5e21,2.45\n" }
+    try project.edit("Reports/chinchilla.md") { $0.replacingOccurrences(of: "approach: 2\ndata: sweep\n", with: "approach: 2\ndata: sweep\nbad-budget: drop\n") }
+    let document = try String(contentsOf: project.document, encoding: .utf8)
+    let line = try #require(document.split(separator: "\n", omittingEmptySubsequences: false).firstIndex { $0 == "```{fit} isoflops" }) + 1
+    let expected = "Reports/chinchilla.md:\(line):1: warning: fit 'isoflops': left out budget 5.0e21 FLOPs: needs at least 3 runs, got 2\n    ```{fit} isoflops\n    ^\n"
+    let built = try reportgen(["build", "Reports/chinchilla.md"], in: project.root)
+    #expect(built.status == 0, "\(built.errors)")
+    #expect(built.errors.contains(expected), "\(built.errors)")
+    // Nothing to run: the warning still comes, from the cached fit.
+    let again = try reportgen(["build", "Reports/chinchilla.md"], in: project.root)
+    #expect(again.output.contains("0 steps ran"))
+    #expect(again.errors.contains(expected), "\(again.errors)")
+    let updated = try reportgen(["check", "Reports/chinchilla.md", "--update"], in: project.root)
+    #expect(updated.status == 0)
+    #expect(updated.errors.contains(expected), "\(updated.errors)")
+    let checked = try reportgen(["check", "Reports/chinchilla.md"], in: project.root)
+    #expect(checked.status == 0)
+    #expect(checked.errors.contains(expected), "\(checked.errors)")
+}
+
 // MARK: Interrupted and concurrent builds
 
 /// Starts `reportgen build Reports/chinchilla.md` in `project`, its output discarded.

@@ -9,7 +9,7 @@ public struct AllocationFigure: FigureKind {
 
     public func draw(_ input: FigureInputs) throws -> FigureSpec {
         _ = try input.first()
-        return FigureBuilder.allocation(input.fits.map(\.output), targets: input.targets)
+        return FigureBuilder.allocation(input.fits.map(\.output), ids: input.fits.map(\.id), targets: input.targets)
     }
 }
 
@@ -17,7 +17,9 @@ extension FigureBuilder {
     /// The paper's Fig. A3: optimal tokens against optimal parameters along each frontier, over
     /// the data's FLOPs and the declared targets, with lines of fixed budget (D = C / 6N, at whole
     /// decades of FLOPs inside that range, at most four) and 20 tokens per parameter for reference.
-    public static func allocation(_ fits: [FitOutput], targets: [ProjectionTarget] = []) -> FigureSpec {
+    /// Each frontier's legend names its approach, and its fit's id (`ids`) when another fit of
+    /// the same approach is drawn too.
+    public static func allocation(_ fits: [FitOutput], ids: [String] = [], targets: [ProjectionTarget] = []) -> FigureSpec {
         let range = flopsRange(fits, targets: targets)
         let cs = logRange(range.lo, range.hi)
         let frontiers = fits.map { fit in cs.map { Point(fit.frontier.parameters($0), fit.frontier.tokens($0)) } }
@@ -40,8 +42,14 @@ extension FigureBuilder {
             }
         }
         layers.append(.line(points: [Point(nRange.lo, 20 * nRange.lo), Point(nRange.hi, 20 * nRange.hi)], color: .gray, width: 0.8, dash: Dash.dotted, label: "20 tokens per parameter"))
-        for (fit, points) in zip(fits, frontiers) {
-            layers.append(.line(points: points, color: approachColor(fit.approach), width: 1.4, dash: Dash.solid, label: "Approach \(fit.approach.rawValue)"))
+        let dashes = [Dash.solid, Dash.dashed, Dash.dashDot]
+        for (k, (fit, points)) in zip(fits, frontiers).enumerated() {
+            let sameApproach = fits.indices.filter { fits[$0].approach == fit.approach }
+            let shared = sameApproach.count > 1
+            let label = shared && k < ids.count ? "Approach \(fit.approach.rawValue) (\(ids[k]))" : "Approach \(fit.approach.rawValue)"
+            // Fits of one approach share its colour and differ by dash.
+            let dash = dashes[(sameApproach.firstIndex(of: k) ?? 0) % dashes.count]
+            layers.append(.line(points: points, color: approachColor(fit.approach), width: 1.4, dash: dash, label: label))
         }
         for target in targets {
             for fit in fits {
