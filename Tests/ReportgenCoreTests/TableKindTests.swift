@@ -1,4 +1,5 @@
 import Foundation
+import ReportDocument
 import ScalingLaws
 import Testing
 
