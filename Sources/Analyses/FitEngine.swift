@@ -289,7 +289,7 @@ public enum FitEngine {
     public static func leaveLargestBudgetOut(_ spec: FitSpec, runs: [Run]) throws -> HoldOutResult? {
         guard spec.approach.supportsHoldOut else { return nil }
         if LawFits.usesDeclaredEngine(spec) { return try LawFits.leaveLargestBudgetOut(spec, runs: runs) }
-        return try Extrapolation.leaveLargestBudgetOut(runs, grouping: spec.grouping, approach: spec.approach.rawValue, options: Approach3Options(huberDelta: spec.huberDelta, optimizer: spec.optimizer))
+        return try Extrapolation.leaveLargestBudgetOut(runs, grouping: spec.grouping, approach: spec.approach.rawValue, policy: spec.policy, options: Approach3Options(huberDelta: spec.huberDelta, optimizer: spec.optimizer))
     }
 
     /// Each model size's curve with the longest schedule (ties: the first).

@@ -58,8 +58,8 @@ public struct BuildSummary: Sendable {
     public var failedExpectations: [Diagnostic] = []
     /// The document's source, to quote diagnostics from.
     public var sources: [String: String] = [:]
-    /// The fits' warnings, each at its fit's directive (`Builder.fitWarnings`), then quality
-    /// control's flags at the fits that found them (`Builder.qualityControlWarnings`).
+    /// The fits' warnings, quality control's flags among them, each at its fit's directive
+    /// (`Builder.fitWarnings`).
     public var warnings: [Diagnostic] = []
 }
 
@@ -240,7 +240,6 @@ public struct Builder: Sendable {
         summary.failedExpectations = Expectations.failures(planned.analysis.expects, results: results, file: file)
         summary.sources = planned.sources
         summary.warnings = Self.fitWarnings(planned.analysis, output: { report.outputs[$0] })
-            + Self.qualityControlWarnings(planned) { report.outputs[$0] as? FitOutput }
         recordFitWarnings(summary.warnings, planned, keys: keys)
         return summary
     }

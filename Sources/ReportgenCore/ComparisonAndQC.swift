@@ -97,20 +97,3 @@ extension Analysis {
         for table in tables { check(table.fits, kind: table.kind, user: "table '\(table.id)'") }
     }
 }
-
-extension Builder {
-    /// Quality control's flags as warnings at each fit's directive, from the fits' outputs.
-    static func qualityControlWarnings(_ planned: PlannedBuild, output: (String) -> FitOutput?) -> [Diagnostic] {
-        var warnings: [Diagnostic] = []
-        for fit in planned.analysis.fits where fit.qc != nil {
-            guard let result = output("fit:\(fit.id)") else { continue }
-            let members = result.comparison.map { $0.map { ("source '\($0.source)': ", $0.output) } } ?? [("", result)]
-            for (prefix, member) in members {
-                for message in member.qc?.messages ?? [] {
-                    warnings.append(Diagnostic(.warning, "fit '\(fit.id)': \(prefix)\(message)", file: planned.document.path, at: fit.location))
-                }
-            }
-        }
-        return warnings
-    }
-}

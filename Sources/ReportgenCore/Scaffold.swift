@@ -144,8 +144,8 @@ struct ScaffoldDocument {
             add("")
             add("The envelope of `=a1.curves:count` training curves, taken at `=a1.envelope_points:count` FLOP values,")
             add("gives $N_{\\text{opt}} \\propto C^{a}$ with a = `=a1.a:.3f` and $D_{\\text{opt}} \\propto C^{b}$ with b = `=a1.b:.3f`.")
-            add("At the Gopher budget ($5.76 \\times 10^{23}$ FLOPs) it puts the optimal model at `=a1.n_opt_gopher:si` parameters")
-            add("trained on `=a1.d_opt_gopher:si` tokens.")
+            add("At ten times the largest budget in the data (`=a1.target_flops:.2e` FLOPs, the default projection target) it puts the optimal model at `=a1.n_opt_target:si` parameters")
+            add("trained on `=a1.d_opt_target:si` tokens.")
             add("")
         }
         directive(.fit(approach: 1), "{fit} a1", ["approach: 1", "data: \(dataID)"])
@@ -157,8 +157,8 @@ struct ScaffoldDocument {
             add("# Approach 2: IsoFLOP profiles {#sec:a2}")
             add("")
             add("A parabola in $\\log N$ through each of `=a2.budgets:count` budgets (`=a2.dropped_budgets:count` dropped) places its minimum;")
-            add("power laws through the minima give a = `=a2.a:.3f` and b = `=a2.b:.3f`, and at the Gopher budget")
-            add("an optimal model of `=a2.n_opt_gopher:si` parameters trained on `=a2.d_opt_gopher:si` tokens.")
+            add("power laws through the minima give a = `=a2.a:.3f` and b = `=a2.b:.3f`, and at ten times the largest budget")
+            add("(`=a2.target_flops:.2e` FLOPs, the default projection target) an optimal model of `=a2.n_opt_target:si` parameters trained on `=a2.d_opt_target:si` tokens.")
             add("")
         }
         var a2Body = ["approach: 2", "data: \(dataID)"]
@@ -179,7 +179,7 @@ struct ScaffoldDocument {
             add("")
             add("Fitting $L(N, D) = E + A/N^{\\alpha} + B/D^{\\beta}$ to the `=a3.runs:count` final losses gives")
             add("E = `=a3.E:.3f`, α = `=a3.alpha:.3f` and β = `=a3.beta:.3f`, hence a = `=a3.a:.3f` and b = `=a3.b:.3f`;")
-            add("at the Gopher budget the law predicts a loss of `=a3.loss_gopher:.3f` for `=a3.n_opt_gopher:si` parameters.")
+            add("at `=a3.target_flops:.2e` FLOPs (ten times the largest budget) the law predicts a loss of `=a3.loss_target:.3f` for `=a3.n_opt_target:si` parameters.")
             add("")
         }
         directive(.fit(approach: 3), "{fit} a3", ["approach: 3", "data: \(dataID)", "huber-delta: 0.001"])

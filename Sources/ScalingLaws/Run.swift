@@ -65,9 +65,13 @@ public enum FitError: Error, Equatable, Sendable, CustomStringConvertible {
 /// `6e+18`-style rendering of a positive value, for messages.
 func formatScientific(_ value: Double) -> String {
     guard value.isFinite, value > 0 else { return "\(value)" }
-    let exponent = Int((log10(value)).rounded(.down))
-    let mantissa = value / pow(10, Double(exponent))
-    let rounded = (mantissa * 100).rounded() / 100
+    var exponent = Int((log10(value)).rounded(.down))
+    var rounded = (value / pow(10, Double(exponent)) * 100).rounded() / 100
+    // 9.999e19 rounds to a mantissa of 10: written 1.0e20, not 10.0e19.
+    if rounded >= 10 {
+        exponent += 1
+        rounded = (value / pow(10, Double(exponent)) * 100).rounded() / 100
+    }
     return "\(rounded)e\(exponent)"
 }
 

@@ -221,7 +221,7 @@ func twoConcurrentBuildsBothSucceed() throws {
     try project.edit("Reports/chinchilla.md") { $0.replacingOccurrences(of: "approach: 2\ndata: sweep\n", with: "approach: 2\ndata: sweep\nqc: {min-points: 10}\n") }
     let built = try reportgen(["build", "Reports/chinchilla.md"], in: project.root)
     #expect(built.status == 0, "\(built.errors)")
-    #expect(built.errors.contains("Reports/chinchilla.md:21:1: warning: fit 'isoflops': quality control (too-few-points): budget "), "\(built.errors)")
+    #expect(built.errors.contains("Reports/chinchilla.md:22:1: warning: fit 'isoflops': quality control (too-few-points): budget "), "\(built.errors)")
     #expect(built.errors.contains("Data/isoflop-small.csv line"))
     // The no-op rebuild and `check` print them too.
     let again = try reportgen(["build", "Reports/chinchilla.md"], in: project.root)

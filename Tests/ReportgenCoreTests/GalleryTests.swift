@@ -268,10 +268,7 @@ func galleryCase(_ name: String) throws {
         #expect(FigureRenderer(measurer: measurer).render(spec).textDump() == list.textDump(), "\(name): \(figure.id) differs from the build's layout")
         problems += GalleryChecks.check(list, spec: spec, figure: "\(name)/\(figure.id)", measurer: measurer)
     }
-    // Every table shows every fit it lists, by id or by approach. The tables' contents are being
-    // reworked (coefficients shows one Approach 3 fit unnamed, diagnostics leaves out Approach 2,
-    // an extrapolation whose hold-out refits fail has no rows and no word why): until then these
-    // are known issues, and once they are fixed the wrapper fails and is to be removed.
+    // Every table shows every fit it lists, by id or by approach, and has rows.
     var tableProblems: [GalleryProblem] = []
     for table in planned.analysis.tables {
         guard let content = report.outputs["table:\(table.id)"] as? TableContent else {
@@ -290,8 +287,6 @@ func galleryCase(_ name: String) throws {
             problems.append(GalleryProblem(figure: "\(name)/\(table.id)", what: "a cell reads '\(cell)'"))
         }
     }
-    withKnownIssue("tables leave out some of the fits they list") {
-        #expect(tableProblems.isEmpty, "\(tableProblems.map(\.description).joined(separator: "\n"))")
-    }
+    #expect(tableProblems.isEmpty, "\(tableProblems.map(\.description).joined(separator: "\n"))")
     #expect(problems.isEmpty, "\(problems.map(\.description).joined(separator: "\n"))")
 }

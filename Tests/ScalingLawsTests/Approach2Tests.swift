@@ -104,3 +104,11 @@ private func lossFromLaw(_ n: Double, _ d: Double) -> Double {
     }
     #expect(throws: FitError.self) { try Approach2.profile(runs, grouping: .exact) }
 }
+
+/// Budgets in messages: a mantissa that rounds up to 10 moves to the next power of ten.
+@Test func budgetsInMessagesNeverShowAMantissaOfTen() {
+    #expect(formatScientific(9.9999e19) == "1.0e20")
+    #expect(formatScientific(1e20) == "1.0e20")
+    #expect(formatScientific(5.76e23) == "5.76e23")
+    #expect(formatScientific(9.94e18) == "9.94e18")
+}

@@ -17,6 +17,9 @@ extension TableBuilder {
     /// The warnings of a fit and of its intervals, as sentences, in a fixed order.
     public static func warningMessages(_ fit: TableFit) -> [String] {
         var messages = fit.output.warnings.map(warningInWords)
+        // Quality control's flags, of the fit or of each source of a comparison.
+        let members = fit.output.comparison.map { $0.map { ("source '\($0.source)': ", $0.output) } } ?? [("", fit.output)]
+        for (prefix, member) in members { messages += (member.qc?.messages ?? []).map { prefix + $0 } }
         if let intervals = fit.intervals, let message = resamplingWarning(intervals) { messages.append(message) }
         return messages
     }
