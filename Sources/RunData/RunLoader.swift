@@ -106,7 +106,8 @@ public enum RunLoader {
 
 
     /// Reads a file inside the project (CSV, or JSON Lines by extension) as a table.
-    public static func table(bytes: [UInt8], path: String) throws(Diagnostic) -> CSVTable {
+    /// At most `maxRows` rows (a document's limit unless the caller is `reportgen fit`).
+    public static func table(bytes: [UInt8], path: String, maxRows: Int = DocumentLimits.dataRows) throws(Diagnostic) -> CSVTable {
         // The size first: an oversized file is not decoded at all.
         if bytes.count > DocumentLimits.dataFileBytes {
             throw Diagnostic.error(
@@ -121,7 +122,7 @@ public enum RunLoader {
         let lower = path.lowercased()
         // The parsers stop at the first row beyond the row and field limits.
         return lower.hasSuffix(".jsonl") || lower.hasSuffix(".ndjson")
-            ? try CSVTable.parseJSONLines(text, file: path) : try CSVTable.parse(text, file: path)
+            ? try CSVTable.parseJSONLines(text, file: path, maxRows: maxRows) : try CSVTable.parse(text, file: path, maxRows: maxRows)
     }
 }
 
