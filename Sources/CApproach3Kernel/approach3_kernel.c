@@ -228,6 +228,7 @@ HELPER vd small_integer_to_double(vu n) { return (vd)(n | TWO_TO_52_BITS) - TWO_
 
 typedef struct {
     double (*objective)(const approach3_kernel_data *, const double *, double *);
+    double (*objective_stable)(const approach3_kernel_data *, const double *, double *);
     void (*exp)(const double *, double *, size_t);
     void (*exp_normal)(const double *, double *, size_t);
     void (*log)(const double *, double *, size_t);
@@ -235,13 +236,13 @@ typedef struct {
 } kernel_copy;
 
 static const kernel_copy baseline_copy = {
-    objective_baseline, exp_batch_baseline, exp_normal_batch_baseline, log_batch_baseline,
+    objective_baseline, objective_stable_baseline, exp_batch_baseline, exp_normal_batch_baseline, log_batch_baseline,
     log_normal_batch_baseline,
 };
 
 #if HAVE_AVX2_COPY
 static const kernel_copy avx2_copy = {
-    objective_avx2, exp_batch_avx2, exp_normal_batch_avx2, log_batch_avx2, log_normal_batch_avx2,
+    objective_avx2, objective_stable_avx2, exp_batch_avx2, exp_normal_batch_avx2, log_batch_avx2, log_normal_batch_avx2,
 };
 #endif
 
@@ -289,6 +290,12 @@ double approach3_kernel_objective(
     const approach3_kernel_data *data, const double *params, double *gradient, approach3_kernel_path path)
 {
     return copy_for(path)->objective(data, params, gradient);
+}
+
+double approach3_kernel_objective_stable(
+    const approach3_kernel_data *data, const double *params, double *gradient, approach3_kernel_path path)
+{
+    return copy_for(path)->objective_stable(data, params, gradient);
 }
 
 void approach3_kernel_exp(const double *x, double *y, size_t count, approach3_kernel_path path) {

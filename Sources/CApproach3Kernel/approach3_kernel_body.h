@@ -179,6 +179,56 @@ static KERNEL_TARGET double KERNEL_FN(objective)(
     return lane_sum(f);
 }
 
+
+/// The same objective and gradient with LSE shifted by its largest argument, m = max(u, v, e):
+/// s = e^(u−m) + e^(v−m) + e^(e−m) ∈ [1, 3] and r = m + ln s − ln L, so no exponential overflows
+/// for any finite parameters (the terms below m may underflow to 0, which is their value to
+/// double precision next to the term equal to 1). Three exponentials per run instead of two; the
+/// caller uses it where some exponent leaves ±700. The gradient is the same as the direct form's,
+/// with eᵘ·scale = e^(u−m)·(w·clip(r, ±δ)/s), where s is the shifted sum.
+static KERNEL_TARGET double KERNEL_FN(objective_stable)(
+    const approach3_kernel_data *data, const double *params, double *gradient)
+{
+    const double a = params[0], b = params[1], e = params[2], alpha = params[3], beta = params[4];
+    const double delta = data->delta, halfDelta = 0.5 * delta;
+    const vd zero = splat(0);
+    vd f = zero, ga = zero, gb = zero, ge = zero, gAlpha = zero, gBeta = zero;
+    for (size_t block = 0; block < data->blocks; block++) {
+        const vd lnN = load(data->lnN + block * LANES), lnD = load(data->lnD + block * LANES);
+        const vd lnL = load(data->lnL + block * LANES), w = load(data->weight + block * LANES);
+        const vd u = FMA(splat(-alpha), lnN, splat(a));
+        const vd v = FMA(splat(-beta), lnD, splat(b));
+        vd m = SELECT(u > v, u, v);
+        m = SELECT(m > e, m, splat(e));
+        const vd x1 = KERNEL_FN(exp_full)(u - m);
+        const vd x2 = KERNEL_FN(exp_full)(v - m);
+        const vd x3 = KERNEL_FN(exp_full)(e - m);
+        const vd s = x1 + x2 + x3;
+        const vd rc = (m + KERNEL_FN(log_normal)(s)) - lnL;
+        const vd ar = SELECT(rc < 0.0, -rc, rc);
+        const vd linear = delta * (ar - halfDelta);
+        // Padding lanes (w = 0) hold finite values, so they add exactly 0.
+        f = FMA(w, SELECT(ar <= delta, 0.5 * rc * rc, linear), f);
+        vd h = SELECT(rc > delta, splat(delta), rc);
+        h = SELECT(rc < -delta, splat(-delta), h);
+        const vd scale = (w * h) / s;
+        const vd w1 = x1 * scale, w2 = x2 * scale;
+        ga += w1;
+        gb += w2;
+        ge = FMA(x3, scale, ge);
+        gAlpha = FMA(-w1, lnN, gAlpha);
+        gBeta = FMA(-w2, lnD, gBeta);
+    }
+    if (gradient) {
+        gradient[0] = lane_sum(ga);
+        gradient[1] = lane_sum(gb);
+        gradient[2] = lane_sum(ge);
+        gradient[3] = lane_sum(gAlpha);
+        gradient[4] = lane_sum(gBeta);
+    }
+    return lane_sum(f);
+}
+
 #undef KERNEL_CHUNK
 #undef KERNEL_INLINE
 #undef KERNEL_FN

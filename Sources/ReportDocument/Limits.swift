@@ -22,8 +22,20 @@ public enum DocumentLimits {
     /// Nesting of YAML mappings and lists.
     public static let yamlNesting = 32
 
-    /// Rows of one data file (CSV or JSON Lines), header not counted.
+    /// Rows of one data file a document reads (CSV or JSON Lines), header not counted. A document
+    /// builds every figure and table over its data, which takes seconds per 10⁵ rows.
     public static let dataRows = 200_000
+    /// Rows of the file `reportgen fit` reads: enough for a fit to every logged checkpoint of a
+    /// large study (10⁶ runs and more); the field and byte limits below bound its memory.
+    public static let fitCommandRows = 2_000_000
+    /// Fields of one data file, rows × columns: with the row limit, this bounds the parsed table's
+    /// memory (about 16 bytes per field plus 60 per row, some 250 MB at most) whatever the file's
+    /// shape; a 10⁶-row file may have up to 10 columns. The parsers stop at the first row beyond.
+    public static let dataFields = 10_000_000
+    /// Bytes of one data file: 10⁶ rows of four full-precision numbers (about 75 bytes a row)
+    /// fit. The file and its decoded text are held while parsing, so with `dataFields` a data file
+    /// costs at most about 0.5 GB whatever it holds.
+    public static let dataFileBytes = 128 << 20
     /// `smoothing-window` of an Approach 1 fit (points).
     public static let smoothingWindow = 1...1_000
     /// `envelope-points` of an Approach 1 fit (the paper uses 1500).

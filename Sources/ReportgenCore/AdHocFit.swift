@@ -47,7 +47,7 @@ public enum AdHocFit {
         }
         let bytes = [UInt8](data)
         let sources = [request.path: String(decoding: bytes, as: UTF8.self)]
-        do { return (try RunLoader.table(bytes: bytes, path: request.path), sources) } catch {
+        do { return (try RunLoader.table(bytes: bytes, path: request.path, maxRows: DocumentLimits.fitCommandRows), sources) } catch {
             throw BuildFailure(diagnostics: [error], sources: sources)
         }
     }

@@ -10,8 +10,17 @@ public struct CSVTable: Sendable, Equatable {
     /// 1-based file line of each row.
     public var lines: [Int]
 
-    public static func parse(_ text: String, file: String) throws(Diagnostic) -> CSVTable {
+    ///
+    /// At most `maxRows` rows and `maxFields` fields (rows × columns) are read: parsing stops at the
+    /// first row beyond either, with an error at its line, so an oversized file costs no more memory
+    /// than the limits allow (`DocumentLimits.dataRows`, `DocumentLimits.dataFields`).
+    public static func parse(
+        _ text: String, file: String, maxRows: Int = DocumentLimits.dataRows, maxFields: Int = DocumentLimits.dataFields
+    ) throws(Diagnostic) -> CSVTable {
         var records: [([String], Int)] = []
+        /// The line of the first row beyond the limits, if any.
+        var overflowLine: Int? = nil
+        var rowCap = maxRows
         var record: [String] = []
         var inQuotes = false
         var line = 1
@@ -55,7 +64,14 @@ public struct CSVTable: Sendable, Equatable {
                 case 0x0D where i + 1 < n && bytes[i + 1] == 0x0A: break
                 case 0x0A, 0x0D:
                     record.append(take())
-                    if !(record.count == 1 && record[0].isEmpty) { out.append((record, recordLine)) }
+                    if !(record.count == 1 && record[0].isEmpty) {
+                        if out.isEmpty { rowCap = Swift.min(maxRows, maxFields / Swift.max(1, record.count)) }
+                        if out.count > rowCap {
+                            overflowLine = recordLine
+                            return (out, false)
+                        }
+                        out.append((record, recordLine))
+                    }
                     record = []
                     line += 1
                     recordLine = line
@@ -67,12 +83,18 @@ public struct CSVTable: Sendable, Equatable {
             }
             if !inQuotes, !fieldIsEmpty || !record.isEmpty {
                 record.append(take())
-                if !(record.count == 1 && record[0].isEmpty) { out.append((record, recordLine)) }
+                if !(record.count == 1 && record[0].isEmpty) {
+                    if out.isEmpty { rowCap = Swift.min(maxRows, maxFields / Swift.max(1, record.count)) }
+                    if out.count > rowCap { overflowLine = recordLine } else { out.append((record, recordLine)) }
+                }
             }
             return (out, inQuotes)
         }
         records = parsedRecords
         inQuotes = unclosed
+        if let overflowLine {
+            throw tooLarge(file: file, line: overflowLine, rows: rowCap, columns: records.first?.0.count ?? 1, maxRows: maxRows, maxFields: maxFields)
+        }
         if inQuotes { throw .error("a quoted field is never closed", file: file, at: SourceLocation(line: recordLine, column: 1)) }
         guard let first = records.first else { throw .error("the file is empty: expected a header line", file: file, at: SourceLocation(line: 1, column: 1)) }
         let header = first.0.map { $0.trimmingCharacters(in: " ") }
@@ -88,6 +110,14 @@ public struct CSVTable: Sendable, Equatable {
         return CSVTable(header: header, rows: rows, lines: lines)
     }
 
+    /// The error for the first row beyond the limits, at its line.
+    static func tooLarge(file: String, line: Int, rows: Int, columns: Int, maxRows: Int, maxFields: Int) -> Diagnostic {
+        .error(
+            "'\(file)' has more rows than the limit of \(rows) for a data file of \(columns) column\(columns == 1 ? "" : "s") "
+                + "(at most \(maxRows) rows and \(maxFields) fields, rows times columns)", file: file,
+            at: SourceLocation(line: line, column: 1))
+    }
+
     public func columnIndex(_ name: String) -> Int? { header.firstIndex(of: name) }
 
     /// 1-based column of field `index` on the row's line (for diagnostics; exact when unquoted).
@@ -101,7 +131,11 @@ import Foundation
 extension CSVTable {
     /// Reads JSON Lines: one JSON object per line, values numbers or strings. Columns are the
     /// union of the objects' keys, sorted; a missing key reads as an empty field.
-    public static func parseJSONLines(_ text: String, file: String) throws(Diagnostic) -> CSVTable {
+    /// The limits are `parse`'s: at most `maxRows` objects, and objects × keys at most `maxFields`
+    /// (checked as the keys grow, so objects with ever new keys cannot build a huge table).
+    public static func parseJSONLines(
+        _ text: String, file: String, maxRows: Int = DocumentLimits.dataRows, maxFields: Int = DocumentLimits.dataFields
+    ) throws(Diagnostic) -> CSVTable {
         var objects: [([String: String], Int)] = []
         var keys = Set<String>()
         // "\r\n" is one Character in Swift: split on each of the three line ends.
@@ -124,6 +158,10 @@ extension CSVTable {
                 keys.insert(k)
             }
             objects.append((fields, index + 1))
+            let rowCap = Swift.min(maxRows, maxFields / Swift.max(1, keys.count))
+            if objects.count > rowCap {
+                throw tooLarge(file: file, line: index + 1, rows: rowCap, columns: Swift.max(1, keys.count), maxRows: maxRows, maxFields: maxFields)
+            }
         }
         guard !objects.isEmpty else { throw .error("the file holds no JSON objects", file: file, at: SourceLocation(line: 1, column: 1)) }
         let header = keys.sorted()

@@ -124,30 +124,25 @@ public enum RunLoader {
         return runs.indices.filter { !dropped.contains($0) }
     }
 
-    /// Bytes of one data file: the row limit's worth of generously wide rows.
-    static let dataFileBytes = 64 << 20
 
     /// Reads a file inside the project (CSV, or JSON Lines by extension) as a table.
-    public static func table(bytes: [UInt8], path: String) throws(Diagnostic) -> CSVTable {
+    /// At most `maxRows` rows (a document's limit unless the caller is `reportgen fit`).
+    public static func table(bytes: [UInt8], path: String, maxRows: Int = DocumentLimits.dataRows) throws(Diagnostic) -> CSVTable {
+        // The size first: an oversized file is not decoded at all.
+        if bytes.count > DocumentLimits.dataFileBytes {
+            throw Diagnostic.error(
+                "'\(path)' is \(bytes.count) bytes, more than the limit of \(DocumentLimits.dataFileBytes) for a data file", file: path,
+                at: SourceLocation(line: 1, column: 1))
+        }
         let text: String
         switch SourceText.decodeUTF8(bytes, path: path, what: "'\(path)'") {
         case .success(let t): text = t
         case .failure(let problem): throw problem
         }
-        if bytes.count > dataFileBytes {
-            throw Diagnostic.error(
-                "'\(path)' is \(bytes.count) bytes, more than the limit of \(dataFileBytes) for a data file", file: path,
-                at: SourceLocation(line: 1, column: 1))
-        }
         let lower = path.lowercased()
-        let table = lower.hasSuffix(".jsonl") || lower.hasSuffix(".ndjson")
-            ? try CSVTable.parseJSONLines(text, file: path) : try CSVTable.parse(text, file: path)
-        if table.rows.count > DocumentLimits.dataRows {
-            throw Diagnostic.error(
-                "'\(path)' has \(table.rows.count) rows, more than the limit of \(DocumentLimits.dataRows)", file: path,
-                at: SourceLocation(line: table.lines[DocumentLimits.dataRows], column: 1))
-        }
-        return table
+        // The parsers stop at the first row beyond the row and field limits.
+        return lower.hasSuffix(".jsonl") || lower.hasSuffix(".ndjson")
+            ? try CSVTable.parseJSONLines(text, file: path, maxRows: maxRows) : try CSVTable.parse(text, file: path, maxRows: maxRows)
     }
 }
 

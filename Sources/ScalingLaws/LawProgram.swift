@@ -305,6 +305,10 @@ public struct LawProgram: Sendable {
         let scalarAdjoints: UnsafeMutablePointer<Double>
         /// Whether a varying register's adjoint row holds this reverse sweep's contributions yet.
         let written: UnsafeMutablePointer<Bool>
+        /// The adjoint row each register's adjoint lives in: its own, unless the reverse sweep let an
+        /// operand of an addition take over the row of the sum's adjoint (which it would otherwise
+        /// copy). Reset to the identity at the start of each sweep.
+        let adjointSlot: UnsafeMutablePointer<Int>
 
         init(program: LawProgram, data: BoundData) {
             count = data.count
@@ -321,6 +325,8 @@ public struct LawProgram: Sendable {
             scalarAdjoints.initialize(repeating: 0, count: max(1, registers))
             written = .allocate(capacity: max(1, registers))
             written.initialize(repeating: false, count: max(1, registers))
+            adjointSlot = .allocate(capacity: max(1, registers))
+            for r in 0..<max(1, registers) { (adjointSlot + r).initialize(to: r) }
             for r in 0..<registers where program.kinds[r] == .data {
                 data.data[r].withUnsafeBufferPointer { (values + r * count).update(from: $0.baseAddress!, count: count) }
             }
@@ -332,10 +338,11 @@ public struct LawProgram: Sendable {
             scalars.deallocate()
             scalarAdjoints.deallocate()
             written.deallocate()
+            adjointSlot.deallocate()
         }
 
         func row(_ r: Int) -> UnsafeMutablePointer<Double> { values + r * count }
-        func adjointRow(_ r: Int) -> UnsafeMutablePointer<Double> { adjoints + r * count }
+        func adjointRow(_ r: Int) -> UnsafeMutablePointer<Double> { adjoints + adjointSlot[r] * count }
     }
 
     public func workspace(_ data: BoundData) -> Workspace { Workspace(program: self, data: data) }
@@ -366,8 +373,8 @@ public struct LawProgram: Sendable {
                     let zs = kinds[node.c].perRun ? 0 : w.scalars[node.c]
                     Self.fusedPass(node.op == .multiplyAdd, x, xs, y, ys, z, zs, out, n)
                 case .negate: for i in 0..<n { out[i] = -x![i] }
-                case .exp: approach3_kernel_exp(x!, out, n, approach3_kernel_automatic)
-                case .log: approach3_kernel_log(x!, out, n, approach3_kernel_automatic)
+                case .exp: Self.vectorExp(x!, out, n)
+                case .log: Self.vectorLog(x!, out, n)
                 case .sqrt: for i in 0..<n { out[i] = x![i].squareRoot() }
                 default:
                     let bRow = kinds[node.b].perRun
@@ -376,6 +383,33 @@ public struct LawProgram: Sendable {
                     Self.binaryPass(node.op, x, xs, y, ys, out, n)
                 }
             }
+        }
+    }
+
+    /// eˣ for every run through the kernel's vector exp: its normal-range copy when every |x| ≤ 708
+    /// (the common case: no clamping, one power of two instead of two; the same bits there, since
+    /// scaling by powers of two is exact while the result is normal), else the full one.
+    @inline(__always)
+    static func vectorExp(_ x: UnsafePointer<Double>, _ out: UnsafeMutablePointer<Double>, _ n: Int) {
+        var inRange = true
+        for i in 0..<n { inRange = inRange && x[i] >= -708 && x[i] <= 708 }
+        if inRange {
+            approach3_kernel_exp_normal(x, out, n, approach3_kernel_automatic)
+        } else {
+            approach3_kernel_exp(x, out, n, approach3_kernel_automatic)
+        }
+    }
+
+    /// ln x for every run: the kernel's copy for positive normal finite x when every x is one (the
+    /// same bits as the full copy there, without its special-case selects), else the full one.
+    @inline(__always)
+    static func vectorLog(_ x: UnsafePointer<Double>, _ out: UnsafeMutablePointer<Double>, _ n: Int) {
+        var normal = true
+        for i in 0..<n { normal = normal && x[i] >= Double.leastNormalMagnitude && x[i] <= Double.greatestFiniteMagnitude }
+        if normal {
+            approach3_kernel_log_normal(x, out, n, approach3_kernel_automatic)
+        } else {
+            approach3_kernel_log(x, out, n, approach3_kernel_automatic)
         }
     }
 
@@ -448,7 +482,10 @@ public struct LawProgram: Sendable {
         // A varying register's adjoint row is assigned by its first contribution and added to by
         // the rest (`written`), so no pass clears the rows; a row nothing wrote is zero, and its
         // instruction is skipped.
-        for r in 0..<nodes.count { w.written[r] = false }
+        for r in 0..<nodes.count {
+            w.written[r] = false
+            w.adjointSlot[r] = r
+        }
         w.written[output] = true
         for r in 0..<nodes.count where kinds[r] == .uniform && r != output { w.scalarAdjoints[r] = 0 }
         for r in stride(from: nodes.count - 1, through: 0, by: -1) {
@@ -500,7 +537,7 @@ public struct LawProgram: Sendable {
                     case .constant, .data: return .none
                     }
                 }
-                let aTarget = target(node.a)
+                var aTarget = target(node.a)
                 var bTarget: Target = .none
                 var y: UnsafePointer<Double>? = nil
                 var ys = 0.0
@@ -511,13 +548,29 @@ public struct LawProgram: Sendable {
                     bTarget = target(node.b)
                 }
                 if node.b == node.a, case .fresh(let p) = bTarget { bTarget = .row(p) }
+                /// An operand whose adjoint would start as a copy of this instruction's (g) takes
+                /// over g's row instead: nothing reads this register's adjoint after this point, and
+                /// only one operand may take it over (the other's contributions are its own).
+                func takeOver(_ operand: Int, _ target: inout Target) {
+                    guard case .fresh = target else { return }
+                    w.adjointSlot[operand] = w.adjointSlot[r]
+                    target = .none
+                }
                 var sumA = 0.0, sumB = 0.0
                 switch node.op {
                 case .multiplyAdd, .multiplySubtract:
                     // z = ±a·b + c: ∂a = ±g·b, ∂b = ±g·a, ∂c = g.
                     var cTarget = target(node.c)
                     if node.c == node.a || node.c == node.b, case .fresh(let p) = cTarget { cTarget = .row(p) }
+                    if node.c != node.a, node.c != node.b { takeOver(node.c, &cTarget) }
                     let sign = node.op == .multiplyAdd ? 1.0 : -1.0
+                    if case .sum = aTarget, case .none = bTarget, case .sum = cTarget, let y {
+                        // Eq. 2's c − α·ln N with uniform c and α: both sums in one pass.
+                        let sums = Self.sumTwo(n) { (sign * g[$0] * y[$0], g[$0]) }
+                        w.scalarAdjoints[node.a] += sums.0
+                        w.scalarAdjoints[node.c] += sums.1
+                        continue
+                    }
                     if let y { sumA = Self.accumulate(aTarget, n) { sign * g[$0] * y[$0] } } else { sumA = Self.accumulate(aTarget, n) { sign * g[$0] * ys } }
                     if let x { sumB = Self.accumulate(bTarget, n) { sign * g[$0] * x[$0] } } else { sumB = Self.accumulate(bTarget, n) { sign * g[$0] * xs } }
                     let sumC = Self.accumulate(cTarget, n) { g[$0] }
@@ -527,9 +580,13 @@ public struct LawProgram: Sendable {
                 case .log: sumA = Self.accumulate(aTarget, n) { g[$0] / x![$0] }
                 case .sqrt: sumA = Self.accumulate(aTarget, n) { g[$0] * 0.5 / z[$0] }
                 case .add:
+                    if node.a != node.b {
+                        if case .fresh = aTarget { takeOver(node.a, &aTarget) } else { takeOver(node.b, &bTarget) }
+                    }
                     sumA = Self.accumulate(aTarget, n) { g[$0] }
                     sumB = Self.accumulate(bTarget, n) { g[$0] }
                 case .subtract:
+                    if node.a != node.b { takeOver(node.a, &aTarget) }
                     sumA = Self.accumulate(aTarget, n) { g[$0] }
                     sumB = Self.accumulate(bTarget, n) { -g[$0] }
                 case .multiply:
@@ -564,6 +621,33 @@ public struct LawProgram: Sendable {
         case fresh(UnsafeMutablePointer<Double>)
         case sum
         case none
+    }
+
+    /// Two sums over runs in one pass, each in `accumulate`'s order (so the same bits as two passes).
+    @inline(__always)
+    static func sumTwo(_ n: Int, _ contribution: (Int) -> (Double, Double)) -> (Double, Double) {
+        var s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0
+        var t0 = 0.0, t1 = 0.0, t2 = 0.0, t3 = 0.0
+        var i = 0
+        while i + 4 <= n {
+            let c0 = contribution(i), c1 = contribution(i + 1), c2 = contribution(i + 2), c3 = contribution(i + 3)
+            s0 += c0.0
+            s1 += c1.0
+            s2 += c2.0
+            s3 += c3.0
+            t0 += c0.1
+            t1 += c1.1
+            t2 += c2.1
+            t3 += c3.1
+            i += 4
+        }
+        while i < n {
+            let c = contribution(i)
+            s0 += c.0
+            t0 += c.1
+            i += 1
+        }
+        return ((s0 + s1) + (s2 + s3), (t0 + t1) + (t2 + t3))
     }
 
     /// Adds `contribution(i)` to each run's adjoint (`.row`), assigns it (`.fresh`), or returns its
@@ -622,7 +706,7 @@ public struct LawProgram: Sendable {
             }
         case .mseLog, .huberLog:
             let delta = objective.huberDelta ?? .infinity
-            approach3_kernel_log(prediction, adjoint, n, approach3_kernel_automatic)
+            Self.vectorLog(prediction, adjoint, n)
             for i in 0..<n {
                 let r = adjoint[i] - observed[i]
                 let ar = Swift.abs(r)

@@ -264,9 +264,11 @@ public enum VariableProjection {
         /// residuals (ln p − ln L, through the kernel's vector log, or p − L for `mse`).
         func value(_ columns: [[Double]], _ c: [Double]) -> (value: Double, predictions: [Double], residuals: [Double]) {
             var p = [Double](repeating: 0, count: n)
-            for (j, column) in columns.enumerated() where c[j] != 0 {
-                let cj = c[j]
-                column.withUnsafeBufferPointer { x in for i in 0..<n { p[i] += cj * x[i] } }
+            p.withUnsafeMutableBufferPointer { out in
+                for (j, column) in columns.enumerated() where c[j] != 0 {
+                    let cj = c[j]
+                    column.withUnsafeBufferPointer { x in for i in 0..<n { out[i] += cj * x[i] } }
+                }
             }
             var r = [Double](repeating: 0, count: n)
             if objective.onLogLoss {
@@ -276,9 +278,23 @@ public enum VariableProjection {
                 r = p
             }
             var f = 0.0
-            for i in 0..<n {
-                r[i] -= observed[i]
-                f += objective.term(r[i])
+            r.withUnsafeMutableBufferPointer { r in
+                observed.withUnsafeBufferPointer { o in
+                    // `FitObjective.term` per run, its case chosen once rather than per run.
+                    switch objective {
+                    case .huberLog(let delta):
+                        for i in 0..<n {
+                            r[i] -= o[i]
+                            let ar = abs(r[i])
+                            f += ar <= delta ? 0.5 * r[i] * r[i] : delta * (ar - 0.5 * delta)
+                        }
+                    case .mseLog, .mse:
+                        for i in 0..<n {
+                            r[i] -= o[i]
+                            f += 0.5 * r[i] * r[i]
+                        }
+                    }
+                }
             }
             return (f, p, r)
         }
@@ -334,24 +350,39 @@ public enum VariableProjection {
             let delta = objective.huberDelta ?? .infinity
             var hessian = [Double](repeating: 0, count: k * k), gradient = [Double](repeating: 0, count: k)
             var row = [Double](repeating: 0, count: k)
+            // The features in one buffer, feature a's runs at a·n…a·n + n − 1: the pass below reads
+            // them through raw pointers (nested arrays cost a bounds check and a retain per read).
+            let flat = columns.flatMap { $0 }
             for _ in 0..<steps {
                 var inside = 0
                 for i in 0..<n where abs(residuals[i]) <= delta { inside += 1 }
                 let reweight = inside < k + 1
                 for a in 0..<(k * k) { hessian[a] = 0 }
                 for a in 0..<k { gradient[a] = 0 }
-                for i in 0..<n {
-                    let r = residuals[i]
-                    let ar = abs(r)
-                    let weight = ar <= delta ? 1 : reweight ? delta / ar : 0
-                    let psi = Swift.min(Swift.max(r, -delta), delta)
-                    let s = 1 / p[i]
-                    for a in 0..<k { row[a] = columns[a][i] * s }
-                    for a in 0..<k {
-                        gradient[a] += psi * row[a]
-                        guard weight != 0 else { continue }
-                        let wa = weight * row[a]
-                        for b in a..<k { hessian[a * k + b] += wa * row[b] }
+                flat.withUnsafeBufferPointer { x in
+                    residuals.withUnsafeBufferPointer { rs in
+                        p.withUnsafeBufferPointer { ps in
+                            hessian.withUnsafeMutableBufferPointer { h in
+                                gradient.withUnsafeMutableBufferPointer { g in
+                                    row.withUnsafeMutableBufferPointer { row in
+                                        for i in 0..<n {
+                                            let r = rs[i]
+                                            let ar = abs(r)
+                                            let weight = ar <= delta ? 1 : reweight ? delta / ar : 0
+                                            let psi = Swift.min(Swift.max(r, -delta), delta)
+                                            let s = 1 / ps[i]
+                                            for a in 0..<k { row[a] = x[a * n + i] * s }
+                                            for a in 0..<k {
+                                                g[a] += psi * row[a]
+                                                guard weight != 0 else { continue }
+                                                let wa = weight * row[a]
+                                                for b in a..<k { h[a * k + b] += wa * row[b] }
+                                            }
+                                        }
+                                    }
+                                }
+                            }
+                        }
                     }
                 }
                 for a in 0..<k { for b in 0..<a { hessian[a * k + b] = hessian[b * k + a] } }

@@ -206,14 +206,42 @@ func killedAtEveryStepOfTheSwapLeavesOneCompleteSet() throws {
     #expect(large < 50 * small + 0.2, "2 000 rows: \(small) s, 20 000 rows: \(large) s")
 }
 
-/// A data file over the row limit is an error at the first row past it.
+/// A data file over the row or field limit is an error at the first row past it (the limits made
+/// small here; the defaults are the same code path).
 @Test func dataRowsAreLimited() throws {
-    var text = "params,flops,loss\n"
-    for i in 0...DocumentLimits.dataRows { text += "\(1e8 + Double(i)),1e19,3.0\n" }
-    do {
-        _ = try RunLoader.table(bytes: Array(text.utf8), path: "big.csv")
-        Issue.record("accepted \(DocumentLimits.dataRows + 1) rows")
-    } catch {
-        #expect(error.message.contains("more than the limit") && error.location?.line == DocumentLimits.dataRows + 2, "\(error)")
+    func rows(_ count: Int, columns: Int) -> String {
+        let header = (0..<columns).map { $0 == 0 ? "params" : $0 == 1 ? "flops" : $0 == 2 ? "loss" : "x\($0)" }
+        var text = header.joined(separator: ",") + "\n"
+        for i in 0..<count { text += (["\(1e8 + Double(i))", "1e19", "3.0"] + Array(repeating: "1", count: max(0, columns - 3))).joined(separator: ",") + "\n" }
+        return text
     }
+    func expectRefused(_ text: String, maxRows: Int, maxFields: Int, atLine line: Int, jsonLines: Bool = false) {
+        do {
+            _ = jsonLines
+                ? try CSVTable.parseJSONLines(text, file: "big.jsonl", maxRows: maxRows, maxFields: maxFields)
+                : try CSVTable.parse(text, file: "big.csv", maxRows: maxRows, maxFields: maxFields)
+            Issue.record("accepted past \(maxRows) rows, \(maxFields) fields")
+        } catch {
+            #expect(error.message.contains("more rows than the limit") && error.location?.line == line, "\(error)")
+        }
+    }
+    // At the row limit the file is read; one row more is an error at that row (line 1 is the header).
+    #expect(try CSVTable.parse(rows(1_000, columns: 3), file: "big.csv", maxRows: 1_000, maxFields: 10_000).rows.count == 1_000)
+    expectRefused(rows(1_001, columns: 3), maxRows: 1_000, maxFields: 10_000, atLine: 1_002)
+    // The field limit caps a wide file's rows: 30 columns and 3000 fields leave 100 rows.
+    expectRefused(rows(101, columns: 30), maxRows: 1_000, maxFields: 3_000, atLine: 102)
+    // JSON Lines whose every object brings a new key: the keys times the objects are bounded.
+    let growing = (0..<200).map { "{\"k\($0)\": 1}" }.joined(separator: "\n")
+    expectRefused(growing, maxRows: 1_000, maxFields: 1_000, atLine: 32, jsonLines: true)
+    // A file over the byte limit is refused before it is decoded or parsed.
+    let huge = [UInt8](repeating: 0x31, count: DocumentLimits.dataFileBytes + 1)
+    do {
+        _ = try RunLoader.table(bytes: huge, path: "huge.csv")
+        Issue.record("accepted \(huge.count) bytes")
+    } catch {
+        #expect(error.message.contains("more than the limit") && error.location?.line == 1, "\(error)")
+    }
+    // `reportgen fit` admits 10⁶ runs of up to 10 columns; a document, 200 000 rows.
+    #expect(DocumentLimits.fitCommandRows >= 1_000_000 && DocumentLimits.dataFields >= 10 * 1_000_000)
+    #expect(DocumentLimits.dataRows == 200_000)
 }

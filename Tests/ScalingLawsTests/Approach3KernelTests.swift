@@ -92,3 +92,45 @@ private func parameterPoints(count: Int, seed: UInt64) -> [[Double]] {
         }
     }
 }
+
+/// Points whose exponents leave ±700 on the sweeps above (ln N ≈ 17–23, ln D ≈ 20–27), so the
+/// objective takes the kernel's max-shifted copy: eᵘ overflowing, eᵘ underflowing, eᵉ overflowing
+/// and eᵛ far below the others.
+private let overflowingPoints: [[Double]] = [
+    [1000, 6, 0.5, 10, 0.28], [0, 6, 0.5, 40, 0.28], [6, 6, 705, 0.34, 0.28], [6, -900, 0.5, 0.34, 1.5],
+]
+
+@Test func approach3ShiftedKernelMatchesTheScalarReference() {
+    // The max-shifted copy against the scalar loop with the C library's exp and log, both on points
+    // the direct copy handles and on points only the shifted forms can evaluate.
+    for (name, runs) in kernelDataSets() {
+        let data = Approach3.LogData(runs)
+        for (index, p) in (parameterPoints(count: 40, seed: 7) + overflowingPoints).enumerated() {
+            var shifted = [Double](repeating: 0, count: 5), reference = shifted
+            let (shiftedValue, referenceValue) = data.withContext(delta: 1e-3) { context in
+                p.withUnsafeBufferPointer { x in
+                    (
+                        shifted.withUnsafeMutableBufferPointer { Approach3.evaluateShifted(x.baseAddress!, $0.baseAddress, context.pointee) },
+                        reference.withUnsafeMutableBufferPointer { Approach3.evaluateStable(x.baseAddress!, $0.baseAddress, context) }
+                    )
+                }
+            }
+            #expect(referenceValue.isFinite && abs(shiftedValue / referenceValue - 1) < 1e-12, "\(name) point \(index)")
+            for k in 0..<5 {
+                #expect(abs(shifted[k] - reference[k]) <= 1e-12 * max(abs(reference[k]), 1e-6), "\(name) point \(index) k=\(k)")
+            }
+        }
+    }
+}
+
+@Test(.enabled(if: hasAVX2)) func approach3ShiftedKernelCopiesGiveTheSameBits() {
+    for (name, runs) in kernelDataSets() {
+        for (index, p) in overflowingPoints.enumerated() {
+            let baseline = Approach3.objective(p, runs: runs, delta: 1e-3, on: .baseline)
+            let avx2 = Approach3.objective(p, runs: runs, delta: 1e-3, on: .avx2)
+            #expect(baseline.value.isFinite, "\(name) point \(index)")
+            #expect(avx2.value.bitPattern == baseline.value.bitPattern, "\(name) point \(index): value")
+            #expect(avx2.gradient.map(\.bitPattern) == baseline.gradient.map(\.bitPattern), "\(name) point \(index): gradient")
+        }
+    }
+}

@@ -3,7 +3,7 @@
 #include <stddef.h>
 
 /// Runs per block: the data arrays hold whole blocks of this many doubles, the last block padded
-/// with lanes of weight 0 (and ln N = ln D = ln L = 0).
+/// with lanes of weight 0 (holding finite values, e.g. a copy of a run, so that they add exactly 0).
 #define APPROACH3_KERNEL_LANES 8
 
 /// Which compiled copy of the kernel runs. Both copies perform the same IEEE operations in the
@@ -39,6 +39,12 @@ approach3_kernel_path approach3_kernel_resolve(approach3_kernel_path path);
 /// not NULL. Every exponent a − α ln Nᵢ, b − β ln Dᵢ and e must lie in (−708, 708) (the caller
 /// checks; outside it the result is meaningless but not a trap).
 double approach3_kernel_objective(
+    const approach3_kernel_data *data, const double *params, double *gradient, approach3_kernel_path path);
+
+/// The same objective and gradient for any finite parameters: LSE shifted by its largest
+/// argument, so nothing overflows (three exponentials per run instead of two; the fallback of
+/// `approach3_kernel_objective` where an exponent leaves (−700, 700)).
+double approach3_kernel_objective_stable(
     const approach3_kernel_data *data, const double *params, double *gradient, approach3_kernel_path path);
 
 /// eˣ for `count` values: above ≈ 709.78 gives +∞, below ≈ −745.13 gives 0, NaN stays NaN.
