@@ -15,7 +15,7 @@ EXTERNAL_DATA := Data/external/chinchilla_svg_extracted.csv
 FUZZ_SEED ?= 1
 FUZZ_SECONDS ?= 1800
 
-.PHONY: deps build report test reader-checks gallery preview-check fuzz data clean
+.PHONY: deps build report test lint reader-checks gallery preview-check fuzz data clean
 
 deps:
 	@scripts/install-deps.sh $(DEB_PACKAGES)
@@ -33,11 +33,16 @@ report: build
 # word spaces and page feet (Tests/typesetting/check_pdf.py).
 # The replication report joins them when its external data are here (`make data`; CI has them).
 # Last, `reportgen preview` end to end in headless Chromium (Tests/browser/check_preview.py).
-test: deps build
+test: deps build lint
 	@$(SWIFT) test -q
 	@scripts/fuzz.py --seed 1 --seconds 20
 	@$(MAKE) -s reader-checks
 	@$(MAKE) -s preview-check
+
+# The Swift sources and tests as `swift format` writes them (.swift-format); `swift format format -i
+# -r Sources Tests` fixes what this reports.
+lint:
+	@$(SWIFT) format lint --strict --recursive Sources Tests
 
 # Edits a throwaway project under `reportgen preview` and checks that the page in Chromium shows
 # each change within a second of the rebuild, the located error page, refused paths, and Ctrl-C.

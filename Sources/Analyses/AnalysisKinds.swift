@@ -13,7 +13,10 @@ public struct AnalysisKinds: Sendable {
             IsoFLOPFigure(), EnvelopeFigure(), ParametricFigure(), OverlayFigure(), AllocationFigure(),
             CurvatureFigure(), ResidualsFigure(), BootstrapFigure(), RatioFigure(), ComparisonFigure(),
         ],
-        tables: [ExponentsTable(), ProjectionsTable(), CoefficientsTable(), DiagnosticsTable(), ExtrapolationTable(), QCTable(), ComparisonTable(), LawComparisonTable(), WarningsTable()])
+        tables: [
+            ExponentsTable(), ProjectionsTable(), CoefficientsTable(), DiagnosticsTable(), ExtrapolationTable(), QCTable(),
+            ComparisonTable(), LawComparisonTable(), WarningsTable(),
+        ])
 
     public func figure(named name: String) -> (any FigureKind)? { figures.first { $0.name == name } }
     public func table(named name: String) -> (any TableKind)? { tables.first { $0.name == name } }

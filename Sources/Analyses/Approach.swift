@@ -60,10 +60,12 @@ public enum Approach: Int, Codable, Sendable, CaseIterable {
             ]
         case .parametricLoss:
             var names = [
-                ResultName("E", "irreducible loss (nats per token)"), ResultName("A", "coefficient of N^-α"), ResultName("B", "coefficient of D^-β"),
+                ResultName("E", "irreducible loss (nats per token)"), ResultName("A", "coefficient of N^-α"),
+                ResultName("B", "coefficient of D^-β"),
                 ResultName("alpha", "exponent α of N"), ResultName("beta", "exponent β of D"), ResultName("G", "(αA/βB)^(1/(α+β)), Eq. 4"),
                 ResultName("objective", "Huber objective at the optimum"), ResultName("runs", "runs fitted"),
-                ResultName("starts", "starts of the multi-start grid"), ResultName("share_1e3", "share of starts within 10⁻³ of the best", locked: false),
+                ResultName("starts", "starts of the multi-start grid"),
+                ResultName("share_1e3", "share of starts within 10⁻³ of the best", locked: false),
                 ResultName("share_1e6", "share of starts within 10⁻⁶ of the best", locked: false),
                 ResultName("evaluations", "objective evaluations, all starts", locked: false),
                 ResultName("objective_published", "objective of the paper's unrounded coefficients"),

@@ -101,7 +101,9 @@ public enum ComparisonFit {
     /// Each source's intervals with the same scheme and seed (so resample i of every source
     /// draws from stream i), and the paired differences of `comparedStatistics` between every
     /// pair of sources in the directive's order (`Resampling.pairedDifference`).
-    public static func intervals(_ spec: FitSpec, sources: [ComparisonSource], full: FitOutput, scheme: ResamplingScheme, seed: UInt64) -> IntervalsOutput {
+    public static func intervals(_ spec: FitSpec, sources: [ComparisonSource], full: FitOutput, scheme: ResamplingScheme, seed: UInt64)
+        -> IntervalsOutput
+    {
         var members: [ComparisonIntervalsMember] = []
         var values: [String: Double] = [:]
         for (source, member) in zip(sources, full.comparison ?? []) {
@@ -116,11 +118,14 @@ public enum ComparisonFit {
                 for statistic in comparedStatistics(spec) {
                     guard let a = fits[i].output.values[statistic], let b = fits[j].output.values[statistic],
                         let paired = Resampling.pairedDifference(
-                            statistic, first: members[i].intervals.result, second: members[j].intervals.result, estimate: a - b, scheme: scheme)
+                            statistic, first: members[i].intervals.result, second: members[j].intervals.result, estimate: a - b,
+                            scheme: scheme)
                     else { continue }
                     let d = SourceDifference(
-                        statistic: statistic, first: members[i].source, second: members[j].source, estimate: a - b, lower: paired.interval.lower,
-                        upper: paired.interval.upper, standardError: paired.interval.standardError, level: paired.interval.level, pairs: paired.pairs)
+                        statistic: statistic, first: members[i].source, second: members[j].source, estimate: a - b,
+                        lower: paired.interval.lower,
+                        upper: paired.interval.upper, standardError: paired.interval.standardError, level: paired.interval.level,
+                        pairs: paired.pairs)
                     differences.append(d)
                     let stem = "diff_\(statistic)_\(d.first)_\(d.second)"
                     values[stem] = d.estimate
@@ -133,7 +138,8 @@ public enum ComparisonFit {
         }
         let resamples = members.map(\.intervals.result.resamples).max() ?? 0
         let failures = members.reduce(0) { $0 + $1.intervals.result.failures }
-        var output = IntervalsOutput(values: values, result: ResamplingResult(intervals: [:], resamples: resamples, failures: failures, samples: [:]))
+        var output = IntervalsOutput(
+            values: values, result: ResamplingResult(intervals: [:], resamples: resamples, failures: failures, samples: [:]))
         output.comparison = ComparisonIntervals(members: members, differences: differences)
         return output
     }

@@ -150,11 +150,13 @@ public enum FitEngine {
                 let how: String
                 switch grouping {
                 case .exact: how = "grouping runs with exactly equal FLOPs"
-                case .logTolerance(let t): how = "'budget-tolerance: \(t)' (runs within \(t) in log10 FLOPs of the previous one stay in one budget)"
+                case .logTolerance(let t):
+                    how = "'budget-tolerance: \(t)' (runs within \(t) in log10 FLOPs of the previous one stay in one budget)"
                 case .nominal(let nominal, let t): how = "snapping to the \(nominal.count) nominal budgets within \(t) in log10 FLOPs"
                 case .declared: how = "the 'budget' column"
                 }
-                var text = "an IsoFLOP fit needs at least 2 budgets, but \(how) gives \(budgets) budget\(budgets == 1 ? "" : "s") from \(runs) runs"
+                var text =
+                    "an IsoFLOP fit needs at least 2 budgets, but \(how) gives \(budgets) budget\(budgets == 1 ? "" : "s") from \(runs) runs"
                 if usable < budgets { text += ", of which \(usable) can be fitted ('bad-budget: drop' left out the others)" }
                 if case .logTolerance = grouping, budgets < 2 { text += "; a smaller tolerance separates the budgets" }
                 return text
@@ -167,12 +169,15 @@ public enum FitEngine {
         switch spec.approach {
         case .trainingCurveEnvelope:
             let curves = spec.longestScheduleOnly ? longestSchedules(input.curves) : input.curves
-            let r = try Approach1.fit(curves, options: Approach1Options(smoothingWindow: spec.smoothingWindow, envelopePoints: spec.envelopePoints))
-            output = FitOutput(approach: .trainingCurveEnvelope, values: [
-                "curves": Double(curves.count), "envelope_points": Double(r.envelope.count),
-                "share_final": r.shareInFinalFraction,
-                "runs": Double(Set(r.envelope.map(\.curve)).count),
-            ], frontier: Frontier(parameters: r.parametersLaw, tokens: r.tokensLaw), approach1: r)
+            let r = try Approach1.fit(
+                curves, options: Approach1Options(smoothingWindow: spec.smoothingWindow, envelopePoints: spec.envelopePoints))
+            output = FitOutput(
+                approach: .trainingCurveEnvelope,
+                values: [
+                    "curves": Double(curves.count), "envelope_points": Double(r.envelope.count),
+                    "share_final": r.shareInFinalFraction,
+                    "runs": Double(Set(r.envelope.map(\.curve)).count),
+                ], frontier: Frontier(parameters: r.parametersLaw, tokens: r.tokensLaw), approach1: r)
         case .isoFLOPProfiles:
             // Quality control first: under `drop` the parabolas see only the runs it keeps.
             let screened = spec.qc.map { QualityControlFit.screen(input, grouping: spec.grouping, settings: $0) }
@@ -180,16 +185,24 @@ public enum FitEngine {
             // A power law through the budgets' minima needs two budgets: say how the grouping
             // left fewer, rather than the power-law fit's count of points.
             let groups = Approach2.group(screenedRuns, by: spec.grouping)
-            guard groups.count >= 2 else { throw DegenerateFit.tooFewBudgets(budgets: groups.count, usable: groups.count, runs: screenedRuns.count, grouping: spec.grouping) }
-            let fitted: Result<Approach2Result, FitError> = Result { () throws(FitError) in try Approach2.fit(screenedRuns, grouping: spec.grouping, policy: spec.policy) }
+            guard groups.count >= 2 else {
+                throw DegenerateFit.tooFewBudgets(
+                    budgets: groups.count, usable: groups.count, runs: screenedRuns.count, grouping: spec.grouping)
+            }
+            let fitted: Result<Approach2Result, FitError> = Result { () throws(FitError) in
+                try Approach2.fit(screenedRuns, grouping: spec.grouping, policy: spec.policy)
+            }
             if case .failure(.tooFewRuns(_, let got, let context)) = fitted, context.hasPrefix("Approach 2 power law") {
                 throw DegenerateFit.tooFewBudgets(budgets: groups.count, usable: got, runs: screenedRuns.count, grouping: spec.grouping)
             }
             let r = try fitted.get()
-            output = FitOutput(approach: .isoFLOPProfiles, values: [
-                "budgets": Double(r.profiles.count), "dropped_budgets": Double(r.warnings.count),
-                "runs": Double(r.profiles.reduce(0) { $0 + $1.runs.count }),
-            ], warnings: r.warnings, runs: input.runs, frontier: Frontier(parameters: r.parametersLaw, tokens: r.tokensLaw), approach2: r)
+            output = FitOutput(
+                approach: .isoFLOPProfiles,
+                values: [
+                    "budgets": Double(r.profiles.count), "dropped_budgets": Double(r.warnings.count),
+                    "runs": Double(r.profiles.reduce(0) { $0 + $1.runs.count }),
+                ], warnings: r.warnings, runs: input.runs, frontier: Frontier(parameters: r.parametersLaw, tokens: r.tokensLaw),
+                approach2: r)
             if let screened, let settings = spec.qc {
                 let qc = try QualityControlFit.audit(screened.outcome, settings: settings, spec: spec, runs: screened.keptRuns)
                 output.qc = qc
@@ -198,7 +211,8 @@ public enum FitEngine {
         case .parametricLoss where LawFits.usesDeclaredEngine(spec):
             output = try LawFits.fit(spec, runs: input.runs, progress: progress)
         case .parametricLoss:
-            let r = try Approach3.fit(input.runs, options: Approach3Options(huberDelta: spec.huberDelta, optimizer: spec.optimizer), progress: progress)
+            let r = try Approach3.fit(
+                input.runs, options: Approach3Options(huberDelta: spec.huberDelta, optimizer: spec.optimizer), progress: progress)
             let d = r.diagnostics
             var values: [String: Double] = [
                 "E": r.law.E, "A": r.law.A, "B": r.law.B, "alpha": r.law.alpha, "beta": r.law.beta, "G": r.law.G,
@@ -224,10 +238,13 @@ public enum FitEngine {
                 values["rss_\(name)"] = other
                 values["log_lr_\(name)"] = Double(input.runs.count) / 2 * log(other / rss)
             }
-            let likelihood = Likelihood(predicted: input.runs.map { r.law.loss(parameters: $0.parameters, tokens: $0.tokens) }, runs: input.runs, parameters: 5)
+            let likelihood = Likelihood(
+                predicted: input.runs.map { r.law.loss(parameters: $0.parameters, tokens: $0.tokens) }, runs: input.runs, parameters: 5)
             values["log_likelihood"] = likelihood.logLikelihood
             values["aic"] = likelihood.aic
-            output = FitOutput(approach: .parametricLoss, values: values, warnings: d.warnings, runs: input.runs, frontier: Frontier(law: r.law), approach3: r)
+            output = FitOutput(
+                approach: .parametricLoss, values: values, warnings: d.warnings, runs: input.runs, frontier: Frontier(law: r.law),
+                approach3: r)
             output.objective = .huberLog(delta: spec.huberDelta)
         }
         let f = output.frontier
@@ -289,7 +306,9 @@ public enum FitEngine {
     public static func leaveLargestBudgetOut(_ spec: FitSpec, runs: [Run]) throws -> HoldOutResult? {
         guard spec.approach.supportsHoldOut else { return nil }
         if LawFits.usesDeclaredEngine(spec) { return try LawFits.leaveLargestBudgetOut(spec, runs: runs) }
-        return try Extrapolation.leaveLargestBudgetOut(runs, grouping: spec.grouping, approach: spec.approach.rawValue, policy: spec.policy, options: Approach3Options(huberDelta: spec.huberDelta, optimizer: spec.optimizer))
+        return try Extrapolation.leaveLargestBudgetOut(
+            runs, grouping: spec.grouping, approach: spec.approach.rawValue, policy: spec.policy,
+            options: Approach3Options(huberDelta: spec.huberDelta, optimizer: spec.optimizer))
     }
 
     /// Each model size's curve with the longest schedule (ties: the first).
@@ -329,7 +348,10 @@ public enum FitEngine {
 
     /// Intervals by resampling runs (Approaches 2, 3) or curves (Approach 1) and refitting.
     /// Approach 3 refits start from the full fit's optimum plus a few grid points.
-    public static func intervals(_ spec: FitSpec, input: FitInput, full: FitOutput, scheme: ResamplingScheme, seed: UInt64, progress: (@Sendable (Int, Int) -> Void)? = nil) -> IntervalsOutput {
+    public static func intervals(
+        _ spec: FitSpec, input: FitInput, full: FitOutput, scheme: ResamplingScheme, seed: UInt64,
+        progress: (@Sendable (Int, Int) -> Void)? = nil
+    ) -> IntervalsOutput {
         // The full fit's targets: a default target stays where the full data put it in every resample.
         let targets = full.targets
         let estimate = statistics(full, targets: targets)
@@ -338,41 +360,59 @@ public enum FitEngine {
         case .trainingCurveEnvelope:
             let curves = spec.longestScheduleOnly ? longestSchedules(input.curves) : input.curves
             let options = Approach1Options(smoothingWindow: spec.smoothingWindow, envelopePoints: spec.envelopePoints)
-            result = Resampling.run(curves, scheme: scheme, seed: seed, estimate: estimate, statistic: { sample in
-                let r = try Approach1.fit(sample, options: options)
-                return statistics(FitOutput(approach: .trainingCurveEnvelope, values: [:], frontier: Frontier(parameters: r.parametersLaw, tokens: r.tokensLaw)), targets: targets)
-            }, progress: progress)
+            result = Resampling.run(
+                curves, scheme: scheme, seed: seed, estimate: estimate,
+                statistic: { sample in
+                    let r = try Approach1.fit(sample, options: options)
+                    return statistics(
+                        FitOutput(
+                            approach: .trainingCurveEnvelope, values: [:],
+                            frontier: Frontier(parameters: r.parametersLaw, tokens: r.tokensLaw)), targets: targets)
+                }, progress: progress)
         case .isoFLOPProfiles:
             let grouping = spec.grouping
             // With `qc:`, the runs quality control kept are resampled (it ran once, on all runs).
-            result = Resampling.run(full.qc?.keptRuns(input.runs) ?? input.runs, scheme: scheme, seed: seed, estimate: estimate, statistic: { sample in
-                // A resample may leave a budget with too few runs: drop it rather than fail the resample.
-                let r = try Approach2.fit(sample, grouping: grouping, policy: .drop)
-                return statistics(FitOutput(approach: .isoFLOPProfiles, values: [:], frontier: Frontier(parameters: r.parametersLaw, tokens: r.tokensLaw)), targets: targets)
-            }, progress: progress)
+            result = Resampling.run(
+                full.qc?.keptRuns(input.runs) ?? input.runs, scheme: scheme, seed: seed, estimate: estimate,
+                statistic: { sample in
+                    // A resample may leave a budget with too few runs: drop it rather than fail the resample.
+                    let r = try Approach2.fit(sample, grouping: grouping, policy: .drop)
+                    return statistics(
+                        FitOutput(
+                            approach: .isoFLOPProfiles, values: [:], frontier: Frontier(parameters: r.parametersLaw, tokens: r.tokensLaw)),
+                        targets: targets)
+                }, progress: progress)
         case .parametricLoss where LawFits.usesDeclaredEngine(spec):
             // Each resample refits with the same solver; the grid solver starts from the full fit's
             // optimum and one grid point.
             let warm = full.declared?.law.searchValues
-            result = Resampling.run(input.runs, scheme: scheme, seed: seed, estimate: estimate, statistic: { sample in
-                let r = try LawFits.solve(spec, runs: sample, warmStart: warm)
-                var s = LawFits.statistics(r)
-                let frontier: Frontier
-                if let law = r.law.chinchilla { frontier = Frontier(law: law) } else {
-                    let summary = try LawFrontier.summary(r.law)
-                    frontier = Frontier(parameters: summary.parameters, tokens: summary.tokens)
-                }
-                s.merge(frontierStatistics(frontier, targets: targets)) { $1 }
-                return s
-            }, progress: progress)
+            result = Resampling.run(
+                input.runs, scheme: scheme, seed: seed, estimate: estimate,
+                statistic: { sample in
+                    let r = try LawFits.solve(spec, runs: sample, warmStart: warm)
+                    var s = LawFits.statistics(r)
+                    let frontier: Frontier
+                    if let law = r.law.chinchilla {
+                        frontier = Frontier(law: law)
+                    } else {
+                        let summary = try LawFrontier.summary(r.law)
+                        frontier = Frontier(parameters: summary.parameters, tokens: summary.tokens)
+                    }
+                    s.merge(frontierStatistics(frontier, targets: targets)) { $1 }
+                    return s
+                }, progress: progress)
         case .parametricLoss:
             // Each resample starts from the full fit's optimum, plus one grid point as a guard against a
             // resample whose optimum lies in another basin.
-            let options = Approach3Options(huberDelta: spec.huberDelta, optimizer: spec.optimizer).warmStarted(at: full.approach3?.law ?? .publishedUnrounded, gridStarts: 1)
-            result = Resampling.run(input.runs, scheme: scheme, seed: seed, estimate: estimate, statistic: { sample in
-                let r = try Approach3.fit(sample, options: options)
-                return statistics(FitOutput(approach: .parametricLoss, values: [:], frontier: Frontier(law: r.law), approach3: r), targets: targets)
-            }, progress: progress)
+            let options = Approach3Options(huberDelta: spec.huberDelta, optimizer: spec.optimizer).warmStarted(
+                at: full.approach3?.law ?? .publishedUnrounded, gridStarts: 1)
+            result = Resampling.run(
+                input.runs, scheme: scheme, seed: seed, estimate: estimate,
+                statistic: { sample in
+                    let r = try Approach3.fit(sample, options: options)
+                    return statistics(
+                        FitOutput(approach: .parametricLoss, values: [:], frontier: Frontier(law: r.law), approach3: r), targets: targets)
+                }, progress: progress)
         }
         var values: [String: Double] = ["resamples": Double(result.resamples), "failed_resamples": Double(result.failures)]
         for (name, interval) in result.intervals {
@@ -388,7 +428,11 @@ public enum FitEngine {
     }
 
     /// The JSON object `reportgen fit --json` prints.
-    public static func adHoc(input: FitInput, approach: Approach, grouping: BudgetGrouping, policy: BadBudgetPolicy, optimizer: Approach3Optimizer = .lbfgs, law: LawForm? = nil, solver: LawSolver = .grid, objective: FitObjective = .paper, targets: [ProjectionTarget] = [], bootstrap: Int, seed: UInt64, progress: (@Sendable (Int, Int) -> Void)?) throws -> JSONValue {
+    public static func adHoc(
+        input: FitInput, approach: Approach, grouping: BudgetGrouping, policy: BadBudgetPolicy, optimizer: Approach3Optimizer = .lbfgs,
+        law: LawForm? = nil, solver: LawSolver = .grid, objective: FitObjective = .paper, targets: [ProjectionTarget] = [], bootstrap: Int,
+        seed: UInt64, progress: (@Sendable (Int, Int) -> Void)?
+    ) throws -> JSONValue {
         var spec = FitSpec(approach: approach)
         spec.targets = targets
         spec.grouping = grouping
@@ -403,9 +447,13 @@ public enum FitEngine {
         var object: [String: JSONValue] = ["approach": .number(Double(approach.rawValue)), "points": .number(Double(points))]
         for (key, value) in output.values where !key.hasPrefix("lobo") { object[key] = .number(value) }
         if let r = output.approach2 {
-            object["budgets"] = .array(r.profiles.map { p in
-                .object(["flops": .number(p.flops), "n_opt": .number(p.optimalParameters), "d_opt": .number(p.optimalTokens), "points": .number(Double(p.runs.count))])
-            })
+            object["budgets"] = .array(
+                r.profiles.map { p in
+                    .object([
+                        "flops": .number(p.flops), "n_opt": .number(p.optimalParameters), "d_opt": .number(p.optimalTokens),
+                        "points": .number(Double(p.runs.count)),
+                    ])
+                })
         }
         if let d = output.declared?.diagnostics ?? output.approach3?.diagnostics {
             object["status"] = .string(d.winningStatus)
@@ -420,8 +468,10 @@ public enum FitEngine {
             let intervals = self.intervals(spec, input: input, full: output, scheme: .bootstrap(bootstrap), seed: seed, progress: progress)
             var ivs: [String: JSONValue] = [:]
             for (name, i) in intervals.result.intervals {
-                ivs[name] = .object(["estimate": .number(i.estimate), "lower": .number(i.lower), "upper": .number(i.upper),
-                                     "standard_error": .number(i.standardError), "level": .number(i.level)])
+                ivs[name] = .object([
+                    "estimate": .number(i.estimate), "lower": .number(i.lower), "upper": .number(i.upper),
+                    "standard_error": .number(i.standardError), "level": .number(i.level),
+                ])
             }
             object["intervals"] = .object(ivs)
             object["resamples"] = .number(Double(intervals.result.resamples))

@@ -49,7 +49,10 @@ public enum LawFits {
                 let names = ShippedLaw.allCases.map(\.rawValue)
                 var message = "unknown law '\(shipped.name)'"
                 if let s = suggestion(for: shipped.name, among: names) { message += "; did you mean '\(s)'?" }
-                return .failure(.error(message, file: file, at: shipped.location, notes: ["shipped laws: \(names.joined(separator: ", ")); or declare one with form and parameters"]))
+                return .failure(
+                    .error(
+                        message, file: file, at: shipped.location,
+                        notes: ["shipped laws: \(names.joined(separator: ", ")); or declare one with form and parameters"]))
             }
             return .success(form(law))
         }
@@ -73,21 +76,30 @@ public enum LawFits {
         var columns: [LawInputColumn] = []
         for input in d.inputs {
             let name: String
-            do { name = try LawParser.canonicalName(input.name) } catch { return .failure(.error(error.message, file: file, at: input.nameLocation)) }
-            if roleInputs.contains(name) {
-                return .failure(.error(
-                    "'\(name)' is already an input (N, D, C and U come from the column roles params, tokens, flops and unique); map its column in the data source's 'columns' instead",
-                    file: file, at: input.nameLocation))
+            do { name = try LawParser.canonicalName(input.name) } catch {
+                return .failure(.error(error.message, file: file, at: input.nameLocation))
             }
-            if names.contains(name) { return .failure(.error("'\(name)' is declared both as a parameter and as an input", file: file, at: input.nameLocation)) }
-            if columns.contains(where: { $0.name == name }) { return .failure(.error("input '\(name)' is mapped twice", file: file, at: input.nameLocation)) }
+            if roleInputs.contains(name) {
+                return .failure(
+                    .error(
+                        "'\(name)' is already an input (N, D, C and U come from the column roles params, tokens, flops and unique); map its column in the data source's 'columns' instead",
+                        file: file, at: input.nameLocation))
+            }
+            if names.contains(name) {
+                return .failure(.error("'\(name)' is declared both as a parameter and as an input", file: file, at: input.nameLocation))
+            }
+            if columns.contains(where: { $0.name == name }) {
+                return .failure(.error("input '\(name)' is mapped twice", file: file, at: input.nameLocation))
+            }
             columns.append(LawInputColumn(name: name, column: input.column))
         }
         // Definitions: each parsed where it is written, so that its errors point into its text.
         var definitions: [LawDefinition] = []
         var definitionNames: [String] = []
         for def in d.definitions {
-            do { definitionNames.append(try LawParser.canonicalName(def.name)) } catch { return .failure(.error(error.message, file: file, at: def.nameLocation)) }
+            do { definitionNames.append(try LawParser.canonicalName(def.name)) } catch {
+                return .failure(.error(error.message, file: file, at: def.nameLocation))
+            }
         }
         var used: [String] = []
         for (def, name) in zip(d.definitions, definitionNames) {
@@ -104,12 +116,14 @@ public enum LawFits {
         var inputs: [String] = []
         for name in used {
             guard roleInputs.contains(name) || columns.contains(where: { $0.name == name }) else {
-                let message = "'\(name)' is neither a declared parameter, a definition nor an input (N, D, C, U, or a name mapped to a data column in 'inputs')"
+                let message =
+                    "'\(name)' is neither a declared parameter, a definition nor an input (N, D, C, U, or a name mapped to a data column in 'inputs')"
                 if let offset = expression.offset(of: name) { return .failure(located(LawError(message, offset: offset))) }
                 if let def = d.definitions.first(where: { (try? LawParser.parse($0.expression))?.names.contains(name) == true }),
                     let offset = try? LawParser.parse(def.expression).offset(of: name)
                 {
-                    return .failure(at(def.expressionLocation, quoted: def.quoted, LawError(message, offset: offset), fallback: def.expressionLocation))
+                    return .failure(
+                        at(def.expressionLocation, quoted: def.quoted, LawError(message, offset: offset), fallback: def.expressionLocation))
                 }
                 return .failure(located(LawError(message)))
             }
@@ -117,7 +131,10 @@ public enum LawFits {
         }
         for input in d.inputs {
             if let name = try? LawParser.canonicalName(input.name), !inputs.contains(name) {
-                return .failure(.error("input '\(name)' is mapped to column '\(input.column)', but the law does not use it", file: file, at: input.nameLocation))
+                return .failure(
+                    .error(
+                        "input '\(name)' is mapped to column '\(input.column)', but the law does not use it", file: file,
+                        at: input.nameLocation))
             }
         }
         // N and D come first in a fixed order, then C and U, then mapped columns in the order
@@ -128,7 +145,9 @@ public enum LawFits {
             frontierInputs: d.frontier.map { FrontierInput(name: $0.name, expression: $0.expression) },
             definitions: definitions, columns: columns)
         do { _ = try form.expandedDefinitions() } catch {
-            guard let def = d.definitions.first(where: { (try? LawParser.canonicalName($0.name)) == error.definition }) else { return .failure(located(error.error)) }
+            guard let def = d.definitions.first(where: { (try? LawParser.canonicalName($0.name)) == error.definition }) else {
+                return .failure(located(error.error))
+            }
             if error.error.offset == nil { return .failure(.error(error.error.message, file: file, at: def.nameLocation)) }
             return .failure(at(def.expressionLocation, quoted: def.quoted, error.error, fallback: def.nameLocation))
         }
@@ -148,7 +167,8 @@ public enum LawFits {
         if form.inputs.contains("U") {
             let unique = runs.compactMap(\.uniqueTokens)
             guard unique.count == runs.count else {
-                throw LawError("the law uses U (unique tokens), but \(runs.count - unique.count) of \(runs.count) runs have no 'unique' column value")
+                throw LawError(
+                    "the law uses U (unique tokens), but \(runs.count - unique.count) of \(runs.count) runs have no 'unique' column value")
             }
             extra["U"] = unique
         }
@@ -170,7 +190,9 @@ public enum LawFits {
 
     /// Fits the spec's law with its solver; `warmStart` (search scale) replaces the grid by that point
     /// and one grid start, for resamples.
-    public static func solve(_ spec: FitSpec, runs: [Run], warmStart: [Double]? = nil, progress: (@Sendable (Int, Int) -> Void)? = nil) throws -> DeclaredLawResult {
+    public static func solve(_ spec: FitSpec, runs: [Run], warmStart: [Double]? = nil, progress: (@Sendable (Int, Int) -> Void)? = nil)
+        throws -> DeclaredLawResult
+    {
         let form = spec.law ?? .chinchilla
         let data = try data(form, runs: runs)
         switch spec.solver {
@@ -190,7 +212,8 @@ public enum LawFits {
     /// budget but the largest, and predict that budget's optimal model size and loss from the refit's
     /// frontier (Eq. 4 for Eq. 2, numeric otherwise).
     public static func leaveLargestBudgetOut(_ spec: FitSpec, runs: [Run]) throws -> HoldOutResult {
-        try Extrapolation.leaveLargestBudgetOut(runs, grouping: spec.grouping) { (training: [Run], budget: Double) throws -> (parameters: Double, loss: Double) in
+        try Extrapolation.leaveLargestBudgetOut(runs, grouping: spec.grouping) {
+            (training: [Run], budget: Double) throws -> (parameters: Double, loss: Double) in
             let r = try solve(spec, runs: training)
             if let law = r.law.chinchilla {
                 let n = law.optimalParameters(flops: budget)
@@ -236,14 +259,19 @@ public enum LawFits {
                 values["log_lr_\(name)"] = Double(runs.count) / 2 * log(other / likelihood.rss)
             }
             let approach3 = Approach3Result(law: law, objective: r.objectiveValue, runs: r.runs, diagnostics: r.diagnostics)
-            output = FitOutput(approach: .parametricLoss, values: values, warnings: r.diagnostics.warnings, runs: runs, frontier: Frontier(law: law), approach3: approach3)
+            output = FitOutput(
+                approach: .parametricLoss, values: values, warnings: r.diagnostics.warnings, runs: runs, frontier: Frontier(law: law),
+                approach3: approach3)
         } else {
             let summary = try LawFrontier.summary(r.law)
             values["frontier_deviation"] = summary.maxLogDeviation
-            output = FitOutput(approach: .parametricLoss, values: values, warnings: r.diagnostics.warnings, runs: runs,
-                               frontier: Frontier(parameters: summary.parameters, tokens: summary.tokens))
+            output = FitOutput(
+                approach: .parametricLoss, values: values, warnings: r.diagnostics.warnings, runs: runs,
+                frontier: Frontier(parameters: summary.parameters, tokens: summary.tokens))
             if summary.maxLogDeviation > 0.01 {
-                output.warnings.append("the law's frontier is not a power law: N_opt strays up to \(NumberFormat.percent.format(exp(summary.maxLogDeviation) - 1)) from the fitted line over 1e18–1e26 FLOPs")
+                output.warnings.append(
+                    "the law's frontier is not a power law: N_opt strays up to \(NumberFormat.percent.format(exp(summary.maxLogDeviation) - 1)) from the fitted line over 1e18–1e26 FLOPs"
+                )
             }
         }
         output.declared = r
@@ -256,7 +284,9 @@ public enum LawFits {
     public static func objectiveValue(_ law: ChinchillaLaw, runs: [Run], objective: FitObjective) -> Double {
         if let delta = objective.huberDelta { return Approach3.objective(law, runs: runs, delta: delta) }
         let fitted = FittedLaw(form: .chinchilla, values: [law.A, law.B, law.E, law.alpha, law.beta])
-        guard let data = try? LawData(runs: runs, form: .chinchilla), let value = try? fitted.objective(data, objective) else { return .nan }
+        guard let data = try? LawData(runs: runs, form: .chinchilla), let value = try? fitted.objective(data, objective) else {
+            return .nan
+        }
         return value
     }
 

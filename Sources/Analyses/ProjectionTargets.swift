@@ -34,7 +34,8 @@ public struct ProjectionTarget: Sendable, Equatable, Codable {
     /// training compute among its runs (or its loss curves' last points, C = 6·N·D).
     public static func resolve(declared: [ProjectionTarget], data: FitInput) -> [ProjectionTarget] {
         if !declared.isEmpty { return declared }
-        let largest = (data.runs.map(\.flops) + data.curves.compactMap { curve in curve.tokens.last.map { 6 * curve.parameters * $0 } }).max()
+        let largest = (data.runs.map(\.flops) + data.curves.compactMap { curve in curve.tokens.last.map { 6 * curve.parameters * $0 } })
+            .max()
         guard let largest, largest.isFinite, largest > 0 else { return [] }
         return [ProjectionTarget(label: "10× the largest budget", key: defaultKey, flops: defaultFactor * largest, declared: false)]
     }

@@ -41,7 +41,9 @@ public struct PublishedValues: Codable, Sendable, Equatable {
     public init() {}
 
     /// The files read, relative to the project root, in a fixed order.
-    public static let files = ["table2.csv", "table3.csv", "tableA3.csv", "approach3_coefficients.csv", "reference_models.csv", "kaplan.csv"]
+    public static let files = [
+        "table2.csv", "table3.csv", "tableA3.csv", "approach3_coefficients.csv", "reference_models.csv", "kaplan.csv",
+    ]
     public static let folder = "Data/published"
 
     /// Reads the folder; a missing folder gives empty values, a malformed file a diagnostic.
@@ -57,7 +59,9 @@ public struct PublishedValues: Codable, Sendable, Equatable {
         }
         func rows(_ name: String) -> [(String) -> Double?] {
             guard let t = tables[name] else { return [] }
-            return t.rows.map { row in { column in t.columnIndex(column).flatMap { $0 < row.count ? Double(row[$0].trimmingCharacters(in: .whitespaces)) : nil } } }
+            return t.rows.map { row in
+                { column in t.columnIndex(column).flatMap { $0 < row.count ? Double(row[$0].trimmingCharacters(in: .whitespaces)) : nil } }
+            }
         }
         func strings(_ name: String, _ column: String) -> [String] {
             guard let t = tables[name], let i = t.columnIndex(column) else { return [] }
@@ -65,7 +69,9 @@ public struct PublishedValues: Codable, Sendable, Equatable {
         }
         for (row, approach) in zip(rows("table2.csv"), strings("table2.csv", "approach")) {
             if let a = row("a"), let b = row("b") {
-                values.exponents.append(Exponents(approach: approach, a: a, aLow: row("a_low"), aHigh: row("a_high"), b: b, bLow: row("b_low"), bHigh: row("b_high")))
+                values.exponents.append(
+                    Exponents(
+                        approach: approach, a: a, aLow: row("a_low"), aHigh: row("a_high"), b: b, bLow: row("b_low"), bHigh: row("b_high")))
             }
         }
         for row in rows("kaplan.csv") where !values.exponents.contains(where: { $0.approach == "kaplan" }) {
@@ -79,7 +85,9 @@ public struct PublishedValues: Codable, Sendable, Equatable {
         for row in rows("tableA3.csv") {
             guard let n = row("parameters") else { continue }
             for k in [2, 3] {
-                if let c = row("a\(k)_flops"), let d = row("a\(k)_tokens") { values.projections.append(Projection(parameters: n, approach: k, flops: c, tokens: d)) }
+                if let c = row("a\(k)_flops"), let d = row("a\(k)_tokens") {
+                    values.projections.append(Projection(parameters: n, approach: k, flops: c, tokens: d))
+                }
             }
         }
         for (row, variant) in zip(rows("approach3_coefficients.csv"), strings("approach3_coefficients.csv", "variant")) {
@@ -88,7 +96,9 @@ public struct PublishedValues: Codable, Sendable, Equatable {
             }
         }
         for (row, name) in zip(rows("reference_models.csv"), strings("reference_models.csv", "model")) {
-            if let n = row("parameters"), let d = row("tokens") { values.referenceModels.append(ReferenceModel(name: name, parameters: n, tokens: d)) }
+            if let n = row("parameters"), let d = row("tokens") {
+                values.referenceModels.append(ReferenceModel(name: name, parameters: n, tokens: d))
+            }
         }
         return (values, hashes)
     }

@@ -149,10 +149,13 @@ public enum ResultSchema {
     /// result keys of a law's parameters when the fit runs through the declared-law engine;
     /// `targets` the keys of its projection targets (`ProjectionTarget.keys`).
     public static func names(
-        approach: Approach, declaredParameters: [String]? = nil, isEquation2: Bool = true, targets: [String], truth hasTruth: Bool, holdOut hasHoldOut: Bool,
+        approach: Approach, declaredParameters: [String]? = nil, isEquation2: Bool = true, targets: [String], truth hasTruth: Bool,
+        holdOut hasHoldOut: Bool,
         intervals hasIntervals: Bool
     ) -> [ResultName] {
-        var names = frontier(targets: targets) + (declaredParameters.map { declaredLaw(parameters: $0, isEquation2: isEquation2) } ?? approach.ownResults)
+        var names =
+            frontier(targets: targets)
+            + (declaredParameters.map { declaredLaw(parameters: $0, isEquation2: isEquation2) } ?? approach.ownResults)
         if approach == .parametricLoss { names += targetLosses(targets: targets) }
         if hasTruth { names += truth(targets: targets) }
         if hasHoldOut, approach.supportsHoldOut { names += holdOut }

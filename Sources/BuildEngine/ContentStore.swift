@@ -1,6 +1,7 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The cache: step outputs stored by key under `.reportgen/cache/`, each entry verified on read.
@@ -83,7 +84,10 @@ public struct ContentStore: Sendable {
     @discardableResult
     public func evict() -> Int {
         let fm = FileManager.default
-        guard let enumerator = fm.enumerator(at: directory, includingPropertiesForKeys: [.contentModificationDateKey, .fileSizeKey, .isRegularFileKey]) else { return 0 }
+        guard
+            let enumerator = fm.enumerator(
+                at: directory, includingPropertiesForKeys: [.contentModificationDateKey, .fileSizeKey, .isRegularFileKey])
+        else { return 0 }
         var entries: [(url: URL, date: Date, size: Int)] = []
         var total = 0
         for case let url as URL in enumerator {
@@ -111,7 +115,8 @@ public struct ContentStore: Sendable {
 public enum AtomicFile {
     public static func write(_ bytes: [UInt8], to url: URL) throws {
         let dir = url.deletingLastPathComponent()
-        let temp = dir.appendingPathComponent(".\(url.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).\(UInt64.random(in: 0...UInt64.max)).tmp")
+        let temp = dir.appendingPathComponent(
+            ".\(url.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).\(UInt64.random(in: 0...UInt64.max)).tmp")
         let fd = open(temp.path, O_WRONLY | O_CREAT | O_EXCL, 0o644)
         guard fd >= 0 else { throw ContentStore.StoreError.notWritable(dir.path, String(cString: strerror(errno))) }
         var offset = 0

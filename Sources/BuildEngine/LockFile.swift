@@ -41,7 +41,8 @@ public struct LockFile: Sendable, Equatable {
         let sorted = entries.sorted { Array($0.key.utf8).lexicographicallyPrecedes(Array($1.key.utf8)) }
         var lines = ["{"]
         for (i, (key, e)) in sorted.enumerated() {
-            let line = "  \(JSONValue.quote(key)): {\"value\": \(JSONValue.format(e.value)), \"rel\": \(JSONValue.format(e.rel)), \"abs\": \(JSONValue.format(e.abs))}"
+            let line =
+                "  \(JSONValue.quote(key)): {\"value\": \(JSONValue.format(e.value)), \"rel\": \(JSONValue.format(e.rel)), \"abs\": \(JSONValue.format(e.abs))}"
             lines.append(line + (i + 1 < sorted.count ? "," : ""))
         }
         lines.append("}")
@@ -58,14 +59,17 @@ public struct LockFile: Sendable, Equatable {
     }
 
     public static func parse(_ data: Data) throws -> LockFile {
-        guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { throw ParseError.invalid("expected a JSON object") }
+        guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+            throw ParseError.invalid("expected a JSON object")
+        }
         var entries: [String: Entry] = [:]
         for (key, raw) in object {
             guard let fields = raw as? [String: Any], let value = (fields["value"] as? NSNumber)?.doubleValue else {
                 throw ParseError.invalid("entry '\(key)' needs a numeric 'value'")
             }
             entries[key] = Entry(
-                value: value, rel: (fields["rel"] as? NSNumber)?.doubleValue ?? defaultRel, abs: (fields["abs"] as? NSNumber)?.doubleValue ?? defaultAbs)
+                value: value, rel: (fields["rel"] as? NSNumber)?.doubleValue ?? defaultRel,
+                abs: (fields["abs"] as? NSNumber)?.doubleValue ?? defaultAbs)
         }
         return LockFile(entries: entries)
     }
@@ -104,8 +108,10 @@ public struct LockFile: Sendable, Equatable {
     public static func table(_ drifts: [Drift]) -> String {
         func f(_ x: Double?) -> String { x.map { String(format: "%.6g", $0) } ?? "—" }
         let rows = drifts.map { d in
-            [d.key, d.kind.rawValue, f(d.locked), f(d.current),
-             d.locked.flatMap { l in d.current.map { c in String(format: "%.3g", c - l) } } ?? "—", f(d.tolerance)]
+            [
+                d.key, d.kind.rawValue, f(d.locked), f(d.current),
+                d.locked.flatMap { l in d.current.map { c in String(format: "%.3g", c - l) } } ?? "—", f(d.tolerance),
+            ]
         }
         let header = ["value", "status", "locked", "now", "change", "tolerance"]
         let widths = (0..<header.count).map { i in ([header[i]] + rows.map { $0[i] }).map(\.count).max() ?? 0 }

@@ -13,7 +13,9 @@ public struct OutputSet {
 
     /// The `count` largest files as "name (bytes)", largest first (ties by name).
     public func largest(_ count: Int) -> [String] {
-        files.map { ($0.key, $0.value.count) }.sorted { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0 < $1.0 }.prefix(count).map { "\($0.0) (\($0.1) bytes)" }
+        files.map { ($0.key, $0.value.count) }.sorted { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0 < $1.0 }.prefix(count).map {
+            "\($0.0) (\($0.1) bytes)"
+        }
     }
 
     /// Whether `directory` already holds exactly these files with these bytes.
@@ -23,7 +25,9 @@ public struct OutputSet {
         var existing: [String] = []
         for case let path as String in enumerator {
             var isDir: ObjCBool = false
-            if fm.fileExists(atPath: directory.appendingPathComponent(path).path, isDirectory: &isDir), !isDir.boolValue { existing.append(path) }
+            if fm.fileExists(atPath: directory.appendingPathComponent(path).path, isDirectory: &isDir), !isDir.boolValue {
+                existing.append(path)
+            }
         }
         guard existing.sorted() == names else { return false }
         return names.allSatisfy { name in
@@ -72,7 +76,11 @@ public struct OutputSet {
     enum OutputError: Error, CustomStringConvertible {
         case cannotSwap(String)
         var description: String { "cannot swap the new outputs into place: \(reason)" }
-        var reason: String { switch self { case .cannotSwap(let r): return r } }
+        var reason: String {
+            switch self {
+            case .cannotSwap(let r): return r
+            }
+        }
     }
 }
 

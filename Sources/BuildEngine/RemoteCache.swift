@@ -1,6 +1,7 @@
 import Foundation
+
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 
 /// Where a step's output came from in a build.
@@ -36,7 +37,9 @@ public struct RemoteCacheSettings: Sendable, Equatable {
     public static let defaultTimeout = 5.0
     public static let defaultRetries = 1
 
-    public init(url: URL, upload: Bool = false, timeout: Double = defaultTimeout, retries: Int = defaultRetries, credentials: Credentials? = nil) {
+    public init(
+        url: URL, upload: Bool = false, timeout: Double = defaultTimeout, retries: Int = defaultRetries, credentials: Credentials? = nil
+    ) {
         self.url = url
         self.upload = upload
         self.timeout = timeout
@@ -121,7 +124,9 @@ public final class RemoteCache: @unchecked Sendable {
         }
         guard let (status, body) = request("GET", "cas/\(digest.hash)") else { return .unavailable }
         guard status == 200 else {
-            return .rejected(status == 404 ? "its content \(digest.hash.prefix(12)) is not on the server" : "the server answered HTTP \(status) for its content")
+            return .rejected(
+                status == 404
+                    ? "its content \(digest.hash.prefix(12)) is not on the server" : "the server answered HTTP \(status) for its content")
         }
         guard body.count == digest.size else { return .rejected("content truncated: \(body.count) of \(digest.size) bytes") }
         guard SHA256.hex(body) == digest.hash else { return .rejected("content checksum mismatch") }
@@ -154,7 +159,9 @@ public final class RemoteCache: @unchecked Sendable {
         guard output.hash.count == 64, output.hash.allSatisfy({ $0.isHexDigit && !$0.isUppercase }) else {
             return .failure(.rejected("names a malformed content hash"))
         }
-        guard output.size >= 0, output.size <= Self.maxBlobBytes else { return .failure(.rejected("names content of \(output.size) bytes")) }
+        guard output.size >= 0, output.size <= Self.maxBlobBytes else {
+            return .failure(.rejected("names content of \(output.size) bytes"))
+        }
         return .success((output.hash, Int(output.size)))
     }
 
@@ -235,7 +242,8 @@ public final class RemoteCache: @unchecked Sendable {
                 // Reading may be open to all while writing needs a token: stop uploading only.
                 return (status, bytes)
             case .answered(let status, _) where status == 401 || status == 403:
-                let hint = settings.credentials == nil
+                let hint =
+                    settings.credentials == nil
                     ? "; credentials (REPORTGEN_REMOTE_CACHE_TOKEN, or _USER and _PASSWORD) go only to a URL from --remote-cache or REPORTGEN_REMOTE_CACHE"
                     : ""
                 switchOff("not authorized (HTTP \(status))\(hint)")
@@ -260,7 +268,8 @@ public final class RemoteCache: @unchecked Sendable {
 
     /// One HTTP exchange through URLSession, waited for on the calling thread.
     private func send(_ method: String, _ path: String, body: [UInt8]?) -> Answer {
-        var request = URLRequest(url: settings.url.appendingPathComponent(path), cachePolicy: .reloadIgnoringLocalCacheData, timeoutInterval: settings.timeout)
+        var request = URLRequest(
+            url: settings.url.appendingPathComponent(path), cachePolicy: .reloadIgnoringLocalCacheData, timeoutInterval: settings.timeout)
         request.httpMethod = method
         if let body {
             request.httpBody = Data(body)
@@ -343,40 +352,52 @@ enum ActionResultCoding {
     /// The output files of an action result, or nil when the bytes are not a well-formed message.
     static func decode(_ bytes: [UInt8]) -> [OutputFile]? {
         var files: [OutputFile] = []
-        guard walk(bytes[...], { field, value in
-            guard field == 2 else { return true }
-            guard case .bytes(let message) = value, let file = outputFile(message) else { return false }
-            files.append(file)
-            return true
-        }) else { return nil }
+        guard
+            walk(
+                bytes[...],
+                { field, value in
+                    guard field == 2 else { return true }
+                    guard case .bytes(let message) = value, let file = outputFile(message) else { return false }
+                    files.append(file)
+                    return true
+                })
+        else { return nil }
         return files
     }
 
     private static func outputFile(_ bytes: ArraySlice<UInt8>) -> OutputFile? {
         var path: String?
         var digest: (String, Int64)?
-        guard walk(bytes, { field, value in
-            switch (field, value) {
-            case (1, .bytes(let text)): path = String(validating: text, as: UTF8.self); return path != nil
-            case (2, .bytes(let message)): digest = self.digest(message); return digest != nil
-            case (1, _), (2, _): return false
-            default: return true
-            }
-        }), let path, let digest else { return nil }
+        guard
+            walk(
+                bytes,
+                { field, value in
+                    switch (field, value) {
+                    case (1, .bytes(let text)): path = String(validating: text, as: UTF8.self); return path != nil
+                    case (2, .bytes(let message)): digest = self.digest(message); return digest != nil
+                    case (1, _), (2, _): return false
+                    default: return true
+                    }
+                }), let path, let digest
+        else { return nil }
         return OutputFile(path: path, hash: digest.0, size: digest.1)
     }
 
     private static func digest(_ bytes: ArraySlice<UInt8>) -> (String, Int64)? {
         var hash: String?
         var size: Int64 = 0
-        guard walk(bytes, { field, value in
-            switch (field, value) {
-            case (1, .bytes(let text)): hash = String(validating: text, as: UTF8.self); return hash != nil
-            case (2, .varint(let n)): size = Int64(bitPattern: n); return true
-            case (1, _), (2, _): return false
-            default: return true
-            }
-        }), let hash else { return nil }
+        guard
+            walk(
+                bytes,
+                { field, value in
+                    switch (field, value) {
+                    case (1, .bytes(let text)): hash = String(validating: text, as: UTF8.self); return hash != nil
+                    case (2, .varint(let n)): size = Int64(bitPattern: n); return true
+                    case (1, _), (2, _): return false
+                    default: return true
+                    }
+                }), let hash
+        else { return nil }
         return (hash, size)
     }
 

@@ -21,7 +21,10 @@ public struct PDFInfo: Sendable, Equatable {
     public var creationDate: String
     public var outline: [OutlineEntry]
 
-    public init(title: String = "", author: String = "", subject: String = "", keywords: String = "", creationDate: String, outline: [OutlineEntry] = []) {
+    public init(
+        title: String = "", author: String = "", subject: String = "", keywords: String = "", creationDate: String,
+        outline: [OutlineEntry] = []
+    ) {
         self.title = title
         self.author = author
         self.subject = subject
@@ -100,7 +103,8 @@ public struct CairoRenderer: Sendable {
             cairo_destroy(cr)
             cairo_surface_flush(surface)
             guard status == CAIRO_STATUS_SUCCESS, let data = cairo_image_surface_get_data(surface),
-                  let png = PNGWriter.encode(width: Int(w), height: Int(h), stride: Int(cairo_image_surface_get_stride(surface)), pixels: data, dpi: dpi)
+                let png = PNGWriter.encode(
+                    width: Int(w), height: Int(h), stride: Int(cairo_image_surface_get_stride(surface)), pixels: data, dpi: dpi)
             else { throw RenderError.cairo(String(cString: cairo_status_to_string(status))) }
             return png
         }
@@ -332,15 +336,16 @@ public struct GrayImage: Sendable, Equatable {
         let source = Source(bytes)
         let box = Unmanaged.passRetained(source)
         defer { box.release() }
-        let surface = cairo_image_surface_create_from_png_stream({ closure, data, length in
-            let source = Unmanaged<Source>.fromOpaque(closure!).takeUnretainedValue()
-            guard source.offset + Int(length) <= source.bytes.count, let data else { return CAIRO_STATUS_READ_ERROR }
-            source.bytes.withUnsafeBufferPointer { buffer in
-                data.update(from: buffer.baseAddress! + source.offset, count: Int(length))
-            }
-            source.offset += Int(length)
-            return CAIRO_STATUS_SUCCESS
-        }, box.toOpaque())
+        let surface = cairo_image_surface_create_from_png_stream(
+            { closure, data, length in
+                let source = Unmanaged<Source>.fromOpaque(closure!).takeUnretainedValue()
+                guard source.offset + Int(length) <= source.bytes.count, let data else { return CAIRO_STATUS_READ_ERROR }
+                source.bytes.withUnsafeBufferPointer { buffer in
+                    data.update(from: buffer.baseAddress! + source.offset, count: Int(length))
+                }
+                source.offset += Int(length)
+                return CAIRO_STATUS_SUCCESS
+            }, box.toOpaque())
         defer { cairo_surface_destroy(surface) }
         guard cairo_surface_status(surface) == CAIRO_STATUS_SUCCESS else { return nil }
         // Draw onto an opaque white ARGB surface to composite alpha and normalise the format.

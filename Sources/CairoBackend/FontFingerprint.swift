@@ -16,7 +16,8 @@ public enum FontFingerprint {
         var out: [String: String] = [:]
         var faces = fonts
         for family in markupFamilies {
-            for (bold, italic) in [(false, false), (true, false), (false, true)] where !faces.contains(where: { $0.family == family && $0.bold == bold && $0.italic == italic }) {
+            for (bold, italic) in [(false, false), (true, false), (false, true)]
+            where !faces.contains(where: { $0.family == family && $0.bold == bold && $0.italic == italic }) {
                 faces.append(FontSpec(family: family, bold: bold, italic: italic))
             }
         }

@@ -91,8 +91,10 @@ enum TextEngine {
             while let r = run {
                 defer { run = r.pointee.next }
                 guard let glyphItem = r.pointee.data?.assumingMemoryBound(to: PangoGlyphItem.self),
-                      let item = glyphItem.pointee.item, let glyphs = glyphItem.pointee.glyphs else { continue }
-                for g in 0..<Int(glyphs.pointee.num_glyphs) where bytes[Int(item.pointee.offset) + Int(glyphs.pointee.log_clusters[g])] == 0x20 {
+                    let item = glyphItem.pointee.item, let glyphs = glyphItem.pointee.glyphs
+                else { continue }
+                for g in 0..<Int(glyphs.pointee.num_glyphs)
+                where bytes[Int(item.pointee.offset) + Int(glyphs.pointee.log_clusters[g])] == 0x20 {
                     spaces.append(glyphs.pointee.glyphs + g)
                 }
             }
@@ -166,7 +168,9 @@ public struct PangoTextMeasurer: TextMeasuring {
         guard ink.width > 0, ink.height > 0 else { return nil }
         let scale = Double(PANGO_SCALE)
         let baseline = Double(pango_layout_get_baseline(layout)) / scale
-        return Rect(x: Double(ink.x) / scale, y: Double(ink.y) / scale - baseline, width: Double(ink.width) / scale, height: Double(ink.height) / scale)
+        return Rect(
+            x: Double(ink.x) / scale, y: Double(ink.y) / scale - baseline, width: Double(ink.width) / scale,
+            height: Double(ink.height) / scale)
     }
 
     public func measureParagraph(

@@ -41,7 +41,9 @@ package struct Composer: Sendable {
     /// Inline text with these values, the numbering's cross-reference labels, the bibliography
     /// and the style's link colour.
     func inlineRenderer(values: [String: Double]) -> InlineRenderer {
-        InlineRenderer(results: Results(values), labels: numbering.labels, bibliography: document.frontMatter.bibliography, linkColor: style.linkColour)
+        InlineRenderer(
+            results: Results(values), labels: numbering.labels, bibliography: document.frontMatter.bibliography, linkColor: style.linkColour
+        )
     }
 
     package func pdf(values: [String: Double], drawings: [String: DisplayList], tables: [String: TableContent]) throws -> [UInt8] {
@@ -50,7 +52,9 @@ package struct Composer: Sendable {
         var style = style.pageStyle
         style.runningHeader = fm.title.markupEscaped
         let pages = Paginator(style: style, measurer: PangoTextMeasurer()).paginate(blocks)
-        let info = PDFInfo(title: fm.title, author: fm.authors.joined(separator: ", "), subject: fm.abstract ?? "", creationDate: creationDate, outline: outline)
+        let info = PDFInfo(
+            title: fm.title, author: fm.authors.joined(separator: ", "), subject: fm.abstract ?? "", creationDate: creationDate,
+            outline: outline)
         return try CairoRenderer().renderPDF(pages: pages.map(\.drawing), info: info)
     }
 
@@ -64,15 +68,23 @@ package struct Composer: Sendable {
         let prose = inline.hyphenating(with: hyphenator)
         let fm = document.frontMatter
         var blocks: [Typesetting.Block] = [
-            .title(title: fm.title.markupEscaped, authors: fm.authors.joined(separator: ", ").markupEscaped, date: Self.longDate(fm.date), abstract: fm.abstract?.markupEscaped)
+            .title(
+                title: fm.title.markupEscaped, authors: fm.authors.joined(separator: ", ").markupEscaped, date: Self.longDate(fm.date),
+                abstract: fm.abstract?.markupEscaped)
         ]
         if fm.tableOfContents {
-            blocks.append(.tableOfContents(numbering.sections.map { TOCEntry(level: $0.level, number: $0.number, markup: inline.markup($0.content).markup, anchor: $0.anchor) }))
+            blocks.append(
+                .tableOfContents(
+                    numbering.sections.map {
+                        TOCEntry(level: $0.level, number: $0.number, markup: inline.markup($0.content).markup, anchor: $0.anchor)
+                    }))
         }
         for block in numbering.blocks {
             blocks += try pdfBlocks(block, inline: inline, prose: prose, drawings: drawings, tables: tables)
         }
-        var outline = numbering.sections.map { OutlineEntry(level: $0.level, title: "\($0.number) \(InlineRenderer.plain($0.content))", destination: $0.anchor) }
+        var outline = numbering.sections.map {
+            OutlineEntry(level: $0.level, title: "\($0.number) \(InlineRenderer.plain($0.content))", destination: $0.anchor)
+        }
         if !numbering.citedKeys.isEmpty {
             blocks.append(.heading(level: 1, number: "", markup: "References", anchor: NumberedDocument.referencesAnchor))
             outline.append(OutlineEntry(level: 1, title: "References", destination: NumberedDocument.referencesAnchor))
@@ -82,12 +94,18 @@ package struct Composer: Sendable {
     }
 
     /// `prose` renders justified text (paragraphs, captions) with hyphenation, `inline` the rest.
-    private func pdfBlocks(_ block: NumberedBlock, inline: InlineRenderer, prose: InlineRenderer, drawings: [String: DisplayList], tables: [String: TableContent]) throws
+    private func pdfBlocks(
+        _ block: NumberedBlock, inline: InlineRenderer, prose: InlineRenderer, drawings: [String: DisplayList],
+        tables: [String: TableContent]
+    ) throws
         -> [Typesetting.Block]
     {
         switch block {
         case .heading(let section):
-            return [.heading(level: section.level, number: section.number, markup: inline.markup(section.content).markup, anchor: section.anchor)]
+            return [
+                .heading(
+                    level: section.level, number: section.number, markup: inline.markup(section.content).markup, anchor: section.anchor)
+            ]
         case .paragraph(let content):
             return [prose.markup(content).block]
         case .equation(let equation):
@@ -95,7 +113,11 @@ package struct Composer: Sendable {
         case .figure(let figure):
             guard let drawing = drawings[figure.id] else { throw CompositionError.missingFigure(id: figure.id) }
             let caption = prose.markup(figure.caption)
-            return [.figure(drawing: drawing, caption: caption.markup, anchor: figure.anchor, number: "\(figure.number)", captionLinks: caption.links)]
+            return [
+                .figure(
+                    drawing: drawing, caption: caption.markup, anchor: figure.anchor, number: "\(figure.number)",
+                    captionLinks: caption.links)
+            ]
         case .table(let table):
             guard let content = tables[table.id] else { throw CompositionError.missingTable(id: table.id) }
             let caption = prose.markup(table.caption)
@@ -105,17 +127,24 @@ package struct Composer: Sendable {
         case .code(let text):
             return [.code(text)]
         case .list(let ordered, let items):
-            let converted = try items.map { item in try item.flatMap { try pdfBlocks($0, inline: inline, prose: prose, drawings: drawings, tables: tables) } }
+            let converted = try items.map { item in
+                try item.flatMap { try pdfBlocks($0, inline: inline, prose: prose, drawings: drawings, tables: tables) }
+            }
             return [.list(ListBlock(ordered: ordered, items: converted))]
         case .blockQuote(let inner):
             return [.blockQuote(try inner.flatMap { try pdfBlocks($0, inline: inline, prose: prose, drawings: drawings, tables: tables) })]
         case .markdownTable(let header, let rows):
             let columns = header.count
             let alignments = (0..<columns).map { c -> ColumnAlignment in
-                rows.allSatisfy { c < $0.count && Double(InlineRenderer.plain($0[c]).replacingOccurrences(of: "−", with: "-")) != nil } ? .decimal : .left
+                rows.allSatisfy { c < $0.count && Double(InlineRenderer.plain($0[c]).replacingOccurrences(of: "−", with: "-")) != nil }
+                    ? .decimal : .left
             }
-            return [.table(TableBlock(caption: "", number: "", anchor: "", header: [header.map { inline.markup($0).markup }],
-                                      rows: rows.map { $0.map { inline.markup($0).markup } }, alignments: alignments))]
+            return [
+                .table(
+                    TableBlock(
+                        caption: "", number: "", anchor: "", header: [header.map { inline.markup($0).markup }],
+                        rows: rows.map { $0.map { inline.markup($0).markup } }, alignments: alignments))
+            ]
         case .thematicBreak:
             return [.thematicBreak]
         }
@@ -130,8 +159,9 @@ package struct Composer: Sendable {
             default: return .left
             }
         }
-        return TableBlock(caption: caption, number: number, anchor: anchor, header: [content.header.map(\.markupEscaped)],
-                          rows: content.rows.map { $0.map(\.markupEscaped) }, alignments: alignments, notes: content.notes?.markupEscaped)
+        return TableBlock(
+            caption: caption, number: number, anchor: anchor, header: [content.header.map(\.markupEscaped)],
+            rows: content.rows.map { $0.map(\.markupEscaped) }, alignments: alignments, notes: content.notes?.markupEscaped)
     }
 
     /// Each column's alignment: as the table declares it, except that a right-aligned column of
@@ -185,7 +215,9 @@ package struct Composer: Sendable {
     package static func longDate(_ iso: String?) -> String {
         guard let iso else { return "" }
         let parts = iso.split(separator: "-").compactMap { Int($0) }
-        let months = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
+        let months = [
+            "January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December",
+        ]
         guard parts.count == 3, (1...12).contains(parts[1]) else { return iso }
         return "\(parts[2]) \(months[parts[1] - 1]) \(parts[0])"
     }
@@ -200,12 +232,15 @@ package struct Composer: Sendable {
         return head + " role=\"img\" aria-label=\"\(escaped)\"><title>\(escaped)</title>" + svg[svg.index(after: close)...]
     }
 
-    package func html(values: [String: Double], svgs: [String: String], tables: [String: TableContent], template: String?) throws -> String {
+    package func html(values: [String: Double], svgs: [String: String], tables: [String: TableContent], template: String?) throws -> String
+    {
         let inline = inlineRenderer(values: values)
         let fm = document.frontMatter
         var html: [String] = []
         if fm.tableOfContents { html.append(htmlContents(inline: inline)) }
-        if let abstract = fm.abstract { html.append("<section class=\"abstract\"><h2>Abstract</h2><p>\(HTML.escape(abstract))</p></section>") }
+        if let abstract = fm.abstract {
+            html.append("<section class=\"abstract\"><h2>Abstract</h2><p>\(HTML.escape(abstract))</p></section>")
+        }
         for block in numbering.blocks { html.append(try htmlBlock(block, inline: inline, svgs: svgs, tables: tables)) }
         if !numbering.citedKeys.isEmpty {
             html.append("<h2 id=\"\(NumberedDocument.referencesAnchor)\">References</h2>\n<ol class=\"references\">")
@@ -214,7 +249,9 @@ package struct Composer: Sendable {
             }
             html.append("</ol>")
         }
-        return try HTMLPage.render(title: fm.title, authors: fm.authors, date: Self.longDate(fm.date), body: html.filter { !$0.isEmpty }.joined(separator: "\n"), template: template)
+        return try HTMLPage.render(
+            title: fm.title, authors: fm.authors, date: Self.longDate(fm.date), body: html.filter { !$0.isEmpty }.joined(separator: "\n"),
+            template: template)
     }
 
     /// The table of contents (`toc: true`): a `<nav>` the style sheet sets as a sidebar on wide
@@ -223,28 +260,37 @@ package struct Composer: Sendable {
         var items = numbering.sections.map { section in
             "<li class=\"level\(section.level)\"><a href=\"#\(HTML.escape(section.anchor))\"><span class=\"number\">\(section.number)</span> \(inline.html(section.content))</a></li>"
         }
-        if !numbering.citedKeys.isEmpty { items.append("<li class=\"level1\"><a href=\"#\(NumberedDocument.referencesAnchor)\">References</a></li>") }
+        if !numbering.citedKeys.isEmpty {
+            items.append("<li class=\"level1\"><a href=\"#\(NumberedDocument.referencesAnchor)\">References</a></li>")
+        }
         return "<nav class=\"toc\" aria-label=\"Contents\"><h2>Contents</h2><ol>" + items.joined() + "</ol></nav>"
     }
 
-    private func htmlBlock(_ block: NumberedBlock, inline: InlineRenderer, svgs: [String: String], tables: [String: TableContent]) throws -> String {
+    private func htmlBlock(_ block: NumberedBlock, inline: InlineRenderer, svgs: [String: String], tables: [String: TableContent]) throws
+        -> String
+    {
         switch block {
         case .heading(let section):
             let tag = "h\(section.level + 1)"
-            return "<\(tag) id=\"\(HTML.escape(section.anchor))\"><span class=\"number\">\(section.number)</span> \(inline.html(section.content))</\(tag)>"
+            return
+                "<\(tag) id=\"\(HTML.escape(section.anchor))\"><span class=\"number\">\(section.number)</span> \(inline.html(section.content))</\(tag)>"
         case .paragraph(let content):
             return "<p>\(inline.html(content))</p>"
         case .equation(let equation):
-            return "<div class=\"equation\" id=\"\(HTML.escape(equation.anchor))\">\(equation.math.mathML(display: true))<span class=\"eqno\">(\(equation.number))</span></div>"
+            return
+                "<div class=\"equation\" id=\"\(HTML.escape(equation.anchor))\">\(equation.math.mathML(display: true))<span class=\"eqno\">(\(equation.number))</span></div>"
         case .figure(let figure):
             guard let svg = svgs[figure.id] else { throw CompositionError.missingFigure(id: figure.id) }
             // Ids prefixed by the figure's number, so that no figure draws another's glyphs;
             // the caption, as plain text, is the drawing's accessible name.
-            let inlineSVG = Self.labelled(SVGInlining.inlined(svg, idPrefix: "fig\(figure.number)"), alt: "\(figure.reference): " + inline.text(figure.caption))
-            return "<figure id=\"\(HTML.escape(figure.anchor))\">\(inlineSVG)<figcaption><strong>\(HTML.escape(figure.reference)):</strong> \(inline.html(figure.caption))</figcaption></figure>"
+            let inlineSVG = Self.labelled(
+                SVGInlining.inlined(svg, idPrefix: "fig\(figure.number)"), alt: "\(figure.reference): " + inline.text(figure.caption))
+            return
+                "<figure id=\"\(HTML.escape(figure.anchor))\">\(inlineSVG)<figcaption><strong>\(HTML.escape(figure.reference)):</strong> \(inline.html(figure.caption))</figcaption></figure>"
         case .table(let table):
             guard let content = tables[table.id] else { throw CompositionError.missingTable(id: table.id) }
-            var out = "<figure class=\"table\" id=\"\(HTML.escape(table.anchor))\"><figcaption><strong>\(HTML.escape(table.reference)):</strong> \(inline.html(table.caption))</figcaption><div class=\"scroll\"><table>\n<thead><tr>"
+            var out =
+                "<figure class=\"table\" id=\"\(HTML.escape(table.anchor))\"><figcaption><strong>\(HTML.escape(table.reference)):</strong> \(inline.html(table.caption))</figcaption><div class=\"scroll\"><table>\n<thead><tr>"
             let alignments = Self.columnAlignments(content)
             func alignment(_ c: Int) -> String { c < alignments.count ? alignments[c] : "left" }
             // Per decimal column, the widest integer part in characters.
@@ -254,14 +300,19 @@ package struct Composer: Sendable {
                     integerWidths[c] = max(integerWidths[c] ?? 0, TableLayout.decimalSeparatorOffset(cell))
                 }
             }
-            out += content.header.enumerated().map { "<th class=\"\(alignment($0.offset))\">\(HTML.escape($0.element))</th>" }.joined() + "</tr></thead>\n<tbody>\n"
+            out +=
+                content.header.enumerated().map { "<th class=\"\(alignment($0.offset))\">\(HTML.escape($0.element))</th>" }.joined()
+                + "</tr></thead>\n<tbody>\n"
             for row in content.rows {
-                out += "<tr>" + row.enumerated().map { c, cell in
-                    let a = alignment(c)
-                    let body = a == "decimal" && !cell.isEmpty
-                        ? Self.decimalCellHTML(cell, integerWidth: integerWidths[c] ?? 0) : HTML.escape(cell)
-                    return "<td class=\"\(a)\">\(body)</td>"
-                }.joined() + "</tr>\n"
+                out +=
+                    "<tr>"
+                    + row.enumerated().map { c, cell in
+                        let a = alignment(c)
+                        let body =
+                            a == "decimal" && !cell.isEmpty
+                            ? Self.decimalCellHTML(cell, integerWidth: integerWidths[c] ?? 0) : HTML.escape(cell)
+                        return "<td class=\"\(a)\">\(body)</td>"
+                    }.joined() + "</tr>\n"
             }
             out += "</tbody></table></div>"
             if let notes = content.notes { out += "<p class=\"notes\">\(HTML.escape(notes))</p>" }
@@ -270,11 +321,16 @@ package struct Composer: Sendable {
             return "<pre><code>\(HTML.escape(text))</code></pre>"
         case .list(let ordered, let items):
             let tag = ordered ? "ol" : "ul"
-            return "<\(tag)>" + (try items.map { item in "<li>" + (try item.map { try htmlBlock($0, inline: inline, svgs: svgs, tables: tables) }).joined() + "</li>" }).joined() + "</\(tag)>"
+            return "<\(tag)>"
+                + (try items.map { item in
+                    "<li>" + (try item.map { try htmlBlock($0, inline: inline, svgs: svgs, tables: tables) }).joined() + "</li>"
+                }).joined() + "</\(tag)>"
         case .blockQuote(let inner):
-            return "<blockquote>" + (try inner.map { try htmlBlock($0, inline: inline, svgs: svgs, tables: tables) }).joined() + "</blockquote>"
+            return "<blockquote>" + (try inner.map { try htmlBlock($0, inline: inline, svgs: svgs, tables: tables) }).joined()
+                + "</blockquote>"
         case .markdownTable(let header, let rows):
-            var out = "<div class=\"scroll\"><table><thead><tr>" + header.map { "<th>\(inline.html($0))</th>" }.joined() + "</tr></thead><tbody>"
+            var out =
+                "<div class=\"scroll\"><table><thead><tr>" + header.map { "<th>\(inline.html($0))</th>" }.joined() + "</tr></thead><tbody>"
             for row in rows { out += "<tr>" + row.map { "<td>\(inline.html($0))</td>" }.joined() + "</tr>" }
             return out + "</tbody></table></div>"
         case .thematicBreak:
@@ -314,7 +370,8 @@ enum MathConversion {
         case .text(let s): return .text(s, italic: false)
         case .sub(let b, let s): return b.takesLimits ? .limits(box(b), under: box(s), over: nil) : .sub(box(b), box(s))
         case .sup(let b, let s): return b.takesLimits ? .limits(box(b), under: nil, over: box(s)) : .sup(box(b), box(s))
-        case .subsup(let b, let s, let p): return b.takesLimits ? .limits(box(b), under: box(s), over: box(p)) : .subsup(box(b), box(s), box(p))
+        case .subsup(let b, let s, let p):
+            return b.takesLimits ? .limits(box(b), under: box(s), over: box(p)) : .subsup(box(b), box(s), box(p))
         case .fraction(let n, let d): return .fraction(box(n), box(d))
         case .sqrt(let x): return .sqrt(box(x))
         case .fenced(let l, let x, let r): return .fenced(l, box(x), r)

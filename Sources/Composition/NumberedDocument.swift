@@ -74,12 +74,16 @@ package struct NumberedDocument: Sendable, Equatable {
                     cite(directive.caption)
                     if topLevel, figureIDs.contains(directive.id) {
                         figureCount += 1
-                        let figure = NumberedFloat(id: directive.id, caption: directive.caption, number: figureCount, anchor: "fig:\(directive.id)", reference: "Figure \(figureCount)")
+                        let figure = NumberedFloat(
+                            id: directive.id, caption: directive.caption, number: figureCount, anchor: "fig:\(directive.id)",
+                            reference: "Figure \(figureCount)")
                         labels[figure.anchor] = figure.reference
                         out.append(.figure(figure))
                     } else if topLevel, tableIDs.contains(directive.id) {
                         tableCount += 1
-                        let table = NumberedFloat(id: directive.id, caption: directive.caption, number: tableCount, anchor: "tbl:\(directive.id)", reference: "Table \(tableCount)")
+                        let table = NumberedFloat(
+                            id: directive.id, caption: directive.caption, number: tableCount, anchor: "tbl:\(directive.id)",
+                            reference: "Table \(tableCount)")
                         labels[table.anchor] = table.reference
                         out.append(.table(table))
                     }

@@ -46,12 +46,16 @@ struct InlineRenderer: Sendable {
             case .value(let ref): out.append(wrap.0 + results.markup(ref) + wrap.1)
             case .math(let m): out.append(wrap.0 + m.pangoMarkup + wrap.1)
             case .crossRef(let label, _):
-                out.appendLink(wrap.0 + "<span foreground=\"\(linkColor)\">" + (labels[label] ?? label).markupEscaped + "</span>" + wrap.1, target: .destination(label))
+                out.appendLink(
+                    wrap.0 + "<span foreground=\"\(linkColor)\">" + (labels[label] ?? label).markupEscaped + "</span>" + wrap.1,
+                    target: .destination(label))
             case .citation(let keys, _):
                 out.append(wrap.0 + "(" + wrap.1)
                 for (k, key) in keys.enumerated() {
                     if k > 0 { out.append(wrap.0 + "; " + wrap.1) }
-                    out.appendLink(wrap.0 + "<span foreground=\"\(linkColor)\">" + citationText(key).markupEscaped + "</span>" + wrap.1, target: .destination(NumberedDocument.referenceAnchor(key)))
+                    out.appendLink(
+                        wrap.0 + "<span foreground=\"\(linkColor)\">" + citationText(key).markupEscaped + "</span>" + wrap.1,
+                        target: .destination(NumberedDocument.referenceAnchor(key)))
                 }
                 out.append(wrap.0 + ")" + wrap.1)
             }
@@ -73,7 +77,10 @@ struct InlineRenderer: Sendable {
             case .math(let m): return m.mathML(display: false)
             case .crossRef(let label, _): return "<a href=\"#\(HTML.escape(label))\">" + HTML.escape(labels[label] ?? label) + "</a>"
             case .citation(let keys, _):
-                return "(" + keys.map { "<a href=\"#\(HTML.escape(NumberedDocument.referenceAnchor($0)))\">" + HTML.escape(citationText($0)) + "</a>" }.joined(separator: "; ") + ")"
+                return "("
+                    + keys.map {
+                        "<a href=\"#\(HTML.escape(NumberedDocument.referenceAnchor($0)))\">" + HTML.escape(citationText($0)) + "</a>"
+                    }.joined(separator: "; ") + ")"
             }
         }.joined()
     }
@@ -95,13 +102,17 @@ struct InlineRenderer: Sendable {
 
     /// A references-list entry: authors (year). Title. Venue. URL.
     func referenceMarkup(_ e: BibEntry) -> String {
-        var s = "<span>" + e.authors.joined(separator: ", ").markupEscaped + " (\(e.year)). " + e.title.markupEscaped + ". <i>" + e.venue.markupEscaped + "</i>."
+        var s =
+            "<span>" + e.authors.joined(separator: ", ").markupEscaped + " (\(e.year)). " + e.title.markupEscaped + ". <i>"
+            + e.venue.markupEscaped + "</i>."
         if let url = e.url { s += " <tt>" + url.markupEscaped + "</tt>" }
         return s + "</span>"
     }
 
     func referenceHTML(_ e: BibEntry) -> String {
-        var s = HTML.escape(e.authors.joined(separator: ", ")) + " (\(e.year)). " + HTML.escape(e.title) + ". <em>" + HTML.escape(e.venue) + "</em>."
+        var s =
+            HTML.escape(e.authors.joined(separator: ", ")) + " (\(e.year)). " + HTML.escape(e.title) + ". <em>" + HTML.escape(e.venue)
+            + "</em>."
         if let url = e.url { s += " <a href=\"\(HTML.escape(url))\">" + HTML.escape(url) + "</a>" }
         return s
     }

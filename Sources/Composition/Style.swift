@@ -37,8 +37,10 @@ package struct ReportStyle: Sendable, Equatable, Codable {
 
     /// The fonts the style sets text in (their files join the typesetting step's key).
     package var fonts: [FontSpec] {
-        [FontSpec(family: bodyFamily), FontSpec(family: bodyFamily, bold: true), FontSpec(family: bodyFamily, italic: true),
-         FontSpec(family: headingFamily, bold: true), FontSpec(family: monospaceFamily)]
+        [
+            FontSpec(family: bodyFamily), FontSpec(family: bodyFamily, bold: true), FontSpec(family: bodyFamily, italic: true),
+            FontSpec(family: headingFamily, bold: true), FontSpec(family: monospaceFamily),
+        ]
     }
 
     /// Parses a style file; every unknown key or bad value is a diagnostic at its line.
@@ -51,7 +53,8 @@ package struct ReportStyle: Sendable, Equatable, Codable {
         }
         func number(_ node: YAMLNode, _ key: String, range: ClosedRange<Double>) -> Double? {
             guard let s = node.scalar, let x = Double(s), range.contains(x) else {
-                bag.append(.error("'\(key)' must be a number between \(range.lowerBound) and \(range.upperBound)", file: file, at: node.location))
+                bag.append(
+                    .error("'\(key)' must be a number between \(range.lowerBound) and \(range.upperBound)", file: file, at: node.location))
                 return nil
             }
             return x
@@ -106,7 +109,9 @@ package struct ReportStyle: Sendable, Equatable, Codable {
             case "line-spacing": if let x = number(v, "line-spacing", range: 0...20) { style.lineSpacing = x }
             case "paragraph-spacing": if let x = number(v, "paragraph-spacing", range: 0...40) { style.paragraphSpacing = x }
             case "link-colour":
-                if let c = v.scalar, c.count == 7, c.hasPrefix("#"), UInt32(c.dropFirst(), radix: 16) != nil { style.linkColour = c } else {
+                if let c = v.scalar, c.count == 7, c.hasPrefix("#"), UInt32(c.dropFirst(), radix: 16) != nil {
+                    style.linkColour = c
+                } else {
                     bag.append(.error("'link-colour' must be a colour written #rrggbb", file: file, at: v.location))
                 }
             default:

@@ -61,8 +61,9 @@ public final class Hyphenator: @unchecked Sendable {
         var cut: UnsafeMutablePointer<Int32>? = nil
         let status = lower.withUnsafeBufferPointer { bytes in
             bytes.withMemoryRebound(to: CChar.self) { text in
-                hnj_hyphen_hyphenate3(UnsafeMutablePointer(dictionary), text.baseAddress, Int32(lower.count), &hyphens, nil, &rep, &pos, &cut,
-                                      Self.leftMinimum, Self.rightMinimum, Self.leftMinimum, Self.rightMinimum)
+                hnj_hyphen_hyphenate3(
+                    UnsafeMutablePointer(dictionary), text.baseAddress, Int32(lower.count), &hyphens, nil, &rep, &pos, &cut,
+                    Self.leftMinimum, Self.rightMinimum, Self.leftMinimum, Self.rightMinimum)
             }
         }
         // Non-standard replacements (German "Schiff=fahrt") are not used for English; free them

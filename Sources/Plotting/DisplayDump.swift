@@ -14,7 +14,9 @@ extension DisplayList {
                     counts["text", default: 0] += 1
                     let x = dx + scale * run.position.x, y = dy + scale * run.position.y
                     let rotation = run.rotation == 0 ? "" : " r\(Int(run.rotation.rounded()))"
-                    lines.append("text \"\(run.markup)\" @\(Self.round(x)),\(Self.round(y)) \(run.anchor.rawValue)/\(run.baseline.rawValue)\(rotation)")
+                    lines.append(
+                        "text \"\(run.markup)\" @\(Self.round(x)),\(Self.round(y)) \(run.anchor.rawValue)/\(run.baseline.rawValue)\(rotation)"
+                    )
                 case .paragraph: counts["paragraph", default: 0] += 1
                 case .group(let g):
                     counts["group", default: 0] += 1
@@ -25,8 +27,10 @@ extension DisplayList {
             }
         }
         visit(items, dx: 0, dy: 0, scale: 1)
-        let header = "size \(Self.round(width))x\(Self.round(height)); "
-            + ["path", "text", "paragraph", "group", "link", "anchor"].compactMap { key in counts[key].map { "\(key)s \($0)" } }.joined(separator: ", ")
+        let header =
+            "size \(Self.round(width))x\(Self.round(height)); "
+            + ["path", "text", "paragraph", "group", "link", "anchor"].compactMap { key in counts[key].map { "\(key)s \($0)" } }.joined(
+                separator: ", ")
         return ([header] + lines).joined(separator: "\n")
     }
 

@@ -340,7 +340,8 @@ public protocol TextMeasuring: Sendable {
     /// The ink of a single line of text (what its glyphs cover), relative to the start of its
     /// baseline (y negative above it), in points; nil when the measurer cannot tell.
     func inkBounds(_ markup: String, font: FontSpec) -> Rect?
-    func measureParagraph(_ markup: String, width: Double, font: FontSpec, alignment: ParagraphAlignment, lineSpacing: Double) -> ParagraphMetrics
+    func measureParagraph(_ markup: String, width: Double, font: FontSpec, alignment: ParagraphAlignment, lineSpacing: Double)
+        -> ParagraphMetrics
     /// Rectangles covering the UTF-8 byte range `range` of the paragraph's *plain* text (markup parsed,
     /// entities decoded), one per line the range touches, relative to the paragraph's top left, in points.
     func rectangles(

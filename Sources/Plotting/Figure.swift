@@ -36,7 +36,10 @@ public struct FigureSpec: Sendable, Equatable, Codable {
     /// (the parametric figure: loss on the left, budget on the right).
     public var secondColorBar: ColorBarSpec?
 
-    public init(width: Double, height: Double, panels: [ChartSpec], columns: Int? = nil, colorBar: ColorBarSpec? = nil, secondColorBar: ColorBarSpec? = nil) {
+    public init(
+        width: Double, height: Double, panels: [ChartSpec], columns: Int? = nil, colorBar: ColorBarSpec? = nil,
+        secondColorBar: ColorBarSpec? = nil
+    ) {
         self.width = width
         self.height = height
         self.panels = panels
@@ -131,11 +134,16 @@ struct ColorBarDrawer {
             let t = (Double(k) + 0.5) / Double(Self.strips)
             // Slight overlap hides seams between strips in anti-aliased output.
             let y = bar.maxY - Double(k + 1) * stripHeight
-            items.append(.path(.rectangle(Rect(x: bar.x, y: y - 0.25, width: bar.width, height: stripHeight + 0.5)), Paint(fill: spec.colormap.color(at: t))))
+            items.append(
+                .path(
+                    .rectangle(Rect(x: bar.x, y: y - 0.25, width: bar.width, height: stripHeight + 0.5)),
+                    Paint(fill: spec.colormap.color(at: t))))
         }
         items.append(.path(.rectangle(bar), PanelRenderer.axisPaint))
         let scale = spec.norm.scale
-        let ticks = Ticks.layout(for: scale, format: spec.format, length: bar.height, orientation: .vertical, measurer: measurer, font: font, explicit: spec.ticks)
+        let ticks = Ticks.layout(
+            for: scale, format: spec.format, length: bar.height, orientation: .vertical, measurer: measurer, font: font,
+            explicit: spec.ticks)
         var labelRight = bar.maxX
         for t in ticks {
             let y = bar.maxY - scale.fraction(t.value) * bar.height
@@ -148,8 +156,11 @@ struct ColorBarDrawer {
             }
         }
         if !spec.label.isEmpty {
-            items.append(.text(TextRun(markup: spec.label.markupEscaped, position: Point(labelRight + 4, bar.y + bar.height / 2), font: font,
-                                       anchor: .middle, baseline: .top, rotation: 90)))
+            items.append(
+                .text(
+                    TextRun(
+                        markup: spec.label.markupEscaped, position: Point(labelRight + 4, bar.y + bar.height / 2), font: font,
+                        anchor: .middle, baseline: .top, rotation: 90)))
         }
         return items
     }

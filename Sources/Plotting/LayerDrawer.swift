@@ -39,7 +39,8 @@ struct LayerDrawer {
         var kept: [Int] = []
         for i in indices {
             let c = map.point(points[i])
-            let key = Int64(((c.x - map.plot.x) / cell).rounded(.down)) << 32 | Int64(((c.y - map.plot.y) / cell).rounded(.down)) & 0xFFFF_FFFF
+            let key =
+                Int64(((c.x - map.plot.x) / cell).rounded(.down)) << 32 | Int64(((c.y - map.plot.y) / cell).rounded(.down)) & 0xFFFF_FFFF
             if seen.insert(key).inserted { kept.append(i) }
         }
         out.markers.drawn += kept.count
@@ -50,11 +51,12 @@ struct LayerDrawer {
     func thinningNote(drawn: Int, total: Int) -> DisplayItem {
         // Short, so that it fits the narrowest panel: the others lie under the markers drawn.
         let note = "\(drawn)/\(total) points shown"
-        return .text(TextRun(markup: note.markupEscaped, position: Point(map.plot.x + 2, map.plot.maxY - 2),
-                             font: FontSpec(family: font.family, size: max(5, font.size - 3)), color: .black,
-                             anchor: .start, baseline: .baseline))
+        return .text(
+            TextRun(
+                markup: note.markupEscaped, position: Point(map.plot.x + 2, map.plot.maxY - 2),
+                font: FontSpec(family: font.family, size: max(5, font.size - 3)), color: .black,
+                anchor: .start, baseline: .baseline))
     }
-
 
     /// The index of the box that covers the fewest of `points` (first of equals), among the boxes
     /// inside `plot`; 0 when none is.
@@ -65,9 +67,12 @@ struct LayerDrawer {
     static func leastCovered(_ boxes: [Rect], avoiding points: [Point], labels: [Rect] = [], inside plot: Rect) -> Int {
         var best = 0
         var fewest = Int.max
-        for (k, box) in boxes.enumerated() where box.y >= plot.y - 1e-9 && box.maxY <= plot.maxY + 1e-9 && box.x >= plot.x - 1e-9 && box.maxX <= plot.maxX + 1e-9 {
+        for (k, box) in boxes.enumerated()
+        where box.y >= plot.y - 1e-9 && box.maxY <= plot.maxY + 1e-9 && box.x >= plot.x - 1e-9 && box.maxX <= plot.maxX + 1e-9 {
             let area = Rect(x: box.x - 1, y: box.y - 1, width: box.width + 2, height: box.height + 2)
-            let covered = points.reduce(0) { $0 + (area.contains($1) ? 1 : 0) } + labels.filter { $0.intersects(area) }.count * Self.labelOverlapPenalty
+            let covered =
+                points.reduce(0) { $0 + (area.contains($1) ? 1 : 0) } + labels.filter { $0.intersects(area) }.count
+                * Self.labelOverlapPenalty
             if covered < fewest {
                 fewest = covered
                 best = k
@@ -108,7 +113,8 @@ struct LayerDrawer {
             if top.count + bottom.count > 2 {
                 var path = Path.polyline(top + bottom.reversed())
                 path.elements.append(.close)
-                out.data.append(.path(path, Paint(fill: Color(red: color.red, green: color.green, blue: color.blue, alpha: opacity * color.alpha))))
+                out.data.append(
+                    .path(path, Paint(fill: Color(red: color.red, green: color.green, blue: color.blue, alpha: opacity * color.alpha))))
             }
         case .referenceLine(let axis, let value, let color, let dash, let label):
             let paint = Paint(stroke: color, lineWidth: 0.8, dash: dash)
@@ -135,14 +141,18 @@ struct LayerDrawer {
                         top += 4
                     }
                     if candidates.isEmpty {
-                        candidates.append((Rect(x: x - 2 - e.ascent, y: plot.y + 3, width: e.height, height: e.width), Point(x - 2, plot.y + 3), .end))
+                        candidates.append(
+                            (Rect(x: x - 2 - e.ascent, y: plot.y + 3, width: e.height, height: e.width), Point(x - 2, plot.y + 3), .end))
                     }
                     let best = Self.leastCovered(candidates.map(\.box), avoiding: avoiding, labels: labels, inside: plot)
                     let chosen = candidates[best]
                     out.labelBoxes.append(chosen.box)
                     out.annotations.append(.path(.rectangle(chosen.box), Self.labelBacking))
-                    out.annotations.append(.text(TextRun(markup: markup, position: chosen.position, font: font, color: color,
-                                                         anchor: chosen.anchor, baseline: .baseline, rotation: 90)))
+                    out.annotations.append(
+                        .text(
+                            TextRun(
+                                markup: markup, position: chosen.position, font: font, color: color,
+                                anchor: chosen.anchor, baseline: .baseline, rotation: 90)))
                     // Keep the legend off it.
                     out.occupied += LegendPlacement.densify([Point(chosen.box.midX, chosen.box.y), Point(chosen.box.midX, chosen.box.maxY)])
                 }
@@ -156,8 +166,14 @@ struct LayerDrawer {
                     let e = measurer.measure(markup, font: font)
                     // Above the line the baseline is 2 pt over it; below it the glyphs' tops are 2 pt under it.
                     let candidates: [(box: Rect, position: Point, anchor: TextAnchor)] = [
-                        (Rect(x: plot.maxX - 3 - e.width, y: y - 2 - e.ascent, width: e.width, height: e.height), Point(plot.maxX - 3, y - 2), .end),
-                        (Rect(x: plot.maxX - 3 - e.width, y: y + 2, width: e.width, height: e.height), Point(plot.maxX - 3, y + 2 + e.ascent), .end),
+                        (
+                            Rect(x: plot.maxX - 3 - e.width, y: y - 2 - e.ascent, width: e.width, height: e.height),
+                            Point(plot.maxX - 3, y - 2), .end
+                        ),
+                        (
+                            Rect(x: plot.maxX - 3 - e.width, y: y + 2, width: e.width, height: e.height),
+                            Point(plot.maxX - 3, y + 2 + e.ascent), .end
+                        ),
                         (Rect(x: plot.x + 3, y: y - 2 - e.ascent, width: e.width, height: e.height), Point(plot.x + 3, y - 2), .start),
                         (Rect(x: plot.x + 3, y: y + 2, width: e.width, height: e.height), Point(plot.x + 3, y + 2 + e.ascent), .start),
                     ]
@@ -165,14 +181,20 @@ struct LayerDrawer {
                     let chosen = candidates[best]
                     out.labelBoxes.append(chosen.box)
                     out.annotations.append(.path(.rectangle(chosen.box), Self.labelBacking))
-                    out.annotations.append(.text(TextRun(markup: markup, position: chosen.position, font: font, color: color,
-                                                         anchor: chosen.anchor, baseline: .baseline)))
+                    out.annotations.append(
+                        .text(
+                            TextRun(
+                                markup: markup, position: chosen.position, font: font, color: color,
+                                anchor: chosen.anchor, baseline: .baseline)))
                     out.occupied += LegendPlacement.densify([Point(chosen.box.x, chosen.box.midY), Point(chosen.box.maxX, chosen.box.midY)])
                 }
             }
         case .text(let at, let text, let anchor, let color):
             guard map.isDrawable(at) else { break }
-            out.annotations.append(.text(TextRun(markup: text.markupEscaped, position: map.point(at), font: font, color: color, anchor: anchor, baseline: .middle)))
+            out.annotations.append(
+                .text(
+                    TextRun(
+                        markup: text.markupEscaped, position: map.point(at), font: font, color: color, anchor: anchor, baseline: .middle)))
         case .arrow(let from, let to, let text, let color):
             guard map.isDrawable(from), map.isDrawable(to) else { break }
             out.annotations += arrow(from: map.point(from), to: map.point(to), text: text, color: color)
@@ -219,7 +241,11 @@ struct LayerDrawer {
             let anchor: TextAnchor = b.x > a.x + 1 ? .end : (b.x < a.x - 1 ? .start : .middle)
             let dx = anchor == .end ? -2.0 : (anchor == .start ? 2.0 : 0)
             let dy = anchor == .middle ? (b.y > a.y ? -6.0 : 6.0) : 0
-            items.append(.text(TextRun(markup: text.markupEscaped, position: Point(a.x + dx, a.y + dy), font: font, color: color, anchor: anchor, baseline: .middle)))
+            items.append(
+                .text(
+                    TextRun(
+                        markup: text.markupEscaped, position: Point(a.x + dx, a.y + dy), font: font, color: color, anchor: anchor,
+                        baseline: .middle)))
         }
         return items
     }
@@ -238,7 +264,9 @@ struct LayerDrawer {
         let labelFont = FontSpec(family: font.family, size: max(font.size - 1.5, 5))
         let e = measurer.measure(text, font: labelFont)
         return [
-            .path(.rectangle(Rect(x: p.x - e.width / 2 - 1, y: p.y - e.height / 2, width: e.width + 2, height: e.height)), Paint(fill: .white)),
+            .path(
+                .rectangle(Rect(x: p.x - e.width / 2 - 1, y: p.y - e.height / 2, width: e.width + 2, height: e.height)), Paint(fill: .white)
+            ),
             .text(TextRun(markup: text, position: p, font: labelFont, color: color, anchor: .middle, baseline: .middle)),
         ]
     }

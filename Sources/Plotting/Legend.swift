@@ -53,7 +53,9 @@ public struct LegendEntry: Sendable, Equatable {
                 if entry.swatch == nil { entry.swatch = Color(red: color.red, green: color.green, blue: color.blue, alpha: opacity) }
             default: break
             }
-            if let i = index[label] { entries[i] = entry } else {
+            if let i = index[label] {
+                entries[i] = entry
+            } else {
                 index[label] = entries.count
                 entries.append(entry)
             }
@@ -131,21 +133,29 @@ struct LegendDrawer {
         let rowHeight = lineHeight * 1.3
         var top = box.y + 3
         if let title {
-            items.append(.text(TextRun(markup: title.markupEscaped, position: Point(box.x + 4, top + rowHeight / 2), font: titleFont, baseline: .middle)))
+            items.append(
+                .text(
+                    TextRun(
+                        markup: title.markupEscaped, position: Point(box.x + 4, top + rowHeight / 2), font: titleFont, baseline: .middle)))
             top += rowHeight
         }
         for (i, entry) in entries.enumerated() {
             let y = top + rowHeight * (Double(i) + 0.5)
             let x0 = box.x + 4, x1 = box.x + 22
             if let swatch = entry.swatch {
-                items.append(.path(.rectangle(Rect(x: x0, y: y - rowHeight * 0.3, width: x1 - x0, height: rowHeight * 0.6)), Paint(fill: swatch)))
+                items.append(
+                    .path(.rectangle(Rect(x: x0, y: y - rowHeight * 0.3, width: x1 - x0, height: rowHeight * 0.6)), Paint(fill: swatch)))
             }
             if let line = entry.line {
-                items.append(.path(.polyline([Point(x0, y), Point(x1, y)]), Paint(stroke: line.color, lineWidth: line.width, dash: line.dash)))
+                items.append(
+                    .path(.polyline([Point(x0, y), Point(x1, y)]), Paint(stroke: line.color, lineWidth: line.width, dash: line.dash)))
             }
             if let marker = entry.marker {
                 let size = min(marker.size, rowHeight * 0.9)
-                items.append(.path(marker.shape.path(center: Point((x0 + x1) / 2, y), size: size), Paint(fill: marker.fill, stroke: marker.edge, lineWidth: 0.5)))
+                items.append(
+                    .path(
+                        marker.shape.path(center: Point((x0 + x1) / 2, y), size: size),
+                        Paint(fill: marker.fill, stroke: marker.edge, lineWidth: 0.5)))
             }
             items.append(.text(TextRun(markup: entry.label.markupEscaped, position: Point(x1 + 4, y), font: font, baseline: .middle)))
         }

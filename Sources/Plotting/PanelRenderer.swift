@@ -152,7 +152,11 @@ struct PanelRenderer {
             let len = t.isMajor ? Self.tickLength : Self.minorTickLength
             items.append(.path(.polyline([Point(x, plot.maxY), Point(x, plot.maxY + len)]), Self.axisPaint))
             if !t.label.isEmpty {
-                items.append(.text(TextRun(markup: t.label, position: Point(x, plot.maxY + Self.tickLength + 2), font: font, anchor: .middle, baseline: .top)))
+                items.append(
+                    .text(
+                        TextRun(
+                            markup: t.label, position: Point(x, plot.maxY + Self.tickLength + 2), font: font, anchor: .middle,
+                            baseline: .top)))
             }
         }
         for t in yTicks {
@@ -160,24 +164,38 @@ struct PanelRenderer {
             let len = t.isMajor ? Self.tickLength : Self.minorTickLength
             items.append(.path(.polyline([Point(plot.x, y), Point(plot.x - len, y)]), Self.axisPaint))
             if !t.label.isEmpty {
-                items.append(.text(TextRun(markup: t.label, position: Point(plot.x - Self.tickLength - 2, y), font: font, anchor: .end, baseline: .middle)))
+                items.append(
+                    .text(
+                        TextRun(
+                            markup: t.label, position: Point(plot.x - Self.tickLength - 2, y), font: font, anchor: .end, baseline: .middle))
+                )
             }
         }
         items += annotations
 
         // Axis labels and title.
         if !spec.xAxis.label.isEmpty {
-            items.append(.text(TextRun(markup: spec.xAxis.label.markupEscaped, position: Point(plot.x + plot.width / 2, frame.y + top + plotHeight + bottom - Self.pad),
-                                       font: font, anchor: .middle, baseline: .baseline)))
+            items.append(
+                .text(
+                    TextRun(
+                        markup: spec.xAxis.label.markupEscaped,
+                        position: Point(plot.x + plot.width / 2, frame.y + top + plotHeight + bottom - Self.pad),
+                        font: font, anchor: .middle, baseline: .baseline)))
         }
         if !spec.yAxis.label.isEmpty {
-            items.append(.text(TextRun(markup: spec.yAxis.label.markupEscaped, position: Point(frame.x + Self.pad, plot.y + plot.height / 2),
-                                       font: font, anchor: .middle, baseline: .top, rotation: 90)))
+            items.append(
+                .text(
+                    TextRun(
+                        markup: spec.yAxis.label.markupEscaped, position: Point(frame.x + Self.pad, plot.y + plot.height / 2),
+                        font: font, anchor: .middle, baseline: .top, rotation: 90)))
         }
         if let title = spec.title, !title.isEmpty {
             let titleHeight = measurer.measure(title.markupEscaped, font: titleFont).height
-            items.append(.text(TextRun(markup: title.markupEscaped, position: Point(plot.x + plot.width / 2, plot.y - lh / 2 - 4 - titleHeight),
-                                       font: titleFont, anchor: .middle, baseline: .top)))
+            items.append(
+                .text(
+                    TextRun(
+                        markup: title.markupEscaped, position: Point(plot.x + plot.width / 2, plot.y - lh / 2 - 4 - titleHeight),
+                        font: titleFont, anchor: .middle, baseline: .top)))
         }
 
         // Legend.
@@ -195,7 +213,8 @@ struct PanelRenderer {
                 legend = LegendDrawer(measurer: measurer, font: legendFont)
                 size = legend.size(entries, title: spec.legendTitle)
             }
-            let corner = spec.legendCorner
+            let corner =
+                spec.legendCorner
                 ?? LegendPlacement.bestCorner(width: size.width, height: size.height, plot: plot, inset: 4, occupied: occupied)
             let box = corner.box(width: size.width, height: size.height, in: plot, inset: 4)
             items += legend.draw(entries, title: spec.legendTitle, in: box)
@@ -204,7 +223,9 @@ struct PanelRenderer {
     }
 
     private func layoutX(_ spec: ChartSpec, _ scale: Scale, _ width: Double) -> [Tick] {
-        Ticks.layout(for: scale, format: spec.xAxis.format, length: width, orientation: .horizontal, measurer: measurer, font: font, explicit: spec.xAxis.ticks, extra: spec.xAxis.extraTicks)
+        Ticks.layout(
+            for: scale, format: spec.xAxis.format, length: width, orientation: .horizontal, measurer: measurer, font: font,
+            explicit: spec.xAxis.ticks, extra: spec.xAxis.extraTicks)
     }
 }
 

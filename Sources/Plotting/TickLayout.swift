@@ -21,7 +21,8 @@ extension Ticks {
         for scale: Scale, format: TickFormat, length: Double, orientation: AxisOrientation,
         measurer: any TextMeasuring, font: FontSpec, explicit: [Tick]? = nil, extra: [Tick] = []
     ) -> [Tick] {
-        let automatic = automaticLayout(for: scale, format: format, length: length, orientation: orientation, measurer: measurer, font: font, explicit: explicit)
+        let automatic = automaticLayout(
+            for: scale, format: format, length: length, orientation: orientation, measurer: measurer, font: font, explicit: explicit)
         let extra = extra.filter { scale.contains($0.value) }
         guard !extra.isEmpty else { return automatic }
         // Extra ticks replace automatic ones at the same place and silence colliding labels.
@@ -49,7 +50,8 @@ extension Ticks {
         // Log decade labels are short and evenly spaced: allow more of them (thinning follows).
         let spacing = scale.isLogarithmic ? (orientation == .horizontal ? 32.0 : 24) : (orientation == .horizontal ? 55 : 32)
         let target = max(2, min(scale.isLogarithmic ? 12 : 9, Int(length / spacing) + 1))
-        var ticks = explicit.map { $0.filter { scale.contains($0.value) }.sorted { $0.value < $1.value } }
+        var ticks =
+            explicit.map { $0.filter { scale.contains($0.value) }.sorted { $0.value < $1.value } }
             ?? make(for: scale, format: format, maxMajor: target)
         // Minor ticks that would smear into a grey band are all dropped.
         let positions = ticks.map { scale.fraction($0.value) * length }

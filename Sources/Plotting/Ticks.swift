@@ -91,7 +91,9 @@ public enum Ticks {
             let values = multiples(set, from: first - 1, to: last, where: inside)
             do {
                 let labelled = Set(values.map(\.value))
-                var ticks = values.map { Tick(value: clamp($0.value), label: multipleLabel($0.m, $0.e, set: set, format: format), isMajor: true) }
+                var ticks = values.map {
+                    Tick(value: clamp($0.value), label: multipleLabel($0.m, $0.e, set: set, format: format), isMajor: true)
+                }
                 for minor in multiples(Array(1...9), from: first - 1, to: last, where: inside) where !labelled.contains(minor.value) {
                     ticks.append(Tick(value: clamp(minor.value), label: "", isMajor: false))
                 }
@@ -102,7 +104,9 @@ public enum Ticks {
         return linearTicks(lo: lo, hi: hi, format: format == .powerOfTen ? .decimal : format, maxMajor: min(maxMajor, 6))
     }
 
-    private static func multiples(_ set: [Int], from e0: Int, to e1: Int, where inside: (Double) -> Bool) -> [(value: Double, m: Int, e: Int)] {
+    private static func multiples(_ set: [Int], from e0: Int, to e1: Int, where inside: (Double) -> Bool) -> [(
+        value: Double, m: Int, e: Int
+    )] {
         var out: [(value: Double, m: Int, e: Int)] = []
         for e in e0...max(e0, e1) {
             for m in set {

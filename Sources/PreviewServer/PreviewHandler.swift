@@ -22,7 +22,9 @@ public struct PreviewHandler: HTTPHandler {
         guard request.method == .GET || request.method == .HEAD else {
             return Self.text(.methodNotAllowed, "only GET and HEAD\n", extra: [HTTPHeader("Allow"): "GET, HEAD"])
         }
-        guard hostIsLoopback(request.headers[.host]) else { return Self.text(.forbidden, "preview answers only to 127.0.0.1 and localhost\n") }
+        guard hostIsLoopback(request.headers[.host]) else {
+            return Self.text(.forbidden, "preview answers only to 127.0.0.1 and localhost\n")
+        }
         let rawPath = request.target.path(percentEncoded: true)
         if rawPath == PreviewPage.scriptPath {
             return Self.response(.ok, Data(PreviewPage.script.utf8), type: "text/javascript; charset=utf-8")

@@ -26,7 +26,8 @@ public final class PreviewServer: Sendable {
         public var description: String {
             switch self {
             case .cannotListen(let port, let reason):
-                return port == 0 ? "cannot listen on 127.0.0.1: \(reason)" : "cannot listen on 127.0.0.1:\(port): \(reason) (choose another with --port)"
+                return port == 0
+                    ? "cannot listen on 127.0.0.1: \(reason)" : "cannot listen on 127.0.0.1:\(port): \(reason) (choose another with --port)"
             }
         }
     }
@@ -49,7 +50,8 @@ public final class PreviewServer: Sendable {
         do { address = try .inet(ip4: "127.0.0.1", port: requested) } catch {
             throw StartError.cannotListen(port: requested, reason: "\(error)")
         }
-        let server = HTTPServer(address: address, timeout: 30, logger: .disabled, handler: PreviewHandler(session: session, port: listening))
+        let server = HTTPServer(
+            address: address, timeout: 30, logger: .disabled, handler: PreviewHandler(session: session, port: listening))
         let failure = RunFailure()
         let task = Task {
             do { try await server.run() } catch {

@@ -38,10 +38,13 @@ public final class PreviewSession: @unchecked Sendable {
     private var watch: WatchSet
     private let onBuild: @Sendable (Outcome) -> Void
 
-    public init(builder: Builder, document: URL, pollInterval: Duration = .milliseconds(100), onBuild: @escaping @Sendable (Outcome) -> Void) {
+    public init(
+        builder: Builder, document: URL, pollInterval: Duration = .milliseconds(100), onBuild: @escaping @Sendable (Outcome) -> Void
+    ) {
         self.builder = builder
         self.document = document
-        self.folder = builder.paths.root.appendingPathComponent(builder.options.outputFolder).appendingPathComponent(builder.paths.outputName(forDocument: document))
+        self.folder = builder.paths.root.appendingPathComponent(builder.options.outputFolder).appendingPathComponent(
+            builder.paths.outputName(forDocument: document))
         self.pollInterval = pollInterval
         self.onBuild = onBuild
         self.watch = WatchSet(root: builder.paths.root, paths: [builder.paths.relative(document)])
@@ -97,7 +100,8 @@ public final class PreviewSession: @unchecked Sendable {
             if let failure = outcome.failure {
                 let count = failure.diagnostics.filter { $0.severity == .error }.count
                 contentValue = .errors(
-                    page: PreviewPage.errorPage(document: relativeDocument, diagnostics: failure.diagnostics, sources: failure.sources, generation: generationValue),
+                    page: PreviewPage.errorPage(
+                        document: relativeDocument, diagnostics: failure.diagnostics, sources: failure.sources, generation: generationValue),
                     count: count)
             } else {
                 contentValue = .report
@@ -109,8 +113,8 @@ public final class PreviewSession: @unchecked Sendable {
     /// Every file a step of the build read, from its `manifest.json` (each step's `files`), sorted.
     static func filesRead(manifestIn folder: URL) -> [String] {
         guard let data = FileManager.default.contents(atPath: folder.appendingPathComponent("manifest.json").path),
-              let manifest = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-              let steps = manifest["steps"] as? [[String: Any]]
+            let manifest = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+            let steps = manifest["steps"] as? [[String: Any]]
         else { return [] }
         var files = Set<String>()
         for step in steps {

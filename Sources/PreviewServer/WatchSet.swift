@@ -1,9 +1,9 @@
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// What a poll records of one watched file: enough to see a save (a rewrite in place changes the
@@ -23,9 +23,9 @@ public struct FileFingerprint: Sendable, Equatable {
         var info = stat()
         guard stat(path, &info) == 0 else { return .missing }
         #if canImport(Darwin)
-        let time = info.st_mtimespec
+            let time = info.st_mtimespec
         #else
-        let time = info.st_mtim
+            let time = info.st_mtim
         #endif
         return FileFingerprint(
             exists: true, size: Int64(info.st_size), modifiedSeconds: Int64(time.tv_sec), modifiedNanoseconds: Int64(time.tv_nsec),

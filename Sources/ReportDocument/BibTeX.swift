@@ -62,7 +62,9 @@ public enum BibTeXFile {
         var entries: [RawEntry] = []
         var errorBuffer: UnsafeMutablePointer<CChar>? = nil
         var errorLength = 0
-        guard let errors = open_memstream(&errorBuffer, &errorLength) else { return ([], ["\(file), line 1, error: cannot collect btparse's messages"]) }
+        guard let errors = open_memstream(&errorBuffer, &errorLength) else {
+            return ([], ["\(file), line 1, error: cannot collect btparse's messages"])
+        }
         bt_initialize()
         let previous = reportgen_swap_stderr(errors)
         bytes.withUnsafeMutableBytes { buffer in
@@ -80,7 +82,8 @@ public enum BibTeXFile {
                 while let f = bt_next_field(ast, field, &fieldName) {
                     field = f
                     guard let fieldName, let value = bt_get_text(f) else { continue }
-                    fields.append(Field(name: String(cString: fieldName).lowercased(), text: String(cString: value), line: Int(f.pointee.line)))
+                    fields.append(
+                        Field(name: String(cString: fieldName).lowercased(), text: String(cString: value), line: Int(f.pointee.line)))
                 }
                 entries.append(RawEntry(type: type.lowercased(), key: key, line: Int(ast.pointee.line), fields: fields))
             }
@@ -116,7 +119,8 @@ public enum BibTeXFile {
         var at = location(line: line, lines: lines)
         // btparse names the offending token as: found "x"
         if let found = text.range(of: "found \""), let close = text[found.upperBound...].firstIndex(of: "\""),
-           line - 1 < lines.count, let token = lines[line - 1].range(of: String(text[found.upperBound..<close])) {
+            line - 1 < lines.count, let token = lines[line - 1].range(of: String(text[found.upperBound..<close]))
+        {
             at.column = lines[line - 1].distance(from: lines[line - 1].startIndex, to: token.lowerBound) + 1
         }
         return Diagnostic(severity, String(text), file: file, at: at)
@@ -130,7 +134,9 @@ public enum BibTeXFile {
     }
 
     /// The fields in the order the venue is taken from: the first present one is the venue.
-    static let venueFields = ["journal", "booktitle", "eprint", "howpublished", "publisher", "institution", "school", "organization", "note"]
+    static let venueFields = [
+        "journal", "booktitle", "eprint", "howpublished", "publisher", "institution", "school", "organization", "note",
+    ]
 
     /// One cited entry as a `BibEntry`: `author` (or `editor`), `title`, `year` and a venue are required.
     static func entry(_ raw: RawEntry, file: String, lines: [String], into bag: inout DiagnosticBag) -> BibEntry? {
@@ -145,7 +151,9 @@ public enum BibTeXFile {
             switch plainText(f.text) {
             case .success(let s): return s
             case .failure(let problem):
-                fail("\(problem) in the '\(f.name)' field of '\(raw.key)'", line: f.line, notes: ["write the character itself (UTF-8), e.g. ö for {\\\"o}"])
+                fail(
+                    "\(problem) in the '\(f.name)' field of '\(raw.key)'", line: f.line,
+                    notes: ["write the character itself (UTF-8), e.g. ö for {\\\"o}"])
                 return ""
             }
         }
@@ -175,7 +183,10 @@ public enum BibTeXFile {
             fail("the year of '\(raw.key)' must be a four-digit number, not '\(yearField.text)'", line: yearField.line)
         }
         guard let venueName = venueFields.first(where: { field($0) != nil }), let venueField = field(venueName) else {
-            bag.append(.error("BibTeX entry '\(raw.key)' needs a venue: one of \(venueFields.map { "'\($0)'" }.joined(separator: ", "))", file: file, at: at))
+            bag.append(
+                .error(
+                    "BibTeX entry '\(raw.key)' needs a venue: one of \(venueFields.map { "'\($0)'" }.joined(separator: ", "))", file: file,
+                    at: at))
             return nil
         }
         var venue = plain(venueField)
@@ -187,7 +198,9 @@ public enum BibTeXFile {
             url = "https://doi.org/" + doi.text
         }
         if let link = url, let problem = LinkPolicy.problem(with: link) {
-            fail("\(problem) in the url of '\(raw.key)': '\(link)'", line: (field("url") ?? field("doi"))?.line ?? raw.line, notes: [LinkPolicy.allowed])
+            fail(
+                "\(problem) in the url of '\(raw.key)': '\(link)'", line: (field("url") ?? field("doi"))?.line ?? raw.line,
+                notes: [LinkPolicy.allowed])
         }
         guard !hasError, let year else { return nil }
         return BibEntry(key: raw.key, authors: authors, year: year, title: title, venue: venue, url: url, location: at)

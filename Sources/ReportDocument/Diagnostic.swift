@@ -59,7 +59,8 @@ public struct Diagnostic: Error, Sendable, Equatable, CustomStringConvertible {
         self.notes = notes
     }
 
-    public static func error(_ message: String, file: String? = nil, at location: SourceLocation? = nil, notes: [String] = []) -> Diagnostic {
+    public static func error(_ message: String, file: String? = nil, at location: SourceLocation? = nil, notes: [String] = []) -> Diagnostic
+    {
         Diagnostic(.error, message, file: file, at: location, notes: notes)
     }
 

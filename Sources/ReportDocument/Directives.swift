@@ -343,7 +343,9 @@ public enum DirectiveSchema {
     ///
     /// Returns the typed directive whenever its required fields could be read, even if other
     /// keys were wrong (so that later checks can still resolve references to it); nil otherwise.
-    public static func check(_ d: Directive, file: String, vocabulary: DirectiveVocabulary, into bag: inout DiagnosticBag) -> TypedDirective? {
+    public static func check(_ d: Directive, file: String, vocabulary: DirectiveVocabulary, into bag: inout DiagnosticBag)
+        -> TypedDirective?
+    {
         guard !d.bodyIsInvalid else { return nil }
         var reader = FieldReader(node: d.body, file: file, context: "{\(d.kind)} \(d.id)")
         let result: TypedDirective?
@@ -356,7 +358,10 @@ public enum DirectiveSchema {
         default:
             var message = "unknown directive '{\(d.kind)}'"
             if let s = suggestion(for: d.kind, among: kinds) { message += "; did you mean '{\(s)}'?" }
-            bag.append(.error(message, file: file, at: SourceLocation(line: d.range.start.line, column: d.range.start.column + 4), notes: ["directives: \(kinds.joined(separator: ", "))"]))
+            bag.append(
+                .error(
+                    message, file: file, at: SourceLocation(line: d.range.start.line, column: d.range.start.column + 4),
+                    notes: ["directives: \(kinds.joined(separator: ", "))"]))
             return nil
         }
         bag.append(contentsOf: reader.diagnostics)
@@ -392,10 +397,15 @@ public enum DirectiveSchema {
             r.absorb(n)
             // The paper's scheme is its fixed recipe of 100 subsamples: another count would be
             // silently replaced, so it is an error (bootstrap takes any count).
-            if scheme?.name == IntervalSpec.Scheme.paper.rawValue, let resamples, resamples != IntervalSpec.paperResamples, let at = n.node["resamples"]?.location {
+            if scheme?.name == IntervalSpec.Scheme.paper.rawValue, let resamples, resamples != IntervalSpec.paperResamples,
+                let at = n.node["resamples"]?.location
+            {
                 r.error(
-                    "'scheme: paper' draws the paper's fixed \(IntervalSpec.paperResamples) subsamples of 80% of the runs, not \(resamples)", at: at,
-                    notes: ["leave out 'resamples' (or write \(IntervalSpec.paperResamples)), or use 'scheme: bootstrap' for \(resamples) resamples"])
+                    "'scheme: paper' draws the paper's fixed \(IntervalSpec.paperResamples) subsamples of 80% of the runs, not \(resamples)",
+                    at: at,
+                    notes: [
+                        "leave out 'resamples' (or write \(IntervalSpec.paperResamples)), or use 'scheme: bootstrap' for \(resamples) resamples"
+                    ])
             }
             if let scheme, let s = IntervalSpec.Scheme(rawValue: scheme.name) {
                 let count = resamples ?? (s == .paper ? IntervalSpec.paperResamples : 1000)
@@ -425,7 +435,9 @@ public enum DirectiveSchema {
         }
         if !sources.isEmpty {
             if !DocumentLimits.comparisonSources.contains(sources.count), let last = sources.last {
-                r.error("'sources' names \(sources.count) data source\(sources.count == 1 ? "" : "s"); a comparison takes \(DocumentLimits.comparisonSources.lowerBound) to \(DocumentLimits.comparisonSources.upperBound)", at: last.location)
+                r.error(
+                    "'sources' names \(sources.count) data source\(sources.count == 1 ? "" : "s"); a comparison takes \(DocumentLimits.comparisonSources.lowerBound) to \(DocumentLimits.comparisonSources.upperBound)",
+                    at: last.location)
             }
             for (k, s) in sources.enumerated() where sources[..<k].contains(where: { $0.name == s.name }) {
                 r.error("'sources' names '\(s.name)' twice", at: s.location)
@@ -434,7 +446,9 @@ public enum DirectiveSchema {
                 r.error("'sources' applies to approaches 2 and 3 (a comparison of final losses)", at: first.location)
             }
             if r.node["intervals"] == nil, let first = sources.first {
-                r.error("a comparison ('sources') needs 'intervals': the differences between sources are read from the resamples", at: first.location)
+                r.error(
+                    "a comparison ('sources') needs 'intervals': the differences between sources are read from the resamples",
+                    at: first.location)
             }
         }
         if let qc, let approach, approach != 2 {
@@ -466,9 +480,12 @@ public enum DirectiveSchema {
     static func qcSpec(_ r: inout FieldReader) -> QCSpec? {
         guard let node = r.value("qc", required: false) else { return nil }
         if node.scalar != nil {
-            guard let policy = r.choice("qc", required: false, among: QCPolicyRule.allCases.map(\.rawValue), what: "qc policy") else { return nil }
+            guard let policy = r.choice("qc", required: false, among: QCPolicyRule.allCases.map(\.rawValue), what: "qc policy") else {
+                return nil
+            }
             return QCSpec(
-                policy: QCPolicyRule(rawValue: policy.name) ?? .flag, nearDuplicate: nil, minimumPoints: nil, edgeFraction: nil, minimumRise: nil,
+                policy: QCPolicyRule(rawValue: policy.name) ?? .flag, nearDuplicate: nil, minimumPoints: nil, edgeFraction: nil,
+                minimumRise: nil,
                 outlierZ: nil, outlierFloor: nil, audit: true, location: node.location)
         }
         guard var n = r.mapping("qc") else { return nil }
@@ -508,14 +525,20 @@ public enum DirectiveSchema {
                     let lower = p.double("lower", required: false)
                     let upper = p.double("upper", required: false)
                     let starts = p.doubleList("starts", positive: false)
-                    if p.node["starts"] == nil, p.node.entries != nil { p.error("parameter '\(entry.key)' needs the key 'starts' (a list of starting values)", at: entry.keyLocation) }
+                    if p.node["starts"] == nil, p.node.entries != nil {
+                        p.error("parameter '\(entry.key)' needs the key 'starts' (a list of starting values)", at: entry.keyLocation)
+                    }
                     p.finish()
                     n.absorb(p)
-                    if let lower, let upper, lower > upper { n.error("parameter '\(entry.key)': 'lower' exceeds 'upper'", at: entry.keyLocation) }
+                    if let lower, let upper, lower > upper {
+                        n.error("parameter '\(entry.key)': 'lower' exceeds 'upper'", at: entry.keyLocation)
+                    }
                     if let starts, starts.isEmpty { n.error("parameter '\(entry.key)': 'starts' must not be empty", at: entry.keyLocation) }
                     if let starts, !starts.isEmpty {
-                        parameters.append(ParameterDeclaration(
-                            name: entry.key, logScale: scale?.name == "log", lower: lower, upper: upper, starts: starts, location: entry.keyLocation))
+                        parameters.append(
+                            ParameterDeclaration(
+                                name: entry.key, logScale: scale?.name == "log", lower: lower, upper: upper, starts: starts,
+                                location: entry.keyLocation))
                     }
                 }
             } else {
@@ -523,19 +546,29 @@ public enum DirectiveSchema {
             }
         }
         var frontier: [FrontierDeclaration] = []
-        for (entry, text) in scalarEntries(&n, "frontier", mapping: "input names to expressions in N and D", value: "an expression in N and D") {
+        for (entry, text) in scalarEntries(
+            &n, "frontier", mapping: "input names to expressions in N and D", value: "an expression in N and D")
+        {
             frontier.append(FrontierDeclaration(name: entry.key, expression: text))
         }
         var definitions: [DefinitionDeclaration] = []
-        for (entry, text) in scalarEntries(&n, "definitions", mapping: "names to expressions in the law language", value: "an expression in the law language") {
+        for (entry, text) in scalarEntries(
+            &n, "definitions", mapping: "names to expressions in the law language", value: "an expression in the law language")
+        {
             var quoted = false
             if case .scalar(_, let plain) = entry.value.kind { quoted = !plain }
-            definitions.append(DefinitionDeclaration(
-                name: entry.key, expression: text, nameLocation: entry.keyLocation, expressionLocation: entry.value.location, quoted: quoted))
+            definitions.append(
+                DefinitionDeclaration(
+                    name: entry.key, expression: text, nameLocation: entry.keyLocation, expressionLocation: entry.value.location,
+                    quoted: quoted))
         }
         var inputs: [InputDeclaration] = []
-        for (entry, column) in scalarEntries(&n, "inputs", mapping: "the law's input names to columns of the data file, e.g. {R: epochs}", value: "the name of a column of the data file") {
-            inputs.append(InputDeclaration(name: entry.key, column: column, nameLocation: entry.keyLocation, columnLocation: entry.value.location))
+        for (entry, column) in scalarEntries(
+            &n, "inputs", mapping: "the law's input names to columns of the data file, e.g. {R: epochs}",
+            value: "the name of a column of the data file")
+        {
+            inputs.append(
+                InputDeclaration(name: entry.key, column: column, nameLocation: entry.keyLocation, columnLocation: entry.value.location))
         }
         n.finish()
         r.absorb(n)
@@ -576,8 +609,12 @@ public enum DirectiveSchema {
         let published = r.bool("published")
         r.finish()
         if let kind, published == true, !vocabulary.publishedFigureKinds.contains(kind.name), let publishedNode {
-            let which = vocabulary.publishedFigureKinds.isEmpty ? "no figure kind" : vocabulary.publishedFigureKinds.map { "'\($0)'" }.joined(separator: ", ") + " figures"
-            r.error("a '\(kind.name)' figure has no published values to draw; 'published: true' applies to \(which)", at: publishedNode.location)
+            let which =
+                vocabulary.publishedFigureKinds.isEmpty
+                ? "no figure kind" : vocabulary.publishedFigureKinds.map { "'\($0)'" }.joined(separator: ", ") + " figures"
+            r.error(
+                "a '\(kind.name)' figure has no published values to draw; 'published: true' applies to \(which)", at: publishedNode.location
+            )
         }
         var fits: [NameReference] = []
         switch (single, list) {
@@ -585,10 +622,14 @@ public enum DirectiveSchema {
         case (nil, let l?): fits = l
         case (_?, let l?): r.error("give either 'fit' or 'fits', not both", at: l[0].location)
         case (nil, nil):
-            if r.node.entries != nil, r.node["fits"] == nil { r.error("{figure} \(d.id) needs the key 'fit' (or 'fits' for several)", at: r.node.location) }
+            if r.node.entries != nil, r.node["fits"] == nil {
+                r.error("{figure} \(d.id) needs the key 'fit' (or 'fits' for several)", at: r.node.location)
+            }
         }
         if let kind, fits.count > 1, !vocabulary.multiFitFigureKinds.contains(kind.name) {
-            r.error("a '\(kind.name)' figure draws one fit; only \(vocabulary.multiFitFigureKinds.joined(separator: " and ")) figures take several", at: fits[1].location)
+            r.error(
+                "a '\(kind.name)' figure draws one fit; only \(vocabulary.multiFitFigureKinds.joined(separator: " and ")) figures take several",
+                at: fits[1].location)
         }
         guard let kind, let first = fits.first else { return nil }
         return FigureDirective(
@@ -619,7 +660,9 @@ public enum DirectiveSchema {
             let parts = entry.key.split(separator: ".", omittingEmptySubsequences: false)
             guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
                 var message = "'\(entry.key)' is not a result key; write '<directive-id>.<name>', e.g. 'isoflops.a'"
-                if let s = suggestion(for: entry.key, among: ["default-rel"]) { message = "unknown key '\(entry.key)'; did you mean '\(s)'?" }
+                if let s = suggestion(for: entry.key, among: ["default-rel"]) {
+                    message = "unknown key '\(entry.key)'; did you mean '\(s)'?"
+                }
                 r.error(message, at: entry.keyLocation)
                 continue
             }
@@ -659,7 +702,8 @@ public enum DirectiveSchema {
             r.error("'max-flops' must not be smaller than 'min-flops'", at: v.location)
         }
         guard let source else { return nil }
-        var directive = DataDirective(id: d.id, source: source, excludeHighestLoss: exclude, minFlops: minFlops, maxFlops: maxFlops, location: d.range.start)
+        var directive = DataDirective(
+            id: d.id, source: source, excludeHighestLoss: exclude, minFlops: minFlops, maxFlops: maxFlops, location: d.range.start)
         directive.selection = selection
         return directive
     }

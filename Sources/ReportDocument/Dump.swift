@@ -95,7 +95,8 @@ extension MathNode {
         case .largeOperator(let o): return "bigop(\(o))"
         case .accent(let a, let x): return "accent(\(a.rawValue), \(x.dump))"
         case .alphabet(let a, let letters): return "\(a.rawValue)(\(letters))"
-        case .aligned(let rows): return "aligned(" + rows.map { "[" + $0.map(\.dump).joined(separator: ", ") + "]" }.joined(separator: ", ") + ")"
+        case .aligned(let rows):
+            return "aligned(" + rows.map { "[" + $0.map(\.dump).joined(separator: ", ") + "]" }.joined(separator: ", ") + ")"
         }
     }
 }

@@ -23,7 +23,8 @@ extension DirectiveSchema {
         }
         if usesDeclaredEngine, let at = key("optimizer") {
             r.error(
-                "'optimizer' chooses the L-BFGS of the Eq. 2 kernel; a fit with 'law', 'solver: varpro' or another objective runs the declared-law engine, which has its own", at: at)
+                "'optimizer' chooses the L-BFGS of the Eq. 2 kernel; a fit with 'law', 'solver: varpro' or another objective runs the declared-law engine, which has its own",
+                at: at)
         }
     }
 }

@@ -103,13 +103,20 @@ extension FrontMatter {
                     bag.append(typeError("authors", "a string or a list of strings", v, file))
                 }
             case "date":
-                if let s = v.scalar, isISODate(s) { fm.date = s } else {
+                if let s = v.scalar, isISODate(s) {
+                    fm.date = s
+                } else {
                     bag.append(.error("'date' must be a date written YYYY-MM-DD", file: file, at: v.location))
                 }
             case "abstract":
                 if let s = v.scalar, s.unicodeScalars.count > DocumentLimits.paragraphLength {
-                    bag.append(.error("the abstract is longer than \(DocumentLimits.paragraphLength) characters", file: file, at: v.location))
-                } else if let s = v.scalar { fm.abstract = s } else { bag.append(typeError("abstract", "a string", v, file)) }
+                    bag.append(
+                        .error("the abstract is longer than \(DocumentLimits.paragraphLength) characters", file: file, at: v.location))
+                } else if let s = v.scalar {
+                    fm.abstract = s
+                } else {
+                    bag.append(typeError("abstract", "a string", v, file))
+                }
             case "data":
                 guard let sources = v.entries else {
                     bag.append(typeError("data", "a mapping of source names to sources", v, file))
@@ -121,7 +128,11 @@ extension FrontMatter {
                     bag.append(typeError(entry.key, "a path inside the project", v, file))
                     continue
                 }
-                if entry.key == "style" { fm.style = NamedPath(path: path, location: v.location) } else { fm.template = NamedPath(path: path, location: v.location) }
+                if entry.key == "style" {
+                    fm.style = NamedPath(path: path, location: v.location)
+                } else {
+                    fm.template = NamedPath(path: path, location: v.location)
+                }
             case "toc":
                 guard let b = v.scalar, b == "true" || b == "false" else {
                     bag.append(typeError("toc", "true or false", v, file))
@@ -142,7 +153,10 @@ extension FrontMatter {
                 for item in items {
                     guard let e = readBibEntry(item, file: file, into: &bag) else { continue }
                     if let first = fm.bibliography.first(where: { $0.key == e.key }) {
-                        bag.append(.error("duplicate bibliography key '\(e.key)'", file: file, at: e.location, notes: ["first defined at line \(first.location.line)"]))
+                        bag.append(
+                            .error(
+                                "duplicate bibliography key '\(e.key)'", file: file, at: e.location,
+                                notes: ["first defined at line \(first.location.line)"]))
                     } else {
                         fm.bibliography.append(e)
                     }
@@ -164,7 +178,11 @@ extension FrontMatter {
         for field in fields {
             switch field.key {
             case "path":
-                if let s = field.value.scalar { path = (s, field.value.location) } else { bag.append(typeError("path", "a string", field.value, file)) }
+                if let s = field.value.scalar {
+                    path = (s, field.value.location)
+                } else {
+                    bag.append(typeError("path", "a string", field.value, file))
+                }
             case "columns":
                 guard let mapping = field.value.entries else {
                     bag.append(typeError("columns", "a mapping of roles to column names", field.value, file))
@@ -175,7 +193,11 @@ extension FrontMatter {
                         bag.append(unknownKey(c, known: DataSource.roles, in: "columns", file: file))
                         continue
                     }
-                    if let s = c.value.scalar { columns.append((c.key, s)) } else { bag.append(typeError(c.key, "a column name", c.value, file)) }
+                    if let s = c.value.scalar {
+                        columns.append((c.key, s))
+                    } else {
+                        bag.append(typeError(c.key, "a column name", c.value, file))
+                    }
                 }
             default:
                 bag.append(unknownKey(field, known: ["path", "columns"], in: "data source '\(entry.key)'", file: file))
@@ -194,7 +216,8 @@ extension FrontMatter {
     static func readBibEntry(_ node: YAMLNode, file: String, into bag: inout DiagnosticBag) -> BibEntry? {
         var r = FieldReader(node: node, file: file, context: "a bibliography entry")
         let key = r.string("key", required: true)
-        if let key, key.name.isEmpty || !key.name.unicodeScalars.allSatisfy({ $0.isLabelCharacter || $0 == "." || $0 == ":" || $0 == "/" }) {
+        if let key, key.name.isEmpty || !key.name.unicodeScalars.allSatisfy({ $0.isLabelCharacter || $0 == "." || $0 == ":" || $0 == "/" })
+        {
             r.error("a citation key may only hold letters, digits and '-', '_', '.', ':', '/'", at: key.location)
         }
         let authors = r.stringList("authors", required: true)
@@ -208,7 +231,9 @@ extension FrontMatter {
         r.finish()
         bag.append(contentsOf: r.diagnostics)
         guard !r.hasErrors, let key, let authors, let year, let title, let venue else { return nil }
-        return BibEntry(key: key.name, authors: authors.map(\.name), year: year, title: title.name, venue: venue.name, url: url?.name, location: key.location)
+        return BibEntry(
+            key: key.name, authors: authors.map(\.name), year: year, title: title.name, venue: venue.name, url: url?.name,
+            location: key.location)
     }
 }
 

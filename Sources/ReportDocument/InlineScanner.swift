@@ -82,7 +82,9 @@ extension Converter {
     /// The index after `&name;` or `&#123;` starting at `from`, if there is one.
     func entityEnd(_ l: [Unicode.Scalar], from: Int) -> Int? {
         var j = from + 1
-        while j < l.count, j - from <= 32, l[j].isASCII, l[j].properties.isAlphabetic || l[j].properties.numericType != nil || l[j] == "#" { j += 1 }
+        while j < l.count, j - from <= 32, l[j].isASCII, l[j].properties.isAlphabetic || l[j].properties.numericType != nil || l[j] == "#" {
+            j += 1
+        }
         return j > from + 1 && j < l.count && l[j] == ";" ? j + 1 : nil
     }
 
@@ -148,7 +150,10 @@ extension Converter {
                         if let node { out.append(.math(node)) }
                         k = next
                     } else {
-                        bag.append(.error("unclosed '$': math needs a closing '$' in the same paragraph", file: path, at: at, notes: ["write \\$ for a literal dollar sign"]))
+                        bag.append(
+                            .error(
+                                "unclosed '$': math needs a closing '$' in the same paragraph", file: path, at: at,
+                                notes: ["write \\$ for a literal dollar sign"]))
                         text.unicodeScalars.append(c)
                         k += 1
                     }
@@ -270,7 +275,8 @@ extension Converter {
             while j < atoms.count, case .char(let c, _, _) = atoms[j] {
                 if c.isLabelCharacter {
                     key.unicodeScalars.append(c)
-                } else if c == "." || c == ":" || c == "/", j + 1 < atoms.count, case .char(let d, _, _) = atoms[j + 1], d.isLabelCharacter {
+                } else if c == "." || c == ":" || c == "/", j + 1 < atoms.count, case .char(let d, _, _) = atoms[j + 1], d.isLabelCharacter
+                {
                     key.unicodeScalars.append(c)
                 } else {
                     break
@@ -315,7 +321,9 @@ extension Converter {
         if !trimmed.isEmpty {
             guard trimmed.hasPrefix("{#"), trimmed.hasSuffix("}") else { return nil }
             let l = String(trimmed.dropFirst(2).dropLast())
-            if !l.hasPrefix("eq:") || l.count <= 3 || !l.dropFirst(3).unicodeScalars.allSatisfy({ $0.isLabelCharacter || $0 == "." || $0 == ":" }) {
+            if !l.hasPrefix("eq:") || l.count <= 3
+                || !l.dropFirst(3).unicodeScalars.allSatisfy({ $0.isLabelCharacter || $0 == "." || $0 == ":" })
+            {
                 bag.append(.error("an equation label must look like '{#eq:name}'", file: path, at: restStart ?? range.start))
             } else {
                 label = l

@@ -128,9 +128,10 @@ struct Converter {
         case CMARK_NODE_PARAGRAPH:
             let content = atoms(node)
             if content.count > DocumentLimits.paragraphLength {
-                bag.append(.error(
-                    "paragraph longer than \(DocumentLimits.paragraphLength) characters", file: path, at: r.start,
-                    notes: ["split it into several paragraphs"]))
+                bag.append(
+                    .error(
+                        "paragraph longer than \(DocumentLimits.paragraphLength) characters", file: path, at: r.start,
+                        notes: ["split it into several paragraphs"]))
                 return nil
             }
             if let display = displayMath(content, range: r) { return display }
@@ -179,7 +180,8 @@ struct Converter {
     mutating func enterBlock(at location: SourceLocation) -> Bool {
         if blockDepth >= DocumentLimits.blockNesting {
             if blockDepth == DocumentLimits.blockNesting {
-                bag.append(.error("block quotes and lists nested more than \(DocumentLimits.blockNesting) levels deep", file: path, at: location))
+                bag.append(
+                    .error("block quotes and lists nested more than \(DocumentLimits.blockNesting) levels deep", file: path, at: location))
             }
             return false
         }
@@ -209,7 +211,10 @@ struct Converter {
         let fenceChar = Character(UnicodeScalar(UInt8(bitPattern: character)))
         let closed = endLine > r.start.line && closing.count >= Int(length) && closing.allSatisfy { $0 == fenceChar }
         if !closed {
-            bag.append(.error("directive fence opened here is never closed", file: path, at: r.start, notes: ["close it with a line of \(length) '\(fenceChar)'"]))
+            bag.append(
+                .error(
+                    "directive fence opened here is never closed", file: path, at: r.start,
+                    notes: ["close it with a line of \(length) '\(fenceChar)'"]))
             return nil
         }
         guard let close = info.firstIndex(of: "}") else {
@@ -220,9 +225,15 @@ struct Converter {
         let id = String(info[info.index(after: close)...]).trimmingCharacters(in: " ")
         let column = r.start.column + Int(length) + 1 + (info.distance(from: info.startIndex, to: close) + 1)
         if id.isEmpty {
-            bag.append(.error("directive '{\(kind)}' needs an id after the braces, e.g. '{\(kind)} my-\(kind)'", file: path, at: SourceLocation(line: r.start.line, column: column)))
+            bag.append(
+                .error(
+                    "directive '{\(kind)}' needs an id after the braces, e.g. '{\(kind)} my-\(kind)'", file: path,
+                    at: SourceLocation(line: r.start.line, column: column)))
         } else if !id.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }) {
-            bag.append(.error("directive id '\(id)' may only hold letters, digits, '-' and '_'", file: path, at: SourceLocation(line: r.start.line, column: column + 1)))
+            bag.append(
+                .error(
+                    "directive id '\(id)' may only hold letters, digits, '-' and '_'", file: path,
+                    at: SourceLocation(line: r.start.line, column: column + 1)))
         }
         let parsed = YAMLReader.parse(body, file: path, lineOffset: r.start.line, into: &bag)
         let yaml = parsed ?? YAMLNode(.mapping([]), at: SourceLocation(line: r.start.line + 1, column: 1))
@@ -231,7 +242,10 @@ struct Converter {
             // A quoted value starts one column after its quote.
             caption = inlineMarkdown(text, at: SourceLocation(line: node.location.line, column: node.location.column + (plain ? 0 : 1)))
         }
-        return .directive(Directive(kind: kind, id: id, body: yaml, range: r, bodyIsInvalid: parsed == nil && !body.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty, caption: caption))
+        return .directive(
+            Directive(
+                kind: kind, id: id, body: yaml, range: r,
+                bodyIsInvalid: parsed == nil && !body.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty, caption: caption))
     }
 
     /// A string from a directive (a caption) parsed as one paragraph of inline Markdown. The

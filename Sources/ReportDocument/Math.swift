@@ -85,19 +85,27 @@ public enum MathAlphabet: String, Sendable, Equatable, Codable, CaseIterable {
             holes = ["C": 0x2102, "H": 0x210D, "N": 0x2115, "P": 0x2119, "Q": 0x211A, "R": 0x211D, "Z": 0x2124]
             capitalA = 0x1D538; smallA = 0x1D552; zero = 0x1D7D8
         case .script:
-            holes = ["B": 0x212C, "E": 0x2130, "F": 0x2131, "H": 0x210B, "I": 0x2110, "L": 0x2112, "M": 0x2133, "R": 0x211B,
-                     "e": 0x212F, "g": 0x210A, "o": 0x2134]
+            holes = [
+                "B": 0x212C, "E": 0x2130, "F": 0x2131, "H": 0x210B, "I": 0x2110, "L": 0x2112, "M": 0x2133, "R": 0x211B,
+                "e": 0x212F, "g": 0x210A, "o": 0x2134,
+            ]
             capitalA = 0x1D49C; smallA = 0x1D4B6; zero = nil
         case .bold:
             holes = [:]
             capitalA = 0x1D400; smallA = 0x1D41A; zero = 0x1D7CE
         }
         let value: UInt32
-        if let hole = holes[c] { value = hole }
-        else if upper { value = capitalA + UInt32(a - 65) }
-        else if lower { value = smallA + UInt32(a - 97) }
-        else if digit, let zero { value = zero + UInt32(a - 48) }
-        else { return nil }
+        if let hole = holes[c] {
+            value = hole
+        } else if upper {
+            value = capitalA + UInt32(a - 65)
+        } else if lower {
+            value = smallA + UInt32(a - 97)
+        } else if digit, let zero {
+            value = zero + UInt32(a - 48)
+        } else {
+            return nil
+        }
         return Unicode.Scalar(value).map { String(Character($0)) }
     }
 
@@ -179,7 +187,9 @@ public enum MathParser {
     }
 
     /// Parses scalars whose source positions are given one by one (math may span lines).
-    static func parse(_ scalars: [Unicode.Scalar], locations: [SourceLocation], end: SourceLocation, file: String) throws(Diagnostic) -> MathNode {
+    static func parse(_ scalars: [Unicode.Scalar], locations: [SourceLocation], end: SourceLocation, file: String) throws(Diagnostic)
+        -> MathNode
+    {
         var p = MathScanner(s: scalars, locations: locations, end: end, file: file)
         let row = try p.row(until: nil)
         return row
@@ -393,7 +403,9 @@ struct MathScanner {
             let open = i
             let letters = try rawGroup(command: name, at: at)
             for (k, c) in letters.enumerated() where alphabet.character(for: c) == nil {
-                throw error("'\\\(name)' takes ASCII letters\(alphabet == .script ? "" : " and digits"), not '\(c)'", at: min(open + 1 + k, s.count))
+                throw error(
+                    "'\\\(name)' takes ASCII letters\(alphabet == .script ? "" : " and digits"), not '\(c)'", at: min(open + 1 + k, s.count)
+                )
             }
             guard !letters.isEmpty else { throw error("'\\\(name)' needs letters, e.g. \\\(name){R}", at: at) }
             return .alphabet(alphabet, letters)

@@ -10,7 +10,9 @@ extension MathNode {
         if case .row(let items) = self, let last = items.last, case .op = last {
             let trailing = last.mathMLBody
             if trailing.hasPrefix("<mo>"), body.hasSuffix(trailing + "</mrow>") {
-                body = String(body.dropLast(trailing.count + "</mrow>".count)) + "<mo rspace=\"0\">" + trailing.dropFirst("<mo>".count) + "</mrow>"
+                body =
+                    String(body.dropLast(trailing.count + "</mrow>".count)) + "<mo rspace=\"0\">" + trailing.dropFirst("<mo>".count)
+                    + "</mrow>"
             }
         }
         return "<math" + (display ? " display=\"block\"" : "") + "><semantics>" + body
@@ -33,21 +35,27 @@ extension MathNode {
             return "<mrow>" + out + "</mrow>"
         case .identifier(let x):
             // Capital Greek letters and symbols such as ∂ stay upright.
-            if let f = x.unicodeScalars.first, (0x391...0x3A9).contains(f.value) { return "<mi mathvariant=\"normal\">" + escapeMarkup(x) + "</mi>" }
+            if let f = x.unicodeScalars.first, (0x391...0x3A9).contains(f.value) {
+                return "<mi mathvariant=\"normal\">" + escapeMarkup(x) + "</mi>"
+            }
             return "<mi>" + escapeMarkup(x) + "</mi>"
         case .number(let x): return "<mn>" + escapeMarkup(x) + "</mn>"
         case .op(let o):
             // Delimiters in a row are not stretched (only \left … \right ones are); a slash is set
             // tight, as in TeX (β/(α+β)).
-            let attributes = ["(", ")", "[", "]", "|", "‖"].contains(o) ? " stretchy=\"false\"" : o == "/" ? " lspace=\"0\" rspace=\"0\"" : ""
+            let attributes =
+                ["(", ")", "[", "]", "|", "‖"].contains(o) ? " stretchy=\"false\"" : o == "/" ? " lspace=\"0\" rspace=\"0\"" : ""
             return "<mo" + attributes + ">" + escapeMarkup(o) + "</mo>"
         case .function(let f):
             // A name with limits is an operator whose scripts move beside it outside display style.
-            if MathParser.functionsWithLimits.contains(f) { return "<mo form=\"prefix\" movablelimits=\"true\">" + escapeMarkup(f) + "</mo>" }
+            if MathParser.functionsWithLimits.contains(f) {
+                return "<mo form=\"prefix\" movablelimits=\"true\">" + escapeMarkup(f) + "</mo>"
+            }
             return "<mi>" + escapeMarkup(f) + "</mi>"
         case .text(let t): return "<mtext>" + escapeMarkup(t) + "</mtext>"
         case .sub(let b, let x):
-            return b.takesLimits ? "<munder>" + b.mathMLBody + x.mathMLBody + "</munder>" : "<msub>" + b.mathMLBody + x.mathMLBody + "</msub>"
+            return b.takesLimits
+                ? "<munder>" + b.mathMLBody + x.mathMLBody + "</munder>" : "<msub>" + b.mathMLBody + x.mathMLBody + "</msub>"
         case .sup(let b, let x):
             return b.takesLimits ? "<mover>" + b.mathMLBody + x.mathMLBody + "</mover>" : "<msup>" + b.mathMLBody + x.mathMLBody + "</msup>"
         case .subsup(let b, let x, let y):
@@ -78,8 +86,13 @@ extension MathNode {
             for row in rows {
                 out += "<mtr>"
                 for (k, cell) in row.enumerated() {
-                    let style = k % 2 == 0 ? "text-align:right;text-align:-webkit-right;padding-right:0" : "text-align:left;text-align:-webkit-left;padding-left:0"
-                    out += "<mtd style=\"" + style + "\">" + (k % 2 == 1 ? "<mrow><mi></mi>" + cell.mathMLBody + "</mrow>" : cell.mathMLBody) + "</mtd>"
+                    let style =
+                        k % 2 == 0
+                        ? "text-align:right;text-align:-webkit-right;padding-right:0"
+                        : "text-align:left;text-align:-webkit-left;padding-left:0"
+                    out +=
+                        "<mtd style=\"" + style + "\">" + (k % 2 == 1 ? "<mrow><mi></mi>" + cell.mathMLBody + "</mrow>" : cell.mathMLBody)
+                        + "</mtd>"
                 }
                 out += "</mtr>"
             }
@@ -164,4 +177,3 @@ extension MathNode {
         return t.count == 1 ? t : "{" + t + "}"
     }
 }
-

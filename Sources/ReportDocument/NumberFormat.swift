@@ -1,6 +1,5 @@
 import Foundation
 import Plotting
-import Plotting
 
 /// How a computed value is written in prose: `` `=fit.a:.3f` ``.
 ///
@@ -28,7 +27,8 @@ public enum NumberFormat: Sendable, Equatable {
         case "pct": self = .percent
         default:
             let middle = spec.dropFirst().dropLast()
-            guard spec.hasPrefix("."), spec.count >= 3, middle.allSatisfy({ $0.isASCII && $0.isNumber }), let digits = Int(middle), (0...12).contains(digits)
+            guard spec.hasPrefix("."), spec.count >= 3, middle.allSatisfy({ $0.isASCII && $0.isNumber }), let digits = Int(middle),
+                (0...12).contains(digits)
             else { return nil }
             switch spec.last {
             case "f": self = .fixed(digits)
@@ -44,7 +44,8 @@ public enum NumberFormat: Sendable, Equatable {
         if case .scientific = self, x.isFinite {
             let text = format(x)
             if let e = text.firstIndex(of: "e") {
-                return String(text[..<e]) + "×10<sup>" + String(text[text.index(after: e)...]).replacingOccurrences(of: "-", with: "−") + "</sup>"
+                return String(text[..<e]) + "×10<sup>" + String(text[text.index(after: e)...]).replacingOccurrences(of: "-", with: "−")
+                    + "</sup>"
             }
         }
         return format(x).replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")

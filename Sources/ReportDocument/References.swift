@@ -57,7 +57,10 @@ public enum References {
                 bag.append(.error("a heading label must start with 'sec:', as in {#sec:\(label.name)}", file: file, at: label.location))
             }
             if let first = defined[label.name] {
-                bag.append(.error("duplicate label '\(label.name)': this \(label.what) and the \(first.what) at line \(first.location.line) have the same label", file: file, at: label.location))
+                bag.append(
+                    .error(
+                        "duplicate label '\(label.name)': this \(label.what) and the \(first.what) at line \(first.location.line) have the same label",
+                        file: file, at: label.location))
             } else {
                 defined[label.name] = label
             }

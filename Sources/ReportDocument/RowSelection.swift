@@ -61,7 +61,9 @@ extension DirectiveSchema {
     static func rowConditions(_ key: String, _ r: inout FieldReader) -> [RowCondition] {
         guard let node = r.value(key, required: false) else { return [] }
         guard let entries = node.entries, !entries.isEmpty else {
-            r.error("'\(key)' must be a mapping of column names to a value, a list of values or {min, max}, e.g. '\(key): {outlier: false}'", at: node.location)
+            r.error(
+                "'\(key)' must be a mapping of column names to a value, a list of values or {min, max}, e.g. '\(key): {outlier: false}'",
+                at: node.location)
             return []
         }
         var conditions: [RowCondition] = []

@@ -5,9 +5,10 @@ public enum SourceText {
     /// is not valid UTF-8 (columns count the scalars before it on its line, plus one).
     public static func decode(_ bytes: [UInt8], path: String) -> Result<String, Diagnostic> {
         if bytes.count > DocumentLimits.documentBytes {
-            return .failure(.error(
-                "the document is \(bytes.count) bytes, more than the limit of \(DocumentLimits.documentBytes)", file: path,
-                at: location(ofByte: DocumentLimits.documentBytes, in: bytes)))
+            return .failure(
+                .error(
+                    "the document is \(bytes.count) bytes, more than the limit of \(DocumentLimits.documentBytes)", file: path,
+                    at: location(ofByte: DocumentLimits.documentBytes, in: bytes)))
         }
         return decodeUTF8(bytes, path: path, what: "the document")
     }
@@ -27,9 +28,10 @@ public enum SourceText {
             case .emptyInput:
                 return .success(String(decoding: bytes, as: UTF8.self))
             case .error:
-                return .failure(.error(
-                    "\(what) is not valid UTF-8 here", file: path, at: SourceLocation(line: line, column: column),
-                    notes: ["save the file as UTF-8"]))
+                return .failure(
+                    .error(
+                        "\(what) is not valid UTF-8 here", file: path, at: SourceLocation(line: line, column: column),
+                        notes: ["save the file as UTF-8"]))
             }
         }
     }

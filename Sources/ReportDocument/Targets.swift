@@ -53,25 +53,39 @@ extension FrontMatter {
         for entry in entries {
             let key = DeclaredTarget.key(of: entry.key)
             guard !key.isEmpty, entry.key.unicodeScalars.count <= 40 else {
-                bag.append(.error("a target's label needs a letter or digit and at most 40 characters: '\(entry.key)'", file: file, at: entry.keyLocation))
+                bag.append(
+                    .error(
+                        "a target's label needs a letter or digit and at most 40 characters: '\(entry.key)'", file: file,
+                        at: entry.keyLocation))
                 continue
             }
             guard let s = entry.value.scalar, DecimalNumber.isDecimal(s), let flops = Double(s), flops.isFinite else {
-                bag.append(.error("target '\(entry.key)' must be a budget in FLOPs, a decimal number such as 5.76e23, not \(entry.value.scalar.map { "'\($0)'" } ?? entry.value.typeName)", file: file, at: entry.value.location))
+                bag.append(
+                    .error(
+                        "target '\(entry.key)' must be a budget in FLOPs, a decimal number such as 5.76e23, not \(entry.value.scalar.map { "'\($0)'" } ?? entry.value.typeName)",
+                        file: file, at: entry.value.location))
                 continue
             }
             guard DeclaredTarget.allowedFLOPs.contains(flops) else {
-                bag.append(.error("target '\(entry.key)' is \(s) FLOPs; a target must lie between 1e6 and 1e40 FLOPs", file: file, at: entry.value.location))
+                bag.append(
+                    .error(
+                        "target '\(entry.key)' is \(s) FLOPs; a target must lie between 1e6 and 1e40 FLOPs", file: file,
+                        at: entry.value.location))
                 continue
             }
             if let first = targets.first(where: { $0.key == key }) {
-                bag.append(.error("target '\(entry.key)' gives the same result names (\(key)) as target '\(first.label)'", file: file, at: entry.keyLocation, notes: ["first declared at line \(first.location.line)"]))
+                bag.append(
+                    .error(
+                        "target '\(entry.key)' gives the same result names (\(key)) as target '\(first.label)'", file: file,
+                        at: entry.keyLocation, notes: ["first declared at line \(first.location.line)"]))
                 continue
             }
             targets.append(DeclaredTarget(label: entry.key, flops: flops, location: entry.keyLocation))
         }
         if targets.count > DeclaredTarget.maximumCount {
-            bag.append(.error("\(targets.count) targets declared; at most \(DeclaredTarget.maximumCount) are allowed", file: file, at: node.location))
+            bag.append(
+                .error(
+                    "\(targets.count) targets declared; at most \(DeclaredTarget.maximumCount) are allowed", file: file, at: node.location))
             return Array(targets.prefix(DeclaredTarget.maximumCount))
         }
         return targets

@@ -18,7 +18,8 @@ public enum ValueFormat {
             guard case .value(let ref) = inline, !validate(ref.format) else { continue }
             var message = "unknown number format '\(ref.format)'"
             if let s = suggestion(for: ref.format, among: ["si", "count", "pct", ".3f", ".2e"]) { message += "; did you mean '\(s)'?" }
-            bag.append(.error(message, file: doc.path, at: ref.location, notes: ["formats: .Nf (N decimals), .Ne (scientific), si, count, pct"]))
+            bag.append(
+                .error(message, file: doc.path, at: ref.location, notes: ["formats: .Nf (N decimals), .Ne (scientific), si, count, pct"]))
         }
     }
 }

@@ -60,9 +60,10 @@ public enum YAMLReader {
     /// Returns nil and appends a diagnostic when the YAML does not parse.
     public static func parse(_ text: String, file: String, lineOffset: Int, into bag: inout DiagnosticBag) -> YAMLNode? {
         if let tooDeep = nestingBeyondLimit(text) {
-            bag.append(.error(
-                "YAML nested more than \(DocumentLimits.yamlNesting) levels deep", file: file,
-                at: SourceLocation(line: tooDeep.line + lineOffset, column: tooDeep.column)))
+            bag.append(
+                .error(
+                    "YAML nested more than \(DocumentLimits.yamlNesting) levels deep", file: file,
+                    at: SourceLocation(line: tooDeep.line + lineOffset, column: tooDeep.column)))
             return nil
         }
         do {
@@ -74,9 +75,10 @@ public enum YAMLReader {
             var budget = DocumentLimits.yamlNodes
             guard let converted = convert(node, lineOffset: lineOffset, depth: 0, budget: &budget) else {
                 let at = SourceLocation(line: (node.mark?.line ?? 1) + lineOffset, column: node.mark?.column ?? 1)
-                bag.append(.error(
-                    "YAML expands to more than \(DocumentLimits.yamlNodes) values (aliases repeat what they name)", file: file, at: at,
-                    notes: ["write the values out, or use fewer aliases"]))
+                bag.append(
+                    .error(
+                        "YAML expands to more than \(DocumentLimits.yamlNodes) values (aliases repeat what they name)", file: file, at: at,
+                        notes: ["write the values out, or use fewer aliases"]))
                 return nil
             }
             return converted
@@ -152,7 +154,8 @@ public enum YAMLReader {
                     continue
                 }
                 switch c {
-                case "\"", "'": if index == 0 || scalars[index - 1] == " " || "[{,:".unicodeScalars.contains(scalars[index - 1]) { quote = c }
+                case "\"", "'":
+                    if index == 0 || scalars[index - 1] == " " || "[{,:".unicodeScalars.contains(scalars[index - 1]) { quote = c }
                 case "#" where index == 0 || scalars[index - 1] == " ": break scan
                 case "[", "{":
                     flowDepth += 1

@@ -28,7 +28,10 @@ public struct AdHocFitRequest: Sendable {
     /// Projection targets (`--target LABEL=FLOPS`); none: the default one, 10× the data's largest FLOPs.
     public var targets: [ProjectionTarget] = []
 
-    public init(path: String, approach: Approach, mapping: [String: String], excludeHighestLoss: Int, bootstrap: Int, seed: UInt64, budgetTolerance: Double?) {
+    public init(
+        path: String, approach: Approach, mapping: [String: String], excludeHighestLoss: Int, bootstrap: Int, seed: UInt64,
+        budgetTolerance: Double?
+    ) {
         self.path = path
         self.approach = approach
         self.mapping = mapping
@@ -59,7 +62,8 @@ public enum AdHocFit {
         switch RunLoader.columns(of: table, mapping: request.mapping, fileName: request.path) {
         case .success(let c): columns = c
         case .failure(let problem):
-            throw BuildFailure(diagnostics: [.error(problem.message, file: request.path, at: SourceLocation(line: 1, column: 1))], sources: sources)
+            throw BuildFailure(
+                diagnostics: [.error(problem.message, file: request.path, at: SourceLocation(line: 1, column: 1))], sources: sources)
         }
         let loaded = RunLoader.runs(from: table, columns: columns, fileName: request.path)
         guard loaded.diagnostics.isEmpty else { throw BuildFailure(diagnostics: loaded.diagnostics, sources: sources) }
@@ -80,9 +84,13 @@ public enum AdHocFit {
         if request.approach.readsCurves {
             let (curves, sources) = try loadCurves(request)
             do {
-                return try FitEngine.adHoc(input: FitInput(curves: curves), approach: request.approach, grouping: .exact, policy: .error, targets: request.targets, bootstrap: request.bootstrap, seed: request.seed, progress: progress)
+                return try FitEngine.adHoc(
+                    input: FitInput(curves: curves), approach: request.approach, grouping: .exact, policy: .error, targets: request.targets,
+                    bootstrap: request.bootstrap, seed: request.seed, progress: progress)
             } catch {
-                throw BuildFailure(diagnostics: [.error("approach 1: \(error)", file: request.path, at: SourceLocation(line: 1, column: 1))], sources: sources)
+                throw BuildFailure(
+                    diagnostics: [.error("approach 1: \(error)", file: request.path, at: SourceLocation(line: 1, column: 1))],
+                    sources: sources)
             }
         }
         let (runs, sources) = try loadRuns(request)
@@ -95,28 +103,50 @@ public enum AdHocFit {
         var law: LawForm?
         if let name = request.law {
             guard let shipped = ShippedLaw(rawValue: name) else {
-                throw BuildFailure(diagnostics: [.error("unknown law '\(name)'; shipped laws: \(ShippedLaw.allCases.map(\.rawValue).joined(separator: ", "))")], sources: [:])
+                throw BuildFailure(
+                    diagnostics: [
+                        .error("unknown law '\(name)'; shipped laws: \(ShippedLaw.allCases.map(\.rawValue).joined(separator: ", "))")
+                    ], sources: [:])
             }
             law = LawFits.form(shipped)
         }
         guard let solver = LawSolver(rawValue: request.solver), let objectiveName = ObjectiveName(rawValue: request.objective) else {
-            throw BuildFailure(diagnostics: [.error("unknown solver '\(request.solver)' or objective '\(request.objective)'")], sources: [:])
+            throw BuildFailure(
+                diagnostics: [.error("unknown solver '\(request.solver)' or objective '\(request.objective)'")], sources: [:])
         }
         let objective = LawFits.objective(objectiveName, huberDelta: request.huberDelta)
         do {
-            return try FitEngine.adHoc(input: FitInput(runs: runs), approach: request.approach, grouping: grouping, policy: BadBudgetPolicy(request.badBudget), optimizer: request.optimizer, law: law, solver: solver, objective: objective, targets: request.targets, bootstrap: request.bootstrap, seed: request.seed, progress: progress)
+            return try FitEngine.adHoc(
+                input: FitInput(runs: runs), approach: request.approach, grouping: grouping, policy: BadBudgetPolicy(request.badBudget),
+                optimizer: request.optimizer, law: law, solver: solver, objective: objective, targets: request.targets,
+                bootstrap: request.bootstrap, seed: request.seed, progress: progress)
         } catch let error as FitError {
             var notes: [String] = []
             switch error {
             case .tooFewRuns, .parabolaOpensDownward, .vertexOutsideRange:
-                if request.approach == .isoFLOPProfiles { notes.append("--bad-budget drop leaves such budgets out with a warning; --budget-tolerance groups scattered FLOPs") }
+                if request.approach == .isoFLOPProfiles {
+                    notes.append("--bad-budget drop leaves such budgets out with a warning; --budget-tolerance groups scattered FLOPs")
+                }
             default: break
             }
-            throw BuildFailure(diagnostics: [.error("approach \(request.approach.rawValue): \(error)", file: request.path, at: SourceLocation(line: 1, column: 1), notes: notes)], sources: sources)
+            throw BuildFailure(
+                diagnostics: [
+                    .error(
+                        "approach \(request.approach.rawValue): \(error)", file: request.path, at: SourceLocation(line: 1, column: 1),
+                        notes: notes)
+                ], sources: sources)
         } catch let error as LawError {
-            throw BuildFailure(diagnostics: [.error("approach \(request.approach.rawValue): \(error.message)", file: request.path, at: SourceLocation(line: 1, column: 1))], sources: sources)
+            throw BuildFailure(
+                diagnostics: [
+                    .error(
+                        "approach \(request.approach.rawValue): \(error.message)", file: request.path,
+                        at: SourceLocation(line: 1, column: 1))
+                ], sources: sources)
         } catch {
-            throw BuildFailure(diagnostics: [.error("approach \(request.approach.rawValue): \(error)", file: request.path, at: SourceLocation(line: 1, column: 1))], sources: sources)
+            throw BuildFailure(
+                diagnostics: [
+                    .error("approach \(request.approach.rawValue): \(error)", file: request.path, at: SourceLocation(line: 1, column: 1))
+                ], sources: sources)
         }
     }
 
@@ -144,7 +174,9 @@ public enum AdHocFit {
         for key in keys {
             guard let x = number(key) else { continue }
             var line = "  " + key.padding(toLength: max(13, key.count + 1), withPad: " ", startingAt: 0) + NumberFormat.automatic.format(x)
-            if case .object(let iv)? = o["intervals"], case .object(let i)? = iv[key], case .number(let lo)? = i["lower"], case .number(let hi)? = i["upper"] {
+            if case .object(let iv)? = o["intervals"], case .object(let i)? = iv[key], case .number(let lo)? = i["lower"],
+                case .number(let hi)? = i["upper"]
+            {
                 line += "  [\(NumberFormat.automatic.format(lo)), \(NumberFormat.automatic.format(hi))]"
             }
             lines.append(line)
@@ -152,8 +184,12 @@ public enum AdHocFit {
         if case .array(let budgets)? = o["budgets"] {
             lines.append("  budgets:")
             for case .object(let b) in budgets {
-                if case .number(let c)? = b["flops"], case .number(let n)? = b["n_opt"], case .number(let d)? = b["d_opt"], case .number(let p)? = b["points"] {
-                    lines.append("    C \(NumberFormat.scientific(2).format(c))  N_opt \(NumberFormat.si.format(n))  D_opt \(NumberFormat.si.format(d))  (\(Int(p)) runs)")
+                if case .number(let c)? = b["flops"], case .number(let n)? = b["n_opt"], case .number(let d)? = b["d_opt"],
+                    case .number(let p)? = b["points"]
+                {
+                    lines.append(
+                        "    C \(NumberFormat.scientific(2).format(c))  N_opt \(NumberFormat.si.format(n))  D_opt \(NumberFormat.si.format(d))  (\(Int(p)) runs)"
+                    )
                 }
             }
         }

@@ -165,7 +165,8 @@ struct Analysis: Sendable {
                 for fit in fits where base(Self.source(of: fit).name) == source.name {
                     for input in fit.law?.inputs ?? [] {
                         guard loaded.table.columnIndex(input.column) != nil else {
-                            var message = "fit '\(fit.id)': no column '\(input.column)' in \(loaded.path) (columns: \(loaded.table.header.joined(separator: ", ")))"
+                            var message =
+                                "fit '\(fit.id)': no column '\(input.column)' in \(loaded.path) (columns: \(loaded.table.header.joined(separator: ", ")))"
                             if let s = suggestion(for: input.column, among: loaded.table.header) { message += "; did you mean '\(s)'?" }
                             bag.append(.error(message, file: file, at: input.columnLocation))
                             continue
@@ -177,10 +178,14 @@ struct Analysis: Sendable {
                 lawColumns[source.name] = wanted
                 switch RunLoader.columns(of: loaded.table, mapping: mapping, fileName: loaded.path) {
                 case .success(let index):
-                    let r = RunLoader.runs(from: loaded.table, columns: index, fileName: loaded.path, lawColumns: wanted.compactMap { loaded.table.columnIndex($0) })
+                    let r = RunLoader.runs(
+                        from: loaded.table, columns: index, fileName: loaded.path,
+                        lawColumns: wanted.compactMap { loaded.table.columnIndex($0) })
                     bag.append(contentsOf: r.diagnostics)
                     runs[source.name] = r.runs
-                    if r.runs.count == loaded.table.rows.count { runLines[source.name] = (loaded.path, Array(loaded.table.lines.prefix(r.runs.count))) }
+                    if r.runs.count == loaded.table.rows.count {
+                        runLines[source.name] = (loaded.path, Array(loaded.table.lines.prefix(r.runs.count)))
+                    }
                     // Without errors every row became a run, in order.
                     if r.diagnostics.isEmpty, r.runs.count == loaded.table.rows.count {
                         sourceRows[source.name] = SourceRows(table: loaded.table, path: loaded.path, rows: Array(loaded.table.rows.indices))
@@ -192,7 +197,10 @@ struct Analysis: Sendable {
             if forCurves {
                 let c = RunLoader.curves(from: loaded.table, mapping: mapping, fileName: loaded.path)
                 if c.diagnostics.contains(where: { $0.location?.line == 1 }) {
-                    bag.append(.error("data source '\(source.name)' has no loss curves: \(c.diagnostics[0].message)", file: file, at: source.location))
+                    bag.append(
+                        .error(
+                            "data source '\(source.name)' has no loss curves: \(c.diagnostics[0].message)", file: file, at: source.location)
+                    )
                 } else {
                     bag.append(contentsOf: c.diagnostics)
                 }
@@ -212,7 +220,10 @@ struct Analysis: Sendable {
             if let c = curves[d.source.name] {
                 // Loss curves are not rows of runs: a selection would be ignored, so it is an error.
                 if d.filters, needCurves.contains(d.id) {
-                    bag.append(.error("data '\(d.id)' selects runs, but an approach 1 fit reads it as loss curves; select curves in the file itself", file: file, at: d.location))
+                    bag.append(
+                        .error(
+                            "data '\(d.id)' selects runs, but an approach 1 fit reads it as loss curves; select curves in the file itself",
+                            file: file, at: d.location))
                 }
                 curves[d.id] = c
             }
@@ -250,12 +261,15 @@ struct Analysis: Sendable {
     private mutating func loadStyle(into bag: inout DiagnosticBag) {
         let fm = document.frontMatter
         let choices = [
-            (fm.style, projectStyle, ReportStyle.defaultPath, true), (fm.template, projectTemplate, "Templates/report.html.mustache", false),
+            (fm.style, projectStyle, ReportStyle.defaultPath, true),
+            (fm.template, projectTemplate, "Templates/report.html.mustache", false),
         ]
         for (named, projectDefault, fallback, isStyle) in choices {
             let path = named?.path ?? projectDefault ?? fallback
             // reportgen.yaml's paths were checked when it was read; one gone since is still an error.
-            let missingDefault = named == nil ? projectDefault.map { "cannot read '\($0)', the default \(isStyle ? "style" : "template") of \(ProjectFile.name)" } : nil
+            let missingDefault =
+                named == nil
+                ? projectDefault.map { "cannot read '\($0)', the default \(isStyle ? "style" : "template") of \(ProjectFile.name)" } : nil
             let url: URL
             do { url = try paths.resolve(path) } catch {
                 if let named { bag.append(pathError(error, path: named.path, at: named.location)) }
@@ -310,7 +324,8 @@ struct Analysis: Sendable {
         guard let data = FileManager.default.contents(atPath: url.path) else {
             var notes: [String] = []
             if source.path.hasPrefix("Data/external/") { notes.append("run `make data` to copy the digitized runs into Data/external/") }
-            bag.append(.error("data source '\(source.name)': cannot read '\(source.path)'", file: file, at: source.pathLocation, notes: notes))
+            bag.append(
+                .error("data source '\(source.name)': cannot read '\(source.path)'", file: file, at: source.pathLocation, notes: notes))
             return nil
         }
         let bytes = [UInt8](data)

@@ -13,8 +13,9 @@ extension BuildSummary {
         var recorded: [String: String] = [:]
         let manifestURL = outputDirectory.appendingPathComponent("manifest.json")
         if let data = FileManager.default.contents(atPath: manifestURL.path),
-           let manifest = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-           let outputs = manifest["outputs"] as? [String: String] {
+            let manifest = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+            let outputs = manifest["outputs"] as? [String: String]
+        {
             recorded = outputs
         }
         var outputs: [JSONValue] = []
@@ -23,22 +24,24 @@ extension BuildSummary {
             let bytes = FileManager.default.contents(atPath: url.path)
             // manifest.json cannot hold its own hash: it is hashed as written.
             let hash = recorded[name] ?? bytes.map { SHA256.hex([UInt8]($0)) }
-            outputs.append(.object([
-                "path": .string(name),
-                "sha256": hash.map { .string($0) } ?? .null,
-                "bytes": bytes.map { .number(Double($0.count)) } ?? .null,
-            ]))
+            outputs.append(
+                .object([
+                    "path": .string(name),
+                    "sha256": hash.map { .string($0) } ?? .null,
+                    "bytes": bytes.map { .number(Double($0.count)) } ?? .null,
+                ]))
         }
         func diagnostics(_ list: [Diagnostic]) -> JSONValue {
-            .array(list.map { d in
-                var fields: [String: JSONValue] = ["severity": .string(d.severity.rawValue), "message": .string(d.message)]
-                if let f = d.file { fields["file"] = .string(f) }
-                if let l = d.location {
-                    fields["line"] = .number(Double(l.line))
-                    fields["column"] = .number(Double(l.column))
-                }
-                return .object(fields)
-            })
+            .array(
+                list.map { d in
+                    var fields: [String: JSONValue] = ["severity": .string(d.severity.rawValue), "message": .string(d.message)]
+                    if let f = d.file { fields["file"] = .string(f) }
+                    if let l = d.location {
+                        fields["line"] = .number(Double(l.line))
+                        fields["column"] = .number(Double(l.column))
+                    }
+                    return .object(fields)
+                })
         }
         return JSONValue.object([
             "document": .string(document),

@@ -103,7 +103,8 @@ public struct Builder: Sendable {
         case .success(let text): source = text
         case .failure(let problem):
             // Quote the readable part of the file under the message.
-            throw BuildFailure(diagnostics: [problem], sources: [file: String(decoding: data.prefix(DocumentLimits.documentBytes), as: UTF8.self)])
+            throw BuildFailure(
+                diagnostics: [problem], sources: [file: String(decoding: data.prefix(DocumentLimits.documentBytes), as: UTF8.self)])
         }
         var bag = DiagnosticBag()
         let document = DocumentParser.parse(source, path: file, into: &bag)
@@ -114,12 +115,15 @@ public struct Builder: Sendable {
         analysis.check(into: &bag)
         var sources = [file: source]
         for (path, text) in analysis.extraSources { sources[path] = text }
-        if bag.hasErrors { throw BuildFailure(diagnostics: bag.sorted, sources: sources, missingExternalData: analysis.missingExternalData) }
+        if bag.hasErrors {
+            throw BuildFailure(diagnostics: bag.sorted, sources: sources, missingExternalData: analysis.missingExternalData)
+        }
         var planner = Planner(analysis: analysis, source: source, paths: paths, creationDate: pdfDate(document.frontMatter.date))
         planner.progress = options.progress
         let plan: BuildPlan
         do { plan = try planner.makePlan() } catch {
-            throw BuildFailure(diagnostics: [(error as? Diagnostic) ?? .error("cannot plan the build: \(error)", file: file)], sources: sources)
+            throw BuildFailure(
+                diagnostics: [(error as? Diagnostic) ?? .error("cannot plan the build: \(error)", file: file)], sources: sources)
         }
         return PlannedBuild(document: document, analysis: analysis, plan: plan, sources: sources, stem: paths.outputName(forDocument: url))
     }
@@ -130,7 +134,9 @@ public struct Builder: Sendable {
         // Every folder written below must be a real folder inside the project.
         for folder in ["\(options.outputFolder)/\(planned.stem)", ".reportgen/cache", ".reportgen/state", ".reportgen/locks"] {
             do { try paths.checkWritableFolder(folder) } catch {
-                throw BuildFailure(diagnostics: [.error("cannot use '\(folder)': \(error)", file: file, at: SourceLocation(line: 1, column: 1))], sources: planned.sources)
+                throw BuildFailure(
+                    diagnostics: [.error("cannot use '\(folder)': \(error)", file: file, at: SourceLocation(line: 1, column: 1))],
+                    sources: planned.sources)
             }
         }
         let lock: BuildLock
@@ -140,7 +146,9 @@ public struct Builder: Sendable {
                 options.progress.note("waiting for another build of \(planned.stem) to finish")
             }
             // Shared with other builds, exclusive for `clean`: the cache is not removed under a build.
-            storeLock = try BuildLock(directory: paths.root.appendingPathComponent(".reportgen/locks"), name: BuildLock.storeLockName, shared: true) {
+            storeLock = try BuildLock(
+                directory: paths.root.appendingPathComponent(".reportgen/locks"), name: BuildLock.storeLockName, shared: true
+            ) {
                 options.progress.note("waiting for 'reportgen clean' to finish")
             }
         } catch {
@@ -157,7 +165,8 @@ public struct Builder: Sendable {
                 }
             } catch {
                 throw BuildFailure(
-                    diagnostics: [.error("\(error)", file: file, notes: ["make the folder writable, or build with --no-cache"])], sources: planned.sources)
+                    diagnostics: [.error("\(error)", file: file, notes: ["make the folder writable, or build with --no-cache"])],
+                    sources: planned.sources)
             }
             store = ContentStore(directory: cacheDirectory)
         }
@@ -173,13 +182,16 @@ public struct Builder: Sendable {
                 }
                 let step = planned.plan.step(failure.id)
                 // Steps of the whole document (typeset, html, results) point at its first line.
-                return .error("\(failure.id) failed: \(failure.error)", file: file, at: step?.location.map(SourceLocation.init) ?? SourceLocation(line: 1, column: 1))
+                return .error(
+                    "\(failure.id) failed: \(failure.error)", file: file,
+                    at: step?.location.map(SourceLocation.init) ?? SourceLocation(line: 1, column: 1))
             }
             // The same error from two steps (the PDF and the HTML page) is reported once; the
             // warnings of the fits that ran often say why a value is missing.
             var unique: [Diagnostic] = []
             for d in diagnostics where !unique.contains(d) { unique.append(d) }
-            throw BuildFailure(diagnostics: unique + Self.fitWarnings(planned.analysis, output: { report.outputs[$0] }), sources: planned.sources)
+            throw BuildFailure(
+                diagnostics: unique + Self.fitWarnings(planned.analysis, output: { report.outputs[$0] }), sources: planned.sources)
         }
 
         // Assemble the output folder from the final steps' outputs.
@@ -188,7 +200,8 @@ public struct Builder: Sendable {
             guard let name = Planner.outputFile(of: step.id) else { continue }
             do {
                 guard let value = report.outputs[step.id] else {
-                    throw BuildFailure(diagnostics: [.error("step \(step.id) finished without an output", file: file)], sources: planned.sources)
+                    throw BuildFailure(
+                        diagnostics: [.error("step \(step.id) finished without an output", file: file)], sources: planned.sources)
                 }
                 outputs.add(name, try step.encode(value))
             } catch let failure as BuildFailure {
@@ -199,9 +212,12 @@ public struct Builder: Sendable {
         }
         if outputs.totalBytes > DocumentLimits.reportBytes {
             throw BuildFailure(
-                diagnostics: [.error(
-                    "the report's files come to \(outputs.totalBytes) bytes, more than the limit of \(DocumentLimits.reportBytes)", file: file,
-                    at: SourceLocation(line: 1, column: 1), notes: ["the largest: \(outputs.largest(3).joined(separator: ", "))"])],
+                diagnostics: [
+                    .error(
+                        "the report's files come to \(outputs.totalBytes) bytes, more than the limit of \(DocumentLimits.reportBytes)",
+                        file: file,
+                        at: SourceLocation(line: 1, column: 1), notes: ["the largest: \(outputs.largest(3).joined(separator: ", "))"])
+                ],
                 sources: planned.sources)
         }
         let keys = planned.plan.keys()
@@ -212,13 +228,16 @@ public struct Builder: Sendable {
                 try outputs.writeAtomically(to: directory)
                 wrote = true
             } catch {
-                throw BuildFailure(diagnostics: [.error("cannot write \(paths.relative(directory)): \(error)", file: file)], sources: planned.sources)
+                throw BuildFailure(
+                    diagnostics: [.error("cannot write \(paths.relative(directory)): \(error)", file: file)], sources: planned.sources)
             }
         }
-        BuildState(steps: planned.plan.steps.map { step in
-            let origin: StepOrigin = report.ran.contains(step.id) ? .ran : report.fromRemote.contains(step.id) ? .remote : .local
-            return BuildState.Entry(id: step.id, key: keys[step.id]!.key, components: keys[step.id]!.components, origin: origin)
-        }).save(to: stateDirectory.appendingPathComponent("\(planned.stem).json"))
+        BuildState(
+            steps: planned.plan.steps.map { step in
+                let origin: StepOrigin = report.ran.contains(step.id) ? .ran : report.fromRemote.contains(step.id) ? .remote : .local
+                return BuildState.Entry(id: step.id, key: keys[step.id]!.key, components: keys[step.id]!.components, origin: origin)
+            }
+        ).save(to: stateDirectory.appendingPathComponent("\(planned.stem).json"))
         // The outputs are in place; uploads still in flight finish now (each request bounded).
         let uploaded = remote?.finishUploads() ?? 0
         var notes = report.notes
@@ -250,10 +269,10 @@ public struct Builder: Sendable {
     func upToDate(_ planned: PlannedBuild, directory: URL) -> BuildSummary? {
         let started = DispatchTime.now().uptimeNanoseconds
         guard let data = FileManager.default.contents(atPath: directory.appendingPathComponent("manifest.json").path),
-              let manifest = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-              manifest["tool"] as? String == ToolVersion.identity,
-              let steps = manifest["steps"] as? [[String: Any]],
-              let recorded = manifest["outputs"] as? [String: String]
+            let manifest = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+            manifest["tool"] as? String == ToolVersion.identity,
+            let steps = manifest["steps"] as? [[String: Any]],
+            let recorded = manifest["outputs"] as? [String: String]
         else { return nil }
         let keys = planned.plan.keys()
         guard steps.count == planned.plan.steps.count else { return nil }
@@ -266,21 +285,26 @@ public struct Builder: Sendable {
         guard Set(recorded.keys) == expected else { return nil }
         for (name, hash) in recorded {
             guard let bytes = FileManager.default.contents(atPath: directory.appendingPathComponent(name).path),
-                  SHA256.hex([UInt8](bytes)) == hash else { return nil }
+                SHA256.hex([UInt8](bytes)) == hash
+            else { return nil }
         }
         var results = Results()
         if let bytes = FileManager.default.contents(atPath: directory.appendingPathComponent("results.json").path),
-           let values = try? JSONDecoder().decode([String: Double].self, from: bytes) {
+            let values = try? JSONDecoder().decode([String: Double].self, from: bytes)
+        {
             for (k, v) in values { results.setKey(k, v) }
         }
         // Nothing was read: each step keeps the origin the build that made these outputs recorded.
         let stateURL = stateDirectory.appendingPathComponent("\(planned.stem).json")
         let previous = BuildState.load(from: stateURL)
-        BuildState(steps: planned.plan.steps.map { step in
-            let key = keys[step.id]!.key
-            let recorded = previous?.steps.first { $0.id == step.id && $0.key == key }?.origin
-            return BuildState.Entry(id: step.id, key: key, components: keys[step.id]!.components, origin: recorded == .remote ? .remote : .local)
-        }).save(to: stateURL)
+        BuildState(
+            steps: planned.plan.steps.map { step in
+                let key = keys[step.id]!.key
+                let recorded = previous?.steps.first { $0.id == step.id && $0.key == key }?.origin
+                return BuildState.Entry(
+                    id: step.id, key: key, components: keys[step.id]!.components, origin: recorded == .remote ? .remote : .local)
+            }
+        ).save(to: stateURL)
         var summary = BuildSummary(
             outputDirectory: directory, files: (Array(expected) + ["manifest.json"]).sorted(), diagnostics: [],
             ran: [], cached: planned.plan.steps.map(\.id), results: results, wroteOutputs: false,
@@ -306,13 +330,14 @@ public struct Builder: Sendable {
     func manifest(_ planned: PlannedBuild, keys: [String: (key: String, components: [String: String])], outputs: OutputSet) -> JSONValue {
         var steps: [JSONValue] = []
         for step in planned.plan.steps {
-            steps.append(.object([
-                "id": .string(step.id),
-                "kind": .string(step.kind),
-                "key": .string(keys[step.id]!.key),
-                "inputs": .array(step.dependencies.map { .string($0) }),
-                "files": .object(step.files.mapValues { .string($0) }),
-            ]))
+            steps.append(
+                .object([
+                    "id": .string(step.id),
+                    "kind": .string(step.kind),
+                    "key": .string(keys[step.id]!.key),
+                    "inputs": .array(step.dependencies.map { .string($0) }),
+                    "files": .object(step.files.mapValues { .string($0) }),
+                ]))
         }
         var files: [String: JSONValue] = [:]
         for name in outputs.names { files[name] = .string(SHA256.hex(outputs.bytes(name)!)) }

@@ -37,19 +37,25 @@ extension Builder {
             do { try AtomicFile.write(Array(fresh.serialized().utf8), to: lockURL) } catch {
                 throw BuildFailure(diagnostics: [.error("cannot write \(paths.relative(lockURL)): \(error)")], sources: [:])
             }
-            return CheckOutcome(lockPath: lockURL, drifts: [], updated: true, failedExpectations: summary.failedExpectations, sources: summary.sources,
-                                warnings: summary.warnings)
+            return CheckOutcome(
+                lockPath: lockURL, drifts: [], updated: true, failedExpectations: summary.failedExpectations, sources: summary.sources,
+                warnings: summary.warnings)
         }
         guard let data = FileManager.default.contents(atPath: lockURL.path) else {
             throw BuildFailure(
-                diagnostics: [.error("no lock file at \(paths.relative(lockURL))", notes: ["create it with: reportgen check \(paths.relative(url)) --update"])],
+                diagnostics: [
+                    .error(
+                        "no lock file at \(paths.relative(lockURL))",
+                        notes: ["create it with: reportgen check \(paths.relative(url)) --update"])
+                ],
                 sources: [:])
         }
         let lock: LockFile
         do { lock = try LockFile.parse(data) } catch {
             throw BuildFailure(diagnostics: [.error("\(error)", file: paths.relative(lockURL))], sources: [:])
         }
-        return CheckOutcome(lockPath: lockURL, drifts: lock.drifts(against: summary.results.values, unlocked: unlocked), updated: false,
-                            failedExpectations: summary.failedExpectations, sources: summary.sources, warnings: summary.warnings)
+        return CheckOutcome(
+            lockPath: lockURL, drifts: lock.drifts(against: summary.results.values, unlocked: unlocked), updated: false,
+            failedExpectations: summary.failedExpectations, sources: summary.sources, warnings: summary.warnings)
     }
 }

@@ -72,7 +72,10 @@ public struct CheckReport: Sendable {
     public var diagnostics: [Diagnostic]
     public var locations: [String: ValueLocation]
 
-    public init(document: String, lock: String, status: Status, lockedKeys: [String], drifts: [LockFile.Drift], diagnostics: [Diagnostic], locations: [String: ValueLocation]) {
+    public init(
+        document: String, lock: String, status: Status, lockedKeys: [String], drifts: [LockFile.Drift], diagnostics: [Diagnostic],
+        locations: [String: ValueLocation]
+    ) {
         self.document = document
         self.lock = lock
         self.status = status
@@ -149,7 +152,9 @@ public struct CheckReport: Sendable {
         for c in cases {
             let open = "    <testcase classname=\"\(Self.xml(document))\" name=\"\(Self.xml(c.name))\""
             if let f = c.failure {
-                out += open + ">\n      <failure message=\"\(Self.xml(f.message))\" type=\"drift\">\(Self.xml(f.detail))</failure>\n    </testcase>\n"
+                out +=
+                    open
+                    + ">\n      <failure message=\"\(Self.xml(f.message))\" type=\"drift\">\(Self.xml(f.detail))</failure>\n    </testcase>\n"
             } else {
                 out += open + "/>\n"
             }
@@ -191,11 +196,14 @@ public struct CheckReport: Sendable {
     public func github() -> String {
         var out = ""
         for d in drifts {
-            out += Self.annotation(at: locations[d.key], fallbackFile: lock, title: "reportgen check: \(d.key) \(d.kind.rawValue)", message: Self.message(d))
+            out += Self.annotation(
+                at: locations[d.key], fallbackFile: lock, title: "reportgen check: \(d.key) \(d.kind.rawValue)", message: Self.message(d))
         }
         for d in diagnostics where d.severity != .note {
             let at = d.file.map { ValueLocation(file: $0, location: d.location ?? SourceLocation(line: 1, column: 1)) }
-            out += Self.annotation(at: at, fallbackFile: document, title: "reportgen", message: d.message, severity: d.severity == .error ? "error" : "warning")
+            out += Self.annotation(
+                at: at, fallbackFile: document, title: "reportgen", message: d.message, severity: d.severity == .error ? "error" : "warning"
+            )
         }
         return out
     }

@@ -70,7 +70,8 @@ extension Analysis {
         let sourceNames = document.frontMatter.data.map(\.name) + dataDirectives.map(\.id)
         for fit in fits {
             for source in fit.sources.dropFirst() where !sourceNames.contains(source.name) {
-                var message = "fit '\(fit.id)' reads data source '\(source.name)', which is not defined in the front matter or by a {data} directive"
+                var message =
+                    "fit '\(fit.id)' reads data source '\(source.name)', which is not defined in the front matter or by a {data} directive"
                 if let s = suggestion(for: source.name, among: sourceNames) { message += "; did you mean '\(s)'?" }
                 bag.append(.error(message, file: file, at: source.location))
             }
@@ -81,18 +82,27 @@ extension Analysis {
             for ref in refs where fits.contains(where: { $0.id == ref.name }) {
                 let isComparison = comparisons.contains(ref.name)
                 if kind == "comparison", !isComparison {
-                    bag.append(.error("\(user): a comparison draws a fit over several sources ('sources:'); '\(ref.name)' reads one", file: file, at: ref.location))
+                    bag.append(
+                        .error(
+                            "\(user): a comparison draws a fit over several sources ('sources:'); '\(ref.name)' reads one", file: file,
+                            at: ref.location))
                 } else if kind != "comparison", kind != "qc", isComparison {
-                    bag.append(.error(
-                        "\(user): '\(ref.name)' is a comparison ('sources:'); only comparison and qc \(user.hasPrefix("figure") ? "figures" : "tables") draw it",
-                        file: file, at: ref.location))
+                    bag.append(
+                        .error(
+                            "\(user): '\(ref.name)' is a comparison ('sources:'); only comparison and qc \(user.hasPrefix("figure") ? "figures" : "tables") draw it",
+                            file: file, at: ref.location))
                 } else if kind == "qc", !withQC.contains(ref.name) {
-                    bag.append(.error("\(user): fit '\(ref.name)' declares no quality control; add 'qc: flag' (or 'qc: drop') to it", file: file, at: ref.location))
+                    bag.append(
+                        .error(
+                            "\(user): fit '\(ref.name)' declares no quality control; add 'qc: flag' (or 'qc: drop') to it", file: file,
+                            at: ref.location))
                 }
             }
         }
         for figure in figures {
-            check(figure.fits.isEmpty ? [NameReference(name: figure.fit, location: figure.fitLocation)] : figure.fits, kind: figure.kind, user: "figure '\(figure.id)'")
+            check(
+                figure.fits.isEmpty ? [NameReference(name: figure.fit, location: figure.fitLocation)] : figure.fits, kind: figure.kind,
+                user: "figure '\(figure.id)'")
         }
         for table in tables { check(table.fits, kind: table.kind, user: "table '\(table.id)'") }
     }

@@ -33,7 +33,10 @@ enum Expectations {
                 if !passes(x, e, in: directive) {
                     let t = tolerance(e, in: directive)
                     let allowed = t.abs + t.rel * Swift.abs(e.value)
-                    out.append(.error("\(e.key) = \(JSONValue.format(x)) is outside the expected \(JSONValue.format(e.value)) ± \(JSONValue.format(allowed))", file: file, at: e.keyLocation))
+                    out.append(
+                        .error(
+                            "\(e.key) = \(JSONValue.format(x)) is outside the expected \(JSONValue.format(e.value)) ± \(JSONValue.format(allowed))",
+                            file: file, at: e.keyLocation))
                 }
             }
         }

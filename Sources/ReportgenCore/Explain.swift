@@ -24,7 +24,8 @@ extension Builder {
             } else if remote?.contains(key) == true {
                 status = "in the remote cache: would be fetched"
             } else if let previous {
-                let changed = Set(components.keys).union(previous.components.keys).filter { components[$0] != previous.components[$0] }.sorted()
+                let changed = Set(components.keys).union(previous.components.keys).filter { components[$0] != previous.components[$0] }
+                    .sorted()
                 status = changed.isEmpty ? "would run: not in the cache" : "would run: \(changed.joined(separator: ", ")) changed"
             } else {
                 status = "would run: never built"
@@ -41,7 +42,9 @@ extension Builder {
             for (path, sha) in step.files.sorted(by: { $0.key < $1.key }) { lines.append("    reads: \(path) [\(sha.prefix(12))]") }
         }
         if let only, !matched {
-            throw BuildFailure(diagnostics: [.error("no step named '\(only)'; steps: \(planned.plan.steps.map(\.id).joined(separator: ", "))")], sources: [:])
+            throw BuildFailure(
+                diagnostics: [.error("no step named '\(only)'; steps: \(planned.plan.steps.map(\.id).joined(separator: ", "))")],
+                sources: [:])
         }
         lines += remote?.takeWarnings() ?? []
         return lines.joined(separator: "\n") + "\n"

@@ -1,8 +1,8 @@
-@_exported import BuildEngine
-@_exported import RunData
 @_exported import Analyses
+@_exported import BuildEngine
 @_exported import Composition
 import ReportDocument
+@_exported import RunData
 
 // ReportgenCore wires documents to the generic engine, the run data, the analyses and the
 // composition; its users see their types too.

@@ -28,7 +28,9 @@ extension Builder {
             let store = ContentStore(directory: cacheDirectory)
             var outputs: [String: any Sendable] = [:]
             for step in fitSteps {
-                guard let key = keys[step.id]?.key, case .hit(let bytes) = store.read(key), let value = try? step.decode(bytes) else { outputs = [:]; break }
+                guard let key = keys[step.id]?.key, case .hit(let bytes) = store.read(key), let value = try? step.decode(bytes) else {
+                    outputs = [:]; break
+                }
                 outputs[step.id] = value
             }
             if outputs.count == fitSteps.count { return Self.fitWarnings(planned.analysis, output: { outputs[$0] }) }
@@ -38,7 +40,10 @@ extension Builder {
             record.keys == Self.stepKeys(fitSteps, keys)
         else { return nil }
         // The data notes come from this check of the document; the fits' warnings from the record.
-        return planned.analysis.dataNotes + record.warnings.map { Diagnostic(.warning, $0.message, file: planned.document.path, at: SourceLocation(line: $0.line, column: $0.column)) }
+        return planned.analysis.dataNotes
+            + record.warnings.map {
+                Diagnostic(.warning, $0.message, file: planned.document.path, at: SourceLocation(line: $0.line, column: $0.column))
+            }
     }
 
     /// Records the fit warnings of a build beside its state, keyed by its fit and intervals steps' keys.

@@ -112,9 +112,17 @@ struct Planner {
             runs = Self.withLawInputs(runs, form: analysis.laws[fit.id], carried: analysis.lawColumns[sourceName] ?? [])
             var spec = try Self.spec(fit, runs: runs, law: analysis.laws[fit.id], targets: document.frontMatter.targets)
             // The hold-out refit costs a second fit: run it where a table or the prose uses it.
-            spec.holdOut = spec.approach.supportsHoldOut && (analysis.tables.contains { analysis.kinds.table(named: $0.kind)?.needsHoldOut == true && $0.fits.contains { $0.name == fit.id } }
-                || analysis.document.allInlines.contains { if case .value(let r) = $0 { return r.key.hasPrefix("\(fit.id).lobo_") } else { return false } })
-            var input = FitStepInput(spec: spec, data: FitInput(runs: runs, curves: analysis.curves[sourceName] ?? []), selection: analysis.selections[sourceName] ?? [])
+            spec.holdOut =
+                spec.approach.supportsHoldOut
+                && (analysis.tables.contains {
+                    analysis.kinds.table(named: $0.kind)?.needsHoldOut == true && $0.fits.contains { $0.name == fit.id }
+                }
+                    || analysis.document.allInlines.contains {
+                        if case .value(let r) = $0 { return r.key.hasPrefix("\(fit.id).lobo_") } else { return false }
+                    })
+            var input = FitStepInput(
+                spec: spec, data: FitInput(runs: runs, curves: analysis.curves[sourceName] ?? []),
+                selection: analysis.selections[sourceName] ?? [])
             var files = analysis.dataFiles[sourceName] ?? [:]
             if spec.qc != nil { input.data = analysis.withLines(input.data, source: sourceName) }
             if fit.sources.count > 1 {
@@ -124,10 +132,14 @@ struct Planner {
                 for source in fit.sources { files.merge(analysis.dataFiles[source.name] ?? [:]) { a, _ in a } }
             }
             let fitID = fit.id, location = fit.location
-            let fitRef = try plan.add(id: "fit:\(fitID)", kind: "fit", input: input, files: files, location: StepLocation(location), isLong: true, output: .json) { input, _ in
+            let fitRef = try plan.add(
+                id: "fit:\(fitID)", kind: "fit", input: input, files: files, location: StepLocation(location), isLong: true, output: .json
+            ) { input, _ in
                 do {
                     if let sources = input.sources { return try ComparisonFit.fit(input.spec, sources: sources) }
-                    return try FitEngine.fit(input.spec, input: input.data) { done, total in sink.advanced("fit:\(fitID)", done: done, total: total) }
+                    return try FitEngine.fit(input.spec, input: input.data) { done, total in
+                        sink.advanced("fit:\(fitID)", done: done, total: total)
+                    }
                 } catch let error as FitError {
                     throw Diagnostic.error("fit '\(fitID)' failed: \(error)", at: location, notes: Self.hint(for: error))
                 } catch let error as LawError {
@@ -137,14 +149,19 @@ struct Planner {
             var steps = FitSteps(fit: fitRef)
             if let intervals = fit.intervals {
                 let scheme: ResamplingScheme = intervals.scheme == .paper ? .paper : .bootstrap(intervals.resamples)
-                let intervalsInput = IntervalsStepInput(spec: input.spec, data: input.data, scheme: scheme, seed: intervals.seed, sources: input.sources)
+                let intervalsInput = IntervalsStepInput(
+                    spec: input.spec, data: input.data, scheme: scheme, seed: intervals.seed, sources: input.sources)
                 steps.intervals = try plan.add(
-                    id: "intervals:\(fitID)", kind: "intervals", input: intervalsInput, files: files, after: [fitRef], location: StepLocation(location), isLong: true, output: .json
+                    id: "intervals:\(fitID)", kind: "intervals", input: intervalsInput, files: files, after: [fitRef],
+                    location: StepLocation(location), isLong: true, output: .json
                 ) { input, outputs in
                     if let sources = input.sources {
-                        return ComparisonFit.intervals(input.spec, sources: sources, full: try outputs(fitRef), scheme: input.scheme, seed: input.seed)
+                        return ComparisonFit.intervals(
+                            input.spec, sources: sources, full: try outputs(fitRef), scheme: input.scheme, seed: input.seed)
                     }
-                    return FitEngine.intervals(input.spec, input: input.data, full: try outputs(fitRef), scheme: input.scheme, seed: input.seed) { done, total in
+                    return FitEngine.intervals(
+                        input.spec, input: input.data, full: try outputs(fitRef), scheme: input.scheme, seed: input.seed
+                    ) { done, total in
                         sink.advanced("intervals:\(fitID)", done: done, total: total)
                     }
                 }
@@ -168,16 +185,23 @@ struct Planner {
             let intervalRefs = kind.readsIntervals ? fits.map(\.intervals) : []
             // The paper's values are drawn only where the document asks for them (`published: true`).
             let readsPublished = kind.readsPublished && figure.published
-            let input = FigureStepInput(kind: figure.kind, fits: ids, published: readsPublished ? analysis.published : nil, targets: document.frontMatter.targets.map(ProjectionTarget.init))
+            let input = FigureStepInput(
+                kind: figure.kind, fits: ids, published: readsPublished ? analysis.published : nil,
+                targets: document.frontMatter.targets.map(ProjectionTarget.init))
             let figureID = figure.id, location = figure.location
             let layout = try plan.add(
                 id: "figure:\(figureID)", kind: "figure-layout", input: input, files: readsPublished ? analysis.publishedFiles : [:],
-                after: fits.map(\.fit) + intervalRefs.compactMap { $0 }, environment: environment, location: StepLocation(location), output: DisplayList.codec
+                after: fits.map(\.fit) + intervalRefs.compactMap { $0 }, environment: environment, location: StepLocation(location),
+                output: DisplayList.codec
             ) { input, outputs in
                 let fitOutputs = try zip(input.fits, fits).map { (id: $0, output: try outputs($1.fit)) }
                 let intervals = try intervalRefs.map { ref in try ref.map { try outputs($0) } }
                 let spec: FigureSpec
-                do { spec = try FigureBuilder.build(kind: kind, fits: fitOutputs, intervals: intervals, published: input.published ?? PublishedValues(), targets: input.targets) } catch {
+                do {
+                    spec = try FigureBuilder.build(
+                        kind: kind, fits: fitOutputs, intervals: intervals, published: input.published ?? PublishedValues(),
+                        targets: input.targets)
+                } catch {
                     throw Diagnostic.error("figure '\(figureID)': \(error)", file: document.path, at: location)
                 }
                 return FigureRenderer(measurer: PangoTextMeasurer()).render(spec)
@@ -185,7 +209,8 @@ struct Planner {
             layoutRefs[figureID] = layout
             for format in RenderInput.Format.allCases {
                 let render = try plan.add(
-                    id: "render:\(figureID).\(format.rawValue)", kind: "render-\(format.rawValue)", input: RenderInput(format: format, date: creationDate),
+                    id: "render:\(figureID).\(format.rawValue)", kind: "render-\(format.rawValue)",
+                    input: RenderInput(format: format, date: creationDate),
                     after: [layout], environment: environment, output: .bytes
                 ) { input, outputs in
                     try CairoRenderer().render(try outputs(layout), as: input.format.output, creationDate: input.date)
@@ -213,7 +238,9 @@ struct Planner {
                 let tableFits = try zip(input.fits, fits).map { id, steps in
                     TableFit(id: id, output: try outputs(steps.fit), intervals: try steps.intervals.map { try outputs($0) })
                 }
-                let inputs = TableInputs(fits: tableFits, published: input.published ?? PublishedValues(), showPublished: input.showPublished, parameters: input.parameters)
+                let inputs = TableInputs(
+                    fits: tableFits, published: input.published ?? PublishedValues(), showPublished: input.showPublished,
+                    parameters: input.parameters)
                 // A fit the table cannot show is an error at the directive, never a row left out.
                 if let problem = kind.problems(inputs).first {
                     throw Diagnostic.error("table '\(tableID)': \(problem)", file: documentPath, at: tableLocation)
@@ -257,7 +284,8 @@ struct Planner {
         for (k, v) in FontFingerprint.describe(analysis.style.fonts) { typesetEnvironment[k] = v }
         typesetEnvironment["hyphenation"] = Composer.hyphenationFingerprint
         try plan.add(
-            id: Self.typesetStep, kind: "typeset", input: PageInput(documentSHA256: sourceHash, date: creationDate), files: analysis.styleFiles.merging(analysis.bibliographyFiles) { a, _ in a },
+            id: Self.typesetStep, kind: "typeset", input: PageInput(documentSHA256: sourceHash, date: creationDate),
+            files: analysis.styleFiles.merging(analysis.bibliographyFiles) { a, _ in a },
             after: [results] + figureLayouts.map(\.ref) + tables.map(\.ref), environment: typesetEnvironment, output: .bytes
         ) { _, outputs in
             var drawings: [String: DisplayList] = [:]
@@ -271,7 +299,8 @@ struct Planner {
         let template = analysis.template
         try plan.add(
             id: Self.htmlStep, kind: "html", input: PageInput(documentSHA256: sourceHash, date: nil),
-            files: analysis.templateFiles.merging(analysis.styleFiles) { a, _ in a }.merging(analysis.bibliographyFiles) { a, _ in a }, after: [results] + figureSVGs.map(\.ref) + tables.map(\.ref), output: .bytes
+            files: analysis.templateFiles.merging(analysis.styleFiles) { a, _ in a }.merging(analysis.bibliographyFiles) { a, _ in a },
+            after: [results] + figureSVGs.map(\.ref) + tables.map(\.ref), output: .bytes
         ) { _, outputs in
             var svgs: [String: String] = [:]
             for figure in figureSVGs { svgs[figure.figure] = String(decoding: try outputs(figure.ref), as: UTF8.self) }
@@ -289,7 +318,8 @@ struct Planner {
     /// with an error at the reference rather than print a placeholder.
     static func requireValues(of references: [ValueReference], in values: [String: Double], file: String) throws {
         for reference in references where values[reference.key] == nil {
-            throw Diagnostic.error("'\(reference.key)' was not computed by this build (the fit produced no such value)", file: file, at: reference.location)
+            throw Diagnostic.error(
+                "'\(reference.key)' was not computed by this build (the fit produced no such value)", file: file, at: reference.location)
         }
     }
 

@@ -37,7 +37,9 @@ public struct ProjectBuild: Sendable {
     public func run() throws(BuildFailure) -> Outcome {
         let started = DispatchTime.now().uptimeNanoseconds
         guard let documents = project.documents else {
-            throw BuildFailure(diagnostics: [.error("\(ProjectFile.name) lists no documents: add 'documents:' with their paths, or name one document")], sources: [:])
+            throw BuildFailure(
+                diagnostics: [.error("\(ProjectFile.name) lists no documents: add 'documents:' with their paths, or name one document")],
+                sources: [:])
         }
         let concurrent = max(1, min(documents.count, options.jobs, ProcessInfo.processInfo.activeProcessorCount))
         var share = options
@@ -69,7 +71,8 @@ public struct ProjectBuild: Sendable {
         var entry = Entry(document: document, outcome: .failure(BuildFailure(diagnostics: [], sources: [:])), title: "", date: nil)
         do {
             let summary = try builder.build(document: url)
-            entry.outcome = summary.failedExpectations.isEmpty
+            entry.outcome =
+                summary.failedExpectations.isEmpty
                 ? .success(summary) : .failure(BuildFailure(diagnostics: summary.failedExpectations, sources: summary.sources))
             // The title and date as the report shows them, from the document that just built.
             if let source = summary.sources[document] {
@@ -93,7 +96,9 @@ public struct ProjectBuild: Sendable {
         do {
             html = try Self.indexPage(entries, outputFolder: folder, paths: paths, template: template())
         } catch {
-            throw BuildFailure(diagnostics: [.error("the HTML template for \(paths.relative(url)) does not render: \(error)", file: ProjectFile.name)], sources: [:])
+            throw BuildFailure(
+                diagnostics: [.error("the HTML template for \(paths.relative(url)) does not render: \(error)", file: ProjectFile.name)],
+                sources: [:])
         }
         do {
             try paths.checkWritableFolder(project.outputFolder)
@@ -127,10 +132,13 @@ public struct ProjectBuild: Sendable {
             facts.append("<a href=\"\(html)\">HTML</a>")
             facts.append("<a href=\"\(pdf)\">PDF</a>")
             facts.append("<code>\(HTML.escape(entry.document))</code>")
-            sections.append("<section><h2><a href=\"\(html)\">\(HTML.escape(entry.title))</a></h2>\n<p>\(facts.joined(separator: " · "))</p></section>")
+            sections.append(
+                "<section><h2><a href=\"\(html)\">\(HTML.escape(entry.title))</a></h2>\n<p>\(facts.joined(separator: " · "))</p></section>")
         }
         let count = sections.count
-        let body = "<p>\(count) report\(count == 1 ? "" : "s") built from <code>\(ProjectFile.name)</code>.</p>\n" + sections.joined(separator: "\n")
+        let body =
+            "<p>\(count) report\(count == 1 ? "" : "s") built from <code>\(ProjectFile.name)</code>.</p>\n"
+            + sections.joined(separator: "\n")
         return try HTMLPage.render(title: "Reports", authors: [], date: "", body: body, template: template)
     }
 }

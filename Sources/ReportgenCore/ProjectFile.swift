@@ -138,11 +138,12 @@ public struct ProjectFile: Sendable, Equatable {
         if parts.count > 1, parts.last == "" { parts.removeLast() }
         let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.")
         guard !entry.path.hasPrefix("/"), !entry.path.hasPrefix("~"),
-              parts.allSatisfy({ !$0.isEmpty && !$0.hasPrefix(".") && $0.allSatisfy(allowed.contains) })
+            parts.allSatisfy({ !$0.isEmpty && !$0.hasPrefix(".") && $0.allSatisfy(allowed.contains) })
         else {
-            bag.append(.error(
-                "output must be a folder inside the project, written relative to its root (letters, digits, '-', '_' and '.', no component starting with '.'), not '\(entry.path)'",
-                file: name, at: entry.location))
+            bag.append(
+                .error(
+                    "output must be a folder inside the project, written relative to its root (letters, digits, '-', '_' and '.', no component starting with '.'), not '\(entry.path)'",
+                    file: name, at: entry.location))
             return nil
         }
         return PathEntry(path: parts.joined(separator: "/"), location: entry.location)
@@ -210,7 +211,9 @@ public struct ProjectFile: Sendable, Equatable {
                 }
                 section.url = s
             case "timeout":
-                guard let s = value.scalar, DecimalNumber.isDecimal(s), let seconds = Double(s), seconds.isFinite, seconds > 0, seconds <= 600 else {
+                guard let s = value.scalar, DecimalNumber.isDecimal(s), let seconds = Double(s), seconds.isFinite, seconds > 0,
+                    seconds <= 600
+                else {
                     bag.append(.error("remote-cache timeout must be a number of seconds in (0, 600]", file: name, at: value.location))
                     continue
                 }
@@ -222,10 +225,13 @@ public struct ProjectFile: Sendable, Equatable {
                 }
                 section.retries = n
             case "upload", "token", "user", "password":
-                bag.append(.error(
-                    "remote-cache \(entry.key) cannot be set in \(name), which a pull request can change",
-                    file: name, at: entry.keyLocation,
-                    notes: ["enable uploads with --remote-cache-upload or REPORTGEN_REMOTE_CACHE_UPLOAD=1, and give credentials in REPORTGEN_REMOTE_CACHE_TOKEN or REPORTGEN_REMOTE_CACHE_USER and REPORTGEN_REMOTE_CACHE_PASSWORD"]))
+                bag.append(
+                    .error(
+                        "remote-cache \(entry.key) cannot be set in \(name), which a pull request can change",
+                        file: name, at: entry.keyLocation,
+                        notes: [
+                            "enable uploads with --remote-cache-upload or REPORTGEN_REMOTE_CACHE_UPLOAD=1, and give credentials in REPORTGEN_REMOTE_CACHE_TOKEN or REPORTGEN_REMOTE_CACHE_USER and REPORTGEN_REMOTE_CACHE_PASSWORD"
+                        ]))
             default:
                 bag.append(unknownKey(entry, known: ["url", "timeout", "retries"], in: "remote-cache", file: name))
             }

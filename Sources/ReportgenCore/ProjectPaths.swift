@@ -15,7 +15,9 @@ public struct ProjectPaths: Sendable {
         var dir = document.deletingLastPathComponent().standardizedFileURL
         let fm = FileManager.default
         while true {
-            if fm.fileExists(atPath: dir.appendingPathComponent(".git").path) || fm.fileExists(atPath: dir.appendingPathComponent("reportgen.yaml").path) {
+            if fm.fileExists(atPath: dir.appendingPathComponent(".git").path)
+                || fm.fileExists(atPath: dir.appendingPathComponent("reportgen.yaml").path)
+            {
                 return ProjectPaths(root: dir)
             }
             let parent = dir.deletingLastPathComponent()
@@ -37,7 +39,8 @@ public struct ProjectPaths: Sendable {
         public var description: String {
             switch self {
             case .linkedFolder(let p):
-                return "'\(p)' is a symbolic link; reportgen writes only inside the project, so remove the link (a real folder is created in its place)"
+                return
+                    "'\(p)' is a symbolic link; reportgen writes only inside the project, so remove the link (a real folder is created in its place)"
             case .notAFolder(let p): return "'\(p)' must be a folder, but it is a file; remove or rename it"
             case .absolute(let p): return "absolute path '\(p)' is not allowed; write it relative to the project root"
             case .leavesRoot(let p): return "path '\(p)' leaves the project root"
@@ -90,7 +93,8 @@ public struct ProjectPaths: Sendable {
     /// case-insensitive fallback.
     public static func resolveArgument(_ path: String) -> URL? {
         let fm = FileManager.default
-        let url = path.hasPrefix("/") ? URL(fileURLWithPath: path) : URL(fileURLWithPath: fm.currentDirectoryPath).appendingPathComponent(path)
+        let url =
+            path.hasPrefix("/") ? URL(fileURLWithPath: path) : URL(fileURLWithPath: fm.currentDirectoryPath).appendingPathComponent(path)
         if fm.fileExists(atPath: url.path) { return url.standardizedFileURL }
         let base = path.hasPrefix("/") ? URL(fileURLWithPath: "/") : URL(fileURLWithPath: fm.currentDirectoryPath)
         let parts = path.split(separator: "/").map(String.init).filter { $0 != "." }

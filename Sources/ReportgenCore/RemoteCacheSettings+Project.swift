@@ -21,7 +21,10 @@ extension RemoteCacheSettings {
             chosen = (url, "remote-cache url", false)
         } else {
             if uploadAsked {
-                throw BuildFailure(diagnostics: [.error("--remote-cache-upload needs a remote cache: give --remote-cache URL or set REPORTGEN_REMOTE_CACHE")], sources: [:])
+                throw BuildFailure(
+                    diagnostics: [
+                        .error("--remote-cache-upload needs a remote cache: give --remote-cache URL or set REPORTGEN_REMOTE_CACHE")
+                    ], sources: [:])
             }
             return nil
         }
@@ -31,10 +34,12 @@ extension RemoteCacheSettings {
                 : BuildFailure(diagnostics: [.error(message, file: ProjectFile.name, at: section?.location)], sources: [:])
         }
         guard let parsed = URLComponents(string: chosen.text), let scheme = parsed.scheme?.lowercased(),
-              scheme == "http" || scheme == "https", let host = parsed.host, !host.isEmpty
+            scheme == "http" || scheme == "https", let host = parsed.host, !host.isEmpty
         else { throw failure("\(chosen.origin) '\(chosen.text)' is not an http:// or https:// URL") }
         guard parsed.user == nil, parsed.password == nil else {
-            throw failure("\(chosen.origin) must not carry credentials; set REPORTGEN_REMOTE_CACHE_TOKEN, or REPORTGEN_REMOTE_CACHE_USER and REPORTGEN_REMOTE_CACHE_PASSWORD")
+            throw failure(
+                "\(chosen.origin) must not carry credentials; set REPORTGEN_REMOTE_CACHE_TOKEN, or REPORTGEN_REMOTE_CACHE_USER and REPORTGEN_REMOTE_CACHE_PASSWORD"
+            )
         }
         guard parsed.query == nil, parsed.fragment == nil else { throw failure("\(chosen.origin) must not have a query or a fragment") }
         var base = chosen.text
@@ -43,7 +48,9 @@ extension RemoteCacheSettings {
         if uploadAsked && !chosen.trusted {
             throw failure("uploads go only to a remote cache named by --remote-cache or REPORTGEN_REMOTE_CACHE, not by \(ProjectFile.name)")
         }
-        var settings = RemoteCacheSettings(url: url, upload: uploadAsked, timeout: section?.timeout ?? Self.defaultTimeout, retries: section?.retries ?? Self.defaultRetries)
+        var settings = RemoteCacheSettings(
+            url: url, upload: uploadAsked, timeout: section?.timeout ?? Self.defaultTimeout,
+            retries: section?.retries ?? Self.defaultRetries)
         if chosen.trusted {
             if let token = environment["REPORTGEN_REMOTE_CACHE_TOKEN"], !token.isEmpty {
                 settings.credentials = .bearer(token)

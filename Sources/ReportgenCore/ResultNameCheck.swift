@@ -6,7 +6,9 @@ extension Analysis {
     func resultSchemas() -> [String: [ResultName]] {
         var out: [String: [ResultName]] = [:]
         for fit in fits {
-            guard let approach = Approach(rawValue: fit.approach), let spec = try? Planner.spec(fit, runs: [], law: laws[fit.id]) else { continue }
+            guard let approach = Approach(rawValue: fit.approach), let spec = try? Planner.spec(fit, runs: [], law: laws[fit.id]) else {
+                continue
+            }
             // A law with errors of its own (reported where they are) has no schema.
             if fit.law != nil, laws[fit.id] == nil { continue }
             var declared: [String]? = nil
@@ -18,13 +20,15 @@ extension Analysis {
             }
             var names = ResultSchema.names(
                 approach: approach, declaredParameters: declared, isEquation2: isEquation2,
-                targets: ProjectionTarget.keys(declared: document.frontMatter.targets.map(ProjectionTarget.init)), truth: fit.truth != nil, holdOut: fit.sources.count < 2,
+                targets: ProjectionTarget.keys(declared: document.frontMatter.targets.map(ProjectionTarget.init)), truth: fit.truth != nil,
+                holdOut: fit.sources.count < 2,
                 intervals: fit.intervals != nil)
             if let qc = fit.qc { names += ResultSchema.qualityControl(audit: qc.audit) }
             if fit.sources.count > 1 {
                 names = ResultSchema.comparison(
                     sources: fit.sources.map(\.name), perSource: names,
-                    statistics: fit.intervals == nil ? [] : ComparisonFit.comparedStatistics(approach: approach, declaredParameters: declared))
+                    statistics: fit.intervals == nil
+                        ? [] : ComparisonFit.comparedStatistics(approach: approach, declaredParameters: declared))
             }
             out[fit.id] = names
         }
@@ -66,9 +70,10 @@ extension Analysis {
             } else if ["n_opt_", "d_opt_", "tokens_per_parameter_", "loss_"].contains(where: name.hasPrefix) {
                 // A projection named after a target the document does not declare.
                 let targets = document.frontMatter.targets
-                notes.insert(targets.isEmpty
-                    ? "projections are named after the front matter's 'targets' (e.g. targets: {Gopher: 5.76e23} gives n_opt_gopher); without targets they are named after the default target: n_opt_target"
-                    : "projections are named after the front matter's 'targets': \(targets.map(\.key).joined(separator: ", "))", at: 0)
+                notes.insert(
+                    targets.isEmpty
+                        ? "projections are named after the front matter's 'targets' (e.g. targets: {Gopher: 5.76e23} gives n_opt_gopher); without targets they are named after the default target: n_opt_target"
+                        : "projections are named after the front matter's 'targets': \(targets.map(\.key).joined(separator: ", "))", at: 0)
             }
             bag.append(.error(message, file: file, at: location, notes: notes))
         }

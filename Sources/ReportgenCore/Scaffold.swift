@@ -134,31 +134,41 @@ struct ScaffoldDocument {
             for n in notes { add("> - " + n) }
             add("")
         }
-        directive(.data, "{data} \(dataID)", [
-            "source: \(Self.sourceName)",
-            "# Narrow the data here: exclude-highest-loss, min-flops, max-flops (docs/FORMAT.md, {data}).",
-        ])
+        directive(
+            .data, "{data} \(dataID)",
+            [
+                "source: \(Self.sourceName)",
+                "# Narrow the data here: exclude-highest-loss, min-flops, max-flops (docs/FORMAT.md, {data}).",
+            ])
 
         if kept.contains(1) {
             add("# Approach 1: minimum over training curves {#sec:a1}")
             add("")
             add("The envelope of `=a1.curves:count` training curves, taken at `=a1.envelope_points:count` FLOP values,")
             add("gives $N_{\\text{opt}} \\propto C^{a}$ with a = `=a1.a:.3f` and $D_{\\text{opt}} \\propto C^{b}$ with b = `=a1.b:.3f`.")
-            add("At ten times the largest budget in the data (`=a1.target_flops:.2e` FLOPs, the default projection target) it puts the optimal model at `=a1.n_opt_target:si` parameters")
+            add(
+                "At ten times the largest budget in the data (`=a1.target_flops:.2e` FLOPs, the default projection target) it puts the optimal model at `=a1.n_opt_target:si` parameters"
+            )
             add("trained on `=a1.d_opt_target:si` tokens.")
             add("")
         }
         directive(.fit(approach: 1), "{fit} a1", ["approach: 1", "data: \(dataID)"])
-        directive(.figure(id: "envelope", approach: 1), "{figure} envelope", [
-            "kind: envelope", "fit: a1", "caption: Training curves and their minimum-loss envelope, with the power laws fitted to it.",
-        ])
+        directive(
+            .figure(id: "envelope", approach: 1), "{figure} envelope",
+            [
+                "kind: envelope", "fit: a1", "caption: Training curves and their minimum-loss envelope, with the power laws fitted to it.",
+            ])
 
         if kept.contains(2) {
             add("# Approach 2: IsoFLOP profiles {#sec:a2}")
             add("")
-            add("A parabola in $\\log N$ through each of `=a2.budgets:count` budgets (`=a2.dropped_budgets:count` dropped) places its minimum;")
+            add(
+                "A parabola in $\\log N$ through each of `=a2.budgets:count` budgets (`=a2.dropped_budgets:count` dropped) places its minimum;"
+            )
             add("power laws through the minima give a = `=a2.a:.3f` and b = `=a2.b:.3f`, and at ten times the largest budget")
-            add("(`=a2.target_flops:.2e` FLOPs, the default projection target) an optimal model of `=a2.n_opt_target:si` parameters trained on `=a2.d_opt_target:si` tokens.")
+            add(
+                "(`=a2.target_flops:.2e` FLOPs, the default projection target) an optimal model of `=a2.n_opt_target:si` parameters trained on `=a2.d_opt_target:si` tokens."
+            )
             add("")
         }
         var a2Body = ["approach: 2", "data: \(dataID)"]
@@ -170,46 +180,66 @@ struct ScaffoldDocument {
             if b.small > 0 { a2Body.append("bad-budget: drop") }
         }
         directive(.fit(approach: 2), "{fit} a2", a2Body)
-        directive(.figure(id: "isoflop", approach: 2), "{figure} isoflop", [
-            "kind: isoflop", "fit: a2", "caption: Final loss against model size per budget, with each budget's parabola and minimum.",
-        ])
+        directive(
+            .figure(id: "isoflop", approach: 2), "{figure} isoflop",
+            [
+                "kind: isoflop", "fit: a2", "caption: Final loss against model size per budget, with each budget's parabola and minimum.",
+            ])
 
         if kept.contains(3) {
             add("# Approach 3: a parametric loss {#sec:a3}")
             add("")
             add("Fitting $L(N, D) = E + A/N^{\\alpha} + B/D^{\\beta}$ to the `=a3.runs:count` final losses gives")
             add("E = `=a3.E:.3f`, α = `=a3.alpha:.3f` and β = `=a3.beta:.3f`, hence a = `=a3.a:.3f` and b = `=a3.b:.3f`;")
-            add("at `=a3.target_flops:.2e` FLOPs (ten times the largest budget) the law predicts a loss of `=a3.loss_target:.3f` for `=a3.n_opt_target:si` parameters.")
+            add(
+                "at `=a3.target_flops:.2e` FLOPs (ten times the largest budget) the law predicts a loss of `=a3.loss_target:.3f` for `=a3.n_opt_target:si` parameters."
+            )
             add("")
         }
         directive(.fit(approach: 3), "{fit} a3", ["approach: 3", "data: \(dataID)", "huber-delta: 0.001"])
-        directive(.figure(id: "parametric", approach: 3), "{figure} parametric", [
-            "kind: parametric", "fit: a3", "caption: Iso-loss contours of the fitted law with its efficient frontier and the runs.",
-        ])
-        directive(.figure(id: "residuals", approach: 3), "{figure} residuals", [
-            "kind: residuals", "fit: a3", "caption: Residuals of the parametric fit in log loss.",
-        ])
-        directive(.table(id: "diagnostics", approach: 3), "{table} diagnostics", [
-            "kind: diagnostics", "fits: [a3]", "caption: Multi-start diagnostics of the parametric fit.",
-        ])
+        directive(
+            .figure(id: "parametric", approach: 3), "{figure} parametric",
+            [
+                "kind: parametric", "fit: a3", "caption: Iso-loss contours of the fitted law with its efficient frontier and the runs.",
+            ])
+        directive(
+            .figure(id: "residuals", approach: 3), "{figure} residuals",
+            [
+                "kind: residuals", "fit: a3", "caption: Residuals of the parametric fit in log loss.",
+            ])
+        directive(
+            .table(id: "diagnostics", approach: 3), "{table} diagnostics",
+            [
+                "kind: diagnostics", "fits: [a3]", "caption: Multi-start diagnostics of the parametric fit.",
+            ])
 
         if !kept.isEmpty {
             add("# Summary {#sec:summary}")
             add("")
-            add(kept.count > 1 ? "@tbl:exponents sets the approaches' exponents side by side, and @tbl:projections their projections."
-                : "@tbl:exponents gives the exponents, and @tbl:projections the compute-optimal projections.")
+            add(
+                kept.count > 1
+                    ? "@tbl:exponents sets the approaches' exponents side by side, and @tbl:projections their projections."
+                    : "@tbl:exponents gives the exponents, and @tbl:projections the compute-optimal projections.")
             add("")
             let fits = "[" + kept.map(Self.fitID).joined(separator: ", ") + "]"
-            directive(.table(id: "exponents", approach: nil), "{table} exponents", [
-                "kind: exponents", "fits: \(fits)", "caption: Exponents of $N_{\\mathrm{opt}} \\propto C^a$ and $D_{\\mathrm{opt}} \\propto C^b$.",
-            ])
-            directive(.table(id: "projections", approach: nil), "{table} projections", [
-                "kind: projections", "fits: \(fits)", "caption: Compute and tokens at which each model size is compute-optimal.",
-            ])
-            if kept.count > 1 {
-                directive(.figure(id: "allocation", approach: nil), "{figure} allocation", [
-                    "kind: allocation", "fits: \(fits)", "caption: Optimal tokens against optimal parameters along each approach's frontier.",
+            directive(
+                .table(id: "exponents", approach: nil), "{table} exponents",
+                [
+                    "kind: exponents", "fits: \(fits)",
+                    "caption: Exponents of $N_{\\mathrm{opt}} \\propto C^a$ and $D_{\\mathrm{opt}} \\propto C^b$.",
                 ])
+            directive(
+                .table(id: "projections", approach: nil), "{table} projections",
+                [
+                    "kind: projections", "fits: \(fits)", "caption: Compute and tokens at which each model size is compute-optimal.",
+                ])
+            if kept.count > 1 {
+                directive(
+                    .figure(id: "allocation", approach: nil), "{figure} allocation",
+                    [
+                        "kind: allocation", "fits: \(fits)",
+                        "caption: Optimal tokens against optimal parameters along each approach's frontier.",
+                    ])
             }
         }
         while lines.last == "" { lines.removeLast() }
@@ -219,13 +249,18 @@ struct ScaffoldDocument {
     func abstract(_ kept: [Int]) -> String {
         let names = [1: "the envelope of training curves", 2: "IsoFLOP profiles", 3: "a parametric loss"]
         let list = kept.compactMap { names[$0] }
-        let fitted = list.isEmpty ? "no approach" : list.count == 1 ? list[0] : list.dropLast().joined(separator: ", ") + " and " + list[list.count - 1]
-        return "Compute-optimal scaling estimated from \((profile.path as NSString).lastPathComponent) with \(fitted) (Hoffmann et al. 2022)."
+        let fitted =
+            list.isEmpty
+            ? "no approach" : list.count == 1 ? list[0] : list.dropLast().joined(separator: ", ") + " and " + list[list.count - 1]
+        return
+            "Compute-optimal scaling estimated from \((profile.path as NSString).lastPathComponent) with \(fitted) (Hoffmann et al. 2022)."
     }
 
     /// One Markdown line per note: the data file's place, then the message.
     func noteLines() -> [String] {
-        var out = profile.sortedNotes.map { Self.code("\(profile.path):\($0.location.line):\($0.location.column)") + ": " + Self.prose($0.message) }
+        var out = profile.sortedNotes.map {
+            Self.code("\(profile.path):\($0.location.line):\($0.location.column)") + ": " + Self.prose($0.message)
+        }
         for (element, why) in removed {
             out.append(Self.escaped(Self.label(element)) + " was left out: the build reported " + Self.code(why))
         }
@@ -245,7 +280,11 @@ struct ScaffoldDocument {
     static func yamlQuoted(_ s: String) -> String {
         var out = ""
         for scalar in JSONValue.string(s).serialized().unicodeScalars {
-            if scalar.value >= 0x7F && scalar.value < 0xA0 { out += String(format: "\\x%02X", scalar.value) } else { out.unicodeScalars.append(scalar) }
+            if scalar.value >= 0x7F && scalar.value < 0xA0 {
+                out += String(format: "\\x%02X", scalar.value)
+            } else {
+                out.unicodeScalars.append(scalar)
+            }
         }
         return out
     }
@@ -254,7 +293,8 @@ struct ScaffoldDocument {
     /// padded when the text begins or ends with a backtick or could read as a value reference.
     static func code(_ s: String) -> String {
         // Control characters (a document may hold none but tabs) show as U+FFFD.
-        let flat = String(String.UnicodeScalarView(s.unicodeScalars.map { $0.value < 0x20 || ($0.value >= 0x7F && $0.value < 0xA0) ? "\u{FFFD}" : $0 }))
+        let flat = String(
+            String.UnicodeScalarView(s.unicodeScalars.map { $0.value < 0x20 || ($0.value >= 0x7F && $0.value < 0xA0) ? "\u{FFFD}" : $0 }))
         var longest = 0, run = 0
         for c in flat {
             run = c == "`" ? run + 1 : 0
@@ -310,16 +350,25 @@ extension Builder {
     public func scaffold(name: String, data: URL, commandLine: String) throws(BuildFailure) -> ScaffoldOutcome {
         let argumentsFile = "<command line>"
         if let bad = ScaffoldName.firstBadCharacter(name) {
-            let column = (commandLine.range(of: " " + name).map { commandLine.distance(from: commandLine.startIndex, to: $0.lowerBound) + 2 } ?? 1) + bad.offset
+            let column =
+                (commandLine.range(of: " " + name).map { commandLine.distance(from: commandLine.startIndex, to: $0.lowerBound) + 2 } ?? 1)
+                + bad.offset
             throw BuildFailure(
-                diagnostics: [.error("invalid report name '\(name)': \(bad.why)", file: argumentsFile, at: SourceLocation(line: 1, column: column),
-                                     notes: ["the report is written to Reports/<name>.md, e.g. reportgen new sweep --data Data/sweep.csv"])],
+                diagnostics: [
+                    .error(
+                        "invalid report name '\(name)': \(bad.why)", file: argumentsFile, at: SourceLocation(line: 1, column: column),
+                        notes: ["the report is written to Reports/<name>.md, e.g. reportgen new sweep --data Data/sweep.csv"])
+                ],
                 sources: [argumentsFile: commandLine])
         }
         // The data file, as a path inside the project (what the document will name).
         let dataPath = paths.relative(data)
         if dataPath.hasPrefix("/") {
-            throw BuildFailure(diagnostics: [.error("the data file '\(data.path)' is outside the project at \(paths.root.path); copy it into the project (e.g. Data/)")], sources: [:])
+            throw BuildFailure(
+                diagnostics: [
+                    .error(
+                        "the data file '\(data.path)' is outside the project at \(paths.root.path); copy it into the project (e.g. Data/)")
+                ], sources: [:])
         }
         do { _ = try paths.resolve(dataPath) } catch {
             throw BuildFailure(diagnostics: [.error("\(error)", file: dataPath)], sources: [:])
@@ -329,14 +378,19 @@ extension Builder {
         }
         let table: CSVTable
         do { table = try RunLoader.table(bytes: [UInt8](bytes), path: dataPath) } catch {
-            throw BuildFailure(diagnostics: [error], sources: [dataPath: String(decoding: bytes.prefix(DocumentLimits.documentBytes), as: UTF8.self)])
+            throw BuildFailure(
+                diagnostics: [error], sources: [dataPath: String(decoding: bytes.prefix(DocumentLimits.documentBytes), as: UTF8.self)])
         }
         let text = String(decoding: bytes, as: UTF8.self)
         let profile = try DataProfile.inspect(table, path: dataPath, text: text)
         guard !profile.approaches.isEmpty else {
             throw BuildFailure(
-                diagnostics: [.error("cannot start a report from \(dataPath): no approach fits these data", file: dataPath, at: SourceLocation(line: 1, column: 1),
-                                     notes: profile.notes.map { "\($0.location): " + $0.plainMessage })],
+                diagnostics: [
+                    .error(
+                        "cannot start a report from \(dataPath): no approach fits these data", file: dataPath,
+                        at: SourceLocation(line: 1, column: 1),
+                        notes: profile.notes.map { "\($0.location): " + $0.plainMessage })
+                ],
                 sources: [dataPath: text])
         }
 
@@ -346,11 +400,22 @@ extension Builder {
         let lock = lockFileURL(for: document)
         for url in [document, lock] {
             var isDirectory: ObjCBool = false
-            if FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) || (try? FileManager.default.destinationOfSymbolicLink(atPath: url.path)) != nil {
+            if FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory)
+                || (try? FileManager.default.destinationOfSymbolicLink(atPath: url.path)) != nil
+            {
                 throw BuildFailure(
-                    diagnostics: [.error("\(paths.relative(url)) already exists; reportgen new never overwrites a file", file: paths.relative(url),
-                                         at: isDirectory.boolValue ? nil : SourceLocation(line: 1, column: 1), notes: ["choose another name, or remove the file first"])],
-                    sources: isDirectory.boolValue ? [:] : [paths.relative(url): String(decoding: (FileManager.default.contents(atPath: url.path) ?? Data()).prefix(4096), as: UTF8.self)])
+                    diagnostics: [
+                        .error(
+                            "\(paths.relative(url)) already exists; reportgen new never overwrites a file", file: paths.relative(url),
+                            at: isDirectory.boolValue ? nil : SourceLocation(line: 1, column: 1),
+                            notes: ["choose another name, or remove the file first"])
+                    ],
+                    sources: isDirectory.boolValue
+                        ? [:]
+                        : [
+                            paths.relative(url): String(
+                                decoding: (FileManager.default.contents(atPath: url.path) ?? Data()).prefix(4096), as: UTF8.self)
+                        ])
             }
         }
         do {
@@ -374,11 +439,14 @@ extension Builder {
             do {
                 _ = try check(document: document, update: true)
                 let summary = try build(document: document)
-                return ScaffoldOutcome(document: document, lock: lock, approaches: scaffold.approaches, notes: scaffold.plainNotes(), summary: summary)
+                return ScaffoldOutcome(
+                    document: document, lock: lock, approaches: scaffold.approaches, notes: scaffold.plainNotes(), summary: summary)
             } catch {
                 // An error inside one of the directives written: leave that element out.
                 let rejected = error.diagnostics.filter { $0.severity == .error }.compactMap { d -> (ScaffoldDocument.Element, String)? in
-                    guard d.file == file, let line = d.location?.line, let hit = elements.first(where: { $0.lines.contains(line) }) else { return nil }
+                    guard d.file == file, let line = d.location?.line, let hit = elements.first(where: { $0.lines.contains(line) }) else {
+                        return nil
+                    }
                     return (hit.element, d.message)
                 }
                 let removable = rejected.filter { $0.0 != .data }
@@ -386,7 +454,11 @@ extension Builder {
                     try? FileManager.default.removeItem(at: document)
                     try? FileManager.default.removeItem(at: lock)
                     throw BuildFailure(
-                        diagnostics: error.diagnostics + [.error("the report scaffolded from \(dataPath) does not build; nothing was written", notes: ["please report this with the data file's header"])],
+                        diagnostics: error.diagnostics + [
+                            .error(
+                                "the report scaffolded from \(dataPath) does not build; nothing was written",
+                                notes: ["please report this with the data file's header"])
+                        ],
                         sources: error.sources)
                 }
                 let before = scaffold.removed.count
@@ -402,7 +474,9 @@ extension Builder {
                 if scaffold.approaches.isEmpty {
                     try? FileManager.default.removeItem(at: document)
                     try? FileManager.default.removeItem(at: lock)
-                    throw BuildFailure(diagnostics: error.diagnostics + [.error("no approach could be fitted to \(dataPath); nothing was written")], sources: error.sources)
+                    throw BuildFailure(
+                        diagnostics: error.diagnostics + [.error("no approach could be fitted to \(dataPath); nothing was written")],
+                        sources: error.sources)
                 }
             }
         }

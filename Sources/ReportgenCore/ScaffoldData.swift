@@ -69,7 +69,8 @@ struct DataProfile: Sendable {
         var notes: [Note] = []
         func headerLocation(_ column: String) -> SourceLocation {
             guard let i = table.columnIndex(column) else { return SourceLocation(line: 1, column: 1) }
-            return HeaderPositions.location(ofColumn: table.header[i], index: i, header: table.header, firstLine: headerLine, jsonLines: isJSONLines(path))
+            return HeaderPositions.location(
+                ofColumn: table.header[i], index: i, header: table.header, firstLine: headerLine, jsonLines: isJSONLines(path))
         }
 
         // Loss curves: a run column whose ids repeat, with tokens and a loss per logged point.
@@ -82,22 +83,32 @@ struct DataProfile: Sendable {
             if read.diagnostics.isEmpty, !read.curves.isEmpty {
                 let used = Set(mapping.map(\.1))
                 for column in table.header where !used.contains(column) {
-                    notes.append(Note(message: "column \u{E000}\(column)\u{E000} has no role in loss curves (run, params, horizon, tokens, loss); it is not read", location: headerLocation(column)))
+                    notes.append(
+                        Note(
+                            message:
+                                "column \u{E000}\(column)\u{E000} has no role in loss curves (run, params, horizon, tokens, loss); it is not read",
+                            location: headerLocation(column)))
                 }
                 if !mapping.contains(where: { $0.0 == "horizon" }) {
-                    notes.append(Note(
-                        message: "no schedule horizon column (\(RunLoader.curveColumns["horizon"]?.joined(separator: ", ") ?? "")): each run's horizon is taken to be its last logged tokens",
-                        location: SourceLocation(line: 1, column: 1)))
+                    notes.append(
+                        Note(
+                            message:
+                                "no schedule horizon column (\(RunLoader.curveColumns["horizon"]?.joined(separator: ", ") ?? "")): each run's horizon is taken to be its last logged tokens",
+                            location: SourceLocation(line: 1, column: 1)))
                 }
-                notes.append(Note(
-                    message: "the rows are loss curves (\u{E000}\(runColumn)\u{E000} repeats), so only Approach 1 is fitted; Approaches 2 and 3 need one final loss per run, in a file of their own",
-                    location: headerLocation(runColumn)))
-                return DataProfile(path: path, rowCount: table.rows.count, columns: mapping.map { (role: $0.0, column: $0.1) }, curves: read.curves.count,
-                                   runs: nil, budgets: nil, parametric: false, notes: notes)
+                notes.append(
+                    Note(
+                        message:
+                            "the rows are loss curves (\u{E000}\(runColumn)\u{E000} repeats), so only Approach 1 is fitted; Approaches 2 and 3 need one final loss per run, in a file of their own",
+                        location: headerLocation(runColumn)))
+                return DataProfile(
+                    path: path, rowCount: table.rows.count, columns: mapping.map { (role: $0.0, column: $0.1) }, curves: read.curves.count,
+                    runs: nil, budgets: nil, parametric: false, notes: notes)
             }
             // Not readable as curves: say why, and read the rows as final losses instead.
             for d in read.diagnostics.prefix(3) {
-                notes.append(Note(message: "not read as loss curves: \(d.message)", location: d.location ?? SourceLocation(line: 1, column: 1)))
+                notes.append(
+                    Note(message: "not read as loss curves: \(d.message)", location: d.location ?? SourceLocation(line: 1, column: 1)))
             }
         }
 
@@ -111,9 +122,12 @@ struct DataProfile: Sendable {
         switch RunLoader.columns(of: table, mapping: explicit, fileName: path) {
         case .success(let i): index = i
         case .failure(let problem):
-            throw BuildFailure(diagnostics: [.error(
-                "cannot start a report from \(path): \(problem.message)", file: path, at: SourceLocation(line: 1, column: 1),
-                notes: ["reportgen new reads training runs (\(roleNames)) or loss curves (run, params, tokens, loss)"])],
+            throw BuildFailure(
+                diagnostics: [
+                    .error(
+                        "cannot start a report from \(path): \(problem.message)", file: path, at: SourceLocation(line: 1, column: 1),
+                        notes: ["reportgen new reads training runs (\(roleNames)) or loss curves (run, params, tokens, loss)"])
+                ],
                 sources: [path: text])
         }
         let read = RunLoader.runs(from: table, columns: index, fileName: path)
@@ -123,17 +137,28 @@ struct DataProfile: Sendable {
         let runs = read.runs
         let used = Set(mapping.map(\.1))
         for column in table.header where !used.contains(column) {
-            notes.append(Note(message: "column \u{E000}\(column)\u{E000} has no role reportgen knows (\(roleNames)); it is not read", location: headerLocation(column)))
+            notes.append(
+                Note(
+                    message: "column \u{E000}\(column)\u{E000} has no role reportgen knows (\(roleNames)); it is not read",
+                    location: headerLocation(column)))
         }
         if explicit["flops"] == nil {
-            notes.append(Note(message: "no FLOPs column: compute is taken as C = 6·N·D (the paper's approximation)", location: SourceLocation(line: 1, column: 1)))
+            notes.append(
+                Note(
+                    message: "no FLOPs column: compute is taken as C = 6·N·D (the paper's approximation)",
+                    location: SourceLocation(line: 1, column: 1)))
         } else if explicit["tokens"] == nil {
-            notes.append(Note(message: "no tokens column: tokens are taken as D = C / (6·N) (the paper's approximation)", location: SourceLocation(line: 1, column: 1)))
+            notes.append(
+                Note(
+                    message: "no tokens column: tokens are taken as D = C / (6·N) (the paper's approximation)",
+                    location: SourceLocation(line: 1, column: 1)))
         }
         if let unique = explicit["unique"] {
-            notes.append(Note(
-                message: "column \u{E000}\(unique)\u{E000} gives unique tokens; the fits here use Eq. 2, which does not read it (\u{E000}law: data-constrained\u{E000} would)",
-                location: headerLocation(unique)))
+            notes.append(
+                Note(
+                    message:
+                        "column \u{E000}\(unique)\u{E000} gives unique tokens; the fits here use Eq. 2, which does not read it (\u{E000}law: data-constrained\u{E000} would)",
+                    location: headerLocation(unique)))
         }
 
         // Budgets for Approach 2.
@@ -142,44 +167,57 @@ struct DataProfile: Sendable {
         if explicit["budget"] != nil {
             budgets = count(groups: group(runs.map { $0.budget ?? $0.flops }, tolerance: nil), grouping: .column)
             if budgets == nil {
-                notes.append(Note(message: "the budget column names fewer than \(minimumBudgets) budgets of \(minimumRuns) or more runs: Approach 2 is left out", location: flopsPlace))
+                notes.append(
+                    Note(
+                        message:
+                            "the budget column names fewer than \(minimumBudgets) budgets of \(minimumRuns) or more runs: Approach 2 is left out",
+                        location: flopsPlace))
             }
         } else if let exact = count(groups: group(runs.map(\.flops), tolerance: nil), grouping: .equalFlops) {
             budgets = exact
-            notes.append(Note(message: "no budget column: runs with equal FLOPs form a budget (\(exact.usable) budgets)", location: flopsPlace))
+            notes.append(
+                Note(message: "no budget column: runs with equal FLOPs form a budget (\(exact.usable) budgets)", location: flopsPlace))
         } else if let chained = count(groups: group(runs.map(\.flops), tolerance: chainTolerance), grouping: .tolerance(chainTolerance)) {
             budgets = chained
-            notes.append(Note(
-                message: "no budget column and few equal FLOPs: runs within \(chainTolerance) in log10 FLOPs of the previous one form a budget (\(chained.usable) budgets); check the grouping in the IsoFLOP figure",
-                location: flopsPlace))
+            notes.append(
+                Note(
+                    message:
+                        "no budget column and few equal FLOPs: runs within \(chainTolerance) in log10 FLOPs of the previous one form a budget (\(chained.usable) budgets); check the grouping in the IsoFLOP figure",
+                    location: flopsPlace))
         } else {
             budgets = nil
-            notes.append(Note(
-                message: "the runs' FLOPs do not fall into \(minimumBudgets) or more IsoFLOP budgets of \(minimumRuns) or more runs: Approach 2 is left out (add a budget column, or give the fit \u{E000}budgets:\u{E000})",
-                location: flopsPlace))
+            notes.append(
+                Note(
+                    message:
+                        "the runs' FLOPs do not fall into \(minimumBudgets) or more IsoFLOP budgets of \(minimumRuns) or more runs: Approach 2 is left out (add a budget column, or give the fit \u{E000}budgets:\u{E000})",
+                    location: flopsPlace))
         }
         if let b = budgets, b.small > 0 {
-            notes.append(Note(
-                message: "\(b.small) budget\(b.small == 1 ? " has" : "s have") fewer than \(minimumRuns) runs; the IsoFLOP fit drops them (\u{E000}bad-budget: drop\u{E000}) with a warning",
-                location: flopsPlace))
+            notes.append(
+                Note(
+                    message:
+                        "\(b.small) budget\(b.small == 1 ? " has" : "s have") fewer than \(minimumRuns) runs; the IsoFLOP fit drops them (\u{E000}bad-budget: drop\u{E000}) with a warning",
+                    location: flopsPlace))
         }
 
         let distinctN = Set(runs.map(\.parameters)).count, distinctD = Set(runs.map(\.tokens)).count
         let parametric = runs.count >= minimumParametricRuns && distinctN >= 2 && distinctD >= 2
         if !parametric {
-            notes.append(Note(
-                message: "\(runs.count) runs with \(distinctN) model sizes and \(distinctD) token counts cannot determine Eq. 2's five parameters: Approach 3 is left out",
-                location: SourceLocation(line: 1, column: 1)))
+            notes.append(
+                Note(
+                    message:
+                        "\(runs.count) runs with \(distinctN) model sizes and \(distinctD) token counts cannot determine Eq. 2's five parameters: Approach 3 is left out",
+                    location: SourceLocation(line: 1, column: 1)))
         }
-        return DataProfile(path: path, rowCount: table.rows.count, columns: mapping.map { (role: $0.0, column: $0.1) }, curves: nil,
-                           runs: runs.count, budgets: budgets, parametric: parametric, notes: notes)
+        return DataProfile(
+            path: path, rowCount: table.rows.count, columns: mapping.map { (role: $0.0, column: $0.1) }, curves: nil,
+            runs: runs.count, budgets: budgets, parametric: parametric, notes: notes)
     }
 
     static let roleNames = RunLoader.roles.joined(separator: ", ")
 
     /// Marks a name (a column, a key) on both sides in a note's message; `ScaffoldDocument` sets it as code.
     static let nameMark: Character = "\u{E000}"
-
 
     static func isJSONLines(_ path: String) -> Bool {
         let lower = path.lowercased()

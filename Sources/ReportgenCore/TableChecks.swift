@@ -11,14 +11,20 @@ extension Analysis {
             guard let kind = kinds.table(named: table.kind) else { continue }
             if table.published, !kind.showsPublished, let at = table.publishedLocation {
                 let showing = kinds.tables.filter(\.showsPublished).map(\.name).joined(separator: ", ")
-                bag.append(.error("a '\(table.kind)' table has no published values to show; 'published: true' applies to \(showing) tables", file: file, at: at))
+                bag.append(
+                    .error(
+                        "a '\(table.kind)' table has no published values to show; 'published: true' applies to \(showing) tables",
+                        file: file, at: at))
             }
             if !kind.readsParameters, let at = table.parametersLocation {
                 let reading = kinds.tables.filter(\.readsParameters).map(\.name).joined(separator: ", ")
-                bag.append(.error("a '\(table.kind)' table has no model-size rows; 'parameters' applies to \(reading) tables", file: file, at: at))
+                bag.append(
+                    .error("a '\(table.kind)' table has no model-size rows; 'parameters' applies to \(reading) tables", file: file, at: at))
             }
             for reference in table.fits {
-                guard let fit = fits.first(where: { $0.id == reference.name }), let approach = Approach(rawValue: fit.approach) else { continue }
+                guard let fit = fits.first(where: { $0.id == reference.name }), let approach = Approach(rawValue: fit.approach) else {
+                    continue
+                }
                 if let why = kind.cannotShow(shape(of: fit, approach: approach), published: table.published) {
                     bag.append(.error("table '\(table.id)': \(why)", file: file, at: reference.location))
                 }

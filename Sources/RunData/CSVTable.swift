@@ -1,3 +1,4 @@
+import Foundation
 import ReportDocument
 
 /// A table read from CSV: a header and rows of fields, with the line of every row.
@@ -93,16 +94,20 @@ public struct CSVTable: Sendable, Equatable {
         records = parsedRecords
         inQuotes = unclosed
         if let overflowLine {
-            throw tooLarge(file: file, line: overflowLine, rows: rowCap, columns: records.first?.0.count ?? 1, maxRows: maxRows, maxFields: maxFields)
+            throw tooLarge(
+                file: file, line: overflowLine, rows: rowCap, columns: records.first?.0.count ?? 1, maxRows: maxRows, maxFields: maxFields)
         }
         if inQuotes { throw .error("a quoted field is never closed", file: file, at: SourceLocation(line: recordLine, column: 1)) }
-        guard let first = records.first else { throw .error("the file is empty: expected a header line", file: file, at: SourceLocation(line: 1, column: 1)) }
+        guard let first = records.first else {
+            throw .error("the file is empty: expected a header line", file: file, at: SourceLocation(line: 1, column: 1))
+        }
         let header = first.0.map { $0.trimmingCharacters(in: " ") }
         var rows: [[String]] = []
         var lines: [Int] = []
         for (fields, l) in records.dropFirst() {
             guard fields.count == header.count else {
-                throw .error("row has \(fields.count) fields but the header has \(header.count)", file: file, at: SourceLocation(line: l, column: 1))
+                throw .error(
+                    "row has \(fields.count) fields but the header has \(header.count)", file: file, at: SourceLocation(line: l, column: 1))
             }
             rows.append(fields)
             lines.append(l)
@@ -126,8 +131,6 @@ public struct CSVTable: Sendable, Equatable {
     }
 }
 
-import Foundation
-
 extension CSVTable {
     /// Reads JSON Lines: one JSON object per line, values numbers or strings. Columns are the
     /// union of the objects' keys, sorted; a missing key reads as an empty field.
@@ -139,7 +142,9 @@ extension CSVTable {
         var objects: [([String: String], Int)] = []
         var keys = Set<String>()
         // "\r\n" is one Character in Swift: split on each of the three line ends.
-        for (index, line) in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" }).enumerated() {
+        for (index, line) in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" })
+            .enumerated()
+        {
             let trimmed = line.trimmingCharacters(in: .whitespaces)
             if trimmed.isEmpty { continue }
             guard let data = trimmed.data(using: .utf8),
@@ -153,14 +158,16 @@ extension CSVTable {
                 case let n as NSNumber: fields[k] = "\(n.doubleValue)"
                 case let s as String: fields[k] = s
                 case is NSNull: fields[k] = ""
-                default: throw .error("field '\(k)' must be a number or a string", file: file, at: SourceLocation(line: index + 1, column: 1))
+                default:
+                    throw .error("field '\(k)' must be a number or a string", file: file, at: SourceLocation(line: index + 1, column: 1))
                 }
                 keys.insert(k)
             }
             objects.append((fields, index + 1))
             let rowCap = Swift.min(maxRows, maxFields / Swift.max(1, keys.count))
             if objects.count > rowCap {
-                throw tooLarge(file: file, line: index + 1, rows: rowCap, columns: Swift.max(1, keys.count), maxRows: maxRows, maxFields: maxFields)
+                throw tooLarge(
+                    file: file, line: index + 1, rows: rowCap, columns: Swift.max(1, keys.count), maxRows: maxRows, maxFields: maxFields)
             }
         }
         guard !objects.isEmpty else { throw .error("the file holds no JSON objects", file: file, at: SourceLocation(line: 1, column: 1)) }

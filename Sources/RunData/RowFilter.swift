@@ -23,7 +23,8 @@ public enum RowFilter {
                 if let i = table.columnIndex(condition.column) { return (condition, i) }
                 var message = "no column '\(condition.column)' in \(fileName)"
                 if let s = suggestion(for: condition.column, among: table.header) { message += "; did you mean '\(s)'?" }
-                diagnostics.append(.error(message, file: document, at: condition.location, notes: ["columns: \(table.header.joined(separator: ", "))"]))
+                diagnostics.append(
+                    .error(message, file: document, at: condition.location, notes: ["columns: \(table.header.joined(separator: ", "))"]))
                 return nil
             }
         }
@@ -44,9 +45,13 @@ public enum RowFilter {
                         // Each bad cell is reported, up to a bound that keeps a wrong column cheap.
                         if badCells < 20 {
                             let what = cell.isEmpty ? "an empty field" : "'\(cell)'"
-                            diagnostics.append(.error(
-                                "column '\(condition.column)': expected a number for '\(condition.written)', got \(what)", file: fileName,
-                                at: SourceLocation(line: table.lines[r], column: table.column(ofField: min(column, max(table.rows[r].count - 1, 0)), row: r))))
+                            diagnostics.append(
+                                .error(
+                                    "column '\(condition.column)': expected a number for '\(condition.written)', got \(what)",
+                                    file: fileName,
+                                    at: SourceLocation(
+                                        line: table.lines[r],
+                                        column: table.column(ofField: min(column, max(table.rows[r].count - 1, 0)), row: r))))
                         }
                         badCells += 1
                         return false
@@ -65,7 +70,10 @@ public enum RowFilter {
             kept.append(r)
         }
         if badCells > 20 {
-            diagnostics.append(.error("\(badCells - 20) more cells of \(fileName) are not numbers for a numeric bound", file: fileName, at: SourceLocation(line: 1, column: 1)))
+            diagnostics.append(
+                .error(
+                    "\(badCells - 20) more cells of \(fileName) are not numbers for a numeric bound", file: fileName,
+                    at: SourceLocation(line: 1, column: 1)))
         }
         return Outcome(kept: kept, leftOutByWhere: leftOut, droppedByDrop: dropped, diagnostics: diagnostics)
     }

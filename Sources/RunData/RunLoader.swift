@@ -42,10 +42,13 @@ public enum RunLoader {
             }
         }
         for role in ["params", "loss"] where index[role] == nil {
-            return .failure(ColumnProblem(message: "no '\(role)' column in \(fileName) (columns: \(table.header.joined(separator: ", "))); map one"))
+            return .failure(
+                ColumnProblem(message: "no '\(role)' column in \(fileName) (columns: \(table.header.joined(separator: ", "))); map one"))
         }
         if index["flops"] == nil && index["tokens"] == nil {
-            return .failure(ColumnProblem(message: "\(fileName) needs a 'flops' or a 'tokens' column (columns: \(table.header.joined(separator: ", ")))"))
+            return .failure(
+                ColumnProblem(
+                    message: "\(fileName) needs a 'flops' or a 'tokens' column (columns: \(table.header.joined(separator: ", ")))"))
         }
         return .success(index)
     }
@@ -55,7 +58,9 @@ public enum RunLoader {
     ///
     /// `lawColumns` are further columns (by index) whose values every run carries in `lawInputs`,
     /// in that order: a declared law's mapped inputs, any finite decimal number.
-    public static func runs(from table: CSVTable, columns index: [String: Int], fileName: String, lawColumns: [Int] = []) -> (runs: [Run], diagnostics: [Diagnostic]) {
+    public static func runs(from table: CSVTable, columns index: [String: Int], fileName: String, lawColumns: [Int] = []) -> (
+        runs: [Run], diagnostics: [Diagnostic]
+    ) {
         var runs: [Run] = []
         var diagnostics: [Diagnostic] = []
         for (r, row) in table.rows.enumerated() {
@@ -65,19 +70,26 @@ public enum RunLoader {
                 let text = i < row.count ? Self.trimmed(row[i]) : ""
                 guard DecimalNumber.isDecimal(text), let x = Double(text), x.isFinite, x > 0 else {
                     let what = text.isEmpty ? "an empty field" : "'\(text)'"
-                    diagnostics.append(.error("column '\(table.header[i])': expected a positive number, got \(what)", file: fileName, at: SourceLocation(line: table.lines[r], column: table.column(ofField: min(i, max(row.count - 1, 0)), row: r))))
+                    diagnostics.append(
+                        .error(
+                            "column '\(table.header[i])': expected a positive number, got \(what)", file: fileName,
+                            at: SourceLocation(line: table.lines[r], column: table.column(ofField: min(i, max(row.count - 1, 0)), row: r))))
                     failed = true
                     return nil
                 }
                 return x
             }
-            let n = number("params"), loss = number("loss"), c = number("flops"), d = number("tokens"), budget = number("budget"), unique = number("unique")
+            let n = number("params"), loss = number("loss"), c = number("flops"), d = number("tokens"), budget = number("budget"),
+                unique = number("unique")
             var lawInputs: [Double] = []
             for i in lawColumns {
                 let text = i < row.count ? Self.trimmed(row[i]) : ""
                 guard DecimalNumber.isDecimal(text), let x = Double(text), x.isFinite else {
                     let what = text.isEmpty ? "an empty field" : "'\(text)'"
-                    diagnostics.append(.error("column '\(table.header[i])' (an input of a law): expected a number, got \(what)", file: fileName, at: SourceLocation(line: table.lines[r], column: table.column(ofField: min(i, max(row.count - 1, 0)), row: r))))
+                    diagnostics.append(
+                        .error(
+                            "column '\(table.header[i])' (an input of a law): expected a number, got \(what)", file: fileName,
+                            at: SourceLocation(line: table.lines[r], column: table.column(ofField: min(i, max(row.count - 1, 0)), row: r))))
                     failed = true
                     continue
                 }
@@ -124,7 +136,6 @@ public enum RunLoader {
         return runs.indices.filter { !dropped.contains($0) }
     }
 
-
     /// Reads a file inside the project (CSV, or JSON Lines by extension) as a table.
     /// At most `maxRows` rows (a document's limit unless the caller is `reportgen fit`).
     public static func table(bytes: [UInt8], path: String, maxRows: Int = DocumentLimits.dataRows) throws(Diagnostic) -> CSVTable {
@@ -159,18 +170,28 @@ extension RunLoader {
     /// Reads loss curves in long form: a run identifier, its model size, optionally the tokens its
     /// cosine schedule was set for (default: its last logged tokens), and (tokens, loss) per logged
     /// step. Rows of one run must be contiguous with increasing tokens.
-    public static func curves(from table: CSVTable, mapping: [String: String], fileName: String) -> (curves: [TrainingCurve], diagnostics: [Diagnostic]) {
+    public static func curves(from table: CSVTable, mapping: [String: String], fileName: String) -> (
+        curves: [TrainingCurve], diagnostics: [Diagnostic]
+    ) {
         var index: [String: Int] = [:]
         var diagnostics: [Diagnostic] = []
         for role in ["run", "params", "horizon", "tokens", "loss"] {
             if let column = mapping[role] {
-                if let i = table.columnIndex(column) { index[role] = i } else {
-                    diagnostics.append(.error("no column '\(column)' in \(fileName) (columns: \(table.header.joined(separator: ", ")))", file: fileName, at: SourceLocation(line: 1, column: 1)))
+                if let i = table.columnIndex(column) {
+                    index[role] = i
+                } else {
+                    diagnostics.append(
+                        .error(
+                            "no column '\(column)' in \(fileName) (columns: \(table.header.joined(separator: ", ")))", file: fileName,
+                            at: SourceLocation(line: 1, column: 1)))
                 }
             } else if let i = curveColumns[role]!.lazy.compactMap({ table.columnIndex($0) }).first {
                 index[role] = i
             } else if role != "horizon" {
-                diagnostics.append(.error("loss curves need a '\(role)' column (one of \(curveColumns[role]!.joined(separator: ", "))); columns: \(table.header.joined(separator: ", "))", file: fileName, at: SourceLocation(line: 1, column: 1)))
+                diagnostics.append(
+                    .error(
+                        "loss curves need a '\(role)' column (one of \(curveColumns[role]!.joined(separator: ", "))); columns: \(table.header.joined(separator: ", "))",
+                        file: fileName, at: SourceLocation(line: 1, column: 1)))
             }
         }
         guard diagnostics.isEmpty else { return ([], diagnostics) }
@@ -182,7 +203,10 @@ extension RunLoader {
                 guard let i = index[role] else { return nil }
                 let text = i < row.count ? Self.trimmed(row[i]) : ""
                 guard DecimalNumber.isDecimal(text), let x = Double(text), x.isFinite, x > 0 else {
-                    diagnostics.append(.error("column '\(table.header[i])': expected a positive number, got '\(text)'", file: fileName, at: SourceLocation(line: table.lines[r], column: table.column(ofField: min(i, max(row.count - 1, 0)), row: r))))
+                    diagnostics.append(
+                        .error(
+                            "column '\(table.header[i])': expected a positive number, got '\(text)'", file: fileName,
+                            at: SourceLocation(line: table.lines[r], column: table.column(ofField: min(i, max(row.count - 1, 0)), row: r))))
                     return nil
                 }
                 return x
@@ -192,7 +216,10 @@ extension RunLoader {
             let horizon = index["horizon"] == nil ? nil : number("horizon")
             if id != currentRun {
                 if seen.contains(id) {
-                    diagnostics.append(.error("the rows of run '\(id)' are not contiguous", file: fileName, at: SourceLocation(line: table.lines[r], column: 1)))
+                    diagnostics.append(
+                        .error(
+                            "the rows of run '\(id)' are not contiguous", file: fileName,
+                            at: SourceLocation(line: table.lines[r], column: 1)))
                     continue
                 }
                 seen.insert(id)
@@ -201,7 +228,10 @@ extension RunLoader {
             }
             let k = curves.count - 1
             if let last = curves[k].tokens.last, t <= last {
-                diagnostics.append(.error("run '\(id)': tokens must increase along a curve (\(t) after \(last))", file: fileName, at: SourceLocation(line: table.lines[r], column: table.column(ofField: index["tokens"]!, row: r))))
+                diagnostics.append(
+                    .error(
+                        "run '\(id)': tokens must increase along a curve (\(t) after \(last))", file: fileName,
+                        at: SourceLocation(line: table.lines[r], column: table.column(ofField: index["tokens"]!, row: r))))
                 continue
             }
             curves[k].tokens.append(t)

@@ -1,6 +1,6 @@
+import BuildEngine
 import Foundation
 import ReportDocument
-import BuildEngine
 import ScalingLaws
 
 /// Simulated sweeps on disk: a YAML spec in, `isoflop.csv` and `curves.csv` out.
@@ -131,7 +131,9 @@ public enum Simulation {
         for (index, curve) in curves.enumerated() {
             let flops = curve.flops
             for k in curve.tokens.indices {
-                out += "\(index + 1)," + [curve.parameters, curve.horizonTokens, curve.tokens[k], flops[k], curve.losses[k]]
+                out +=
+                    "\(index + 1),"
+                    + [curve.parameters, curve.horizonTokens, curve.tokens[k], flops[k], curve.losses[k]]
                     .map(field).joined(separator: ",") + "\n"
             }
         }
@@ -198,7 +200,8 @@ public enum Simulation {
 
     private static func number(_ node: YAMLNode, key: String, file: String, allowZero: Bool = false) throws(Diagnostic) -> Double {
         guard let s = node.scalar, let x = Double(s), x.isFinite else {
-            throw .error("'\(key)': expected a number, got \(node.scalar.map { "'\($0)'" } ?? node.typeName)", file: file, at: node.location)
+            throw .error(
+                "'\(key)': expected a number, got \(node.scalar.map { "'\($0)'" } ?? node.typeName)", file: file, at: node.location)
         }
         guard allowZero ? x >= 0 : x > 0 else {
             throw .error("'\(key)': must be \(allowZero ? "zero or positive" : "positive"), got \(s)", file: file, at: node.location)
@@ -208,26 +211,35 @@ public enum Simulation {
 
     private static func integer(_ node: YAMLNode, key: String, file: String) throws(Diagnostic) -> Int {
         guard let s = node.scalar, let n = Int(s) else {
-            throw .error("'\(key)': expected an integer, got \(node.scalar.map { "'\($0)'" } ?? node.typeName)", file: file, at: node.location)
+            throw .error(
+                "'\(key)': expected an integer, got \(node.scalar.map { "'\($0)'" } ?? node.typeName)", file: file, at: node.location)
         }
         return n
     }
 
     private static func numbers(_ node: YAMLNode, key: String, file: String, minCount: Int) throws(Diagnostic) -> [Double] {
-        guard let items = node.items else { throw .error("'\(key)': expected a list of numbers, got \(node.typeName)", file: file, at: node.location) }
-        guard items.count >= minCount else { throw .error("'\(key)': needs at least \(minCount) value\(minCount == 1 ? "" : "s")", file: file, at: node.location) }
+        guard let items = node.items else {
+            throw .error("'\(key)': expected a list of numbers, got \(node.typeName)", file: file, at: node.location)
+        }
+        guard items.count >= minCount else {
+            throw .error("'\(key)': needs at least \(minCount) value\(minCount == 1 ? "" : "s")", file: file, at: node.location)
+        }
         var values: [Double] = []
         for item in items { values.append(try number(item, key: key, file: file)) }
         return values
     }
 
     private static func repeated(_ node: YAMLNode, file: String) throws(Diagnostic) -> RepeatedSweep {
-        guard let entries = node.entries else { throw .error("'repeated': expected a mapping, got \(node.typeName)", file: file, at: node.location) }
+        guard let entries = node.entries else {
+            throw .error("'repeated': expected a mapping, got \(node.typeName)", file: file, at: node.location)
+        }
         var sweep = RepeatedSweep(uniqueTokens: [], epochs: [], sizes: [])
         var seen: [String] = []
         for entry in entries {
             guard repeatedKeys.contains(entry.key) else {
-                throw .error("unknown key '\(entry.key)' in 'repeated'", file: file, at: entry.keyLocation, notes: ["known keys: \(repeatedKeys.joined(separator: ", "))"])
+                throw .error(
+                    "unknown key '\(entry.key)' in 'repeated'", file: file, at: entry.keyLocation,
+                    notes: ["known keys: \(repeatedKeys.joined(separator: ", "))"])
             }
             guard !seen.contains(entry.key) else { throw .error("duplicate key '\(entry.key)'", file: file, at: entry.keyLocation) }
             seen.append(entry.key)
@@ -250,7 +262,9 @@ public enum Simulation {
         }
         let runs = sweep.uniqueTokens.count * sweep.epochs.count * sweep.sizes.count
         guard runs <= DocumentLimits.dataRows else {
-            throw .error("'repeated' makes \(runs) runs, more than the limit of \(DocumentLimits.dataRows) for a data file", file: file, at: node.location)
+            throw .error(
+                "'repeated' makes \(runs) runs, more than the limit of \(DocumentLimits.dataRows) for a data file", file: file,
+                at: node.location)
         }
         return sweep
     }
@@ -266,12 +280,15 @@ public enum Simulation {
                     notes: ["use published-unrounded, published-rounded, or a mapping with E, A, B, alpha, beta"])
             }
         }
-        guard let entries = node.entries else { throw .error("'truth': expected a name or a mapping, got \(node.typeName)", file: file, at: node.location) }
+        guard let entries = node.entries else {
+            throw .error("'truth': expected a name or a mapping, got \(node.typeName)", file: file, at: node.location)
+        }
         let names = ["E", "A", "B", "alpha", "beta"]
         var values: [String: Double] = [:]
         for entry in entries {
             guard names.contains(entry.key) else {
-                throw .error("unknown key '\(entry.key)' in 'truth'", file: file, at: entry.keyLocation, notes: ["known keys: E, A, B, alpha, beta"])
+                throw .error(
+                    "unknown key '\(entry.key)' in 'truth'", file: file, at: entry.keyLocation, notes: ["known keys: E, A, B, alpha, beta"])
             }
             values[entry.key] = try number(entry.value, key: "truth.\(entry.key)", file: file)
         }

@@ -112,7 +112,9 @@ public enum Approach2 {
     /// Each budget needs at least three runs, both parabolas must open upward, and the ln N vertex
     /// must lie within the sampled model sizes; otherwise, by `policy`, the fit fails with an error
     /// naming the budget or leaves the budget out with a warning (never a silently used vertex).
-    public static func fit(_ runs: [Run], grouping: BudgetGrouping = .exact, policy: BadBudgetPolicy = .error) throws(FitError) -> Approach2Result {
+    public static func fit(_ runs: [Run], grouping: BudgetGrouping = .exact, policy: BadBudgetPolicy = .error) throws(FitError)
+        -> Approach2Result
+    {
         try validate(runs)
         var profiles: [IsoFLOPProfile] = []
         var warnings: [String] = []

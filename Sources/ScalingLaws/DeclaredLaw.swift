@@ -139,7 +139,10 @@ public struct LawForm: Sendable, Equatable, Hashable, Codable {
         let parameterNames = parameters.map(\.name)
         for d in definitions {
             if parameterNames.contains(d.name) || inputs.contains(d.name) {
-                throw LawDefinitionError(definition: d.name, error: LawError("'\(d.name)' is defined, but it is also a \(parameterNames.contains(d.name) ? "parameter" : "input") of the law"))
+                throw LawDefinitionError(
+                    definition: d.name,
+                    error: LawError(
+                        "'\(d.name)' is defined, but it is also a \(parameterNames.contains(d.name) ? "parameter" : "input") of the law"))
             }
             if replacements[d.name] != nil {
                 throw LawDefinitionError(definition: d.name, error: LawError("'\(d.name)' is defined twice"))
@@ -147,23 +150,31 @@ public struct LawForm: Sendable, Equatable, Hashable, Codable {
             let parsed: LawExpression
             do { parsed = try LawParser.parse(d.expression) } catch { throw LawDefinitionError(definition: d.name, error: error) }
             if parsed.names.contains(d.name) {
-                throw LawDefinitionError(definition: d.name, error: LawError("'\(d.name)' is defined in terms of itself", offset: parsed.offset(of: d.name)))
-            }
-            if let later = definitions.first(where: { $0.name != d.name && replacements[$0.name] == nil && parsed.names.contains($0.name) }) {
                 throw LawDefinitionError(
-                    definition: d.name, error: LawError("'\(later.name)' is defined after '\(d.name)'; a definition may use only those above it", offset: parsed.offset(of: later.name)))
+                    definition: d.name, error: LawError("'\(d.name)' is defined in terms of itself", offset: parsed.offset(of: d.name)))
+            }
+            if let later = definitions.first(where: { $0.name != d.name && replacements[$0.name] == nil && parsed.names.contains($0.name) })
+            {
+                throw LawDefinitionError(
+                    definition: d.name,
+                    error: LawError(
+                        "'\(later.name)' is defined after '\(d.name)'; a definition may use only those above it",
+                        offset: parsed.offset(of: later.name)))
             }
             let size = Self.expandedSize(parsed, sizes)
             guard size <= Self.maximumExpandedSize else {
                 throw LawDefinitionError(
                     definition: d.name,
-                    error: LawError("'\(d.name)' expands to more than \(Self.maximumExpandedSize) terms once the definitions it uses are substituted"))
+                    error: LawError(
+                        "'\(d.name)' expands to more than \(Self.maximumExpandedSize) terms once the definitions it uses are substituted"))
             }
             let depth = Self.expandedDepth(parsed, depths)
             guard depth <= Self.maximumExpandedDepth else {
                 throw LawDefinitionError(
                     definition: d.name,
-                    error: LawError("'\(d.name)' nests more than \(Self.maximumExpandedDepth) levels deep once the definitions it uses are substituted"))
+                    error: LawError(
+                        "'\(d.name)' nests more than \(Self.maximumExpandedDepth) levels deep once the definitions it uses are substituted")
+                )
             }
             sizes[d.name] = size
             depths[d.name] = depth
@@ -210,7 +221,9 @@ public struct LawForm: Sendable, Equatable, Hashable, Codable {
         let e = try LawParser.parse(expression)
         guard !definitions.isEmpty else { return e }
         let expanded: [(name: String, expression: LawExpression, size: Int)]
-        do { expanded = try expandedDefinitions() } catch { throw LawError("in the definition of '\(error.definition)': \(error.error.message)") }
+        do { expanded = try expandedDefinitions() } catch {
+            throw LawError("in the definition of '\(error.definition)': \(error.error.message)")
+        }
         var replacements: [String: LawExpression] = [:]
         var sizes: [String: Int] = [:]
         var depths: [String: Int] = [:]
@@ -310,7 +323,8 @@ public struct LawForm: Sendable, Equatable, Hashable, Codable {
     /// no zero, where (G U)^(β/α) overflows) with ln R*_D ∈ {1.5, 3} and ln R*_N ∈ {1, 2.5}.
     public static let dataConstrained = LawForm(
         name: "data-constrained",
-        expression: #"E + \frac{A}{\left(U_N + U_N R^*_N \left(1 - \exp\left(-\frac{R_N}{R^*_N}\right)\right)\right)^{\alpha}} + \frac{B}{\left(U + U R^*_D \left(1 - \exp\left(-\frac{R_D}{R^*_D}\right)\right)\right)^{\beta}}"#,
+        expression:
+            #"E + \frac{A}{\left(U_N + U_N R^*_N \left(1 - \exp\left(-\frac{R_N}{R^*_N}\right)\right)\right)^{\alpha}} + \frac{B}{\left(U + U R^*_D \left(1 - \exp\left(-\frac{R_D}{R^*_D}\right)\right)\right)^{\beta}}"#,
         inputs: ["N", "D", "U"],
         parameters: [
             LawParameter(name: "A", logScale: true, starts: [0, 5, 10, 15, 20, 25]),
@@ -405,7 +419,9 @@ public struct FittedLaw: Sendable, Equatable, Codable {
         let observed = data.losses.map { objective.target($0) }
         let x = searchValues
         return x.withUnsafeBufferPointer { p in
-            observed.withUnsafeBufferPointer { o in program.objective(p.baseAddress!, nil, observed: o.baseAddress!, objective: objective, w) }
+            observed.withUnsafeBufferPointer { o in
+                program.objective(p.baseAddress!, nil, observed: o.baseAddress!, objective: objective, w)
+            }
         }
     }
 
@@ -560,7 +576,9 @@ public enum DeclaredLawFit {
         for (k, p) in form.parameters.enumerated() {
             let column = starts.map { $0[k] }
             if let low = column.min(), let high = column.max(), low < high, winner.x[k] < low || winner.x[k] > high {
-                warnings.append("the optimum \(p.logScale ? "ln " : "")\(p.name) = \(winner.x[k]) lies beyond the edge of the start grid [\(low), \(high)]")
+                warnings.append(
+                    "the optimum \(p.logScale ? "ln " : "")\(p.name) = \(winner.x[k]) lies beyond the edge of the start grid [\(low), \(high)]"
+                )
             }
         }
         return Approach3Diagnostics(

@@ -96,13 +96,17 @@ public enum Extrapolation {
             throw .tooFewRuns(needed: 3, got: groups.count, context: "leave-one-budget-out (budgets)")
         }
         func measurable(_ group: [Run]) -> Bool {
-            guard group.count >= 3, let p = try? Quadratic.fit(x: group.map { log($0.parameters) }, y: group.map(\.loss)) else { return false }
+            guard group.count >= 3, let p = try? Quadratic.fit(x: group.map { log($0.parameters) }, y: group.map(\.loss)) else {
+                return false
+            }
             return p.opensUpward
         }
         guard let last = groups.lastIndex(where: measurable) else {
             let largest = groups[groups.count - 1]
             let budget = exp(largest.map { log($0.flops) }.reduce(0, +) / Double(largest.count))
-            throw .tooFewRuns(needed: 3, got: largest.count, context: "budget \(formatScientific(budget)) FLOPs (no budget has 3 runs and a parabola that opens upward)")
+            throw .tooFewRuns(
+                needed: 3, got: largest.count,
+                context: "budget \(formatScientific(budget)) FLOPs (no budget has 3 runs and a parabola that opens upward)")
         }
         let heldOut = groups[last]
         let budget = exp(heldOut.map { log($0.flops) }.reduce(0, +) / Double(heldOut.count))

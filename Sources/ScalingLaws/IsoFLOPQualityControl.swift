@@ -111,11 +111,12 @@ public enum IsoFLOPQualityControl {
             let label = budgetLabel(budget.flops)
             for outlier in found {
                 let member = remaining[outlier.position]
-                flags.append(IsoFLOPQCFlag(
-                    check: .outlier, budget: budget.flops, rows: [member.index], dropped: [member.index],
-                    reason: "\(label): the run at N = \(formatScientific(member.run.parameters)) lies "
-                        + "\(formatFixed(outlier.z)) robust standard deviations from the parabola through the others "
-                        + "(threshold \(formatFixed(thresholds.outlierZ)))"))
+                flags.append(
+                    IsoFLOPQCFlag(
+                        check: .outlier, budget: budget.flops, rows: [member.index], dropped: [member.index],
+                        reason: "\(label): the run at N = \(formatScientific(member.run.parameters)) lies "
+                            + "\(formatFixed(outlier.z)) robust standard deviations from the parabola through the others "
+                            + "(threshold \(formatFixed(thresholds.outlierZ)))"))
             }
             let outlierPositions = Set(found.map(\.position))
             remaining = remaining.enumerated().filter { !outlierPositions.contains($0.offset) }.map(\.element)
@@ -160,10 +161,13 @@ public enum IsoFLOPQualityControl {
         var removed = Set<Int>()
         for (k, first) in firstOfKey.enumerated() where !repeats[k].isEmpty {
             let copies = repeats[k].map { remaining[$0].index }
-            flags.append(IsoFLOPQCFlag(
-                check: .exactDuplicate, budget: flops, rows: ([remaining[first].index] + copies).sorted(),
-                dropped: copies.sorted(),
-                reason: "\(label): \(copies.count + 1) runs with identical N = \(formatScientific(remaining[first].run.parameters)), D and loss"))
+            flags.append(
+                IsoFLOPQCFlag(
+                    check: .exactDuplicate, budget: flops, rows: ([remaining[first].index] + copies).sorted(),
+                    dropped: copies.sorted(),
+                    reason:
+                        "\(label): \(copies.count + 1) runs with identical N = \(formatScientific(remaining[first].run.parameters)), D and loss"
+                ))
             removed.formUnion(repeats[k])
         }
         remaining = remaining.enumerated().filter { !removed.contains($0.offset) }.map(\.element)
@@ -172,12 +176,15 @@ public enum IsoFLOPQualityControl {
         var keptSoFar: [(index: Int, run: Run)] = []
         for member in remaining {
             let n = member.run.parameters
-            if let twin = keptSoFar.first(where: { abs($0.run.parameters - n) <= thresholds.nearDuplicateTolerance * max($0.run.parameters, n) }) {
+            if let twin = keptSoFar.first(where: {
+                abs($0.run.parameters - n) <= thresholds.nearDuplicateTolerance * max($0.run.parameters, n)
+            }) {
                 let gap = abs(twin.run.parameters - n) / max(twin.run.parameters, n)
-                flags.append(IsoFLOPQCFlag(
-                    check: .nearDuplicate, budget: flops, rows: [twin.index, member.index].sorted(), dropped: [member.index],
-                    reason: "\(label): N = \(formatScientific(twin.run.parameters)) and \(formatScientific(n)) differ by "
-                        + "\(formatPercent(gap)), within the \(formatPercent(thresholds.nearDuplicateTolerance)) tolerance"))
+                flags.append(
+                    IsoFLOPQCFlag(
+                        check: .nearDuplicate, budget: flops, rows: [twin.index, member.index].sorted(), dropped: [member.index],
+                        reason: "\(label): N = \(formatScientific(twin.run.parameters)) and \(formatScientific(n)) differ by "
+                            + "\(formatPercent(gap)), within the \(formatPercent(thresholds.nearDuplicateTolerance)) tolerance"))
             } else {
                 keptSoFar.append(member)
             }
@@ -187,25 +194,29 @@ public enum IsoFLOPQualityControl {
     }
 
     /// Checks 4 to 6 on the runs of one budget that the earlier checks keep.
-    static func parabolaChecks(budget flops: Double, remaining: [(index: Int, run: Run)], thresholds: IsoFLOPQCThresholds) -> [IsoFLOPQCFlag] {
+    static func parabolaChecks(budget flops: Double, remaining: [(index: Int, run: Run)], thresholds: IsoFLOPQCThresholds)
+        -> [IsoFLOPQCFlag]
+    {
         let label = budgetLabel(flops)
         var flags: [IsoFLOPQCFlag] = []
         let rows = remaining.map(\.index).sorted()
 
         // 4. Too few points.
         guard remaining.count >= thresholds.minimumPoints else {
-            flags.append(IsoFLOPQCFlag(
-                check: .tooFewPoints, budget: flops, rows: rows, dropped: rows,
-                reason: "\(label): \(remaining.count) distinct runs, fewer than the \(thresholds.minimumPoints) needed"))
+            flags.append(
+                IsoFLOPQCFlag(
+                    check: .tooFewPoints, budget: flops, rows: rows, dropped: rows,
+                    reason: "\(label): \(remaining.count) distinct runs, fewer than the \(thresholds.minimumPoints) needed"))
             return flags
         }
         let logN = remaining.map { log($0.run.parameters) }
         guard let parabola = try? Quadratic.fit(x: logN, y: remaining.map(\.run.loss)),
             let low = logN.min(), let high = logN.max(), high > low
         else {
-            flags.append(IsoFLOPQCFlag(
-                check: .weakCurvature, budget: flops, rows: rows, dropped: rows,
-                reason: "\(label): no parabola in ln N fits these runs (a singular system)"))
+            flags.append(
+                IsoFLOPQCFlag(
+                    check: .weakCurvature, budget: flops, rows: rows, dropped: rows,
+                    reason: "\(label): no parabola in ln N fits these runs (a singular system)"))
             return flags
         }
 
@@ -215,26 +226,29 @@ public enum IsoFLOPQualityControl {
         let minimum = parabola(min(max(parabola.vertex, low), high))
         let rise = curvature * halfWidth * halfWidth / minimum
         if !(curvature > 0) {
-            flags.append(IsoFLOPQCFlag(
-                check: .weakCurvature, budget: flops, rows: rows, dropped: rows,
-                reason: "\(label): the parabola in ln N opens downward (curvature \(formatScientific(curvature))): it has no minimum"))
+            flags.append(
+                IsoFLOPQCFlag(
+                    check: .weakCurvature, budget: flops, rows: rows, dropped: rows,
+                    reason: "\(label): the parabola in ln N opens downward (curvature \(formatScientific(curvature))): it has no minimum"))
             return flags
         }
         if rise < thresholds.minimumRise {
-            flags.append(IsoFLOPQCFlag(
-                check: .weakCurvature, budget: flops, rows: rows, dropped: rows,
-                reason: "\(label): the parabola rises only \(formatPercent(rise)) over half the sampled ln N width, "
-                    + "under the \(formatPercent(thresholds.minimumRise)) threshold"))
+            flags.append(
+                IsoFLOPQCFlag(
+                    check: .weakCurvature, budget: flops, rows: rows, dropped: rows,
+                    reason: "\(label): the parabola rises only \(formatPercent(rise)) over half the sampled ln N width, "
+                        + "under the \(formatPercent(thresholds.minimumRise)) threshold"))
         }
 
         // 6. Off-centre sampling.
         let position = (parabola.vertex - low) / (high - low)
         if !(position >= thresholds.edgeFraction && position <= 1 - thresholds.edgeFraction) {
-            flags.append(IsoFLOPQCFlag(
-                check: .offCentre, budget: flops, rows: rows, dropped: rows,
-                reason: "\(label): the minimum N = \(formatScientific(exp(parabola.vertex))) sits at "
-                    + "\(formatPercent(position)) of the sampled ln N range \(formatScientific(exp(low)))…"
-                    + "\(formatScientific(exp(high))), within \(formatPercent(thresholds.edgeFraction)) of an edge or beyond"))
+            flags.append(
+                IsoFLOPQCFlag(
+                    check: .offCentre, budget: flops, rows: rows, dropped: rows,
+                    reason: "\(label): the minimum N = \(formatScientific(exp(parabola.vertex))) sits at "
+                        + "\(formatPercent(position)) of the sampled ln N range \(formatScientific(exp(low)))…"
+                        + "\(formatScientific(exp(high))), within \(formatPercent(thresholds.edgeFraction)) of an edge or beyond"))
         }
         return flags
     }

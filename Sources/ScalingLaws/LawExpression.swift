@@ -166,7 +166,9 @@ public enum LawParser {
                             while j < chars.count, chars[j] != "}" {
                                 if chars[j] == "\\" {
                                     let (w, next) = word(from: j + 1)
-                                    guard greek.contains(w) else { throw LawError("a subscript holds letters, digits and Greek letters only", offset: j) }
+                                    guard greek.contains(w) else {
+                                        throw LawError("a subscript holds letters, digits and Greek letters only", offset: j)
+                                    }
                                     s += w
                                     j = next
                                 } else if isLetter(chars[j]) || isDigit(chars[j]) || chars[j] == "*" {
@@ -181,7 +183,9 @@ public enum LawParser {
                             sub = s
                         } else if chars[j] == "\\" {
                             let (w, next) = word(from: j + 1)
-                            guard greek.contains(w) else { throw LawError("a subscript holds letters, digits and Greek letters only", offset: j) }
+                            guard greek.contains(w) else {
+                                throw LawError("a subscript holds letters, digits and Greek letters only", offset: j)
+                            }
                             sub = w
                             j = next
                         } else if isLetter(chars[j]) || isDigit(chars[j]) {
@@ -256,10 +260,13 @@ public enum LawParser {
                             i = j
                         } else if greek.contains(command) {
                             let d = try decorations(from: j)
-                            tokens.append(Token(kind: .name(command + (d.star ? "*" : "") + (d.subscript.map { "_" + $0 } ?? "")), offset: i))
+                            tokens.append(
+                                Token(kind: .name(command + (d.star ? "*" : "") + (d.subscript.map { "_" + $0 } ?? "")), offset: i))
                             i = d.end
                         } else {
-                            throw LawError("'\\\(command)' is not part of the law language (numbers, names, + - * / ^, \\frac, \\sqrt, \\exp, \\log, \\min, \\max)", offset: i)
+                            throw LawError(
+                                "'\\\(command)' is not part of the law language (numbers, names, + - * / ^, \\frac, \\sqrt, \\exp, \\log, \\min, \\max)",
+                                offset: i)
                         }
                     }
                     continue
@@ -411,7 +418,11 @@ public enum LawParser {
             case .function(let f):
                 advance()
                 let close: Character
-                if case .symbol("(") = current.kind { close = ")" } else if case .symbol("{") = current.kind { close = "}" } else {
+                if case .symbol("(") = current.kind {
+                    close = ")"
+                } else if case .symbol("{") = current.kind {
+                    close = "}"
+                } else {
                     throw LawError("'\\\(f.rawValue)' needs its argument in parentheses or braces", offset: current.offset)
                 }
                 advance()
@@ -422,7 +433,8 @@ public enum LawParser {
                 }
                 try expect(close, "to close the argument of \\\(f.rawValue)")
                 guard args.count == f.arity else {
-                    throw LawError("'\\\(f.rawValue)' takes \(f.arity) argument\(f.arity == 1 ? "" : "s"), got \(args.count)", offset: token.offset)
+                    throw LawError(
+                        "'\\\(f.rawValue)' takes \(f.arity) argument\(f.arity == 1 ? "" : "s"), got \(args.count)", offset: token.offset)
                 }
                 return .call(f, args)
             default:

@@ -82,10 +82,13 @@ public enum LawFrontier {
                 throw LawError("the law's loss does not depend on N at C = \(budget) FLOPs: it has no compute-optimal model size")
             }
             if best == 0 {
-                throw LawError("the law has no compute-optimal frontier: at C = \(budget) FLOPs its loss keeps falling as N shrinks (down to N = 10)")
+                throw LawError(
+                    "the law has no compute-optimal frontier: at C = \(budget) FLOPs its loss keeps falling as N shrinks (down to N = 10)")
             }
             if best == scan - 1 {
-                throw LawError("the law has no compute-optimal frontier: at C = \(budget) FLOPs its loss keeps falling as N grows (up to D = 10 tokens)")
+                throw LawError(
+                    "the law has no compute-optimal frontier: at C = \(budget) FLOPs its loss keeps falling as N grows (up to D = 10 tokens)"
+                )
             }
             // The slope changes sign between the neighbours of the best scan point: bisect on it.
             var a = grid[best - 1], b = grid[best + 1]

@@ -571,8 +571,16 @@ public struct LawProgram: Sendable {
                         w.scalarAdjoints[node.c] += sums.1
                         continue
                     }
-                    if let y { sumA = Self.accumulate(aTarget, n) { sign * g[$0] * y[$0] } } else { sumA = Self.accumulate(aTarget, n) { sign * g[$0] * ys } }
-                    if let x { sumB = Self.accumulate(bTarget, n) { sign * g[$0] * x[$0] } } else { sumB = Self.accumulate(bTarget, n) { sign * g[$0] * xs } }
+                    if let y {
+                        sumA = Self.accumulate(aTarget, n) { sign * g[$0] * y[$0] }
+                    } else {
+                        sumA = Self.accumulate(aTarget, n) { sign * g[$0] * ys }
+                    }
+                    if let x {
+                        sumB = Self.accumulate(bTarget, n) { sign * g[$0] * x[$0] }
+                    } else {
+                        sumB = Self.accumulate(bTarget, n) { sign * g[$0] * xs }
+                    }
                     let sumC = Self.accumulate(cTarget, n) { g[$0] }
                     if case .sum = cTarget { w.scalarAdjoints[node.c] += sumC }
                 case .negate: sumA = Self.accumulate(aTarget, n) { -g[$0] }
@@ -590,8 +598,16 @@ public struct LawProgram: Sendable {
                     sumA = Self.accumulate(aTarget, n) { g[$0] }
                     sumB = Self.accumulate(bTarget, n) { -g[$0] }
                 case .multiply:
-                    if let y { sumA = Self.accumulate(aTarget, n) { g[$0] * y[$0] } } else { sumA = Self.accumulate(aTarget, n) { g[$0] * ys } }
-                    if let x { sumB = Self.accumulate(bTarget, n) { g[$0] * x[$0] } } else { sumB = Self.accumulate(bTarget, n) { g[$0] * xs } }
+                    if let y {
+                        sumA = Self.accumulate(aTarget, n) { g[$0] * y[$0] }
+                    } else {
+                        sumA = Self.accumulate(aTarget, n) { g[$0] * ys }
+                    }
+                    if let x {
+                        sumB = Self.accumulate(bTarget, n) { g[$0] * x[$0] }
+                    } else {
+                        sumB = Self.accumulate(bTarget, n) { g[$0] * xs }
+                    }
                 case .divide:
                     if let y {
                         sumA = Self.accumulate(aTarget, n) { g[$0] / y[$0] }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A seeded pseudo-random generator: xoshiro256** (Blackman & Vigna 2018), seeded through
 /// SplitMix64 so that any 64-bit seed gives a well-mixed state.
 ///
@@ -68,8 +70,6 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable, Equatable {
         return Int(m.high)
     }
 }
-
-import Foundation
 
 @inline(__always) private func _log(_ x: Double) -> Double { Foundation.log(x) }
 @inline(__always) private func _cos(_ x: Double) -> Double { Foundation.cos(x) }

@@ -152,8 +152,11 @@ public enum Resampling {
         let variance = differences.count > 1 ? differences.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(differences.count - 1) : 0
         let (low, high) = scheme.percentiles
         return (
-            Interval(estimate: estimate, lower: percentile(sorted, low), upper: percentile(sorted, high), standardError: variance.squareRoot(), level: (high - low) / 100),
-            differences.count)
+            Interval(
+                estimate: estimate, lower: percentile(sorted, low), upper: percentile(sorted, high), standardError: variance.squareRoot(),
+                level: (high - low) / 100),
+            differences.count
+        )
     }
 
     /// The items of one resample.

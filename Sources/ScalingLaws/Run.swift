@@ -55,7 +55,8 @@ public enum FitError: Error, Equatable, Sendable, CustomStringConvertible {
         case .singular(let context):
             return "\(context): the least-squares system is singular"
         case .vertexOutsideRange(let budget, let vertex, let low, let high):
-            return "the parabola for budget \(formatScientific(budget)) FLOPs has its minimum at N = \(formatScientific(vertex)), outside the sampled sizes \(formatScientific(low))…\(formatScientific(high))"
+            return
+                "the parabola for budget \(formatScientific(budget)) FLOPs has its minimum at N = \(formatScientific(vertex)), outside the sampled sizes \(formatScientific(low))…\(formatScientific(high))"
         case .notConverged(let context):
             return "\(context): the optimiser did not converge"
         }

@@ -208,7 +208,8 @@ public enum Simulator {
                 let horizon = multiplier * spec.baseTokensPerParameter * n
                 let tokens = loggedTokens(spec, horizon: horizon)
                 let losses = tokens.map { t in
-                    let clean = spec.truth.loss(parameters: n, tokens: t)
+                    let clean =
+                        spec.truth.loss(parameters: n, tokens: t)
                         + ScheduleEffect.excess(truth: spec.truth, tokens: t, cycleTokens: horizon, strength: spec.scheduleExcess)
                     return spec.noiseSD == 0 ? clean : clean * exp(spec.noiseSD * rng.nextNormal())
                 }
@@ -236,7 +237,10 @@ public struct RepeatedSweep: Sendable, Equatable, Codable {
     public var repeatedDataDecay: Double
     public var excessParametersDecay: Double
 
-    public init(uniqueTokens: [Double], epochs: [Double], sizes: [Double], repeatedDataDecay: Double = 15.387756, excessParametersDecay: Double = 5.309743) {
+    public init(
+        uniqueTokens: [Double], epochs: [Double], sizes: [Double], repeatedDataDecay: Double = 15.387756,
+        excessParametersDecay: Double = 5.309743
+    ) {
         self.uniqueTokens = uniqueTokens
         self.epochs = epochs
         self.sizes = sizes
@@ -246,7 +250,8 @@ public struct RepeatedSweep: Sendable, Equatable, Codable {
 
     /// The data-constrained law these runs follow, with the spec's Eq. 2 truth.
     public func law(_ truth: ChinchillaLaw) -> FittedLaw {
-        FittedLaw(form: .dataConstrained, values: [truth.A, truth.B, truth.E, truth.alpha, truth.beta, repeatedDataDecay, excessParametersDecay])
+        FittedLaw(
+            form: .dataConstrained, values: [truth.A, truth.B, truth.E, truth.alpha, truth.beta, repeatedDataDecay, excessParametersDecay])
     }
 }
 

@@ -88,7 +88,8 @@ public enum VariableProjection {
             }
             guard let (k, feature) = found else {
                 throw LawError(
-                    "variable projection needs a law that is a sum of coefficient terms (c, c·f or c/f, each coefficient a parameter used once), as E + A/N^{\\alpha} + B/D^{\\beta}; this term is not one")
+                    "variable projection needs a law that is a sum of coefficient terms (c, c·f or c/f, each coefficient a parameter used once), as E + A/N^{\\alpha} + B/D^{\\beta}; this term is not one"
+                )
             }
             coefficients.append(k)
             features.append(negative ? .negate(feature) : feature)
@@ -149,7 +150,8 @@ public enum VariableProjection {
                 LBFGS.minimise(buffer.baseAddress!, count: s.nonlinear.count, options: settings) { point, gradient in
                     counter.count += 1
                     let t = (0..<s.nonlinear.count).map { point[$0] }
-                    guard let solved = problem.solve(t, warm: counter.warm), let g = problem.projectedGradient(t, solved.coefficients) else {
+                    guard let solved = problem.solve(t, warm: counter.warm), let g = problem.projectedGradient(t, solved.coefficients)
+                    else {
                         for j in 0..<s.nonlinear.count { gradient[j] = 0 }
                         return .infinity
                     }
@@ -174,7 +176,8 @@ public enum VariableProjection {
         }
         for (j, k) in s.nonlinear.enumerated() {
             if let low = axes[j].first, let high = axes[j].last, low < high, theta[j] <= low || theta[j] >= high {
-                warnings.append("the optimum \(form.parameters[k].name) = \(theta[j]) lies on or beyond the edge of the grid [\(low), \(high)]")
+                warnings.append(
+                    "the optimum \(form.parameters[k].name) = \(theta[j]) lies on or beyond the edge of the grid [\(low), \(high)]")
             }
         }
         if !status.converged { warnings.append("the projected refinement did not converge (\(status.rawValue))") }
@@ -273,7 +276,11 @@ public enum VariableProjection {
             var r = [Double](repeating: 0, count: n)
             if objective.onLogLoss {
                 for i in 0..<n where !(p[i] > 0) { return (.infinity, p, r) }
-                p.withUnsafeBufferPointer { x in r.withUnsafeMutableBufferPointer { approach3_kernel_log(x.baseAddress!, $0.baseAddress!, n, approach3_kernel_automatic) } }
+                p.withUnsafeBufferPointer { x in
+                    r.withUnsafeMutableBufferPointer {
+                        approach3_kernel_log(x.baseAddress!, $0.baseAddress!, n, approach3_kernel_automatic)
+                    }
+                }
             } else {
                 r = p
             }
@@ -419,12 +426,16 @@ public enum VariableProjection {
         func projectedGradient(_ theta: [Double], _ c: [Double]) -> [Double]? {
             // A coefficient at 0 on a log scale has no search value; the gradient in θ does not need it,
             // so evaluate with the smallest positive double there instead.
-            let safe = zip(c, structure.coefficients).map { value, k in form.parameters[k].logScale && value <= 0 ? Double.leastNormalMagnitude : value }
+            let safe = zip(c, structure.coefficients).map { value, k in
+                form.parameters[k].logScale && value <= 0 ? Double.leastNormalMagnitude : value
+            }
             let x = searchVector(theta, safe)
             var gradient = [Double](repeating: 0, count: x.count)
             let f = observed.withUnsafeBufferPointer { o in
                 x.withUnsafeBufferPointer { p in
-                    gradient.withUnsafeMutableBufferPointer { g in full.objective(p.baseAddress!, g.baseAddress!, observed: o.baseAddress!, objective: objective, fullWorkspace) }
+                    gradient.withUnsafeMutableBufferPointer { g in
+                        full.objective(p.baseAddress!, g.baseAddress!, observed: o.baseAddress!, objective: objective, fullWorkspace)
+                    }
                 }
             }
             guard f.isFinite else { return nil }
@@ -448,7 +459,9 @@ public enum VariableProjection {
             var g = [Double](repeating: 0, count: m)
             _ = observed.withUnsafeBufferPointer { o in
                 x.withUnsafeBufferPointer { p in
-                    g.withUnsafeMutableBufferPointer { program.objective(p.baseAddress!, $0.baseAddress!, observed: o.baseAddress!, objective: objective, w) }
+                    g.withUnsafeMutableBufferPointer {
+                        program.objective(p.baseAddress!, $0.baseAddress!, observed: o.baseAddress!, objective: objective, w)
+                    }
                 }
             }
             return (0..<m).map { form.parameters[$0].logScale ? g[$0] / v[$0] : g[$0] }

@@ -138,7 +138,8 @@ public struct MathLayout: Sendable {
             var items: [DisplayItem] = []
             items += num.items.map { $0.translated(dx: (width - num.width) / 2, dy: numBaseline) }
             items.append(
-                .path(.rectangle(Rect(x: pad / 2, y: ruleY - rule / 2, width: width - pad, height: rule)), Paint(fill: .black, lineWidth: 0)))
+                .path(
+                    .rectangle(Rect(x: pad / 2, y: ruleY - rule / 2, width: width - pad, height: rule)), Paint(fill: .black, lineWidth: 0)))
             items += den.items.map { $0.translated(dx: (width - den.width) / 2, dy: denBaseline) }
             return MathRendering(width: width, ascent: -(numBaseline - num.ascent), descent: denBaseline + den.descent, items: items)
         case .sqrt(let content):
@@ -174,7 +175,8 @@ public struct MathLayout: Sendable {
                     var f = base
                     f.size *= max(1, (c.height * 1.08) / max(natural.height, 0.01))
                     let e = measurer.measure(markup, font: f)
-                    out.items.append(.text(TextRun(markup: markup, position: Point(out.width, centre), font: f, anchor: .start, baseline: .middle)))
+                    out.items.append(
+                        .text(TextRun(markup: markup, position: Point(out.width, centre), font: f, anchor: .start, baseline: .middle)))
                     out.width += e.width
                     out.ascent = max(out.ascent, e.height / 2 - centre)
                     out.descent = max(out.descent, e.height / 2 + centre)
@@ -187,7 +189,11 @@ public struct MathLayout: Sendable {
                 // its width: a script after a large parenthesis then sits against it.
                 let side = 0.06 * size
                 let baselineY = axisY - (ink.y + ink.height / 2)
-                out.items.append(.text(TextRun(markup: markup, position: Point(out.width + side - ink.x, baselineY), font: f, anchor: .start, baseline: .baseline)))
+                out.items.append(
+                    .text(
+                        TextRun(
+                            markup: markup, position: Point(out.width + side - ink.x, baselineY), font: f, anchor: .start,
+                            baseline: .baseline)))
                 out.width += ink.width + 2 * side
                 out.ascent = max(out.ascent, -(baselineY + ink.y))
                 out.descent = max(out.descent, baselineY + ink.y + ink.height)
@@ -272,17 +278,24 @@ public struct MathLayout: Sendable {
         case .hat:
             out.items.append(.path(.polyline([Point(left, bottom), Point(cx, topY), Point(right, bottom)]), stroke))
         case .bar:
-            out.items.append(.path(.rectangle(Rect(x: left, y: bottom - line, width: width, height: line)), Paint(fill: .black, lineWidth: 0)))
+            out.items.append(
+                .path(.rectangle(Rect(x: left, y: bottom - line, width: width, height: line)), Paint(fill: .black, lineWidth: 0)))
         case .tilde:
             let path = Path([
                 .move(Point(left, bottom - 0.2 * height)),
-                .curve(Point(left + width / 3, topY - 0.3 * height), Point(right - width / 3, bottom + 0.3 * height), Point(right, topY + 0.2 * height)),
+                .curve(
+                    Point(left + width / 3, topY - 0.3 * height), Point(right - width / 3, bottom + 0.3 * height),
+                    Point(right, topY + 0.2 * height)),
             ])
             out.items.append(.path(path, stroke))
         case .vec:
             let mid = (bottom + topY) / 2
             out.items.append(.path(.polyline([Point(left, mid), Point(right, mid)]), stroke))
-            out.items.append(.path(.polyline([Point(right - 0.6 * height, mid - 0.5 * height), Point(right, mid), Point(right - 0.6 * height, mid + 0.5 * height)]), stroke))
+            out.items.append(
+                .path(
+                    .polyline([
+                        Point(right - 0.6 * height, mid - 0.5 * height), Point(right, mid), Point(right - 0.6 * height, mid + 0.5 * height),
+                    ]), stroke))
         case .dot:
             out.items.append(.path(.circle(center: Point(cx, (bottom + topY) / 2), radius: 0.07 * size), Paint(fill: .black, lineWidth: 0)))
         }
@@ -397,7 +410,7 @@ public struct MathLayout: Sendable {
         switch (left, right) {
         case (.opening, _), (_, .closing), (_, .punctuation): return 0
         case (.largeOperator, .ordinary), (.ordinary, .largeOperator), (.largeOperator, .largeOperator),
-             (.closing, .largeOperator), (.inner, .largeOperator), (.largeOperator, .inner):
+            (.closing, .largeOperator), (.inner, .largeOperator), (.largeOperator, .inner):
             return thin
         case (.largeOperator, .opening): return 0  // log(x), not log (x)
         case _ where script: return 0

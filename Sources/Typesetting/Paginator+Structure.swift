@@ -24,7 +24,8 @@ extension Paginator {
             let e = measurer.measure(markers[i], font: frame.font)
             let markerRight = inner.x - 5
             s.append(
-                .text(TextRun(markup: markers[i], position: Point(markerRight, placement.y), font: frame.font, anchor: .end, baseline: .top)),
+                .text(
+                    TextRun(markup: markers[i], position: Point(markerRight, placement.y), font: frame.font, anchor: .end, baseline: .top)),
                 region: Region(kind: .listMarker, rect: Rect(x: markerRight - e.width, y: placement.y, width: e.width, height: e.height)),
                 toPage: placement.page)
         }
@@ -47,7 +48,9 @@ extension Paginator {
         let ruleX = frame.x + 8
         for page in startPage...s.pageIndex {
             let all = page == s.pageIndex ? s.regions : s.pages[page].regions
-            let own = (page == startPage ? Array(all.dropFirst(startRegion)) : all).filter { $0.kind != .figure && $0.rect.x >= inner.x - 0.01 }
+            let own = (page == startPage ? Array(all.dropFirst(startRegion)) : all).filter {
+                $0.kind != .figure && $0.rect.x >= inner.x - 0.01
+            }
             guard let top = own.map(\.rect.y).min(), let bottom = own.map(\.rect.maxY).max() else { continue }
             s.append(
                 .path(.polyline([Point(ruleX, top), Point(ruleX, bottom)]), Paint(stroke: Color(hex: 0xBBBBBB), lineWidth: 1.5)),
@@ -61,9 +64,10 @@ extension Paginator {
         while body.hasSuffix("\n") { body.removeLast() }
         guard !body.isEmpty else { return nil }
         return placeText(
-            TextSpec(markup: body.markupEscaped, font: FontSpec(family: style.monospaceFamily, size: max(7, frame.font.size - 1.5)),
-                     alignment: .left, x: frame.x, width: frame.width, lineSpacing: 1, spaceAfter: frame.spacing + 2,
-                     background: Color(hex: 0xF3F3F3), padding: 4, kind: .code), &s)
+            TextSpec(
+                markup: body.markupEscaped, font: FontSpec(family: style.monospaceFamily, size: max(7, frame.font.size - 1.5)),
+                alignment: .left, x: frame.x, width: frame.width, lineSpacing: 1, spaceAfter: frame.spacing + 2,
+                background: Color(hex: 0xF3F3F3), padding: 4, kind: .code), &s)
     }
 
     /// A short centred rule.
@@ -73,7 +77,8 @@ extension Paginator {
         let y = s.y + height / 2
         let half = frame.width / 6
         let mid = frame.x + frame.width / 2
-        s.current.append(.path(.polyline([Point(mid - half, y), Point(mid + half, y)]), Paint(stroke: Color(hex: 0x888888), lineWidth: 0.5)))
+        s.current.append(
+            .path(.polyline([Point(mid - half, y), Point(mid + half, y)]), Paint(stroke: Color(hex: 0x888888), lineWidth: 0.5)))
         s.region(.rule, Rect(x: mid - half, y: s.y, width: 2 * half, height: height))
         s.y += height + frame.spacing
     }
@@ -85,9 +90,11 @@ extension Paginator {
         let labels = entries.indices.map { "[\($0 + 1)]" }
         let hang = (labels.map { measurer.measure($0, font: font).width }.max() ?? 0) + 6
         for (label, entry) in zip(labels, entries) {
-            guard let p = placeText(
-                TextSpec(markup: entry, font: font, alignment: .left, x: frame.x + hang, width: frame.width - hang,
-                         lineSpacing: style.lineSpacing - 0.5, spaceAfter: 3), &s)
+            guard
+                let p = placeText(
+                    TextSpec(
+                        markup: entry, font: font, alignment: .left, x: frame.x + hang, width: frame.width - hang,
+                        lineSpacing: style.lineSpacing - 0.5, spaceAfter: 3), &s)
             else { continue }
             let e = measurer.measure(label, font: font)
             s.append(
@@ -114,10 +121,13 @@ extension Paginator {
             if !s.pageIsEmpty { s.y += before }
             let top = s.y
             let x = frame.x + indent
-            s.current.append(.paragraph(ParagraphRun(markup: markup, origin: Point(x, top), width: titleWidth, font: font, lineSpacing: style.lineSpacing)))
+            s.current.append(
+                .paragraph(
+                    ParagraphRun(markup: markup, origin: Point(x, top), width: titleWidth, font: font, lineSpacing: style.lineSpacing)))
             let lastTop = metrics.lineBottoms.count > 1 ? metrics.lineBottoms[metrics.lineBottoms.count - 2] + style.lineSpacing : 0
             let pageText = s.pageNumbers[entry.anchor].map(String.init) ?? ""
-            s.current.append(.text(TextRun(markup: pageText, position: Point(frame.right, top + lastTop), font: font, anchor: .end, baseline: .top)))
+            s.current.append(
+                .text(TextRun(markup: pageText, position: Point(frame.right, top + lastTop), font: font, anchor: .end, baseline: .top)))
             if metrics.lineBottoms.count == 1 {
                 let used = measurer.measure(markup, font: font).width
                 let dot = max(measurer.measure(" .", font: frame.font).width, 0.1)
@@ -125,8 +135,11 @@ extension Paginator {
                 let count = Int(((leaderEnd - (x + used + 6)) / dot).rounded(.down))
                 if count > 0 {
                     s.current.append(
-                        .text(TextRun(markup: String(repeating: " .", count: count), position: Point(leaderEnd, top), font: FontSpec(family: frame.font.family, size: frame.font.size),
-                                      color: Color(hex: 0x666666), anchor: .end, baseline: .top)))
+                        .text(
+                            TextRun(
+                                markup: String(repeating: " .", count: count), position: Point(leaderEnd, top),
+                                font: FontSpec(family: frame.font.family, size: frame.font.size),
+                                color: Color(hex: 0x666666), anchor: .end, baseline: .top)))
                 }
             }
             let rect = Rect(x: x, y: top, width: frame.right - x, height: metrics.height)

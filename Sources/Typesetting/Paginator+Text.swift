@@ -27,12 +27,15 @@ extension Paginator {
     func placeText(_ t: TextSpec, _ s: inout State) -> Placement? {
         guard !t.markup.isEmpty else { return nil }
         let textWidth = t.width - 2 * t.padding
-        let metrics = measurer.measureParagraph(t.markup, width: textWidth, font: t.font, alignment: t.alignment, lineSpacing: t.lineSpacing)
+        let metrics = measurer.measureParagraph(
+            t.markup, width: textWidth, font: t.font, alignment: t.alignment, lineSpacing: t.lineSpacing)
         let lines = metrics.lineBottoms
         guard !lines.isEmpty else { return nil }
         let linkRects: [(Rect, Link.Target)] = t.links.flatMap { link in
-            measurer.rectangles(ofByteRange: link.byteRange, inMarkup: t.markup, font: t.font, width: textWidth,
-                                alignment: t.alignment, lineSpacing: t.lineSpacing).map { ($0, link.target) }
+            measurer.rectangles(
+                ofByteRange: link.byteRange, inMarkup: t.markup, font: t.font, width: textWidth,
+                alignment: t.alignment, lineSpacing: t.lineSpacing
+            ).map { ($0, link.target) }
         }
         if t.keepTogether, metrics.height + 2 * t.padding <= style.textHeight { s.ensureRoom(metrics.height + 2 * t.padding) }
         var placement: Placement? = nil
@@ -49,7 +52,9 @@ extension Paginator {
                 if lines.count - end < 2, end - first > 2 { end = lines.count - 2 }
             }
             if end == first {
-                if s.pageIsEmpty { end = first + 1 } else {
+                if s.pageIsEmpty {
+                    end = first + 1
+                } else {
                     s.finishPage()
                     continue
                 }
@@ -57,17 +62,24 @@ extension Paginator {
             let height = lines[end - 1] - top
             if let background = t.background {
                 s.current.append(
-                    .path(.rectangle(Rect(x: t.x, y: s.y, width: t.width, height: height + 2 * t.padding)), Paint(fill: background, lineWidth: 0)))
+                    .path(
+                        .rectangle(Rect(x: t.x, y: s.y, width: t.width, height: height + 2 * t.padding)),
+                        Paint(fill: background, lineWidth: 0)))
             }
             let origin = Point(t.x + t.padding, s.y + t.padding)
             s.current.append(
-                .paragraph(ParagraphRun(markup: t.markup, origin: origin, width: textWidth, font: t.font, color: t.color, alignment: t.alignment,
-                                        lineSpacing: t.lineSpacing, firstLine: first, endLine: end == lines.count && first == 0 ? nil : end)))
+                .paragraph(
+                    ParagraphRun(
+                        markup: t.markup, origin: origin, width: textWidth, font: t.font, color: t.color, alignment: t.alignment,
+                        lineSpacing: t.lineSpacing, firstLine: first, endLine: end == lines.count && first == 0 ? nil : end)))
             // The renderer puts the top of line `first` at the origin.
             let firstTop = first == 0 ? 0 : lines[first - 1] + t.lineSpacing
             for (rect, target) in linkRects where rect.y + rect.height / 2 > firstTop && rect.y + rect.height / 2 <= lines[end - 1] {
                 s.current.append(
-                    .link(Link(rect: Rect(x: origin.x + rect.x, y: origin.y + rect.y - firstTop, width: rect.width, height: rect.height), target: target)))
+                    .link(
+                        Link(
+                            rect: Rect(x: origin.x + rect.x, y: origin.y + rect.y - firstTop, width: rect.width, height: rect.height),
+                            target: target)))
             }
             s.region(t.kind, Rect(x: t.x, y: s.y, width: t.width, height: height + 2 * t.padding))
             if placement == nil { placement = Placement(page: s.pageIndex, y: s.y) }
@@ -81,17 +93,21 @@ extension Paginator {
 
     func placeTitle(title: String, authors: String, date: String, abstract: String?, frame: Frame, _ s: inout State) {
         func centred(_ markup: String, _ font: FontSpec, _ after: Double) {
-            placeText(TextSpec(markup: markup, font: font, alignment: .center, x: frame.x, width: frame.width,
-                               lineSpacing: style.lineSpacing, spaceAfter: after, kind: .title, keepTogether: true), &s)
+            placeText(
+                TextSpec(
+                    markup: markup, font: font, alignment: .center, x: frame.x, width: frame.width,
+                    lineSpacing: style.lineSpacing, spaceAfter: after, kind: .title, keepTogether: true), &s)
         }
         centred(title, FontSpec(family: style.headingFamily, size: 17, bold: true), 10)
         centred(authors, FontSpec(family: style.bodyFont.family, size: 11), 3)
         centred(date, FontSpec(family: style.bodyFont.family, size: 10, italic: true), 16)
         if let abstract, !abstract.isEmpty {
             centred("<b>Abstract</b>", FontSpec(family: style.headingFamily, size: 10, bold: true), 4)
-            placeText(TextSpec(markup: abstract, font: FontSpec(family: style.bodyFont.family, size: frame.font.size - 0.5),
-                               alignment: .justify, x: frame.x + 36, width: frame.width - 72, lineSpacing: style.lineSpacing,
-                               spaceAfter: 18, kind: .title), &s)
+            placeText(
+                TextSpec(
+                    markup: abstract, font: FontSpec(family: style.bodyFont.family, size: frame.font.size - 0.5),
+                    alignment: .justify, x: frame.x + 36, width: frame.width - 72, lineSpacing: style.lineSpacing,
+                    spaceAfter: 18, kind: .title), &s)
         }
     }
 
@@ -106,7 +122,9 @@ extension Paginator {
         s.ensureRoom(before + metrics.height + 5 + followingLines)
         if !s.pageIsEmpty { s.y += before }
         s.anchor(anchor, x: frame.x, y: s.y)
-        s.current.append(.paragraph(ParagraphRun(markup: text, origin: Point(frame.x, s.y), width: frame.width, font: font, lineSpacing: style.lineSpacing)))
+        s.current.append(
+            .paragraph(
+                ParagraphRun(markup: text, origin: Point(frame.x, s.y), width: frame.width, font: font, lineSpacing: style.lineSpacing)))
         s.region(.heading, Rect(x: frame.x, y: s.y, width: frame.width, height: metrics.height))
         s.y += metrics.height + 5
     }

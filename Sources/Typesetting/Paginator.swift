@@ -54,16 +54,24 @@ public struct Paginator: Sendable {
         pages.enumerated().map { i, page in
             var drawing = page.drawing
             drawing.append(
-                .text(TextRun(markup: "\(i + 1)", position: Point(style.width / 2, style.height - style.marginBottom / 2),
-                              font: FontSpec(family: style.bodyFont.family, size: 9), anchor: .middle, baseline: .middle)))
+                .text(
+                    TextRun(
+                        markup: "\(i + 1)", position: Point(style.width / 2, style.height - style.marginBottom / 2),
+                        font: FontSpec(family: style.bodyFont.family, size: 9), anchor: .middle, baseline: .middle)))
             if !style.runningHeader.isEmpty, i > 0 {
                 drawing.append(
-                    .text(TextRun(markup: style.runningHeader, position: Point(style.width / 2, style.marginTop / 2),
-                                  font: FontSpec(family: style.bodyFont.family, size: 8, italic: true),
-                                  color: Color(hex: 0x555555), anchor: .middle, baseline: .middle)))
+                    .text(
+                        TextRun(
+                            markup: style.runningHeader, position: Point(style.width / 2, style.marginTop / 2),
+                            font: FontSpec(family: style.bodyFont.family, size: 8, italic: true),
+                            color: Color(hex: 0x555555), anchor: .middle, baseline: .middle)))
                 drawing.append(
-                    .path(.polyline([Point(style.marginInner, style.marginTop / 2 + 8), Point(style.width - style.marginOuter, style.marginTop / 2 + 8)]),
-                          Paint(stroke: Color(hex: 0x999999), lineWidth: 0.4)))
+                    .path(
+                        .polyline([
+                            Point(style.marginInner, style.marginTop / 2 + 8),
+                            Point(style.width - style.marginOuter, style.marginTop / 2 + 8),
+                        ]),
+                        Paint(stroke: Color(hex: 0x999999), lineWidth: 0.4)))
             }
             return Page(drawing: drawing, anchors: page.anchors, regions: page.regions)
         }
@@ -211,8 +219,9 @@ public struct Paginator: Sendable {
             return nil
         case .paragraph(let markup, let links):
             return placeText(
-                TextSpec(markup: markup, font: frame.font, alignment: .justify, x: frame.x, width: frame.width,
-                         lineSpacing: style.lineSpacing, spaceAfter: frame.spacing, links: links), &s)
+                TextSpec(
+                    markup: markup, font: frame.font, alignment: .justify, x: frame.x, width: frame.width,
+                    lineSpacing: style.lineSpacing, spaceAfter: frame.spacing, links: links), &s)
         case .figure(let drawing, let caption, let anchor, let number, let captionLinks):
             placeFigure(drawing: drawing, caption: caption, anchor: anchor, number: number, captionLinks: captionLinks, frame: frame, &s)
             return nil

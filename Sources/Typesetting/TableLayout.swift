@@ -72,13 +72,15 @@ public struct TableLayout {
             var right: [Double]
         }
         func natural(_ f: FontSpec) -> Natural {
-            var result = Natural(width: Array(repeating: 0, count: n), left: Array(repeating: 0, count: n), right: Array(repeating: 0, count: n))
+            var result = Natural(
+                width: Array(repeating: 0, count: n), left: Array(repeating: 0, count: n), right: Array(repeating: 0, count: n))
             for c in 0..<n {
                 var widest = header.map { measurer.measure($0[c], font: f).width }.max() ?? 0
                 if alignments[c] == .decimal {
                     for row in body {
                         let whole = measurer.measure(row[c], font: f).width
-                        let left = measurer.measure(MarkupText.prefix(row[c], plainCharacters: Self.integerPartLength(row[c])), font: f).width
+                        let left = measurer.measure(MarkupText.prefix(row[c], plainCharacters: Self.integerPartLength(row[c])), font: f)
+                            .width
                         result.left[c] = max(result.left[c], left)
                         result.right[c] = max(result.right[c], whole - left)
                     }
@@ -155,7 +157,8 @@ public struct TableLayout {
                 let markup = row[c]
                 let align = alignments[c]
                 if wraps[c] {
-                    let para: ParagraphAlignment = align == .center || (isHeader && align != .left) ? .center : align == .left ? .left : .right
+                    let para: ParagraphAlignment =
+                        align == .center || (isHeader && align != .left) ? .center : align == .left ? .left : .right
                     let h = measurer.measureParagraph(markup, width: widths[c], font: f, alignment: para, lineSpacing: 0).height
                     return Cell(markup: markup, x: xs[c] + pad, wrapWidth: widths[c], alignment: para, anchor: .start, height: h)
                 }
@@ -167,12 +170,15 @@ public struct TableLayout {
                 case .right:
                     return Cell(markup: markup, x: left + widths[c], wrapWidth: nil, alignment: .right, anchor: .end, height: e.height)
                 case .center:
-                    return Cell(markup: markup, x: left + widths[c] / 2, wrapWidth: nil, alignment: .center, anchor: .middle, height: e.height)
+                    return Cell(
+                        markup: markup, x: left + widths[c] / 2, wrapWidth: nil, alignment: .center, anchor: .middle, height: e.height)
                 case .decimal:
                     if isHeader {
-                        return Cell(markup: markup, x: left + widths[c] / 2, wrapWidth: nil, alignment: .center, anchor: .middle, height: e.height)
+                        return Cell(
+                            markup: markup, x: left + widths[c] / 2, wrapWidth: nil, alignment: .center, anchor: .middle, height: e.height)
                     }
-                    let integer = measurer.measure(MarkupText.prefix(markup, plainCharacters: Self.integerPartLength(markup)), font: f).width
+                    let integer = measurer.measure(MarkupText.prefix(markup, plainCharacters: Self.integerPartLength(markup)), font: f)
+                        .width
                     let point = xs[c] + pad + (widths[c] - nat.left[c] - nat.right[c]) / 2 + nat.left[c]
                     return Cell(markup: markup, x: point - integer, wrapWidth: nil, alignment: .left, anchor: .start, height: e.height)
                 }
@@ -188,7 +194,8 @@ public struct TableLayout {
             guard !cell.markup.isEmpty else { return nil }
             let top = y + Self.rowPadding
             if let w = cell.wrapWidth {
-                return .paragraph(ParagraphRun(markup: cell.markup, origin: Point(x + cell.x, top), width: w, font: font, alignment: cell.alignment))
+                return .paragraph(
+                    ParagraphRun(markup: cell.markup, origin: Point(x + cell.x, top), width: w, font: font, alignment: cell.alignment))
             }
             return .text(TextRun(markup: cell.markup, position: Point(x + cell.x, top), font: font, anchor: cell.anchor, baseline: .top))
         }
@@ -227,7 +234,9 @@ extension Paginator {
         let height = scratch.y - 12
         guard scratch.pages.isEmpty, height <= style.textHeight else { return nil }
         let items = scratch.current.items.filter { if case .anchor = $0 { return false } else { return true } }
-        return PreparedFloat(kind: .table, height: height, spaceAfter: 12, items: items, anchor: table.anchor, anchorX: frame.x, x: frame.x, width: frame.width)
+        return PreparedFloat(
+            kind: .table, height: height, spaceAfter: 12, items: items, anchor: table.anchor, anchorX: frame.x, x: frame.x,
+            width: frame.width)
     }
 
     /// Places a table in the flow, splitting it between rows where a page ends.
@@ -236,12 +245,15 @@ extension Paginator {
         let captionFont = FontSpec(family: style.bodyFont.family, size: 9)
         /// The caption's label ("<b>Table 2:</b> ") and the whole caption.
         func caption(continued: Bool) -> (label: String, markup: String) {
-            let label = table.number.isEmpty ? (continued ? "(continued)" : "") : "Table \(table.number)" + (continued ? " (continued)" : "")
+            let label =
+                table.number.isEmpty ? (continued ? "(continued)" : "") : "Table \(table.number)" + (continued ? " (continued)" : "")
             if label.isEmpty { return ("", table.caption) }
-            return table.caption.isEmpty ? ("<b>\(label)</b>", "<b>\(label)</b>") : ("<b>\(label):</b> ", "<b>\(label):</b> \(table.caption)")
+            return table.caption.isEmpty
+                ? ("<b>\(label)</b>", "<b>\(label)</b>") : ("<b>\(label):</b> ", "<b>\(label):</b> \(table.caption)")
         }
         func height(_ markup: String, _ font: FontSpec) -> Double {
-            markup.isEmpty ? 0 : measurer.measureParagraph(markup, width: frame.width, font: font, alignment: .justify, lineSpacing: 1).height
+            markup.isEmpty
+                ? 0 : measurer.measureParagraph(markup, width: frame.width, font: font, alignment: .justify, lineSpacing: 1).height
         }
         let notesFont = FontSpec(family: style.bodyFont.family, size: 8)
         let notesHeight = table.notes.map { height($0, notesFont) + 3 } ?? 0
@@ -285,14 +297,20 @@ extension Paginator {
             if !continued { s.anchor(table.anchor, x: frame.x, y: top) }
             if captionHeight > 0 {
                 s.current.append(
-                    .paragraph(ParagraphRun(markup: captionMarkup, origin: Point(frame.x, y), width: frame.width, font: captionFont, alignment: .justify, lineSpacing: 1)))
+                    .paragraph(
+                        ParagraphRun(
+                            markup: captionMarkup, origin: Point(frame.x, y), width: frame.width, font: captionFont, alignment: .justify,
+                            lineSpacing: 1)))
                 if !table.caption.isEmpty {
-                    s.current.items += captionLinkItems(table.captionLinks, label: captionLabel, markup: captionMarkup, font: captionFont, origin: Point(frame.x, y), width: frame.width)
+                    s.current.items += captionLinkItems(
+                        table.captionLinks, label: captionLabel, markup: captionMarkup, font: captionFont, origin: Point(frame.x, y),
+                        width: frame.width)
                 }
                 y += captionHeight + captionGap
             }
             func rule(_ thickness: Double) {
-                s.current.append(.path(.rectangle(Rect(x: frame.x, y: y, width: frame.width, height: thickness)), Paint(fill: .black, lineWidth: 0)))
+                s.current.append(
+                    .path(.rectangle(Rect(x: frame.x, y: y, width: frame.width, height: thickness)), Paint(fill: .black, lineWidth: 0)))
                 y += thickness
             }
             rule(Self.heavyRule)
@@ -313,7 +331,10 @@ extension Paginator {
             if k == bodyHeights.count, let notes = table.notes {
                 y += 3
                 s.current.append(
-                    .paragraph(ParagraphRun(markup: notes, origin: Point(frame.x, y), width: frame.width, font: notesFont, alignment: .justify, lineSpacing: 1)))
+                    .paragraph(
+                        ParagraphRun(
+                            markup: notes, origin: Point(frame.x, y), width: frame.width, font: notesFont, alignment: .justify,
+                            lineSpacing: 1)))
                 y += notesHeight - 3
             }
             s.region(.table, Rect(x: frame.x, y: top, width: frame.width, height: y - top))

@@ -29,13 +29,14 @@ extension DisplayItem {
 extension Path {
     func translated(dx: Double, dy: Double) -> Path {
         func t(_ p: Point) -> Point { Point(p.x + dx, p.y + dy) }
-        return Path(elements.map {
-            switch $0 {
-            case .move(let p): .move(t(p))
-            case .line(let p): .line(t(p))
-            case .curve(let a, let b, let c): .curve(t(a), t(b), t(c))
-            case .close: .close
-            }
-        })
+        return Path(
+            elements.map {
+                switch $0 {
+                case .move(let p): .move(t(p))
+                case .line(let p): .line(t(p))
+                case .curve(let a, let b, let c): .curve(t(a), t(b), t(c))
+                case .close: .close
+                }
+            })
     }
 }

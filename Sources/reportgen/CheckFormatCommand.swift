@@ -30,16 +30,27 @@ extension Check {
             outcome = try builder.check(document: url, update: update)
         } catch {
             _ = report(error)
-            return (CheckReport(document: document, lock: lock, status: .error, lockedKeys: [], drifts: [], diagnostics: error.diagnostics, locations: [:]), true)
+            return (
+                CheckReport(
+                    document: document, lock: lock, status: .error, lockedKeys: [], drifts: [], diagnostics: error.diagnostics,
+                    locations: [:]), true
+            )
         }
-        let keys = (FileManager.default.contents(atPath: lockURL.path).flatMap { try? LockFile.parse($0) }?.entries.keys).map { Array($0).sorted() } ?? []
+        let keys =
+            (FileManager.default.contents(atPath: lockURL.path).flatMap { try? LockFile.parse($0) }?.entries.keys).map {
+                Array($0).sorted()
+            } ?? []
         let locations = builder.valueLocations(document: url, keys: keys + outcome.drifts.map(\.key), lockPath: lockURL)
-        let status: CheckReport.Status = outcome.updated ? .updated : (outcome.drifts.isEmpty && outcome.failedExpectations.isEmpty ? .ok : .drift)
+        let status: CheckReport.Status =
+            outcome.updated ? .updated : (outcome.drifts.isEmpty && outcome.failedExpectations.isEmpty ? .ok : .drift)
         if !outcome.failedExpectations.isEmpty {
             _ = report(BuildFailure(diagnostics: outcome.failedExpectations, sources: outcome.sources), outputs: false)
         }
         let failed = !outcome.updated && (!outcome.drifts.isEmpty || !outcome.failedExpectations.isEmpty)
-        return (CheckReport(document: document, lock: lock, status: status, lockedKeys: keys, drifts: outcome.drifts,
-                            diagnostics: outcome.failedExpectations, locations: locations), failed)
+        return (
+            CheckReport(
+                document: document, lock: lock, status: status, lockedKeys: keys, drifts: outcome.drifts,
+                diagnostics: outcome.failedExpectations, locations: locations), failed
+        )
     }
 }

@@ -13,7 +13,10 @@ struct Fit: ParsableCommand {
             loss; budget) or mapped with the flags. Tokens default to C/(6N) when absent.
             """)
 
-    @Argument(help: "A CSV or JSON Lines file of runs (for approach 1: loss curves in long form, one row per logged point with run, parameters, tokens, loss).")
+    @Argument(
+        help:
+            "A CSV or JSON Lines file of runs (for approach 1: loss curves in long form, one row per logged point with run, parameters, tokens, loss)."
+    )
     var data: String
 
     @Option(help: "1, 2 or 3: the paper's approach.")
@@ -28,7 +31,10 @@ struct Fit: ParsableCommand {
     @Option(help: "Group budgets whose log10 FLOPs lie within this tolerance (for digitized data).")
     var budgetTolerance: Double?
 
-    @Option(help: "Snap runs to the nearest of these comma-separated budgets, e.g. 6e18,1e19 ('paper': the paper's nine), within --budget-tolerance (default 0.1).")
+    @Option(
+        help:
+            "Snap runs to the nearest of these comma-separated budgets, e.g. 6e18,1e19 ('paper': the paper's nine), within --budget-tolerance (default 0.1)."
+    )
     var budgets: String?
 
     @Option(help: "error: a budget with fewer than 3 runs or no interior minimum fails the fit; drop: leave it out with a warning.")
@@ -46,10 +52,16 @@ struct Fit: ParsableCommand {
     @Option(help: "Approach 3's L-BFGS: lbfgs (reportgen's own) or nlopt (NLopt's, for comparison).")
     var optimizer: Approach3Optimizer = .lbfgs
 
-    @Option(help: "Approach 3's law: chinchilla (Eq. 2, the default), kaplan (Kaplan et al. 2020) or data-constrained (Muennighoff et al. 2023; needs a unique-tokens column).")
+    @Option(
+        help:
+            "Approach 3's law: chinchilla (Eq. 2, the default), kaplan (Kaplan et al. 2020) or data-constrained (Muennighoff et al. 2023; needs a unique-tokens column)."
+    )
     var law: ShippedLaw?
 
-    @Option(help: "Approach 3's solver: grid (multi-start L-BFGS over the law's start grid) or varpro (variable projection, for laws linear in their coefficients).")
+    @Option(
+        help:
+            "Approach 3's solver: grid (multi-start L-BFGS over the law's start grid) or varpro (variable projection, for laws linear in their coefficients)."
+    )
     var solver: LawSolver = .grid
 
     @Option(help: "Approach 3's objective, summed over runs: huber-log (the paper's), mse-log or mse.")
@@ -60,7 +72,10 @@ struct Fit: ParsableCommand {
 
     @Option(help: "Column of unique tokens U (the data-constrained law's input).") var unique: String?
 
-    @Option(help: "A projection target, LABEL=FLOPS (e.g. Gopher=5.76e23); repeatable. Results are named after the label (n_opt_gopher). Default: one target at 10x the data's largest FLOPs (n_opt_target).")
+    @Option(
+        help:
+            "A projection target, LABEL=FLOPS (e.g. Gopher=5.76e23); repeatable. Results are named after the label (n_opt_gopher). Default: one target at 10x the data's largest FLOPs (n_opt_target)."
+    )
     var target: [String] = []
 
     @Flag(help: "Print one JSON object.")
@@ -81,14 +96,21 @@ struct Fit: ParsableCommand {
     mutating func run() throws {
         colour.apply()
         var mapping: [String: String] = [:]
-        for (role, column) in [("params", params), ("tokens", tokens), ("flops", flops), ("budget", budget), ("loss", loss), ("unique", unique)] {
+        for (role, column) in [
+            ("params", params), ("tokens", tokens), ("flops", flops), ("budget", budget), ("loss", loss), ("unique", unique),
+        ] {
             if let column { mapping[role] = column }
         }
-        var request = AdHocFitRequest(path: data, approach: approach, mapping: mapping, excludeHighestLoss: excludeHighestLoss,
-                                      bootstrap: bootstrap, seed: seed, budgetTolerance: budgetTolerance)
+        var request = AdHocFitRequest(
+            path: data, approach: approach, mapping: mapping, excludeHighestLoss: excludeHighestLoss,
+            bootstrap: bootstrap, seed: seed, budgetTolerance: budgetTolerance)
         if let budgets {
-            let values = budgets == "paper" ? FitDirective.paperBudgets : budgets.split(separator: ",").compactMap { Double($0.trimmingCharacters(in: .whitespaces)) }
-            guard !values.isEmpty, values.allSatisfy({ $0 > 0 && $0.isFinite }) else { throw ValidationError("--budgets must be 'paper' or positive numbers separated by commas") }
+            let values =
+                budgets == "paper"
+                ? FitDirective.paperBudgets : budgets.split(separator: ",").compactMap { Double($0.trimmingCharacters(in: .whitespaces)) }
+            guard !values.isEmpty, values.allSatisfy({ $0 > 0 && $0.isFinite }) else {
+                throw ValidationError("--budgets must be 'paper' or positive numbers separated by commas")
+            }
             request.nominalBudgets = values
         }
         request.badBudget = badBudget
@@ -99,12 +121,17 @@ struct Fit: ParsableCommand {
         request.huberDelta = huberDelta
         for written in target {
             let parts = written.split(separator: "=", maxSplits: 1).map(String.init)
-            guard parts.count == 2, DecimalNumber.isDecimal(parts[1]), let flops = Double(parts[1]), DeclaredTarget.allowedFLOPs.contains(flops),
-                  !DeclaredTarget.key(of: parts[0]).isEmpty else {
-                throw ValidationError("--target must be LABEL=FLOPS with a decimal budget between 1e6 and 1e40, e.g. Gopher=5.76e23; got '\(written)'")
+            guard parts.count == 2, DecimalNumber.isDecimal(parts[1]), let flops = Double(parts[1]),
+                DeclaredTarget.allowedFLOPs.contains(flops),
+                !DeclaredTarget.key(of: parts[0]).isEmpty
+            else {
+                throw ValidationError(
+                    "--target must be LABEL=FLOPS with a decimal budget between 1e6 and 1e40, e.g. Gopher=5.76e23; got '\(written)'")
             }
             let declared = ProjectionTarget(DeclaredTarget(label: parts[0], flops: flops, location: SourceLocation(line: 1, column: 1)))
-            guard !request.targets.contains(where: { $0.key == declared.key }) else { throw ValidationError("--target '\(written)' repeats the result names of another target") }
+            guard !request.targets.contains(where: { $0.key == declared.key }) else {
+                throw ValidationError("--target '\(written)' repeats the result names of another target")
+            }
             request.targets.append(declared)
         }
         let progress = TerminalProgress.bar(label: "approach \(approach.rawValue)")

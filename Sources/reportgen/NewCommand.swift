@@ -50,7 +50,9 @@ struct New: ParsableCommand {
             throw report(error, outputs: false)
         }
         let fits = outcome.approaches.map { "Approach \($0)" }.joined(separator: ", ")
-        print("wrote \(paths.relative(outcome.document)) (\(fits)) and \(paths.relative(outcome.lock)); built \(paths.relative(outcome.summary.outputDirectory))/")
+        print(
+            "wrote \(paths.relative(outcome.document)) (\(fits)) and \(paths.relative(outcome.lock)); built \(paths.relative(outcome.summary.outputDirectory))/"
+        )
         if !outcome.notes.isEmpty {
             print("\(outcome.notes.count) note\(outcome.notes.count == 1 ? "" : "s") in the document:")
             for note in outcome.notes { print("  " + note) }

@@ -31,7 +31,9 @@ struct Preview: ParsableCommand {
         let started = Waiter<Result<PreviewServer, any Error>>()
         let requested = UInt16(port)
         Task {
-            do { started.put(.success(try await PreviewServer.start(session: session, port: requested))) } catch { started.put(.failure(error)) }
+            do { started.put(.success(try await PreviewServer.start(session: session, port: requested))) } catch {
+                started.put(.failure(error))
+            }
         }
         let server: PreviewServer
         switch started.take() {
@@ -63,9 +65,15 @@ struct Preview: ParsableCommand {
             let printer = DiagnosticPrinter(sources: failure.sources)
             for d in failure.diagnostics { FileHandle.standardError.write(Data(printer.render(d).utf8)) }
             let count = failure.diagnostics.filter { $0.severity == .error }.count
-            say(String(format: "generation %d: %d error%@%@, shown in the page (%.2f s)", outcome.generation, count, count == 1 ? "" : "s", cause, outcome.seconds))
+            say(
+                String(
+                    format: "generation %d: %d error%@%@, shown in the page (%.2f s)", outcome.generation, count, count == 1 ? "" : "s",
+                    cause, outcome.seconds))
         } else if let s = outcome.summary {
-            say(String(format: "generation %d: built %@/%@: %d steps ran, %d cached (%.2f s)", outcome.generation, paths.relative(s.outputDirectory), cause, s.ran.count, s.cached.count, outcome.seconds))
+            say(
+                String(
+                    format: "generation %d: built %@/%@: %d steps ran, %d cached (%.2f s)", outcome.generation,
+                    paths.relative(s.outputDirectory), cause, s.ran.count, s.cached.count, outcome.seconds))
         }
     }
 

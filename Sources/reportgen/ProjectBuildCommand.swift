@@ -8,7 +8,9 @@ func buildProject(_ options: DocumentOptions, verbose: Bool) throws {
     let here = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
     let paths = ProjectPaths.locate(document: here.appendingPathComponent(ProjectFile.name))
     guard FileManager.default.fileExists(atPath: paths.root.appendingPathComponent(ProjectFile.name).path) else {
-        throw ValidationError("missing the document: name one, e.g. Reports/chinchilla.md, or list the project's documents in \(ProjectFile.name) at its root")
+        throw ValidationError(
+            "missing the document: name one, e.g. Reports/chinchilla.md, or list the project's documents in \(ProjectFile.name) at its root"
+        )
     }
     let project: ProjectFile
     do { project = try ProjectFile.load(root: paths.root) } catch { throw report(error, outputs: false) }
@@ -28,7 +30,10 @@ func buildProject(_ options: DocumentOptions, verbose: Bool) throws {
         switch entry.outcome {
         case .success(let s):
             let state = s.wroteOutputs ? "" : ", outputs unchanged"
-            print(String(format: "built %@/ in %.2f s: %d steps ran, %d cached%@", paths.relative(s.outputDirectory), s.seconds, s.ran.count, s.cached.count, state))
+            print(
+                String(
+                    format: "built %@/ in %.2f s: %d steps ran, %d cached%@", paths.relative(s.outputDirectory), s.seconds, s.ran.count,
+                    s.cached.count, state))
             if verbose {
                 for id in s.ran { print("  ran     \(id)") }
                 for id in s.cached { print("  cached  \(id)") }
@@ -40,10 +45,14 @@ func buildProject(_ options: DocumentOptions, verbose: Bool) throws {
         }
     }
     if let index = outcome.index {
-        print(String(format: "wrote %@ (%d report%@) in %.2f s", paths.relative(index), outcome.entries.count, outcome.entries.count == 1 ? "" : "s", outcome.seconds))
+        print(
+            String(
+                format: "wrote %@ (%d report%@) in %.2f s", paths.relative(index), outcome.entries.count,
+                outcome.entries.count == 1 ? "" : "s", outcome.seconds))
     } else {
         let folder = project.outputFolder
-        FileHandle.standardError.write(Data("\(failed) of \(outcome.entries.count) documents failed; \(folder)/index.html was not written\n".utf8))
+        FileHandle.standardError.write(
+            Data("\(failed) of \(outcome.entries.count) documents failed; \(folder)/index.html was not written\n".utf8))
         throw ExitCode(1)
     }
 }

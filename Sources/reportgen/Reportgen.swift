@@ -30,7 +30,10 @@ struct Root: ParsableCommand {
         commandName: "reportgen",
         abstract: "Build reproducible scaling-law reports from declarative analysis documents.",
         version: Version.text,
-        subcommands: [Build.self, Check.self, Explain.self, Preview.self, Fit.self, New.self, Simulate.self, Clean.self, Version.self, Completion.self])
+        subcommands: [
+            Build.self, Check.self, Explain.self, Preview.self, Fit.self, New.self, Simulate.self, Clean.self, Version.self,
+            Completion.self,
+        ])
 }
 
 /// Options shared by the commands that take a document.
@@ -44,9 +47,10 @@ struct DocumentOptions: ParsableArguments {
     @Flag(help: "Neither read nor write the step cache (local or remote).")
     var noCache = false
 
-    @Option(help: ArgumentHelp(
-        "A team's remote cache (Bazel HTTP protocol), e.g. http://cache:8080/reportgen; overrides REPORTGEN_REMOTE_CACHE and reportgen.yaml.",
-        valueName: "url"))
+    @Option(
+        help: ArgumentHelp(
+            "A team's remote cache (Bazel HTTP protocol), e.g. http://cache:8080/reportgen; overrides REPORTGEN_REMOTE_CACHE and reportgen.yaml.",
+            valueName: "url"))
     var remoteCache: String?
 
     @Flag(help: "Upload the entries this build ran or read locally to the remote cache (also REPORTGEN_REMOTE_CACHE_UPLOAD=1).")
@@ -152,8 +156,13 @@ struct Build: ParsableCommand {
             return
         }
         let state = s.wroteOutputs ? "" : ", outputs unchanged"
-        let remote = builder.options.remoteCache == nil ? "" : " (\(s.fromRemote.count) from the remote cache\(s.uploaded > 0 ? ", \(s.uploaded) uploaded" : ""))"
-        print(String(format: "built %@/ in %.2f s: %d steps ran, %d cached%@%@", builder.paths.relative(s.outputDirectory), s.seconds, s.ran.count, s.cached.count, remote, state))
+        let remote =
+            builder.options.remoteCache == nil
+            ? "" : " (\(s.fromRemote.count) from the remote cache\(s.uploaded > 0 ? ", \(s.uploaded) uploaded" : ""))"
+        print(
+            String(
+                format: "built %@/ in %.2f s: %d steps ran, %d cached%@%@", builder.paths.relative(s.outputDirectory), s.seconds,
+                s.ran.count, s.cached.count, remote, state))
         if !s.failedExpectations.isEmpty {
             throw report(BuildFailure(diagnostics: s.failedExpectations, sources: s.sources), outputs: false)
         }
@@ -169,7 +178,10 @@ struct Check: ParsableCommand {
     @Flag(help: "Rewrite the lock file from this build.")
     var update = false
 
-    @Option(help: "text (a table), json, junit (JUnit XML) or github (GitHub annotation lines at each value's document line); all on standard output.")
+    @Option(
+        help:
+            "text (a table), json, junit (JUnit XML) or github (GitHub annotation lines at each value's document line); all on standard output."
+    )
     var format: CheckReportFormat = .text
 
     mutating func run() throws {
@@ -188,7 +200,9 @@ struct Check: ParsableCommand {
                 print("\(lock): \(TerminalColour.onStandardOutput("every value within tolerance", TerminalColour.boldGreen))")
                 if !outcome.failedExpectations.isEmpty { throw ExitCode(1) }
             } else {
-                print("\(lock): \(TerminalColour.onStandardOutput("\(outcome.drifts.count) value\(outcome.drifts.count == 1 ? "" : "s") drifted", TerminalColour.boldRed))")
+                print(
+                    "\(lock): \(TerminalColour.onStandardOutput("\(outcome.drifts.count) value\(outcome.drifts.count == 1 ? "" : "s") drifted", TerminalColour.boldRed))"
+                )
                 print(LockFile.table(outcome.drifts), terminator: "")
                 throw ExitCode(1)
             }
@@ -223,7 +237,9 @@ struct Clean: ParsableCommand {
     var document: String?
 
     mutating func run() throws {
-        let anchor = document.flatMap { ProjectPaths.resolveArgument($0) } ?? URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent("x")
+        let anchor =
+            document.flatMap { ProjectPaths.resolveArgument($0) }
+            ?? URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent("x")
         let builder = Builder(paths: ProjectPaths.locate(document: anchor))
         try builder.clean()
         print("removed \(builder.paths.relative(builder.paths.root.appendingPathComponent(".reportgen/cache")))/")

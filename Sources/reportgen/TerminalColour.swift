@@ -34,7 +34,8 @@ enum TerminalColour {
     static var standardOutput: Bool { enabled(for: STDOUT_FILENO) }
 
     static let reset = "\u{1B}[0m"
-    static let boldRed = "\u{1B}[1;31m", boldYellow = "\u{1B}[1;33m", boldCyan = "\u{1B}[1;36m", boldGreen = "\u{1B}[1;32m", bold = "\u{1B}[1m"
+    static let boldRed = "\u{1B}[1;31m", boldYellow = "\u{1B}[1;33m", boldCyan = "\u{1B}[1;36m", boldGreen = "\u{1B}[1;32m",
+        bold = "\u{1B}[1m"
 
     /// A rendered diagnostic (`path:line:col: error: message`, the source line, the caret, notes)
     /// with its location bold, its severity coloured (errors red, warnings yellow, notes cyan)
@@ -48,7 +49,8 @@ enum TerminalColour {
             let location = String(first[..<range.lowerBound])
             let severity = String(first[range]).trimmingCharacters(in: .whitespaces)
             let gap = first[range].hasPrefix(" ") ? " " : ""
-            lines[0] = (location.isEmpty ? "" : bold + location + reset) + gap + colour + severity + reset + String(first[range.upperBound...])
+            lines[0] =
+                (location.isEmpty ? "" : bold + location + reset) + gap + colour + severity + reset + String(first[range.upperBound...])
             break
         }
         for i in lines.indices.dropFirst() {

@@ -1,5 +1,5 @@
-import Foundation
 import BuildEngine
+import Foundation
 
 /// Progress on standard error: a live line on a terminal, plain lines otherwise.
 public final class TerminalProgress: ProgressSink, @unchecked Sendable {

@@ -21,7 +21,8 @@ struct Version: ParsableCommand {
         let buildID = Self.buildID
         if json {
             let fields: [String: JSONValue] = [
-                "version": .string(ToolVersion.string), "identity": .string(ToolVersion.identity), "build_id": buildID.map { .string($0) } ?? .null,
+                "version": .string(ToolVersion.string), "identity": .string(ToolVersion.identity),
+                "build_id": buildID.map { .string($0) } ?? .null,
             ]
             print(JSONValue.object(fields).serialized())
         } else {

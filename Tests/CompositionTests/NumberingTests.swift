@@ -1,7 +1,7 @@
 import Foundation
-import Testing
 import Plotting
 import ReportDocument
+import Testing
 import Typesetting
 
 @testable import Analyses
@@ -114,19 +114,23 @@ private let expectedSections: [Numbered] = [
     Numbered(number: "1", anchor: "sec:intro"), Numbered(number: "1.1", anchor: "sec-1.1"), Numbered(number: "1.1.1", anchor: "sec:detail"),
     Numbered(number: "1.2", anchor: "sec:results"), Numbered(number: "1.2.1", anchor: "sec:quoted"), Numbered(number: "2", anchor: "sec-2"),
 ]
-private let expectedEquations = [Numbered(number: "1", anchor: "eq:loss"), Numbered(number: "2", anchor: "eq-2"), Numbered(number: "3", anchor: "eq:last")]
+private let expectedEquations = [
+    Numbered(number: "1", anchor: "eq:loss"), Numbered(number: "2", anchor: "eq-2"), Numbered(number: "3", anchor: "eq:last"),
+]
 private let expectedFigures = [Numbered(number: "1", anchor: "fig:profiles"), Numbered(number: "2", anchor: "fig:frontier")]
 private let expectedTables = [Numbered(number: "1", anchor: "tbl:exponents"), Numbered(number: "2", anchor: "tbl:extrapolation")]
 /// Every in-text link in reading order (cross-references and citations, captions included):
 /// its target and the text it reads.
 private let expectedLinks = [
-    Link(target: "fig:profiles", text: "Figure 1"), Link(target: "eq:loss", text: "Eq. (1)"), Link(target: "ref-kaplan2020", text: "Kaplan and McCandlish, 2020"),
+    Link(target: "fig:profiles", text: "Figure 1"), Link(target: "eq:loss", text: "Eq. (1)"),
+    Link(target: "ref-kaplan2020", text: "Kaplan and McCandlish, 2020"),
     Link(target: "ref-hoffmann2022", text: "Hoffmann et al., 2022"), Link(target: "eq:loss", text: "Eq. (1)"),
     Link(target: "sec:detail", text: "Section 1.1.1"),
     Link(target: "tbl:exponents", text: "Table 1"),
     Link(target: "ref-hoffmann2022", text: "Hoffmann et al., 2022"), Link(target: "ref-kaplan2020", text: "Kaplan and McCandlish, 2020"),
     Link(target: "sec:quoted", text: "Section 1.2.1"),
-    Link(target: "fig:frontier", text: "Figure 2"), Link(target: "tbl:exponents", text: "Table 1"), Link(target: "eq:last", text: "Eq. (3)"),
+    Link(target: "fig:frontier", text: "Figure 2"), Link(target: "tbl:exponents", text: "Table 1"),
+    Link(target: "eq:last", text: "Eq. (3)"),
     Link(target: "sec:results", text: "Section 1.2"), Link(target: "sec:intro", text: "Section 1"),
 ]
 
@@ -195,11 +199,15 @@ extension PageNumbers {
         contents = nav.matches(of: #/<li class="level\d"><a href="#([^"]+)"><span class="number">([^<]*)</span>/#).map {
             Numbered(number: String($0.2), anchor: String($0.1))
         }
-        sections = body.matches(of: #/<h\d id="([^"]+)"><span class="number">([^<]*)</span>/#).map { Numbered(number: String($0.2), anchor: String($0.1)) }
+        sections = body.matches(of: #/<h\d id="([^"]+)"><span class="number">([^<]*)</span>/#).map {
+            Numbered(number: String($0.2), anchor: String($0.1))
+        }
         equations = body.matches(of: #/<div class="equation" id="([^"]+)">.*?<span class="eqno">\((\d+)\)</span>/#).map {
             Numbered(number: String($0.2), anchor: String($0.1))
         }
-        figures = body.matches(of: #/<figure id="([^"]+)">.*?<figcaption><strong>Figure (\d+):</strong>/#).map { Numbered(number: String($0.2), anchor: String($0.1)) }
+        figures = body.matches(of: #/<figure id="([^"]+)">.*?<figcaption><strong>Figure (\d+):</strong>/#).map {
+            Numbered(number: String($0.2), anchor: String($0.1))
+        }
         tables = body.matches(of: #/<figure class="table" id="([^"]+)"><figcaption><strong>Table (\d+):</strong>/#).map {
             Numbered(number: String($0.2), anchor: String($0.1))
         }
@@ -212,11 +220,12 @@ extension PageNumbers {
         let numbering = try composer().numbering
         #expect(numbering.sections.map { Numbered(number: $0.number, anchor: $0.anchor) } == expectedSections)
         #expect(numbering.sections.map(\.level) == [1, 2, 3, 2, 3, 1])
-        #expect(numbering.labels == [
-            "sec:intro": "Section 1", "sec:detail": "Section 1.1.1", "sec:results": "Section 1.2", "sec:quoted": "Section 1.2.1",
-            "eq:loss": "Eq. (1)", "eq:last": "Eq. (3)",
-            "fig:profiles": "Figure 1", "fig:frontier": "Figure 2", "tbl:exponents": "Table 1", "tbl:extrapolation": "Table 2",
-        ])
+        #expect(
+            numbering.labels == [
+                "sec:intro": "Section 1", "sec:detail": "Section 1.1.1", "sec:results": "Section 1.2", "sec:quoted": "Section 1.2.1",
+                "eq:loss": "Eq. (1)", "eq:last": "Eq. (3)",
+                "fig:profiles": "Figure 1", "fig:frontier": "Figure 2", "tbl:exponents": "Table 1", "tbl:extrapolation": "Table 2",
+            ])
         // The fit and the fence inside the list are not numbered and show nothing.
         let figures = numbering.blocks.compactMap { if case .figure(let f) = $0 { return f.id } else { return nil } }
         let tables = numbering.blocks.compactMap { if case .table(let t) = $0 { return t.id } else { return nil } }

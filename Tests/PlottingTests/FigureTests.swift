@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 @testable import Plotting
 
@@ -25,7 +25,8 @@ struct FigureTests {
             .referenceLine(axis: .y, value: 6.3e10, color: Color(hex: 0x17BECF), dash: [], label: "63B"),
             .referenceLine(axis: .x, value: 5.76e23, color: .gray, dash: Dash.dotted, label: "Gopher"),
         ]
-        let grid = ContourGrid(xs: (0...20).map { pow(10, 18 + 0.3 * Double($0)) }, ys: (0...20).map { pow(10, 8 + 0.15 * Double($0)) }) { c, n in
+        let grid = ContourGrid(xs: (0...20).map { pow(10, 18 + 0.3 * Double($0)) }, ys: (0...20).map { pow(10, 8 + 0.15 * Double($0)) }) {
+            c, n in
             1.69 + 406.4 / pow(n, 0.34) + 410.7 / pow(c / (6 * n), 0.28)
         }
         let right: [Layer] = [
@@ -36,12 +37,15 @@ struct FigureTests {
         return FigureSpec(
             width: 480, height: 170,
             panels: [
-                ChartSpec(title: "IsoFLOP", xAxis: AxisSpec(label: "Parameters", logarithmic: true, format: .siCount),
-                          yAxis: AxisSpec(label: "Loss", format: .decimal), layers: left, legendTitle: "FLOPs"),
-                ChartSpec(xAxis: AxisSpec(label: "FLOPs", logarithmic: true, format: .powerOfTen),
-                          yAxis: AxisSpec(label: "Parameters", logarithmic: true, format: .siCount, grid: true), layers: centre),
-                ChartSpec(title: "IsoLoss", xAxis: AxisSpec(label: "FLOPs", logarithmic: true, format: .powerOfTen),
-                          yAxis: AxisSpec(label: "Parameters", logarithmic: true, format: .siCount), layers: right, showLegend: false),
+                ChartSpec(
+                    title: "IsoFLOP", xAxis: AxisSpec(label: "Parameters", logarithmic: true, format: .siCount),
+                    yAxis: AxisSpec(label: "Loss", format: .decimal), layers: left, legendTitle: "FLOPs"),
+                ChartSpec(
+                    xAxis: AxisSpec(label: "FLOPs", logarithmic: true, format: .powerOfTen),
+                    yAxis: AxisSpec(label: "Parameters", logarithmic: true, format: .siCount, grid: true), layers: centre),
+                ChartSpec(
+                    title: "IsoLoss", xAxis: AxisSpec(label: "FLOPs", logarithmic: true, format: .powerOfTen),
+                    yAxis: AxisSpec(label: "Parameters", logarithmic: true, format: .siCount), layers: right, showLegend: false),
             ],
             colorBar: ColorBarSpec(label: "Loss", colormap: .magma, norm: ColorNorm(min: 2, max: 5)))
     }
@@ -95,10 +99,13 @@ struct FigureTests {
         // A rising line fills the upper right and lower left; markers fill the lower right.
         let line = (0...50).map { Point(Double($0) / 50, Double($0) / 50) }
         let cloud = (0..<30).map { Point(0.7 + 0.01 * Double($0), 0.05 + 0.005 * Double($0)) }
-        let spec = ChartSpec(width: 300, height: 200, xAxis: AxisSpec(label: "x", limits: [0, 1]), yAxis: AxisSpec(label: "y", limits: [0, 1]),
-                             layers: [.line(points: line, color: .black, width: 1, dash: [], label: "diagonal"),
-                                      .markers(points: cloud, shape: .square, size: 3, fill: .gray, edge: nil, label: "cloud"),
-                                      .line(points: line, color: .black, width: 1, dash: [], label: "diagonal")])
+        let spec = ChartSpec(
+            width: 300, height: 200, xAxis: AxisSpec(label: "x", limits: [0, 1]), yAxis: AxisSpec(label: "y", limits: [0, 1]),
+            layers: [
+                .line(points: line, color: .black, width: 1, dash: [], label: "diagonal"),
+                .markers(points: cloud, shape: .square, size: 3, fill: .gray, edge: nil, label: "cloud"),
+                .line(points: line, color: .black, width: 1, dash: [], label: "diagonal"),
+            ])
         let list = ChartRenderer(measurer: measurer).render(spec)
         let labels = textRuns(list).filter { $0.markup == "diagonal" || $0.markup == "cloud" }
         #expect(labels.count == 2, "entries deduplicated by label")
@@ -110,9 +117,10 @@ struct FigureTests {
     @Test func aLegendWiderThanItsPanelShrinksToFitInsideThePlot() {
         let line = (0...10).map { Point(Double($0) / 10, Double($0) / 10) }
         let label = "fit, exponent 0.43 (dashed)"
-        let spec = ChartSpec(width: 160, height: 140, xAxis: AxisSpec(label: "x", limits: [0, 1]), yAxis: AxisSpec(label: "y", limits: [0, 1]),
-                             layers: [.line(points: line, color: .black, width: 1, dash: [], label: label)],
-                             showLegend: true, legendCorner: .lowerRight)
+        let spec = ChartSpec(
+            width: 160, height: 140, xAxis: AxisSpec(label: "x", limits: [0, 1]), yAxis: AxisSpec(label: "y", limits: [0, 1]),
+            layers: [.line(points: line, color: .black, width: 1, dash: [], label: label)],
+            showLegend: true, legendCorner: .lowerRight)
         let list = ChartRenderer(measurer: measurer).render(spec)
         let plot = plotRects(list)[0]
         let run = try! #require(textRuns(list).first { $0.markup == label })
@@ -141,7 +149,9 @@ struct FigureTests {
         #expect(Colormap.magma.color(at: 0) == Color(hex: 0x000004))
         #expect(Colormap.magma.color(at: 1) == Color(hex: 0xFCFDBF))
         // The budget map darkens monotonically (sum of components).
-        let brightness = (0...10).map { t -> Double in let c = Colormap.budget.color(at: Double(t) / 10); return c.red + c.green + c.blue }
+        let brightness = (0...10).map { t -> Double in
+            let c = Colormap.budget.color(at: Double(t) / 10); return c.red + c.green + c.blue
+        }
         #expect(zip(brightness, brightness.dropFirst()).allSatisfy { $0 > $1 })
         #expect(abs(ColorNorm(min: 1, max: 100, log: true).fraction(10) - 0.5) < 1e-12)
     }

@@ -1,13 +1,15 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 @testable import Plotting
 
 struct LayerTests {
     let measurer = FakeMeasurer()
 
-    func render(_ layers: [Layer], x: AxisSpec = AxisSpec(label: "x", limits: [0, 10]), y: AxisSpec = AxisSpec(label: "y", limits: [0, 10])) -> DisplayList {
+    func render(
+        _ layers: [Layer], x: AxisSpec = AxisSpec(label: "x", limits: [0, 10]), y: AxisSpec = AxisSpec(label: "y", limits: [0, 10])
+    ) -> DisplayList {
         ChartRenderer(measurer: measurer).render(ChartSpec(width: 300, height: 200, xAxis: x, yAxis: y, layers: layers))
     }
 
@@ -54,7 +56,9 @@ struct LayerTests {
 
     @Test func scatterIsColouredByValue() {
         let norm = ColorNorm(min: 1e8, max: 1e10, log: true)
-        let list = render([.scatter(points: [Point(1, 1), Point(5, 5)], values: [1e8, 1e9], colormap: .magma, norm: norm, size: 4, edge: .black)])
+        let list = render([
+            .scatter(points: [Point(1, 1), Point(5, 5)], values: [1e8, 1e9], colormap: .magma, norm: norm, size: 4, edge: .black)
+        ])
         let fills = flatten(list.items).compactMap { item -> Color? in
             if case .path(_, let paint) = item { return paint.fill } else { return nil }
         }
@@ -78,8 +82,13 @@ struct LayerTests {
     @Test func colourBarTicksFollowItsNorm() {
         let spec = FigureSpec(
             width: 400, height: 200,
-            panels: [ChartSpec(xAxis: AxisSpec(label: "x"), yAxis: AxisSpec(label: "y"), layers: [.line(points: [Point(0, 0), Point(1, 1)], color: .black, width: 1, dash: [], label: nil)])],
-            colorBar: ColorBarSpec(label: "Parameters", colormap: .viridis, norm: ColorNorm(min: 5e7, max: 2e10, log: true), format: .siCount))
+            panels: [
+                ChartSpec(
+                    xAxis: AxisSpec(label: "x"), yAxis: AxisSpec(label: "y"),
+                    layers: [.line(points: [Point(0, 0), Point(1, 1)], color: .black, width: 1, dash: [], label: nil)])
+            ],
+            colorBar: ColorBarSpec(
+                label: "Parameters", colormap: .viridis, norm: ColorNorm(min: 5e7, max: 2e10, log: true), format: .siCount))
         let list = FigureRenderer(measurer: measurer).render(spec)
         let labels = textRuns(list).map(\.markup)
         #expect(labels.contains("100M") && labels.contains("1B") && labels.contains("10B"))
@@ -92,7 +101,9 @@ struct LayerTests {
     @Test func contourLinesAreColouredByLevelAndLabelled() {
         let xs = (0...30).map { Double($0) / 3 }
         let grid = ContourGrid(xs: xs, ys: xs) { x, y in hypot(x - 5, y - 5) }
-        let list = render([.contours(grid: grid, levels: [2, 4], colormap: .viridis, norm: ColorNorm(min: 0, max: 4), labelled: true, width: 1)])
+        let list = render([
+            .contours(grid: grid, levels: [2, 4], colormap: .viridis, norm: ColorNorm(min: 0, max: 4), labelled: true, width: 1)
+        ])
         let strokes = flatten(list.items).compactMap { item -> Color? in
             if case .path(_, let paint) = item, paint.lineWidth == 1 { return paint.stroke } else { return nil }
         }

@@ -6,20 +6,26 @@ import Testing
 /// Two figures pasted into one HTML page must not share an id: every id a file defines, and every
 /// reference to it, gets the figure's prefix; references to ids the file does not define stay.
 @Test func inlinedSVGIdsAndTheirReferencesArePrefixed() {
-    let svg = ##"<?xml version="1.0"?>\n<svg><defs><symbol id="glyph0-1"/><clipPath id="clip1"/></defs>"##
+    let svg =
+        ##"<?xml version="1.0"?>\n<svg><defs><symbol id="glyph0-1"/><clipPath id="clip1"/></defs>"##
         + ##"<use xlink:href="#glyph0-1"/><g clip-path="url(#clip1)"><use href="#glyph0-1"/><use xlink:href="#elsewhere"/></g></svg>"##
     let inlined = SVGInlining.inlined(svg, idPrefix: "fig2")
-    #expect(inlined == ##"<svg><defs><symbol id="fig2-glyph0-1"/><clipPath id="fig2-clip1"/></defs>"##
-        + ##"<use xlink:href="#fig2-glyph0-1"/><g clip-path="url(#fig2-clip1)"><use href="#fig2-glyph0-1"/><use xlink:href="#elsewhere"/></g></svg>"##)
+    #expect(
+        inlined == ##"<svg><defs><symbol id="fig2-glyph0-1"/><clipPath id="fig2-clip1"/></defs>"##
+            + ##"<use xlink:href="#fig2-glyph0-1"/><g clip-path="url(#fig2-clip1)"><use href="#fig2-glyph0-1"/><use xlink:href="#elsewhere"/></g></svg>"##
+    )
 }
 
 @Test func twoRenderedFiguresInlinedTogetherShareNoId() throws {
     let measurer = PangoTextMeasurer()
     func figure(_ label: String) throws -> String {
-        let spec = FigureSpec(width: 200, height: 120, panels: [
-            ChartSpec(title: label, xAxis: AxisSpec(label: "x " + label), yAxis: AxisSpec(label: "y"),
-                      layers: [.line(points: [Point(0, 0), Point(1, 1)], color: .black, width: 1, dash: [], label: label)]),
-        ])
+        let spec = FigureSpec(
+            width: 200, height: 120,
+            panels: [
+                ChartSpec(
+                    title: label, xAxis: AxisSpec(label: "x " + label), yAxis: AxisSpec(label: "y"),
+                    layers: [.line(points: [Point(0, 0), Point(1, 1)], color: .black, width: 1, dash: [], label: label)])
+            ])
         return String(decoding: try CairoRenderer().render(FigureRenderer(measurer: measurer).render(spec), as: .svg), as: UTF8.self)
     }
     let a = SVGInlining.inlined(try figure("Parameters"), idPrefix: "fig1")
@@ -32,7 +38,8 @@ import Testing
     #expect(Set(ids(a)).isDisjoint(with: Set(ids(b))))
     // Every reference in each resolves to an id of the same figure.
     for (svg, prefix) in [(a, "fig1-"), (b, "fig2-")] {
-        let references = svg.components(separatedBy: "href=\"#").dropFirst().map { String($0.prefix { $0 != "\"" }) }
+        let references =
+            svg.components(separatedBy: "href=\"#").dropFirst().map { String($0.prefix { $0 != "\"" }) }
             + svg.components(separatedBy: "url(#").dropFirst().map { String($0.prefix { $0 != ")" }) }
         #expect(!references.isEmpty)
         #expect(references.allSatisfy { $0.hasPrefix(prefix) && ids(svg).contains($0) })

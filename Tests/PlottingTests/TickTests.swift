@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 @testable import Plotting
 
@@ -86,8 +86,11 @@ struct TickTests {
 
     @Test func thinningDropsLabelsButKeepsTicks() {
         let scale = Scale.linear(min: 0, max: 1_000_000)
-        let explicit = stride(from: 0.0, through: 1_000_000, by: 100_000).map { Tick(value: $0, label: String(format: "%.0f", $0), isMajor: true) }
-        let ticks = Ticks.layout(for: scale, format: .decimal, length: 150, orientation: .horizontal, measurer: measurer, font: font, explicit: explicit)
+        let explicit = stride(from: 0.0, through: 1_000_000, by: 100_000).map {
+            Tick(value: $0, label: String(format: "%.0f", $0), isMajor: true)
+        }
+        let ticks = Ticks.layout(
+            for: scale, format: .decimal, length: 150, orientation: .horizontal, measurer: measurer, font: font, explicit: explicit)
         #expect(ticks.count == explicit.count)
         let labelled = ticks.filter { !$0.label.isEmpty }
         #expect(labelled.count < explicit.count && labelled.count >= 2)
@@ -115,14 +118,16 @@ struct ExtraTickTests {
         let font = FontSpec(size: 8)
         let scale = Scale.log(min: 1e8, max: 2e11)
         let extra = [Tick(value: 4e10, label: "40B", isMajor: true)]
-        let ticks = Ticks.layout(for: scale, format: .siCount, length: 300, orientation: .vertical, measurer: measurer, font: font, extra: extra)
+        let ticks = Ticks.layout(
+            for: scale, format: .siCount, length: 300, orientation: .vertical, measurer: measurer, font: font, extra: extra)
         let labels = ticks.filter { !$0.label.isEmpty }.map(\.label)
         #expect(labels.contains("40B"))
         #expect(labels.contains("100M") && labels.contains("1B") && labels.contains("10B"))
         // 100B sits 0.4 decades (≈ 36 pt) above 40B: it stays; an extra label 9.6 pt from 10B silences it.
         #expect(labels.contains("100B"))
-        let crowded = Ticks.layout(for: scale, format: .siCount, length: 300, orientation: .vertical, measurer: measurer, font: font,
-                                   extra: [Tick(value: 1.3e10, label: "13B", isMajor: true)])
+        let crowded = Ticks.layout(
+            for: scale, format: .siCount, length: 300, orientation: .vertical, measurer: measurer, font: font,
+            extra: [Tick(value: 1.3e10, label: "13B", isMajor: true)])
         let crowdedLabels = crowded.filter { !$0.label.isEmpty }.map(\.label)
         #expect(crowdedLabels.contains("13B") && !crowdedLabels.contains("10B"))
         #expect(zip(crowded, crowded.dropFirst()).allSatisfy { $0.value < $1.value })
@@ -132,13 +137,16 @@ struct ExtraTickTests {
 struct SubDecadeThinningTests {
     @Test func roundValuesKeepTheirLabelsOnACrowdedLogAxis() {
         // 5.5 to 35 on a short vertical axis: 6, 7, 8, 9, 10, 20, 30 are candidates and not all fit.
-        let ticks = Ticks.layout(for: .log(min: 5.5, max: 35), format: .decimal, length: 110, orientation: .vertical,
-                                 measurer: FakeMeasurer(), font: FontSpec(size: 9))
+        let ticks = Ticks.layout(
+            for: .log(min: 5.5, max: 35), format: .decimal, length: 110, orientation: .vertical,
+            measurer: FakeMeasurer(), font: FontSpec(size: 9))
         let labels = ticks.filter { !$0.label.isEmpty }.map(\.label)
         #expect(labels.contains("10") && labels.contains("20") && labels.contains("30"), "\(labels)")
         #expect(labels.count < 7, "some labels were dropped: \(labels)")
         // Even multiples go before odd ones: if any of 6…9 stays, 7 and 9 only with 6 and 8.
         if labels.contains("7") || labels.contains("9") { #expect(labels.contains("6") && labels.contains("8")) }
-        #expect(Ticks.logPriority(10) == 0 && Ticks.logPriority(2e9) == 1 && Ticks.logPriority(0.3) == 2 && Ticks.logPriority(80) == 3 && Ticks.logPriority(7) == 4)
+        #expect(
+            Ticks.logPriority(10) == 0 && Ticks.logPriority(2e9) == 1 && Ticks.logPriority(0.3) == 2 && Ticks.logPriority(80) == 3
+                && Ticks.logPriority(7) == 4)
     }
 }

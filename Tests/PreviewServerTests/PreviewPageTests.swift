@@ -6,12 +6,15 @@ import Testing
 /// The reload script goes into served pages only, and a page's policy is widened just for it.
 @Suite struct PreviewPageTests {
     @Test func policyGainsSelfForScriptsAndRequests() {
-        #expect(PreviewPage.allowingPreviewScript("default-src 'none'; style-src 'unsafe-inline'")
-            == "default-src 'none'; style-src 'unsafe-inline'; script-src 'self'; connect-src 'self'")
-        #expect(PreviewPage.allowingPreviewScript("script-src 'none'; connect-src https://example.org")
-            == "script-src 'self'; connect-src https://example.org 'self'")
-        #expect(PreviewPage.allowingPreviewScript("default-src https://cdn.example; script-src 'self'")
-            == "default-src https://cdn.example; script-src 'self'; connect-src https://cdn.example 'self'")
+        #expect(
+            PreviewPage.allowingPreviewScript("default-src 'none'; style-src 'unsafe-inline'")
+                == "default-src 'none'; style-src 'unsafe-inline'; script-src 'self'; connect-src 'self'")
+        #expect(
+            PreviewPage.allowingPreviewScript("script-src 'none'; connect-src https://example.org")
+                == "script-src 'self'; connect-src https://example.org 'self'")
+        #expect(
+            PreviewPage.allowingPreviewScript("default-src https://cdn.example; script-src 'self'")
+                == "default-src https://cdn.example; script-src 'self'; connect-src https://cdn.example 'self'")
         // A policy that restricts neither scripts nor requests is kept as it was.
         #expect(PreviewPage.allowingPreviewScript("img-src data:; style-src 'unsafe-inline'") == "img-src data:; style-src 'unsafe-inline'")
     }
@@ -23,9 +26,12 @@ import Testing
     }
 
     @Test func metaPolicyIsRewrittenOthersKept() {
-        let html = "<head><meta charset=\"utf-8\"><META HTTP-EQUIV=\"Content-Security-Policy\" content=\"default-src 'none'\"><meta name=\"x\" content=\"default-src 'none'\"></head><body></body>"
+        let html =
+            "<head><meta charset=\"utf-8\"><META HTTP-EQUIV=\"Content-Security-Policy\" content=\"default-src 'none'\"><meta name=\"x\" content=\"default-src 'none'\"></head><body></body>"
         let page = PreviewPage.injectingReload(into: html, generation: 2)
-        #expect(page.contains("<META HTTP-EQUIV=\"Content-Security-Policy\" content=\"default-src 'none'; script-src 'self'; connect-src 'self'\">"))
+        #expect(
+            page.contains(
+                "<META HTTP-EQUIV=\"Content-Security-Policy\" content=\"default-src 'none'; script-src 'self'; connect-src 'self'\">"))
         #expect(page.contains("<meta name=\"x\" content=\"default-src 'none'\">"))
     }
 

@@ -1,11 +1,12 @@
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import PreviewServer
 import ReportgenCore
-import Testing
 import TestSupport
+import Testing
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
 
 /// A session on a fixture project, served for real on a free loopback port.
 @Suite(.serialized) struct PreviewSessionTests {

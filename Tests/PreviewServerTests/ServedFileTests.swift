@@ -13,7 +13,8 @@ import Testing
         try Data("<html></html>".utf8).write(to: folder.appendingPathComponent("report.html"))
         try Data("<svg/>".utf8).write(to: folder.appendingPathComponent("figures/a b.svg"))
         try Data("secret".utf8).write(to: root.appendingPathComponent("secret.txt"))
-        try fm.createSymbolicLink(atPath: folder.appendingPathComponent("out.txt").path, withDestinationPath: root.appendingPathComponent("secret.txt").path)
+        try fm.createSymbolicLink(
+            atPath: folder.appendingPathComponent("out.txt").path, withDestinationPath: root.appendingPathComponent("secret.txt").path)
         try fm.createSymbolicLink(atPath: folder.appendingPathComponent("up").path, withDestinationPath: "..")
         try fm.createSymbolicLink(atPath: folder.appendingPathComponent("inside.html").path, withDestinationPath: "report.html")
         return (root, folder)

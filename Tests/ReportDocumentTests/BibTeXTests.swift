@@ -1,4 +1,5 @@
 import Testing
+
 @testable import ReportDocument
 
 /// `.bib` files through btparse: braces, quotes, `@string` macros, `#` concatenation, errors.

@@ -1,4 +1,5 @@
 import Foundation
+
 @testable import ReportDocument
 
 enum JSONEncoderShim {

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import ReportDocument
 
 /// Each input holds one breakage and a `¦` marker where the diagnostic must point.
@@ -38,26 +39,29 @@ import Testing
     }
 
     @Test func cleanDocumentHasNoDiagnostics() {
-        let source = Self.frontMatter + Self.fit + """
-            # Results {#sec:results}
+        let source =
+            Self.frontMatter + Self.fit + """
+                # Results {#sec:results}
 
-            The exponent is `=iso.a:.3f` [@hoffmann2022], shown in @fig:profiles; see @sec:results and @eq:law.
+                The exponent is `=iso.a:.3f` [@hoffmann2022], shown in @fig:profiles; see @sec:results and @eq:law.
 
-            $$ N_{\\text{opt}} \\propto C^{a} $$ {#eq:law}
+                $$ N_{\\text{opt}} \\propto C^{a} $$ {#eq:law}
 
-            ```{figure} profiles
-            kind: isoflop
-            fit: iso
-            caption: Profiles.
-            ```
-            """
+                ```{figure} profiles
+                kind: isoflop
+                fit: iso
+                caption: Profiles.
+                ```
+                """
         let (_, typed, diagnostics) = diagnose(source)
         #expect(diagnostics.isEmpty, "\(diagnostics)")
         #expect(typed.map(\.id) == ["iso", "profiles"])
     }
 
     @Test func unknownKey() {
-        expectDiagnostic(Self.frontMatter + "```{fit} iso\napproach: 2\n¦dta: sweep\n```\n", containing: "unknown key 'dta' in {fit} iso; did you mean 'data'?")
+        expectDiagnostic(
+            Self.frontMatter + "```{fit} iso\napproach: 2\n¦dta: sweep\n```\n",
+            containing: "unknown key 'dta' in {fit} iso; did you mean 'data'?")
     }
 
     @Test func unknownFrontMatterKey() {
@@ -69,26 +73,29 @@ import Testing
     }
 
     @Test func undefinedReferenceInACaption() {
-        expectDiagnostic(Self.frontMatter + Self.fit + "```{figure} profiles\nkind: isoflop\nfit: iso\ncaption: \"Minima, as in ¦@fig:profile.\"\n```\n",
-                         containing: "undefined reference '@fig:profile'")
-        expectDiagnostic(Self.frontMatter + Self.fit + "```{figure} profiles\nkind: isoflop\nfit: iso\ncaption: See ¦[@hofmann2022].\n```\n",
-                         containing: "hofmann2022")
+        expectDiagnostic(
+            Self.frontMatter + Self.fit + "```{figure} profiles\nkind: isoflop\nfit: iso\ncaption: \"Minima, as in ¦@fig:profile.\"\n```\n",
+            containing: "undefined reference '@fig:profile'")
+        expectDiagnostic(
+            Self.frontMatter + Self.fit + "```{figure} profiles\nkind: isoflop\nfit: iso\ncaption: See ¦[@hofmann2022].\n```\n",
+            containing: "hofmann2022")
     }
 
     @Test func captionsAreInlineMarkdown() {
-        let source = Self.frontMatter + Self.fit + """
-            ```{figure} profiles
-            kind: isoflop
-            fit: iso
-            caption: "*Profiles* with $N_{\\\\mathrm{opt}}$ at `=iso.a:.3f`, as @fig:profiles [@hoffmann2022]; costs \\\\$5."
-            ```
+        let source =
+            Self.frontMatter + Self.fit + """
+                ```{figure} profiles
+                kind: isoflop
+                fit: iso
+                caption: "*Profiles* with $N_{\\\\mathrm{opt}}$ at `=iso.a:.3f`, as @fig:profiles [@hoffmann2022]; costs \\\\$5."
+                ```
 
-            ```{table} t
-            kind: exponents
-            fits: [iso]
-            caption: "# not a heading"
-            ```
-            """
+                ```{table} t
+                kind: exponents
+                fits: [iso]
+                caption: "# not a heading"
+                ```
+                """
         let (doc, _, diagnostics) = diagnose(source)
         #expect(diagnostics.isEmpty, "\(diagnostics)")
         let captions = doc.directives.map(\.caption)
@@ -99,12 +106,15 @@ import Testing
         #expect(figure.contains { if case .value(let r) = $0 { return r.key == "iso.a" } else { return false } })
         #expect(figure.contains { if case .crossRef("fig:profiles", _) = $0 { return true } else { return false } })
         #expect(figure.contains { if case .citation(let keys, _) = $0 { return keys == ["hoffmann2022"] } else { return false } })
-        #expect(figure.contains { if case .text(let t) = $0 { return t.contains("$5") } else { return false } }, "an escaped dollar stays text")
+        #expect(
+            figure.contains { if case .text(let t) = $0 { return t.contains("$5") } else { return false } }, "an escaped dollar stays text")
         #expect(captions[2] == [.text("# not a heading")])
     }
 
     @Test func undefinedReference() {
-        expectDiagnostic(Self.frontMatter + Self.fit + "As ¦@fig:profile shows.\n\n```{figure} profiles\nkind: isoflop\nfit: iso\n```\n", containing: "undefined reference '@fig:profile'; did you mean '@fig:profiles'?")
+        expectDiagnostic(
+            Self.frontMatter + Self.fit + "As ¦@fig:profile shows.\n\n```{figure} profiles\nkind: isoflop\nfit: iso\n```\n",
+            containing: "undefined reference '@fig:profile'; did you mean '@fig:profiles'?")
     }
 
     @Test func duplicateID() {
@@ -116,7 +126,9 @@ import Testing
     }
 
     @Test func unknownFigureKind() {
-        expectDiagnostic(Self.frontMatter + Self.fit + "```{figure} f\nkind: ¦isoflp\nfit: iso\n```\n", containing: "unknown figure kind 'isoflp'; did you mean 'isoflop'?")
+        expectDiagnostic(
+            Self.frontMatter + Self.fit + "```{figure} f\nkind: ¦isoflp\nfit: iso\n```\n",
+            containing: "unknown figure kind 'isoflp'; did you mean 'isoflop'?")
     }
 
     @Test func citationNotInBibliography() {
@@ -128,7 +140,8 @@ import Testing
     }
 
     @Test func unknownMathCommand() {
-        expectDiagnostic("Loss $L = E + \\frac{A}{N^{¦\\alhpa}}$ here.\n", containing: "unknown math command '\\alhpa'; did you mean '\\alpha'?")
+        expectDiagnostic(
+            "Loss $L = E + \\frac{A}{N^{¦\\alhpa}}$ here.\n", containing: "unknown math command '\\alhpa'; did you mean '\\alpha'?")
     }
 
     @Test func unknownMathCommandOnAContinuationLine() {
@@ -144,7 +157,9 @@ import Testing
     }
 
     @Test func badBibliographyEntry() {
-        expectDiagnostic("---\nbibliography:\n  - key: k\n    authors: [\"A, B\"]\n    year: ¦twenty\n    title: T\n    venue: V\n---\n", containing: "'year' must be a whole number")
+        expectDiagnostic(
+            "---\nbibliography:\n  - key: k\n    authors: [\"A, B\"]\n    year: ¦twenty\n    title: T\n    venue: V\n---\n",
+            containing: "'year' must be a whole number")
     }
 
     @Test func equationLabelWithoutPrefix() {

@@ -52,7 +52,8 @@ let testVocabulary: DirectiveVocabulary = {
     var vocabulary = DirectiveVocabulary(
         figureKinds: ["isoflop", "envelope", "parametric", "overlay", "allocation", "curvature", "residuals", "bootstrap", "ratio"],
         multiFitFigureKinds: ["overlay", "allocation", "bootstrap", "ratio"],
-        tableKinds: ["exponents", "projections", "coefficients", "diagnostics", "extrapolation", "warnings"], optimizers: ["lbfgs", "nlopt"])
+        tableKinds: ["exponents", "projections", "coefficients", "diagnostics", "extrapolation", "warnings"],
+        optimizers: ["lbfgs", "nlopt"])
     vocabulary.publishedFigureKinds = ["overlay"]
     return vocabulary
 }()

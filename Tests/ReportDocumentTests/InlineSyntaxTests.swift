@@ -1,4 +1,5 @@
 import Testing
+
 @testable import ReportDocument
 
 @Suite struct InlineSyntaxTests {
@@ -38,15 +39,19 @@ import Testing
 
     @Test func referenceEndsBeforeTrailingPunctuation() {
         let (i, _) = inlines("See @sec:intro. And @eq:loss-2, then.\n")
-        #expect(i == [
-            .text("See "), .crossRef(label: "sec:intro", location: SourceLocation(line: 1, column: 5)), .text(". And "),
-            .crossRef(label: "eq:loss-2", location: SourceLocation(line: 1, column: 21)), .text(", then."),
-        ])
+        #expect(
+            i == [
+                .text("See "), .crossRef(label: "sec:intro", location: SourceLocation(line: 1, column: 5)), .text(". And "),
+                .crossRef(label: "eq:loss-2", location: SourceLocation(line: 1, column: 21)), .text(", then."),
+            ])
     }
 
     @Test func multipleCitationKeys() {
         let (i, _) = inlines("Known [@hoffmann2022; @kaplan2020].\n")
-        #expect(i == [.text("Known "), .citation(keys: ["hoffmann2022", "kaplan2020"], location: SourceLocation(line: 1, column: 7)), .text(".")])
+        #expect(
+            i == [
+                .text("Known "), .citation(keys: ["hoffmann2022", "kaplan2020"], location: SourceLocation(line: 1, column: 7)), .text("."),
+            ])
     }
 
     @Test func bracketsWithoutKeysStayText() {
@@ -58,7 +63,8 @@ import Testing
         var bag = DiagnosticBag()
         let doc = DocumentParser.parse("Text $$x$$ more.\n\n$$\nx = 1\n$$\n", path: "t.md", into: &bag)
         #expect(bag.diagnostics.isEmpty)
-        guard doc.blocks.count == 2, case .paragraph(let p, _) = doc.blocks[0], case .displayMath(let m, let label, _) = doc.blocks[1] else {
+        guard doc.blocks.count == 2, case .paragraph(let p, _) = doc.blocks[0], case .displayMath(let m, let label, _) = doc.blocks[1]
+        else {
             Issue.record("unexpected blocks \(doc.blocks)")
             return
         }
@@ -84,7 +90,8 @@ import Testing
 
     @Test func bibliographyIsRead() {
         var bag = DiagnosticBag()
-        let doc = DocumentParser.parse("""
+        let doc = DocumentParser.parse(
+            """
             ---
             bibliography:
               - key: hoffmann2022
@@ -96,9 +103,11 @@ import Testing
             ---
             """, path: "t.md", into: &bag)
         #expect(bag.diagnostics.isEmpty)
-        #expect(doc.frontMatter.bibliography == [
-            BibEntry(key: "hoffmann2022", authors: ["Hoffmann, Jordan"], year: 2022, title: "Training Compute-Optimal Large Language Models",
-                     venue: "arXiv:2203.15556", url: "https://arxiv.org/abs/2203.15556", location: SourceLocation(line: 3, column: 10)),
-        ])
+        #expect(
+            doc.frontMatter.bibliography == [
+                BibEntry(
+                    key: "hoffmann2022", authors: ["Hoffmann, Jordan"], year: 2022, title: "Training Compute-Optimal Large Language Models",
+                    venue: "arXiv:2203.15556", url: "https://arxiv.org/abs/2203.15556", location: SourceLocation(line: 3, column: 10))
+            ])
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import ReportDocument
 
 /// Hostile documents: each limit of `DocumentLimits` is a located error, costs well under a
@@ -22,7 +23,9 @@ import Testing
 
     @Test func deepMathBraces() {
         let k = 4900
-        expectLimit("$" + String(repeating: "{", count: 32) + "¦" + String(repeating: "{", count: k) + "x" + String(repeating: "}", count: k + 32) + "$\n", "math nested more than 32")
+        expectLimit(
+            "$" + String(repeating: "{", count: 32) + "¦" + String(repeating: "{", count: k) + "x" + String(repeating: "}", count: k + 32)
+                + "$\n", "math nested more than 32")
     }
 
     @Test func deepFractionsRootsAndFences() {
@@ -33,7 +36,9 @@ import Testing
             let closer = opener == "\\frac{" ? "}{y}" : opener == "\\left(" ? "\\right)" : "}"
             let source = "$$" + String(repeating: opener + "\n", count: k) + "x" + String(repeating: closer + "\n", count: k) + "$$\n"
             let (_, _, diagnostics) = diagnose(source)
-            #expect(diagnostics.contains { $0.message.contains("math nested more than") && ($0.location?.line ?? 99) <= 33 }, "\(opener): \(diagnostics)")
+            #expect(
+                diagnostics.contains { $0.message.contains("math nested more than") && ($0.location?.line ?? 99) <= 33 },
+                "\(opener): \(diagnostics)")
         }
     }
 
@@ -72,7 +77,9 @@ import Testing
 
     @Test func deepYAMLNesting() {
         // The mapping is the first level, so the 32nd bracket is the 33rd.
-        expectLimit("---\ntitle: " + String(repeating: "[", count: 31) + "¦" + String(repeating: "[\n", count: 20000) + "\n---\n", "YAML nested more than 32")
+        expectLimit(
+            "---\ntitle: " + String(repeating: "[", count: 31) + "¦" + String(repeating: "[\n", count: 20000) + "\n---\n",
+            "YAML nested more than 32")
         var block = "---\n"
         for i in 0..<40 { block += String(repeating: " ", count: i) + "k\(i):\n" }
         let (_, _, d) = diagnose(block + "---\n")
@@ -126,7 +133,9 @@ import Testing
     @Test func hexadecimalAndSpecialNumbersAreRefused() {
         for value in ["0x10", "0x1p3", "inf", "nan", "1e", "."] {
             let (_, d) = checkDirective("fit", "approach: 2\ndata: s\nbudget-tolerance: \(value)")
-            #expect(d.contains { $0.message.contains("must be a number") && $0.location == SourceLocation(line: 4, column: 19) }, "\(value): \(d)")
+            #expect(
+                d.contains { $0.message.contains("must be a number") && $0.location == SourceLocation(line: 4, column: 19) },
+                "\(value): \(d)")
         }
         let (_, d) = checkDirective("fit", "approach: 0x3\ndata: s")
         #expect(d.contains { $0.message.contains("must be a whole number") })
@@ -160,10 +169,14 @@ import Testing
     @Test func unsafeLinksInCaptionsAndBibliography() {
         let caption = "```{figure} f\nkind: isoflop\nfit: a\ncaption: See [x](javascript:alert(1)).\n```\n"
         let (_, _, d1) = diagnose(caption)
-        #expect(d1.contains { $0.message.contains("'javascript:' is not allowed") && $0.location == SourceLocation(line: 4, column: 14) }, "\(d1)")
-        let bib = "---\nbibliography:\n  - key: k\n    authors: [\"A, B\"]\n    year: 2020\n    title: T\n    venue: V\n    url: data:text/html,x\n---\n"
+        #expect(
+            d1.contains { $0.message.contains("'javascript:' is not allowed") && $0.location == SourceLocation(line: 4, column: 14) },
+            "\(d1)")
+        let bib =
+            "---\nbibliography:\n  - key: k\n    authors: [\"A, B\"]\n    year: 2020\n    title: T\n    venue: V\n    url: data:text/html,x\n---\n"
         let (_, _, d2) = diagnose(bib)
-        #expect(d2.contains { $0.message.contains("'data:' is not allowed") && $0.location == SourceLocation(line: 8, column: 10) }, "\(d2)")
+        #expect(
+            d2.contains { $0.message.contains("'data:' is not allowed") && $0.location == SourceLocation(line: 8, column: 10) }, "\(d2)")
     }
 
     @Test func rawHTMLIsReportedAtItsBracket() {

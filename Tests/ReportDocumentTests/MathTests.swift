@@ -1,4 +1,5 @@
 import Testing
+
 @testable import ReportDocument
 
 @Suite struct MathTests {
@@ -8,7 +9,10 @@ import Testing
 
     @Test func lossLawEquationTwo() throws {
         let m = try parse("L(N, D) = E + \\frac{A}{N^{\\alpha}} + \\frac{B}{D^{\\beta}}")
-        #expect(m.dump == "row(id(L), op((), id(N), op(,), id(D), op()), op(=), id(E), op(+), frac(id(A), sup(id(N), id(α))), op(+), frac(id(B), sup(id(D), id(β))))")
+        #expect(
+            m.dump
+                == "row(id(L), op((), id(N), op(,), id(D), op()), op(=), id(E), op(+), frac(id(A), sup(id(N), id(α))), op(+), frac(id(B), sup(id(D), id(β))))"
+        )
     }
 
     @Test func numbersScriptsAndCommands() throws {
@@ -22,11 +26,14 @@ import Testing
         #expect(try parse("\\sqrt{2}") == .sqrt(.number("2")))
         #expect(try parse("\\left( a \\right)") == .fenced("(", .identifier("a"), ")"))
         #expect(try parse("\\sum_i") == .sub(.largeOperator("∑"), .identifier("i")))
-        #expect(try parse("a \\cdot b \\times c \\approx d \\le e \\geq f \\sim g") == .row([
-            .identifier("a"), .op("·"), .identifier("b"), .op("×"), .identifier("c"), .op("≈"), .identifier("d"),
-            .op("≤"), .identifier("e"), .op("≥"), .identifier("f"), .op("∼"), .identifier("g"),
-        ]))
-        #expect(try parse("\\Omega \\omega \\infty \\partial") == .row([.identifier("Ω"), .identifier("ω"), .number("∞"), .identifier("∂")]))
+        #expect(
+            try parse("a \\cdot b \\times c \\approx d \\le e \\geq f \\sim g")
+                == .row([
+                    .identifier("a"), .op("·"), .identifier("b"), .op("×"), .identifier("c"), .op("≈"), .identifier("d"),
+                    .op("≤"), .identifier("e"), .op("≥"), .identifier("f"), .op("∼"), .identifier("g"),
+                ]))
+        #expect(
+            try parse("\\Omega \\omega \\infty \\partial") == .row([.identifier("Ω"), .identifier("ω"), .number("∞"), .identifier("∂")]))
     }
 
     @Test func unknownCommandPointsAtTheBackslash() {
@@ -46,7 +53,8 @@ import Testing
     }
 
     @Test func pangoMarkup() throws {
-        #expect(try parse("N_{opt} \\propto C^{a}").pangoMarkup == "<i>N</i><sub><i>o</i><i>p</i><i>t</i></sub> ∝ <i>C</i><sup><i>a</i></sup>")
+        #expect(
+            try parse("N_{opt} \\propto C^{a}").pangoMarkup == "<i>N</i><sub><i>o</i><i>p</i><i>t</i></sub> ∝ <i>C</i><sup><i>a</i></sup>")
         #expect(try parse("a - b").pangoMarkup == "<i>a</i> \u{2212} <i>b</i>")
         #expect(try parse("-1").pangoMarkup == "\u{2212}1")
         #expect(try parse("\\frac{a+b}{c}").pangoMarkup == "(<i>a</i> + <i>b</i>)/<i>c</i>")
@@ -56,7 +64,9 @@ import Testing
     }
 
     @Test func html() throws {
-        #expect(try parse("\\frac{A}{N}").html == "<span class=\"frac\"><span class=\"num\"><i>A</i></span><span class=\"den\"><i>N</i></span></span>")
+        #expect(
+            try parse("\\frac{A}{N}").html
+                == "<span class=\"frac\"><span class=\"num\"><i>A</i></span><span class=\"den\"><i>N</i></span></span>")
         #expect(try parse("x^2 > 0").html == "<i>x</i><sup>2</sup> &gt; 0")
         #expect(try parse("\\text{a&b}").html == "a&amp;b")
     }
@@ -76,16 +86,26 @@ import Testing
     @Test func frontierOfEquationFourAsMathML() throws {
         let m = try parse("N_{\\mathrm{opt}}(C) = G \\left(\\frac{C}{6}\\right)^{a}")
         let ml = m.mathML(display: true)
-        #expect(ml.hasPrefix("<math display=\"block\"><semantics><mrow><msub><mi>N</mi><mtext>opt</mtext></msub><mo stretchy=\"false\">(</mo><mi>C</mi>"))
-        #expect(ml.contains("<msup><mrow><mo fence=\"true\" stretchy=\"true\" symmetric=\"true\">(</mo><mfrac><mi>C</mi><mn>6</mn></mfrac>"))
+        #expect(
+            ml.hasPrefix(
+                "<math display=\"block\"><semantics><mrow><msub><mi>N</mi><mtext>opt</mtext></msub><mo stretchy=\"false\">(</mo><mi>C</mi>")
+        )
+        #expect(
+            ml.contains("<msup><mrow><mo fence=\"true\" stretchy=\"true\" symmetric=\"true\">(</mo><mfrac><mi>C</mi><mn>6</mn></mfrac>"))
         #expect(ml.contains("<mo>=</mo><mi>G</mi>"))
         // The TeX travels with it, for copying.
-        #expect(ml.hasSuffix("<annotation encoding=\"application/x-tex\">N_{\\text{opt}}(C)=G\\left( \\frac{C}{6} \\right)^a</annotation></semantics></math>"))
+        #expect(
+            ml.hasSuffix(
+                "<annotation encoding=\"application/x-tex\">N_{\\text{opt}}(C)=G\\left( \\frac{C}{6} \\right)^a</annotation></semantics></math>"
+            ))
     }
 
     @Test func functionsGreekAndEscaping() throws {
         let ml = try parse("\\log x < \\Delta \\alpha").mathML(display: false)
-        #expect(ml.contains("<mi>log</mi><mo>\u{2061}</mo><mspace width=\"0.1667em\"></mspace><mi>x</mi><mo>&lt;</mo><mi mathvariant=\"normal\">Δ</mi><mi>α</mi>"))
+        #expect(
+            ml.contains(
+                "<mi>log</mi><mo>\u{2061}</mo><mspace width=\"0.1667em\"></mspace><mi>x</mi><mo>&lt;</mo><mi mathvariant=\"normal\">Δ</mi><mi>α</mi>"
+            ))
         #expect(!ml.contains("display"))
         // log(x) takes no space before its parenthesis; a slash is tight.
         let call = try parse("\\log(x) / 2").mathML(display: false)

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import ReportDocument
 
 /// Options a fit would not read are errors at their key; `{data}` row selections parse into
@@ -10,7 +11,9 @@ import Testing
         let (_, diagnostics) = checkDirective(kind, text)
         let hit = diagnostics.first { $0.message.contains(fragment) }
         #expect(hit != nil, "no '\(fragment)' in \(diagnostics)", sourceLocation: sourceLocation)
-        #expect(hit?.location == SourceLocation(line: at.line + 1, column: at.column), "\(hit.map(\.description) ?? "-")", sourceLocation: sourceLocation)
+        #expect(
+            hit?.location == SourceLocation(line: at.line + 1, column: at.column), "\(hit.map(\.description) ?? "-")",
+            sourceLocation: sourceLocation)
     }
 
     @Test func optionsOfOtherApproachesAreErrorsAtTheirKey() {
@@ -50,7 +53,9 @@ import Testing
     }
 
     @Test func rowSelectionParsesValuesListsAndBounds() {
-        let (typed, d) = checkDirective("data", """
+        let (typed, d) = checkDirective(
+            "data",
+            """
             source: sweep
             where: {outlier: false, mixture: [web, code], flops: {min: 1e18, max: 1e20}}
             drop: {seed: 3}
@@ -103,7 +108,8 @@ import Testing
             return bag.sorted.map(printer.render)
         }
         let expected = render(lf)
-        #expect(expected.contains { $0.contains("a.md:9:1: error: unknown key 'dta'") && $0.contains("    dta: s\n    ^\n") }, "\(expected)")
+        #expect(
+            expected.contains { $0.contains("a.md:9:1: error: unknown key 'dta'") && $0.contains("    dta: s\n    ^\n") }, "\(expected)")
         #expect(render(lf.replacingOccurrences(of: "\n", with: "\r\n")) == expected)
     }
 

@@ -1,5 +1,6 @@
-import Testing
 import TestSupport
+import Testing
+
 @testable import ReportDocument
 
 /// The parser must never crash, whatever it reads, and every diagnostic must point inside the file.
@@ -47,7 +48,10 @@ import TestSupport
     }
 
     @Test func randomMathNeverCrashes() {
-        let pieces = ["x", "1.5", "^", "_", "{", "}", "\\frac", "\\sqrt", "\\left(", "\\right)", "\\alpha", "\\bogus", "+", "-", " ", "\\", "\\text{a", "\\,"]
+        let pieces = [
+            "x", "1.5", "^", "_", "{", "}", "\\frac", "\\sqrt", "\\left(", "\\right)", "\\alpha", "\\bogus", "+", "-", " ", "\\",
+            "\\text{a", "\\,",
+        ]
         var rng = SplitMix64(seed: 7)
         for _ in 0..<300 {
             let s = (0..<Int.random(in: 0...20, using: &rng)).map { _ in pieces.randomElement(using: &rng)! }.joined()

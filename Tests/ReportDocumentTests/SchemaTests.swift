@@ -1,4 +1,5 @@
 import Testing
+
 @testable import ReportDocument
 
 /// Every directive kind: a full valid body, an unknown key, a wrong type and a missing key,
@@ -11,13 +12,17 @@ import Testing
         let hit = diagnostics.first { $0.message.contains(fragment) }
         _ = typed
         #expect(hit != nil, "no '\(fragment)' in \(diagnostics)", sourceLocation: sourceLocation)
-        #expect(hit?.location == SourceLocation(line: at.line + 1, column: at.column), "\(hit.map(\.description) ?? "-")", sourceLocation: sourceLocation)
+        #expect(
+            hit?.location == SourceLocation(line: at.line + 1, column: at.column), "\(hit.map(\.description) ?? "-")",
+            sourceLocation: sourceLocation)
     }
 
     // MARK: fit
 
     @Test func fullFit() {
-        let (typed, d) = checkDirective("fit", """
+        let (typed, d) = checkDirective(
+            "fit",
+            """
             approach: 3
             data: sweep
             budget-tolerance: 0.05
@@ -32,7 +37,9 @@ import Testing
         #expect(f.approach == 3 && f.data == "sweep" && f.dataLocation == SourceLocation(line: 3, column: 7))
         #expect(f.budgetTolerance == 0.05 && f.huberDelta == 1e-3 && f.excludeHighestLoss == 5 && f.badBudget == .error)
         #expect(f.intervals?.scheme == .bootstrap && f.intervals?.resamples == 200 && f.intervals?.seed == 7)
-        #expect(f.truth == LossLawParameters(E: 1.69, A: 406.4, B: 410.7, alpha: 0.34, beta: 0.28, location: SourceLocation(line: 9, column: 8)))
+        #expect(
+            f.truth == LossLawParameters(E: 1.69, A: 406.4, B: 410.7, alpha: 0.34, beta: 0.28, location: SourceLocation(line: 9, column: 8))
+        )
         #expect(f.optimizer == "nlopt")
     }
 
@@ -48,9 +55,13 @@ import Testing
     @Test func fitWrongType() { expectError("fit", "approach: ¦two\ndata: s", "'approach' must be a whole number") }
     @Test func fitOutOfRange() { expectError("fit", "approach: ¦4\ndata: s", "'approach' must be at least 1 and at most 3") }
     @Test func fitMissingKey() { expectError("fit", "¦approach: 2", "needs the key 'data'") }
-    @Test func fitNestedUnknownKey() { expectError("fit", "approach: 2\ndata: s\nintervals:\n  scheme: paper\n  ¦sed: 3", "did you mean 'seed'?") }
+    @Test func fitNestedUnknownKey() {
+        expectError("fit", "approach: 2\ndata: s\nintervals:\n  scheme: paper\n  ¦sed: 3", "did you mean 'seed'?")
+    }
     @Test func fitBadScheme() { expectError("fit", "approach: 2\ndata: s\nintervals: {scheme: ¦bootstrp}", "did you mean 'bootstrap'?") }
-    @Test func fitTruthMissingKey() { expectError("fit", "approach: 3\ndata: s\ntruth: ¦{E: 1, A: 2, B: 3, alpha: 0.3}", "needs the key 'beta'") }
+    @Test func fitTruthMissingKey() {
+        expectError("fit", "approach: 3\ndata: s\ntruth: ¦{E: 1, A: 2, B: 3, alpha: 0.3}", "needs the key 'beta'")
+    }
     @Test func fitCurvesOnlyForApproachOne() { expectError("fit", "approach: 2\ndata: s\ncurves: ¦c", "only applies to approach 1") }
     @Test func fitUnknownOptimizer() { expectError("fit", "approach: 3\ndata: s\noptimizer: ¦scipy", "unknown optimiser 'scipy'") }
     @Test func fitBadBudgetRule() { expectError("fit", "approach: 2\ndata: s\nbad-budget: ¦ignore", "unknown bad-budget policy 'ignore'") }
@@ -90,7 +101,9 @@ import Testing
     }
 
     @Test func tableUnknownKey() { expectError("table", "kind: exponents\nfits: [a]\n¦publshed: true", "did you mean 'published'?") }
-    @Test func tableWrongType() { expectError("table", "kind: exponents\nfits: [a]\npublished: ¦yes please", "'published' must be true or false") }
+    @Test func tableWrongType() {
+        expectError("table", "kind: exponents\nfits: [a]\npublished: ¦yes please", "'published' must be true or false")
+    }
     @Test func tableMissingKey() { expectError("table", "¦kind: exponents", "needs the key 'fits'") }
     @Test func tableUnknownKind() { expectError("table", "kind: ¦exponent\nfits: [a]", "did you mean 'exponents'?") }
     @Test func tableNegativeParameter() { expectError("table", "kind: projections\nfits: [a]\nparameters: [1e9, ¦-3]", "greater than 0") }
@@ -102,10 +115,11 @@ import Testing
         #expect(d.isEmpty, "\(d)")
         guard case .expect(let e)? = typed else { Issue.record("not an expect"); return }
         #expect(e.defaultRel == 0.05)
-        #expect(e.expectations == [
-            Expectation(key: "iso.a", keyLocation: SourceLocation(line: 2, column: 1), value: 0.49, rel: nil, abs: nil),
-            Expectation(key: "iso.b", keyLocation: SourceLocation(line: 3, column: 1), value: 0.51, rel: nil, abs: 0.02),
-        ])
+        #expect(
+            e.expectations == [
+                Expectation(key: "iso.a", keyLocation: SourceLocation(line: 2, column: 1), value: 0.49, rel: nil, abs: nil),
+                Expectation(key: "iso.b", keyLocation: SourceLocation(line: 3, column: 1), value: 0.51, rel: nil, abs: 0.02),
+            ])
     }
 
     @Test func expectUnknownKey() { expectError("expect", "iso.a: 0.5\n¦default-rell: 0.1", "did you mean 'default-rel'?") }

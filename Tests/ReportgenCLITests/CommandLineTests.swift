@@ -1,8 +1,8 @@
 import Foundation
-import ReportgenCore
 import ReportDocument
-import Testing
+import ReportgenCore
 import TestSupport
+import Testing
 
 /// The command-line tool as a user runs it: exit codes, messages, `explain`, `check` and
 /// `fit --json`. The tests run the `reportgen` binary the test build produced.
@@ -35,7 +35,8 @@ func reportgen(_ arguments: [String], in folder: URL, environment: [String: Stri
     let output = out.fileHandleForReading.readDataToEndOfFile()
     let errors = err.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()
-    return Run(status: process.terminationStatus, output: String(decoding: output, as: UTF8.self), errors: String(decoding: errors, as: UTF8.self))
+    return Run(
+        status: process.terminationStatus, output: String(decoding: output, as: UTF8.self), errors: String(decoding: errors, as: UTF8.self))
 }
 
 @Test func exitCodesSayWhatHappened() throws {
@@ -125,7 +126,8 @@ func reportgen(_ arguments: [String], in folder: URL, environment: [String: Stri
         .split(separator: "\n").dropFirst().compactMap { line in Double(line.split(separator: ",")[1]) }.max()
     #expect(object["target_flops"] as? Double == largest.map { 10 * $0 })
     // A declared target names its results.
-    let declared = try reportgen(["fit", "Data/isoflop-small.csv", "--approach", "2", "--json", "--target", "Next run=1e23"], in: project.root)
+    let declared = try reportgen(
+        ["fit", "Data/isoflop-small.csv", "--approach", "2", "--json", "--target", "Next run=1e23"], in: project.root)
     #expect(declared.status == 0, "\(declared.errors)")
     let named = try #require(try JSONSerialization.jsonObject(with: Data(declared.output.utf8)) as? [String: Any])
     #expect(named["n_opt_next_run"] != nil && named["n_opt_target"] == nil && named["target_flops"] == nil)
@@ -145,10 +147,13 @@ func reportgen(_ arguments: [String], in folder: URL, environment: [String: Stri
     defer { project.remove() }
     // A budget of two runs cannot give a parabola: 'bad-budget: drop' leaves it out with a warning.
     try project.edit("Data/isoflop-small.csv") { $0 + "1e8,5e21,2.5\n2e8,5e21,2.45\n" }
-    try project.edit("Reports/chinchilla.md") { $0.replacingOccurrences(of: "approach: 2\ndata: sweep\n", with: "approach: 2\ndata: sweep\nbad-budget: drop\n") }
+    try project.edit("Reports/chinchilla.md") {
+        $0.replacingOccurrences(of: "approach: 2\ndata: sweep\n", with: "approach: 2\ndata: sweep\nbad-budget: drop\n")
+    }
     let document = try String(contentsOf: project.document, encoding: .utf8)
     let line = try #require(document.split(separator: "\n", omittingEmptySubsequences: false).firstIndex { $0 == "```{fit} isoflops" }) + 1
-    let expected = "Reports/chinchilla.md:\(line):1: warning: fit 'isoflops': left out budget 5.0e21 FLOPs: needs at least 3 runs, got 2\n    ```{fit} isoflops\n    ^\n"
+    let expected =
+        "Reports/chinchilla.md:\(line):1: warning: fit 'isoflops': left out budget 5.0e21 FLOPs: needs at least 3 runs, got 2\n    ```{fit} isoflops\n    ^\n"
     let built = try reportgen(["build", "Reports/chinchilla.md"], in: project.root)
     #expect(built.status == 0, "\(built.errors)")
     #expect(built.errors.contains(expected), "\(built.errors)")
@@ -218,16 +223,21 @@ func twoConcurrentBuildsBothSucceed() throws {
     let project = try FixtureProject()
     defer { project.remove() }
     // The small sweep has nine runs per budget: asking for ten flags every budget.
-    try project.edit("Reports/chinchilla.md") { $0.replacingOccurrences(of: "approach: 2\ndata: sweep\n", with: "approach: 2\ndata: sweep\nqc: {min-points: 10}\n") }
+    try project.edit("Reports/chinchilla.md") {
+        $0.replacingOccurrences(of: "approach: 2\ndata: sweep\n", with: "approach: 2\ndata: sweep\nqc: {min-points: 10}\n")
+    }
     let built = try reportgen(["build", "Reports/chinchilla.md"], in: project.root)
     #expect(built.status == 0, "\(built.errors)")
-    #expect(built.errors.contains("Reports/chinchilla.md:22:1: warning: fit 'isoflops': quality control (too-few-points): budget "), "\(built.errors)")
+    #expect(
+        built.errors.contains("Reports/chinchilla.md:22:1: warning: fit 'isoflops': quality control (too-few-points): budget "),
+        "\(built.errors)")
     #expect(built.errors.contains("Data/isoflop-small.csv line"))
     // The no-op rebuild and `check` print them too.
     let again = try reportgen(["build", "Reports/chinchilla.md"], in: project.root)
     #expect(again.errors.contains("warning: fit 'isoflops': quality control (too-few-points)"))
     let checked = try reportgen(["check", "Reports/chinchilla.md", "--update"], in: project.root)
-    #expect(checked.status == 0 && checked.errors.contains("warning: fit 'isoflops': quality control (too-few-points)"), "\(checked.errors)")
+    #expect(
+        checked.status == 0 && checked.errors.contains("warning: fit 'isoflops': quality control (too-few-points)"), "\(checked.errors)")
 }
 
 /// `law`, `solver` and `objective` take the same values in documents and on the command line: both
@@ -249,7 +259,9 @@ func twoConcurrentBuildsBothSucceed() throws {
         }
         let document = try reportgen(["build", "Reports/chinchilla.md"], in: project.root)
         #expect(document.status == 1)
-        let listed = option.flag == "law" ? "shipped laws: \(option.values.joined(separator: ", "))" : "\(option.what)s: \(option.values.joined(separator: ", "))"
+        let listed =
+            option.flag == "law"
+            ? "shipped laws: \(option.values.joined(separator: ", "))" : "\(option.what)s: \(option.values.joined(separator: ", "))"
         #expect(document.errors.contains(listed), "\(document.errors)")
         try project.edit("Reports/chinchilla.md") { $0.replacingOccurrences(of: "\(option.flag): nonsense\n", with: "") }
     }

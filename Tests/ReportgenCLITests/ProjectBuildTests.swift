@@ -1,7 +1,7 @@
 import Foundation
 import ReportgenCore
-import Testing
 import TestSupport
+import Testing
 
 /// `reportgen build` with no document: the documents `reportgen.yaml` lists, its output folder,
 /// its defaults, the index page, and its errors at their lines.
@@ -13,8 +13,11 @@ import TestSupport
         try fm.createDirectory(at: project.root.appendingPathComponent("notes"), withIntermediateDirectories: true)
         try fm.createDirectory(at: project.root.appendingPathComponent("Styles"), withIntermediateDirectories: true)
         let first = try String(contentsOf: project.document, encoding: .utf8)
-        let second = first
-            .replacingOccurrences(of: "title: \"Training Compute-Optimal Large Language Models: a reproduction\"", with: "title: \"Second & <last>\"")
+        let second =
+            first
+            .replacingOccurrences(
+                of: "title: \"Training Compute-Optimal Large Language Models: a reproduction\"", with: "title: \"Second & <last>\""
+            )
             .replacingOccurrences(of: "date: 2022-03-29", with: "date: 2024-01-02")
         try second.write(to: project.root.appendingPathComponent("notes/second.md"), atomically: true, encoding: .utf8)
         try "paper: letter\n".write(to: project.root.appendingPathComponent("Styles/letter.yaml"), atomically: true, encoding: .utf8)
@@ -23,15 +26,16 @@ import TestSupport
     }
 
     @Test func buildsEveryDocumentWithAnIndex() throws {
-        let project = try project(yaml: """
-            documents:
-              - Reports/chinchilla.md
-              - notes/second.md
-            output: site
-            defaults:
-              style: Styles/letter.yaml
+        let project = try project(
+            yaml: """
+                documents:
+                  - Reports/chinchilla.md
+                  - notes/second.md
+                output: site
+                defaults:
+                  style: Styles/letter.yaml
 
-            """)
+                """)
         defer { project.remove() }
         let run = try reportgen(["build"], in: project.root)
         #expect(run.status == 0, "\(run.errors)")
@@ -80,10 +84,19 @@ import TestSupport
 
     @Test(arguments: [
         ("documets: [Reports/chinchilla.md]\n", "reportgen.yaml:1:1: error: unknown key 'documets'", "did you mean 'documents'?"),
-        ("documents:\n  - Reports/chinchilla.md\n  - Reports/missing.md\n", "reportgen.yaml:3:5: error: no file at 'Reports/missing.md'", ""),
-        ("documents: [Reports/chinchilla.md, /etc/hostname]\n", "reportgen.yaml:1:36: error: absolute path '/etc/hostname' is not allowed", ""),
+        (
+            "documents:\n  - Reports/chinchilla.md\n  - Reports/missing.md\n", "reportgen.yaml:3:5: error: no file at 'Reports/missing.md'",
+            ""
+        ),
+        (
+            "documents: [Reports/chinchilla.md, /etc/hostname]\n",
+            "reportgen.yaml:1:36: error: absolute path '/etc/hostname' is not allowed", ""
+        ),
         ("documents: [Reports/chinchilla.md]\ndefaults:\n  seed: 3\n", "reportgen.yaml:3:3: error: unknown key 'seed'", "style, template"),
-        ("documents: [Reports/chinchilla.md]\noutput: ../elsewhere\n", "reportgen.yaml:2:9: error: output must be a folder inside the project", ""),
+        (
+            "documents: [Reports/chinchilla.md]\noutput: ../elsewhere\n",
+            "reportgen.yaml:2:9: error: output must be a folder inside the project", ""
+        ),
         ("documents: []\n", "reportgen.yaml:1:12: error: documents must name at least one document", ""),
     ])
     func projectFileErrorsAreLocated(yaml: String, message: String, note: String) throws {

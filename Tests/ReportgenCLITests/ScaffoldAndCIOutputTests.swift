@@ -1,10 +1,11 @@
 import Foundation
-#if canImport(FoundationXML)
-import FoundationXML
-#endif
 import ReportgenCore
-import Testing
 import TestSupport
+import Testing
+
+#if canImport(FoundationXML)
+    import FoundationXML
+#endif
 
 /// `reportgen new`, `check --format`, `build --json`, colour, `version` and completion scripts,
 /// run as a user runs them.
@@ -47,7 +48,9 @@ private func jsonObject(_ data: Data?) throws -> Any? {
     try jsonl.write(to: project.root.appendingPathComponent("Data/isoflop-small.jsonl"), atomically: true, encoding: .utf8)
 
     let files = runDataFiles(in: project) + ["Data/isoflop-small.jsonl"]
-    #expect(files.contains("Data/isoflop-small.csv") && files.contains("Data/simulated/curves.csv") && files.contains("Data/simulated/runs.csv"))
+    #expect(
+        files.contains("Data/isoflop-small.csv") && files.contains("Data/simulated/curves.csv") && files.contains("Data/simulated/runs.csv")
+    )
     var expectedApproaches: [String: [Int]] = [
         "Data/isoflop-small.csv": [2, 3], "Data/isoflop-small.jsonl": [2, 3],
         "Data/simulated/isoflop.csv": [2, 3], "Data/simulated/runs.csv": [2, 3], "Data/simulated/curves.csv": [1],
@@ -74,7 +77,8 @@ private func jsonObject(_ data: Data?) throws -> Any? {
         if expectedApproaches[file]?.contains(2) == true {
             let tolerance = file.hasPrefix("Data/external/") ? ["--budget-tolerance", "0.05"] : []
             let fit = try reportgen(["fit", file, "--approach", "2", "--bad-budget", "drop", "--json"] + tolerance, in: project.root)
-            let adHoc = try #require(try JSONSerialization.jsonObject(with: Data(fit.output.utf8)) as? [String: Any], "\(file): \(fit.errors)")
+            let adHoc = try #require(
+                try JSONSerialization.jsonObject(with: Data(fit.output.utf8)) as? [String: Any], "\(file): \(fit.errors)")
             let results = try #require(try jsonObject(project.bytes("build/\(name)/results.json")) as? [String: Double])
             let a = try #require(results["a2.a"]), adHocA = try #require(adHoc["a"] as? Double)
             #expect(abs(a - adHocA) <= 1e-9 * abs(adHocA), "\(file): a = \(a), fit --json a = \(adHocA)")
@@ -91,10 +95,14 @@ private func jsonObject(_ data: Data?) throws -> Any? {
     }
 
     // What could not be inferred is a note at its place in the data file.
-    let runs = try String(contentsOf: project.root.appendingPathComponent("Reports/scaffold-\(files.firstIndex(of: "Data/simulated/runs.csv")!).md"), encoding: .utf8)
+    let runs = try String(
+        contentsOf: project.root.appendingPathComponent("Reports/scaffold-\(files.firstIndex(of: "Data/simulated/runs.csv")!).md"),
+        encoding: .utf8)
     #expect(runs.contains("`Data/simulated/runs.csv:1:1`: column `design` has no role"))
     #expect(runs.contains("bad-budget: drop"))
-    let curves = try String(contentsOf: project.root.appendingPathComponent("Reports/scaffold-\(files.firstIndex(of: "Data/simulated/curves.csv")!).md"), encoding: .utf8)
+    let curves = try String(
+        contentsOf: project.root.appendingPathComponent("Reports/scaffold-\(files.firstIndex(of: "Data/simulated/curves.csv")!).md"),
+        encoding: .utf8)
     #expect(curves.contains("column `flops` has no role in loss curves"))
 }
 
@@ -119,7 +127,9 @@ private func jsonObject(_ data: Data?) throws -> Any? {
     // A table of published numbers has no losses: a located error naming the missing role.
     let published = try reportgen(["new", "table3", "--data", "Data/published/table3.csv"], in: project.root)
     #expect(published.status == 1)
-    #expect(published.errors.contains("Data/published/table3.csv:1:1: error: cannot start a report from Data/published/table3.csv: no 'loss' column"))
+    #expect(
+        published.errors.contains(
+            "Data/published/table3.csv:1:1: error: cannot start a report from Data/published/table3.csv: no 'loss' column"))
     #expect(!FileManager.default.fileExists(atPath: project.root.appendingPathComponent("Reports/table3.md").path))
 
     // A data file outside the project is refused.
@@ -140,7 +150,8 @@ private func jsonObject(_ data: Data?) throws -> Any? {
     var lines = csv.split(separator: "\n").map(String.init)
     lines[0] += ",\"=x.y\",\"<b>@fig:a $y$ [@k] `t`\",\"a\"\"q\\\",\"kind: isoflop\""
     for i in lines.indices.dropFirst() { lines[i] += ",1,2,3,4" }
-    try (lines.joined(separator: "\n") + "\n").write(to: project.root.appendingPathComponent("Data/names.csv"), atomically: true, encoding: .utf8)
+    try (lines.joined(separator: "\n") + "\n").write(
+        to: project.root.appendingPathComponent("Data/names.csv"), atomically: true, encoding: .utf8)
     let new = try reportgen(["new", "names", "--data", "Data/names.csv"], in: project.root)
     #expect(new.status == 0, "\(new.errors)")
     let document = try String(contentsOf: project.root.appendingPathComponent("Reports/names.md"), encoding: .utf8)
@@ -243,7 +254,10 @@ private func line(of needle: String, in text: String) -> Int? {
     let drift = try #require(lines.first { $0.contains("isoflops.b drifted") })
     let referenceLine = line(of: "`=isoflops.b:", in: source) ?? line(of: "`=isoflops.b`", in: source)
     #expect(drift.contains("line=\(referenceLine ?? expectLine),"), "\(drift)")
-    #expect(lines.contains { $0.hasPrefix("::error file=Reports/chinchilla.md,line=\(expectLine),col=1,") && $0.contains("outside the expected 9") })
+    #expect(
+        lines.contains {
+            $0.hasPrefix("::error file=Reports/chinchilla.md,line=\(expectLine),col=1,") && $0.contains("outside the expected 9")
+        })
 
     // A document that does not build: its errors as annotations, exit 1; in JUnit a failing `build` case with escaped text.
     try project.edit("Reports/chinchilla.md") { $0.replacingOccurrences(of: "kind: isoflop", with: "kind: <iso&flop>") }
@@ -340,8 +354,11 @@ func diagnosticsAreColouredOnATerminalOnly() throws {
     #expect(terminal.contains(red), "\(terminal)")
     #expect(terminal.contains("\u{1B}[1;32m^"))
     // NO_COLOR (any non-empty value) and --color never turn it off; --color always turns it on in a pipe.
-    #expect(!(try underTerminal(["build", "Reports/chinchilla.md"], in: project.root, environment: ["NO_COLOR": "1"])).contains("\u{1B}[1;31m"))
-    #expect(!(try underTerminal(["build", "Reports/chinchilla.md", "--color", "never"], in: project.root, environment: [:])).contains("\u{1B}[1;31m"))
+    #expect(
+        !(try underTerminal(["build", "Reports/chinchilla.md"], in: project.root, environment: ["NO_COLOR": "1"])).contains("\u{1B}[1;31m"))
+    #expect(
+        !(try underTerminal(["build", "Reports/chinchilla.md", "--color", "never"], in: project.root, environment: [:])).contains(
+            "\u{1B}[1;31m"))
     let forced = try reportgen(["build", "Reports/chinchilla.md", "--color", "always"], in: project.root, environment: ["NO_COLOR": "1"])
     #expect(forced.errors.contains(red))
 }
@@ -360,7 +377,8 @@ func diagnosticsAreColouredOnATerminalOnly() throws {
     #expect(id.count >= 16 && id.allSatisfy(\.isHexDigit), "\(id)")
     #expect(try reportgen(["version"], in: folder).output == version.output)
     #expect(try reportgen(["--version"], in: folder).output == version.output)
-    let json = try #require(try JSONSerialization.jsonObject(with: Data(try reportgen(["version", "--json"], in: folder).output.utf8)) as? [String: Any])
+    let json = try #require(
+        try JSONSerialization.jsonObject(with: Data(try reportgen(["version", "--json"], in: folder).output.utf8)) as? [String: Any])
     #expect(json["build_id"] as? String == id)
     #expect(json["identity"] as? String == "\(ToolVersion.string)+\(id)")
 }

@@ -1,7 +1,7 @@
 import Foundation
 import ScalingLaws
-import Testing
 import TestSupport
+import Testing
 
 @testable import Analyses
 @testable import BuildEngine
@@ -10,7 +10,8 @@ import TestSupport
 private let small = FixtureProject.repositoryRoot.appendingPathComponent("Data/isoflop-small.csv").path
 
 @Test func adHocApproach2JSONHasTheNamedKeysAndRecoversTheLaw() throws {
-    let request = AdHocFitRequest(path: small, approach: .isoFLOPProfiles, mapping: [:], excludeHighestLoss: 0, bootstrap: 0, seed: 1, budgetTolerance: nil)
+    let request = AdHocFitRequest(
+        path: small, approach: .isoFLOPProfiles, mapping: [:], excludeHighestLoss: 0, bootstrap: 0, seed: 1, budgetTolerance: nil)
     guard case .object(let o) = try AdHocFit.run(request) else {
         Issue.record("not an object")
         return
@@ -28,7 +29,8 @@ private let small = FixtureProject.repositoryRoot.appendingPathComponent("Data/i
 }
 
 @Test func adHocApproach3JSONCarriesTheParametricKeys() throws {
-    let request = AdHocFitRequest(path: small, approach: .parametricLoss, mapping: [:], excludeHighestLoss: 0, bootstrap: 0, seed: 1, budgetTolerance: nil)
+    let request = AdHocFitRequest(
+        path: small, approach: .parametricLoss, mapping: [:], excludeHighestLoss: 0, bootstrap: 0, seed: 1, budgetTolerance: nil)
     guard case .object(let o) = try AdHocFit.run(request) else {
         Issue.record("not an object")
         return
@@ -38,7 +40,9 @@ private let small = FixtureProject.repositoryRoot.appendingPathComponent("Data/i
 }
 
 @Test func adHocFitOnAMissingColumnNamesTheColumns() {
-    let request = AdHocFitRequest(path: small, approach: .isoFLOPProfiles, mapping: ["loss": "final"], excludeHighestLoss: 0, bootstrap: 0, seed: 1, budgetTolerance: nil)
+    let request = AdHocFitRequest(
+        path: small, approach: .isoFLOPProfiles, mapping: ["loss": "final"], excludeHighestLoss: 0, bootstrap: 0, seed: 1,
+        budgetTolerance: nil)
     do {
         _ = try AdHocFit.run(request)
         Issue.record("expected a failure")

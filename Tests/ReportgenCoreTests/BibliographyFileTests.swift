@@ -23,7 +23,8 @@ import Testing
         let doc = project.root.appendingPathComponent("Reports/chinchilla.md")
         var text = try String(contentsOf: doc, encoding: .utf8)
         text = text.replacingOccurrences(of: "date: 2022-03-29\n", with: "date: 2022-03-29\nbibliography: refs.bib\n")
-        text = text.replacingOccurrences(of: "For each of the nine compute budgets", with: "Following [@hoffmann2022], for each of the nine compute budgets")
+        text = text.replacingOccurrences(
+            of: "For each of the nine compute budgets", with: "Following [@hoffmann2022], for each of the nine compute budgets")
         try text.write(to: doc, atomically: true, encoding: .utf8)
         try Self.bib.write(to: project.root.appendingPathComponent("refs.bib"), atomically: true, encoding: .utf8)
         return project
@@ -35,7 +36,10 @@ import Testing
         _ = try project.build()
         let html = String(decoding: try #require(project.bytes("build/chinchilla/report.html")), as: UTF8.self)
         #expect(html.contains("Hoffmann et al., 2022"))
-        #expect(html.contains("Hoffmann, Jordan, Borgeaud, Sebastian, Mensch, Arthur (2022). Training Compute-Optimal Large Language Models. <em>arXiv:2203.15556</em>."))
+        #expect(
+            html.contains(
+                "Hoffmann, Jordan, Borgeaud, Sebastian, Mensch, Arthur (2022). Training Compute-Optimal Large Language Models. <em>arXiv:2203.15556</em>."
+            ))
         #expect(!html.contains("Never Cited"))
         // Lines of the reference list may break anywhere: compare with whitespace collapsed.
         let pdfText = try pdfToText(project.root.appendingPathComponent("build/chinchilla/report.pdf"))
@@ -73,7 +77,9 @@ import Testing
             _ = try project.build()
             Issue.record("expected the build to fail")
         } catch let error as BuildFailure {
-            #expect(error.diagnostics.contains { $0.message.contains("refs.bib") && $0.location?.line == 5 }, "\(error.diagnostics.map(\.description))")
+            #expect(
+                error.diagnostics.contains { $0.message.contains("refs.bib") && $0.location?.line == 5 },
+                "\(error.diagnostics.map(\.description))")
         }
     }
 }

@@ -1,8 +1,8 @@
 import Foundation
 import ReportDocument
 import ScalingLaws
-import Testing
 import TestSupport
+import Testing
 
 @testable import Analyses
 @testable import BuildEngine

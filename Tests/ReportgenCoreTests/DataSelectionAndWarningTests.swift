@@ -1,7 +1,7 @@
 import Foundation
 import ReportDocument
-import Testing
 import TestSupport
+import Testing
 
 @testable import Analyses
 @testable import ReportgenCore
@@ -52,7 +52,8 @@ import TestSupport
     }
 
     @Test func whereAndDropSelectRowsAndCountThem() throws {
-        let project = try Self.project("""
+        let project = try Self.project(
+            """
             ```{data} clean
             source: sweep
             where: {outlier: false}
@@ -93,7 +94,9 @@ import TestSupport
         #expect(again.ran.isEmpty)
         #expect(again.warnings == summary.warnings)
         // The selection is part of the fit's key: another selection refits.
-        try project.edit("Reports/chinchilla.md") { $0.replacingOccurrences(of: "where: {outlier: false}", with: "where: {outlier: [false, true]}") }
+        try project.edit("Reports/chinchilla.md") {
+            $0.replacingOccurrences(of: "where: {outlier: false}", with: "where: {outlier: [false, true]}")
+        }
         let third = try project.build()
         #expect(third.ran.contains("fit:a2"))
         #expect(!third.ran.contains("fit:every"))
@@ -106,7 +109,8 @@ import TestSupport
     }
 
     @Test func unknownColumnsAndUnreadableCellsAreLocated() throws {
-        let project = try Self.project("""
+        let project = try Self.project(
+            """
             ```{data} clean
             source: sweep
             where: {outlyer: false}
@@ -122,7 +126,9 @@ import TestSupport
         let d = try #require(failure.diagnostics.first)
         #expect(d.message == "no column 'outlyer' in Data/sweep.csv; did you mean 'outlier'?")
         #expect(d.location == SourceLocation(line: 15, column: 9))
-        try project.edit("Reports/chinchilla.md") { $0.replacingOccurrences(of: "where: {outlyer: false}", with: "where: {mixture: {min: 1}}") }
+        try project.edit("Reports/chinchilla.md") {
+            $0.replacingOccurrences(of: "where: {outlyer: false}", with: "where: {mixture: {min: 1}}")
+        }
         let bad = try #require(Self.failure(project))
         let cell = try #require(bad.diagnostics.first { $0.message.hasPrefix("column 'mixture'") })
         #expect(bad.diagnostics.contains { $0.message.contains("more cells of Data/sweep.csv are not numbers") })
@@ -131,7 +137,8 @@ import TestSupport
     }
 
     @Test func tableOptionsAKindDoesNotReadAreErrors() throws {
-        let project = try Self.project("""
+        let project = try Self.project(
+            """
             ```{fit} a2
             approach: 2
             data: sweep
@@ -167,7 +174,9 @@ import TestSupport
             let failure = try #require(Self.failure(project))
             let d = try #require(failure.diagnostics.first)
             #expect(d.location == SourceLocation(line: 3, column: 16))
-            rendered.append(DiagnosticPrinter(sources: ["Data/sweep.csv": String(decoding: project.bytes("Data/sweep.csv") ?? Data(), as: UTF8.self)]).render(d))
+            rendered.append(
+                DiagnosticPrinter(sources: ["Data/sweep.csv": String(decoding: project.bytes("Data/sweep.csv") ?? Data(), as: UTF8.self)])
+                    .render(d))
         }
         #expect(rendered[0] == rendered[1])
         #expect(rendered[0].contains("    7.61e+07,6e+18,x,False,web\n                   ^\n"), "\(rendered[0])")
@@ -191,11 +200,14 @@ import TestSupport
     @Test func pathErrorsNameTheRootAndTheMeantPath() throws {
         let project = try Self.project(Self.oneFit)
         defer { project.remove() }
-        try FileManager.default.copyItem(at: project.root.appendingPathComponent("Data/sweep.csv"), to: project.root.appendingPathComponent("Reports/local.csv"))
+        try FileManager.default.copyItem(
+            at: project.root.appendingPathComponent("Data/sweep.csv"), to: project.root.appendingPathComponent("Reports/local.csv"))
         try project.edit("Reports/chinchilla.md") { $0.replacingOccurrences(of: "path: Data/sweep.csv", with: "path: local.csv") }
         let failure = try #require(Self.failure(project))
         let d = try #require(failure.diagnostics.first)
-        #expect(d.message.contains("no file at 'local.csv' relative to the project root '\(project.root.standardizedFileURL.path)'"), "\(d.message)")
+        #expect(
+            d.message.contains("no file at 'local.csv' relative to the project root '\(project.root.standardizedFileURL.path)'"),
+            "\(d.message)")
         #expect(d.notes.contains { $0.contains("did you mean 'Reports/local.csv'?") }, "\(d.notes)")
         try project.edit("Reports/chinchilla.md") { $0.replacingOccurrences(of: "path: local.csv", with: "path: ../outside.csv") }
         let outside = try #require(Self.failure(project))

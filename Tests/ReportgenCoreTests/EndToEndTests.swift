@@ -1,7 +1,7 @@
 import Foundation
 import ReportDocument
-import Testing
 import TestSupport
+import Testing
 
 @testable import Analyses
 @testable import BuildEngine
@@ -11,7 +11,10 @@ import TestSupport
     let project = try FixtureProject()
     defer { project.remove() }
     let summary = try project.build()
-    for file in ["report.pdf", "report.html", "results.json", "manifest.json", "figures/fig-isoflops.pdf", "figures/fig-isoflops.png", "figures/fig-isoflops.svg"] {
+    for file in [
+        "report.pdf", "report.html", "results.json", "manifest.json", "figures/fig-isoflops.pdf", "figures/fig-isoflops.png",
+        "figures/fig-isoflops.svg",
+    ] {
         #expect(summary.files.contains(file), "missing \(file)")
         #expect(project.bytes("build/chinchilla/\(file)") != nil)
     }
@@ -116,7 +119,9 @@ import TestSupport
     let original = try String(contentsOf: doc, encoding: .utf8)
     // Bad YAML in a fit: no cascade of "missing key" or "fit not defined" errors.
     // An unknown figure kind: no cascade of "undefined reference" errors.
-    for (from, to, message) in [("approach: 2", "approach: [2", "invalid YAML"), ("kind: isoflop", "kind: isoflops", "unknown figure kind")] {
+    for (from, to, message) in [
+        ("approach: 2", "approach: [2", "invalid YAML"), ("kind: isoflop", "kind: isoflops", "unknown figure kind"),
+    ] {
         try original.replacingOccurrences(of: from, with: to).write(to: doc, atomically: true, encoding: .utf8)
         do {
             _ = try project.build()
@@ -132,7 +137,8 @@ import TestSupport
     let project = try FixtureProject()
     defer { project.remove() }
     let doc = project.root.appendingPathComponent("Reports/chinchilla.md")
-    let text = try String(contentsOf: doc, encoding: .utf8).replacingOccurrences(of: "path: Data/isoflop-small.csv", with: "path: Data/external/runs.csv")
+    let text = try String(contentsOf: doc, encoding: .utf8).replacingOccurrences(
+        of: "path: Data/isoflop-small.csv", with: "path: Data/external/runs.csv")
     try text.write(to: doc, atomically: true, encoding: .utf8)
     do {
         _ = try project.build()

@@ -1,7 +1,7 @@
 import Foundation
 import ReportDocument
-import Testing
 import TestSupport
+import Testing
 
 @testable import Analyses
 @testable import BuildEngine
@@ -62,9 +62,14 @@ import TestSupport
 @Test func reorderedKeysAndRespelledNumbersKeepTheKey() throws {
     let project = try FixtureProject()
     defer { project.remove() }
-    try project.edit("Reports/chinchilla.md") { $0.replacingOccurrences(of: "approach: 2\ndata: sweep", with: "approach: 2\ndata: sweep\nbudget-tolerance: 0.001") }
+    try project.edit("Reports/chinchilla.md") {
+        $0.replacingOccurrences(of: "approach: 2\ndata: sweep", with: "approach: 2\ndata: sweep\nbudget-tolerance: 0.001")
+    }
     _ = try project.builder().build(document: project.document)
-    try project.edit("Reports/chinchilla.md") { $0.replacingOccurrences(of: "approach: 2\ndata: sweep\nbudget-tolerance: 0.001", with: "budget-tolerance: 1e-3\ndata: sweep\napproach: 2") }
+    try project.edit("Reports/chinchilla.md") {
+        $0.replacingOccurrences(
+            of: "approach: 2\ndata: sweep\nbudget-tolerance: 0.001", with: "budget-tolerance: 1e-3\ndata: sweep\napproach: 2")
+    }
     let summary = try project.builder().build(document: project.document)
     #expect(!summary.ran.contains("fit:isoflops"))
 }

@@ -1,8 +1,8 @@
 import Foundation
 import Plotting
 import ScalingLaws
-import Testing
 import TestSupport
+import Testing
 
 @testable import Analyses
 @testable import BuildEngine
@@ -14,7 +14,9 @@ private struct FixedMeasurer: TextMeasuring {
         let visible = markup.replacingOccurrences(of: "<[^>]+>", with: "", options: .regularExpression)
         return TextExtent(width: 0.55 * font.size * Double(visible.count), height: 1.2 * font.size, ascent: 0.95 * font.size)
     }
-    func measureParagraph(_ markup: String, width: Double, font: FontSpec, alignment: ParagraphAlignment, lineSpacing: Double) -> ParagraphMetrics {
+    func measureParagraph(_ markup: String, width: Double, font: FontSpec, alignment: ParagraphAlignment, lineSpacing: Double)
+        -> ParagraphMetrics
+    {
         ParagraphMetrics(lineBottoms: [1.2 * font.size])
     }
 }
@@ -49,7 +51,9 @@ private let fits: (a1: FitOutput, a2: FitOutput, a3: FitOutput, intervals: Inter
 @Test(arguments: ["isoflop", "envelope", "parametric", "overlay", "allocation", "curvature", "residuals", "bootstrap", "ratio"])
 func figureKindSnapshot(_ kind: String) throws {
     var published = PublishedValues()
-    published.referenceModels = [.init(name: "Chinchilla", parameters: 7e10, tokens: 1.4e12), .init(name: "Gopher", parameters: 2.8e11, tokens: 3e11)]
+    published.referenceModels = [
+        .init(name: "Chinchilla", parameters: 7e10, tokens: 1.4e12), .init(name: "Gopher", parameters: 2.8e11, tokens: 3e11),
+    ]
     let inputs: [(id: String, output: FitOutput)]
     var intervals: [IntervalsOutput?] = []
     switch kind {
@@ -64,7 +68,9 @@ func figureKindSnapshot(_ kind: String) throws {
     }
     // The flagship's target, so that the snapshots show how targets are marked.
     let gopher = ProjectionTarget(label: "Gopher", key: "gopher", flops: gopherBudget, declared: true)
-    let spec = try FigureBuilder.build(kind: try #require(AnalysisKinds.standard.figure(named: kind)), fits: inputs, intervals: intervals, published: published, targets: [gopher])
+    let spec = try FigureBuilder.build(
+        kind: try #require(AnalysisKinds.standard.figure(named: kind)), fits: inputs, intervals: intervals, published: published,
+        targets: [gopher])
     let dump = FigureRenderer(measurer: FixedMeasurer()).render(spec).textDump() + "\n"
     let file = FixtureProject.repositoryRoot.appendingPathComponent("Tests/ReportgenCoreTests/Fixtures/snapshots/figure-\(kind).txt")
     if ProcessInfo.processInfo.environment["RECORD_SNAPSHOTS"] != nil {

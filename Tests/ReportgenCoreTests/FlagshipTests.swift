@@ -1,14 +1,15 @@
 import Foundation
 import Testing
-#if canImport(FoundationXML)
-import FoundationXML
-import TestSupport
-import ReportDocument
-#endif
 
 @testable import Analyses
 @testable import BuildEngine
 @testable import ReportgenCore
+
+#if canImport(FoundationXML)
+    import FoundationXML
+    import TestSupport
+    import ReportDocument
+#endif
 
 /// Runs a command-line tool, returning its standard output (nil when it is not installed).
 private func run(_ tool: String, _ arguments: [String]) -> String? {

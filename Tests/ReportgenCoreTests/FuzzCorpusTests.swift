@@ -1,7 +1,7 @@
 import Foundation
 import ReportDocument
-import Testing
 import TestSupport
+import Testing
 
 @testable import Analyses
 @testable import BuildEngine

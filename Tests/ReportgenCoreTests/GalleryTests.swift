@@ -4,8 +4,8 @@ import Plotting
 import ReportDocument
 import RunData
 import ScalingLaws
-import Testing
 import TestSupport
+import Testing
 
 @testable import Analyses
 @testable import BuildEngine
@@ -178,7 +178,9 @@ enum GalleryChecks {
                 if paint.fill != nil, b.width <= 12, b.height <= 12, path.elements.count >= 3 {
                     let cx = b.x + b.width / 2, cy = b.y + b.height / 2
                     if cx < plot.x - 0.5 || cx > plot.maxX + 0.5 || cy < plot.y - 0.5 || cy > plot.maxY + 0.5 {
-                        problem("panel \(k + 1): a marker at (\(Int(cx)), \(Int(cy))) lies outside the plot area \(Int(plot.x))–\(Int(plot.maxX)) × \(Int(plot.y))–\(Int(plot.maxY))")
+                        problem(
+                            "panel \(k + 1): a marker at (\(Int(cx)), \(Int(cy))) lies outside the plot area \(Int(plot.x))–\(Int(plot.maxX)) × \(Int(plot.y))–\(Int(plot.maxY))"
+                        )
                     }
                 }
             }
@@ -216,7 +218,9 @@ enum GalleryChecks {
                 if overlapX > 1, overlapY > 1 { problem("text '\(runs[i].markup)' overlaps '\(runs[j].markup)'") }
             }
             let a = boxes[i]
-            if a.x < -1 || a.y < -1 || a.maxX > list.width + 1 || a.maxY > list.height + 1 { problem("text '\(runs[i].markup)' leaves the figure") }
+            if a.x < -1 || a.y < -1 || a.maxX > list.width + 1 || a.maxY > list.height + 1 {
+                problem("text '\(runs[i].markup)' leaves the figure")
+            }
         }
         return problems
     }
@@ -235,7 +239,8 @@ func galleryCase(_ name: String) throws {
     // The whole report builds; then the steps' values are read back from the cache.
     let summary: BuildSummary
     do { summary = try project.build(documentPath) } catch {
-        Issue.record("\(name): the build failed: \((error as? BuildFailure)?.diagnostics.map(\.description).joined(separator: "\n") ?? "\(error)")")
+        Issue.record(
+            "\(name): the build failed: \((error as? BuildFailure)?.diagnostics.map(\.description).joined(separator: "\n") ?? "\(error)")")
         return
     }
     if let output = ProcessInfo.processInfo.environment["GALLERY_OUTPUT"] {
@@ -246,26 +251,36 @@ func galleryCase(_ name: String) throws {
     }
     let builder = project.builder()
     let planned = try builder.plan(document: project.root.appendingPathComponent(documentPath))
-    let report = Executor(store: ContentStore(directory: project.root.appendingPathComponent(".reportgen/cache")), jobs: 2).execute(planned.plan)
+    let report = Executor(store: ContentStore(directory: project.root.appendingPathComponent(".reportgen/cache")), jobs: 2).execute(
+        planned.plan)
     #expect(report.failures.isEmpty)
-    #expect(report.ran.allSatisfy { !$0.hasPrefix("fit:") && !$0.hasPrefix("intervals:") }, "the second pass should read the fits from the cache")
+    #expect(
+        report.ran.allSatisfy { !$0.hasPrefix("fit:") && !$0.hasPrefix("intervals:") },
+        "the second pass should read the fits from the cache")
 
     let fitOutputs = ["a1", "a2", "a3"].reduce(into: [String: FitOutput]()) { $0[$1] = report.outputs["fit:\($1)"] as? FitOutput }
-    let intervals = ["a2", "a3"].reduce(into: [String: IntervalsOutput]()) { $0[$1] = report.outputs["intervals:\($1)"] as? IntervalsOutput }
+    let intervals = ["a2", "a3"].reduce(into: [String: IntervalsOutput]()) {
+        $0[$1] = report.outputs["intervals:\($1)"] as? IntervalsOutput
+    }
     let targets = planned.document.frontMatter.targets.map(ProjectionTarget.init)
     let measurer = PangoTextMeasurer()
     var problems: [GalleryProblem] = []
     for figure in planned.analysis.figures {
-        guard let list = report.outputs["figure:\(figure.id)"] as? DisplayList, let kind = AnalysisKinds.standard.figure(named: figure.kind) else {
+        guard let list = report.outputs["figure:\(figure.id)"] as? DisplayList, let kind = AnalysisKinds.standard.figure(named: figure.kind)
+        else {
             Issue.record("\(name): no layout for \(figure.id)")
             continue
         }
         let ids = figure.fits.map(\.name)
         let fits = ids.compactMap { id in fitOutputs[id].map { (id: id, output: $0) } }
-        let spec = try FigureBuilder.build(kind: kind, fits: fits, intervals: kind.readsIntervals ? ids.map { intervals[$0] } : [], published: PublishedValues(), targets: targets)
+        let spec = try FigureBuilder.build(
+            kind: kind, fits: fits, intervals: kind.readsIntervals ? ids.map { intervals[$0] } : [], published: PublishedValues(),
+            targets: targets)
         // The spec rebuilt here is the one the build laid out (to the 0.1 pt of the text dump: the
         // cache stores coordinates packed).
-        #expect(FigureRenderer(measurer: measurer).render(spec).textDump() == list.textDump(), "\(name): \(figure.id) differs from the build's layout")
+        #expect(
+            FigureRenderer(measurer: measurer).render(spec).textDump() == list.textDump(),
+            "\(name): \(figure.id) differs from the build's layout")
         problems += GalleryChecks.check(list, spec: spec, figure: "\(name)/\(figure.id)", measurer: measurer)
     }
     // Every table shows every fit it lists, by id or by approach, and has rows.
@@ -279,9 +294,16 @@ func galleryCase(_ name: String) throws {
         if content.rows.isEmpty { tableProblems.append(GalleryProblem(figure: "\(name)/\(table.id)", what: "the table has no rows")) }
         for fit in table.fits.map(\.name) {
             guard let approach = fitOutputs[fit]?.approach.rawValue else { continue }
-            let named = cells.contains(fit) || content.rows.contains { row in row.contains { $0 == "\(approach)" || $0.hasPrefix("\(approach). ") || $0.contains("Approach \(approach)") } }
+            let named =
+                cells.contains(fit)
+                || content.rows.contains { row in
+                    row.contains { $0 == "\(approach)" || $0.hasPrefix("\(approach). ") || $0.contains("Approach \(approach)") }
+                }
                 || content.header.contains { $0.contains("Approach \(approach)") }
-            if !named { tableProblems.append(GalleryProblem(figure: "\(name)/\(table.id)", what: "fit '\(fit)' (Approach \(approach)) is not in the table")) }
+            if !named {
+                tableProblems.append(
+                    GalleryProblem(figure: "\(name)/\(table.id)", what: "fit '\(fit)' (Approach \(approach)) is not in the table"))
+            }
         }
         for cell in content.rows.flatMap({ $0 }) where cell.contains("??") || cell.lowercased() == "nan" {
             problems.append(GalleryProblem(figure: "\(name)/\(table.id)", what: "a cell reads '\(cell)'"))

@@ -1,8 +1,8 @@
 import Foundation
 import ReportDocument
 import ScalingLaws
-import Testing
 import TestSupport
+import Testing
 
 @testable import Analyses
 @testable import BuildEngine
@@ -38,11 +38,13 @@ private func buildFailure(_ body: String) throws -> (BuildFailure?, text: String
 }
 
 private func line(of prefix: String, in text: String) -> Int? {
-    text.split(separator: "\n", omittingEmptySubsequences: false).firstIndex { $0.trimmingCharacters(in: .whitespaces).hasPrefix(prefix) }.map { $0 + 1 }
+    text.split(separator: "\n", omittingEmptySubsequences: false).firstIndex { $0.trimmingCharacters(in: .whitespaces).hasPrefix(prefix) }
+        .map { $0 + 1 }
 }
 
 @Test func adHocFitTakesLawSolverAndObjective() throws {
-    var request = AdHocFitRequest(path: sweep, approach: .parametricLoss, mapping: [:], excludeHighestLoss: 0, bootstrap: 0, seed: 1, budgetTolerance: nil)
+    var request = AdHocFitRequest(
+        path: sweep, approach: .parametricLoss, mapping: [:], excludeHighestLoss: 0, bootstrap: 0, seed: 1, budgetTolerance: nil)
     request.solver = "varpro"
     request.objective = "mse"
     guard case .object(let o) = try AdHocFit.run(request) else {
@@ -50,16 +52,24 @@ private func line(of prefix: String, in text: String) -> Int? {
         return
     }
     // Noise-free runs of the unrounded law: variable projection with squared error gives it back.
-    if case .number(let alpha)? = o["alpha"] { #expect(abs(alpha / ChinchillaLaw.publishedUnrounded.alpha - 1) < 1e-4) } else { Issue.record("no alpha") }
+    if case .number(let alpha)? = o["alpha"] {
+        #expect(abs(alpha / ChinchillaLaw.publishedUnrounded.alpha - 1) < 1e-4)
+    } else {
+        Issue.record("no alpha")
+    }
     #expect(o["objective_name"] == .string("mse"))
     #expect(o["solver"] == .string("varpro"))
-    for key in ["condition_full", "condition_projected", "log_likelihood", "aic", "grid_points"] { #expect(o[key] != nil, "missing \(key)") }
+    for key in ["condition_full", "condition_projected", "log_likelihood", "aic", "grid_points"] {
+        #expect(o[key] != nil, "missing \(key)")
+    }
 
     request.law = "kaplan"
     request.solver = "grid"
     request.objective = "huber-log"
     guard case .object(let k) = try AdHocFit.run(request) else { return }
-    for key in ["N_c", "D_c", "alpha_N", "alpha_D", "a", "n_opt_target", "target_flops", "loss_target", "frontier_deviation"] { #expect(k[key] != nil, "missing \(key)") }
+    for key in ["N_c", "D_c", "alpha_N", "alpha_D", "a", "n_opt_target", "target_flops", "loss_target", "frontier_deviation"] {
+        #expect(k[key] != nil, "missing \(key)")
+    }
     #expect(k["law"] == .string("kaplan"))
 }
 
@@ -95,11 +105,15 @@ private func line(of prefix: String, in text: String) -> Int? {
 
     let undeclared = good.replacingOccurrences(of: "    beta: {starts: [0, 2]}\n", with: "")
     let (missing, _) = try buildFailure(undeclared)
-    #expect(missing?.diagnostics.first?.message == "'beta' is neither a declared parameter, a definition nor an input (N, D, C, U, or a name mapped to a data column in 'inputs')")
+    #expect(
+        missing?.diagnostics.first?.message
+            == "'beta' is neither a declared parameter, a definition nor an input (N, D, C, U, or a name mapped to a data column in 'inputs')"
+    )
 }
 
 @Test func lawKeysOnlyApplyToApproach3AndVarproNeedsALinearLaw() throws {
-    let (wrongApproach, _) = try buildFailure("""
+    let (wrongApproach, _) = try buildFailure(
+        """
         ```{fit} f
         approach: 2
         data: sweep
@@ -108,7 +122,8 @@ private func line(of prefix: String, in text: String) -> Int? {
         """)
     #expect(wrongApproach?.diagnostics.contains { $0.message == "'objective' only applies to approach 3 (parametric fit)" } == true)
 
-    let (kaplan, _) = try buildFailure("""
+    let (kaplan, _) = try buildFailure(
+        """
         ```{fit} f
         approach: 3
         data: sweep
@@ -116,9 +131,12 @@ private func line(of prefix: String, in text: String) -> Int? {
         solver: varpro
         ```
         """)
-    #expect(kaplan?.diagnostics.first?.message.hasPrefix("fit 'f' failed: variable projection needs a law that is a sum of coefficient terms") == true)
+    #expect(
+        kaplan?.diagnostics.first?.message.hasPrefix("fit 'f' failed: variable projection needs a law that is a sum of coefficient terms")
+            == true)
 
-    let (unknown, _) = try buildFailure("""
+    let (unknown, _) = try buildFailure(
+        """
         ```{fit} f
         approach: 3
         data: sweep
@@ -129,7 +147,8 @@ private func line(of prefix: String, in text: String) -> Int? {
 }
 
 @Test func aLawWithoutAFrontierStopsTheFitWithAnError() throws {
-    let (failure, _) = try buildFailure("""
+    let (failure, _) = try buildFailure(
+        """
         ```{fit} f
         approach: 3
         data: sweep

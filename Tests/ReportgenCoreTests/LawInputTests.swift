@@ -1,8 +1,8 @@
 import Foundation
 import ReportDocument
 import ScalingLaws
-import Testing
 import TestSupport
+import Testing
 
 @testable import Analyses
 @testable import ReportgenCore
@@ -111,14 +111,19 @@ private func position(of needle: String, after: String, in text: String) -> (lin
     /// Intervals of a declared law resample runs with their mapped inputs: on noise-free runs every
     /// resample gives back the truth, so each interval closes on it.
     @Test func intervalsOfADeclaredLawCloseOnNoiseFreeTruth() throws {
-        let fit = goodFit.replacingOccurrences(of: "objective: mse-log\n", with: "objective: mse-log\nintervals: {scheme: bootstrap, resamples: 16, seed: 3}\n")
+        let fit = goodFit.replacingOccurrences(
+            of: "objective: mse-log\n", with: "objective: mse-log\nintervals: {scheme: bootstrap, resamples: 16, seed: 3}\n")
         try withProject(fit) { project in
             let summary = try project.build()
             #expect(summary.results["f.resamples"] == 16)
             #expect(summary.results["f.failed_resamples"] == 0)
-            for (name, value) in [("k", truth.k), ("alpha", truth.alpha), ("beta", truth.beta), ("a", truth.beta / (truth.alpha + truth.beta))] {
+            for (name, value) in [
+                ("k", truth.k), ("alpha", truth.alpha), ("beta", truth.beta), ("a", truth.beta / (truth.alpha + truth.beta)),
+            ] {
                 let low = try #require(summary.results["f.\(name)_low"]), high = try #require(summary.results["f.\(name)_high"])
-                #expect(abs(low - value) <= 1e-5 * max(1, abs(value)) && abs(high - value) <= 1e-5 * max(1, abs(value)), "\(name): [\(low), \(high)]")
+                #expect(
+                    abs(low - value) <= 1e-5 * max(1, abs(value)) && abs(high - value) <= 1e-5 * max(1, abs(value)),
+                    "\(name): [\(low), \(high)]")
             }
         }
     }
@@ -126,7 +131,8 @@ private func position(of needle: String, after: String, in text: String) -> (lin
     /// `definitions:` name sub-expressions: the law through a definition fits as the law written out,
     /// and an error inside a definition points into its text.
     @Test func definitionsAreSubstitutedAndTheirErrorsLocated() throws {
-        let defined = goodFit
+        let defined =
+            goodFit
             .replacingOccurrences(of: "k \\log(R)'", with: "k L_R'")
             .replacingOccurrences(of: "  inputs: {R: epochs}\n", with: "  inputs: {R: epochs}\n  definitions:\n    L_R: '\\log(R)'\n")
         try withProject(defined) { project in
@@ -181,7 +187,8 @@ private func position(of needle: String, after: String, in text: String) -> (lin
         try withProject(goodFit) { project in
             try project.edit("Data/epochs.csv") { text in
                 var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-                lines[3] = lines[3].split(separator: ",").enumerated().map { $0.offset == 3 ? "many" : String($0.element) }.joined(separator: ",")
+                lines[3] = lines[3].split(separator: ",").enumerated().map { $0.offset == 3 ? "many" : String($0.element) }.joined(
+                    separator: ",")
                 return lines.joined(separator: "\n")
             }
             do {
@@ -201,34 +208,34 @@ private func position(of needle: String, after: String, in text: String) -> (lin
         let project = try FixtureProject(name: "law-lobo")
         defer { project.remove() }
         try """
-            ---
-            title: Hold-out
-            date: 2024-01-01
-            data:
-              sweep:
-                path: Data/isoflop-small.csv
-            ---
+        ---
+        title: Hold-out
+        date: 2024-01-01
+        data:
+          sweep:
+            path: Data/isoflop-small.csv
+        ---
 
-            Kaplan's law misses the largest budget's model size by `=k.lobo_n_error:pct`; Eq. 2 by
-            variable projection by `=v.lobo_n_error:pct`, and the hand-written kernel by `=e.lobo_n_error:pct`.
+        Kaplan's law misses the largest budget's model size by `=k.lobo_n_error:pct`; Eq. 2 by
+        variable projection by `=v.lobo_n_error:pct`, and the hand-written kernel by `=e.lobo_n_error:pct`.
 
-            ```{fit} k
-            approach: 3
-            data: sweep
-            law: kaplan
-            ```
+        ```{fit} k
+        approach: 3
+        data: sweep
+        law: kaplan
+        ```
 
-            ```{fit} v
-            approach: 3
-            data: sweep
-            solver: varpro
-            ```
+        ```{fit} v
+        approach: 3
+        data: sweep
+        solver: varpro
+        ```
 
-            ```{fit} e
-            approach: 3
-            data: sweep
-            ```
-            """.write(to: project.document, atomically: true, encoding: .utf8)
+        ```{fit} e
+        approach: 3
+        data: sweep
+        ```
+        """.write(to: project.document, atomically: true, encoding: .utf8)
         let summary = try project.build()
         for id in ["k", "v"] {
             #expect(summary.results["\(id).lobo_budget"] == summary.results["e.lobo_budget"], "\(id)")

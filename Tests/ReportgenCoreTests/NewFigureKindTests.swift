@@ -1,8 +1,8 @@
 import Foundation
 import Plotting
 import ReportDocument
-import Testing
 import TestSupport
+import Testing
 
 @testable import Analyses
 @testable import BuildEngine
@@ -17,11 +17,14 @@ private struct FinalLossFigure: FigureKind {
     func draw(_ input: FigureInputs) throws -> FigureSpec {
         let fit = try input.first()
         let points = fit.output.runs.map { Point($0.parameters, $0.loss) }
-        return FigureSpec(width: 300, height: 200, panels: [
-            ChartSpec(
-                xAxis: AxisSpec(label: "Parameters", logarithmic: true, format: .siCount), yAxis: AxisSpec(label: "Final loss", format: .decimal),
-                layers: [.markers(points: points, shape: .circle, size: 3, fill: .black, edge: nil, label: nil)], showLegend: false),
-        ])
+        return FigureSpec(
+            width: 300, height: 200,
+            panels: [
+                ChartSpec(
+                    xAxis: AxisSpec(label: "Parameters", logarithmic: true, format: .siCount),
+                    yAxis: AxisSpec(label: "Final loss", format: .decimal),
+                    layers: [.markers(points: points, shape: .circle, size: 3, fill: .black, edge: nil, label: nil)], showLegend: false)
+            ])
     }
 }
 
@@ -81,7 +84,10 @@ private let finalLossFigure = """
 /// A name the schema allows but the build did not compute stops the page at its reference.
 @Test func aValueTheBuildDidNotComputeIsALocatedErrorNotAPlaceholder() throws {
     let at = SourceLocation(line: 7, column: 12)
-    let references = [ValueReference(key: "fit.a", format: "", location: SourceLocation(line: 3, column: 1)), ValueReference(key: "fit.lobo_budget", format: "si", location: at)]
+    let references = [
+        ValueReference(key: "fit.a", format: "", location: SourceLocation(line: 3, column: 1)),
+        ValueReference(key: "fit.lobo_budget", format: "si", location: at),
+    ]
     #expect(throws: Never.self) { try Planner.requireValues(of: references, in: ["fit.a": 0.5, "fit.lobo_budget": 1e21], file: "doc.md") }
     do {
         try Planner.requireValues(of: references, in: ["fit.a": 0.5], file: "doc.md")

@@ -1,8 +1,8 @@
 import Foundation
 import ReportDocument
 import ScalingLaws
-import Testing
 import TestSupport
+import Testing
 
 @testable import Analyses
 @testable import BuildEngine
@@ -105,13 +105,17 @@ private func qcProject(_ document: String = qcDocument) throws -> FixtureProject
     #expect(values["iso.qc_audit_a_bias"] == audit.biasA && values["iso.qc_audit_n_opt_bias"] == audit.biasOptimalParameters)
 
     // Warnings at the fit's line, with the data file's lines: run 52 on line 54, runs 5 and 108 on 7 and 110.
-    let fitLine = try #require(qcDocument.split(separator: "\n", omittingEmptySubsequences: false).firstIndex { $0.hasPrefix("```{fit} iso") }) + 1
+    let fitLine =
+        try #require(qcDocument.split(separator: "\n", omittingEmptySubsequences: false).firstIndex { $0.hasPrefix("```{fit} iso") }) + 1
     // The `{data}` directives' row counts come as notes; the flags as warnings.
     let flags = summary.warnings.filter { $0.severity == .warning }
     #expect(flags.count == 2, "\(summary.warnings.map(\.message))")
     #expect(flags.allSatisfy { $0.severity == .warning && $0.location?.line == fitLine && $0.file == "Reports/chinchilla.md" })
     #expect(summary.warnings.contains { $0.message.contains("(outlier)") && $0.message.contains("Data/sweep.csv line 54; dropped") })
-    #expect(summary.warnings.contains { $0.message.contains("(exact-duplicate)") && $0.message.contains("Data/sweep.csv lines 7, 110; dropped: Data/sweep.csv line 110") })
+    #expect(
+        summary.warnings.contains {
+            $0.message.contains("(exact-duplicate)") && $0.message.contains("Data/sweep.csv lines 7, 110; dropped: Data/sweep.csv line 110")
+        })
 
     let table = String(decoding: try #require(project.bytes("build/chinchilla/tables/flags.csv")), as: UTF8.self)
     #expect(table.contains("exact-duplicate,\"7, 110\",dropped 110,"), "\(table)")
@@ -141,7 +145,9 @@ private func qcProject(_ document: String = qcDocument) throws -> FixtureProject
     let high = FitEngine.intervals(spec, input: FitInput(runs: above), full: fitAbove, scheme: scheme, seed: 3)
     var differences: [Double] = []
     for (k, index) in low.result.succeeded.enumerated() {
-        if let j = high.result.succeeded.firstIndex(of: index) { differences.append(low.result.samples["a"]![k] - high.result.samples["a"]![j]) }
+        if let j = high.result.succeeded.firstIndex(of: index) {
+            differences.append(low.result.samples["a"]![k] - high.result.samples["a"]![j])
+        }
     }
     differences.sort()
     func percentile(_ p: Double) -> Double {
@@ -165,8 +171,11 @@ private func qcProject(_ document: String = qcDocument) throws -> FixtureProject
     second.beta = 0.31
     let sources = [("m1", first), ("m2", second)].map { name, law in
         // The six smaller budgets, whose optima stay inside Table A9's sizes for both laws.
-        ComparisonSource(name: name, data: FitInput(runs: Simulator.isoFLOPRuns(
-            SimulationSpec(seed: 11, truth: law, budgets: Array(SimulationSpec.defaultBudgets.prefix(6)), noiseSD: 0.004))))
+        ComparisonSource(
+            name: name,
+            data: FitInput(
+                runs: Simulator.isoFLOPRuns(
+                    SimulationSpec(seed: 11, truth: law, budgets: Array(SimulationSpec.defaultBudgets.prefix(6)), noiseSD: 0.004))))
     }
     let spec = FitSpec(approach: .isoFLOPProfiles)
     let full = try ComparisonFit.fit(spec, sources: sources)
@@ -239,5 +248,8 @@ private func qcProject(_ document: String = qcDocument) throws -> FixtureProject
     #expect(full.values["planted_qc_flags"] == 2 && full.values["clean_qc_flags"] == 0)
     #expect(full.values["planted_qc_audit_a"] == nil)
     let table = TableBuilder.qualityControl([TableFit(id: "cmp", output: full)])
-    #expect(table.rows.map { $0[0] + " " + $0[1] } == ["cmp (planted): 6.0e18 exact-duplicate", "cmp (planted): 1.0e20 outlier", "cmp (clean) all"], "\(table.rows)")
+    #expect(
+        table.rows.map { $0[0] + " " + $0[1] } == [
+            "cmp (planted): 6.0e18 exact-duplicate", "cmp (planted): 1.0e20 outlier", "cmp (clean) all",
+        ], "\(table.rows)")
 }

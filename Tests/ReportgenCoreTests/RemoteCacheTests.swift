@@ -1,15 +1,15 @@
 import Foundation
 import ReportDocument
-import Testing
 import TestSupport
-
-#if canImport(Glibc)
-import Glibc
-#endif
+import Testing
 
 @testable import Analyses
 @testable import BuildEngine
 @testable import ReportgenCore
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 // The remote cache against a real server: nginx's WebDAV module on a loopback port, with a
 // temporary configuration and prefix (Debian's `nginx` package; `make deps` installs it).
@@ -36,15 +36,16 @@ final class WebDAVServer: @unchecked Sendable {
         try FileManager.default.createDirectory(at: prefix.appendingPathComponent("temp"), withIntermediateDirectories: true)
         port = try freeLoopbackPort()
         let p = prefix.path
-        let auth = writeToken.map { token in
-            """
-                map "$request_method:$http_authorization" $refused {
-                    default 1;
-                    "~^(GET|HEAD):" 0;
-                    "PUT:Bearer \(token)" 0;
-                }
-            """
-        } ?? "    map $request_method $refused { default 0; }"
+        let auth =
+            writeToken.map { token in
+                """
+                    map "$request_method:$http_authorization" $refused {
+                        default 1;
+                        "~^(GET|HEAD):" 0;
+                        "PUT:Bearer \(token)" 0;
+                    }
+                """
+            } ?? "    map $request_method $refused { default 0; }"
         let config = """
             \(getuid() == 0 ? "user root root;" : "")
             daemon off;
@@ -238,7 +239,8 @@ private func seed(_ server: WebDAVServer) throws -> (outputs: [String: Data], ke
     #expect(ActionResultCoding.decode(expected) == [.init(path: "p", hash: "h", size: 3)])
     // Fields the cache does not use (exit_code = 4, a varint; stdout_raw = 5, bytes) are skipped.
     #expect(ActionResultCoding.decode([0x20, 0x00, 0x2A, 0x02, 0x41, 0x42] + expected) == [.init(path: "p", hash: "h", size: 3)])
-    let long = ActionResultCoding.encode(path: "reportgen/steps/" + String(repeating: "a", count: 64), hash: String(repeating: "b", count: 64), size: 1 << 20)
+    let long = ActionResultCoding.encode(
+        path: "reportgen/steps/" + String(repeating: "a", count: 64), hash: String(repeating: "b", count: 64), size: 1 << 20)
     #expect(ActionResultCoding.decode(long)?.first?.size == 1 << 20)
     for cut in 1..<long.count { #expect(ActionResultCoding.decode(Array(long.prefix(cut))) == nil) }
     #expect(ActionResultCoding.decode(Array("<html>not found</html>".utf8)) == nil)
@@ -334,7 +336,8 @@ private func seed(_ server: WebDAVServer) throws -> (outputs: [String: Data], ke
     let project = try FixtureProject()
     defer { project.remove() }
     let started = Date()
-    let summary = try project.builder(remote: RemoteCacheSettings(url: silent.url, upload: true, timeout: 0.5, retries: 1)).build(document: project.document)
+    let summary = try project.builder(remote: RemoteCacheSettings(url: silent.url, upload: true, timeout: 0.5, retries: 1)).build(
+        document: project.document)
     let elapsed = Date().timeIntervalSince(started)
     #expect(summary.fromRemote.isEmpty)
     let warnings = summary.diagnostics.filter { $0.message.hasPrefix("warning: remote cache") }
@@ -360,7 +363,8 @@ private func seed(_ server: WebDAVServer) throws -> (outputs: [String: Data], ke
 
     let ci = try FixtureProject(name: "ci")
     defer { ci.remove() }
-    let seeded = try ci.builder(remote: RemoteCacheSettings(url: server.url, upload: true, credentials: .bearer("s3cret"))).build(document: ci.document)
+    let seeded = try ci.builder(remote: RemoteCacheSettings(url: server.url, upload: true, credentials: .bearer("s3cret"))).build(
+        document: ci.document)
     #expect(seeded.uploaded == seeded.ran.count + seeded.cached.count)
     #expect(!server.entries().isEmpty)
     let reviewer = try FixtureProject(name: "reviewer")
@@ -383,7 +387,8 @@ private func seed(_ server: WebDAVServer) throws -> (outputs: [String: Data], ke
     try FileManager.default.removeItem(at: project.root.appendingPathComponent("build"))
     let summary = try project.builder().build(document: project.document)
     #expect(summary.ran == ["render:fig-isoflops.svg"])
-    #expect(summary.diagnostics.contains { $0.message.contains("render:fig-isoflops.svg") && $0.message.contains("stored under another key") })
+    #expect(
+        summary.diagnostics.contains { $0.message.contains("render:fig-isoflops.svg") && $0.message.contains("stored under another key") })
     #expect(project.outputs() == clean)
 }
 
@@ -406,22 +411,45 @@ private func seed(_ server: WebDAVServer) throws -> (outputs: [String: Data], ke
 @Test func remoteCacheSettingsComeFromFlagEnvironmentOrProjectFileNeverTheDocument() throws {
     let project = try ProjectFile.parse("remote-cache:\n  url: http://team-cache:8080/reportgen/\n  timeout: 3\n  retries: 1\n")
     // The project file alone: read-only, anonymous, its timeout and retries.
-    let fromFile = try #require(try RemoteCacheSettings.resolve(flagURL: nil, flagUpload: false, disabled: false, environment: ["REPORTGEN_REMOTE_CACHE_TOKEN": "t"], project: project))
-    #expect(fromFile == RemoteCacheSettings(url: URL(string: "http://team-cache:8080/reportgen")!, upload: false, timeout: 3, retries: 1, credentials: nil))
+    let fromFile = try #require(
+        try RemoteCacheSettings.resolve(
+            flagURL: nil, flagUpload: false, disabled: false, environment: ["REPORTGEN_REMOTE_CACHE_TOKEN": "t"], project: project))
+    #expect(
+        fromFile
+            == RemoteCacheSettings(
+                url: URL(string: "http://team-cache:8080/reportgen")!, upload: false, timeout: 3, retries: 1, credentials: nil))
     // The environment overrides it and may carry a token and uploads; the flag overrides both.
-    let environment = ["REPORTGEN_REMOTE_CACHE": "https://ci-cache/r", "REPORTGEN_REMOTE_CACHE_TOKEN": "t", "REPORTGEN_REMOTE_CACHE_UPLOAD": "1"]
-    let fromEnvironment = try #require(try RemoteCacheSettings.resolve(flagURL: nil, flagUpload: false, disabled: false, environment: environment, project: project))
-    #expect(fromEnvironment.url.absoluteString == "https://ci-cache/r" && fromEnvironment.upload && fromEnvironment.credentials == .bearer("t"))
-    let fromFlag = try RemoteCacheSettings.resolve(flagURL: "http://other:1/x", flagUpload: false, disabled: false, environment: environment, project: project)
+    let environment = [
+        "REPORTGEN_REMOTE_CACHE": "https://ci-cache/r", "REPORTGEN_REMOTE_CACHE_TOKEN": "t", "REPORTGEN_REMOTE_CACHE_UPLOAD": "1",
+    ]
+    let fromEnvironment = try #require(
+        try RemoteCacheSettings.resolve(flagURL: nil, flagUpload: false, disabled: false, environment: environment, project: project))
+    #expect(
+        fromEnvironment.url.absoluteString == "https://ci-cache/r" && fromEnvironment.upload && fromEnvironment.credentials == .bearer("t"))
+    let fromFlag = try RemoteCacheSettings.resolve(
+        flagURL: "http://other:1/x", flagUpload: false, disabled: false, environment: environment, project: project)
     #expect(fromFlag?.url.absoluteString == "http://other:1/x")
-    #expect(try RemoteCacheSettings.resolve(flagURL: "http://other:1/x", flagUpload: true, disabled: true, environment: environment, project: project) == nil)
-    #expect(try RemoteCacheSettings.resolve(flagURL: nil, flagUpload: false, disabled: false, environment: [:], project: ProjectFile()) == nil)
+    #expect(
+        try RemoteCacheSettings.resolve(
+            flagURL: "http://other:1/x", flagUpload: true, disabled: true, environment: environment, project: project) == nil)
+    #expect(
+        try RemoteCacheSettings.resolve(flagURL: nil, flagUpload: false, disabled: false, environment: [:], project: ProjectFile()) == nil)
 
     // Uploads to a URL the checkout chose are refused, as are URLs with credentials or odd schemes.
-    #expect(throws: BuildFailure.self) { try RemoteCacheSettings.resolve(flagURL: nil, flagUpload: true, disabled: false, environment: [:], project: project) }
-    #expect(throws: BuildFailure.self) { try RemoteCacheSettings.resolve(flagURL: "http://u:p@host/x", flagUpload: false, disabled: false, environment: [:], project: ProjectFile()) }
-    #expect(throws: BuildFailure.self) { try RemoteCacheSettings.resolve(flagURL: "file:///etc", flagUpload: false, disabled: false, environment: [:], project: ProjectFile()) }
-    #expect(throws: BuildFailure.self) { try RemoteCacheSettings.resolve(flagURL: nil, flagUpload: true, disabled: false, environment: [:], project: ProjectFile()) }
+    #expect(throws: BuildFailure.self) {
+        try RemoteCacheSettings.resolve(flagURL: nil, flagUpload: true, disabled: false, environment: [:], project: project)
+    }
+    #expect(throws: BuildFailure.self) {
+        try RemoteCacheSettings.resolve(
+            flagURL: "http://u:p@host/x", flagUpload: false, disabled: false, environment: [:], project: ProjectFile())
+    }
+    #expect(throws: BuildFailure.self) {
+        try RemoteCacheSettings.resolve(
+            flagURL: "file:///etc", flagUpload: false, disabled: false, environment: [:], project: ProjectFile())
+    }
+    #expect(throws: BuildFailure.self) {
+        try RemoteCacheSettings.resolve(flagURL: nil, flagUpload: true, disabled: false, environment: [:], project: ProjectFile())
+    }
 
     // reportgen.yaml errors point at their line; uploads and tokens cannot be set there.
     do {
@@ -453,14 +481,17 @@ private func seed(_ server: WebDAVServer) throws -> (outputs: [String: Data], ke
         }
     }
     #expect(throws: BuildFailure.self) {
-        try RemoteCacheSettings.resolve(flagURL: nil, flagUpload: false, disabled: false, environment: [:], project: try ProjectFile.parse("remote-cache: ftp://x\n"))
+        try RemoteCacheSettings.resolve(
+            flagURL: nil, flagUpload: false, disabled: false, environment: [:], project: try ProjectFile.parse("remote-cache: ftp://x\n"))
     }
 }
 
 @Test func aDocumentCannotChooseTheRemoteCache() throws {
     let project = try FixtureProject()
     defer { project.remove() }
-    try project.edit("Reports/chinchilla.md") { $0.replacingOccurrences(of: "date: 2022-03-29\n", with: "date: 2022-03-29\nremote-cache: http://attacker.example/\n") }
+    try project.edit("Reports/chinchilla.md") {
+        $0.replacingOccurrences(of: "date: 2022-03-29\n", with: "date: 2022-03-29\nremote-cache: http://attacker.example/\n")
+    }
     do {
         _ = try project.builder().build(document: project.document)
         Issue.record("a document's front matter set the remote cache")
@@ -471,14 +502,20 @@ private func seed(_ server: WebDAVServer) throws -> (outputs: [String: Data], ke
 
 /// Runs the built command-line tool in `directory` with the remote-cache variables of this
 /// process's environment replaced by `environment`; returns the exit status, stdout and stderr.
-private func runTool(_ arguments: [String], in directory: URL, environment: [String: String] = [:]) throws -> (status: Int32, out: String, err: String) {
+private func runTool(_ arguments: [String], in directory: URL, environment: [String: String] = [:]) throws -> (
+    status: Int32, out: String, err: String
+) {
     let binary = FixtureProject.repositoryRoot.appendingPathComponent(".build/debug/reportgen")
-    guard FileManager.default.isExecutableFile(atPath: binary.path) else { throw TestFailure("no \(binary.path): build it with swift build") }
+    guard FileManager.default.isExecutableFile(atPath: binary.path) else {
+        throw TestFailure("no \(binary.path): build it with swift build")
+    }
     let process = Process()
     process.executableURL = binary
     process.arguments = arguments
     process.currentDirectoryURL = directory
-    process.environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("REPORTGEN_REMOTE_CACHE") }.merging(environment) { $1 }
+    process.environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("REPORTGEN_REMOTE_CACHE") }.merging(environment) {
+        $1
+    }
     let out = Pipe(), err = Pipe()
     process.standardOutput = out
     process.standardError = err
@@ -494,14 +531,17 @@ private func runTool(_ arguments: [String], in directory: URL, environment: [Str
     defer { server.remove() }
     let ci = try FixtureProject(name: "ci")
     defer { ci.remove() }
-    let seeded = try runTool(["build", "Reports/chinchilla.md", "--remote-cache-upload"], in: ci.root, environment: ["REPORTGEN_REMOTE_CACHE": server.url.absoluteString])
+    let seeded = try runTool(
+        ["build", "Reports/chinchilla.md", "--remote-cache-upload"], in: ci.root,
+        environment: ["REPORTGEN_REMOTE_CACHE": server.url.absoluteString])
     #expect(seeded.status == 0, "\(seeded.err)")
     #expect(seeded.out.contains("(0 from the remote cache, 8 uploaded)"), "\(seeded.out)")
 
     // A reviewer's clone names the cache in reportgen.yaml and runs nothing.
     let reviewer = try FixtureProject(name: "reviewer")
     defer { reviewer.remove() }
-    try "remote-cache:\n  url: \(server.url.absoluteString)\n".write(to: reviewer.root.appendingPathComponent("reportgen.yaml"), atomically: true, encoding: .utf8)
+    try "remote-cache:\n  url: \(server.url.absoluteString)\n".write(
+        to: reviewer.root.appendingPathComponent("reportgen.yaml"), atomically: true, encoding: .utf8)
     let fetched = try runTool(["build", "Reports/chinchilla.md"], in: reviewer.root)
     #expect(fetched.status == 0, "\(fetched.err)")
     #expect(fetched.out.contains("0 steps ran, 8 cached (8 from the remote cache)"), "\(fetched.out)")
@@ -515,7 +555,8 @@ private func runTool(_ arguments: [String], in directory: URL, environment: [Str
     #expect(explained.out.contains("last build fetched it from the remote cache"), "\(explained.out)")
 
     // reportgen.yaml cannot turn uploads on; the error points at the line.
-    try "remote-cache:\n  url: \(server.url.absoluteString)\n  upload: true\n".write(to: reviewer.root.appendingPathComponent("reportgen.yaml"), atomically: true, encoding: .utf8)
+    try "remote-cache:\n  url: \(server.url.absoluteString)\n  upload: true\n".write(
+        to: reviewer.root.appendingPathComponent("reportgen.yaml"), atomically: true, encoding: .utf8)
     let refused = try runTool(["build", "Reports/chinchilla.md"], in: reviewer.root)
     #expect(refused.status == 1)
     #expect(refused.err.contains("reportgen.yaml:3:3: error: remote-cache upload cannot be set in reportgen.yaml"), "\(refused.err)")

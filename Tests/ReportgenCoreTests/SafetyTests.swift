@@ -1,7 +1,7 @@
 import Foundation
 import ReportDocument
-import Testing
 import TestSupport
+import Testing
 
 @testable import Analyses
 @testable import BuildEngine
@@ -64,7 +64,8 @@ func linkedOutputFoldersAreRefused(folder: String) throws {
     let other = project.root.appendingPathComponent("drafts/chinchilla.md")
     try FileManager.default.createDirectory(at: other.deletingLastPathComponent(), withIntermediateDirectories: true)
     let original = try String(contentsOf: project.document, encoding: .utf8)
-    try original.replacingOccurrences(of: "For each of the nine", with: "For every one of the nine").write(to: other, atomically: true, encoding: .utf8)
+    try original.replacingOccurrences(of: "For each of the nine", with: "For every one of the nine").write(
+        to: other, atomically: true, encoding: .utf8)
     let name = paths.outputName(forDocument: other)
     #expect(name.hasPrefix("chinchilla-") && name.count == "chinchilla-".count + 8)
     let first = try project.builder().build(document: project.document)
@@ -81,7 +82,8 @@ func linkedOutputFoldersAreRefused(folder: String) throws {
     defer { project.remove() }
     let build = project.root.appendingPathComponent("build")
     for stale in [".chinchilla.staging-99999", ".chinchilla.retired-4242"] {
-        try FileManager.default.createDirectory(at: build.appendingPathComponent(stale).appendingPathComponent("figures"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: build.appendingPathComponent(stale).appendingPathComponent("figures"), withIntermediateDirectories: true)
     }
     _ = try project.builder().build(document: project.document)
     #expect(try FileManager.default.contentsOfDirectory(atPath: build.path).sorted() == ["chinchilla"])
@@ -106,7 +108,8 @@ func killedAtEveryStepOfTheSwapLeavesOneCompleteSet() throws {
         try original.write(to: project.document, atomically: true, encoding: .utf8)
         #expect(try runTool(tool, ["build", "Reports/chinchilla.md"], in: project) == 0)
         try edited.write(to: project.document, atomically: true, encoding: .utf8)
-        let status = try runTool(tool, ["build", "Reports/chinchilla.md"], in: project, environment: ["REPORTGEN_STOP_AFTER_SWAP_STEP": "\(step)"])
+        let status = try runTool(
+            tool, ["build", "Reports/chinchilla.md"], in: project, environment: ["REPORTGEN_STOP_AFTER_SWAP_STEP": "\(step)"])
         #expect(status == -SIGKILL, "step \(step): exit \(status)")
         let seen = project.outputs()
         #expect(seen == (step <= 2 ? old : new), "step \(step): the folder holds neither whole set")
@@ -160,17 +163,20 @@ func killedAtEveryStepOfTheSwapLeavesOneCompleteSet() throws {
     let lines = try String(contentsOf: csv, encoding: .utf8).split(separator: "\n").map(String.init)
     let header = lines[0].split(separator: ",").map(String.init)
     let lossColumn = try #require(header.firstIndex(of: "loss"))
-    let flat = [lines[0]] + lines.dropFirst().map { row -> String in
-        var cells = row.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
-        cells[lossColumn] = "2.5"
-        return cells.joined(separator: ",")
-    }
+    let flat =
+        [lines[0]]
+        + lines.dropFirst().map { row -> String in
+            var cells = row.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            cells[lossColumn] = "2.5"
+            return cells.joined(separator: ",")
+        }
     try (flat.joined(separator: "\n") + "\n").write(to: csv, atomically: true, encoding: .utf8)
     let refused = failure { _ = try project.builder(useCache: false).build(document: project.document) }
     let d = try #require(refused?.diagnostics.first)
     #expect(d.message.contains("same loss") && d.location != nil && d.file == "Reports/chinchilla.md", "\(d)")
     for approach in [Approach.isoFLOPProfiles, .parametricLoss] {
-        let request = AdHocFitRequest(path: csv.path, approach: approach, mapping: [:], excludeHighestLoss: 0, bootstrap: 0, seed: 0, budgetTolerance: nil)
+        let request = AdHocFitRequest(
+            path: csv.path, approach: approach, mapping: [:], excludeHighestLoss: 0, bootstrap: 0, seed: 0, budgetTolerance: nil)
         let adHoc = failure { _ = try AdHocFit.run(request) }
         let e = try #require(adHoc?.diagnostics.first, "approach \(approach) accepted constant losses")
         #expect(e.file == csv.path && e.location != nil && e.message.contains("same loss"), "\(e)")
@@ -190,7 +196,9 @@ func killedAtEveryStepOfTheSwapLeavesOneCompleteSet() throws {
         let csv = dir.appendingPathComponent("curves-\(rows).csv")
         try text.write(to: csv, atomically: true, encoding: .utf8)
         let started = Date()
-        let request = AdHocFitRequest(path: csv.path, approach: .trainingCurveEnvelope, mapping: [:], excludeHighestLoss: 0, bootstrap: 0, seed: 0, budgetTolerance: nil)
+        let request = AdHocFitRequest(
+            path: csv.path, approach: .trainingCurveEnvelope, mapping: [:], excludeHighestLoss: 0, bootstrap: 0, seed: 0,
+            budgetTolerance: nil)
         let refused = try #require(failure { _ = try AdHocFit.run(request) })
         let printer = DiagnosticPrinter(sources: refused.sources)
         let printed = refused.diagnostics.map(printer.render).joined()
@@ -212,12 +220,16 @@ func killedAtEveryStepOfTheSwapLeavesOneCompleteSet() throws {
     func rows(_ count: Int, columns: Int) -> String {
         let header = (0..<columns).map { $0 == 0 ? "params" : $0 == 1 ? "flops" : $0 == 2 ? "loss" : "x\($0)" }
         var text = header.joined(separator: ",") + "\n"
-        for i in 0..<count { text += (["\(1e8 + Double(i))", "1e19", "3.0"] + Array(repeating: "1", count: max(0, columns - 3))).joined(separator: ",") + "\n" }
+        for i in 0..<count {
+            text +=
+                (["\(1e8 + Double(i))", "1e19", "3.0"] + Array(repeating: "1", count: max(0, columns - 3))).joined(separator: ",") + "\n"
+        }
         return text
     }
     func expectRefused(_ text: String, maxRows: Int, maxFields: Int, atLine line: Int, jsonLines: Bool = false) {
         do {
-            _ = jsonLines
+            _ =
+                jsonLines
                 ? try CSVTable.parseJSONLines(text, file: "big.jsonl", maxRows: maxRows, maxFields: maxFields)
                 : try CSVTable.parse(text, file: "big.csv", maxRows: maxRows, maxFields: maxFields)
             Issue.record("accepted past \(maxRows) rows, \(maxFields) fields")

@@ -1,19 +1,21 @@
 import Foundation
 import ReportDocument
 import ScalingLaws
-import Testing
 import TestSupport
+import Testing
 
 @testable import Analyses
 @testable import BuildEngine
 @testable import ReportgenCore
 
 /// The repository root, found from this file's path.
-private let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+private let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent()
 
 @Test func committedSimulatedSweepIsReproducedByteForByte() throws {
     let folder = repositoryRoot.appendingPathComponent("Data/simulated")
-    let spec = try Simulation.parseSpec(String(contentsOf: folder.appendingPathComponent("sweep.yaml"), encoding: .utf8), file: "sweep.yaml")
+    let spec = try Simulation.parseSpec(
+        String(contentsOf: folder.appendingPathComponent("sweep.yaml"), encoding: .utf8), file: "sweep.yaml")
     let isoflop = try String(contentsOf: folder.appendingPathComponent("isoflop.csv"), encoding: .utf8)
     let curves = try String(contentsOf: folder.appendingPathComponent("curves.csv"), encoding: .utf8)
     #expect(Simulation.isoFLOPCSV(Simulator.isoFLOPRuns(spec)) == isoflop)
@@ -48,7 +50,8 @@ private let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathCom
 /// data-constrained law (Muennighoff et al.'s Eq. 5–7) at the spec's truth.
 @Test func repeatedEpochsSweepIsReproducedAndFollowsTheDataConstrainedLaw() throws {
     let folder = repositoryRoot.appendingPathComponent("Data/simulated")
-    var spec = try Simulation.parseSpec(String(contentsOf: folder.appendingPathComponent("repeated.yaml"), encoding: .utf8), file: "repeated.yaml")
+    var spec = try Simulation.parseSpec(
+        String(contentsOf: folder.appendingPathComponent("repeated.yaml"), encoding: .utf8), file: "repeated.yaml")
     let committed = try String(contentsOf: folder.appendingPathComponent("repeated.csv"), encoding: .utf8)
     #expect(Simulation.repeatedCSV(try Simulator.repeatedRuns(spec)) == committed)
     let sweep = try #require(spec.repeated)

@@ -65,8 +65,12 @@ import Testing
         let nc = try #require(table.rows.first { $0[0] == "N_c" })
         #expect(nc[1] == "–" && nc[2] != "–")
         #expect(table.notes?.contains("not a parameter of that column's law") == true)
-        #expect(CoefficientsTable().cannotShow(TableFitShape(id: "k", approach: .parametricLoss, declaredEngine: true, isEquation2: false), published: true) != nil)
-        #expect(CoefficientsTable().cannotShow(TableFitShape(id: "i", approach: .isoFLOPProfiles, declaredEngine: false, isEquation2: true), published: false) != nil)
+        #expect(
+            CoefficientsTable().cannotShow(
+                TableFitShape(id: "k", approach: .parametricLoss, declaredEngine: true, isEquation2: false), published: true) != nil)
+        #expect(
+            CoefficientsTable().cannotShow(
+                TableFitShape(id: "i", approach: .isoFLOPProfiles, declaredEngine: false, isEquation2: true), published: false) != nil)
     }
 
     @Test func intervalNotesStateTheSchemeDrawn() throws {
@@ -79,9 +83,12 @@ import Testing
         #expect(bootNote.contains("5th–95th percentiles over 40 bootstrap resamples"), "\(bootNote)")
         let paperNote = try #require(TableBuilder.intervalNote([TableFit(id: "p", output: full, intervals: paper)]))
         #expect(paperNote.contains("10th–90th percentiles over 100 subsamples of 80%"), "\(paperNote)")
-        let both = try #require(TableBuilder.intervalNote([TableFit(id: "b", output: full, intervals: boot), TableFit(id: "p", output: full, intervals: paper)]))
+        let both = try #require(
+            TableBuilder.intervalNote([TableFit(id: "b", output: full, intervals: boot), TableFit(id: "p", output: full, intervals: paper)])
+        )
         #expect(both.contains("b: 5th–95th") && both.contains("p: 10th–90th"), "\(both)")
-        let exponents = TableBuilder.exponents([TableFit(id: "b", output: full, intervals: boot)], published: PublishedValues(), showPublished: false)
+        let exponents = TableBuilder.exponents(
+            [TableFit(id: "b", output: full, intervals: boot)], published: PublishedValues(), showPublished: false)
         #expect(exponents.notes?.contains("5th–95th") == true)
         #expect(exponents.notes?.contains("10th–90th") != true)
     }
@@ -99,7 +106,9 @@ import Testing
         #expect(table.notes?.contains("a3: the winning start converged") == true, "\(table.notes ?? "")")
         #expect(TableBuilder.statusInWords("FTOL_REACHED") == "converged (relative change in objective below tolerance)")
         #expect(TableBuilder.statusInWords("NLOPT_MAXEVAL_REACHED").hasPrefix("not converged"))
-        #expect(TableBuilder.warningInWords("the winning start did not converge (MAXEVAL_REACHED)") == "the winning start did not converge (not converged (evaluation limit reached))")
+        #expect(
+            TableBuilder.warningInWords("the winning start did not converge (MAXEVAL_REACHED)")
+                == "the winning start did not converge (not converged (evaluation limit reached))")
     }
 
     @Test func fitsOfOneApproachAreToldApart() throws {

@@ -2,8 +2,8 @@ import Foundation
 import Plotting
 import ReportDocument
 import ScalingLaws
-import Testing
 import TestSupport
+import Testing
 
 @testable import Analyses
 @testable import ReportgenCore
@@ -58,7 +58,8 @@ private func failure(_ project: FixtureProject) -> BuildFailure? {
     let p = try project(targets: nil)
     defer { p.remove() }
     let error = try #require(failure(p))
-    let d = try #require(error.diagnostics.first { $0.message.contains("has no result 'n_opt_gopher'") }, "\(error.diagnostics.map(\.message))")
+    let d = try #require(
+        error.diagnostics.first { $0.message.contains("has no result 'n_opt_gopher'") }, "\(error.diagnostics.map(\.message))")
     #expect(d.notes.contains { $0.contains("targets: {Gopher: 5.76e23} gives n_opt_gopher") && $0.contains("n_opt_target") })
     #expect(d.location != nil)
 }
@@ -122,7 +123,8 @@ private func smallRuns(_ law: ChinchillaLaw) -> [Run] {
     let fromDeclared = try FigureBuilder.parametric(try LossSurface(declared, fit: "f"), runs: runs, targets: [])
     let fromClosedForm = try FigureBuilder.parametric(LossSurface(truth), runs: runs, targets: [])
     guard case .contours(let g1, let l1, _, _, _, _)? = fromDeclared.panels[0].layers.first,
-          case .contours(let g2, let l2, _, _, _, _)? = fromClosedForm.panels[0].layers.first else { Issue.record("no contours"); return }
+        case .contours(let g2, let l2, _, _, _, _)? = fromClosedForm.panels[0].layers.first
+    else { Issue.record("no contours"); return }
     #expect(l1 == l2)
     #expect(zip(g1.values, g2.values).allSatisfy { abs($0 - $1) <= 1e-9 * $1 })
     // A law with an input other than N, D and C has no value on the figure's plane.
@@ -136,6 +138,10 @@ private func smallRuns(_ law: ChinchillaLaw) -> [Run] {
     defer { p.remove() }
     try p.edit("Reports/chinchilla.md") { $0.replacingOccurrences(of: "kind: isoflop\n", with: "kind: isoflop\npublished: true\n") }
     let error = try #require(failure(p))
-    #expect(error.diagnostics.contains { $0.message.contains("a 'isoflop' figure has no published values to draw; 'published: true' applies to 'overlay' figures") && $0.location != nil },
-            "\(error.diagnostics.map(\.message))")
+    #expect(
+        error.diagnostics.contains {
+            $0.message.contains("a 'isoflop' figure has no published values to draw; 'published: true' applies to 'overlay' figures")
+                && $0.location != nil
+        },
+        "\(error.diagnostics.map(\.message))")
 }

@@ -1,8 +1,8 @@
 import Foundation
 import ReportDocument
 import ScalingLaws
-import Testing
 import TestSupport
+import Testing
 
 @testable import Analyses
 @testable import BuildEngine
@@ -102,7 +102,8 @@ private func sampleInput() -> FitStepInput {
 private struct Opaque: Sendable { var value: Int }
 
 @Test func stepsHandEachOtherValuesAndEncodeOnlyForTheCache() throws {
-    let opaque = OutputCodec<Opaque>(encode: { _ in throw CocoaError(.coderInvalidValue) }, decode: { _ in throw CocoaError(.coderReadCorrupt) })
+    let opaque = OutputCodec<Opaque>(
+        encode: { _ in throw CocoaError(.coderInvalidValue) }, decode: { _ in throw CocoaError(.coderReadCorrupt) })
     var plan = BuildPlan()
     let first = try plan.add(id: "first", kind: "test", input: 20, output: opaque) { input, _ in Opaque(value: input) }
     try plan.add(id: "second", kind: "test", input: 1, after: [first], output: .json) { input, outputs in try outputs(first).value + input }

@@ -48,7 +48,8 @@ private func lossFromLaw(_ n: Double, _ d: Double) -> Double {
 @Test func budgetWithTwoRunsIsAnError() {
     let runs = [
         Run(parameters: 1e8, flops: 1e19, loss: 3), Run(parameters: 2e8, flops: 1e19, loss: 2.9),
-        Run(parameters: 1e8, flops: 1e20, loss: 2.8), Run(parameters: 2e8, flops: 1e20, loss: 2.7), Run(parameters: 4e8, flops: 1e20, loss: 2.75),
+        Run(parameters: 1e8, flops: 1e20, loss: 2.8), Run(parameters: 2e8, flops: 1e20, loss: 2.7),
+        Run(parameters: 4e8, flops: 1e20, loss: 2.75),
     ]
     #expect(throws: FitError.self) { try Approach2.fit(runs) }
 }

@@ -110,7 +110,9 @@ private let overflowingPoints: [[Double]] = [
             let (shiftedValue, referenceValue) = data.withContext(delta: 1e-3) { context in
                 p.withUnsafeBufferPointer { x in
                     (
-                        shifted.withUnsafeMutableBufferPointer { Approach3.evaluateShifted(x.baseAddress!, $0.baseAddress, context.pointee) },
+                        shifted.withUnsafeMutableBufferPointer {
+                            Approach3.evaluateShifted(x.baseAddress!, $0.baseAddress, context.pointee)
+                        },
                         reference.withUnsafeMutableBufferPointer { Approach3.evaluateStable(x.baseAddress!, $0.baseAddress, context) }
                     )
                 }

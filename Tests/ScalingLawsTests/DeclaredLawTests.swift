@@ -51,7 +51,11 @@ private func objectiveAndGradient(_ form: LawForm, _ data: LawData, _ x: [Double
     let observed = data.losses.map { objective.target($0) }
     var g = [Double](repeating: 0, count: x.count)
     let f = observed.withUnsafeBufferPointer { o in
-        x.withUnsafeBufferPointer { p in g.withUnsafeMutableBufferPointer { program.objective(p.baseAddress!, $0.baseAddress!, observed: o.baseAddress!, objective: objective, w) } }
+        x.withUnsafeBufferPointer { p in
+            g.withUnsafeMutableBufferPointer {
+                program.objective(p.baseAddress!, $0.baseAddress!, observed: o.baseAddress!, objective: objective, w)
+            }
+        }
     }
     return (f, g)
 }
@@ -66,7 +70,9 @@ private func objectiveAndGradient(_ form: LawForm, _ data: LawData, _ x: [Double
         #expect(try LawParser.canonicalName("R^*_D") == "R*_D")
         #expect(try LawParser.canonicalName("R_D^{*}") == "R*_D")
         // Juxtaposition multiplies; unary minus binds looser than ^.
-        let program = try LawProgram(try LawParser.parse("-x^2 + 3 y \\cdot 2 + \\sqrt{x} + \\max(x, y) + \\log(\\exp(y))"), inputs: ["x", "y"], parameters: ["k"], logScale: [false], requireParameters: false)
+        let program = try LawProgram(
+            try LawParser.parse("-x^2 + 3 y \\cdot 2 + \\sqrt{x} + \\max(x, y) + \\log(\\exp(y))"), inputs: ["x", "y"], parameters: ["k"],
+            logScale: [false], requireParameters: false)
         let w = program.workspace(program.bind([[4], [5]]))
         #expect(program.values([0], w) == [-16 + 30 + 2 + 5 + 5])
     }
@@ -75,10 +81,16 @@ private func objectiveAndGradient(_ form: LawForm, _ data: LawData, _ x: [Double
         #expect(throws: LawError("'Q' is neither an input nor a declared parameter of the law", offset: 4)) {
             try LawProgram(try LawParser.parse("E + Q/N"), inputs: ["N"], parameters: ["E"], logScale: [false])
         }
-        #expect(throws: LawError("'\\input' is not part of the law language (numbers, names, + - * / ^, \\frac, \\sqrt, \\exp, \\log, \\min, \\max)", offset: 2)) {
+        #expect(
+            throws: LawError(
+                "'\\input' is not part of the law language (numbers, names, + - * / ^, \\frac, \\sqrt, \\exp, \\log, \\min, \\max)",
+                offset: 2)
+        ) {
             try LawParser.parse("E \\input{x}")
         }
-        #expect(throws: LawError("expected ')' to close the '(' at column 1, found end of the law", offset: 6)) { try LawParser.parse("(E + N") }
+        #expect(throws: LawError("expected ')' to close the '(' at column 1, found end of the law", offset: 6)) {
+            try LawParser.parse("(E + N")
+        }
         #expect(throws: LawError("'$' is not part of the law language", offset: 2)) { try LawParser.parse("E $ 1") }
         #expect(throws: LawError("'\\exp' takes 1 argument, got 2", offset: 0)) { try LawParser.parse("\\exp(1, 2)") }
         // Nesting is bounded, so no law can exhaust the stack.
@@ -119,8 +131,10 @@ private func objectiveAndGradient(_ form: LawForm, _ data: LawData, _ x: [Double
                 var up = x, down = x
                 up[k] += h
                 down[k] -= h
-                let difference = (try objectiveAndGradient(form, data, up, objective).0 - objectiveAndGradient(form, data, down, objective).0) / (2 * h)
-                #expect(abs(g[k] - difference) <= 1e-5 * max(abs(difference), 1e-6), "\(name) \(objective.name) ∂/∂\(form.parameters[k].name)")
+                let difference =
+                    (try objectiveAndGradient(form, data, up, objective).0 - objectiveAndGradient(form, data, down, objective).0) / (2 * h)
+                #expect(
+                    abs(g[k] - difference) <= 1e-5 * max(abs(difference), 1e-6), "\(name) \(objective.name) ∂/∂\(form.parameters[k].name)")
             }
         }
     }
@@ -211,14 +225,19 @@ private func objectiveAndGradient(_ form: LawForm, _ data: LawData, _ x: [Double
             var g = [Double](repeating: 0, count: k * k), h = [Double](repeating: 0, count: k)
             for i in 0..<rows { for a in 0..<k { h[a] += x[i][a] * y[i]; for b in 0..<k { g[a * k + b] += x[i][a] * x[i][b] } } }
             let c = NonNegativeLeastSquares.solve(gram: g, rhs: h, count: k, nonNegative: [true, true, true])
-            func cost(_ c: [Double]) -> Double { (0..<rows).reduce(0) { s, i in let r = (0..<k).reduce(0) { $0 + x[i][$1] * c[$1] } - y[i]; return s + r * r } }
+            func cost(_ c: [Double]) -> Double {
+                (0..<rows).reduce(0) { s, i in
+                    let r = (0..<k).reduce(0) { $0 + x[i][$1] * c[$1] } - y[i]; return s + r * r
+                }
+            }
             // Every subset's unconstrained solution that is feasible; the best is the NNLS optimum.
             var best = cost([0, 0, 0])
             for mask in 1..<(1 << k) {
                 let index = (0..<k).filter { mask & (1 << $0) != 0 }
                 var sub = [Double](repeating: 0, count: index.count * index.count)
                 for (a, i) in index.enumerated() { for (b, j) in index.enumerated() { sub[a * index.count + b] = g[i * k + j] } }
-                guard let z = NonNegativeLeastSquares.choleskySolve(sub, index.map { h[$0] }, count: index.count), z.allSatisfy({ $0 >= 0 }) else { continue }
+                guard let z = NonNegativeLeastSquares.choleskySolve(sub, index.map { h[$0] }, count: index.count), z.allSatisfy({ $0 >= 0 })
+                else { continue }
                 var full = [0.0, 0, 0]
                 for (a, i) in index.enumerated() { full[i] = z[a] }
                 best = min(best, cost(full))
@@ -256,12 +275,19 @@ private func objectiveAndGradient(_ form: LawForm, _ data: LawData, _ x: [Double
     @Test func aLawWithoutAFrontierIsAnError() throws {
         let form = LawForm(
             name: "declared", expression: #"E + A/N^{\alpha}"#,
-            parameters: [LawParameter(name: "E", starts: [1]), LawParameter(name: "A", starts: [1]), LawParameter(name: "alpha", starts: [0.3])])
+            parameters: [
+                LawParameter(name: "E", starts: [1]), LawParameter(name: "A", starts: [1]), LawParameter(name: "alpha", starts: [0.3]),
+            ])
         let law = FittedLaw(form: form, values: [1.7, 400, 0.3])
-        #expect(throws: LawError("the law has no compute-optimal frontier: at C = 1.0e20 FLOPs its loss keeps falling as N grows (up to D = 10 tokens)")) {
+        #expect(
+            throws: LawError(
+                "the law has no compute-optimal frontier: at C = 1.0e20 FLOPs its loss keeps falling as N grows (up to D = 10 tokens)")
+        ) {
             try LawFrontier.points(law, flops: [1e20])
         }
-        let unspecified = LawForm(name: "declared", expression: "E + A/U", inputs: ["N", "D", "U"], parameters: [LawParameter(name: "E", starts: [1]), LawParameter(name: "A", starts: [1])])
+        let unspecified = LawForm(
+            name: "declared", expression: "E + A/U", inputs: ["N", "D", "U"],
+            parameters: [LawParameter(name: "E", starts: [1]), LawParameter(name: "A", starts: [1])])
         #expect(throws: LawError("the law's input 'U' has no value on the compute-optimal frontier; declare one (e.g. U: D)")) {
             try LawFrontier.points(FittedLaw(form: unspecified, values: [1, 1]), flops: [1e20])
         }
@@ -306,7 +332,8 @@ private func objectiveAndGradient(_ form: LawForm, _ data: LawData, _ x: [Double
     /// repeated-epochs sweep (the sweep of `Data/simulated/repeated.yaml`).
     @Test func shippedGridRecoversANoiseFreeRepeatedSweep() throws {
         var spec = SimulationSpec(noiseSD: 0)
-        spec.repeated = RepeatedSweep(uniqueTokens: [1e8, 1e9, 1e10], epochs: [1, 2, 4, 8, 16, 32, 64], sizes: [1e7, 3e7, 1e8, 3e8, 1e9, 3e9])
+        spec.repeated = RepeatedSweep(
+            uniqueTokens: [1e8, 1e9, 1e10], epochs: [1, 2, 4, 8, 16, 32, 64], sizes: [1e7, 3e7, 1e8, 3e8, 1e9, 3e9])
         let runs = try Simulator.repeatedRuns(spec)
         let data = try LawData(runs: runs, form: .dataConstrained, extra: ["U": runs.map { $0.uniqueTokens ?? .nan }])
         let result = try DeclaredLawFit.fit(.dataConstrained, data: data, options: .init(objective: .mseLog))
@@ -329,9 +356,13 @@ private func objectiveAndGradient(_ form: LawForm, _ data: LawData, _ x: [Double
 
     @Test func definitionsAreCheckedInOrder() {
         func form(_ definitions: [LawDefinition]) -> LawForm {
-            LawForm(name: "declared", expression: "E + A/X", parameters: [LawParameter(name: "E", starts: [1]), LawParameter(name: "A", starts: [1])], definitions: definitions)
+            LawForm(
+                name: "declared", expression: "E + A/X",
+                parameters: [LawParameter(name: "E", starts: [1]), LawParameter(name: "A", starts: [1])], definitions: definitions)
         }
-        #expect(throws: LawError("in the definition of 'X': 'Y' is defined after 'X'; a definition may use only those above it", offset: nil)) {
+        #expect(
+            throws: LawError("in the definition of 'X': 'Y' is defined after 'X'; a definition may use only those above it", offset: nil)
+        ) {
             try form([LawDefinition(name: "X", expression: "N + Y"), LawDefinition(name: "Y", expression: "D")]).compile()
         }
         #expect(throws: LawError("in the definition of 'X': 'X' is defined in terms of itself")) {
@@ -345,7 +376,10 @@ private func objectiveAndGradient(_ form: LawForm, _ data: LawData, _ x: [Double
         var doubling = [LawDefinition(name: "X0", expression: "N")]
         for k in 1...60 { doubling.append(LawDefinition(name: "X\(k)", expression: "X\(k - 1) + X\(k - 1)")) }
         doubling.append(LawDefinition(name: "X", expression: "X60"))
-        #expect(throws: LawError("in the definition of 'X16': 'X16' expands to more than 100000 terms once the definitions it uses are substituted")) {
+        #expect(
+            throws: LawError(
+                "in the definition of 'X16': 'X16' expands to more than 100000 terms once the definitions it uses are substituted")
+        ) {
             try form(doubling).compile()
         }
     }

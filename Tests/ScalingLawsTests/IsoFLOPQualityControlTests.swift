@@ -45,9 +45,11 @@ private func logSpaced(_ low: Double, _ high: Double, count: Int) -> [Double] {
 
     let report = IsoFLOPQualityControl.run(runs, policy: .drop)
     let summary = report.flags.map { "\($0.check.rawValue) \($0.rows)" }
-    #expect(summary.sorted() == [
-        "exact-duplicate \([5, n])", "near-duplicate \([20, n + 1])", "off-centre \(offCentreRows)", "outlier [52]",
-    ].sorted(), "\(report.flags.map(\.reason))")
+    #expect(
+        summary.sorted()
+            == [
+                "exact-duplicate \([5, n])", "near-duplicate \([20, n + 1])", "off-centre \(offCentreRows)", "outlier [52]",
+            ].sorted(), "\(report.flags.map(\.reason))")
     // Every reason names its budget.
     #expect(report.flags.allSatisfy { $0.reason.hasPrefix("budget ") })
     // Drop leaves out the repeats, the outlier and the off-centre budget, nothing else.

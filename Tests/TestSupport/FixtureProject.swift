@@ -12,8 +12,12 @@ public struct FixtureProject {
         let fm = FileManager.default
         try fm.createDirectory(at: root.appendingPathComponent(".git"), withIntermediateDirectories: true)
         let repo = FixtureProject.repositoryRoot
-        var copies: [(String, String)] = flagship
-            ? [("Reports/chinchilla.md", "Reports/chinchilla.md"), ("Data/simulated", "Data/simulated"), ("Data/published", "Data/published")]
+        var copies: [(String, String)] =
+            flagship
+            ? [
+                ("Reports/chinchilla.md", "Reports/chinchilla.md"), ("Data/simulated", "Data/simulated"),
+                ("Data/published", "Data/published"),
+            ]
             : [("Tests/ReportgenCoreTests/Fixtures/small-report.md", "Reports/chinchilla.md")]
         copies.append(("Data/isoflop-small.csv", "Data/isoflop-small.csv"))
         for (source, path) in copies {
@@ -57,7 +61,9 @@ extension FixtureProject {
         for case let path as String in paths {
             var isDir: ObjCBool = false
             let url = dir.appendingPathComponent(path)
-            if FileManager.default.fileExists(atPath: url.path, isDirectory: &isDir), !isDir.boolValue { out[path] = FileManager.default.contents(atPath: url.path) }
+            if FileManager.default.fileExists(atPath: url.path, isDirectory: &isDir), !isDir.boolValue {
+                out[path] = FileManager.default.contents(atPath: url.path)
+            }
         }
         return out
     }

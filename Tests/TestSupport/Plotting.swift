@@ -30,7 +30,9 @@ public struct FakeMeasurer: TextMeasuring {
         TextExtent(width: 0.55 * font.size * Double(Self.visibleCount(markup)), height: 1.2 * font.size, ascent: 0.95 * font.size)
     }
 
-    public func measureParagraph(_ markup: String, width: Double, font: FontSpec, alignment: ParagraphAlignment, lineSpacing: Double) -> ParagraphMetrics {
+    public func measureParagraph(_ markup: String, width: Double, font: FontSpec, alignment: ParagraphAlignment, lineSpacing: Double)
+        -> ParagraphMetrics
+    {
         ParagraphMetrics(lineBottoms: [1.2 * font.size])
     }
 }

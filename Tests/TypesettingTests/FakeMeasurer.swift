@@ -10,7 +10,9 @@ struct FakeMeasurer: TextMeasuring {
     func measure(_ markup: String, font: FontSpec) -> TextExtent {
         let lines = MarkupText.plainText(markup).split(separator: "\n", omittingEmptySubsequences: false)
         let longest = lines.map(\.count).max() ?? 0
-        return TextExtent(width: Double(longest) * Self.charWidth(font), height: Double(max(lines.count, 1)) * Self.lineHeight(font), ascent: 0.9 * font.size)
+        return TextExtent(
+            width: Double(longest) * Self.charWidth(font), height: Double(max(lines.count, 1)) * Self.lineHeight(font),
+            ascent: 0.9 * font.size)
     }
 
     /// Lines as half-open ranges of character indices into the plain text.
@@ -39,7 +41,9 @@ struct FakeMeasurer: TextMeasuring {
         return lines
     }
 
-    func measureParagraph(_ markup: String, width: Double, font: FontSpec, alignment: ParagraphAlignment, lineSpacing: Double) -> ParagraphMetrics {
+    func measureParagraph(_ markup: String, width: Double, font: FontSpec, alignment: ParagraphAlignment, lineSpacing: Double)
+        -> ParagraphMetrics
+    {
         let lines = Self.wrap(Array(MarkupText.plainText(markup)), width: width, font: font)
         let h = Self.lineHeight(font)
         return ParagraphMetrics(lineBottoms: lines.indices.map { Double($0 + 1) * h + Double($0) * lineSpacing })
@@ -78,7 +82,8 @@ func boundingBox(_ item: DisplayItem, measurer: FakeMeasurer) -> Rect? {
             case .close: []
             }
         }
-        guard let minX = points.map(\.x).min(), let maxX = points.map(\.x).max(), let minY = points.map(\.y).min(), let maxY = points.map(\.y).max()
+        guard let minX = points.map(\.x).min(), let maxX = points.map(\.x).max(), let minY = points.map(\.y).min(),
+            let maxY = points.map(\.y).max()
         else { return nil }
         return Rect(x: minX, y: minY, width: maxX - minX, height: maxY - minY)
     case .text(let run):
@@ -87,19 +92,25 @@ func boundingBox(_ item: DisplayItem, measurer: FakeMeasurer) -> Rect? {
         let y = run.baseline == .top ? run.position.y : run.baseline == .middle ? run.position.y - e.height / 2 : run.position.y - e.ascent
         return Rect(x: x, y: y, width: e.width, height: e.height)
     case .paragraph(let run):
-        let lines = measurer.measureParagraph(run.markup, width: run.width, font: run.font, alignment: run.alignment, lineSpacing: run.lineSpacing).lineBottoms
+        let lines = measurer.measureParagraph(
+            run.markup, width: run.width, font: run.font, alignment: run.alignment, lineSpacing: run.lineSpacing
+        ).lineBottoms
         let end = run.endLine ?? lines.count
         let top = run.firstLine == 0 ? 0 : lines[run.firstLine - 1] + run.lineSpacing
         return Rect(x: run.origin.x, y: run.origin.y, width: run.width, height: lines[end - 1] - top)
     case .group(let group):
         if let clip = group.clip {
-            return Rect(x: group.dx + clip.x * group.scale, y: group.dy + clip.y * group.scale, width: clip.width * group.scale, height: clip.height * group.scale)
+            return Rect(
+                x: group.dx + clip.x * group.scale, y: group.dy + clip.y * group.scale, width: clip.width * group.scale,
+                height: clip.height * group.scale)
         }
         let boxes = group.items.compactMap { boundingBox($0, measurer: measurer) }
         guard !boxes.isEmpty else { return nil }
         let minX = boxes.map(\.x).min()!, maxX = boxes.map(\.maxX).max()!
         let minY = boxes.map(\.y).min()!, maxY = boxes.map(\.maxY).max()!
-        return Rect(x: group.dx + minX * group.scale, y: group.dy + minY * group.scale, width: (maxX - minX) * group.scale, height: (maxY - minY) * group.scale)
+        return Rect(
+            x: group.dx + minX * group.scale, y: group.dy + minY * group.scale, width: (maxX - minX) * group.scale,
+            height: (maxY - minY) * group.scale)
     case .link, .anchor:
         return nil
     }

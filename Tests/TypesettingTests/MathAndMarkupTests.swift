@@ -12,7 +12,9 @@ import Typesetting
         var rules: [Rect] = []
         for item in r.items {
             if case .text(let t) = item { texts.append(t) }
-            if case .path(let p, let paint) = item, paint.fill != nil, let box = boundingBox(.path(p, paint), measurer: measurer) { rules.append(box) }
+            if case .path(let p, let paint) = item, paint.fill != nil, let box = boundingBox(.path(p, paint), measurer: measurer) {
+                rules.append(box)
+            }
         }
         return (texts, rules)
     }
@@ -163,7 +165,9 @@ import Typesetting
 struct InkMeasurer: TextMeasuring {
     let base = FakeMeasurer()
     func measure(_ markup: String, font: FontSpec) -> TextExtent { base.measure(markup, font: font) }
-    func measureParagraph(_ markup: String, width: Double, font: FontSpec, alignment: ParagraphAlignment, lineSpacing: Double) -> ParagraphMetrics {
+    func measureParagraph(_ markup: String, width: Double, font: FontSpec, alignment: ParagraphAlignment, lineSpacing: Double)
+        -> ParagraphMetrics
+    {
         base.measureParagraph(markup, width: width, font: font, alignment: alignment, lineSpacing: lineSpacing)
     }
     func inkBounds(_ markup: String, font: FontSpec) -> Rect? {

@@ -10,7 +10,11 @@ import Typesetting
     /// The page's own items, without the folio (the last item, a page-number text run).
     func bodyItems(_ page: Page, number: Int) -> [DisplayItem] {
         var items = page.drawing.items
-        if case .text(let run) = items.last, run.markup == "\(number)" { items.removeLast() } else { Issue.record("no folio on page \(number)") }
+        if case .text(let run) = items.last, run.markup == "\(number)" {
+            items.removeLast()
+        } else {
+            Issue.record("no folio on page \(number)")
+        }
         return items
     }
 
@@ -66,8 +70,10 @@ import Typesetting
         // A paragraph fills most of page 1; the figure does not fit below it; the next paragraph continues on page 1.
         // A paragraph of exactly 40 lines (14 pt apart) leaves about 140 pt at the foot of page 1.
         var count = 300
-        while measurer.measureParagraph(Sample.words(count), width: style.textWidth, font: style.bodyFont, alignment: .justify,
-                                        lineSpacing: style.lineSpacing).lineBottoms.count < 40 { count += 1 }
+        while measurer.measureParagraph(
+            Sample.words(count), width: style.textWidth, font: style.bodyFont, alignment: .justify,
+            lineSpacing: style.lineSpacing
+        ).lineBottoms.count < 40 { count += 1 }
         let filler = Sample.words(count)
         let blocks: [Block] = [
             .paragraph(markup: filler),
@@ -94,8 +100,10 @@ import Typesetting
         // waits for page 2, and the small figure after it fills the foot of page 1. Two figures
         // keep their order: the second small figure may not pass a waiting first one.
         var count = 300
-        while measurer.measureParagraph(Sample.words(count), width: style.textWidth, font: style.bodyFont, alignment: .justify,
-                                        lineSpacing: style.lineSpacing).lineBottoms.count < 40 { count += 1 }
+        while measurer.measureParagraph(
+            Sample.words(count), width: style.textWidth, font: style.bodyFont, alignment: .justify,
+            lineSpacing: style.lineSpacing
+        ).lineBottoms.count < 40 { count += 1 }
         let blocks: [Block] = [
             .paragraph(markup: Sample.words(count)),
             .table(Sample.table(rows: 30)),
@@ -155,14 +163,20 @@ import Typesetting
         var bodyRowsSeen: [String] = []
         for (p, page) in pages.enumerated() {
             let texts = page.drawing.items.compactMap { item -> String? in if case .text(let run) = item { run.markup } else { nil } }
-            let paragraphs = page.drawing.items.compactMap { item -> String? in if case .paragraph(let run) = item { run.markup } else { nil } }
+            let paragraphs = page.drawing.items.compactMap { item -> String? in
+                if case .paragraph(let run) = item { run.markup } else { nil }
+            }
             #expect(texts.filter { $0 == "Parameters" }.count == 1, "header missing on page \(p + 1)")
             let caption = p == 0 ? "<b>Table 1:</b> Fitted coefficients" : "<b>Table 1 (continued):</b> Fitted coefficients"
             #expect(paragraphs.contains(caption), "page \(p + 1)")
             bodyRowsSeen += texts.filter { $0.hasPrefix("Model ") }
             // Rules: heavy top, light middle, heavy bottom.
             let rules = page.drawing.items.compactMap { item -> Double? in
-                if case .path(let path, _) = item, case .move(let a) = path.elements.first, case .line(let b) = path.elements[2] { return b.y - a.y } else { return nil }
+                if case .path(let path, _) = item, case .move(let a) = path.elements.first, case .line(let b) = path.elements[2] {
+                    return b.y - a.y
+                } else {
+                    return nil
+                }
             }
             #expect(rules.count == 3, "page \(p + 1)")
             for (rule, expected) in zip(rules, [0.8, 0.5, 0.8]) { #expect(abs(rule - expected) < 1e-9, "page \(p + 1)") }
@@ -174,8 +188,9 @@ import Typesetting
 
     @Test func decimalPointsShareOneX() {
         let cells = ["1.5", "12.25", "1234.5", "7", "0.001", "<b>33.75</b>", "−2.5"]
-        let table = TableBlock(caption: "", number: "2", anchor: "t", header: [["Name", "Value"]],
-                               rows: cells.enumerated().map { ["r\($0.offset)", $0.element] }, alignments: [.left, .decimal])
+        let table = TableBlock(
+            caption: "", number: "2", anchor: "t", header: [["Name", "Value"]],
+            rows: cells.enumerated().map { ["r\($0.offset)", $0.element] }, alignments: [.left, .decimal])
         let page = paginator.paginate([.table(table)])[0]
         var points: [Double] = []
         for case .text(let run) in page.drawing.items where cells.contains(run.markup) {
@@ -189,8 +204,9 @@ import Typesetting
     }
 
     @Test func wideTableShrinksThenWrapsAndStaysInTheTextWidth() {
-        let wide = TableBlock(caption: "Wide", number: "3", anchor: "w", header: [["Description", "Value"]],
-                              rows: [[Sample.words(60), "1.5"], [Sample.words(10), "22.75"]], alignments: [.left, .decimal], fontSize: 10)
+        let wide = TableBlock(
+            caption: "Wide", number: "3", anchor: "w", header: [["Description", "Value"]],
+            rows: [[Sample.words(60), "1.5"], [Sample.words(10), "22.75"]], alignments: [.left, .decimal], fontSize: 10)
         let page = paginator.paginate([.table(wide)])[0]
         var sizes: Set<Double> = []
         for item in page.drawing.items {
@@ -216,7 +232,10 @@ import Typesetting
             // The page number is the right-aligned text run on the entry's line.
             let number = tocPage.drawing.items.compactMap { item -> String? in
                 if case .text(let run) = item, run.anchor == .end, run.position.y >= link.rect.y, run.position.y < link.rect.maxY,
-                   !run.markup.contains(".") { return run.markup }
+                    !run.markup.contains(".")
+                {
+                    return run.markup
+                }
                 return nil
             }
             #expect(number == ["\(expected)"], "\(entry.anchor)")
@@ -236,7 +255,9 @@ import Typesetting
         #expect(pages.count > 1)
         for page in pages {
             for case .paragraph(let run) in page.drawing.items where run.endLine != nil || run.firstLine > 0 {
-                let total = measurer.measureParagraph(run.markup, width: run.width, font: run.font, alignment: run.alignment, lineSpacing: run.lineSpacing).lineBottoms.count
+                let total = measurer.measureParagraph(
+                    run.markup, width: run.width, font: run.font, alignment: run.alignment, lineSpacing: run.lineSpacing
+                ).lineBottoms.count
                 let end = run.endLine ?? total
                 #expect(end - run.firstLine >= 2)
             }
@@ -255,7 +276,9 @@ import Typesetting
         #expect(links.count == 2)
         let cw = FakeMeasurer.charWidth(style.bodyFont)
         // "As shown in " is 12 characters; "Figure 3" is 8.
-        #expect(links.first?.rect == Rect(x: style.marginInner + 12 * cw, y: style.marginTop, width: 8 * cw, height: FakeMeasurer.lineHeight(style.bodyFont)))
+        #expect(
+            links.first?.rect
+                == Rect(x: style.marginInner + 12 * cw, y: style.marginTop, width: 8 * cw, height: FakeMeasurer.lineHeight(style.bodyFont)))
         #expect(links.first?.target == .destination("fig-3"))
         // "As shown in Figure 3 and by Hoffmann et al. " is 44 characters.
         #expect(links.last?.rect.x == style.marginInner + 44 * cw)

@@ -3,8 +3,10 @@ import Typesetting
 
 /// Deterministic test content.
 enum Sample {
-    static let vocabulary = ["compute", "optimal", "training", "of", "large", "language", "models", "tokens", "parameters", "the",
-                             "scaling", "loss", "budget", "equal", "should", "be", "with", "data", "and", "fit"]
+    static let vocabulary = [
+        "compute", "optimal", "training", "of", "large", "language", "models", "tokens", "parameters", "the",
+        "scaling", "loss", "budget", "equal", "should", "be", "with", "data", "and", "fit",
+    ]
 
     /// `n` words cycling through the vocabulary from `seed`.
     static func words(_ n: Int, seed: Int = 0) -> String {
@@ -47,10 +49,17 @@ enum Sample {
         for i in 0..<3 { blocks.append(.paragraph(markup: words(90, seed: i + 5))) }
         blocks.append(.heading(level: 1, number: "2", markup: "Method", anchor: "sec-2"))
         blocks.append(.equation(fraction, number: "1", anchor: "eq-1"))
-        blocks.append(.list(ListBlock(ordered: true, items: [
-            [.paragraph(markup: words(40, seed: 1))],
-            [.paragraph(markup: words(30, seed: 2)), .list(ListBlock(ordered: false, items: [[.paragraph(markup: words(20))], [.paragraph(markup: words(25))]]))],
-        ])))
+        blocks.append(
+            .list(
+                ListBlock(
+                    ordered: true,
+                    items: [
+                        [.paragraph(markup: words(40, seed: 1))],
+                        [
+                            .paragraph(markup: words(30, seed: 2)),
+                            .list(ListBlock(ordered: false, items: [[.paragraph(markup: words(20))], [.paragraph(markup: words(25))]])),
+                        ],
+                    ])))
         blocks.append(.heading(level: 2, number: "2.1", markup: "Loss model", anchor: "sec-2.1"))
         blocks.append(.blockQuote([.paragraph(markup: words(60, seed: 3))]))
         blocks.append(.code("let fit = try model.fit(runs)\nprint(fit.alpha, fit.beta)  // " + String(repeating: "x", count: 150)))

@@ -27,11 +27,17 @@ extension FigureBuilder {
         let nRange = logExtent(all.map(\.x)) ?? (1e7, 1e13)
         let dRange = logExtent(all.map(\.y)) ?? (1e8, 1e15)
         var layers: [Layer] = []
-        let decades = Array(Int(Foundation.log10(range.lo).rounded(.up))...max(Int(Foundation.log10(range.lo).rounded(.up)), Int(Foundation.log10(range.hi).rounded(.down))))
+        let decades = Array(
+            Int(
+                Foundation.log10(range.lo).rounded(.up))...max(
+                    Int(Foundation.log10(range.lo).rounded(.up)), Int(Foundation.log10(range.hi).rounded(.down))))
         let ns = logRange(nRange.lo, nRange.hi, count: 10)
         for e in spread(decades, atMost: 4) {
             let c = pow(10, Double(e))
-            layers.append(.line(points: ns.map { Point($0, c / (6 * $0)) }.filter { $0.y >= dRange.lo && $0.y <= dRange.hi }, color: Color(red: 0.8, green: 0.8, blue: 0.8), width: 0.7, dash: Dash.solid, label: nil))
+            layers.append(
+                .line(
+                    points: ns.map { Point($0, c / (6 * $0)) }.filter { $0.y >= dRange.lo && $0.y <= dRange.hi },
+                    color: Color(red: 0.8, green: 0.8, blue: 0.8), width: 0.7, dash: Dash.solid, label: nil))
             // Labelled just above the line, a third of a decade inside where it leaves the plot
             // (right or bottom edge).
             let exit = min(nRange.hi, c / (6 * dRange.lo))
@@ -41,7 +47,10 @@ extension FigureBuilder {
                 layers.append(.text(at: Point(n, d), text: label(budget: c), anchor: .middle, color: .gray))
             }
         }
-        layers.append(.line(points: [Point(nRange.lo, 20 * nRange.lo), Point(nRange.hi, 20 * nRange.hi)], color: .gray, width: 0.8, dash: Dash.dotted, label: "20 tokens per parameter"))
+        layers.append(
+            .line(
+                points: [Point(nRange.lo, 20 * nRange.lo), Point(nRange.hi, 20 * nRange.hi)], color: .gray, width: 0.8, dash: Dash.dotted,
+                label: "20 tokens per parameter"))
         let dashes = [Dash.solid, Dash.dashed, Dash.dashDot]
         for (k, (fit, points)) in zip(fits, frontiers).enumerated() {
             let sameApproach = fits.indices.filter { fits[$0].approach == fit.approach }
@@ -53,13 +62,19 @@ extension FigureBuilder {
         }
         for target in targets {
             for fit in fits {
-                layers.append(.markers(points: [Point(fit.frontier.parameters(target.flops), fit.frontier.tokens(target.flops))], shape: .star, size: 6, fill: approachColor(fit.approach), edge: .black, label: nil))
+                layers.append(
+                    .markers(
+                        points: [Point(fit.frontier.parameters(target.flops), fit.frontier.tokens(target.flops))], shape: .star, size: 6,
+                        fill: approachColor(fit.approach), edge: .black, label: nil))
             }
         }
-        return FigureSpec(width: width * 0.75, height: 250, panels: [
-            ChartSpec(xAxis: AxisSpec(label: "Parameters", logarithmic: true, format: .siCount, limits: [nRange.lo, nRange.hi]),
-                      yAxis: AxisSpec(label: "Tokens", logarithmic: true, format: .siCount, limits: [dRange.lo, dRange.hi]),
-                      layers: layers, legendCorner: .upperLeft),
-        ])
+        return FigureSpec(
+            width: width * 0.75, height: 250,
+            panels: [
+                ChartSpec(
+                    xAxis: AxisSpec(label: "Parameters", logarithmic: true, format: .siCount, limits: [nRange.lo, nRange.hi]),
+                    yAxis: AxisSpec(label: "Tokens", logarithmic: true, format: .siCount, limits: [dRange.lo, dRange.hi]),
+                    layers: layers, legendCorner: .upperLeft)
+            ])
     }
 }

@@ -35,17 +35,23 @@ extension FigureBuilder {
                 let x = Double(k + 1)
                 points.append(Point(x, value))
                 if let i = intervals?.members.first(where: { $0.source == member.source })?.intervals.result.intervals[name] {
-                    layers.append(.line(points: [Point(x, i.lower), Point(x, i.upper)], color: color, width: 1.6, dash: Dash.solid, label: nil))
+                    layers.append(
+                        .line(points: [Point(x, i.lower), Point(x, i.upper)], color: color, width: 1.6, dash: Dash.solid, label: nil))
                     for end in [i.lower, i.upper] {
-                        layers.append(.line(points: [Point(x - 0.08, end), Point(x + 0.08, end)], color: color, width: 1.2, dash: Dash.solid, label: nil))
+                        layers.append(
+                            .line(
+                                points: [Point(x - 0.08, end), Point(x + 0.08, end)], color: color, width: 1.2, dash: Dash.solid, label: nil
+                            ))
                     }
                 }
             }
             layers.append(.markers(points: points, shape: .diamond, size: 6, fill: .black, edge: .white, label: nil))
             let label = TableBuilder.statisticLabel(name)
-            panels.append(ChartSpec(
-                title: label, xAxis: AxisSpec(label: "Source", format: .decimal, limits: [0.5, Double(members.count) + 0.5], ticks: ticks),
-                yAxis: AxisSpec(label: label, format: .decimal, grid: true), layers: layers, showLegend: false))
+            panels.append(
+                ChartSpec(
+                    title: label,
+                    xAxis: AxisSpec(label: "Source", format: .decimal, limits: [0.5, Double(members.count) + 0.5], ticks: ticks),
+                    yAxis: AxisSpec(label: label, format: .decimal, grid: true), layers: layers, showLegend: false))
         }
         let columns = panels.count > 2 ? 2 : panels.count
         return FigureSpec(width: width, height: panels.count > 2 ? 330 : 170, panels: panels, columns: max(columns, 1))

@@ -1,7 +1,7 @@
 import Foundation
 import Plotting
-import ScalingLaws
 import ReportDocument
+import ScalingLaws
 
 /// `kind: curvature` of the `{figure}` directive.
 public struct CurvatureFigure: FigureKind {
@@ -22,7 +22,11 @@ extension FigureBuilder {
         let thirds = [0, 1, 2].map { k in Array(points[(k * points.count / 3)..<((k + 1) * points.count / 3)]) }
         let colors = [Color(hex: 0xE8730C), Color(hex: 0x2CA02C), Color(hex: 0x1F77B4)]
         let names = ["first third", "middle third", "last third"]
-        var layers: [Layer] = [.markers(points: thin(points, to: 150).map { Point($0.flops, $0.parameters) }, shape: .circle, size: 2, fill: envelopeGray, edge: nil, label: nil)]
+        var layers: [Layer] = [
+            .markers(
+                points: thin(points, to: 150).map { Point($0.flops, $0.parameters) }, shape: .circle, size: 2, fill: envelopeGray,
+                edge: nil, label: nil)
+        ]
         // The thirds' power laws over the envelope's FLOPs, extended to the declared targets.
         let range = logExtent(points.map(\.flops) + targets.map(\.flops)) ?? (1e18, 1e22)
         let cs = logRange(range.lo, range.hi)
@@ -34,14 +38,22 @@ extension FigureBuilder {
         for (k, third) in thirds.enumerated() where Set(third.map(\.parameters)).count >= 2 {
             guard let law = try? PowerLaw.fit(x: third.map(\.flops), y: third.map(\.parameters)) else { continue }
             fitted += 1
-            layers.append(.line(points: cs.map { Point($0, law($0)) }, color: colors[k], width: 1.2, dash: Dash.dashed, label: "\(names[k]): a = \(NumberFormat.fixed(3).format(law.exponent))"))
+            layers.append(
+                .line(
+                    points: cs.map { Point($0, law($0)) }, color: colors[k], width: 1.2, dash: Dash.dashed,
+                    label: "\(names[k]): a = \(NumberFormat.fixed(3).format(law.exponent))"))
         }
         guard fitted > 0 else {
-            throw BuildError.needs("a curvature figure fits a power law to each third of the Approach 1 envelope, and every third has a single model size; the fit needs more model sizes (\(Set(points.map(\.parameters)).count) sizes on the envelope's interior)")
+            throw BuildError.needs(
+                "a curvature figure fits a power law to each third of the Approach 1 envelope, and every third has a single model size; the fit needs more model sizes (\(Set(points.map(\.parameters)).count) sizes on the envelope's interior)"
+            )
         }
-        return FigureSpec(width: width * 0.75, height: 230, panels: [
-            ChartSpec(xAxis: AxisSpec(label: "FLOPs", logarithmic: true, format: .powerOfTen),
-                      yAxis: AxisSpec(label: "Parameters", logarithmic: true, format: .siCount), layers: layers, legendCorner: .upperLeft),
-        ])
+        return FigureSpec(
+            width: width * 0.75, height: 230,
+            panels: [
+                ChartSpec(
+                    xAxis: AxisSpec(label: "FLOPs", logarithmic: true, format: .powerOfTen),
+                    yAxis: AxisSpec(label: "Parameters", logarithmic: true, format: .siCount), layers: layers, legendCorner: .upperLeft)
+            ])
     }
 }

@@ -28,13 +28,26 @@ extension FigureBuilder {
             layers.append(.line(points: points, color: color, width: 0.7, dash: Dash.solid, label: nil))
         }
         let shown = thin(result.envelope, to: 120)
-        layers.append(.markers(points: shown.map { Point($0.flops, $0.loss) }, shape: .circle, size: 2.2, fill: envelopeGray, edge: nil, label: "envelope"))
-        let left = ChartSpec(xAxis: AxisSpec(label: "FLOPs", logarithmic: true, format: .powerOfTen),
-                             yAxis: AxisSpec(label: "Training loss", logarithmic: true, format: .decimal), layers: layers, legendCorner: .upperRight)
-        return FigureSpec(width: width, height: 175, panels: [
-            left,
-            projectionPanel(points: shown.map { Point($0.flops, $0.parameters) }, law: frontier.parameters, targets: targets, yLabel: "Parameters", exponent: "a", pointColor: envelopeGray, pointSize: 2.2),
-            projectionPanel(points: shown.map { Point($0.flops, $0.tokens) }, law: frontier.tokens, targets: targets, yLabel: "Tokens", exponent: "b", pointColor: envelopeGray, pointSize: 2.2),
-        ], colorBar: ColorBarSpec(label: "Parameters", colormap: Colormap(anchors: (0...8).map { Colormap.magma.color(at: 0.1 + 0.1 * Double($0)) }), norm: norm, format: .siCount))
+        layers.append(
+            .markers(
+                points: shown.map { Point($0.flops, $0.loss) }, shape: .circle, size: 2.2, fill: envelopeGray, edge: nil, label: "envelope")
+        )
+        let left = ChartSpec(
+            xAxis: AxisSpec(label: "FLOPs", logarithmic: true, format: .powerOfTen),
+            yAxis: AxisSpec(label: "Training loss", logarithmic: true, format: .decimal), layers: layers, legendCorner: .upperRight)
+        return FigureSpec(
+            width: width, height: 175,
+            panels: [
+                left,
+                projectionPanel(
+                    points: shown.map { Point($0.flops, $0.parameters) }, law: frontier.parameters, targets: targets, yLabel: "Parameters",
+                    exponent: "a", pointColor: envelopeGray, pointSize: 2.2),
+                projectionPanel(
+                    points: shown.map { Point($0.flops, $0.tokens) }, law: frontier.tokens, targets: targets, yLabel: "Tokens",
+                    exponent: "b", pointColor: envelopeGray, pointSize: 2.2),
+            ],
+            colorBar: ColorBarSpec(
+                label: "Parameters", colormap: Colormap(anchors: (0...8).map { Colormap.magma.color(at: 0.1 + 0.1 * Double($0)) }),
+                norm: norm, format: .siCount))
     }
 }

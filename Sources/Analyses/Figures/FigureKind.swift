@@ -32,7 +32,10 @@ public struct FigureInputs: Sendable {
     /// The projection targets the document declares; figures mark these and no others.
     public var targets: [ProjectionTarget] = []
 
-    public init(fits: [(id: String, output: FitOutput)], intervals: [IntervalsOutput?] = [], published: PublishedValues = PublishedValues(), targets: [ProjectionTarget] = []) {
+    public init(
+        fits: [(id: String, output: FitOutput)], intervals: [IntervalsOutput?] = [], published: PublishedValues = PublishedValues(),
+        targets: [ProjectionTarget] = []
+    ) {
         self.fits = fits
         self.intervals = intervals
         self.published = published
@@ -47,11 +50,15 @@ public struct FigureInputs: Sendable {
 
     /// The first fit with its result of `approach`, which a figure of `kind` draws; an error
     /// naming the fit's approach otherwise.
-    public func first<Result>(_ result: KeyPath<FitOutput, Result?>, of approach: Approach, for kind: String) throws -> (fit: (id: String, output: FitOutput), result: Result) {
+    public func first<Result>(_ result: KeyPath<FitOutput, Result?>, of approach: Approach, for kind: String) throws -> (
+        fit: (id: String, output: FitOutput), result: Result
+    ) {
         let fit = try first()
         guard let r = fit.output[keyPath: result] else {
             let article = kind.first.map { "aeiou".contains($0) } == true ? "an" : "a"
-            throw FigureBuilder.BuildError.needs("\(article) \(kind) figure needs an Approach \(approach.rawValue) fit; '\(fit.id)' is Approach \(fit.output.approach.rawValue)")
+            throw FigureBuilder.BuildError.needs(
+                "\(article) \(kind) figure needs an Approach \(approach.rawValue) fit; '\(fit.id)' is Approach \(fit.output.approach.rawValue)"
+            )
         }
         return (fit, r)
     }

@@ -1,7 +1,7 @@
 import Foundation
 import Plotting
-import ScalingLaws
 import ReportDocument
+import ScalingLaws
 
 /// The pieces the figure kinds (`Analyses/Figures/*Figure.swift`) share: sizes, colours, ranges,
 /// labels and the projection panel. Each kind follows
@@ -19,12 +19,17 @@ public enum FigureBuilder {
     public enum BuildError: Error, CustomStringConvertible {
         case needs(String)
         public var description: String {
-            switch self { case .needs(let what): return what }
+            switch self {
+            case .needs(let what): return what
+            }
         }
     }
 
     /// The spec of a figure of `kind` drawing `fits` (in the directive's order).
-    public static func build(kind: any FigureKind, fits: [(id: String, output: FitOutput)], intervals: [IntervalsOutput?], published: PublishedValues, targets: [ProjectionTarget] = []) throws -> FigureSpec {
+    public static func build(
+        kind: any FigureKind, fits: [(id: String, output: FitOutput)], intervals: [IntervalsOutput?], published: PublishedValues,
+        targets: [ProjectionTarget] = []
+    ) throws -> FigureSpec {
         try kind.draw(FigureInputs(fits: fits, intervals: intervals, published: published, targets: targets))
     }
 
@@ -72,7 +77,10 @@ public enum FigureBuilder {
     /// over the data's FLOPs and the declared targets, with teal lines marking the projection at
     /// each target (the paper's Figs. 2, 3 centre and right). `exponent` names the fitted exponent
     /// in the legend ("a" for N_opt, "b" for D_opt).
-    public static func projectionPanel(points: [Point], law: PowerLaw, targets: [ProjectionTarget], yLabel: String, exponent: String, pointColor: Color, pointSize: Double = 3.5) -> ChartSpec {
+    public static func projectionPanel(
+        points: [Point], law: PowerLaw, targets: [ProjectionTarget], yLabel: String, exponent: String, pointColor: Color,
+        pointSize: Double = 3.5
+    ) -> ChartSpec {
         let range = logExtent(points.map(\.x) + targets.map(\.flops)) ?? (1e18, 1e22)
         let xs = logRange(range.lo, range.hi)
         var layers: [Layer] = []
@@ -82,11 +90,16 @@ public enum FigureBuilder {
             layers.append(.referenceLine(axis: .y, value: projected, color: projectionColor, dash: Dash.dashed, label: nil))
             // Written above the horizontal line at the panel's left, clear of the vertical lines
             // (targets lie to the right of the data).
-            layers.append(.text(at: Point(range.lo * 1.3, projected * 1.35), text: "\(target.label): \(NumberFormat.si.format(projected))", anchor: .start, color: projectionColor))
+            layers.append(
+                .text(
+                    at: Point(range.lo * 1.3, projected * 1.35), text: "\(target.label): \(NumberFormat.si.format(projected))",
+                    anchor: .start, color: projectionColor))
         }
         layers += [
             .markers(points: points, shape: .circle, size: pointSize, fill: pointColor, edge: nil, label: nil),
-            .line(points: xs.map { Point($0, law($0)) }, color: fitColor, width: 1.1, dash: Dash.dashed, label: "\(exponent) = \(NumberFormat.fixed(2).format(law.exponent))"),
+            .line(
+                points: xs.map { Point($0, law($0)) }, color: fitColor, width: 1.1, dash: Dash.dashed,
+                label: "\(exponent) = \(NumberFormat.fixed(2).format(law.exponent))"),
         ]
         return ChartSpec(
             xAxis: AxisSpec(label: "FLOPs", logarithmic: true, format: .powerOfTen),

@@ -1,7 +1,7 @@
 import Foundation
 import Plotting
-import ScalingLaws
 import ReportDocument
+import ScalingLaws
 
 /// `kind: overlay` of the `{figure}` directive.
 public struct OverlayFigure: FigureKind {
@@ -26,7 +26,9 @@ extension FigureBuilder {
     /// FLOPs axis then reaches them).
     public static func overlay(_ fits: [FitOutput], published: PublishedValues, targets: [ProjectionTarget] = []) -> FigureSpec {
         // The paper's models at their training compute; Gopher at the budget the paper states for it (5.76e23, Table 3), not 6ND.
-        let models = published.referenceModels.map { model in (model, model.name == "Gopher" ? gopherBudget : 6 * model.parameters * model.tokens) }
+        let models = published.referenceModels.map { model in
+            (model, model.name == "Gopher" ? gopherBudget : 6 * model.parameters * model.tokens)
+        }
         let range = logExtent(fits.flatMap(dataFLOPs) + targets.map(\.flops) + models.map(\.1)) ?? (1e18, 1e22)
         let cs = logRange(range.lo, range.hi)
         var layers: [Layer] = []
@@ -34,19 +36,34 @@ extension FigureBuilder {
             layers.append(.referenceLine(axis: .x, value: target.flops, color: .gray, dash: Dash.dashed, label: target.label))
         }
         for fit in fits {
-            layers.append(.line(points: cs.map { Point($0, fit.frontier.parameters($0)) }, color: approachColor(fit.approach), width: 1.4, dash: Dash.solid, label: "Approach \(fit.approach.rawValue)"))
+            layers.append(
+                .line(
+                    points: cs.map { Point($0, fit.frontier.parameters($0)) }, color: approachColor(fit.approach), width: 1.4,
+                    dash: Dash.solid, label: "Approach \(fit.approach.rawValue)"))
         }
         if !models.isEmpty {
-            layers.append(.line(points: cs.map { Point($0, kaplanParameters(flops: $0)) }, color: .black, width: 1.1, dash: Dash.dashed, label: "Kaplan et al. (2020)"))
+            layers.append(
+                .line(
+                    points: cs.map { Point($0, kaplanParameters(flops: $0)) }, color: .black, width: 1.1, dash: Dash.dashed,
+                    label: "Kaplan et al. (2020)"))
         }
-        let colors: [String: Color] = ["Chinchilla": Color(hex: 0x0E8C8C), "Gopher": Color(hex: 0xE8730C), "GPT-3": Color(hex: 0xD62728), "MT-NLG": Color(hex: 0x7B3FA0)]
+        let colors: [String: Color] = [
+            "Chinchilla": Color(hex: 0x0E8C8C), "Gopher": Color(hex: 0xE8730C), "GPT-3": Color(hex: 0xD62728),
+            "MT-NLG": Color(hex: 0x7B3FA0),
+        ]
         for (model, flops) in models {
-            layers.append(.markers(points: [Point(flops, model.parameters)], shape: .star, size: 8, fill: colors[model.name] ?? .gray, edge: .black, label: "\(model.name) (\(NumberFormat.si.format(model.parameters)))"))
+            layers.append(
+                .markers(
+                    points: [Point(flops, model.parameters)], shape: .star, size: 8, fill: colors[model.name] ?? .gray, edge: .black,
+                    label: "\(model.name) (\(NumberFormat.si.format(model.parameters)))"))
         }
-        return FigureSpec(width: width, height: 250, panels: [
-            ChartSpec(xAxis: AxisSpec(label: "FLOPs", logarithmic: true, format: .powerOfTen, limits: [range.lo, range.hi], grid: true),
-                      yAxis: AxisSpec(label: "Parameters", logarithmic: true, format: .siCount, grid: true),
-                      layers: layers, legendCorner: .upperLeft),
-        ])
+        return FigureSpec(
+            width: width, height: 250,
+            panels: [
+                ChartSpec(
+                    xAxis: AxisSpec(label: "FLOPs", logarithmic: true, format: .powerOfTen, limits: [range.lo, range.hi], grid: true),
+                    yAxis: AxisSpec(label: "Parameters", logarithmic: true, format: .siCount, grid: true),
+                    layers: layers, legendCorner: .upperLeft)
+            ])
     }
 }

@@ -14,7 +14,8 @@ public struct ParametricFigure: FigureKind {
         } else if let declared = fit.output.declared {
             surface = try LossSurface(declared.law, fit: fit.id)
         } else {
-            throw FigureBuilder.BuildError.needs("a parametric figure needs an Approach 3 fit; '\(fit.id)' is Approach \(fit.output.approach.rawValue)")
+            throw FigureBuilder.BuildError.needs(
+                "a parametric figure needs an Approach 3 fit; '\(fit.id)' is Approach \(fit.output.approach.rawValue)")
         }
         return try FigureBuilder.parametric(surface, runs: fit.output.runs, targets: input.targets)
     }
@@ -44,7 +45,8 @@ public struct LossSurface: Sendable {
         let drawable = ["N", "D", "C"]
         if let other = law.form.inputs.first(where: { !drawable.contains($0) }) {
             throw FigureBuilder.BuildError.needs(
-                "a parametric figure draws the fitted law over model size and tokens; '\(id)' fits the law '\(law.form.name)', whose input '\(other)' has no value there (its residuals figure and the frontier figures work)")
+                "a parametric figure draws the fitted law over model size and tokens; '\(id)' fits the law '\(law.form.name)', whose input '\(other)' has no value there (its residuals figure and the frontier figures work)"
+            )
         }
         losses = { points in
             let columns = law.form.inputs.map { input in
@@ -112,20 +114,26 @@ extension FigureBuilder {
         let sliced = allBudgets.filter { (groups[$0] ?? 0) >= 3 }
         let budgets = sliced.isEmpty ? allBudgets : sliced
         let drawn = spread(budgets, atMost: drawnBudgets)
-        let budgetNorm = ColorNorm(min: budgets.first ?? cRange.lo, max: max(budgets.last ?? cRange.hi, (budgets.first ?? cRange.lo) * 1.0001), log: true)
+        let budgetNorm = ColorNorm(
+            min: budgets.first ?? cRange.lo, max: max(budgets.last ?? cRange.hi, (budgets.first ?? cRange.lo) * 1.0001), log: true)
 
         var left: [Layer] = [
-            .contours(grid: grid, levels: levels, colormap: colormap, norm: lossNorm, labelled: false, width: 1),
+            .contours(grid: grid, levels: levels, colormap: colormap, norm: lossNorm, labelled: false, width: 1)
         ]
         for c in drawn {
-            left.append(.referenceLine(axis: .x, value: c, color: Colormap.budget.color(at: budgetNorm.fraction(c)), dash: Dash.dotted, label: nil))
+            left.append(
+                .referenceLine(axis: .x, value: c, color: Colormap.budget.color(at: budgetNorm.fraction(c)), dash: Dash.dotted, label: nil))
         }
         for target in targets {
             left.append(.referenceLine(axis: .x, value: target.flops, color: .gray, dash: Dash.dashed, label: target.label))
         }
         left += [
-            .line(points: zip(xs, frontierNs).map { Point($0, $1) }, color: approachColor(.trainingCurveEnvelope), width: 1.5, dash: Dash.solid, label: "efficient frontier"),
-            .scatter(points: runs.map { Point($0.flops, $0.parameters) }, values: losses, colormap: colormap, norm: lossNorm, size: 3.6, edge: .black),
+            .line(
+                points: zip(xs, frontierNs).map { Point($0, $1) }, color: approachColor(.trainingCurveEnvelope), width: 1.5,
+                dash: Dash.solid, label: "efficient frontier"),
+            .scatter(
+                points: runs.map { Point($0.flops, $0.parameters) }, values: losses, colormap: colormap, norm: lossNorm, size: 3.6,
+                edge: .black),
         ]
 
         var right: [Layer] = []
@@ -137,24 +145,35 @@ extension FigureBuilder {
             let ns = logRange(span.lo, span.hi, count: 40)
             let curve = try law.losses(ns.map { ($0, c / (6 * $0)) })
             right.append(.line(points: zip(ns, curve).map { Point($0, $1) }, color: color, width: 0.9, dash: Dash.dashed, label: nil))
-            right.append(.markers(points: members.map { Point($0.parameters, $0.loss) }, shape: .circle, size: 3, fill: color, edge: nil, label: nil))
+            right.append(
+                .markers(points: members.map { Point($0.parameters, $0.loss) }, shape: .circle, size: 3, fill: color, edge: nil, label: nil)
+            )
         }
         for (target, nOpt) in zip(targets, targetNs) {
             // The law along the target's IsoFLOP line, a decade either side of its optimum.
             let ns = logRange(nOpt / 10, nOpt * 10, count: 40)
             let curve = try law.losses(ns.map { ($0, target.flops / (6 * $0)) })
-            right.append(.line(points: zip(ns, curve).map { Point($0, $1) }, color: .black, width: 1.1, dash: Dash.dashed, label: "\(target.label) budget"))
+            right.append(
+                .line(
+                    points: zip(ns, curve).map { Point($0, $1) }, color: .black, width: 1.1, dash: Dash.dashed,
+                    label: "\(target.label) budget"))
             if let best = try law.losses([(nOpt, target.flops / (6 * nOpt))]).first {
                 right.append(.markers(points: [Point(nOpt, best)], shape: .star, size: 7, fill: .black, edge: nil, label: nil))
             }
         }
         let budgetsNote = drawn.count < budgets.count ? " (\(drawn.count) of \(budgets.count) budgets)" : ""
-        return FigureSpec(width: width, height: 215, panels: [
-            ChartSpec(title: "Iso-loss contours", xAxis: AxisSpec(label: "Training FLOPs", logarithmic: true, format: .powerOfTen, limits: [cRange.lo, cRange.hi]),
-                      yAxis: AxisSpec(label: "Parameters", logarithmic: true, format: .siCount, limits: [nRange.lo, nRange.hi]), layers: left, legendCorner: nil),
-            ChartSpec(title: "IsoFLOP slices" + budgetsNote, xAxis: AxisSpec(label: "Parameters", logarithmic: true, format: .siCount),
-                      yAxis: AxisSpec(label: "Loss", format: .decimal), layers: right, legendCorner: nil),
-        ], colorBar: ColorBarSpec(label: "Loss (contours, runs)", colormap: colormap, norm: lossNorm, format: .decimal),
-        secondColorBar: ColorBarSpec(label: "Budget (FLOPs), slices", colormap: .budget, norm: budgetNorm, format: .powerOfTen))
+        return FigureSpec(
+            width: width, height: 215,
+            panels: [
+                ChartSpec(
+                    title: "Iso-loss contours",
+                    xAxis: AxisSpec(label: "Training FLOPs", logarithmic: true, format: .powerOfTen, limits: [cRange.lo, cRange.hi]),
+                    yAxis: AxisSpec(label: "Parameters", logarithmic: true, format: .siCount, limits: [nRange.lo, nRange.hi]), layers: left,
+                    legendCorner: nil),
+                ChartSpec(
+                    title: "IsoFLOP slices" + budgetsNote, xAxis: AxisSpec(label: "Parameters", logarithmic: true, format: .siCount),
+                    yAxis: AxisSpec(label: "Loss", format: .decimal), layers: right, legendCorner: nil),
+            ], colorBar: ColorBarSpec(label: "Loss (contours, runs)", colormap: colormap, norm: lossNorm, format: .decimal),
+            secondColorBar: ColorBarSpec(label: "Budget (FLOPs), slices", colormap: .budget, norm: budgetNorm, format: .powerOfTen))
     }
 }

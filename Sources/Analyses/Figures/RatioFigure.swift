@@ -21,11 +21,19 @@ extension FigureBuilder {
     public static func ratio(_ fits: [FitOutput], intervals: [IntervalsOutput?], targets: [ProjectionTarget] = []) -> FigureSpec {
         let range = flopsRange(fits, targets: targets)
         let cs = logRange(range.lo, range.hi)
-        var layers: [Layer] = [.line(points: [Point(range.lo, 20), Point(range.hi, 20)], color: .gray, width: 0.8, dash: Dash.dotted, label: "20 tokens per parameter")]
+        var layers: [Layer] = [
+            .line(
+                points: [Point(range.lo, 20), Point(range.hi, 20)], color: .gray, width: 0.8, dash: Dash.dotted,
+                label: "20 tokens per parameter")
+        ]
         for (k, fit) in fits.enumerated() {
             let color = approachColor(fit.approach)
-            if k < intervals.count, let samples = intervals[k]?.result.samples, let alphas = samples["alpha"], let betas = samples["beta"], let As = samples["A"], let Bs = samples["B"], alphas.count >= 10 {
-                let laws = (0..<min(alphas.count, betas.count, As.count, Bs.count)).map { ChinchillaLaw(E: 0, A: As[$0], B: Bs[$0], alpha: alphas[$0], beta: betas[$0]) }
+            if k < intervals.count, let samples = intervals[k]?.result.samples, let alphas = samples["alpha"], let betas = samples["beta"],
+                let As = samples["A"], let Bs = samples["B"], alphas.count >= 10
+            {
+                let laws = (0..<min(alphas.count, betas.count, As.count, Bs.count)).map {
+                    ChinchillaLaw(E: 0, A: As[$0], B: Bs[$0], alpha: alphas[$0], beta: betas[$0])
+                }
                 var lower: [Point] = [], upper: [Point] = []
                 for c in cs {
                     let r = laws.map { $0.optimalTokens(flops: c) / $0.optimalParameters(flops: c) }.sorted()
@@ -34,14 +42,20 @@ extension FigureBuilder {
                 }
                 layers.append(.band(lower: lower, upper: upper, color: color, opacity: 0.2, label: "10th–90th percentile"))
             }
-            layers.append(.line(points: cs.map { Point($0, fit.frontier.tokens($0) / fit.frontier.parameters($0)) }, color: color, width: 1.4, dash: Dash.solid, label: "Approach \(fit.approach.rawValue)"))
+            layers.append(
+                .line(
+                    points: cs.map { Point($0, fit.frontier.tokens($0) / fit.frontier.parameters($0)) }, color: color, width: 1.4,
+                    dash: Dash.solid, label: "Approach \(fit.approach.rawValue)"))
         }
         for target in targets {
             layers.append(.referenceLine(axis: .x, value: target.flops, color: .gray, dash: Dash.dashed, label: "\(target.label) budget"))
         }
-        return FigureSpec(width: width * 0.75, height: 220, panels: [
-            ChartSpec(xAxis: AxisSpec(label: "FLOPs", logarithmic: true, format: .powerOfTen, limits: [range.lo, range.hi]),
-                      yAxis: AxisSpec(label: "Tokens per parameter", logarithmic: true, format: .decimal), layers: layers, legendCorner: nil),
-        ])
+        return FigureSpec(
+            width: width * 0.75, height: 220,
+            panels: [
+                ChartSpec(
+                    xAxis: AxisSpec(label: "FLOPs", logarithmic: true, format: .powerOfTen, limits: [range.lo, range.hi]),
+                    yAxis: AxisSpec(label: "Tokens per parameter", logarithmic: true, format: .decimal), layers: layers, legendCorner: nil)
+            ])
     }
 }

@@ -1,6 +1,6 @@
 import Foundation
-import ScalingLaws
 import ReportDocument
+import ScalingLaws
 
 /// `kind: coefficients` of the `{table}` directive.
 public struct CoefficientsTable: TableKind {
@@ -41,7 +41,9 @@ extension TableBuilder {
     /// coefficients. A fit of a declared law shows its own parameters.
     public static func coefficients(_ fits: [TableFit], published: PublishedValues, showPublished: Bool) -> TableContent {
         let eq2 = ["E", "A", "B", "alpha", "beta"]
-        func eq2Values(_ law: ChinchillaLaw) -> [String: Double] { ["E": law.E, "A": law.A, "B": law.B, "alpha": law.alpha, "beta": law.beta] }
+        func eq2Values(_ law: ChinchillaLaw) -> [String: Double] {
+            ["E": law.E, "A": law.A, "B": law.B, "alpha": law.alpha, "beta": law.beta]
+        }
         var columns: [CoefficientColumn] = []
         var names: [String] = []
         func addNames(_ list: [String]) { for n in list where !names.contains(n) { names.append(n) } }
@@ -49,23 +51,28 @@ extension TableBuilder {
             if let declared = fit.output.declared, fit.output.approach3 == nil {
                 let list = declared.law.form.parameters.map(\.name)
                 addNames(list)
-                columns.append(CoefficientColumn(
-                    header: fit.id, parameters: Dictionary(zip(list, declared.law.values), uniquingKeysWith: { first, _ in first }), law: nil, fit: fit, frontier: fit.output.frontier))
+                columns.append(
+                    CoefficientColumn(
+                        header: fit.id, parameters: Dictionary(zip(list, declared.law.values), uniquingKeysWith: { first, _ in first }),
+                        law: nil, fit: fit, frontier: fit.output.frontier))
             } else if let law = fit.output.approach3?.law {
                 addNames(eq2)
-                columns.append(CoefficientColumn(header: fit.id, parameters: eq2Values(law), law: law, fit: fit, frontier: fit.output.frontier))
+                columns.append(
+                    CoefficientColumn(header: fit.id, parameters: eq2Values(law), law: law, fit: fit, frontier: fit.output.frontier))
             }
         }
         let fitColumns = columns.count
         let truths = fits.compactMap { fit in fit.output.truth.map { (fit.id, $0) } }
         for (id, truth) in truths where !columns.dropFirst(fitColumns).contains(where: { $0.law == truth }) {
             let header = Set(truths.map { "\($0.1)" }).count == 1 ? "Truth" : "Truth (\(id))"
-            columns.append(CoefficientColumn(header: header, parameters: eq2Values(truth), law: truth, fit: nil, frontier: Frontier(law: truth)))
+            columns.append(
+                CoefficientColumn(header: header, parameters: eq2Values(truth), law: truth, fit: nil, frontier: Frontier(law: truth)))
         }
         if showPublished {
             for (key, header) in [("rounded", "Paper (rounded)"), ("unrounded", "Paper (unrounded)")] {
                 if let law = published.coefficients[key] {
-                    columns.append(CoefficientColumn(header: header, parameters: eq2Values(law), law: law, fit: nil, frontier: Frontier(law: law)))
+                    columns.append(
+                        CoefficientColumn(header: header, parameters: eq2Values(law), law: law, fit: nil, frontier: Frontier(law: law)))
                 }
             }
         }
@@ -86,19 +93,27 @@ extension TableBuilder {
             }
             rows.append(row)
         }
-        rows.append(["a"] + columns.map { column in
-            column.fit.map { withSignificantInterval($0, "a", value: column.frontier.parameters.exponent, digits: 4) } ?? significant(column.frontier.parameters.exponent, 4)
-        })
-        rows.append(["b"] + columns.map { column in
-            column.fit.map { withSignificantInterval($0, "b", value: column.frontier.tokens.exponent, digits: 4) } ?? significant(column.frontier.tokens.exponent, 4)
-        })
+        rows.append(
+            ["a"]
+                + columns.map { column in
+                    column.fit.map { withSignificantInterval($0, "a", value: column.frontier.parameters.exponent, digits: 4) }
+                        ?? significant(column.frontier.parameters.exponent, 4)
+                })
+        rows.append(
+            ["b"]
+                + columns.map { column in
+                    column.fit.map { withSignificantInterval($0, "b", value: column.frontier.tokens.exponent, digits: 4) }
+                        ?? significant(column.frontier.tokens.exponent, 4)
+                })
         if columns.contains(where: { $0.law != nil }) {
             rows.append(["G"] + columns.map { column in column.law.map { significant($0.G, 4) } ?? notApplicable })
         }
         // One row per declared projection target, named after it.
         let targets = fits.first?.output.targets.filter(\.declared) ?? []
         for target in targets {
-            rows.append(["N_opt at \(target.label) (\(NumberFormat.scientific(2).format(target.flops)) FLOPs)"] + columns.map { NumberFormat.si.format($0.frontier.parameters(target.flops)) })
+            rows.append(
+                ["N_opt at \(target.label) (\(NumberFormat.scientific(2).format(target.flops)) FLOPs)"]
+                    + columns.map { NumberFormat.si.format($0.frontier.parameters(target.flops)) })
         }
 
         // Each fit's objective on its own runs; the truth's and the paper's on the first fit's.
@@ -119,14 +134,21 @@ extension TableBuilder {
                 }
             }
             rows.append(row)
-            notes.append("a and b: exponents of N_opt ∝ C^a and D_opt ∝ C^b" + (columns.contains { $0.law != nil } ? "; G = (αA/βB)^(1/(α+β)) (Eq. 4)." : "."))
+            notes.append(
+                "a and b: exponents of N_opt ∝ C^a and D_opt ∝ C^b"
+                    + (columns.contains { $0.law != nil } ? "; G = (αA/βB)^(1/(α+β)) (Eq. 4)." : "."))
             if same {
                 notes.append("Objective: \(objectives[0].label).")
             } else {
-                notes.append("Objectives: " + columns.prefix(fitColumns).compactMap { c in c.fit.map { "\($0.id), \(($0.output.objective ?? .paper).label)" } }.joined(separator: "; ") + ".")
+                notes.append(
+                    "Objectives: "
+                        + columns.prefix(fitColumns).compactMap { c in c.fit.map { "\($0.id), \(($0.output.objective ?? .paper).label)" } }
+                        .joined(separator: "; ") + ".")
             }
             if columns.count > fitColumns {
-                notes.append("Each fit's objective is evaluated on its own \(fitColumns == 1 ? "\(reference.output.runs.count) runs" : "runs"); the other columns' on the \(reference.output.runs.count) runs of \(reference.id).")
+                notes.append(
+                    "Each fit's objective is evaluated on its own \(fitColumns == 1 ? "\(reference.output.runs.count) runs" : "runs"); the other columns' on the \(reference.output.runs.count) runs of \(reference.id)."
+                )
             } else {
                 notes.append("Each fit's objective is evaluated on the runs it was fitted to.")
             }
@@ -139,7 +161,8 @@ extension TableBuilder {
             // Unreachable for checked documents: the schema check accepts only approach 3 fits here.
             return TableContent(header: ["Coefficient"], rows: [], alignments: ["left"], notes: "No fitted law among this table's fits.")
         }
-        return TableContent(header: ["Coefficient"] + columns.map(\.header), rows: rows, alignments: ["left"] + columns.map { _ in "decimal" },
-                            notes: notes.joined(separator: " "))
+        return TableContent(
+            header: ["Coefficient"] + columns.map(\.header), rows: rows, alignments: ["left"] + columns.map { _ in "decimal" },
+            notes: notes.joined(separator: " "))
     }
 }

@@ -57,19 +57,25 @@ extension TableBuilder {
                 for second in members[(i + 1)...] {
                     var row = ["\(first.source) − \(second.source)"]
                     for name in columns {
-                        guard let d = intervals?.differences.first(where: { $0.statistic == name && $0.first == first.source && $0.second == second.source })
+                        guard
+                            let d = intervals?.differences.first(where: {
+                                $0.statistic == name && $0.first == first.source && $0.second == second.source
+                            })
                         else {
                             row.append("no paired resamples")
                             continue
                         }
-                        row.append("\(signedFixed(d.estimate, 3)) [\(signedFixed(d.lower, 3)), \(signedFixed(d.upper, 3))]\(d.excludesZero ? " *" : "")")
+                        row.append(
+                            "\(signedFixed(d.estimate, 3)) [\(signedFixed(d.lower, 3)), \(signedFixed(d.upper, 3))]\(d.excludesZero ? " *" : "")"
+                        )
                     }
                     rows.append(row)
                 }
             }
         }
         let coverage = level.map { "\(Int(($0 * 100).rounded()))% " } ?? ""
-        let notes = "Brackets: \(coverage)percentile intervals over the resamples. A difference row is the first source's value minus the second's, "
+        let notes =
+            "Brackets: \(coverage)percentile intervals over the resamples. A difference row is the first source's value minus the second's, "
             + "its interval the percentiles of the differences of resamples paired by index (the same seed for every source); "
             + "* marks an interval that excludes zero."
         return TableContent(

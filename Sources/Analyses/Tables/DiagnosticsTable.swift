@@ -1,6 +1,6 @@
 import Foundation
-import ScalingLaws
 import ReportDocument
+import ScalingLaws
 
 /// `kind: diagnostics` of the `{table}` directive.
 public struct DiagnosticsTable: TableKind {
@@ -28,10 +28,19 @@ extension TableBuilder {
                     fitRows.append(("loss curves fitted", "\(Int(output.values["curves"] ?? Double(r.smoothed.count)))"))
                     fitRows.append(("points on the minimum-loss envelope", "\(r.envelope.count)"))
                     fitRows.append(("curves with a point on the envelope", "\(Set(r.envelope.map(\.curve)).count)"))
-                    fitRows.append(("envelope points in the last tenth of their curve", NumberFormat.percent.format(r.shareInFinalFraction)))
+                    fitRows.append(
+                        ("envelope points in the last tenth of their curve", NumberFormat.percent.format(r.shareInFinalFraction)))
                     let points = r.envelope.map { (c: $0.flops, n: $0.parameters, d: $0.tokens) }
-                    fitRows.append(("RMS residual of ln N_opt about its power law", significant(rmsLogResidual(points.map { ($0.c, $0.n) }, r.parametersLaw), 3)))
-                    fitRows.append(("RMS residual of ln D_opt about its power law", significant(rmsLogResidual(points.map { ($0.c, $0.d) }, r.tokensLaw), 3)))
+                    fitRows.append(
+                        (
+                            "RMS residual of ln N_opt about its power law",
+                            significant(rmsLogResidual(points.map { ($0.c, $0.n) }, r.parametersLaw), 3)
+                        ))
+                    fitRows.append(
+                        (
+                            "RMS residual of ln D_opt about its power law",
+                            significant(rmsLogResidual(points.map { ($0.c, $0.d) }, r.tokensLaw), 3)
+                        ))
                 }
             case .isoFLOPProfiles:
                 if let r = output.approach2 {
@@ -43,19 +52,30 @@ extension TableBuilder {
                         fitRows.append(("most runs in a budget", "\(hi)"))
                     }
                     fitRows.append(("budgets left out", "\(Int(output.values["dropped_budgets"] ?? Double(r.warnings.count)))"))
-                    fitRows.append(("RMS residual of ln N_opt about its power law", significant(rmsLogResidual(r.profiles.map { ($0.flops, $0.optimalParameters) }, r.parametersLaw), 3)))
-                    fitRows.append(("RMS residual of ln D_opt about its power law", significant(rmsLogResidual(r.profiles.map { ($0.flops, $0.optimalTokens) }, r.tokensLaw), 3)))
+                    fitRows.append(
+                        (
+                            "RMS residual of ln N_opt about its power law",
+                            significant(rmsLogResidual(r.profiles.map { ($0.flops, $0.optimalParameters) }, r.parametersLaw), 3)
+                        ))
+                    fitRows.append(
+                        (
+                            "RMS residual of ln D_opt about its power law",
+                            significant(rmsLogResidual(r.profiles.map { ($0.flops, $0.optimalTokens) }, r.tokensLaw), 3)
+                        ))
                 }
             case .parametricLoss:
                 if let d = output.declared?.diagnostics ?? output.approach3?.diagnostics,
-                    let best = output.declared?.objectiveValue ?? output.approach3?.objective {
+                    let best = output.declared?.objectiveValue ?? output.approach3?.objective
+                {
                     let projection = output.declared?.projection
                     let unit = projection == nil ? "starts" : "grid points"
                     fitRows.append(("runs fitted", "\(output.runs.count)"))
                     fitRows.append((projection == nil ? "starts" : "grid points (variable projection)", "\(d.starts)"))
                     fitRows.append(("best objective (\((output.objective ?? .paper).label))", significant(best, 4)))
                     if let projection {
-                        notes.append("\(fit.id): solved exactly (non-negative least squares): \(projection.linear.map(parameterName).joined(separator: ", ")); searched: \(projection.nonlinear.map(parameterName).joined(separator: ", ")).")
+                        notes.append(
+                            "\(fit.id): solved exactly (non-negative least squares): \(projection.linear.map(parameterName).joined(separator: ", ")); searched: \(projection.nonlinear.map(parameterName).joined(separator: ", "))."
+                        )
                         fitRows.append(("Hessian condition number, all parameters", significant(projection.conditionFull, 3)))
                         fitRows.append(("Hessian condition number, projected", significant(projection.conditionProjected, 3)))
                     }
@@ -63,7 +83,9 @@ extension TableBuilder {
                     fitRows.append(("\(unit) within 10⁻⁶ (relative)", NumberFormat.percent.format(d.shareWithin1e6)))
                     let names = output.declared?.law.form.parameters.map(\.name) ?? ["E", "A", "B", "alpha", "beta"]
                     for name in names {
-                        if let s = d.spread[name] { fitRows.append(("spread of \(parameterName(name)) among near-ties", significant(s, 3))) }
+                        if let s = d.spread[name] {
+                            fitRows.append(("spread of \(parameterName(name)) among near-ties", significant(s, 3)))
+                        }
                     }
                     fitRows.append(("objective+gradient evaluations, all starts", "\(d.evaluations)"))
                     notes.append("\(fit.id): the winning \(projection == nil ? "start" : "refinement") \(statusInWords(d.winningStatus)).")
@@ -73,8 +95,9 @@ extension TableBuilder {
             for (k, row) in fitRows.enumerated() { rows.append([k == 0 ? fitName(fit) : "", row.0, row.1]) }
             for warning in output.warnings { notes.append("\(fit.id): warning: \(warningInWords(warning)).") }
         }
-        return TableContent(header: ["Fit", "Diagnostic", "Value"], rows: rows, alignments: ["left", "left", "decimal"],
-                            notes: notes.isEmpty ? nil : notes.joined(separator: " "))
+        return TableContent(
+            header: ["Fit", "Diagnostic", "Value"], rows: rows, alignments: ["left", "left", "decimal"],
+            notes: notes.isEmpty ? nil : notes.joined(separator: " "))
     }
 
     /// √(mean of (ln y − ln k x^e)²) over the points: how far they scatter about the power law.

@@ -20,10 +20,14 @@ extension TableBuilder {
         var publishedShown: Set<Int> = []
         for fit in fits {
             let a = fit.output.frontier.parameters.exponent, b = fit.output.frontier.tokens.exponent
-            rows.append([approachName(fit.output.approach), "this report (\(fit.id))", withInterval(fit, "a", value: a, digits: 3), withInterval(fit, "b", value: b, digits: 3)])
+            rows.append([
+                approachName(fit.output.approach), "this report (\(fit.id))", withInterval(fit, "a", value: a, digits: 3),
+                withInterval(fit, "b", value: b, digits: 3),
+            ])
             // The paper's row once per approach, after the first fit of that approach.
             if showPublished, publishedShown.insert(fit.output.approach.rawValue).inserted,
-                let p = published.exponents.first(where: { $0.approach == "\(fit.output.approach.rawValue)" }) {
+                let p = published.exponents.first(where: { $0.approach == "\(fit.output.approach.rawValue)" })
+            {
                 func cell(_ v: Double, _ lo: Double?, _ hi: Double?) -> String {
                     var s = fixed(v, 2)
                     if let lo, let hi { s += " [\(fixed(lo, 3)), \(fixed(hi, 3))]" }
@@ -41,6 +45,7 @@ extension TableBuilder {
         if let intervals = intervalNote(fits) { notes.append(intervals) }
         if showPublished { notes.append("The paper's intervals are the 10th–90th percentiles of its Table 2.") }
         let note = notes.isEmpty ? nil : notes.joined(separator: " ")
-        return TableContent(header: ["Approach", "Source", "a", "b"], rows: rows, alignments: ["left", "left", "decimal", "decimal"], notes: note)
+        return TableContent(
+            header: ["Approach", "Source", "a", "b"], rows: rows, alignments: ["left", "left", "decimal", "decimal"], notes: note)
     }
 }

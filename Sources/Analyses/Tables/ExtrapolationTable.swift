@@ -1,6 +1,6 @@
 import Foundation
-import ScalingLaws
 import ReportDocument
+import ScalingLaws
 
 /// `kind: extrapolation` of the `{table}` directive.
 public struct ExtrapolationTable: TableKind {
@@ -9,10 +9,12 @@ public struct ExtrapolationTable: TableKind {
 
     public func cannotShow(_ fit: TableFitShape, published: Bool) -> String? {
         guard fit.approach.supportsHoldOut else {
-            return "an extrapolation table refits without the largest IsoFLOP budget, which approach \(fit.approach.rawValue) (fit '\(fit.id)') does not have"
+            return
+                "an extrapolation table refits without the largest IsoFLOP budget, which approach \(fit.approach.rawValue) (fit '\(fit.id)') does not have"
         }
         if fit.declaredEngine {
-            return "fit '\(fit.id)' uses a declared law, 'solver: varpro' or an objective other than huber-log, which have no refit without the largest budget"
+            return
+                "fit '\(fit.id)' uses a declared law, 'solver: varpro' or an objective other than huber-log, which have no refit without the largest budget"
         }
         return nil
     }
@@ -42,9 +44,18 @@ extension TableBuilder {
     /// Leave-one-budget-out extrapolation, a row per fit.
     public static func extrapolation(_ fits: [TableFit]) -> TableContent {
         let rows = fits.compactMap { fit in
-            holdOut(fit).map { h in [fitName(fit), powerOfTen(h.budget, decimals: 1), NumberFormat.percent.format(h.parameters), NumberFormat.percent.format(h.loss)] }
+            holdOut(fit).map { h in
+                [
+                    fitName(fit), powerOfTen(h.budget, decimals: 1), NumberFormat.percent.format(h.parameters),
+                    NumberFormat.percent.format(h.loss),
+                ]
+            }
         }
-        return TableContent(header: ["Fit", "Held-out budget (FLOPs)", "Error in N_opt", "Error in loss"], rows: rows, alignments: ["left", "decimal", "decimal", "decimal"],
-                            notes: "Each fit is repeated without its largest budget and predicts that budget's optimum; errors are relative to the held-out IsoFLOP parabola's minimum.")
+        return TableContent(
+            header: ["Fit", "Held-out budget (FLOPs)", "Error in N_opt", "Error in loss"], rows: rows,
+            alignments: ["left", "decimal", "decimal", "decimal"],
+            notes:
+                "Each fit is repeated without its largest budget and predicts that budget's optimum; errors are relative to the held-out IsoFLOP parabola's minimum."
+        )
     }
 }

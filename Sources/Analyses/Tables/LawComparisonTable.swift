@@ -33,6 +33,8 @@ extension TableBuilder {
         return TableContent(
             header: ["Fit", "Law", "Parameters", "Solver", "Objective minimised", "Its value", "Log-likelihood", "AIC"], rows: rows,
             alignments: ["left", "left", "right", "left", "left", "decimal", "decimal", "decimal"],
-            notes: "Objective values compare fits only under the same objective. The log-likelihood takes Gaussian residuals in log loss with their maximum-likelihood variance RSS/n; AIC = 2(k + 1) − 2 ln ℒ.")
+            notes:
+                "Objective values compare fits only under the same objective. The log-likelihood takes Gaussian residuals in log loss with their maximum-likelihood variance RSS/n; AIC = 2(k + 1) − 2 ln ℒ."
+        )
     }
 }

@@ -44,7 +44,8 @@ extension TableBuilder {
                     }
                     rows.append([
                         "\(member.name): \(NumberFormat.scientific(1).format(group[0].budget))", group[0].check.rawValue,
-                        qc.lineNumbers(rows: rowsOfGroup), action, reason(group, runs: member.output.runs, thresholds: qc.report.thresholds),
+                        qc.lineNumbers(rows: rowsOfGroup), action,
+                        reason(group, runs: member.output.runs, thresholds: qc.report.thresholds),
                     ])
                 }
                 if let audit = qc.audit, let source = qc.auditLaw {
@@ -60,7 +61,9 @@ extension TableBuilder {
         var notes: [String] = []
         if !files.isEmpty { notes.append("Rows are lines of \(files.joined(separator: " and ")).") }
         if !audits.isEmpty { notes.append("Bias audit. " + audits.joined(separator: " ")) }
-        return TableContent(header: ["Fit: budget (FLOPs)", "Check", "Rows", "Action", "Reason"], rows: rows, alignments: ["left", "left", "left", "left", "left"],
+        return TableContent(
+            header: ["Fit: budget (FLOPs)", "Check", "Rows", "Action", "Reason"], rows: rows,
+            alignments: ["left", "left", "left", "left", "left"],
             notes: notes.isEmpty ? nil : notes.joined(separator: " "))
     }
 

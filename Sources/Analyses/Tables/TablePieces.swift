@@ -1,6 +1,6 @@
 import Foundation
-import ScalingLaws
 import ReportDocument
+import ScalingLaws
 
 /// A generated table: plain-text cells (Unicode, no markup), what the PDF, the HTML and
 /// `tables/<id>.csv` are all made from.
@@ -54,7 +54,8 @@ public enum TableBuilder {
             let decimals = max(0, digits - 1 - exponent)
             let text = fixed(x, decimals)
             // Rounding may carry into one more integer digit (9.9996 → "10.000"): keep the digit count.
-            if decimals > 0, let value = Double(text.replacingOccurrences(of: "−", with: "-")), abs(value) >= pow(10, Double(exponent + 1)) {
+            if decimals > 0, let value = Double(text.replacingOccurrences(of: "−", with: "-")), abs(value) >= pow(10, Double(exponent + 1))
+            {
                 return fixed(x, decimals - 1)
             }
             return text
@@ -85,7 +86,8 @@ public enum TableBuilder {
             "alpha": "α", "beta": "β", "gamma": "γ", "delta": "δ", "epsilon": "ε", "varepsilon": "ε", "zeta": "ζ", "eta": "η",
             "theta": "θ", "kappa": "κ", "lambda": "λ", "mu": "μ", "nu": "ν", "xi": "ξ", "pi": "π", "rho": "ρ", "sigma": "σ",
             "tau": "τ", "phi": "φ", "varphi": "φ", "chi": "χ", "psi": "ψ", "omega": "ω",
-            "Gamma": "Γ", "Delta": "Δ", "Theta": "Θ", "Lambda": "Λ", "Xi": "Ξ", "Pi": "Π", "Sigma": "Σ", "Phi": "Φ", "Psi": "Ψ", "Omega": "Ω",
+            "Gamma": "Γ", "Delta": "Δ", "Theta": "Θ", "Lambda": "Λ", "Xi": "Ξ", "Pi": "Π", "Sigma": "Σ", "Phi": "Φ", "Psi": "Ψ",
+            "Omega": "Ω",
         ]
         var parts = name.split(separator: "_", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
         var base = parts[0]
@@ -121,19 +123,32 @@ public enum TableBuilder {
         for fit in fits {
             guard let intervals = fit.intervals else { continue }
             let description = describe(intervals)
-            if let k = groups.firstIndex(where: { $0.description == description }) { groups[k].ids.append(fit.id) } else { groups.append((description, [fit.id])) }
+            if let k = groups.firstIndex(where: { $0.description == description }) {
+                groups[k].ids.append(fit.id)
+            } else {
+                groups.append((description, [fit.id]))
+            }
         }
         guard !groups.isEmpty else { return nil }
         if groups.count == 1 { return "Intervals: \(groups[0].description)." }
         // Alike but for what was resampled (Approach 1's loss curves, the others' runs): one sentence.
         let drawn = fits.compactMap { fit in fit.intervals.map { (fit.id, $0) } }
-        if let first = drawn.first?.1, drawn.allSatisfy({ $0.1.scheme == first.scheme && $0.1.result.resamples == first.result.resamples && $0.1.result.failures == first.result.failures }) {
+        if let first = drawn.first?.1,
+            drawn.allSatisfy({
+                $0.1.scheme == first.scheme && $0.1.result.resamples == first.result.resamples
+                    && $0.1.result.failures == first.result.failures
+            })
+        {
             var common = first
             common.items = "data"
             var byItems: [(items: String, ids: [String])] = []
             for (id, intervals) in drawn {
                 let items = intervals.items ?? "runs"
-                if let k = byItems.firstIndex(where: { $0.items == items }) { byItems[k].ids.append(id) } else { byItems.append((items, [id])) }
+                if let k = byItems.firstIndex(where: { $0.items == items }) {
+                    byItems[k].ids.append(id)
+                } else {
+                    byItems.append((items, [id]))
+                }
             }
             return "Intervals: \(describe(common)); " + byItems.map { "the \($0.items) of \(list($0.ids))" }.joined(separator: ", ") + "."
         }
@@ -200,7 +215,9 @@ public enum TableBuilder {
     /// A fit warning with optimiser status names in words.
     public static func warningInWords(_ warning: String) -> String {
         var text = warning
-        for name in ["GTOL_REACHED", "FTOL_REACHED", "XTOL_REACHED", "MAXEVAL_REACHED", "MAXTIME_REACHED", "ROUNDOFF_LIMITED", "NONFINITE_START"] {
+        for name in [
+            "GTOL_REACHED", "FTOL_REACHED", "XTOL_REACHED", "MAXEVAL_REACHED", "MAXTIME_REACHED", "ROUNDOFF_LIMITED", "NONFINITE_START",
+        ] {
             for spelled in ["NLOPT_" + name, name] where text.contains("(\(spelled))") {
                 text = text.replacingOccurrences(of: "(\(spelled))", with: "(\(statusInWords(spelled)))")
             }

@@ -1,6 +1,6 @@
 import Foundation
-import ScalingLaws
 import ReportDocument
+import ScalingLaws
 
 /// `kind: warnings` of the `{table}` directive: every warning of the listed fits (budgets left
 /// out, starts that did not converge, a failed hold-out refit, failed resamples), the same ones
