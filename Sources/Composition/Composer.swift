@@ -88,7 +88,11 @@ package struct Composer: Sendable {
         if !numbering.citedKeys.isEmpty {
             blocks.append(.heading(level: 1, number: "", markup: "References", anchor: NumberedDocument.referencesAnchor))
             outline.append(OutlineEntry(level: 1, title: "References", destination: NumberedDocument.referencesAnchor))
-            blocks.append(.references(numbering.references.map { inline.referenceMarkup($0) }))
+            blocks.append(
+                .references(
+                    numbering.references.map {
+                        ReferenceEntry(markup: inline.referenceMarkup($0), anchor: NumberedDocument.referenceAnchor($0.key))
+                    }))
         }
         return (blocks, outline)
     }

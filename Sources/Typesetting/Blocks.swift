@@ -23,8 +23,9 @@ public enum Block: Sendable, Equatable {
     case code(String)
     /// A horizontal rule between sections of text.
     case thematicBreak
-    /// A references section: one entry (markup) per reference, numbered "[n]" with a hanging indent.
-    case references([String])
+    /// A references section: one entry per reference, numbered "[n]" with a hanging indent; each
+    /// entry is a link destination (its anchor), which citations point at.
+    case references([ReferenceEntry])
     /// A table of contents with dot leaders and the page numbers the headings land on.
     case tableOfContents([TOCEntry])
 }
@@ -105,6 +106,18 @@ public struct ListBlock: Sendable, Equatable {
         self.ordered = ordered
         self.start = start
         self.items = items
+    }
+}
+
+/// One entry of a references section: its markup and the link destination placed at it.
+public struct ReferenceEntry: Sendable, Equatable {
+    public var markup: String
+    /// The named destination citations of this work link to (`ref-<key>`).
+    public var anchor: String
+
+    public init(markup: String, anchor: String) {
+        self.markup = markup
+        self.anchor = anchor
     }
 }
 

@@ -84,7 +84,8 @@ extension Paginator {
     }
 
     /// References: "[n]" labels right-aligned in a hanging column, entries set ragged right beside them.
-    func placeReferences(_ entries: [String], frame: Frame, _ s: inout State) {
+    /// Each entry's anchor is placed at the top of its first line, on the page that line lands on.
+    func placeReferences(_ entries: [ReferenceEntry], frame: Frame, _ s: inout State) {
         var font = frame.font
         font.size -= 1
         let labels = entries.indices.map { "[\($0 + 1)]" }
@@ -93,9 +94,10 @@ extension Paginator {
             guard
                 let p = placeText(
                     TextSpec(
-                        markup: entry, font: font, alignment: .left, x: frame.x + hang, width: frame.width - hang,
+                        markup: entry.markup, font: font, alignment: .left, x: frame.x + hang, width: frame.width - hang,
                         lineSpacing: style.lineSpacing - 0.5, spaceAfter: 3), &s)
             else { continue }
+            s.anchor(entry.anchor, x: frame.x, y: p.y, onPage: p.page)
             let e = measurer.measure(label, font: font)
             s.append(
                 .text(TextRun(markup: label, position: Point(frame.x + hang - 6, p.y), font: font, anchor: .end, baseline: .top)),

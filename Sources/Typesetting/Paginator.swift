@@ -181,6 +181,16 @@ public struct Paginator: Sendable {
             if anchorPages[name] == nil { anchorPages[name] = pages.count + 1 }
         }
 
+        /// An anchor on the page with index `page`: the current one or one already finished (where
+        /// the first line of a block that then ran on to the next page went).
+        mutating func anchor(_ name: String, x: Double, y: Double, onPage page: Int) {
+            guard page < pages.count else { return anchor(name, x: x, y: y) }
+            guard !name.isEmpty else { return }
+            pages[page].drawing.append(.anchor(name: name, x: x, y: y))
+            pages[page].anchors.append(name)
+            if anchorPages[name] == nil { anchorPages[name] = page + 1 }
+        }
+
         mutating func region(_ kind: Region.Kind, _ rect: Rect) {
             regions.append(Region(kind: kind, rect: rect))
         }

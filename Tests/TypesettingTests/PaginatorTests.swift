@@ -297,4 +297,55 @@ import Typesetting
         #expect(links[1].count == 1)
         if let rect = links[1].first?.rect { #expect(rect.y >= style.marginTop && rect.maxY <= style.height - style.marginBottom) }
     }
+
+    /// Every `.anchor` item of the pages: (page index, name, x, y).
+    func anchorItems(_ pages: [Page]) -> [(page: Int, name: String, x: Double, y: Double)] {
+        pages.indices.flatMap { p in
+            pages[p].drawing.items.compactMap { item in
+                if case .anchor(let name, let x, let y) = item { (p, name, x, y) } else { nil }
+            }
+        }
+    }
+
+    @Test func everyLinkOfTheSampleDocumentHasItsDestination() {
+        var citing = LinkedMarkup()
+        citing.append("As ")
+        citing.appendLink("Author 2", target: .destination("ref-2"))
+        citing.append(" and ")
+        citing.appendLink("Figure 1", target: .destination("fig-1"))
+        citing.append(" show, " + Sample.words(30))
+        let pages = paginator.paginate([citing.block] + Sample.document())
+        let defined = Set(anchorItems(pages).map(\.name))
+        let targets = pages.flatMap { page in
+            page.drawing.items.compactMap { item -> String? in
+                if case .link(let link) = item, case .destination(let name) = link.target { name } else { nil }
+            }
+        }
+        // The TOC's four lines, the citation and the cross-reference.
+        #expect(targets.count == 6)
+        for name in targets { #expect(defined.contains(name), "no destination \(name)") }
+        for k in 0..<6 { #expect(defined.contains("ref-\(k)")) }
+    }
+
+    @Test func aReferenceEntryIsADestinationAtItsFirstLineEvenWhenItRunsOntoTheNextPage() {
+        // The first entry is long enough to run over two pages; its anchor stays where it starts.
+        let entries = [1500, 20, 20].enumerated().map { k, n in
+            ReferenceEntry(markup: "Author \(k). " + Sample.words(n, seed: k), anchor: "ref-\(k)")
+        }
+        let pages = paginator.paginate([.paragraph(markup: Sample.words(100)), .references(entries)])
+        #expect(pages.count >= 2)
+        let anchors = anchorItems(pages)
+        #expect(anchors.map(\.name) == ["ref-0", "ref-1", "ref-2"])
+        #expect(anchors.map(\.page) == [0, pages.count - 1, pages.count - 1])
+        // Each anchor sits at the top of its entry's "[n]" label, on the label's page.
+        for (k, anchor) in anchors.enumerated() {
+            let labels = pages[anchor.page].drawing.items.compactMap { item -> TextRun? in
+                if case .text(let run) = item, run.markup == "[\(k + 1)]" { run } else { nil }
+            }
+            #expect(labels.count == 1)
+            #expect(labels.first?.position.y == anchor.y)
+            #expect(anchor.x == style.marginInner)
+            #expect(pages[anchor.page].anchors.contains(anchor.name))
+        }
+    }
 }

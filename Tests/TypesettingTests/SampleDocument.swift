@@ -68,7 +68,7 @@ enum Sample {
         blocks.append(.figure(drawing: drawing(900, 1600), caption: "A tall figure scaled to the page.", anchor: "fig-2", number: "2"))
         blocks.append(.heading(level: 1, number: "3", markup: "Results", anchor: "sec-3"))
         for i in 0..<3 { blocks.append(.paragraph(markup: words(100, seed: i + 2))) }
-        blocks.append(.references((0..<6).map { "Author \($0). " + words(25, seed: $0) }))
+        blocks.append(.references((0..<6).map { ReferenceEntry(markup: "Author \($0). " + words(25, seed: $0), anchor: "ref-\($0)") }))
         return blocks
     }
 }

@@ -8,12 +8,17 @@ the page geometry of Templates/paper.yaml, and fails when
     (justification widens every space of a line alike; the line's median gap is taken);
   - a page other than the last is more than a quarter empty at its foot while a float (figure or
     table) of the same section, placed on a later page, would have fitted into the gap. Pages
-    that end a section (the next page starts a numbered section or the references) are excepted.
+    that end a section (the next page starts a numbered section or the references) are excepted;
+  - an internal link goes nowhere: every link annotation (cross-references to figures, tables,
+    equations and sections, citations, table-of-contents lines) and every outline entry must name
+    a destination the file defines, on one of its pages (read from `qpdf --json`); a link action
+    other than going to a destination or opening a URI (JavaScript, launching a file, ...) fails too.
 
 Usage: check_pdf.py BUILD_FOLDER... (each holding report.pdf). Exit status 1 on any failure.
 """
 
 import html.parser
+import json
 import os
 import re
 import subprocess
@@ -96,6 +101,118 @@ class BBoxParser(html.parser.HTMLParser):
         if tag == "word" and self.word is not None:
             self.pages[-1]["blocks"][-1].lines[-1].words.append(Word(self.word, self.text))
             self.word = None
+
+
+def pdf_string(value):
+    """The text of a string or name in qpdf's JSON (version 2): "u:text", "b:hex" or "/Name"."""
+    if isinstance(value, str):
+        if value.startswith("u:"):
+            return value[2:]
+        if value.startswith("b:"):
+            raw = bytes.fromhex(value[2:])
+            if raw.startswith(b"\xfe\xff"):
+                return raw[2:].decode("utf-16-be")
+            return raw.decode("latin-1")
+        if value.startswith("/"):
+            return value[1:]
+    return None
+
+
+def check_links(pdf, failures):
+    """Every internal link and outline entry of the PDF names a destination that the file defines
+    on one of its pages. Returns (links, outline entries, named destinations) counted."""
+    name = os.path.relpath(pdf)
+    dump = subprocess.run(["qpdf", "--json=2", "--json-key=qpdf", pdf], capture_output=True, text=True, check=True).stdout
+    objects = json.loads(dump)["qpdf"][1]
+
+    def value(ref_or_value):
+        """An object's value, following an indirect reference ("12 0 R")."""
+        if isinstance(ref_or_value, str) and ref_or_value.endswith(" R"):
+            entry = objects.get("obj:" + ref_or_value)
+            return entry.get("value") if entry else None
+        return ref_or_value
+
+    root = value(objects["trailer"]["value"]["/Root"])
+    # The pages in reading order, from the page tree.
+    ordered = []
+    stack = [root["/Pages"]]
+    while stack:
+        ref = stack.pop()
+        node = value(ref)
+        if node.get("/Type") == "/Page":
+            ordered.append(ref)
+        stack.extend(reversed(node.get("/Kids", [])))
+    pages = set(ordered)
+    # Named destinations: the /Dests name tree of the catalog's /Names, and the older /Dests dictionary.
+    named = {}
+    names = value(root.get("/Names", {})) or {}
+    stack = [names["/Dests"]] if "/Dests" in names else []
+    while stack:
+        node = value(stack.pop())
+        entries = node.get("/Names", [])
+        for key, target in zip(entries[0::2], entries[1::2]):
+            named[pdf_string(key)] = value(target)
+        stack.extend(node.get("/Kids", []))
+    for key, target in (value(root.get("/Dests", {})) or {}).items():
+        named[pdf_string(key)] = value(target)
+    for key, target in sorted(named.items()):
+        explicit = target.get("/D") if isinstance(target, dict) else target
+        if not isinstance(explicit, list) or not explicit or explicit[0] not in pages:
+            failures.append(f"{name}: destination {key!r} is not on a page of the document")
+
+    def resolves(destination, where):
+        destination = value(destination)
+        if isinstance(destination, list):
+            if not destination or destination[0] not in pages:
+                failures.append(f"{name}: {where} goes to an explicit destination off the document's pages")
+            return
+        key = pdf_string(destination)
+        if key is None:
+            failures.append(f"{name}: {where} has a destination that is neither a name nor a page ({destination!r})")
+        elif key not in named:
+            failures.append(f"{name}: {where} goes to {key!r}, a destination the file does not define")
+
+    def follow(holder, where):
+        if "/Dest" in holder:
+            resolves(holder["/Dest"], where)
+            return
+        action = value(holder.get("/A"))
+        if action is None:
+            failures.append(f"{name}: {where} has neither a destination nor an action")
+            return
+        kind = action.get("/S")
+        if kind == "/GoTo":
+            resolves(action.get("/D"), where)
+        elif kind != "/URI":
+            failures.append(f"{name}: {where} runs an action of kind {kind}: only destinations and URIs are allowed")
+
+    link_count = 0
+    for page_number, ref in enumerate(ordered, start=1):
+        for annotation in value(value(ref).get("/Annots", [])) or []:
+            annotation = value(annotation)
+            if annotation.get("/Subtype") != "/Link":
+                continue
+            link_count += 1
+            rect = ", ".join(f"{v:g}" for v in annotation.get("/Rect", []))
+            follow(annotation, f"page {page_number}: the link at [{rect}]")
+    outline_count = 0
+    outlines = value(root.get("/Outlines"))
+    stack = [outlines["/First"]] if outlines and "/First" in outlines else []
+    seen = set()
+    while stack:
+        ref = stack.pop()
+        if ref in seen:
+            failures.append(f"{name}: the outline loops at {ref}")
+            break
+        seen.add(ref)
+        item = value(ref)
+        outline_count += 1
+        follow(item, f"the outline entry {pdf_string(item.get('/Title'))!r}")
+        if "/Next" in item:
+            stack.append(item["/Next"])
+        if "/First" in item:
+            stack.append(item["/First"])
+    return link_count, outline_count, len(named)
 
 
 def margins(style_path):
@@ -201,8 +318,10 @@ def check(pdf, style, failures):
             kind, height = fitting[0]
             failures.append(f"{name}: page {index + 1} is {100 * empty:.0f}% empty at its foot while a later {kind} ({height:.0f} pt) would fit in its {gap:.0f} pt")
     worst = max(stretches, default=0)
+    links, outline, destinations = check_links(pdf, failures)
     print(f"  {name}: {len(pages)} pages, {len(stretches)} justified lines, widest word spaces {worst:.2f}× natural, "
-          f"emptiest page foot {100 * max(summaries, default=0):.0f}%")
+          f"emptiest page foot {100 * max(summaries, default=0):.0f}%, {links} links and {outline} outline entries "
+          f"to {destinations} destinations")
 
 
 def main():
