@@ -9,6 +9,8 @@ public struct OutputSet {
     public mutating func add(_ name: String, _ bytes: [UInt8]) { files[name] = bytes }
     public func bytes(_ name: String) -> [UInt8]? { files[name] }
     public var names: [String] { files.keys.sorted() }
+    /// Every file's name and bytes, sorted by name.
+    public var entries: [(name: String, bytes: [UInt8])] { files.sorted { $0.key < $1.key }.map { ($0.key, $0.value) } }
     public var totalBytes: Int { files.values.reduce(0) { $0 + $1.count } }
 
     /// The `count` largest files as "name (bytes)", largest first (ties by name).

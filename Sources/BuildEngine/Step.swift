@@ -194,8 +194,10 @@ public struct BuildPlan: Sendable {
         let step = try Step(
             id: id, kind: kind, schemaVersion: schemaVersion, input: input, files: files, after: after,
             environment: environment, location: location, isLong: isLong, output: codec, run: run)
-        precondition(index[step.id] == nil, "duplicate step \(step.id)")
-        for d in step.dependencies { precondition(index[d] != nil, "step \(step.id) depends on unknown \(d)") }
+        guard index[step.id] == nil else { throw PlanError.duplicateStep(step.id) }
+        if let missing = step.dependencies.first(where: { index[$0] == nil }) {
+            throw PlanError.unknownDependency(step: step.id, dependency: missing)
+        }
         index[step.id] = steps.count
         steps.append(step)
         return StepRef(id: id)
@@ -205,16 +207,48 @@ public struct BuildPlan: Sendable {
     public func contains(_ id: String) -> Bool { index[id] != nil }
 
     /// Every step's key components and key, computed in plan order.
-    public func keys() -> [String: (key: String, components: [String: String])] {
+    public func keys() -> [String: (key: String, components: [String: String])] { Self.keys(keyedSteps()) }
+
+    /// The keys and components of `keyed` by step id.
+    public static func keys(_ keyed: [KeyedStep]) -> [String: (key: String, components: [String: String])] {
+        var out: [String: (key: String, components: [String: String])] = [:]
+        for k in keyed { out[k.step.id] = (k.key, k.components) }
+        return out
+    }
+
+    /// The steps in plan order, each with its key and the components the key hashes: for walks
+    /// over the plan that need every step's key, with no lookup that could miss.
+    public func keyedSteps() -> [KeyedStep] {
         var keys: [String: String] = [:]
-        var out: [String: (String, [String: String])] = [:]
-        for step in steps {
+        return steps.map { step in
             let components = step.keyComponents(upstream: keys, tool: tool)
             let key = Step.key(from: components)
             keys[step.id] = key
-            out[step.id] = (key, components)
+            return KeyedStep(step: step, key: key, components: components)
         }
-        return out
+    }
+}
+
+/// A step of a plan with its key.
+public struct KeyedStep: Sendable {
+    public let step: Step
+    /// The SHA-256 of `components`, as hex.
+    public let key: String
+    public let components: [String: String]
+}
+
+/// A plan that cannot be built as written (a fault of the planner, reported rather than trapped).
+public enum PlanError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// Two steps with one id.
+    case duplicateStep(String)
+    /// A step depending on one not (yet) in the plan.
+    case unknownDependency(step: String, dependency: String)
+
+    public var description: String {
+        switch self {
+        case .duplicateStep(let id): "the plan has two steps '\(id)'"
+        case .unknownDependency(let step, let dependency): "step '\(step)' depends on '\(dependency)', which is not in the plan"
+        }
     }
 }
 

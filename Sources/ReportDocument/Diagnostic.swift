@@ -38,9 +38,15 @@ public struct Diagnostic: Error, Sendable, Equatable, CustomStringConvertible {
     public enum Severity: String, Sendable, Equatable, Comparable {
         case note, warning, error
 
-        public static func < (a: Severity, b: Severity) -> Bool {
-            let order: [Severity] = [.note, .warning, .error]
-            return order.firstIndex(of: a)! < order.firstIndex(of: b)!
+        public static func < (a: Severity, b: Severity) -> Bool { a.rank < b.rank }
+
+        /// Notes below warnings below errors.
+        private var rank: Int {
+            switch self {
+            case .note: 0
+            case .warning: 1
+            case .error: 2
+            }
         }
     }
 

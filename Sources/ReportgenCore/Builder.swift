@@ -220,8 +220,9 @@ public struct Builder: Sendable {
                 ],
                 sources: planned.sources)
         }
-        let keys = planned.plan.keys()
-        outputs.add("manifest.json", Array((manifest(planned, keys: keys, outputs: outputs).serialized() + "\n").utf8))
+        let keyed = planned.plan.keyedSteps()
+        let keys = BuildPlan.keys(keyed)
+        outputs.add("manifest.json", Array((manifest(planned, keyed: keyed, outputs: outputs).serialized() + "\n").utf8))
         var wrote = false
         if !outputs.matches(directory) {
             do {
@@ -233,9 +234,10 @@ public struct Builder: Sendable {
             }
         }
         BuildState(
-            steps: planned.plan.steps.map { step in
-                let origin: StepOrigin = report.ran.contains(step.id) ? .ran : report.fromRemote.contains(step.id) ? .remote : .local
-                return BuildState.Entry(id: step.id, key: keys[step.id]!.key, components: keys[step.id]!.components, origin: origin)
+            steps: keyed.map { k in
+                let id = k.step.id
+                let origin: StepOrigin = report.ran.contains(id) ? .ran : report.fromRemote.contains(id) ? .remote : .local
+                return BuildState.Entry(id: id, key: k.key, components: k.components, origin: origin)
             }
         ).save(to: stateDirectory.appendingPathComponent("\(planned.stem).json"))
         // The outputs are in place; uploads still in flight finish now (each request bounded).
@@ -274,12 +276,13 @@ public struct Builder: Sendable {
             let steps = manifest["steps"] as? [[String: Any]],
             let recorded = manifest["outputs"] as? [String: String]
         else { return nil }
-        let keys = planned.plan.keys()
-        guard steps.count == planned.plan.steps.count else { return nil }
+        let keyed = planned.plan.keyedSteps()
+        let keys = BuildPlan.keys(keyed)
+        guard steps.count == keyed.count else { return nil }
         // The fits' warnings are printed on every build: they come from the cached fit outputs.
         guard let warnings = cachedFitWarnings(planned, keys: keys) else { return nil }
-        for (entry, step) in zip(steps, planned.plan.steps) {
-            guard entry["id"] as? String == step.id, entry["key"] as? String == keys[step.id]?.key else { return nil }
+        for (entry, k) in zip(steps, keyed) {
+            guard entry["id"] as? String == k.step.id, entry["key"] as? String == k.key else { return nil }
         }
         let expected = Set(planned.plan.steps.compactMap { Planner.outputFile(of: $0.id) })
         guard Set(recorded.keys) == expected else { return nil }
@@ -298,11 +301,9 @@ public struct Builder: Sendable {
         let stateURL = stateDirectory.appendingPathComponent("\(planned.stem).json")
         let previous = BuildState.load(from: stateURL)
         BuildState(
-            steps: planned.plan.steps.map { step in
-                let key = keys[step.id]!.key
-                let recorded = previous?.steps.first { $0.id == step.id && $0.key == key }?.origin
-                return BuildState.Entry(
-                    id: step.id, key: key, components: keys[step.id]!.components, origin: recorded == .remote ? .remote : .local)
+            steps: keyed.map { k in
+                let recorded = previous?.steps.first { $0.id == k.step.id && $0.key == k.key }?.origin
+                return BuildState.Entry(id: k.step.id, key: k.key, components: k.components, origin: recorded == .remote ? .remote : .local)
             }
         ).save(to: stateURL)
         var summary = BuildSummary(
@@ -327,20 +328,21 @@ public struct Builder: Sendable {
     }
 
     /// Each step with its key, the files it read and the hash of its output; every output file's hash.
-    func manifest(_ planned: PlannedBuild, keys: [String: (key: String, components: [String: String])], outputs: OutputSet) -> JSONValue {
+    func manifest(_ planned: PlannedBuild, keyed: [KeyedStep], outputs: OutputSet) -> JSONValue {
         var steps: [JSONValue] = []
-        for step in planned.plan.steps {
+        for k in keyed {
+            let step = k.step
             steps.append(
                 .object([
                     "id": .string(step.id),
                     "kind": .string(step.kind),
-                    "key": .string(keys[step.id]!.key),
+                    "key": .string(k.key),
                     "inputs": .array(step.dependencies.map { .string($0) }),
                     "files": .object(step.files.mapValues { .string($0) }),
                 ]))
         }
         var files: [String: JSONValue] = [:]
-        for name in outputs.names { files[name] = .string(SHA256.hex(outputs.bytes(name)!)) }
+        for (name, bytes) in outputs.entries { files[name] = .string(SHA256.hex(bytes)) }
         return .object([
             "document": .string(planned.document.path),
             "document_sha256": .string(SHA256.hex(planned.document.source)),

@@ -7,16 +7,15 @@ extension Builder {
     /// remote cache. With a remote cache, a step missing locally is looked up there too.
     public func explain(document url: URL, step only: String? = nil) throws(BuildFailure) -> String {
         let planned = try plan(document: url)
-        let keys = planned.plan.keys()
         let last = BuildState.load(from: stateDirectory.appendingPathComponent("\(planned.stem).json"))
         let store = ContentStore(directory: cacheDirectory)
         let remote = options.useCache ? options.remoteCache.map(RemoteCache.init) : nil
         var lines: [String] = []
         var matched = false
-        for step in planned.plan.steps {
+        for keyed in planned.plan.keyedSteps() {
+            let (step, key, components) = (keyed.step, keyed.key, keyed.components)
             if let only, step.id != only { continue }
             matched = true
-            let (key, components) = keys[step.id]!
             var status: String
             let previous = last?.steps.first { $0.id == step.id }
             if case .hit = store.read(key) {

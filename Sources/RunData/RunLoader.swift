@@ -37,7 +37,7 @@ public enum RunLoader {
                     return .failure(ColumnProblem(message: message))
                 }
                 index[role] = i
-            } else if let i = commonNames[role]!.lazy.compactMap({ table.columnIndex($0) }).first {
+            } else if let i = (commonNames[role] ?? []).lazy.compactMap({ table.columnIndex($0) }).first {
                 index[role] = i
             }
         }
@@ -97,12 +97,17 @@ public enum RunLoader {
             }
             guard !failed, let n, let loss else { continue }
             var run: Run
-            if let c, let d {
-                run = Run(parameters: n, tokens: d, flops: c, loss: loss)
-            } else if let c {
-                run = Run(parameters: n, flops: c, loss: loss)
-            } else {
-                run = Run(parameters: n, tokens: d!, flops: 6 * n * d!, loss: loss)
+            switch (c, d) {
+            case (let c?, let d?): run = Run(parameters: n, tokens: d, flops: c, loss: loss)
+            case (let c?, nil): run = Run(parameters: n, flops: c, loss: loss)
+            case (nil, let d?): run = Run(parameters: n, tokens: d, flops: 6 * n * d, loss: loss)
+            case (nil, nil):
+                // `columns(of:)` requires one of the two columns; a caller's own mapping may not.
+                diagnostics.append(
+                    .error(
+                        "\(fileName) maps neither a 'flops' nor a 'tokens' column, so this run has no compute", file: fileName,
+                        at: SourceLocation(line: table.lines[r], column: 1)))
+                continue
             }
             run.budget = budget
             run.uniqueTokens = unique
@@ -176,6 +181,7 @@ extension RunLoader {
         var index: [String: Int] = [:]
         var diagnostics: [Diagnostic] = []
         for role in ["run", "params", "horizon", "tokens", "loss"] {
+            let names = curveColumns[role] ?? []
             if let column = mapping[role] {
                 if let i = table.columnIndex(column) {
                     index[role] = i
@@ -185,16 +191,20 @@ extension RunLoader {
                             "no column '\(column)' in \(fileName) (columns: \(table.header.joined(separator: ", ")))", file: fileName,
                             at: SourceLocation(line: 1, column: 1)))
                 }
-            } else if let i = curveColumns[role]!.lazy.compactMap({ table.columnIndex($0) }).first {
+            } else if let i = names.lazy.compactMap({ table.columnIndex($0) }).first {
                 index[role] = i
             } else if role != "horizon" {
                 diagnostics.append(
                     .error(
-                        "loss curves need a '\(role)' column (one of \(curveColumns[role]!.joined(separator: ", "))); columns: \(table.header.joined(separator: ", "))",
+                        "loss curves need a '\(role)' column (one of \(names.joined(separator: ", "))); columns: \(table.header.joined(separator: ", "))",
                         file: fileName, at: SourceLocation(line: 1, column: 1)))
             }
         }
         guard diagnostics.isEmpty else { return ([], diagnostics) }
+        // Each role but `horizon` has a column by now: a missing one is an error above.
+        guard let tokensColumn = index["tokens"] else {
+            return ([], [.error("loss curves need a 'tokens' column", file: fileName, at: SourceLocation(line: 1, column: 1))])
+        }
         var curves: [TrainingCurve] = []
         var currentRun: String? = nil
         var seen: Set<String> = []
@@ -231,7 +241,7 @@ extension RunLoader {
                 diagnostics.append(
                     .error(
                         "run '\(id)': tokens must increase along a curve (\(t) after \(last))", file: fileName,
-                        at: SourceLocation(line: table.lines[r], column: table.column(ofField: index["tokens"]!, row: r))))
+                        at: SourceLocation(line: table.lines[r], column: table.column(ofField: tokensColumn, row: r))))
                 continue
             }
             curves[k].tokens.append(t)

@@ -292,9 +292,10 @@ public enum Simulation {
             }
             values[entry.key] = try number(entry.value, key: "truth.\(entry.key)", file: file)
         }
-        for name in names where values[name] == nil {
-            throw .error("'truth' is missing '\(name)'", file: file, at: node.location)
+        func given(_ name: String) throws(Diagnostic) -> Double {
+            guard let value = values[name] else { throw .error("'truth' is missing '\(name)'", file: file, at: node.location) }
+            return value
         }
-        return ChinchillaLaw(E: values["E"]!, A: values["A"]!, B: values["B"]!, alpha: values["alpha"]!, beta: values["beta"]!)
+        return ChinchillaLaw(E: try given("E"), A: try given("A"), B: try given("B"), alpha: try given("alpha"), beta: try given("beta"))
     }
 }

@@ -65,7 +65,13 @@ public struct MathLayout: Sendable {
         /// The style of super- and subscripts.
         var script: Style { self <= .text ? .script : .scriptScript }
         /// The style of a fraction's numerator and denominator.
-        var fraction: Style { Style(rawValue: min(rawValue + 1, 3))! }
+        var fraction: Style {
+            switch self {
+            case .display: .text
+            case .text: .script
+            case .script, .scriptScript: .scriptScript
+            }
+        }
         var scale: Double {
             switch self {
             case .display, .text: 1

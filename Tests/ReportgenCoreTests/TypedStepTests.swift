@@ -130,6 +130,31 @@ private struct Opaque: Sendable { var value: Int }
     #expect("\(report.failures.first?.error as Any)".contains("not one of its dependencies"))
 }
 
+/// A plan that repeats a step id or names a dependency it lacks is an error, not a trap; the plan
+/// keeps the steps before it, and every walk over them sees each step with its key.
+@Test func aMalformedPlanIsAnErrorAndKeyedStepsFollowThePlan() throws {
+    var plan = BuildPlan()
+    let a = try plan.add(id: "a", kind: "test", input: 1, output: .json) { input, _ in input }
+    try plan.add(id: "b", kind: "test", input: 2, after: [a], output: .json) { input, _ in input }
+    #expect(throws: PlanError.duplicateStep("a")) {
+        try plan.add(id: "a", kind: "test", input: 3, output: .json) { input, _ in input }
+    }
+    var other = BuildPlan()
+    let elsewhere = try other.add(id: "z", kind: "test", input: 0, output: .json) { input, _ in input }
+    #expect(throws: PlanError.unknownDependency(step: "c", dependency: "z")) {
+        try plan.add(id: "c", kind: "test", input: 4, after: [elsewhere], output: .json) { input, _ in input }
+    }
+    let keyed = plan.keyedSteps()
+    #expect(keyed.map(\.step.id) == ["a", "b"])
+    let keys = plan.keys()
+    for k in keyed { #expect(keys[k.step.id]?.key == k.key && keys[k.step.id]?.components == k.components) }
+    // b's key follows a's: another input for a gives b another key.
+    var changed = BuildPlan()
+    let a2 = try changed.add(id: "a", kind: "test", input: 5, output: .json) { input, _ in input }
+    try changed.add(id: "b", kind: "test", input: 2, after: [a2], output: .json) { input, _ in input }
+    #expect(changed.keyedSteps()[1].key != keyed[1].key)
+}
+
 /// Every field of a run is in the key (run data is the bulk of a fit's input).
 @Test func everyFieldOfARunChangesTheKey() throws {
     let base = sampleInput()
