@@ -56,6 +56,14 @@ public enum ResultSchema {
         targets.map { ResultName("loss_\($0)", "predicted loss at the optimum of the target '\($0)' (nats per token)") }
     }
 
+    /// The beginnings of the names published once per projection target (`n_opt_`, `loss_`, …),
+    /// read off the schema itself: a name that starts with one names a target.
+    public static var perTargetPrefixes: [String] {
+        let marker = "\u{1}"
+        let names = frontier(targets: [marker]) + targetLosses(targets: [marker])
+        return names.compactMap { result in result.name.range(of: marker).map { String(result.name[..<$0.lowerBound]) } }
+    }
+
     /// With the hold-out refit (an `extrapolation` table or `lobo_*` in the prose).
     public static let holdOut = [
         ResultName("lobo_budget", "the held-out largest budget (FLOPs)"),

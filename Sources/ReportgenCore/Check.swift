@@ -23,15 +23,14 @@ extension Builder {
     public func check(document url: URL, update: Bool) throws(BuildFailure) -> CheckOutcome {
         let summary = try build(document: url)
         let lockURL = lockFileURL(for: url)
-        // `{expect}` tolerances loosen or tighten the lock's default for their keys.
+        // `{expect}` tolerances loosen or tighten the lock's default for their keys; the result
+        // schemas say which values the lock leaves out.
+        let planned = try plan(document: url)
         var tolerances: [String: (rel: Double, abs: Double)] = [:]
-        var unlocked: Set<String> = []
-        if let planned = try? plan(document: url) {
-            for d in planned.analysis.expects {
-                for e in d.expectations { tolerances[e.key] = Expectations.tolerance(e, in: d) }
-            }
-            unlocked = planned.analysis.unlockedResultKeys()
+        for d in planned.analysis.expects {
+            for e in d.expectations { tolerances[e.key] = Expectations.tolerance(e, in: d) }
         }
+        let unlocked = planned.analysis.unlockedResultKeys()
         let fresh = LockFile(results: summary.results.values, tolerances: tolerances, unlocked: unlocked)
         if update {
             do { try AtomicFile.write(Array(fresh.serialized().utf8), to: lockURL) } catch {

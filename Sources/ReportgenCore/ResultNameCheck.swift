@@ -67,7 +67,7 @@ extension Analysis {
             var notes = ["its results: \(published.sorted().joined(separator: ", "))"]
             if let s = suggestion(for: name, among: published) {
                 message += "; did you mean '\(id).\(s)'?"
-            } else if ["n_opt_", "d_opt_", "tokens_per_parameter_", "loss_"].contains(where: name.hasPrefix) {
+            } else if ResultSchema.perTargetPrefixes.contains(where: name.hasPrefix) {
                 // A projection named after a target the document does not declare.
                 let targets = document.frontMatter.targets
                 notes.insert(
