@@ -15,7 +15,7 @@ EXTERNAL_DATA := Data/external/chinchilla_svg_extracted.csv
 FUZZ_SEED ?= 1
 FUZZ_SECONDS ?= 1800
 
-.PHONY: deps build report test lint reader-checks gallery preview-check fuzz data clean
+.PHONY: deps build report test lint loc reader-checks gallery preview-check fuzz data clean
 
 deps:
 	@scripts/install-deps.sh $(DEB_PACKAGES)
@@ -40,9 +40,18 @@ test: deps build lint
 	@$(MAKE) -s preview-check
 
 # The Swift sources and tests as `swift format` writes them (.swift-format); `swift format format -i
-# -r Sources Tests` fixes what this reports.
+# -r Sources Tests` fixes what this reports. Then no force unwrap, `as!`, `try!` or implicitly
+# unwrapped optional in the code that reads documents, data and cache entries
+# (scripts/no-force-unwraps.py).
+UNWRAP_FREE := BuildEngine ReportgenCore Analyses RunData Composition PreviewServer ReportDocument Typesetting reportgen
 lint:
 	@$(SWIFT) format lint --strict --recursive Sources Tests
+	@SWIFT=$(SWIFT) scripts/no-force-unwraps.py $(UNWRAP_FREE:%=Sources/%)
+
+# Files and lines per target (scripts/loc.py; `scripts/loc.py --write docs/ARCHITECTURE.md`
+# refreshes the table there).
+loc:
+	@scripts/loc.py
 
 # Edits a throwaway project under `reportgen preview` and checks that the page in Chromium shows
 # each change within a second of the rebuild, the located error page, refused paths, and Ctrl-C.
