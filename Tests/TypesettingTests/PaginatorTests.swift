@@ -336,7 +336,9 @@ import Typesetting
         #expect(pages.count >= 2)
         let anchors = anchorItems(pages)
         #expect(anchors.map(\.name) == ["ref-0", "ref-1", "ref-2"])
-        #expect(anchors.map(\.page) == [0, pages.count - 1, pages.count - 1])
+        // 1500 words do not fit on the first page: the second entry starts on a later one.
+        #expect(anchors.first?.page == 0)
+        #expect(anchors.count == 3 && anchors[1].page >= 1 && anchors[2].page >= anchors[1].page)
         // Each anchor sits at the top of its entry's "[n]" label, on the label's page.
         for (k, anchor) in anchors.enumerated() {
             let labels = pages[anchor.page].drawing.items.compactMap { item -> TextRun? in
