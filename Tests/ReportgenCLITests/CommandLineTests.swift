@@ -309,7 +309,9 @@ func twoConcurrentBuildsBothSucceed() throws {
       'R^*_D': {scale: log, starts: [1.5, 3]}
       'R^*_N': {scale: log, starts: [1, 2.5]}
     """#.write(to: folder.appendingPathComponent("law.yaml"), atomically: true, encoding: .utf8)
-    let arguments = ["fit", "Data/repeated/repeated.csv", "--approach", "3", "--law-file", "Data/repeated/law.yaml", "--objective", "mse-log"]
+    let arguments = [
+        "fit", "Data/repeated/repeated.csv", "--approach", "3", "--law-file", "Data/repeated/law.yaml", "--objective", "mse-log",
+    ]
     let fit = try reportgen(arguments + ["--json"], in: project.root)
     #expect(fit.status == 0, "\(fit.errors)")
     let object = try #require(try JSONSerialization.jsonObject(with: Data(fit.output.utf8)) as? [String: Any])
