@@ -22,6 +22,8 @@ public struct AdHocFitRequest: Sendable {
     /// Approach 3: a shipped law's name (nil: Eq. 2), the solver (`grid`, `varpro`) and the
     /// objective (`huber-log`, `mse-log`, `mse`) with Huber's δ.
     public var law: String? = nil
+    /// Approach 3: a file holding a law as a fit's `law:` takes it (`LawFile`), instead of `law`.
+    public var lawFile: String? = nil
     public var solver: String = "grid"
     public var objective: String = "huber-log"
     public var huberDelta: Double = 1e-3
@@ -56,8 +58,25 @@ public enum AdHocFit {
     }
 
     /// Reads the runs a request names; every bad value is a diagnostic at its row and column.
-    public static func loadRuns(_ request: AdHocFitRequest) throws(BuildFailure) -> (runs: [Run], sources: [String: String]) {
-        let (table, sources) = try readTable(request)
+    ///
+    /// `lawInputs` are the columns a declared law reads (its `inputs:`), carried by each run in
+    /// `Run.lawInputs` in that order; a column the file lacks is an error where the law file names it.
+    public static func loadRuns(_ request: AdHocFitRequest, lawInputs: [InputDeclaration] = []) throws(BuildFailure) -> (
+        runs: [Run], sources: [String: String]
+    ) {
+        var (table, sources) = try readTable(request)
+        var lawColumns: [Int] = []
+        for input in lawInputs {
+            guard let index = table.columnIndex(input.column) else {
+                var message =
+                    "the law's input '\(input.name)' reads column '\(input.column)', which \(request.path) lacks (columns: \(table.header.joined(separator: ", ")))"
+                if let s = suggestion(for: input.column, among: table.header) { message += "; did you mean '\(s)'?" }
+                let lawFile = request.lawFile ?? request.path
+                if let text = FileManager.default.contents(atPath: lawFile) { sources[lawFile] = String(decoding: text, as: UTF8.self) }
+                throw BuildFailure(diagnostics: [.error(message, file: lawFile, at: input.columnLocation)], sources: sources)
+            }
+            lawColumns.append(index)
+        }
         let columns: [String: Int]
         switch RunLoader.columns(of: table, mapping: request.mapping, fileName: request.path) {
         case .success(let c): columns = c
@@ -65,7 +84,7 @@ public enum AdHocFit {
             throw BuildFailure(
                 diagnostics: [.error(problem.message, file: request.path, at: SourceLocation(line: 1, column: 1))], sources: sources)
         }
-        let loaded = RunLoader.runs(from: table, columns: columns, fileName: request.path)
+        let loaded = RunLoader.runs(from: table, columns: columns, fileName: request.path, lawColumns: lawColumns)
         guard loaded.diagnostics.isEmpty else { throw BuildFailure(diagnostics: loaded.diagnostics, sources: sources) }
         return (RunLoader.excludingHighestLoss(loaded.runs, request.excludeHighestLoss), sources)
     }
@@ -93,7 +112,9 @@ public enum AdHocFit {
                     sources: sources)
             }
         }
-        let (runs, sources) = try loadRuns(request)
+        let declared = try lawDeclaration(request)
+        var (runs, sources) = try loadRuns(request, lawInputs: declared?.declaration.inputs ?? [])
+        if let declared { sources[declared.file] = declared.text }
         let grouping: BudgetGrouping
         if let nominal = request.nominalBudgets {
             grouping = .nominal(budgets: nominal, tolerance: request.budgetTolerance ?? 0.1)
@@ -101,7 +122,12 @@ public enum AdHocFit {
             grouping = request.budgetTolerance.map { .logTolerance($0) } ?? (runs.contains { $0.budget != nil } ? .declared : .exact)
         }
         var law: LawForm?
-        if let name = request.law {
+        if let declared {
+            switch LawFits.form(declared.declaration, file: declared.file) {
+            case .success(let form): law = form
+            case .failure(let diagnostic): throw BuildFailure(diagnostics: [diagnostic], sources: sources)
+            }
+        } else if let name = request.law {
             guard let shipped = ShippedLaw(rawValue: name) else {
                 throw BuildFailure(
                     diagnostics: [
@@ -150,8 +176,32 @@ public enum AdHocFit {
         }
     }
 
-    /// A short human-readable summary of a fit's JSON.
-    public static func summary(_ json: JSONValue) -> String {
+    /// The law of `request.lawFile`, read by the schema of a fit's `law:`, with the file's text;
+    /// nil without a law file.
+    public static func lawDeclaration(_ request: AdHocFitRequest) throws(BuildFailure) -> (
+        declaration: LawDeclaration, file: String, text: String
+    )? {
+        guard let file = request.lawFile else { return nil }
+        guard let data = FileManager.default.contents(atPath: file) else {
+            throw BuildFailure(diagnostics: [.error("cannot read the law file '\(file)'")], sources: [:])
+        }
+        let text = String(decoding: data, as: UTF8.self)
+        let parsed = LawFile.parse(text, file: file)
+        guard let declaration = parsed.declaration else { throw BuildFailure(diagnostics: parsed.diagnostics, sources: [file: text]) }
+        return (declaration, file, text)
+    }
+
+    /// The parameters' result keys of a law file's law, in its order (for `summary`); nil without
+    /// a law file or for one that does not declare a valid law.
+    public static func lawFileKeys(_ request: AdHocFitRequest) -> [String]? {
+        guard let declared = try? lawDeclaration(request), case .success(let form) = LawFits.form(declared.declaration, file: declared.file)
+        else { return nil }
+        return form.parameters.map { LawFits.key($0.name) }
+    }
+
+    /// A short human-readable summary of a fit's JSON; `parameterKeys` are a declared law's
+    /// parameters (`lawFileKeys`), printed instead of Eq. 2's.
+    public static func summary(_ json: JSONValue, parameterKeys: [String]? = nil) -> String {
         guard case .object(let o) = json else { return json.serialized() }
         var lines: [String] = []
         func number(_ key: String) -> Double? { if case .number(let x)? = o[key] { return x } else { return nil } }
@@ -162,7 +212,9 @@ public enum AdHocFit {
             lines.append(title)
         }
         var keys = ["a", "b"]
-        if case .string(let name)? = o["law"], let shipped = ShippedLaw(rawValue: name), shipped != .chinchilla {
+        if let parameterKeys {
+            keys += parameterKeys
+        } else if case .string(let name)? = o["law"], let shipped = ShippedLaw(rawValue: name), shipped != .chinchilla {
             let form = LawFits.form(shipped)
             keys += form.parameters.map { LawFits.key($0.name) }
         } else {

@@ -309,6 +309,9 @@ public struct LawProgram: Sendable {
         /// operand of an addition take over the row of the sum's adjoint (which it would otherwise
         /// copy). Reset to the identity at the start of each sweep.
         let adjointSlot: UnsafeMutablePointer<Int>
+        /// Each data register's smallest and largest value over runs (0 for other registers).
+        let dataLow: UnsafeMutablePointer<Double>
+        let dataHigh: UnsafeMutablePointer<Double>
 
         init(program: LawProgram, data: BoundData) {
             count = data.count
@@ -327,8 +330,14 @@ public struct LawProgram: Sendable {
             written.initialize(repeating: false, count: max(1, registers))
             adjointSlot = .allocate(capacity: max(1, registers))
             for r in 0..<max(1, registers) { (adjointSlot + r).initialize(to: r) }
+            dataLow = .allocate(capacity: max(1, registers))
+            dataLow.initialize(repeating: 0, count: max(1, registers))
+            dataHigh = .allocate(capacity: max(1, registers))
+            dataHigh.initialize(repeating: 0, count: max(1, registers))
             for r in 0..<registers where program.kinds[r] == .data {
                 data.data[r].withUnsafeBufferPointer { (values + r * count).update(from: $0.baseAddress!, count: count) }
+                dataLow[r] = data.data[r].min() ?? 0
+                dataHigh[r] = data.data[r].max() ?? 0
             }
         }
 
@@ -339,6 +348,8 @@ public struct LawProgram: Sendable {
             scalarAdjoints.deallocate()
             written.deallocate()
             adjointSlot.deallocate()
+            dataLow.deallocate()
+            dataHigh.deallocate()
         }
 
         func row(_ r: Int) -> UnsafeMutablePointer<Double> { values + r * count }
@@ -373,7 +384,13 @@ public struct LawProgram: Sendable {
                     let zs = kinds[node.c].perRun ? 0 : w.scalars[node.c]
                     Self.fusedPass(node.op == .multiplyAdd, x, xs, y, ys, z, zs, out, n)
                 case .negate: for i in 0..<n { out[i] = -x![i] }
-                case .exp: Self.vectorExp(x!, out, n)
+                case .exp:
+                    // An affine operand whose range is known from its data row's extremes skips the scan.
+                    if let range = affineRange(node.a, w), range.low >= -708, range.high <= 708 {
+                        approach3_kernel_exp_normal(x!, out, n, approach3_kernel_automatic)
+                    } else {
+                        Self.vectorExp(x!, out, n)
+                    }
                 case .log: Self.vectorLog(x!, out, n)
                 case .sqrt: for i in 0..<n { out[i] = x![i].squareRoot() }
                 default:
@@ -386,14 +403,42 @@ public struct LawProgram: Sendable {
         }
     }
 
+    /// The smallest and largest value over runs of `register` when it is a fused s·d + c or c − s·d
+    /// with d a data register and s, c scalars: each run rounds s·d, then the sum, and both roundings
+    /// are monotone in d, so the extremes are those at d's smallest and largest values, computed
+    /// here by the same operations as the pass (the same bits, without reading the row). nil for
+    /// any other register.
+    func affineRange(_ register: Int, _ w: Workspace) -> (low: Double, high: Double)? {
+        let node = nodes[register]
+        guard node.op == .multiplyAdd || node.op == .multiplySubtract, kinds[register] == .varying, !kinds[node.c].perRun else {
+            return nil
+        }
+        let data: Int, scale: Double
+        if kinds[node.a] == .data, !kinds[node.b].perRun {
+            data = node.a
+            scale = w.scalars[node.b]
+        } else if kinds[node.b] == .data, !kinds[node.a].perRun {
+            data = node.b
+            scale = w.scalars[node.a]
+        } else {
+            return nil
+        }
+        let c = w.scalars[node.c]
+        let add = node.op == .multiplyAdd
+        func value(_ d: Double) -> Double { add ? scale * d + c : c - scale * d }
+        let first = value(w.dataLow[data]), second = value(w.dataHigh[data])
+        return (Swift.min(first, second), Swift.max(first, second))
+    }
+
     /// eˣ for every run through the kernel's vector exp: its normal-range copy when every |x| ≤ 708
     /// (the common case: no clamping, one power of two instead of two; the same bits there, since
     /// scaling by powers of two is exact while the result is normal), else the full one.
     @inline(__always)
     static func vectorExp(_ x: UnsafePointer<Double>, _ out: UnsafeMutablePointer<Double>, _ n: Int) {
-        var inRange = true
-        for i in 0..<n { inRange = inRange && x[i] >= -708 && x[i] <= 708 }
-        if inRange {
+        // A count rather than `inRange && …`, so that the scan has no branch and vectorises.
+        var outside = 0
+        for i in 0..<n { outside += x[i] >= -708 && x[i] <= 708 ? 0 : 1 }
+        if outside == 0 {
             approach3_kernel_exp_normal(x, out, n, approach3_kernel_automatic)
         } else {
             approach3_kernel_exp(x, out, n, approach3_kernel_automatic)
@@ -404,9 +449,9 @@ public struct LawProgram: Sendable {
     /// same bits as the full copy there, without its special-case selects), else the full one.
     @inline(__always)
     static func vectorLog(_ x: UnsafePointer<Double>, _ out: UnsafeMutablePointer<Double>, _ n: Int) {
-        var normal = true
-        for i in 0..<n { normal = normal && x[i] >= Double.leastNormalMagnitude && x[i] <= Double.greatestFiniteMagnitude }
-        if normal {
+        var abnormal = 0
+        for i in 0..<n { abnormal += x[i] >= Double.leastNormalMagnitude && x[i] <= Double.greatestFiniteMagnitude ? 0 : 1 }
+        if abnormal == 0 {
             approach3_kernel_log_normal(x, out, n, approach3_kernel_automatic)
         } else {
             approach3_kernel_log(x, out, n, approach3_kernel_automatic)

@@ -123,8 +123,8 @@ public enum VariableProjection {
         for axis in axes { grid = grid.flatMap { prefix in axis.map { prefix + [$0] } } }
         var values = [Double](repeating: .infinity, count: grid.count)
         var warm: [Double]? = nil
-        for (i, theta) in grid.enumerated() {
-            if let solved = problem.solve(theta, warm: warm, steps: gridSteps) {
+        for i in serpentine(axes.map(\.count)) {
+            if let solved = problem.solve(grid[i], warm: warm, steps: gridSteps) {
                 values[i] = solved.value
                 warm = solved.coefficients
             }
@@ -195,12 +195,31 @@ public enum VariableProjection {
             solver: "varpro", diagnostics: diagnostics, projection: projection)
     }
 
-    /// Evaluations of the projected objective during refinement, and the last coefficients (the next
-    /// inner solve's start).
     /// Inner steps at a grid point: enough to rank the grid (any feasible coefficients give an
     /// upper bound on the projected objective, and warm-started points converge in fewer); the
-    /// refinement and the final point are solved to convergence.
-    static let gridSteps = 12
+    /// refinement and the final point are solved to convergence. On the digitized runs 12 steps
+    /// (the cap most points reached) and 4 to 6 rank the same three points best, and 5 take 40% of
+    /// the grid's time at 12.
+    static let gridSteps = 5
+
+    /// The grid's indices (row-major over axes of `counts` points, the last fastest) in the order
+    /// the grid is solved: each row of the last axis runs opposite to the one before (a serpentine,
+    /// at every level), so that each point's warm start is its neighbour's solution.
+    static func serpentine(_ counts: [Int]) -> [Int] {
+        var order: [[Int]] = [[]]
+        for count in counts {
+            var next: [[Int]] = []
+            for (r, prefix) in order.enumerated() {
+                let axis = r % 2 == 0 ? Array(0..<count) : Array((0..<count).reversed())
+                for j in axis { next.append(prefix + [j]) }
+            }
+            order = next
+        }
+        return order.map { index in zip(index, counts).reduce(0) { $0 * $1.1 + $1.0 } }
+    }
+
+    /// Evaluations of the projected objective during refinement, and the last coefficients (the next
+    /// inner solve's start).
 
     final class EvaluationCounter: @unchecked Sendable {
         var count = 0
@@ -208,6 +227,60 @@ public enum VariableProjection {
     }
 
     // MARK: - The inner problem
+
+    /// The inner problem's buffers, reused by every solve on one thread (a fit's grid and its
+    /// refinement run on one), so that no Newton step allocates: the features (feature a's runs at
+    /// a·n … a·n + n − 1), two sets of predictions and residuals (the current point and a trial) and
+    /// the few k-vectors and k×k matrices of a step.
+    final class Scratch: @unchecked Sendable {
+        let n: Int
+        let k: Int
+        let features: UnsafeMutablePointer<Double>
+        var p: UnsafeMutablePointer<Double>
+        var r: UnsafeMutablePointer<Double>
+        var q: UnsafeMutablePointer<Double>
+        var qr: UnsafeMutablePointer<Double>
+        /// c, the proposal, the trial point, the gradient, a run's row, the right-hand side (k each),
+        /// and the Hessian (k × k), in one block.
+        let small: UnsafeMutablePointer<Double>
+        var c: UnsafeMutablePointer<Double> { small }
+        var proposal: UnsafeMutablePointer<Double> { small + k }
+        var next: UnsafeMutablePointer<Double> { small + 2 * k }
+        var gradient: UnsafeMutablePointer<Double> { small + 3 * k }
+        var row: UnsafeMutablePointer<Double> { small + 4 * k }
+        var rhs: UnsafeMutablePointer<Double> { small + 5 * k }
+        var hessian: UnsafeMutablePointer<Double> { small + 6 * k }
+
+        init(runs n: Int, coefficients k: Int) {
+            self.n = n
+            self.k = k
+            features = .allocate(capacity: max(1, k * n))
+            features.initialize(repeating: 0, count: max(1, k * n))
+            let rows = UnsafeMutablePointer<Double>.allocate(capacity: max(1, 4 * n))
+            rows.initialize(repeating: 0, count: max(1, 4 * n))
+            p = rows
+            r = rows + n
+            q = rows + 2 * n
+            qr = rows + 3 * n
+            small = .allocate(capacity: 6 * k + k * k + 1)
+            small.initialize(repeating: 0, count: 6 * k + k * k + 1)
+        }
+
+        /// The first of the four run-length rows (p, r, q, qr are swapped, never reallocated).
+        private var rowsBase: UnsafeMutablePointer<Double> { min(min(p, r), min(q, qr)) }
+
+        deinit {
+            features.deallocate()
+            rowsBase.deallocate()
+            small.deallocate()
+        }
+
+        /// Makes the trial point (q, qr) the current one (p, r).
+        func acceptTrial() {
+            swap(&p, &q)
+            swap(&r, &qr)
+        }
+    }
 
     struct Problem {
         let form: LawForm
@@ -221,6 +294,7 @@ public enum VariableProjection {
         let observed: [Double]
         let nonNegative: [Bool]
         let n: Int
+        let scratch: Scratch
 
         init(form: LawForm, structure: Structure, data: LawData, objective: FitObjective) throws(LawError) {
             self.form = form
@@ -241,6 +315,7 @@ public enum VariableProjection {
                 form.parameters[k].logScale || (form.parameters[k].lower.map { $0 >= 0 } ?? false)
             }
             n = data.count
+            scratch = Scratch(runs: data.count, coefficients: structure.coefficients.count)
         }
 
         /// The full search-scale vector at θ (nonlinear, search scale) and coefficients (natural).
@@ -251,60 +326,62 @@ public enum VariableProjection {
             return x
         }
 
-        /// The feature matrix at θ, column by column.
-        func featureColumns(_ theta: [Double]) -> [[Double]]? {
+        /// The feature matrix at θ into `scratch.features`; false where a feature is not finite.
+        func computeFeatures(_ theta: [Double]) -> Bool {
             let x = searchVector(theta, Array(repeating: 1, count: structure.coefficients.count))
-            var columns: [[Double]] = []
-            for (program, w) in zip(features, featureWorkspaces) {
-                let column = program.values(x, w)
-                guard column.allSatisfy(\.isFinite) else { return nil }
-                columns.append(column)
+            let out = scratch.features
+            return x.withUnsafeBufferPointer { parameters in
+                for (j, (program, w)) in zip(features, featureWorkspaces).enumerated() {
+                    program.forward(parameters.baseAddress!, w)
+                    let column = out + j * n
+                    if program.kinds[program.output].perRun {
+                        column.update(from: w.row(program.output), count: n)
+                    } else {
+                        column.update(repeating: w.scalars[program.output], count: n)
+                    }
+                    for i in 0..<n where !column[i].isFinite { return false }
+                }
+                return true
             }
-            return columns
         }
 
-        /// The objective at coefficients `c` given the feature columns, with the predictions and the
-        /// residuals (ln p − ln L, through the kernel's vector log, or p − L for `mse`).
-        func value(_ columns: [[Double]], _ c: [Double]) -> (value: Double, predictions: [Double], residuals: [Double]) {
-            var p = [Double](repeating: 0, count: n)
-            p.withUnsafeMutableBufferPointer { out in
-                for (j, column) in columns.enumerated() where c[j] != 0 {
-                    let cj = c[j]
-                    column.withUnsafeBufferPointer { x in for i in 0..<n { out[i] += cj * x[i] } }
-                }
+        /// The objective at coefficients `c` over `scratch.features`, writing the predictions to `p`
+        /// and the residuals (ln p − ln L through the kernel's vector log, or p − L for `mse`) to `r`.
+        func value(_ c: UnsafePointer<Double>, _ p: UnsafeMutablePointer<Double>, _ r: UnsafeMutablePointer<Double>) -> Double {
+            let k = scratch.k, x = scratch.features
+            p.update(repeating: 0, count: n)
+            for j in 0..<k where c[j] != 0 {
+                let cj = c[j], column = x + j * n
+                for i in 0..<n { p[i] += cj * column[i] }
             }
-            var r = [Double](repeating: 0, count: n)
             if objective.onLogLoss {
-                for i in 0..<n where !(p[i] > 0) { return (.infinity, p, r) }
-                p.withUnsafeBufferPointer { x in
-                    r.withUnsafeMutableBufferPointer {
-                        approach3_kernel_log(x.baseAddress!, $0.baseAddress!, n, approach3_kernel_automatic)
-                    }
-                }
+                for i in 0..<n where !(p[i] > 0) { return .infinity }
+                approach3_kernel_log(p, r, n, approach3_kernel_automatic)
             } else {
-                r = p
+                r.update(from: p, count: n)
             }
             var f = 0.0
-            r.withUnsafeMutableBufferPointer { r in
-                observed.withUnsafeBufferPointer { o in
-                    // `FitObjective.term` per run, its case chosen once rather than per run.
-                    switch objective {
-                    case .huberLog(let delta):
-                        for i in 0..<n {
-                            r[i] -= o[i]
-                            let ar = abs(r[i])
-                            f += ar <= delta ? 0.5 * r[i] * r[i] : delta * (ar - 0.5 * delta)
-                        }
-                    case .mseLog, .mse:
-                        for i in 0..<n {
-                            r[i] -= o[i]
-                            f += 0.5 * r[i] * r[i]
-                        }
+            observed.withUnsafeBufferPointer { o in
+                // `FitObjective.term` per run, its case chosen once rather than per run.
+                switch objective {
+                case .huberLog(let delta):
+                    for i in 0..<n {
+                        r[i] -= o[i]
+                        let ar = abs(r[i])
+                        f += ar <= delta ? 0.5 * r[i] * r[i] : delta * (ar - 0.5 * delta)
+                    }
+                case .mseLog, .mse:
+                    for i in 0..<n {
+                        r[i] -= o[i]
+                        f += 0.5 * r[i] * r[i]
                     }
                 }
             }
-            return (f, p, r)
+            return f
         }
+
+        /// The value at `c` (a k-vector), in the trial rows.
+        func trialValue(_ c: UnsafePointer<Double>) -> Double { value(c, scratch.q, scratch.qr) }
 
         /// Solves the coefficients exactly at θ; nil where the features are not finite.
         ///
@@ -317,109 +394,110 @@ public enum VariableProjection {
         /// settles the steps are Newton steps on a quadratic, so a handful suffice.
         func solve(_ theta: [Double], warm: [Double]?, steps: Int = 100) -> (value: Double, coefficients: [Double])? {
             for (j, k) in structure.nonlinear.enumerated() where !form.parameters[k].admits(theta[j]) { return nil }
-            guard let columns = featureColumns(theta) else { return nil }
-            let k = columns.count
+            guard computeFeatures(theta) else { return nil }
+            let k = scratch.k, x = UnsafePointer(scratch.features), w = scratch
+            let c = w.c, next = w.next, hessian = w.hessian, gradient = w.gradient, row = w.row, rhs = w.rhs
+            func coefficients() -> [Double] { Array(UnsafeBufferPointer(start: c, count: k)) }
             guard objective.onLogLoss else {
                 // Σ ½(Xc − L)²: the normal equations XᵀX c = XᵀL.
-                var g = [Double](repeating: 0, count: k * k), h = [Double](repeating: 0, count: k)
-                for a in 0..<k {
-                    for i in 0..<n { h[a] += columns[a][i] * losses[i] }
-                    for b in a..<k {
-                        var sum = 0.0
-                        for i in 0..<n { sum += columns[a][i] * columns[b][i] }
-                        g[a * k + b] = sum
-                        g[b * k + a] = sum
-                    }
-                }
-                let c = NonNegativeLeastSquares.solve(gram: g, rhs: h, count: k, nonNegative: nonNegative)
-                return (value(columns, c).value, c)
-            }
-            func relative() -> [Double] {
-                var g = [Double](repeating: 0, count: k * k), h = [Double](repeating: 0, count: k)
-                for i in 0..<n {
-                    let s = 1 / losses[i]
+                losses.withUnsafeBufferPointer { l in
+                    for a in 0..<(k * k) { hessian[a] = 0 }
                     for a in 0..<k {
-                        let xa = columns[a][i] * s
-                        h[a] += xa
-                        for b in a..<k { g[a * k + b] += xa * columns[b][i] * s }
+                        let xa = x + a * n
+                        var h = 0.0
+                        for i in 0..<n { h += xa[i] * l[i] }
+                        rhs[a] = h
+                        for b in a..<k {
+                            let xb = x + b * n
+                            var sum = 0.0
+                            for i in 0..<n { sum += xa[i] * xb[i] }
+                            hessian[a * k + b] = sum
+                            hessian[b * k + a] = sum
+                        }
                     }
                 }
-                for a in 0..<k { for b in 0..<a { g[a * k + b] = g[b * k + a] } }
-                return NonNegativeLeastSquares.solve(gram: g, rhs: h, count: k, nonNegative: nonNegative)
+                nonNegative.withUnsafeBufferPointer { NonNegativeLeastSquares.solve(hessian, rhs, k, $0.baseAddress!, c) }
+                return (value(c, w.p, w.r), coefficients())
             }
-            var c = warm.flatMap { w in value(columns, w).value.isFinite ? w : nil } ?? relative()
-            var (f, p, residuals) = value(columns, c)
+            /// The relative least-squares solution into `c`.
+            func relative() {
+                for a in 0..<(k * k) { hessian[a] = 0 }
+                for a in 0..<k { rhs[a] = 0 }
+                losses.withUnsafeBufferPointer { l in
+                    for i in 0..<n {
+                        let s = 1 / l[i]
+                        for a in 0..<k {
+                            let xa = x[a * n + i] * s
+                            rhs[a] += xa
+                            for b in a..<k { hessian[a * k + b] += xa * x[b * n + i] * s }
+                        }
+                    }
+                }
+                for a in 0..<k { for b in 0..<a { hessian[a * k + b] = hessian[b * k + a] } }
+                nonNegative.withUnsafeBufferPointer { NonNegativeLeastSquares.solve(hessian, rhs, k, $0.baseAddress!, c) }
+            }
+            var f = Double.infinity
+            if let warm {
+                for a in 0..<k { c[a] = warm[a] }
+                f = value(c, w.p, w.r)
+            }
             if !f.isFinite {
-                c = relative()
-                (f, p, residuals) = value(columns, c)
+                relative()
+                f = value(c, w.p, w.r)
                 guard f.isFinite else { return nil }
             }
             let delta = objective.huberDelta ?? .infinity
-            var hessian = [Double](repeating: 0, count: k * k), gradient = [Double](repeating: 0, count: k)
-            var row = [Double](repeating: 0, count: k)
-            // The features in one buffer, feature a's runs at a·n…a·n + n − 1: the pass below reads
-            // them through raw pointers (nested arrays cost a bounds check and a retain per read).
-            let flat = columns.flatMap { $0 }
             for _ in 0..<steps {
+                let residuals = UnsafePointer(w.r), p = UnsafePointer(w.p)
                 var inside = 0
                 for i in 0..<n where abs(residuals[i]) <= delta { inside += 1 }
                 let reweight = inside < k + 1
                 for a in 0..<(k * k) { hessian[a] = 0 }
                 for a in 0..<k { gradient[a] = 0 }
-                flat.withUnsafeBufferPointer { x in
-                    residuals.withUnsafeBufferPointer { rs in
-                        p.withUnsafeBufferPointer { ps in
-                            hessian.withUnsafeMutableBufferPointer { h in
-                                gradient.withUnsafeMutableBufferPointer { g in
-                                    row.withUnsafeMutableBufferPointer { row in
-                                        for i in 0..<n {
-                                            let r = rs[i]
-                                            let ar = abs(r)
-                                            let weight = ar <= delta ? 1 : reweight ? delta / ar : 0
-                                            let psi = Swift.min(Swift.max(r, -delta), delta)
-                                            let s = 1 / ps[i]
-                                            for a in 0..<k { row[a] = x[a * n + i] * s }
-                                            for a in 0..<k {
-                                                g[a] += psi * row[a]
-                                                guard weight != 0 else { continue }
-                                                let wa = weight * row[a]
-                                                for b in a..<k { h[a * k + b] += wa * row[b] }
-                                            }
-                                        }
-                                    }
-                                }
-                            }
-                        }
+                for i in 0..<n {
+                    let r = residuals[i]
+                    let ar = abs(r)
+                    let weight = ar <= delta ? 1 : reweight ? delta / ar : 0
+                    let psi = Swift.min(Swift.max(r, -delta), delta)
+                    let s = 1 / p[i]
+                    for a in 0..<k { row[a] = x[a * n + i] * s }
+                    for a in 0..<k {
+                        gradient[a] += psi * row[a]
+                        guard weight != 0 else { continue }
+                        let wa = weight * row[a]
+                        for b in a..<k { hessian[a * k + b] += wa * row[b] }
                     }
                 }
                 for a in 0..<k { for b in 0..<a { hessian[a * k + b] = hessian[b * k + a] } }
                 // The model ½dᵀHd + gᵀd at c + d ≥ 0, as NNLS in c' = c + d: ½c'ᵀHc' − (Hc − g)ᵀc'.
-                var rhs = [Double](repeating: 0, count: k)
                 for a in 0..<k {
                     var sum = -gradient[a]
                     for b in 0..<k { sum += hessian[a * k + b] * c[b] }
                     rhs[a] = sum
                 }
-                let proposal = NonNegativeLeastSquares.solve(gram: hessian, rhs: rhs, count: k, nonNegative: nonNegative)
+                let proposal = w.proposal
+                nonNegative.withUnsafeBufferPointer { NonNegativeLeastSquares.solve(hessian, rhs, k, $0.baseAddress!, proposal) }
                 var step = 1.0
-                var next = proposal
-                var (g, q, qr) = value(columns, next)
+                next.update(from: proposal, count: k)
+                var g = trialValue(next)
                 while !(g <= f), step > 1e-6 {
                     step /= 2
-                    next = zip(c, proposal).map { $0 + step * ($1 - $0) }
-                    (g, q, qr) = value(columns, next)
+                    for a in 0..<k { next[a] = c[a] + step * (proposal[a] - c[a]) }
+                    g = trialValue(next)
                 }
                 guard g <= f else { break }
-                let change = zip(c, next).map { abs($0 - $1) }.max() ?? 0
-                let size = next.map { abs($0) }.max() ?? 0
-                c = next
+                var change = 0.0, size = 0.0
+                for a in 0..<k {
+                    change = Swift.max(change, abs(c[a] - next[a]))
+                    size = Swift.max(size, abs(next[a]))
+                }
+                c.update(from: next, count: k)
                 let previous = f
                 f = g
-                p = q
-                residuals = qr
+                w.acceptTrial()
                 if change <= 1e-13 * size || previous - f <= 1e-15 * abs(f) { break }
             }
-            return (f, c)
+            return (f, coefficients())
         }
 
         /// ∂f/∂θ at (θ, c) from the full program's exact gradient (search scale for θ).
@@ -500,77 +578,136 @@ public enum VariableProjection {
 enum NonNegativeLeastSquares {
     static func solve(gram g: [Double], rhs h: [Double], count k: Int, nonNegative: [Bool]) -> [Double] {
         var x = [Double](repeating: 0, count: k)
-        var passive = (0..<k).map { !nonNegative[$0] }
-        var blocked = [Bool](repeating: false, count: k)
-        let scale = max(h.map(abs).max() ?? 0, 1e-300)
-        func subsolve() -> [Double]? {
-            let index = (0..<k).filter { passive[$0] }
-            guard !index.isEmpty else { return Array(repeating: 0, count: k) }
-            var sub = [Double](repeating: 0, count: index.count * index.count)
-            for (a, i) in index.enumerated() { for (b, j) in index.enumerated() { sub[a * index.count + b] = g[i * k + j] } }
-            guard let z = choleskySolve(sub, index.map { h[$0] }, count: index.count) else { return nil }
-            var full = [Double](repeating: 0, count: k)
-            for (a, i) in index.enumerated() { full[i] = z[a] }
-            return full
-        }
-        if passive.contains(true) {
-            if let z = subsolve() { x = z } else { return x }
-        }
-        for _ in 0..<(3 * k + 3) {
-            // The negative gradient h − Gx; the most positive among constrained, inactive coefficients enters.
-            var enter = -1
-            var best = 1e-13 * scale
-            for j in 0..<k where !passive[j] && !blocked[j] {
-                var w = h[j]
-                for i in 0..<k { w -= g[j * k + i] * x[i] }
-                if w > best { best = w; enter = j }
-            }
-            guard enter >= 0 else { break }
-            passive[enter] = true
-            var inner = 0
-            while inner < 3 * k + 3 {
-                inner += 1
-                guard let z = subsolve() else {
-                    passive[enter] = false
-                    blocked[enter] = true
-                    break
-                }
-                if (0..<k).allSatisfy({ !passive[$0] || !nonNegative[$0] || z[$0] > 0 }) {
-                    x = z
-                    break
-                }
-                var alpha = 1.0
-                for q in 0..<k where passive[q] && nonNegative[q] && z[q] <= 0 {
-                    let denominator = x[q] - z[q]
-                    if denominator > 0 { alpha = min(alpha, x[q] / denominator) }
-                }
-                for q in 0..<k { x[q] += alpha * (z[q] - x[q]) }
-                for q in 0..<k where passive[q] && nonNegative[q] && x[q] <= 1e-15 * max(1, abs(x[q])) {
-                    passive[q] = false
-                    x[q] = 0
+        g.withUnsafeBufferPointer { g in
+            h.withUnsafeBufferPointer { h in
+                nonNegative.withUnsafeBufferPointer { nonNegative in
+                    x.withUnsafeMutableBufferPointer { solve(g.baseAddress!, h.baseAddress!, k, nonNegative.baseAddress!, $0.baseAddress!) }
                 }
             }
         }
         return x
     }
 
+    /// The same on raw k×k and k buffers, writing the solution to `x`; its scratch lives on the
+    /// stack, so a call allocates nothing.
+    static func solve(
+        _ g: UnsafePointer<Double>, _ h: UnsafePointer<Double>, _ k: Int, _ nonNegative: UnsafePointer<Bool>,
+        _ x: UnsafeMutablePointer<Double>
+    ) {
+        for i in 0..<k { x[i] = 0 }
+        guard k > 0 else { return }
+        withUnsafeTemporaryAllocation(of: Double.self, capacity: 2 * k * k + 3 * k) { buffer in
+            let sub = buffer.baseAddress!, factor = sub + k * k, subRHS = factor + k * k, z = subRHS + k, solved = z + k
+            withUnsafeTemporaryAllocation(of: Int.self, capacity: 3 * k) { flags in
+                // passive[j], blocked[j] (0 or 1) and the passive indices.
+                let passive = flags.baseAddress!, blocked = passive + k, index = blocked + k
+                for j in 0..<k {
+                    passive[j] = nonNegative[j] ? 0 : 1
+                    blocked[j] = 0
+                }
+                var scale = 0.0
+                for j in 0..<k { scale = max(scale, abs(h[j])) }
+                scale = max(scale, 1e-300)
+                /// The unconstrained solution over the passive set into `z` (0 elsewhere); false
+                /// where its Gram block is not clearly positive definite.
+                func subsolve() -> Bool {
+                    var m = 0
+                    for j in 0..<k where passive[j] != 0 {
+                        index[m] = j
+                        m += 1
+                    }
+                    for j in 0..<k { z[j] = 0 }
+                    guard m > 0 else { return true }
+                    for a in 0..<m {
+                        for b in 0..<m { sub[a * m + b] = g[index[a] * k + index[b]] }
+                        subRHS[a] = h[index[a]]
+                    }
+                    guard choleskySolve(sub, subRHS, m, factor, solved) else { return false }
+                    for a in 0..<m { z[index[a]] = solved[a] }
+                    return true
+                }
+                if (0..<k).contains(where: { passive[$0] != 0 }) {
+                    guard subsolve() else { return }
+                    for j in 0..<k { x[j] = z[j] }
+                }
+                for _ in 0..<(3 * k + 3) {
+                    // The negative gradient h − Gx; the most positive among constrained, inactive coefficients enters.
+                    var enter = -1
+                    var best = 1e-13 * scale
+                    for j in 0..<k where passive[j] == 0 && blocked[j] == 0 {
+                        var w = h[j]
+                        for i in 0..<k { w -= g[j * k + i] * x[i] }
+                        if w > best {
+                            best = w
+                            enter = j
+                        }
+                    }
+                    guard enter >= 0 else { break }
+                    passive[enter] = 1
+                    var inner = 0
+                    while inner < 3 * k + 3 {
+                        inner += 1
+                        guard subsolve() else {
+                            passive[enter] = 0
+                            blocked[enter] = 1
+                            break
+                        }
+                        if (0..<k).allSatisfy({ passive[$0] == 0 || !nonNegative[$0] || z[$0] > 0 }) {
+                            for j in 0..<k { x[j] = z[j] }
+                            break
+                        }
+                        var alpha = 1.0
+                        for q in 0..<k where passive[q] != 0 && nonNegative[q] && z[q] <= 0 {
+                            let denominator = x[q] - z[q]
+                            if denominator > 0 { alpha = min(alpha, x[q] / denominator) }
+                        }
+                        for q in 0..<k { x[q] += alpha * (z[q] - x[q]) }
+                        for q in 0..<k where passive[q] != 0 && nonNegative[q] && x[q] <= 1e-15 * max(1, abs(x[q])) {
+                            passive[q] = 0
+                            x[q] = 0
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     /// Solves the symmetric positive definite system A z = b; nil when a pivot is not clearly positive.
     static func choleskySolve(_ a: [Double], _ b: [Double], count n: Int) -> [Double]? {
+        var y = [Double](repeating: 0, count: n)
         var l = [Double](repeating: 0, count: n * n)
-        let largest = (0..<n).map { abs(a[$0 * n + $0]) }.max() ?? 0
+        let solved = a.withUnsafeBufferPointer { a in
+            b.withUnsafeBufferPointer { b in
+                l.withUnsafeMutableBufferPointer { l in
+                    y.withUnsafeMutableBufferPointer { choleskySolve(a.baseAddress!, b.baseAddress!, n, l.baseAddress!, $0.baseAddress!) }
+                }
+            }
+        }
+        return solved ? y : nil
+    }
+
+    /// The same on raw buffers: `l` (n × n) holds the factor, `y` receives z; false when a pivot is
+    /// not clearly positive.
+    static func choleskySolve(
+        _ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, _ n: Int, _ l: UnsafeMutablePointer<Double>,
+        _ y: UnsafeMutablePointer<Double>
+    ) -> Bool {
+        l.update(repeating: 0, count: n * n)
+        var largest = 0.0
+        for i in 0..<n { largest = max(largest, abs(a[i * n + i])) }
         for i in 0..<n {
             for j in 0...i {
                 var s = a[i * n + j]
                 for p in 0..<j { s -= l[i * n + p] * l[j * n + p] }
                 if i == j {
-                    guard s > 1e-13 * largest, s > 0 else { return nil }
+                    guard s > 1e-13 * largest, s > 0 else { return false }
                     l[i * n + i] = s.squareRoot()
                 } else {
                     l[i * n + j] = s / l[j * n + j]
                 }
             }
         }
-        var y = b
+        for i in 0..<n { y[i] = b[i] }
         for i in 0..<n {
             for p in 0..<i { y[i] -= l[i * n + p] * y[p] }
             y[i] /= l[i * n + i]
@@ -579,7 +716,7 @@ enum NonNegativeLeastSquares {
             for p in (i + 1)..<n { y[i] -= l[p * n + i] * y[p] }
             y[i] /= l[i * n + i]
         }
-        return y
+        return true
     }
 }
 

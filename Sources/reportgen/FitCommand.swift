@@ -59,6 +59,12 @@ struct Fit: ParsableCommand {
     var law: ShippedLaw?
 
     @Option(
+        help: ArgumentHelp(
+            "Approach 3's law from a YAML file holding what a document's fit takes under 'law:' (form, parameters, and optionally inputs, definitions, frontier; or a shipped law's name).",
+            valueName: "file"))
+    var lawFile: String?
+
+    @Option(
         help:
             "Approach 3's solver: grid (multi-start L-BFGS over the law's start grid) or varpro (variable projection, for laws linear in their coefficients)."
     )
@@ -87,9 +93,10 @@ struct Fit: ParsableCommand {
         guard excludeHighestLoss >= 0 else { throw ValidationError("--exclude-highest-loss must be at least 0") }
         guard bootstrap >= 0 else { throw ValidationError("--bootstrap must be at least 0") }
         guard huberDelta > 0, huberDelta.isFinite else { throw ValidationError("--huber-delta must be positive") }
-        if approach != .parametricLoss, law != nil || solver != .grid || objective != .huberLog {
-            throw ValidationError("--law, --solver and --objective apply to --approach 3 only")
+        if approach != .parametricLoss, law != nil || lawFile != nil || solver != .grid || objective != .huberLog {
+            throw ValidationError("--law, --law-file, --solver and --objective apply to --approach 3 only")
         }
+        if law != nil, lawFile != nil { throw ValidationError("--law and --law-file both name a law; give one") }
         if let t = budgetTolerance, !(t > 0) { throw ValidationError("--budget-tolerance must be positive") }
     }
 
@@ -116,6 +123,7 @@ struct Fit: ParsableCommand {
         request.badBudget = badBudget
         request.optimizer = optimizer
         request.law = law?.rawValue
+        request.lawFile = lawFile
         request.solver = solver.rawValue
         request.objective = objective.rawValue
         request.huberDelta = huberDelta
@@ -138,7 +146,9 @@ struct Fit: ParsableCommand {
         do {
             let result = try AdHocFit.run(request, progress: progress)
             TerminalProgress.finishBar()
-            print(json ? result.serialized() : AdHocFit.summary(result), terminator: json ? "\n" : "")
+            print(
+                json ? result.serialized() : AdHocFit.summary(result, parameterKeys: AdHocFit.lawFileKeys(request)),
+                terminator: json ? "\n" : "")
         } catch {
             TerminalProgress.finishBar()
             throw report(error, outputs: false)

@@ -1,6 +1,7 @@
 import Foundation
 import ReportDocument
 import ReportgenCore
+import ScalingLaws
 import TestSupport
 import Testing
 
@@ -265,4 +266,89 @@ func twoConcurrentBuildsBothSucceed() throws {
         #expect(document.errors.contains(listed), "\(document.errors)")
         try project.edit("Reports/chinchilla.md") { $0.replacingOccurrences(of: "\(option.flag): nonsense\n", with: "") }
     }
+}
+
+/// `fit --law-file` reads a law as a document's `law:` takes it, mapped inputs included: the
+/// data-constrained law written over the `epochs` column (R, mapped in `inputs:`) instead of unique
+/// tokens returns the noise-free law of a simulated `repeated:` sweep, all seven parameters.
+@Test func fitWithALawFileReadsMappedInputsAndReturnsTheSimulatedLaw() throws {
+    let project = try FixtureProject()
+    defer { project.remove() }
+    let folder = project.root.appendingPathComponent("Data/repeated")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    try """
+    seed: 7
+    truth: published-unrounded
+    noise_sd: 0
+    repeated:
+      unique_tokens: [1e8, 1e9, 1e10]
+      epochs: [1, 2, 4, 8, 16, 32, 64]
+      sizes: [1e7, 3e7, 1e8, 3e8, 1e9, 3e9]
+      R_D: 15.387756
+      R_N: 5.309743
+    """.write(to: folder.appendingPathComponent("sweep.yaml"), atomically: true, encoding: .utf8)
+    let simulated = try reportgen(["simulate", "Data/repeated/sweep.yaml"], in: project.root)
+    #expect(simulated.status == 0, "\(simulated.errors)")
+    // Muennighoff et al.'s Eq. 5–7 with U_D = D/R and R_D = R − 1 read from the epochs column.
+    try #"""
+    form: 'E + \frac{A}{\left(U_N + U_N R^*_N \left(1 - \exp\left(-\frac{R_N}{R^*_N}\right)\right)\right)^{\alpha}} + \frac{B}{\left(U_D + U_D R^*_D \left(1 - \exp\left(-\frac{R_D}{R^*_D}\right)\right)\right)^{\beta}}'
+    inputs: {R: epochs}
+    definitions:
+      U_D: 'D/R'
+      R_D: '\max(R - 1, 0)'
+      G: '\left(\frac{\alpha A}{\beta B}\right)^{1/(\alpha + \beta)}'
+      U_N: '\min(N, G (G U_D)^{\beta/\alpha})'
+      R_N: '\max(N/U_N - 1, 0)'
+    frontier: {R: '1'}
+    parameters:
+      A: {scale: log, starts: [4, 8]}
+      B: {scale: log, starts: [4, 8]}
+      E: {scale: log, starts: [0, 1]}
+      alpha: {lower: 0, starts: [0.25, 0.5]}
+      beta: {lower: 0, starts: [0.25, 0.5]}
+      'R^*_D': {scale: log, starts: [1.5, 3]}
+      'R^*_N': {scale: log, starts: [1, 2.5]}
+    """#.write(to: folder.appendingPathComponent("law.yaml"), atomically: true, encoding: .utf8)
+    let arguments = [
+        "fit", "Data/repeated/repeated.csv", "--approach", "3", "--law-file", "Data/repeated/law.yaml", "--objective", "mse-log",
+    ]
+    let fit = try reportgen(arguments + ["--json"], in: project.root)
+    #expect(fit.status == 0, "\(fit.errors)")
+    let object = try #require(try JSONSerialization.jsonObject(with: Data(fit.output.utf8)) as? [String: Any])
+    let truth = ChinchillaLaw.publishedUnrounded
+    let expected: [(String, Double)] = [
+        ("A", truth.A), ("B", truth.B), ("E", truth.E), ("alpha", truth.alpha), ("beta", truth.beta), ("Rstar_D", 15.387756),
+        ("Rstar_N", 5.309743),
+    ]
+    for (key, value) in expected {
+        let fitted = try #require(object[key] as? Double, "\(key) in \(fit.output)")
+        #expect(abs(fitted / value - 1) <= 1e-4, "\(key) = \(fitted), truth \(value)")
+    }
+    #expect(object["law"] as? String == "declared")
+    // The summary names the law file's parameters.
+    let summary = try reportgen(arguments, in: project.root)
+    #expect(summary.status == 0 && summary.output.contains("Rstar_N"), "\(summary.output)")
+    // A mapped column the file lacks is an error at the law file's line and column.
+    try #"""
+    form: 'E + A/N^{\alpha} + B/D^{\beta} + c R'
+    inputs: {R: epoch_count}
+    parameters:
+      A: {scale: log, starts: [5]}
+      B: {scale: log, starts: [5]}
+      E: {scale: log, starts: [0]}
+      alpha: {starts: [0.3]}
+      beta: {starts: [0.3]}
+      c: {starts: [0]}
+    """#.write(to: folder.appendingPathComponent("missing.yaml"), atomically: true, encoding: .utf8)
+    let missing = try reportgen(
+        ["fit", "Data/repeated/repeated.csv", "--approach", "3", "--law-file", "Data/repeated/missing.yaml"], in: project.root)
+    #expect(missing.status != 0)
+    #expect(missing.errors.contains("Data/repeated/missing.yaml:2:") && missing.errors.contains("epoch_count"), "\(missing.errors)")
+    // An unknown key is an error where the file writes it; --law and --law-file exclude each other.
+    try "form: 'E + A/N'\nparamters: {}\n".write(to: folder.appendingPathComponent("typo.yaml"), atomically: true, encoding: .utf8)
+    let typo = try reportgen(
+        ["fit", "Data/repeated/repeated.csv", "--approach", "3", "--law-file", "Data/repeated/typo.yaml"], in: project.root)
+    #expect(typo.status != 0 && typo.errors.contains("Data/repeated/typo.yaml:2:"), "\(typo.errors)")
+    let both = try reportgen(arguments + ["--law", "kaplan"], in: project.root)
+    #expect(both.status == 2)
 }
