@@ -123,9 +123,9 @@ private func lowestRunExponent(_ csv: String) -> Double {
     let a = try #require(results["minima.a"])
     #expect(abs(a - lowestRunExponent(csv)) < 1e-12)
     #expect(results["minima.budgets"] == 9)
-    // The lowest run of a budget is within half a grid step of its parabola's vertex, so the two
-    // frontiers agree to a few hundredths.
-    #expect(abs(a - (try #require(results["isoflops.a"]))) < 0.05)
+    // The lowest run of a budget is within half a grid step of its parabola's vertex; on this grid
+    // the two frontiers' exponents agree to a thousandth (0.45647 against Approach 2's 0.45653).
+    #expect(abs(a - (try #require(results["isoflops.a"]))) < 1e-3)
 
     // The tables name it by its title; the figure draws it in its colour.
     let table = String(decoding: try #require(project.bytes("build/chinchilla/tables/tbl-exponents.csv")), as: UTF8.self)
