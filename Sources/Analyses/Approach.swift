@@ -1,96 +1,153 @@
 import Plotting
+import ReportDocument
+import ScalingLaws
 
-/// The paper's three approaches to the compute-optimal frontier (Hoffmann et al. 2022, §3). The
-/// number is the one documents and `reportgen fit --approach` write.
-public enum Approach: Int, Codable, Sendable, CaseIterable {
-    /// §3.1: the minimum over training curves at each FLOP count (envelope), then power laws.
-    case trainingCurveEnvelope = 1
-    /// §3.2: a parabola in log N per IsoFLOP budget, its vertex the optimum, then power laws.
-    case isoFLOPProfiles = 2
-    /// §3.3: Eq. 2, L(N, D) = E + A/N^α + B/D^β, fitted by a Huber loss on log L; Eq. 4 gives the frontier.
-    case parametricLoss = 3
+/// An approach's number: what documents write (`approach: 2`), what `reportgen fit --approach`
+/// takes and what a fit's output records. The approaches themselves are types conforming to
+/// `ApproachKind`, one file each under `Analyses/Approaches/`, listed once in
+/// `AnalysisKinds.standard`; `AnalysisKinds.approach(_:)` finds the type of a number.
+public struct Approach: RawRepresentable, Hashable, Comparable, Codable, Sendable, CustomStringConvertible {
+    public let rawValue: Int
 
+    public init(rawValue: Int) { self.rawValue = rawValue }
+
+    /// §3.1 of Hoffmann et al. (2022): `TrainingCurveEnvelope`.
+    public static let trainingCurveEnvelope = Approach(rawValue: 1)
+    /// §3.2: `IsoFLOPProfiles`.
+    public static let isoFLOPProfiles = Approach(rawValue: 2)
+    /// §3.3: `ParametricLoss`.
+    public static let parametricLoss = Approach(rawValue: 3)
+
+    public static func < (a: Approach, b: Approach) -> Bool { a.rawValue < b.rawValue }
+
+    public var description: String { "approach \(rawValue)" }
+
+    /// Encoded as the bare number, as documents write it.
+    public init(from decoder: any Decoder) throws { rawValue = try decoder.singleValueContainer().decode(Int.self) }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(rawValue)
+    }
+}
+
+/// What a fit of an approach reads from its data source.
+public enum ApproachData: Sendable, Equatable {
+    /// Final losses of runs (one row per run).
+    case runs
+    /// Loss curves (`curves:`): loss against tokens for each run.
+    case curves
+
+    /// How resampling tables and captions name what was resampled.
+    public var resampledItems: String {
+        switch self {
+        case .runs: return "runs"
+        case .curves: return "loss curves"
+        }
+    }
+}
+
+/// One row of the diagnostics table: what it is, and the value as the table prints it.
+public struct DiagnosticRow: Sendable, Equatable {
+    public var label: String
+    public var value: String
+
+    public init(_ label: String, _ value: String) {
+        self.label = label
+        self.value = value
+    }
+}
+
+/// An approach's own lines in the diagnostics table: numbers in rows, words in notes (each note a
+/// sentence starting with the fit's id).
+public struct ApproachDiagnostics: Sendable, Equatable {
+    public var rows: [DiagnosticRow] = []
+    public var notes: [String] = []
+
+    public init(rows: [DiagnosticRow] = [], notes: [String] = []) {
+        self.rows = rows
+        self.notes = notes
+    }
+}
+
+/// Reports a long computation's progress: steps done, of a total.
+public typealias FitProgress = @Sendable (Int, Int) -> Void
+
+/// A method that fits the compute-optimal frontier to data. Each approach is a type in a file of
+/// its own under `Analyses/Approaches/`, listed once in `AnalysisKinds.standard`; the directive
+/// schema, the planner, `FitEngine`, comparisons, the result schema, tables and figures ask the
+/// type and name no approach themselves.
+///
+/// `FitEngine` does what every approach shares around `fit`: the exponents `a` and `b`, the
+/// projections to each target, the truth's comparisons, the hold-out refit's values when
+/// `supportsHoldOut`, and the check that every value is finite.
+public protocol ApproachKind: Sendable {
+    /// The number documents write (`approach: 2`).
+    var id: Approach { get }
+    /// Its name, capitalised as tables print it after the number ("IsoFLOP profiles").
+    var name: String { get }
+    /// How error messages name it after its number ("approach 3 (parametric fit)").
+    var summary: String { get }
+    /// Its fixed colour in figures.
+    var color: Color { get }
+    /// Whether a fit reads final losses of runs or loss curves.
+    var reads: ApproachData { get }
+    /// The `{fit}` options it reads besides those every fit takes (`approach`, `data`, `truth`);
+    /// any other option is an error at its key.
+    var options: Set<FitOption> { get }
+    /// Whether the leave-largest-budget-out refit applies (`lobo_*` results, extrapolation tables).
+    var supportsHoldOut: Bool { get }
+    /// Whether a fit publishes a loss law L(N, D) (coefficients and law-comparison tables show it).
+    var fitsLossLaw: Bool { get }
+
+    /// The values a fit publishes besides the frontier's, the truth's, the hold-out's and the
+    /// intervals' (`ResultSchema`), with their meanings and units; `targets` are the projection
+    /// targets' keys.
+    func results(_ spec: FitSpec, targets: [String]) -> [ResultName]
+    /// The statistics each resample reports besides the frontier's (the intervals step publishes
+    /// `<name>_low`, `_high` and `_se` of each).
+    func resampledStatistics(_ spec: FitSpec) -> [String]
+    /// The statistics whose differences a comparison over several sources reports.
+    func comparedStatistics(_ spec: FitSpec) -> [String]
+
+    /// The fit: `values` holds the approach's own results (`results`), `frontier` the fitted
+    /// power laws, and the approach's own structure (`approach1`, …) what its figures draw.
+    func fit(_ spec: FitSpec, input: FitInput, progress: FitProgress?) throws -> FitOutput
+    /// The resamples of the intervals step: each refits a resample of the data and reports
+    /// `FitEngine.statistics` at the full fit's `targets` (`estimate` is the full fit's).
+    func resample(
+        _ spec: FitSpec, input: FitInput, full: FitOutput, scheme: ResamplingScheme, seed: UInt64, estimate: [String: Double],
+        targets: [ProjectionTarget], progress: FitProgress?
+    ) -> ResamplingResult
+    /// The refit without the largest IsoFLOP budget, on the runs the fit kept (only asked when
+    /// `supportsHoldOut`).
+    func leaveLargestBudgetOut(_ spec: FitSpec, runs: [Run]) throws -> HoldOutResult
+    /// Its rows and notes in the diagnostics table.
+    func diagnostics(_ output: FitOutput, id: String) -> ApproachDiagnostics
+}
+
+extension ApproachKind {
     /// The name tables print ("2. IsoFLOP profiles").
-    public var title: String {
-        switch self {
-        case .trainingCurveEnvelope: return "1. Training-curve envelope"
-        case .isoFLOPProfiles: return "2. IsoFLOP profiles"
-        case .parametricLoss: return "3. Parametric loss"
-        }
+    public var title: String { "\(id.rawValue). \(name)" }
+    public var readsCurves: Bool { reads == .curves }
+    public var options: Set<FitOption> { [] }
+    public var supportsHoldOut: Bool { false }
+    public var fitsLossLaw: Bool { false }
+    public func resampledStatistics(_ spec: FitSpec) -> [String] { [] }
+    /// The frontier's exponents.
+    public func comparedStatistics(_ spec: FitSpec) -> [String] { ["a", "b"] }
+    public func leaveLargestBudgetOut(_ spec: FitSpec, runs: [Run]) throws -> HoldOutResult {
+        throw UnregisteredApproach(approach: id, what: "has no refit without the largest budget")
     }
+    public func diagnostics(_ output: FitOutput, id: String) -> ApproachDiagnostics { ApproachDiagnostics() }
 
-    /// The approach's fixed colour in figures (the paper's Fig. 1: blue, orange, green).
-    public var color: Color {
-        switch self {
-        case .trainingCurveEnvelope: return Color(hex: 0x1F77B4)
-        case .isoFLOPProfiles: return Color(hex: 0xE8730C)
-        case .parametricLoss: return Color(hex: 0x2CA02C)
-        }
-    }
+    /// What the directive schema needs to know of it.
+    public var vocabulary: ApproachVocabulary { ApproachVocabulary(number: id.rawValue, summary: summary, options: options) }
+}
 
-    /// Whether the fit reads loss curves (`curves:`) rather than final losses of runs.
-    public var readsCurves: Bool {
-        switch self {
-        case .trainingCurveEnvelope: return true
-        case .isoFLOPProfiles, .parametricLoss: return false
-        }
-    }
-
-    /// Whether the leave-largest-budget-out refit applies (it needs IsoFLOP budgets).
-    public var supportsHoldOut: Bool {
-        switch self {
-        case .trainingCurveEnvelope: return false
-        case .isoFLOPProfiles, .parametricLoss: return true
-        }
-    }
-
-    /// The values a fit of this approach publishes besides the frontier's (`ResultSchema`).
-    public var ownResults: [ResultName] {
-        switch self {
-        case .trainingCurveEnvelope:
-            return [
-                ResultName("curves", "loss curves fitted"), ResultName("envelope_points", "points on the minimum-loss envelope"),
-                ResultName("share_final", "share of envelope points in the last tenth of their curve"),
-                ResultName("runs", "curves with a point on the envelope"),
-            ]
-        case .isoFLOPProfiles:
-            return [
-                ResultName("budgets", "IsoFLOP budgets fitted"), ResultName("dropped_budgets", "budgets left out ('bad-budget: drop')"),
-                ResultName("runs", "runs in the fitted budgets"),
-            ]
-        case .parametricLoss:
-            var names = [
-                ResultName("E", "irreducible loss (nats per token)"), ResultName("A", "coefficient of N^-α"),
-                ResultName("B", "coefficient of D^-β"),
-                ResultName("alpha", "exponent α of N"), ResultName("beta", "exponent β of D"), ResultName("G", "(αA/βB)^(1/(α+β)), Eq. 4"),
-                ResultName("objective", "Huber objective at the optimum"), ResultName("runs", "runs fitted"),
-                ResultName("starts", "starts of the multi-start grid"),
-                ResultName("share_1e3", "share of starts within 10⁻³ of the best", locked: false),
-                ResultName("share_1e6", "share of starts within 10⁻⁶ of the best", locked: false),
-                ResultName("evaluations", "objective evaluations, all starts", locked: false),
-                ResultName("objective_published", "objective of the paper's unrounded coefficients"),
-                ResultName("objective_published_rounded", "objective of the paper's rounded coefficients"),
-                ResultName("rss", "Σ (ln L̂ − ln L)² of the fit"),
-                ResultName("log_likelihood", "Gaussian log likelihood of the residuals in log loss"),
-                ResultName("aic", "Akaike information criterion, 2k − 2 ln ℒ"),
-            ]
-            for variant in ["published", "published_rounded"] {
-                names.append(ResultName("rss_\(variant)", "Σ (ln L̂ − ln L)² of the paper's coefficients"))
-                names.append(ResultName("log_lr_\(variant)", "log likelihood ratio of the fit against the paper's coefficients"))
-            }
-            for parameter in ["E", "A", "B", "alpha", "beta"] {
-                names.append(ResultName("spread_\(parameter)", "spread of \(parameter) among near-tied optima", locked: false))
-            }
-            return names
-        }
-    }
-
-    /// The law parameters each resample reports besides the frontier's statistics (intervals
-    /// publish `<name>_low`, `_high`, `_se`).
-    public var resampledParameters: [String] {
-        switch self {
-        case .trainingCurveEnvelope, .isoFLOPProfiles: return []
-        case .parametricLoss: return ["E", "A", "B", "alpha", "beta"]
-        }
-    }
+/// An approach number that no registered approach has, or a step it does not have.
+public struct UnregisteredApproach: Error, CustomStringConvertible {
+    public var approach: Approach
+    public var what = "is not registered (AnalysisKinds)"
+    public var description: String { "\(approach) \(what)" }
 }

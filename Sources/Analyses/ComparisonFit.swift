@@ -59,33 +59,20 @@ public struct ComparisonFailure: Error, CustomStringConvertible {
 /// One fit directive over several data sources: the same options on each, and the differences
 /// between them from resamples paired by seed.
 public enum ComparisonFit {
-    /// The statistics whose differences a comparison reports: the frontier's exponents a and b,
-    /// and for Approach 3 the law's α and β when it has them (Eq. 2 does).
-    /// `declaredParameters` are the result keys of a declared law's parameters (nil for Eq. 2
-    /// on the kernel).
-    public static func comparedStatistics(approach: Approach, declaredParameters: [String]?) -> [String] {
-        switch approach {
-        case .trainingCurveEnvelope, .isoFLOPProfiles:
-            return ["a", "b"]
-        case .parametricLoss:
-            let parameters = declaredParameters ?? ["alpha", "beta"]
-            return ["a", "b"] + ["alpha", "beta"].filter { parameters.contains($0) }
-        }
-    }
-
-    /// `comparedStatistics` for a fit's options.
-    public static func comparedStatistics(_ spec: FitSpec) -> [String] {
-        let declared = LawFits.usesDeclaredEngine(spec) ? (spec.law ?? .chinchilla).parameters.map { LawFits.key($0.name) } : nil
-        return comparedStatistics(approach: spec.approach, declaredParameters: declared)
+    /// The statistics whose differences a comparison reports, as the approach names them
+    /// (`ApproachKind.comparedStatistics`: the frontier's exponents a and b, and for a loss law its
+    /// α and β when it has them).
+    public static func comparedStatistics(_ spec: FitSpec, kinds: AnalysisKinds = .standard) throws -> [String] {
+        try kinds.approachKind(spec.approach).comparedStatistics(spec)
     }
 
     /// Fits `spec` to each source; the values are each source's, named `<source>_<name>`.
-    public static func fit(_ spec: FitSpec, sources: [ComparisonSource]) throws -> FitOutput {
+    public static func fit(_ spec: FitSpec, sources: [ComparisonSource], kinds: AnalysisKinds = .standard) throws -> FitOutput {
         var members: [ComparisonMember] = []
         var values: [String: Double] = [:]
         for source in sources {
             let output: FitOutput
-            do { output = try FitEngine.fit(spec, input: source.data) } catch {
+            do { output = try FitEngine.fit(spec, input: source.data, kinds: kinds) } catch {
                 throw ComparisonFailure(source: source.name, message: "\(error)")
             }
             members.append(ComparisonMember(source: source.name, output: output))
@@ -101,13 +88,15 @@ public enum ComparisonFit {
     /// Each source's intervals with the same scheme and seed (so resample i of every source
     /// draws from stream i), and the paired differences of `comparedStatistics` between every
     /// pair of sources in the directive's order (`Resampling.pairedDifference`).
-    public static func intervals(_ spec: FitSpec, sources: [ComparisonSource], full: FitOutput, scheme: ResamplingScheme, seed: UInt64)
-        -> IntervalsOutput
-    {
+    public static func intervals(
+        _ spec: FitSpec, sources: [ComparisonSource], full: FitOutput, scheme: ResamplingScheme, seed: UInt64,
+        kinds: AnalysisKinds = .standard
+    ) throws -> IntervalsOutput {
+        let statistics = try comparedStatistics(spec, kinds: kinds)
         var members: [ComparisonIntervalsMember] = []
         var values: [String: Double] = [:]
         for (source, member) in zip(sources, full.comparison ?? []) {
-            let intervals = FitEngine.intervals(spec, input: source.data, full: member.output, scheme: scheme, seed: seed)
+            let intervals = try FitEngine.intervals(spec, input: source.data, full: member.output, scheme: scheme, seed: seed, kinds: kinds)
             members.append(ComparisonIntervalsMember(source: source.name, intervals: intervals))
             for (name, value) in intervals.values { values["\(source.name)_\(name)"] = value }
         }
@@ -115,7 +104,7 @@ public enum ComparisonFit {
         let fits = full.comparison ?? []
         for i in members.indices {
             for j in members.indices where j > i {
-                for statistic in comparedStatistics(spec) {
+                for statistic in statistics {
                     guard let a = fits[i].output.values[statistic], let b = fits[j].output.values[statistic],
                         let paired = Resampling.pairedDifference(
                             statistic, first: members[i].intervals.result, second: members[j].intervals.result, estimate: a - b,

@@ -110,13 +110,17 @@ public struct FitInput: Codable, Sendable {
 
 /// Runs the paper's approaches for documents and for `reportgen fit`, and names their results.
 public enum FitEngine {
-    /// Fits one approach; values are named as in `results.json` (`a`, `b`, `n_opt_gopher`, …).
-    public static func fit(_ spec: FitSpec, input: FitInput, progress: (@Sendable (Int, Int) -> Void)? = nil) throws -> FitOutput {
+    /// Fits one approach, the type `kinds` registers under `spec.approach`; values are named as in
+    /// `results.json` (`a`, `b`, `n_opt_gopher`, …).
+    public static func fit(_ spec: FitSpec, input: FitInput, kinds: AnalysisKinds = .standard, progress: FitProgress? = nil) throws
+        -> FitOutput
+    {
+        let approach = try kinds.approachKind(spec.approach)
         let losses = input.runs.map(\.loss) + input.curves.flatMap(\.losses)
         if let first = losses.first, losses.count > 1, losses.allSatisfy({ $0 == first }) {
             throw DegenerateFit.constantLoss(first)
         }
-        var output = try fitValues(spec, input: input, progress: progress)
+        var output = try fitValues(spec, approach: approach, input: input, progress: progress)
         // A value that is not finite would reach results.json as null (or fail to encode): the
         // data cannot determine it, which is an error of the fit, not a number.
         if let bad = output.values.sorted(by: { $0.key < $1.key }).first(where: { !$0.value.isFinite }) {
@@ -164,89 +168,12 @@ public enum FitEngine {
         }
     }
 
-    public static func fitValues(_ spec: FitSpec, input: FitInput, progress: (@Sendable (Int, Int) -> Void)? = nil) throws -> FitOutput {
-        var output: FitOutput
-        switch spec.approach {
-        case .trainingCurveEnvelope:
-            let curves = spec.longestScheduleOnly ? longestSchedules(input.curves) : input.curves
-            let r = try Approach1.fit(
-                curves, options: Approach1Options(smoothingWindow: spec.smoothingWindow, envelopePoints: spec.envelopePoints))
-            output = FitOutput(
-                approach: .trainingCurveEnvelope,
-                values: [
-                    "curves": Double(curves.count), "envelope_points": Double(r.envelope.count),
-                    "share_final": r.shareInFinalFraction,
-                    "runs": Double(Set(r.envelope.map(\.curve)).count),
-                ], frontier: Frontier(parameters: r.parametersLaw, tokens: r.tokensLaw), approach1: r)
-        case .isoFLOPProfiles:
-            // Quality control first: under `drop` the parabolas see only the runs it keeps.
-            let screened = spec.qc.map { QualityControlFit.screen(input, grouping: spec.grouping, settings: $0) }
-            let screenedRuns = screened?.keptRuns ?? input.runs
-            // A power law through the budgets' minima needs two budgets: say how the grouping
-            // left fewer, rather than the power-law fit's count of points.
-            let groups = Approach2.group(screenedRuns, by: spec.grouping)
-            guard groups.count >= 2 else {
-                throw DegenerateFit.tooFewBudgets(
-                    budgets: groups.count, usable: groups.count, runs: screenedRuns.count, grouping: spec.grouping)
-            }
-            let fitted: Result<Approach2Result, FitError> = Result { () throws(FitError) in
-                try Approach2.fit(screenedRuns, grouping: spec.grouping, policy: spec.policy)
-            }
-            if case .failure(.tooFewRuns(_, let got, let context)) = fitted, context.hasPrefix("Approach 2 power law") {
-                throw DegenerateFit.tooFewBudgets(budgets: groups.count, usable: got, runs: screenedRuns.count, grouping: spec.grouping)
-            }
-            let r = try fitted.get()
-            output = FitOutput(
-                approach: .isoFLOPProfiles,
-                values: [
-                    "budgets": Double(r.profiles.count), "dropped_budgets": Double(r.warnings.count),
-                    "runs": Double(r.profiles.reduce(0) { $0 + $1.runs.count }),
-                ], warnings: r.warnings, runs: input.runs, frontier: Frontier(parameters: r.parametersLaw, tokens: r.tokensLaw),
-                approach2: r)
-            if let screened, let settings = spec.qc {
-                let qc = try QualityControlFit.audit(screened.outcome, settings: settings, spec: spec, runs: screened.keptRuns)
-                output.qc = qc
-                output.values.merge(QualityControlFit.values(qc)) { $1 }
-            }
-        case .parametricLoss where LawFits.usesDeclaredEngine(spec):
-            output = try LawFits.fit(spec, runs: input.runs, progress: progress)
-        case .parametricLoss:
-            let r = try Approach3.fit(
-                input.runs, options: Approach3Options(huberDelta: spec.huberDelta, optimizer: spec.optimizer), progress: progress)
-            let d = r.diagnostics
-            var values: [String: Double] = [
-                "E": r.law.E, "A": r.law.A, "B": r.law.B, "alpha": r.law.alpha, "beta": r.law.beta, "G": r.law.G,
-                "objective": r.objective, "runs": Double(r.runs), "starts": Double(d.starts),
-                "share_1e3": d.shareWithin1e3, "share_1e6": d.shareWithin1e6, "evaluations": Double(d.evaluations),
-                "objective_published": Approach3.objective(.publishedUnrounded, runs: input.runs, delta: spec.huberDelta),
-                "objective_published_rounded": Approach3.objective(.publishedRounded, runs: input.runs, delta: spec.huberDelta),
-            ]
-            for (name, spread) in d.spread { values["spread_\(name)"] = spread }
-            if let sub = d.subsample {
-                // The grid ran on a subsample (more runs than Approach3Options.gridSubsampleRuns).
-                values["grid_subsample_runs"] = Double(sub.runs)
-                values["grid_evaluations"] = Double(sub.gridEvaluations)
-                values["polished_starts"] = Double(sub.polishedStarts)
-                values["polish_evaluations"] = Double(sub.polishEvaluations)
-            }
-            // Likelihood of the published coefficients against the refit, with Gaussian residuals
-            // in log loss: log LR = n/2 · ln(RSS_published / RSS_fit).
-            let rss = residualSumOfSquares(r.law, runs: input.runs)
-            values["rss"] = rss
-            for (name, law) in [("published", ChinchillaLaw.publishedUnrounded), ("published_rounded", .publishedRounded)] {
-                let other = residualSumOfSquares(law, runs: input.runs)
-                values["rss_\(name)"] = other
-                values["log_lr_\(name)"] = Double(input.runs.count) / 2 * log(other / rss)
-            }
-            let likelihood = Likelihood(
-                predicted: input.runs.map { r.law.loss(parameters: $0.parameters, tokens: $0.tokens) }, runs: input.runs, parameters: 5)
-            values["log_likelihood"] = likelihood.logLikelihood
-            values["aic"] = likelihood.aic
-            output = FitOutput(
-                approach: .parametricLoss, values: values, warnings: d.warnings, runs: input.runs, frontier: Frontier(law: r.law),
-                approach3: r)
-            output.objective = .huberLog(delta: spec.huberDelta)
-        }
+    /// The approach's fit, then what every approach shares: the exponents, the projections to each
+    /// target, the truth's comparisons and the hold-out refit.
+    public static func fitValues(_ spec: FitSpec, approach: any ApproachKind, input: FitInput, progress: FitProgress? = nil) throws
+        -> FitOutput
+    {
+        var output = try approach.fit(spec, input: input, progress: progress)
         let f = output.frontier
         output.values["a"] = f.parameters.exponent
         output.values["b"] = f.tokens.exponent
@@ -279,7 +206,7 @@ public enum FitEngine {
             // A refit that fails is a warning of the fit (printed at its directive), and the
             // values that would come from it are absent, so a table or prose asking for them stops.
             do {
-                if let holdOut = try leaveLargestBudgetOut(spec, runs: output.qc?.keptRuns(input.runs) ?? input.runs) {
+                if let holdOut = try leaveLargestBudgetOut(spec, approach: approach, runs: output.qc?.keptRuns(input.runs) ?? input.runs) {
                     output.values["lobo_budget"] = holdOut.budget
                     output.values["lobo_n_error"] = holdOut.parametersError
                     output.values["lobo_loss_error"] = holdOut.lossError
@@ -302,13 +229,10 @@ public enum FitEngine {
         }
     }
 
-    /// Leave-one-budget-out extrapolation for Approaches 2 and 3 (nil for Approach 1).
-    public static func leaveLargestBudgetOut(_ spec: FitSpec, runs: [Run]) throws -> HoldOutResult? {
-        guard spec.approach.supportsHoldOut else { return nil }
-        if LawFits.usesDeclaredEngine(spec) { return try LawFits.leaveLargestBudgetOut(spec, runs: runs) }
-        return try Extrapolation.leaveLargestBudgetOut(
-            runs, grouping: spec.grouping, approach: spec.approach.rawValue, policy: spec.policy,
-            options: Approach3Options(huberDelta: spec.huberDelta, optimizer: spec.optimizer))
+    /// Leave-one-budget-out extrapolation, for approaches that support it (nil otherwise).
+    public static func leaveLargestBudgetOut(_ spec: FitSpec, approach: any ApproachKind, runs: [Run]) throws -> HoldOutResult? {
+        guard approach.supportsHoldOut else { return nil }
+        return try approach.leaveLargestBudgetOut(spec, runs: runs)
     }
 
     /// Each model size's curve with the longest schedule (ties: the first).
@@ -346,74 +270,18 @@ public enum FitEngine {
         return s
     }
 
-    /// Intervals by resampling runs (Approaches 2, 3) or curves (Approach 1) and refitting.
-    /// Approach 3 refits start from the full fit's optimum plus a few grid points.
+    /// Intervals by resampling the data (runs or curves, as the approach reads) and refitting
+    /// (`ApproachKind.resample`).
     public static func intervals(
-        _ spec: FitSpec, input: FitInput, full: FitOutput, scheme: ResamplingScheme, seed: UInt64,
-        progress: (@Sendable (Int, Int) -> Void)? = nil
-    ) -> IntervalsOutput {
+        _ spec: FitSpec, input: FitInput, full: FitOutput, scheme: ResamplingScheme, seed: UInt64, kinds: AnalysisKinds = .standard,
+        progress: FitProgress? = nil
+    ) throws -> IntervalsOutput {
+        let approach = try kinds.approachKind(spec.approach)
         // The full fit's targets: a default target stays where the full data put it in every resample.
         let targets = full.targets
         let estimate = statistics(full, targets: targets)
-        let result: ResamplingResult
-        switch spec.approach {
-        case .trainingCurveEnvelope:
-            let curves = spec.longestScheduleOnly ? longestSchedules(input.curves) : input.curves
-            let options = Approach1Options(smoothingWindow: spec.smoothingWindow, envelopePoints: spec.envelopePoints)
-            result = Resampling.run(
-                curves, scheme: scheme, seed: seed, estimate: estimate,
-                statistic: { sample in
-                    let r = try Approach1.fit(sample, options: options)
-                    return statistics(
-                        FitOutput(
-                            approach: .trainingCurveEnvelope, values: [:],
-                            frontier: Frontier(parameters: r.parametersLaw, tokens: r.tokensLaw)), targets: targets)
-                }, progress: progress)
-        case .isoFLOPProfiles:
-            let grouping = spec.grouping
-            // With `qc:`, the runs quality control kept are resampled (it ran once, on all runs).
-            result = Resampling.run(
-                full.qc?.keptRuns(input.runs) ?? input.runs, scheme: scheme, seed: seed, estimate: estimate,
-                statistic: { sample in
-                    // A resample may leave a budget with too few runs: drop it rather than fail the resample.
-                    let r = try Approach2.fit(sample, grouping: grouping, policy: .drop)
-                    return statistics(
-                        FitOutput(
-                            approach: .isoFLOPProfiles, values: [:], frontier: Frontier(parameters: r.parametersLaw, tokens: r.tokensLaw)),
-                        targets: targets)
-                }, progress: progress)
-        case .parametricLoss where LawFits.usesDeclaredEngine(spec):
-            // Each resample refits with the same solver; the grid solver starts from the full fit's
-            // optimum and one grid point.
-            let warm = full.declared?.law.searchValues
-            result = Resampling.run(
-                input.runs, scheme: scheme, seed: seed, estimate: estimate,
-                statistic: { sample in
-                    let r = try LawFits.solve(spec, runs: sample, warmStart: warm)
-                    var s = LawFits.statistics(r)
-                    let frontier: Frontier
-                    if let law = r.law.chinchilla {
-                        frontier = Frontier(law: law)
-                    } else {
-                        let summary = try LawFrontier.summary(r.law)
-                        frontier = Frontier(parameters: summary.parameters, tokens: summary.tokens)
-                    }
-                    s.merge(frontierStatistics(frontier, targets: targets)) { $1 }
-                    return s
-                }, progress: progress)
-        case .parametricLoss:
-            // Each resample starts from the full fit's optimum, plus one grid point as a guard against a
-            // resample whose optimum lies in another basin.
-            let options = Approach3Options(huberDelta: spec.huberDelta, optimizer: spec.optimizer).warmStarted(
-                at: full.approach3?.law ?? .publishedUnrounded, gridStarts: 1)
-            result = Resampling.run(
-                input.runs, scheme: scheme, seed: seed, estimate: estimate,
-                statistic: { sample in
-                    let r = try Approach3.fit(sample, options: options)
-                    return statistics(
-                        FitOutput(approach: .parametricLoss, values: [:], frontier: Frontier(law: r.law), approach3: r), targets: targets)
-                }, progress: progress)
-        }
+        let result = approach.resample(
+            spec, input: input, full: full, scheme: scheme, seed: seed, estimate: estimate, targets: targets, progress: progress)
         var values: [String: Double] = ["resamples": Double(result.resamples), "failed_resamples": Double(result.failures)]
         for (name, interval) in result.intervals {
             values["\(name)_low"] = interval.lower
@@ -424,15 +292,16 @@ public enum FitEngine {
         for name in ["a", "b"] {
             if let bias = full.values["\(name)_bias"], let se = values["\(name)_se"], se > 0 { values["\(name)_bias_se"] = bias / se }
         }
-        return IntervalsOutput(values: values, result: result, scheme: scheme, items: spec.approach.readsCurves ? "loss curves" : "runs")
+        return IntervalsOutput(values: values, result: result, scheme: scheme, items: approach.reads.resampledItems)
     }
 
     /// The JSON object `reportgen fit --json` prints.
     public static func adHoc(
         input: FitInput, approach: Approach, grouping: BudgetGrouping, policy: BadBudgetPolicy, optimizer: Approach3Optimizer = .lbfgs,
         law: LawForm? = nil, solver: LawSolver = .grid, objective: FitObjective = .paper, targets: [ProjectionTarget] = [], bootstrap: Int,
-        seed: UInt64, progress: (@Sendable (Int, Int) -> Void)?
+        seed: UInt64, kinds: AnalysisKinds = .standard, progress: FitProgress?
     ) throws -> JSONValue {
+        let kind = try kinds.approachKind(approach)
         var spec = FitSpec(approach: approach)
         spec.targets = targets
         spec.grouping = grouping
@@ -442,8 +311,8 @@ public enum FitEngine {
         spec.solver = solver
         spec.objective = objective
         spec.huberDelta = objective.huberDelta ?? spec.huberDelta
-        let output = try fit(spec, input: input, progress: progress)
-        let points = approach.readsCurves ? input.curves.count : input.runs.count
+        let output = try fit(spec, input: input, kinds: kinds, progress: progress)
+        let points = kind.readsCurves ? input.curves.count : input.runs.count
         var object: [String: JSONValue] = ["approach": .number(Double(approach.rawValue)), "points": .number(Double(points))]
         for (key, value) in output.values where !key.hasPrefix("lobo") { object[key] = .number(value) }
         if let r = output.approach2 {
@@ -465,7 +334,8 @@ public enum FitEngine {
         if let objective = output.objective { object["objective_name"] = .string(objective.name) }
         if !output.warnings.isEmpty { object["warnings"] = .array(output.warnings.map { .string($0) }) }
         if bootstrap > 0 {
-            let intervals = self.intervals(spec, input: input, full: output, scheme: .bootstrap(bootstrap), seed: seed, progress: progress)
+            let intervals = try self.intervals(
+                spec, input: input, full: output, scheme: .bootstrap(bootstrap), seed: seed, kinds: kinds, progress: progress)
             var ivs: [String: JSONValue] = [:]
             for (name, i) in intervals.result.intervals {
                 ivs[name] = .object([

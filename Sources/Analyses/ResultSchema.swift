@@ -153,25 +153,20 @@ public enum ResultSchema {
         return names
     }
 
-    /// The names a fit of `approach` publishes with these options; `declaredParameters` are the
-    /// result keys of a law's parameters when the fit runs through the declared-law engine;
-    /// `targets` the keys of its projection targets (`ProjectionTarget.keys`).
+    /// The names a fit of `approach` publishes with the options `spec` (its law decides a
+    /// declared law's names); `targets` are the keys of its projection targets
+    /// (`ProjectionTarget.keys`).
     public static func names(
-        approach: Approach, declaredParameters: [String]? = nil, isEquation2: Bool = true, targets: [String], truth hasTruth: Bool,
-        holdOut hasHoldOut: Bool,
+        approach: any ApproachKind, spec: FitSpec, targets: [String], truth hasTruth: Bool, holdOut hasHoldOut: Bool,
         intervals hasIntervals: Bool
     ) -> [ResultName] {
-        var names =
-            frontier(targets: targets)
-            + (declaredParameters.map { declaredLaw(parameters: $0, isEquation2: isEquation2) } ?? approach.ownResults)
-        if approach == .parametricLoss { names += targetLosses(targets: targets) }
+        var names = frontier(targets: targets) + approach.results(spec, targets: targets)
         if hasTruth { names += truth(targets: targets) }
         if hasHoldOut, approach.supportsHoldOut { names += holdOut }
         if hasIntervals {
             names += [ResultName("resamples", "resamples drawn"), ResultName("failed_resamples", "resamples whose refit failed")]
             let frontierStatistics = ["a", "b"] + targets.flatMap { ["n_opt_\($0)", "d_opt_\($0)"] }
-            let resampled = frontierStatistics + (declaredParameters ?? approach.resampledParameters)
-            for statistic in resampled {
+            for statistic in frontierStatistics + approach.resampledStatistics(spec) {
                 names += [
                     ResultName("\(statistic)_low", "lower end of \(statistic)'s interval"),
                     ResultName("\(statistic)_high", "upper end of \(statistic)'s interval"),

@@ -327,6 +327,8 @@ public struct DirectiveVocabulary: Sendable, Equatable {
     public var optimizers: [String]
     /// Figure kinds that can draw the paper's published values (`published: true`).
     public var publishedFigureKinds: [String] = []
+    /// The approaches `approach:` accepts, each with the options it reads, in the registry's order.
+    public var approaches: [ApproachVocabulary] = []
 
     public init(figureKinds: [String], multiFitFigureKinds: [String], tableKinds: [String], optimizers: [String]) {
         self.figureKinds = figureKinds
@@ -369,7 +371,14 @@ public enum DirectiveSchema {
     }
 
     static func fit(_ d: Directive, _ r: inout FieldReader, _ vocabulary: DirectiveVocabulary) -> FitDirective? {
-        let approach = r.int("approach", required: true, allowed: 1...3)
+        let numbers = vocabulary.approaches.map(\.number)
+        var approach = r.int("approach", required: true, allowed: (numbers.min() ?? 1)...max(numbers.min() ?? 1, numbers.max() ?? 1))
+        if let given = approach, !numbers.contains(given) {
+            if let at = r.node["approach"]?.location {
+                r.error("no approach \(given); the approaches are \(numbers.map(String.init).joined(separator: ", "))", at: at)
+            }
+            approach = nil
+        }
         let sources = r.stringList("sources", required: false) ?? []
         let data = r.string("data", required: sources.isEmpty) ?? sources.first
         let tolerance = r.double("budget-tolerance", required: false, allowed: 0...10)
@@ -442,29 +451,17 @@ public enum DirectiveSchema {
             for (k, s) in sources.enumerated() where sources[..<k].contains(where: { $0.name == s.name }) {
                 r.error("'sources' names '\(s.name)' twice", at: s.location)
             }
-            if let approach, approach == 1, let first = sources.first {
-                r.error("'sources' applies to approaches 2 and 3 (a comparison of final losses)", at: first.location)
-            }
             if r.node["intervals"] == nil, let first = sources.first {
                 r.error(
                     "a comparison ('sources') needs 'intervals': the differences between sources are read from the resamples",
                     at: first.location)
             }
         }
-        if let qc, let approach, approach != 2 {
-            r.error("'qc' only applies to approach 2 (IsoFLOP profiles)", at: qc.location)
-        }
-        if let curves, let approach, approach != 1 {
-            r.error("'curves' only applies to approach 1 (training-curve envelope)", at: curves.location)
-        }
-        if let approach, approach != 3 {
-            for (key, place) in [("law", law?.location), ("solver", solver?.location), ("objective", objective?.location)] {
-                if let place { r.error("'\(key)' only applies to approach 3 (parametric fit)", at: place) }
-            }
-        }
         if let approach {
-            let engine = approach == 3 && (law != nil || solver?.name == "varpro" || (objective.map { $0.name != "huber-log" } ?? false))
-            checkOptionsApply(approach: approach, objective: objective?.name, usesDeclaredEngine: engine, &r)
+            checkApproachOptions(approach: approach, approaches: vocabulary.approaches, &r)
+            let engine = law != nil || solver?.name == "varpro" || (objective.map { $0.name != "huber-log" } ?? false)
+            let options = vocabulary.approaches.first { $0.number == approach }?.options ?? []
+            checkOptionsApply(options: options, objective: objective?.name, usesDeclaredEngine: engine, &r)
         }
         guard let approach, let data else { return nil }
         return FitDirective(

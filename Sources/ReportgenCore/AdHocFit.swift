@@ -100,7 +100,11 @@ public enum AdHocFit {
     /// Runs the fit and returns its JSON object (`approach`, `points`, `a`, `b`, and per approach
     /// the keys the brief names).
     public static func run(_ request: AdHocFitRequest, progress: (@Sendable (Int, Int) -> Void)? = nil) throws(BuildFailure) -> JSONValue {
-        if request.approach.readsCurves {
+        guard let approach = AnalysisKinds.standard.approach(request.approach) else {
+            let numbers = AnalysisKinds.standard.approaches.map { "\($0.id.rawValue)" }.joined(separator: ", ")
+            throw BuildFailure(diagnostics: [.error("no \(request.approach); the approaches are \(numbers)")], sources: [:])
+        }
+        if approach.readsCurves {
             let (curves, sources) = try loadCurves(request)
             do {
                 return try FitEngine.adHoc(
@@ -108,7 +112,7 @@ public enum AdHocFit {
                     bootstrap: request.bootstrap, seed: request.seed, progress: progress)
             } catch {
                 throw BuildFailure(
-                    diagnostics: [.error("approach 1: \(error)", file: request.path, at: SourceLocation(line: 1, column: 1))],
+                    diagnostics: [.error("\(request.approach): \(error)", file: request.path, at: SourceLocation(line: 1, column: 1))],
                     sources: sources)
             }
         }
@@ -150,10 +154,10 @@ public enum AdHocFit {
             var notes: [String] = []
             switch error {
             case .tooFewRuns, .parabolaOpensDownward, .vertexOutsideRange:
-                if request.approach == .isoFLOPProfiles {
+                if approach.options.contains(.badBudget) {
                     notes.append("--bad-budget drop leaves such budgets out with a warning; --budget-tolerance groups scattered FLOPs")
                 }
-            default: break
+            case .invalidValue, .singular, .notConverged: break
             }
             throw BuildFailure(
                 diagnostics: [

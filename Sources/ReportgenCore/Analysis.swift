@@ -61,9 +61,13 @@ struct Analysis: Sendable {
 
     var file: String { document.path }
 
-    /// The data source a fit reads: Approach 1 reads `curves` when given, else `data`.
-    static func source(of fit: FitDirective) -> (name: String, location: SourceLocation) {
-        if Approach(rawValue: fit.approach)?.readsCurves == true, let c = fit.curves { return (c.name, c.location) }
+    /// The registered approach a fit names (the schema accepts only registered numbers).
+    func approach(of fit: FitDirective) -> (any ApproachKind)? { kinds.approach(Approach(rawValue: fit.approach)) }
+
+    /// The data source a fit reads: an approach that reads loss curves (Approach 1) reads
+    /// `curves` when given, else `data`.
+    func source(of fit: FitDirective) -> (name: String, location: SourceLocation) {
+        if approach(of: fit)?.readsCurves == true, let c = fit.curves { return (c.name, c.location) }
         return (fit.data, fit.dataLocation)
     }
 
@@ -120,7 +124,7 @@ struct Analysis: Sendable {
             bag.append(.error(message, file: file, at: location))
         }
         for fit in fits {
-            let source = Self.source(of: fit)
+            let source = self.source(of: fit)
             checkSource(source.name, source.location, user: "fit '\(fit.id)'")
         }
         for d in dataDirectives { checkSource(d.source.name, d.source.location, user: "data '\(d.id)'") }
@@ -141,8 +145,8 @@ struct Analysis: Sendable {
         var needRuns: [String] = []
         var needCurves: [String] = []
         for fit in fits {
-            let name = Self.source(of: fit).name
-            if Approach(rawValue: fit.approach)?.readsCurves == true { needCurves.append(name) } else { needRuns.append(name) }
+            let name = source(of: fit).name
+            if approach(of: fit)?.readsCurves == true { needCurves.append(name) } else { needRuns.append(name) }
             needRuns += fit.sources.dropFirst().map(\.name)
         }
         // Resolve `{data}` chains down to front-matter sources (a cycle is an error).
@@ -162,7 +166,7 @@ struct Analysis: Sendable {
             if forRuns {
                 // Columns that fits' laws read as inputs; a missing one is an error where `inputs:` names it.
                 var wanted: [String] = []
-                for fit in fits where base(Self.source(of: fit).name) == source.name {
+                for fit in fits where base(self.source(of: fit).name) == source.name {
                     for input in fit.law?.inputs ?? [] {
                         guard loaded.table.columnIndex(input.column) != nil else {
                             var message =

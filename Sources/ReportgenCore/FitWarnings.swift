@@ -12,7 +12,9 @@ extension Builder {
         for fit in analysis.fits {
             guard let result = output("fit:\(fit.id)") as? FitOutput else { continue }
             let intervals = output("intervals:\(fit.id)") as? IntervalsOutput
-            for message in TableBuilder.warningMessages(TableFit(id: fit.id, output: result, intervals: intervals)) {
+            // A fit step ran only for a registered approach (the schema accepts no other number).
+            guard let kind = analysis.kinds.approach(result.approach) else { continue }
+            for message in TableBuilder.warningMessages(TableFit(id: fit.id, output: result, intervals: intervals, kind: kind)) {
                 warnings.append(Diagnostic(.warning, "fit '\(fit.id)': \(message)", file: analysis.file, at: fit.location))
             }
         }

@@ -30,15 +30,12 @@ struct Planner {
 
     /// The file in `build/<stem>/` that a step's output becomes, if any.
     static func outputFile(of stepID: String) -> String? {
-        switch stepID {
-        case resultsStep: return "results.json"
-        case typesetStep: return "report.pdf"
-        case htmlStep: return "report.html"
-        default:
-            if stepID.hasPrefix("render:") { return "figures/" + stepID.dropFirst("render:".count) }
-            if stepID.hasPrefix("tablecsv:") { return "tables/" + stepID.dropFirst("tablecsv:".count) + ".csv" }
-            return nil
-        }
+        if stepID == resultsStep { return "results.json" }
+        if stepID == typesetStep { return "report.pdf" }
+        if stepID == htmlStep { return "report.html" }
+        if stepID.hasPrefix("render:") { return "figures/" + stepID.dropFirst("render:".count) }
+        if stepID.hasPrefix("tablecsv:") { return "tables/" + stepID.dropFirst("tablecsv:".count) + ".csv" }
+        return nil
     }
 
     /// Fonts the default style and the figures draw with; their files are part of rendering keys.
@@ -56,10 +53,7 @@ struct Planner {
     }
 
     static func spec(_ fit: FitDirective, runs: [Run], law: LawForm? = nil, targets: [DeclaredTarget] = []) throws -> FitSpec {
-        guard let approach = Approach(rawValue: fit.approach) else {
-            throw Diagnostic.error("fit '\(fit.id)': approach \(fit.approach) does not exist", at: fit.location)
-        }
-        var spec = FitSpec(approach: approach)
+        var spec = FitSpec(approach: Approach(rawValue: fit.approach))
         if let nominal = fit.budgets {
             spec.grouping = .nominal(budgets: nominal, tolerance: fit.budgetTolerance ?? 0.1)
         } else if let t = fit.budgetTolerance {
@@ -105,15 +99,19 @@ struct Planner {
         var fitSteps: [String: FitSteps] = [:]
 
         // Fits and their intervals.
+        let kinds = analysis.kinds
         for fit in analysis.fits {
-            let sourceName = Analysis.source(of: fit).name
+            guard let approach = analysis.approach(of: fit) else {
+                throw Diagnostic.error("fit '\(fit.id)': approach \(fit.approach) does not exist", file: document.path, at: fit.location)
+            }
+            let sourceName = analysis.source(of: fit).name
             var runs = analysis.runs[sourceName] ?? []
             if let k = fit.excludeHighestLoss { runs = RunLoader.excludingHighestLoss(runs, k) }
             runs = Self.withLawInputs(runs, form: analysis.laws[fit.id], carried: analysis.lawColumns[sourceName] ?? [])
             var spec = try Self.spec(fit, runs: runs, law: analysis.laws[fit.id], targets: document.frontMatter.targets)
             // The hold-out refit costs a second fit: run it where a table or the prose uses it.
             spec.holdOut =
-                spec.approach.supportsHoldOut
+                approach.supportsHoldOut
                 && (analysis.tables.contains {
                     analysis.kinds.table(named: $0.kind)?.needsHoldOut == true && $0.fits.contains { $0.name == fit.id }
                 }
@@ -136,8 +134,8 @@ struct Planner {
                 id: "fit:\(fitID)", kind: "fit", input: input, files: files, location: StepLocation(location), isLong: true, output: .json
             ) { input, _ in
                 do {
-                    if let sources = input.sources { return try ComparisonFit.fit(input.spec, sources: sources) }
-                    return try FitEngine.fit(input.spec, input: input.data) { done, total in
+                    if let sources = input.sources { return try ComparisonFit.fit(input.spec, sources: sources, kinds: kinds) }
+                    return try FitEngine.fit(input.spec, input: input.data, kinds: kinds) { done, total in
                         sink.advanced("fit:\(fitID)", done: done, total: total)
                     }
                 } catch let error as FitError {
@@ -156,11 +154,11 @@ struct Planner {
                     location: StepLocation(location), isLong: true, output: .json
                 ) { input, outputs in
                     if let sources = input.sources {
-                        return ComparisonFit.intervals(
-                            input.spec, sources: sources, full: try outputs(fitRef), scheme: input.scheme, seed: input.seed)
+                        return try ComparisonFit.intervals(
+                            input.spec, sources: sources, full: try outputs(fitRef), scheme: input.scheme, seed: input.seed, kinds: kinds)
                     }
-                    return FitEngine.intervals(
-                        input.spec, input: input.data, full: try outputs(fitRef), scheme: input.scheme, seed: input.seed
+                    return try FitEngine.intervals(
+                        input.spec, input: input.data, full: try outputs(fitRef), scheme: input.scheme, seed: input.seed, kinds: kinds
                     ) { done, total in
                         sink.advanced("intervals:\(fitID)", done: done, total: total)
                     }
@@ -200,7 +198,7 @@ struct Planner {
                 do {
                     spec = try FigureBuilder.build(
                         kind: kind, fits: fitOutputs, intervals: intervals, published: input.published ?? PublishedValues(),
-                        targets: input.targets)
+                        targets: input.targets, approaches: kinds.approaches)
                 } catch {
                     throw Diagnostic.error("figure '\(figureID)': \(error)", file: document.path, at: location)
                 }
@@ -236,7 +234,8 @@ struct Planner {
                 after: fits.flatMap { [$0.fit] + ($0.intervals.map { [$0] } ?? []) }, location: StepLocation(table.location), output: .json
             ) { input, outputs in
                 let tableFits = try zip(input.fits, fits).map { id, steps in
-                    TableFit(id: id, output: try outputs(steps.fit), intervals: try steps.intervals.map { try outputs($0) })
+                    try TableFit(
+                        id: id, output: try outputs(steps.fit), intervals: try steps.intervals.map { try outputs($0) }, kinds: kinds)
                 }
                 let inputs = TableInputs(
                     fits: tableFits, published: input.published ?? PublishedValues(), showPublished: input.showPublished,
@@ -327,7 +326,7 @@ struct Planner {
         switch error {
         case .tooFewRuns, .parabolaOpensDownward, .vertexOutsideRange:
             return ["'bad-budget: drop' leaves such budgets out with a warning; 'budget-tolerance' or 'budgets' group scattered FLOPs"]
-        default:
+        case .invalidValue, .singular, .notConverged:
             return []
         }
     }

@@ -6,20 +6,11 @@ extension Analysis {
     func resultSchemas() -> [String: [ResultName]] {
         var out: [String: [ResultName]] = [:]
         for fit in fits {
-            guard let approach = Approach(rawValue: fit.approach), let spec = try? Planner.spec(fit, runs: [], law: laws[fit.id]) else {
-                continue
-            }
+            guard let approach = self.approach(of: fit), let spec = try? Planner.spec(fit, runs: [], law: laws[fit.id]) else { continue }
             // A law with errors of its own (reported where they are) has no schema.
             if fit.law != nil, laws[fit.id] == nil { continue }
-            var declared: [String]? = nil
-            var isEquation2 = true
-            if LawFits.usesDeclaredEngine(spec) {
-                let form = laws[fit.id] ?? .chinchilla
-                declared = form.parameters.map { LawFits.key($0.name) }
-                isEquation2 = form.expression == LawForm.chinchilla.expression && form.inputs == ["N", "D"]
-            }
             var names = ResultSchema.names(
-                approach: approach, declaredParameters: declared, isEquation2: isEquation2,
+                approach: approach, spec: spec,
                 targets: ProjectionTarget.keys(declared: document.frontMatter.targets.map(ProjectionTarget.init)), truth: fit.truth != nil,
                 holdOut: fit.sources.count < 2,
                 intervals: fit.intervals != nil)
@@ -27,8 +18,7 @@ extension Analysis {
             if fit.sources.count > 1 {
                 names = ResultSchema.comparison(
                     sources: fit.sources.map(\.name), perSource: names,
-                    statistics: fit.intervals == nil
-                        ? [] : ComparisonFit.comparedStatistics(approach: approach, declaredParameters: declared))
+                    statistics: fit.intervals == nil ? [] : approach.comparedStatistics(spec))
             }
             out[fit.id] = names
         }

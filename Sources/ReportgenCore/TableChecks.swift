@@ -22,9 +22,7 @@ extension Analysis {
                     .error("a '\(table.kind)' table has no model-size rows; 'parameters' applies to \(reading) tables", file: file, at: at))
             }
             for reference in table.fits {
-                guard let fit = fits.first(where: { $0.id == reference.name }), let approach = Approach(rawValue: fit.approach) else {
-                    continue
-                }
+                guard let fit = fits.first(where: { $0.id == reference.name }), let approach = self.approach(of: fit) else { continue }
                 if let why = kind.cannotShow(shape(of: fit, approach: approach), published: table.published) {
                     bag.append(.error("table '\(table.id)': \(why)", file: file, at: reference.location))
                 }
@@ -33,10 +31,13 @@ extension Analysis {
     }
 
     /// What a table can know of a fit before it runs.
-    func shape(of fit: FitDirective, approach: Approach) -> TableFitShape {
+    func shape(of fit: FitDirective, approach: any ApproachKind) -> TableFitShape {
+        // The declared-law engine: a law, variable projection or another objective (options only
+        // Approach 3 reads; the schema refuses them elsewhere).
         let objective = fit.objective?.name ?? "huber-log"
-        let declaredEngine = approach == .parametricLoss && (fit.law != nil || fit.solver?.name == "varpro" || objective != "huber-log")
+        let declaredEngine =
+            approach.options.contains(.law) && (fit.law != nil || fit.solver?.name == "varpro" || objective != "huber-log")
         let isEquation2 = fit.law == nil || laws[fit.id]?.name == LawForm.chinchilla.name
-        return TableFitShape(id: fit.id, approach: approach, declaredEngine: declaredEngine, isEquation2: isEquation2)
+        return TableFitShape(id: fit.id, kind: approach, declaredEngine: declaredEngine, isEquation2: isEquation2)
     }
 }

@@ -93,8 +93,10 @@ struct Fit: ParsableCommand {
         guard excludeHighestLoss >= 0 else { throw ValidationError("--exclude-highest-loss must be at least 0") }
         guard bootstrap >= 0 else { throw ValidationError("--bootstrap must be at least 0") }
         guard huberDelta > 0, huberDelta.isFinite else { throw ValidationError("--huber-delta must be positive") }
-        if approach != .parametricLoss, law != nil || lawFile != nil || solver != .grid || objective != .huberLog {
-            throw ValidationError("--law, --law-file, --solver and --objective apply to --approach 3 only")
+        let reads = AnalysisKinds.standard.approach(approach)?.options ?? []
+        if !reads.contains(.law), law != nil || lawFile != nil || solver != .grid || objective != .huberLog {
+            let readers = AnalysisKinds.standard.approaches.filter { $0.options.contains(.law) }.map { "\($0.id.rawValue)" }
+            throw ValidationError("--law, --law-file, --solver and --objective apply to --approach \(readers.joined(separator: ", ")) only")
         }
         if law != nil, lawFile != nil { throw ValidationError("--law and --law-file both name a law; give one") }
         if let t = budgetTolerance, !(t > 0) { throw ValidationError("--budget-tolerance must be positive") }
@@ -159,7 +161,13 @@ struct Fit: ParsableCommand {
 // The options read the same types as the documents' keys (`approach:`, `bad-budget:`,
 // `optimizer:`), so each choice has one name and one type.
 extension Approach: ExpressibleByArgument {
-    public static var allValueStrings: [String] { allCases.map { String($0.rawValue) } }
+    /// A registered approach's number; any other is a usage error naming the choices.
+    public init?(argument: String) {
+        guard let number = Int(argument), let kind = AnalysisKinds.standard.approach(Approach(rawValue: number)) else { return nil }
+        self = kind.id
+    }
+
+    public static var allValueStrings: [String] { AnalysisKinds.standard.approaches.map { String($0.id.rawValue) } }
 }
 
 extension BadBudgetRule: ExpressibleByArgument {}

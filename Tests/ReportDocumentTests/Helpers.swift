@@ -55,5 +55,18 @@ let testVocabulary: DirectiveVocabulary = {
         tableKinds: ["exponents", "projections", "coefficients", "diagnostics", "extrapolation", "warnings"],
         optimizers: ["lbfgs", "nlopt"])
     vocabulary.publishedFigureKinds = ["overlay"]
+    // The paper's three approaches and the options each reads.
+    vocabulary.approaches = [
+        ApproachVocabulary(
+            number: 1, summary: "training-curve envelope", options: [.curves, .smoothingWindow, .envelopePoints, .schedules, .intervals]),
+        ApproachVocabulary(
+            number: 2, summary: "IsoFLOP profiles",
+            options: [.sources, .budgetTolerance, .budgets, .excludeHighestLoss, .badBudget, .qc, .intervals]),
+        ApproachVocabulary(
+            number: 3, summary: "parametric fit",
+            options: [
+                .sources, .budgetTolerance, .budgets, .excludeHighestLoss, .huberDelta, .optimizer, .law, .solver, .objective, .intervals,
+            ]),
+    ]
     return vocabulary
 }()

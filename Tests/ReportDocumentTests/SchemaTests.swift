@@ -62,7 +62,7 @@ import Testing
     @Test func fitTruthMissingKey() {
         expectError("fit", "approach: 3\ndata: s\ntruth: ¦{E: 1, A: 2, B: 3, alpha: 0.3}", "needs the key 'beta'")
     }
-    @Test func fitCurvesOnlyForApproachOne() { expectError("fit", "approach: 2\ndata: s\ncurves: ¦c", "only applies to approach 1") }
+    @Test func fitCurvesOnlyForApproachOne() { expectError("fit", "approach: 2\ndata: s\n¦curves: c", "only applies to approach 1") }
     @Test func fitUnknownOptimizer() { expectError("fit", "approach: 3\ndata: s\noptimizer: ¦scipy", "unknown optimiser 'scipy'") }
     @Test func fitBadBudgetRule() { expectError("fit", "approach: 2\ndata: s\nbad-budget: ¦ignore", "unknown bad-budget policy 'ignore'") }
 

@@ -202,7 +202,9 @@ func readOnlyCacheFolderIsAClearError() throws {
         "a3.alpha": 0.34, "a3.share_1e3": 0.1, "a3.spread_A": 2, "a3.evaluations": 320_000, "a3.starts": 4500,
     ])
     // The approach's result schema says which values describe the optimiser's path.
-    let schema = ResultSchema.names(approach: .parametricLoss, targets: ["gopher"], truth: false, holdOut: false, intervals: false)
+    let schema = ResultSchema.names(
+        approach: ParametricLoss(), spec: FitSpec(approach: .parametricLoss), targets: ["gopher"], truth: false, holdOut: false,
+        intervals: false)
     let unlocked = Set(schema.filter { !$0.locked }.map { "a3.\($0.name)" })
     let lock = LockFile(results: results.values, unlocked: unlocked)
     #expect(lock.entries.keys.sorted() == ["a3.alpha", "a3.starts"])

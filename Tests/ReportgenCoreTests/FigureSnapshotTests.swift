@@ -41,7 +41,7 @@ private let fits: (a1: FitOutput, a2: FitOutput, a3: FitOutput, intervals: Inter
     let law = ChinchillaLaw.publishedUnrounded
     let r3 = try! Approach3.fit(runs, options: Approach3Options().warmStarted(at: law, gridStarts: 2))
     let a3 = FitOutput(approach: .parametricLoss, values: [:], runs: runs, frontier: Frontier(law: r3.law), approach3: r3, truth: truth)
-    let intervals = FitEngine.intervals(s2, input: FitInput(runs: runs), full: a2, scheme: .paper, seed: 1)
+    let intervals = try! FitEngine.intervals(s2, input: FitInput(runs: runs), full: a2, scheme: .paper, seed: 1)
     return (a1, a2, a3, intervals)
 }()
 

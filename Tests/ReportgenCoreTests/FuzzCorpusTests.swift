@@ -42,7 +42,7 @@ import Testing
             #expect(!diagnostics.isEmpty)
         }
         if entry.hasSuffix(".csv") {
-            for approach in Approach.allCases {
+            for approach in AnalysisKinds.standard.approaches.map(\.id) {
                 let request = AdHocFitRequest(
                     path: project.root.appendingPathComponent(target).path, approach: approach, mapping: [:], excludeHighestLoss: 0,
                     bootstrap: 0, seed: 0, budgetTolerance: nil)

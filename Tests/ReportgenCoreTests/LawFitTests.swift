@@ -120,7 +120,10 @@ private func line(of prefix: String, in text: String) -> Int? {
         objective: mse
         ```
         """)
-    #expect(wrongApproach?.diagnostics.contains { $0.message == "'objective' only applies to approach 3 (parametric fit)" } == true)
+    #expect(
+        wrongApproach?.diagnostics.contains {
+            $0.message == "'objective' only applies to approach 3 (parametric fit); this fit is approach 2 (IsoFLOP profiles)"
+        } == true)
 
     let (kaplan, _) = try buildFailure(
         """

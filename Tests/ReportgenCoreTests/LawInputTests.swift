@@ -251,16 +251,16 @@ private func position(of needle: String, after: String, in text: String) -> (lin
 
 /// The `laws` table names each fit's objective beside its value, and leaves out fits of other
 /// approaches (which have no law to compare).
-@Test func lawsTableNamesEachObjective() {
-    func fit(_ id: String, _ approach: Approach, objective: FitObjective?, values: [String: Double]) -> TableFit {
+@Test func lawsTableNamesEachObjective() throws {
+    func fit(_ id: String, _ approach: Approach, objective: FitObjective?, values: [String: Double]) throws -> TableFit {
         var output = FitOutput(approach: approach, values: values, frontier: Frontier(law: .publishedRounded))
         output.objective = objective
-        return TableFit(id: id, output: output)
+        return try TableFit(id: id, output: output)
     }
     let table = TableBuilder.lawComparison([
-        fit("h", .parametricLoss, objective: .paper, values: ["objective": 1.25e-3, "log_likelihood": 800.04, "aic": -1590.08]),
-        fit("m", .parametricLoss, objective: .mse, values: ["objective": 2.5e-2, "log_likelihood": 700, "aic": -1390]),
-        fit("i", .isoFLOPProfiles, objective: nil, values: ["runs": 12]),
+        try fit("h", .parametricLoss, objective: .paper, values: ["objective": 1.25e-3, "log_likelihood": 800.04, "aic": -1590.08]),
+        try fit("m", .parametricLoss, objective: .mse, values: ["objective": 2.5e-2, "log_likelihood": 700, "aic": -1390]),
+        try fit("i", .isoFLOPProfiles, objective: nil, values: ["runs": 12]),
     ])
     #expect(table.rows.map(\.first) == ["h", "m"])
     #expect(table.rows[0][4] == "Huber (δ = 10⁻³) on log loss")

@@ -141,8 +141,8 @@ private func qcProject(_ document: String = qcDocument) throws -> FixtureProject
     #expect(a == fitBelow.values["a"]! - fitAbove.values["a"]!)
     // The interval is the 5th–95th percentile of the differences of resamples with the same index.
     let scheme = ResamplingScheme.bootstrap(40)
-    let low = FitEngine.intervals(spec, input: FitInput(runs: below), full: fitBelow, scheme: scheme, seed: 3)
-    let high = FitEngine.intervals(spec, input: FitInput(runs: above), full: fitAbove, scheme: scheme, seed: 3)
+    let low = try FitEngine.intervals(spec, input: FitInput(runs: below), full: fitBelow, scheme: scheme, seed: 3)
+    let high = try FitEngine.intervals(spec, input: FitInput(runs: above), full: fitAbove, scheme: scheme, seed: 3)
     var differences: [Double] = []
     for (k, index) in low.result.succeeded.enumerated() {
         if let j = high.result.succeeded.firstIndex(of: index) {
@@ -179,7 +179,7 @@ private func qcProject(_ document: String = qcDocument) throws -> FixtureProject
     }
     let spec = FitSpec(approach: .isoFLOPProfiles)
     let full = try ComparisonFit.fit(spec, sources: sources)
-    let intervals = ComparisonFit.intervals(spec, sources: sources, full: full, scheme: .bootstrap(60), seed: 5)
+    let intervals = try ComparisonFit.intervals(spec, sources: sources, full: full, scheme: .bootstrap(60), seed: 5)
     let d = try #require(intervals.comparison?.differences.first { $0.statistic == "a" })
     #expect(d.first == "m1" && d.second == "m2" && d.pairs == 60)
     #expect(d.excludesZero && d.upper < 0)
@@ -230,8 +230,8 @@ private func qcProject(_ document: String = qcDocument) throws -> FixtureProject
     let spec = FitSpec(approach: .parametricLoss)
     let full = try ComparisonFit.fit(spec, sources: sources)
     #expect(abs(full.values["m1_alpha"]! - first.alpha) < 1e-4 && abs(full.values["m2_alpha"]! - second.alpha) < 1e-4)
-    let intervals = ComparisonFit.intervals(spec, sources: sources, full: full, scheme: .bootstrap(8), seed: 2)
-    #expect(ComparisonFit.comparedStatistics(spec) == ["a", "b", "alpha", "beta"])
+    let intervals = try ComparisonFit.intervals(spec, sources: sources, full: full, scheme: .bootstrap(8), seed: 2)
+    #expect(try ComparisonFit.comparedStatistics(spec) == ["a", "b", "alpha", "beta"])
     let alpha = try #require(intervals.comparison?.differences.first { $0.statistic == "alpha" })
     #expect(abs(alpha.estimate - (first.alpha - second.alpha)) < 2e-4 && alpha.excludesZero)
     let beta = try #require(intervals.comparison?.differences.first { $0.statistic == "beta" })
@@ -247,7 +247,7 @@ private func qcProject(_ document: String = qcDocument) throws -> FixtureProject
     let full = try ComparisonFit.fit(spec, sources: [planted, clean])
     #expect(full.values["planted_qc_flags"] == 2 && full.values["clean_qc_flags"] == 0)
     #expect(full.values["planted_qc_audit_a"] == nil)
-    let table = TableBuilder.qualityControl([TableFit(id: "cmp", output: full)])
+    let table = TableBuilder.qualityControl([try TableFit(id: "cmp", output: full)])
     #expect(
         table.rows.map { $0[0] + " " + $0[1] } == [
             "cmp (planted): 6.0e18 exact-duplicate", "cmp (planted): 1.0e20 outlier", "cmp (clean) all",

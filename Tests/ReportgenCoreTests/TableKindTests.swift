@@ -37,8 +37,8 @@ import Testing
     }()
 
     @Test func coefficientsShowEveryFitAndThePaperOnlyWhenAsked() throws {
-        let first = TableFit(id: "a3", output: try Self.fit(.parametricLoss))
-        let second = TableFit(id: "a3vp", output: try Self.fit(.parametricLoss, solver: .varpro))
+        let first = try TableFit(id: "a3", output: try Self.fit(.parametricLoss))
+        let second = try TableFit(id: "a3vp", output: try Self.fit(.parametricLoss, solver: .varpro))
         let table = TableBuilder.coefficients([first, second], published: Self.published, showPublished: false)
         #expect(table.header == ["Coefficient", "a3", "a3vp"])
         // Noise-free data return their law in both columns.
@@ -56,8 +56,8 @@ import Testing
     }
 
     @Test func coefficientsOfADeclaredLawUseItsOwnParameters() throws {
-        let kaplan = TableFit(id: "kaplan", output: try Self.fit(.parametricLoss, law: .kaplan))
-        let eq2 = TableFit(id: "a3", output: try Self.fit(.parametricLoss))
+        let kaplan = try TableFit(id: "kaplan", output: try Self.fit(.parametricLoss, law: .kaplan))
+        let eq2 = try TableFit(id: "a3", output: try Self.fit(.parametricLoss))
         let table = TableBuilder.coefficients([eq2, kaplan], published: PublishedValues(), showPublished: false)
         let labels = table.rows.map { $0[0] }
         for name in ["E", "α", "N_c", "D_c", "α_N", "α_D"] { #expect(labels.contains(name), "\(labels)") }
@@ -67,35 +67,37 @@ import Testing
         #expect(table.notes?.contains("not a parameter of that column's law") == true)
         #expect(
             CoefficientsTable().cannotShow(
-                TableFitShape(id: "k", approach: .parametricLoss, declaredEngine: true, isEquation2: false), published: true) != nil)
+                TableFitShape(id: "k", kind: ParametricLoss(), declaredEngine: true, isEquation2: false), published: true) != nil)
         #expect(
             CoefficientsTable().cannotShow(
-                TableFitShape(id: "i", approach: .isoFLOPProfiles, declaredEngine: false, isEquation2: true), published: false) != nil)
+                TableFitShape(id: "i", kind: IsoFLOPProfiles(), declaredEngine: false, isEquation2: true), published: false) != nil)
     }
 
     @Test func intervalNotesStateTheSchemeDrawn() throws {
         let spec = FitSpec(approach: .isoFLOPProfiles)
         let input = FitInput(runs: Self.runs())
         let full = try FitEngine.fit(spec, input: input)
-        let boot = FitEngine.intervals(spec, input: input, full: full, scheme: .bootstrap(40), seed: 1)
-        let paper = FitEngine.intervals(spec, input: input, full: full, scheme: .paper, seed: 1)
-        let bootNote = try #require(TableBuilder.intervalNote([TableFit(id: "b", output: full, intervals: boot)]))
+        let boot = try FitEngine.intervals(spec, input: input, full: full, scheme: .bootstrap(40), seed: 1)
+        let paper = try FitEngine.intervals(spec, input: input, full: full, scheme: .paper, seed: 1)
+        let bootNote = try #require(TableBuilder.intervalNote([try TableFit(id: "b", output: full, intervals: boot)]))
         #expect(bootNote.contains("5th–95th percentiles over 40 bootstrap resamples"), "\(bootNote)")
-        let paperNote = try #require(TableBuilder.intervalNote([TableFit(id: "p", output: full, intervals: paper)]))
+        let paperNote = try #require(TableBuilder.intervalNote([try TableFit(id: "p", output: full, intervals: paper)]))
         #expect(paperNote.contains("10th–90th percentiles over 100 subsamples of 80%"), "\(paperNote)")
         let both = try #require(
-            TableBuilder.intervalNote([TableFit(id: "b", output: full, intervals: boot), TableFit(id: "p", output: full, intervals: paper)])
+            TableBuilder.intervalNote([
+                try TableFit(id: "b", output: full, intervals: boot), try TableFit(id: "p", output: full, intervals: paper),
+            ])
         )
         #expect(both.contains("b: 5th–95th") && both.contains("p: 10th–90th"), "\(both)")
         let exponents = TableBuilder.exponents(
-            [TableFit(id: "b", output: full, intervals: boot)], published: PublishedValues(), showPublished: false)
+            [try TableFit(id: "b", output: full, intervals: boot)], published: PublishedValues(), showPublished: false)
         #expect(exponents.notes?.contains("5th–95th") == true)
         #expect(exponents.notes?.contains("10th–90th") != true)
     }
 
     @Test func diagnosticsCoverEveryApproachWithStatusesInWords() throws {
-        let a2 = TableFit(id: "a2", output: try Self.fit(.isoFLOPProfiles))
-        let a3 = TableFit(id: "a3", output: try Self.fit(.parametricLoss))
+        let a2 = try TableFit(id: "a2", output: try Self.fit(.isoFLOPProfiles))
+        let a3 = try TableFit(id: "a3", output: try Self.fit(.parametricLoss))
         let table = TableBuilder.diagnostics([a2, a3])
         #expect(table.rows.contains { $0[0] == "2. IsoFLOP profiles (a2)" })
         #expect(table.rows.contains { $0[0] == "3. Parametric loss (a3)" })
@@ -112,13 +114,13 @@ import Testing
     }
 
     @Test func fitsOfOneApproachAreToldApart() throws {
-        let all = TableFit(id: "all", output: try Self.fit(.isoFLOPProfiles))
-        let half = TableFit(id: "small", output: try Self.fit(.isoFLOPProfiles, runs: Self.runs().filter { $0.flops < 1e20 }))
+        let all = try TableFit(id: "all", output: try Self.fit(.isoFLOPProfiles))
+        let half = try TableFit(id: "small", output: try Self.fit(.isoFLOPProfiles, runs: Self.runs().filter { $0.flops < 1e20 }))
         let projections = TableBuilder.projections([all, half], published: PublishedValues(), showPublished: false, parameters: [1e9])
         #expect(projections.rows.map { $0[1] } == ["all (2)", "small (2)"])
         let exponents = TableBuilder.exponents([all, half], published: PublishedValues(), showPublished: false)
         #expect(exponents.rows.map { $0[1] } == ["this report (all)", "this report (small)"])
-        let figure = FigureBuilder.allocation([all.output, half.output], ids: ["all", "small"])
+        let figure = FigureBuilder.allocation([all.output, half.output], kinds: [all.kind, half.kind], ids: ["all", "small"])
         let labels = figure.panels.flatMap(\.layers).compactMap { layer -> String? in
             if case .line(_, _, _, _, let label) = layer { return label }
             return nil
@@ -145,8 +147,8 @@ import Testing
         runs += [Run(parameters: 1e9, flops: 1e21, loss: 2.3), Run(parameters: 2e9, flops: 1e21, loss: 2.25)]
         var spec = FitSpec(approach: .isoFLOPProfiles)
         spec.policy = .drop
-        let dropped = TableFit(id: "a2", output: try FitEngine.fit(spec, input: FitInput(runs: runs)))
-        let clean = TableFit(id: "clean", output: try Self.fit(.isoFLOPProfiles))
+        let dropped = try TableFit(id: "a2", output: try FitEngine.fit(spec, input: FitInput(runs: runs)))
+        let clean = try TableFit(id: "clean", output: try Self.fit(.isoFLOPProfiles))
         let table = TableBuilder.warnings([dropped, clean])
         #expect(table.rows.count == 2)
         #expect(table.rows[0][0] == "2. IsoFLOP profiles (a2)" && table.rows[0][1].contains("needs at least 3 runs, got 2"))

@@ -9,7 +9,8 @@ public struct AllocationFigure: FigureKind {
 
     public func draw(_ input: FigureInputs) throws -> FigureSpec {
         _ = try input.first()
-        return FigureBuilder.allocation(input.fits.map(\.output), ids: input.fits.map(\.id), targets: input.targets)
+        return FigureBuilder.allocation(
+            input.fits.map(\.output), kinds: try input.kinds(), ids: input.fits.map(\.id), targets: input.targets)
     }
 }
 
@@ -19,7 +20,10 @@ extension FigureBuilder {
     /// decades of FLOPs inside that range, at most four) and 20 tokens per parameter for reference.
     /// Each frontier's legend names its approach, and its fit's id (`ids`) when another fit of
     /// the same approach is drawn too.
-    public static func allocation(_ fits: [FitOutput], ids: [String] = [], targets: [ProjectionTarget] = []) -> FigureSpec {
+    /// `kinds` are the fits' approaches, in the same order.
+    public static func allocation(_ fits: [FitOutput], kinds: [any ApproachKind], ids: [String] = [], targets: [ProjectionTarget] = [])
+        -> FigureSpec
+    {
         let range = flopsRange(fits, targets: targets)
         let cs = logRange(range.lo, range.hi)
         let frontiers = fits.map { fit in cs.map { Point(fit.frontier.parameters($0), fit.frontier.tokens($0)) } }
@@ -52,20 +56,20 @@ extension FigureBuilder {
                 points: [Point(nRange.lo, 20 * nRange.lo), Point(nRange.hi, 20 * nRange.hi)], color: .gray, width: 0.8, dash: Dash.dotted,
                 label: "20 tokens per parameter"))
         let dashes = [Dash.solid, Dash.dashed, Dash.dashDot]
-        for (k, (fit, points)) in zip(fits, frontiers).enumerated() {
+        for (k, ((fit, kind), points)) in zip(zip(fits, kinds), frontiers).enumerated() {
             let sameApproach = fits.indices.filter { fits[$0].approach == fit.approach }
             let shared = sameApproach.count > 1
             let label = shared && k < ids.count ? "Approach \(fit.approach.rawValue) (\(ids[k]))" : "Approach \(fit.approach.rawValue)"
             // Fits of one approach share its colour and differ by dash.
             let dash = dashes[(sameApproach.firstIndex(of: k) ?? 0) % dashes.count]
-            layers.append(.line(points: points, color: approachColor(fit.approach), width: 1.4, dash: dash, label: label))
+            layers.append(.line(points: points, color: approachColor(kind), width: 1.4, dash: dash, label: label))
         }
         for target in targets {
-            for fit in fits {
+            for (fit, kind) in zip(fits, kinds) {
                 layers.append(
                     .markers(
                         points: [Point(fit.frontier.parameters(target.flops), fit.frontier.tokens(target.flops))], shape: .star, size: 6,
-                        fill: approachColor(fit.approach), edge: .black, label: nil))
+                        fill: approachColor(kind), edge: .black, label: nil))
             }
         }
         return FigureSpec(

@@ -10,15 +10,19 @@ public struct BootstrapFigure: FigureKind {
 
     public func draw(_ input: FigureInputs) throws -> FigureSpec {
         _ = try input.first()
-        return try FigureBuilder.bootstrap(input.fits.map(\.output), intervals: input.intervals, ids: input.fits.map(\.id))
+        return try FigureBuilder.bootstrap(
+            input.fits.map(\.output), kinds: try input.kinds(), intervals: input.intervals, ids: input.fits.map(\.id))
     }
 }
 
 extension FigureBuilder {
     /// Histograms of the resampled exponent a, one panel per fit.
-    public static func bootstrap(_ fits: [FitOutput], intervals: [IntervalsOutput?], ids: [String]) throws -> FigureSpec {
+    /// `kinds` are the fits' approaches, in the same order.
+    public static func bootstrap(_ fits: [FitOutput], kinds: [any ApproachKind], intervals: [IntervalsOutput?], ids: [String]) throws
+        -> FigureSpec
+    {
         var panels: [ChartSpec] = []
-        for (k, fit) in fits.enumerated() {
+        for (k, (fit, kind)) in zip(fits, kinds).enumerated() {
             guard k < intervals.count, let samples = intervals[k]?.result.samples["a"], samples.count >= 2,
                 let lo = samples.min(), let largest = samples.max()
             else { continue }
@@ -32,7 +36,7 @@ extension FigureBuilder {
                 layers.append(
                     .band(
                         lower: [Point(x0, 0), Point(x1, 0)], upper: [Point(x0, Double(n)), Point(x1, Double(n))],
-                        color: approachColor(fit.approach), opacity: 0.75))
+                        color: approachColor(kind), opacity: 0.75))
             }
             // Unlabelled: a label along the line would cross the bars; captions name the dashed line.
             layers.append(.referenceLine(axis: .x, value: fit.frontier.parameters.exponent, color: .black, dash: Dash.dashed, label: nil))

@@ -15,14 +15,15 @@ public struct ComparisonFigure: FigureKind {
             throw FigureBuilder.BuildError.needs("a comparison figure needs a fit over several sources ('sources:'); '\(fit.id)' has one")
         }
         let intervals = input.intervals.first.flatMap { $0?.comparison }
-        return FigureBuilder.comparison(members, intervals: intervals, approach: fit.output.approach)
+        return FigureBuilder.comparison(members, intervals: intervals, approach: try input.kind(of: fit.output))
     }
 }
 
 extension FigureBuilder {
     /// One panel per compared statistic: x is the source (in the directive's order), y the
     /// estimate (a diamond) and its resampling interval (a bar with short caps).
-    public static func comparison(_ members: [ComparisonMember], intervals: ComparisonIntervals?, approach: Approach) -> FigureSpec {
+    public static func comparison(_ members: [ComparisonMember], intervals: ComparisonIntervals?, approach: any ApproachKind) -> FigureSpec
+    {
         let statistics = ["a", "b", "alpha", "beta"].filter { name in members.allSatisfy { $0.output.values[name] != nil } }
         let color = approachColor(approach)
         let ticks = members.enumerated().map { Tick(value: Double($0.offset + 1), label: $0.element.source, isMajor: true) }

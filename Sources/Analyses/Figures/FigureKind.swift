@@ -31,16 +31,30 @@ public struct FigureInputs: Sendable {
     public var published = PublishedValues()
     /// The projection targets the document declares; figures mark these and no others.
     public var targets: [ProjectionTarget] = []
+    /// The registered approaches (`AnalysisKinds.approaches`), which name and colour the fits.
+    public var approaches: [any ApproachKind]
 
     public init(
         fits: [(id: String, output: FitOutput)], intervals: [IntervalsOutput?] = [], published: PublishedValues = PublishedValues(),
-        targets: [ProjectionTarget] = []
+        targets: [ProjectionTarget] = [], approaches: [any ApproachKind] = AnalysisKinds.standard.approaches
     ) {
         self.fits = fits
         self.intervals = intervals
         self.published = published
         self.targets = targets
+        self.approaches = approaches
     }
+
+    /// The approach of a fit's output.
+    public func kind(of output: FitOutput) throws -> any ApproachKind {
+        guard let kind = approaches.first(where: { $0.id == output.approach }) else {
+            throw FigureBuilder.BuildError.needs("\(output.approach) is not a registered approach")
+        }
+        return kind
+    }
+
+    /// Each fit's approach, in the fits' order.
+    public func kinds() throws -> [any ApproachKind] { try fits.map { try kind(of: $0.output) } }
 
     /// The first fit: every kind draws at least one.
     public func first() throws -> (id: String, output: FitOutput) {

@@ -10,8 +10,8 @@ import ScalingLaws
 public enum FigureBuilder {
     public static let width = 451.0
 
-    /// The approach's colour (`Approach.color`).
-    public static func approachColor(_ approach: Approach) -> Color { approach.color }
+    /// The approach's colour (`ApproachKind.color`).
+    public static func approachColor(_ approach: any ApproachKind) -> Color { approach.color }
     public static let projectionColor = Color(hex: 0x0E8C8C)
     public static let fitColor = Color(hex: 0xD62728)
     public static let envelopeGray = Color(red: 0.55, green: 0.55, blue: 0.55)
@@ -28,9 +28,9 @@ public enum FigureBuilder {
     /// The spec of a figure of `kind` drawing `fits` (in the directive's order).
     public static func build(
         kind: any FigureKind, fits: [(id: String, output: FitOutput)], intervals: [IntervalsOutput?], published: PublishedValues,
-        targets: [ProjectionTarget] = []
+        targets: [ProjectionTarget] = [], approaches: [any ApproachKind] = AnalysisKinds.standard.approaches
     ) throws -> FigureSpec {
-        try kind.draw(FigureInputs(fits: fits, intervals: intervals, published: published, targets: targets))
+        try kind.draw(FigureInputs(fits: fits, intervals: intervals, published: published, targets: targets, approaches: approaches))
     }
 
     // MARK: Shared pieces

@@ -11,7 +11,7 @@ public struct OverlayFigure: FigureKind {
 
     public func draw(_ input: FigureInputs) throws -> FigureSpec {
         _ = try input.first()
-        return FigureBuilder.overlay(input.fits.map(\.output), published: input.published, targets: input.targets)
+        return FigureBuilder.overlay(input.fits.map(\.output), kinds: try input.kinds(), published: input.published, targets: input.targets)
     }
 }
 
@@ -24,7 +24,10 @@ extension FigureBuilder {
     /// The paper's Fig. 1: the approaches' frontiers over the data's FLOPs and the declared
     /// targets; with `published: true`, Kaplan's line and the paper's reference models too (the
     /// FLOPs axis then reaches them).
-    public static func overlay(_ fits: [FitOutput], published: PublishedValues, targets: [ProjectionTarget] = []) -> FigureSpec {
+    /// `kinds` are the fits' approaches, in the same order.
+    public static func overlay(_ fits: [FitOutput], kinds: [any ApproachKind], published: PublishedValues, targets: [ProjectionTarget] = [])
+        -> FigureSpec
+    {
         // The paper's models at their training compute; Gopher at the budget the paper states for it (5.76e23, Table 3), not 6ND.
         let models = published.referenceModels.map { model in
             (model, model.name == "Gopher" ? gopherBudget : 6 * model.parameters * model.tokens)
@@ -35,10 +38,10 @@ extension FigureBuilder {
         for target in targets {
             layers.append(.referenceLine(axis: .x, value: target.flops, color: .gray, dash: Dash.dashed, label: target.label))
         }
-        for fit in fits {
+        for (fit, kind) in zip(fits, kinds) {
             layers.append(
                 .line(
-                    points: cs.map { Point($0, fit.frontier.parameters($0)) }, color: approachColor(fit.approach), width: 1.4,
+                    points: cs.map { Point($0, fit.frontier.parameters($0)) }, color: approachColor(kind), width: 1.4,
                     dash: Dash.solid, label: "Approach \(fit.approach.rawValue)"))
         }
         if !models.isEmpty {

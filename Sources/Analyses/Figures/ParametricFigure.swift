@@ -129,7 +129,7 @@ extension FigureBuilder {
         }
         left += [
             .line(
-                points: zip(xs, frontierNs).map { Point($0, $1) }, color: approachColor(.trainingCurveEnvelope), width: 1.5,
+                points: zip(xs, frontierNs).map { Point($0, $1) }, color: approachColor(TrainingCurveEnvelope()), width: 1.5,
                 dash: Dash.solid, label: "efficient frontier"),
             .scatter(
                 points: runs.map { Point($0.flops, $0.parameters) }, values: losses, colormap: colormap, norm: lossNorm, size: 3.6,

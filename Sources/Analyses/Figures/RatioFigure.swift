@@ -10,7 +10,7 @@ public struct RatioFigure: FigureKind {
 
     public func draw(_ input: FigureInputs) throws -> FigureSpec {
         _ = try input.first()
-        return FigureBuilder.ratio(input.fits.map(\.output), intervals: input.intervals, targets: input.targets)
+        return FigureBuilder.ratio(input.fits.map(\.output), kinds: try input.kinds(), intervals: input.intervals, targets: input.targets)
     }
 }
 
@@ -18,7 +18,12 @@ extension FigureBuilder {
     /// Tokens per parameter along each frontier, D_opt / N_opt against FLOPs, with the 10th–90th
     /// percentile band over the fit's resamples where it has them (Approach 3: each resample's law).
     /// Drawn over the fits' data FLOPs and the declared targets (`flopsRange`), each target marked.
-    public static func ratio(_ fits: [FitOutput], intervals: [IntervalsOutput?], targets: [ProjectionTarget] = []) -> FigureSpec {
+    /// `kinds` are the fits' approaches, in the same order.
+    public static func ratio(
+        _ fits: [FitOutput], kinds: [any ApproachKind], intervals: [IntervalsOutput?], targets: [ProjectionTarget] = []
+    )
+        -> FigureSpec
+    {
         let range = flopsRange(fits, targets: targets)
         let cs = logRange(range.lo, range.hi)
         var layers: [Layer] = [
@@ -26,8 +31,8 @@ extension FigureBuilder {
                 points: [Point(range.lo, 20), Point(range.hi, 20)], color: .gray, width: 0.8, dash: Dash.dotted,
                 label: "20 tokens per parameter")
         ]
-        for (k, fit) in fits.enumerated() {
-            let color = approachColor(fit.approach)
+        for (k, (fit, kind)) in zip(fits, kinds).enumerated() {
+            let color = approachColor(kind)
             if k < intervals.count, let samples = intervals[k]?.result.samples, let alphas = samples["alpha"], let betas = samples["beta"],
                 let As = samples["A"], let Bs = samples["B"], alphas.count >= 10
             {

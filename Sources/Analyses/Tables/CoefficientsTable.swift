@@ -10,7 +10,7 @@ public struct CoefficientsTable: TableKind {
     public func readsPublished(showPublished: Bool) -> Bool { showPublished }
 
     public func cannotShow(_ fit: TableFitShape, published: Bool) -> String? {
-        guard fit.approach == .parametricLoss else {
+        guard fit.kind.fitsLossLaw else {
             return "a coefficients table shows fitted laws (approach 3); fit '\(fit.id)' is approach \(fit.approach.rawValue)"
         }
         if published, !fit.isEquation2 {

@@ -21,7 +21,7 @@ extension TableBuilder {
         for fit in fits {
             let a = fit.output.frontier.parameters.exponent, b = fit.output.frontier.tokens.exponent
             rows.append([
-                approachName(fit.output.approach), "this report (\(fit.id))", withInterval(fit, "a", value: a, digits: 3),
+                approachName(fit.kind), "this report (\(fit.id))", withInterval(fit, "a", value: a, digits: 3),
                 withInterval(fit, "b", value: b, digits: 3),
             ])
             // The paper's row once per approach, after the first fit of that approach.

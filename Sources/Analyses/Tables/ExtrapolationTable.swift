@@ -8,7 +8,7 @@ public struct ExtrapolationTable: TableKind {
     public let needsHoldOut = true
 
     public func cannotShow(_ fit: TableFitShape, published: Bool) -> String? {
-        guard fit.approach.supportsHoldOut else {
+        guard fit.kind.supportsHoldOut else {
             return
                 "an extrapolation table refits without the largest IsoFLOP budget, which approach \(fit.approach.rawValue) (fit '\(fit.id)') does not have"
         }

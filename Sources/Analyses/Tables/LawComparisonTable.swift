@@ -14,12 +14,12 @@ public struct LawComparisonTable: TableKind {
 }
 
 extension TableBuilder {
-    /// One row per Approach 3 fit (other approaches have no law to compare and are left out).
+    /// One row per fit of a loss law (Approach 3; other approaches have no law to compare and are left out).
     public static func lawComparison(_ fits: [TableFit]) -> TableContent {
         var rows: [[String]] = []
         for fit in fits {
             let v = fit.output.values
-            guard fit.output.approach == .parametricLoss, let objective = fit.output.objective, let value = v["objective"],
+            guard fit.kind.fitsLossLaw, let objective = fit.output.objective, let value = v["objective"],
                 let logLikelihood = v["log_likelihood"], let aic = v["aic"]
             else { continue }
             let law = fit.output.declared?.law.form.name ?? LawForm.chinchilla.name

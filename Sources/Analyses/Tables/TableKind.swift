@@ -34,16 +34,17 @@ extension TableKind {
 /// What a table can know of a fit before it runs: its approach and its law.
 public struct TableFitShape: Sendable {
     public var id: String
-    public var approach: Approach
+    public var kind: any ApproachKind
+    public var approach: Approach { kind.id }
     /// Whether the fit runs through the declared-law engine (`law:`, `solver: varpro`, or an
     /// objective other than Huber), which has no hold-out refit.
     public var declaredEngine: Bool
     /// Whether its law is Eq. 2 (the default, or `law: chinchilla`).
     public var isEquation2: Bool
 
-    public init(id: String, approach: Approach, declaredEngine: Bool, isEquation2: Bool) {
+    public init(id: String, kind: any ApproachKind, declaredEngine: Bool, isEquation2: Bool) {
         self.id = id
-        self.approach = approach
+        self.kind = kind
         self.declaredEngine = declaredEngine
         self.isEquation2 = isEquation2
     }

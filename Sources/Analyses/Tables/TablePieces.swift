@@ -20,27 +20,35 @@ public struct TableContent: Codable, Sendable, Equatable {
     }
 }
 
-/// One fit as a table sees it: its id, output and (optional) intervals.
+/// One fit as a table sees it: its id, output, (optional) intervals and its approach's type.
 public struct TableFit: Sendable {
     public var id: String
     public var output: FitOutput
     public var intervals: IntervalsOutput?
+    /// The approach that made `output` (`output.approach` in the registry).
+    public var kind: any ApproachKind
 
-    public init(id: String, output: FitOutput, intervals: IntervalsOutput? = nil) {
+    public init(id: String, output: FitOutput, intervals: IntervalsOutput? = nil, kind: any ApproachKind) {
         self.id = id
         self.output = output
         self.intervals = intervals
+        self.kind = kind
+    }
+
+    /// A fit of an approach `kinds` registers (an error naming the number otherwise).
+    public init(id: String, output: FitOutput, intervals: IntervalsOutput? = nil, kinds: AnalysisKinds = .standard) throws {
+        self.init(id: id, output: output, intervals: intervals, kind: try kinds.approachKind(output.approach))
     }
 }
 
 /// The pieces the table kinds (`Analyses/Tables/*Table.swift`) share: names and number cells.
 public enum TableBuilder {
-    /// The approach's name in tables (`Approach.title`).
-    public static func approachName(_ approach: Approach) -> String { approach.title }
+    /// The approach's name in tables (`ApproachKind.title`).
+    public static func approachName(_ approach: any ApproachKind) -> String { approach.title }
 
     /// A fit's name in a table: its approach and its id, so that two fits of one approach differ
     /// ("2. IsoFLOP profiles (a2)").
-    public static func fitName(_ fit: TableFit) -> String { "\(approachName(fit.output.approach)) (\(fit.id))" }
+    public static func fitName(_ fit: TableFit) -> String { "\(approachName(fit.kind)) (\(fit.id))" }
 
     public static func fixed(_ x: Double, _ digits: Int) -> String { NumberFormat.fixed(digits).format(x) }
 

@@ -1,0 +1,108 @@
+import Foundation
+import Plotting
+import ReportDocument
+import ScalingLaws
+
+/// Approach 2 (Hoffmann et al. 2022, §3.2): a parabola in log N per IsoFLOP budget, its vertex
+/// the budget's optimum, then N_opt ∝ C^a and D_opt ∝ C^b fitted to the optima. With `qc:` the
+/// runs are screened first (`QualityControlFit`).
+public struct IsoFLOPProfiles: ApproachKind {
+    public let id = Approach.isoFLOPProfiles
+    public let name = "IsoFLOP profiles"
+    public let summary = "IsoFLOP profiles"
+    /// The paper's Fig. 1 orange.
+    public let color = Color(hex: 0xE8730C)
+    public let reads = ApproachData.runs
+    public let options: Set<FitOption> = [.sources, .budgetTolerance, .budgets, .excludeHighestLoss, .badBudget, .qc, .intervals]
+    public let supportsHoldOut = true
+
+    public init() {}
+
+    public func results(_ spec: FitSpec, targets: [String]) -> [ResultName] {
+        [
+            ResultName("budgets", "IsoFLOP budgets fitted"), ResultName("dropped_budgets", "budgets left out ('bad-budget: drop')"),
+            ResultName("runs", "runs in the fitted budgets"),
+        ]
+    }
+
+    public func fit(_ spec: FitSpec, input: FitInput, progress: FitProgress?) throws -> FitOutput {
+        // Quality control first: under `drop` the parabolas see only the runs it keeps.
+        let screened = spec.qc.map { QualityControlFit.screen(input, grouping: spec.grouping, settings: $0) }
+        let screenedRuns = screened?.keptRuns ?? input.runs
+        // A power law through the budgets' minima needs two budgets: say how the grouping
+        // left fewer, rather than the power-law fit's count of points.
+        let groups = Approach2.group(screenedRuns, by: spec.grouping)
+        guard groups.count >= 2 else {
+            throw FitEngine.DegenerateFit.tooFewBudgets(
+                budgets: groups.count, usable: groups.count, runs: screenedRuns.count, grouping: spec.grouping)
+        }
+        let fitted: Result<Approach2Result, FitError> = Result { () throws(FitError) in
+            try Approach2.fit(screenedRuns, grouping: spec.grouping, policy: spec.policy)
+        }
+        if case .failure(.tooFewRuns(_, let got, let context)) = fitted, context.hasPrefix("Approach 2 power law") {
+            throw FitEngine.DegenerateFit.tooFewBudgets(
+                budgets: groups.count, usable: got, runs: screenedRuns.count, grouping: spec.grouping)
+        }
+        let r = try fitted.get()
+        var output = FitOutput(
+            approach: id,
+            values: [
+                "budgets": Double(r.profiles.count), "dropped_budgets": Double(r.warnings.count),
+                "runs": Double(r.profiles.reduce(0) { $0 + $1.runs.count }),
+            ], warnings: r.warnings, runs: input.runs, frontier: Frontier(parameters: r.parametersLaw, tokens: r.tokensLaw),
+            approach2: r)
+        if let screened, let settings = spec.qc {
+            let qc = try QualityControlFit.audit(screened.outcome, settings: settings, spec: spec, runs: screened.keptRuns)
+            output.qc = qc
+            output.values.merge(QualityControlFit.values(qc)) { $1 }
+        }
+        return output
+    }
+
+    /// Resamples runs; with `qc:`, the runs quality control kept (it ran once, on all runs).
+    public func resample(
+        _ spec: FitSpec, input: FitInput, full: FitOutput, scheme: ResamplingScheme, seed: UInt64, estimate: [String: Double],
+        targets: [ProjectionTarget], progress: FitProgress?
+    ) -> ResamplingResult {
+        let grouping = spec.grouping, id = self.id
+        return Resampling.run(
+            full.qc?.keptRuns(input.runs) ?? input.runs, scheme: scheme, seed: seed, estimate: estimate,
+            statistic: { sample in
+                // A resample may leave a budget with too few runs: drop it rather than fail the resample.
+                let r = try Approach2.fit(sample, grouping: grouping, policy: .drop)
+                return FitEngine.statistics(
+                    FitOutput(approach: id, values: [:], frontier: Frontier(parameters: r.parametersLaw, tokens: r.tokensLaw)),
+                    targets: targets)
+            }, progress: progress)
+    }
+
+    public func leaveLargestBudgetOut(_ spec: FitSpec, runs: [Run]) throws -> HoldOutResult {
+        try Extrapolation.leaveLargestBudgetOut(
+            runs, grouping: spec.grouping, approach: id.rawValue, policy: spec.policy,
+            options: Approach3Options(huberDelta: spec.huberDelta, optimizer: spec.optimizer))
+    }
+
+    public func diagnostics(_ output: FitOutput, id: String) -> ApproachDiagnostics {
+        guard let r = output.approach2 else { return ApproachDiagnostics() }
+        let counts = r.profiles.map(\.runs.count)
+        var rows = [
+            DiagnosticRow("IsoFLOP budgets fitted", "\(r.profiles.count)"),
+            DiagnosticRow("runs in the fitted budgets", "\(counts.reduce(0, +))"),
+        ]
+        if let lo = counts.min(), let hi = counts.max() {
+            rows.append(DiagnosticRow("fewest runs in a budget", "\(lo)"))
+            rows.append(DiagnosticRow("most runs in a budget", "\(hi)"))
+        }
+        rows.append(DiagnosticRow("budgets left out", "\(Int(output.values["dropped_budgets"] ?? Double(r.warnings.count)))"))
+        rows.append(
+            DiagnosticRow(
+                "RMS residual of ln N_opt about its power law",
+                TableBuilder.significant(
+                    TableBuilder.rmsLogResidual(r.profiles.map { ($0.flops, $0.optimalParameters) }, r.parametersLaw), 3)))
+        rows.append(
+            DiagnosticRow(
+                "RMS residual of ln D_opt about its power law",
+                TableBuilder.significant(TableBuilder.rmsLogResidual(r.profiles.map { ($0.flops, $0.optimalTokens) }, r.tokensLaw), 3)))
+        return ApproachDiagnostics(rows: rows)
+    }
+}
