@@ -15,6 +15,9 @@ struct LayerDrawer {
         var markers = (drawn: 0, total: 0)
         /// The boxes of the labels it wrote (reference lines), which later labels keep off.
         var labelBoxes: [Rect] = []
+        /// Page centres of the markers it drew and points of its text: what a legend must not
+        /// hide (a line under a legend stays readable on both sides; a run or a label does not).
+        var prominent: [Point] = []
     }
 
     /// The translucent white behind a reference line's label.
@@ -98,6 +101,7 @@ struct LayerDrawer {
                 let c = map.point(points[i])
                 out.data.append(.path(shape.path(center: c, size: size), Paint(fill: fill, stroke: edge, lineWidth: 0.5)))
                 out.occupied.append(c)
+                out.prominent.append(c)
             }
         case .scatter(let points, let values, let colormap, let norm, let size, let edge, _):
             let drawable = points.indices.filter { $0 < values.count && map.isDrawable(points[$0]) }
@@ -106,6 +110,7 @@ struct LayerDrawer {
                 let fill = colormap.color(at: norm.fraction(values[i]))
                 out.data.append(.path(.circle(center: c, radius: size / 2), Paint(fill: fill, stroke: edge, lineWidth: 0.5)))
                 out.occupied.append(c)
+                out.prominent.append(c)
             }
         case .band(let lower, let upper, let color, let opacity, _):
             let top = PolylineSimplifier.simplify(upper.filter(map.isDrawable).map(map.point))
@@ -154,7 +159,9 @@ struct LayerDrawer {
                                 markup: markup, position: chosen.position, font: font, color: color,
                                 anchor: chosen.anchor, baseline: .baseline, rotation: 90)))
                     // Keep the legend off it.
-                    out.occupied += LegendPlacement.densify([Point(chosen.box.midX, chosen.box.y), Point(chosen.box.midX, chosen.box.maxY)])
+                    let spine = LegendPlacement.densify([Point(chosen.box.midX, chosen.box.y), Point(chosen.box.midX, chosen.box.maxY)])
+                    out.occupied += spine
+                    out.prominent += spine
                 }
             case .y:
                 guard map.y.contains(value) else { break }
@@ -186,11 +193,14 @@ struct LayerDrawer {
                             TextRun(
                                 markup: markup, position: chosen.position, font: font, color: color,
                                 anchor: chosen.anchor, baseline: .baseline)))
-                    out.occupied += LegendPlacement.densify([Point(chosen.box.x, chosen.box.midY), Point(chosen.box.maxX, chosen.box.midY)])
+                    let spine = LegendPlacement.densify([Point(chosen.box.x, chosen.box.midY), Point(chosen.box.maxX, chosen.box.midY)])
+                    out.occupied += spine
+                    out.prominent += spine
                 }
             }
         case .text(let at, let text, let anchor, let color):
             guard map.isDrawable(at) else { break }
+            out.prominent.append(map.point(at))
             out.annotations.append(
                 .text(
                     TextRun(

@@ -60,8 +60,40 @@ struct PanelRenderer {
 
     // MARK: Rendering
 
-    /// Draws `spec` in `frame`; returns the items and the plot rectangle.
+    /// The largest share of the plot's height given up to keep a legend off the data: beyond it
+    /// the legend stays over them (a smaller plot would hide more than the legend does).
+    static let maxLegendHeadroom = 0.4
+
+    /// Draws `spec` in `frame`; returns the items and the plot rectangle. When the legend would
+    /// cover markers or labels wherever it goes and the y axis takes its range from the data, the
+    /// range is extended at the legend's end (top or bottom) by the legend's height, so that it
+    /// sits over an empty band (as long as that costs at most `maxLegendHeadroom` of the plot).
     func render(_ spec: ChartSpec, frame: Rect, top: Double, bottom: Double) -> (items: [DisplayItem], plot: Rect) {
+        let first = renderOnce(spec, frame: frame, top: top, bottom: bottom)
+        guard let legend = first.legend, legend.covered > 0, spec.yAxis.limits == nil else { return (first.items, first.plot) }
+        let share = (legend.box.height + 6) / first.plot.height
+        guard share <= Self.maxLegendHeadroom else { return (first.items, first.plot) }
+        let y = scales(spec).y
+        var widened = spec
+        let upper = legend.corner == .upperLeft || legend.corner == .upperRight
+        switch y {
+        case .log(let lo, let hi):
+            let span = (Foundation.log10(hi) - Foundation.log10(lo)) / (1 - share)
+            widened.yAxis.limits = upper ? [lo, pow(10, Foundation.log10(lo) + span)] : [pow(10, Foundation.log10(hi) - span), hi]
+        case .linear(let lo, let hi):
+            let span = (hi - lo) / (1 - share)
+            widened.yAxis.limits = upper ? [lo, lo + span] : [hi - span, hi]
+        }
+        // Placed in the freed band's corner, whichever side of it covers less.
+        let second = renderOnce(
+            widened, frame: frame, top: top, bottom: bottom, corners: upper ? [.upperRight, .upperLeft] : [.lowerLeft, .lowerRight])
+        return (second.items, second.plot)
+    }
+
+    /// One layout of `spec`; `legend` says where its legend went and how many markers or labels it covers.
+    private func renderOnce(
+        _ spec: ChartSpec, frame: Rect, top: Double, bottom: Double, corners: [LegendCorner] = LegendCorner.searchOrder
+    ) -> (items: [DisplayItem], plot: Rect, legend: (corner: LegendCorner, box: Rect, covered: Int)?) {
         let lh = lineHeight
         let (xScale, yScale) = scales(spec)
         let plotY = frame.y + top
@@ -105,6 +137,7 @@ struct PanelRenderer {
         var data: [DisplayItem] = []
         var annotations: [DisplayItem] = []
         var occupied: [Point] = []
+        var prominent: [Point] = []
         var drawer = LayerDrawer(map: map, measurer: measurer, font: font)
         drawer.thinMarkers = spec.layers.reduce(0) { $0 + $1.markerCount } > LayerDrawer.markerLimit
         var markers = (drawn: 0, total: 0)
@@ -139,6 +172,7 @@ struct PanelRenderer {
             data += drawn.data
             annotations += drawn.annotations
             occupied += drawn.occupied
+            prominent += drawn.prominent
             markers.drawn += drawn.markers.drawn
             markers.total += drawn.markers.total
         }
@@ -213,13 +247,19 @@ struct PanelRenderer {
                 legend = LegendDrawer(measurer: measurer, font: legendFont)
                 size = legend.size(entries, title: spec.legendTitle)
             }
-            let corner =
-                spec.legendCorner
-                ?? LegendPlacement.bestCorner(width: size.width, height: size.height, plot: plot, inset: 4, occupied: occupied)
-            let box = corner.box(width: size.width, height: size.height, in: plot, inset: 4)
+            let placed: (corner: LegendCorner, covered: Int)
+            if let fixed = spec.legendCorner {
+                placed = (fixed, 0)
+            } else {
+                placed = LegendPlacement.bestCorner(
+                    width: size.width, height: size.height, plot: plot, inset: 4, occupied: occupied, prominent: prominent, corners: corners
+                )
+            }
+            let box = placed.corner.box(width: size.width, height: size.height, in: plot, inset: 4)
             items += legend.draw(entries, title: spec.legendTitle, in: box)
+            return (items, plot, (placed.corner, box, placed.covered))
         }
-        return (items, plot)
+        return (items, plot, nil)
     }
 
     private func layoutX(_ spec: ChartSpec, _ scale: Scale, _ width: Double) -> [Tick] {
