@@ -87,13 +87,13 @@ public enum FigureBuilder {
         for target in targets {
             let projected = law(target.flops)
             layers.append(.referenceLine(axis: .x, value: target.flops, color: projectionColor, dash: Dash.dashed, label: nil))
-            layers.append(.referenceLine(axis: .y, value: projected, color: projectionColor, dash: Dash.dashed, label: nil))
-            // Written above the horizontal line at the panel's left, clear of the vertical lines
-            // (targets lie to the right of the data).
+            // Labelled on the horizontal line, above or below it at whichever end covers the
+            // fewest points and other labels (a fixed place at the left crossed the fit line and
+            // the other targets' lines in narrow panels).
             layers.append(
-                .text(
-                    at: Point(range.lo * 1.3, projected * 1.35), text: "\(target.label): \(NumberFormat.si.format(projected))",
-                    anchor: .start, color: projectionColor))
+                .referenceLine(
+                    axis: .y, value: projected, color: projectionColor, dash: Dash.dashed,
+                    label: "\(target.label): \(NumberFormat.si.format(projected))"))
         }
         layers += [
             .markers(points: points, shape: .circle, size: pointSize, fill: pointColor, edge: nil, label: nil),
@@ -104,7 +104,20 @@ public enum FigureBuilder {
         return ChartSpec(
             xAxis: AxisSpec(label: "FLOPs", logarithmic: true, format: .powerOfTen),
             yAxis: AxisSpec(label: yLabel, logarithmic: true, format: .siCount),
-            layers: layers, showLegend: true, legendCorner: .lowerRight)
+            layers: layers, showLegend: true, legendCorner: nil)
+    }
+
+    /// How frontier figures (overlay, allocation, ratio) tell their fits apart: fit `k` of `fits`
+    /// is labelled by its approach, and by its id (`ids[k]`) as well when another fit of the same
+    /// approach is drawn too; fits of one approach share its colour and differ by dash (solid,
+    /// dashed, dash-dot, dotted, then again).
+    public static func frontierStyle(_ fits: [FitOutput], ids: [String], at k: Int) -> (label: String, dash: [Double]) {
+        let approach = fits[k].approach
+        let sameApproach = fits.indices.filter { fits[$0].approach == approach }
+        let name = "Approach \(approach.rawValue)"
+        let label = sameApproach.count > 1 && k < ids.count ? "\(name) (\(ids[k]))" : name
+        let dashes = [Dash.solid, Dash.dashed, Dash.dashDot, Dash.dotted]
+        return (label, dashes[(sameApproach.firstIndex(of: k) ?? 0) % dashes.count])
     }
 
     /// At most `count` of `values` (sorted), evenly spread by index, the first and last always kept:

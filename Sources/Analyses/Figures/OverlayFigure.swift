@@ -11,7 +11,8 @@ public struct OverlayFigure: FigureKind {
 
     public func draw(_ input: FigureInputs) throws -> FigureSpec {
         _ = try input.first()
-        return FigureBuilder.overlay(input.fits.map(\.output), published: input.published, targets: input.targets)
+        return FigureBuilder.overlay(
+            input.fits.map(\.output), ids: input.fits.map(\.id), published: input.published, targets: input.targets)
     }
 }
 
@@ -23,8 +24,11 @@ extension FigureBuilder {
 
     /// The paper's Fig. 1: the approaches' frontiers over the data's FLOPs and the declared
     /// targets; with `published: true`, Kaplan's line and the paper's reference models too (the
-    /// FLOPs axis then reaches them).
-    public static func overlay(_ fits: [FitOutput], published: PublishedValues, targets: [ProjectionTarget] = []) -> FigureSpec {
+    /// FLOPs axis then reaches them). Fits of one approach are told apart by id and dash
+    /// (`frontierStyle`).
+    public static func overlay(_ fits: [FitOutput], ids: [String] = [], published: PublishedValues, targets: [ProjectionTarget] = [])
+        -> FigureSpec
+    {
         // The paper's models at their training compute; Gopher at the budget the paper states for it (5.76e23, Table 3), not 6ND.
         let models = published.referenceModels.map { model in
             (model, model.name == "Gopher" ? gopherBudget : 6 * model.parameters * model.tokens)
@@ -35,11 +39,12 @@ extension FigureBuilder {
         for target in targets {
             layers.append(.referenceLine(axis: .x, value: target.flops, color: .gray, dash: Dash.dashed, label: target.label))
         }
-        for fit in fits {
+        for (k, fit) in fits.enumerated() {
+            let style = frontierStyle(fits, ids: ids, at: k)
             layers.append(
                 .line(
                     points: cs.map { Point($0, fit.frontier.parameters($0)) }, color: approachColor(fit.approach), width: 1.4,
-                    dash: Dash.solid, label: "Approach \(fit.approach.rawValue)"))
+                    dash: style.dash, label: style.label))
         }
         if !models.isEmpty {
             layers.append(
