@@ -33,12 +33,12 @@ extension TableBuilder {
                     let points = r.envelope.map { (c: $0.flops, n: $0.parameters, d: $0.tokens) }
                     fitRows.append(
                         (
-                            "RMS residual of ln N_opt about its power law",
+                            "RMS residual of ln Nₒₚₜ about its power law",
                             significant(rmsLogResidual(points.map { ($0.c, $0.n) }, r.parametersLaw), 3)
                         ))
                     fitRows.append(
                         (
-                            "RMS residual of ln D_opt about its power law",
+                            "RMS residual of ln Dₒₚₜ about its power law",
                             significant(rmsLogResidual(points.map { ($0.c, $0.d) }, r.tokensLaw), 3)
                         ))
                 }
@@ -54,12 +54,12 @@ extension TableBuilder {
                     fitRows.append(("budgets left out", "\(Int(output.values["dropped_budgets"] ?? Double(r.warnings.count)))"))
                     fitRows.append(
                         (
-                            "RMS residual of ln N_opt about its power law",
+                            "RMS residual of ln Nₒₚₜ about its power law",
                             significant(rmsLogResidual(r.profiles.map { ($0.flops, $0.optimalParameters) }, r.parametersLaw), 3)
                         ))
                     fitRows.append(
                         (
-                            "RMS residual of ln D_opt about its power law",
+                            "RMS residual of ln Dₒₚₜ about its power law",
                             significant(rmsLogResidual(r.profiles.map { ($0.flops, $0.optimalTokens) }, r.tokensLaw), 3)
                         ))
                 }
