@@ -33,7 +33,11 @@ struct PanelRenderer {
 
     func scale(_ axis: AxisSpec, _ values: [Double]) -> Scale {
         var (lo, hi): (Double, Double)
-        if let l = axis.limits, l.count == 2 { (lo, hi) = (l[0], l[1]) } else { (lo, hi) = niceLimits(values, log: axis.logarithmic) }
+        if let l = axis.limits, l.count == 2 {
+            (lo, hi) = (l[0], l[1])
+        } else {
+            (lo, hi) = niceLimits(values + (axis.include ?? []), log: axis.logarithmic)
+        }
         if axis.logarithmic {
             if !(lo > 0) { lo = hi > 0 ? hi / 10 : 1 }
             if !(hi > lo) { hi = lo * 10 }
@@ -148,7 +152,11 @@ struct PanelRenderer {
             return drawer.draw(layer)
         }
         let dataPoints = drawnLayers.compactMap { $0?.occupied }.flatMap { $0 }
+        // A legend in a fixed corner is placed before the reference-line labels, which keep off it.
         var labelBoxes: [Rect] = []
+        if let corner = spec.legendCorner, let (_, _, size) = legendLayout(spec, plot: plot) {
+            labelBoxes.append(corner.box(width: size.width, height: size.height, in: plot, inset: 4))
+        }
         // Labelled vertical reference lines: a label between its own line and a neighbouring one
         // would read as the neighbour's, so the strip between close lines counts as taken.
         let labelledXs: [Double] = spec.layers.compactMap { layer in
@@ -233,20 +241,7 @@ struct PanelRenderer {
         }
 
         // Legend.
-        let entries = LegendEntry.entries(for: spec.layers)
-        if spec.showLegend, !entries.isEmpty {
-            var legend = LegendDrawer(measurer: measurer, font: font)
-            var size = legend.size(entries, title: spec.legendTitle)
-            // A legend wider than a narrow panel would spill over the tick labels: shrink its
-            // type (not below 5 pt) until it fits inside the plot.
-            // The text scales with the type; the sample and the padding do not.
-            let room = plot.width - 8, fixed = LegendDrawer.fixedWidth
-            var legendFont = font
-            while size.width > room, legendFont.size > 5 {
-                legendFont.size = max(5, legendFont.size * min(0.95, (room - fixed) / max(size.width - fixed, 1)))
-                legend = LegendDrawer(measurer: measurer, font: legendFont)
-                size = legend.size(entries, title: spec.legendTitle)
-            }
+        if let (entries, legend, size) = legendLayout(spec, plot: plot) {
             let placed: (corner: LegendCorner, covered: Int)
             if let fixed = spec.legendCorner {
                 placed = (fixed, 0)
@@ -260,6 +255,24 @@ struct PanelRenderer {
             return (items, plot, (placed.corner, box, placed.covered))
         }
         return (items, plot, nil)
+    }
+
+    /// The legend's entries, drawer and size in `plot`, nil when the panel has none. A legend wider
+    /// than a narrow panel would spill over the tick labels: its type shrinks (not below 5 pt)
+    /// until it fits inside the plot; the text scales with the type, the sample and padding do not.
+    private func legendLayout(_ spec: ChartSpec, plot: Rect) -> ([LegendEntry], LegendDrawer, (width: Double, height: Double))? {
+        let entries = LegendEntry.entries(for: spec.layers)
+        guard spec.showLegend, !entries.isEmpty else { return nil }
+        var legend = LegendDrawer(measurer: measurer, font: font)
+        var size = legend.size(entries, title: spec.legendTitle)
+        let room = plot.width - 8, fixed = LegendDrawer.fixedWidth
+        var legendFont = font
+        while size.width > room, legendFont.size > 5 {
+            legendFont.size = max(5, legendFont.size * min(0.95, (room - fixed) / max(size.width - fixed, 1)))
+            legend = LegendDrawer(measurer: measurer, font: legendFont)
+            size = legend.size(entries, title: spec.legendTitle)
+        }
+        return (entries, legend, size)
     }
 
     private func layoutX(_ spec: ChartSpec, _ scale: Scale, _ width: Double) -> [Tick] {
