@@ -84,7 +84,9 @@ public enum FigureBuilder {
         let range = logExtent(points.map(\.x) + targets.map(\.flops)) ?? (1e18, 1e22)
         let xs = logRange(range.lo, range.hi)
         var layers: [Layer] = []
-        for target in targets {
+        // Highest projection first: its label takes the room above its line, and the next one's,
+        // placed after it, goes where it does not overlap that one.
+        for target in targets.sorted(by: { law($0.flops) > law($1.flops) }) {
             let projected = law(target.flops)
             layers.append(.referenceLine(axis: .x, value: target.flops, color: projectionColor, dash: Dash.dashed, label: nil))
             // Labelled on the horizontal line, above or below it at whichever end covers the
@@ -101,9 +103,17 @@ public enum FigureBuilder {
                 points: xs.map { Point($0, law($0)) }, color: fitColor, width: 1.1, dash: Dash.dashed,
                 label: "\(exponent) = \(NumberFormat.fixed(2).format(law.exponent))"),
         ]
+        // With targets, the y range reaches a fifth of its span above the highest projection, so
+        // that a target's label fits above its line there (below it, two close targets' labels
+        // would overlap).
+        let ys = (points.map(\.y) + xs.map { law($0) } + targets.map { law($0.flops) }).filter { $0.isFinite && $0 > 0 }
+        var headroom: [Double]? = nil
+        if !targets.isEmpty, let lo = ys.min(), let hi = ys.max() {
+            headroom = [hi * pow(10, 0.2 * max(Foundation.log10(hi / lo), 0.1))]
+        }
         return ChartSpec(
             xAxis: AxisSpec(label: "FLOPs", logarithmic: true, format: .powerOfTen),
-            yAxis: AxisSpec(label: yLabel, logarithmic: true, format: .siCount),
+            yAxis: AxisSpec(label: yLabel, logarithmic: true, format: .siCount, include: headroom),
             layers: layers, showLegend: true, legendCorner: nil)
     }
 

@@ -103,7 +103,10 @@ extension FigureBuilder {
         guard let nRange = logExtent(runs.map(\.parameters) + frontierNs + targetNs) else {
             throw BuildError.needs("a parametric figure needs runs with positive parameter counts")
         }
-        let ys = logRange(nRange.lo, nRange.hi, count: 90)
+        // A quarter of the span more above, where only contours are, for the legend (upper left,
+        // which the targets' labels keep off): over the runs it would hide some of them.
+        let nTop = nRange.hi * pow(nRange.hi / nRange.lo, 0.25)
+        let ys = logRange(nRange.lo, nTop, count: 90)
         // Row-major over (x = C, y = N): the grid's value at C and N is L̂(N, C / 6N).
         var plane: [(parameters: Double, tokens: Double)] = []
         for n in ys { for c in xs { plane.append((n, c / (6 * n))) } }
@@ -184,11 +187,15 @@ extension FigureBuilder {
         }
         sliceLosses = (sliceLosses + targetCurves.flatMap(\.points).map(\.y)).filter(\.isFinite)
         let lossSpan = (sliceLosses.max() ?? 1) - (sliceLosses.min() ?? 0)
-        for curve in targetCurves {
+        // The lowest optimum's label goes under its star, the others' above theirs, so that two
+        // targets close together on the plot do not write over each other.
+        let lowestTarget = targetCurves.indices.min { (targetCurves[$0].best?.y ?? .infinity) < (targetCurves[$1].best?.y ?? .infinity) }
+        for (k, curve) in targetCurves.enumerated() {
             right.append(.line(points: curve.points, color: .black, width: 1.1, dash: Dash.dashed, label: nil))
             if let best = curve.best {
                 right.append(.markers(points: [best], shape: .star, size: 7, fill: .black, edge: nil, label: nil))
-                right.append(.text(at: Point(best.x, best.y - 0.06 * lossSpan), text: curve.label, anchor: .middle, color: .black))
+                let offset = (k == lowestTarget ? -0.06 : 0.06) * lossSpan
+                right.append(.text(at: Point(best.x, best.y + offset), text: curve.label, anchor: .middle, color: .black))
             }
         }
         let budgetsNote = drawn.count < budgets.count ? " (\(drawn.count) of \(budgets.count) budgets)" : ""
@@ -198,8 +205,8 @@ extension FigureBuilder {
                 ChartSpec(
                     title: "Iso-loss contours",
                     xAxis: AxisSpec(label: "Training FLOPs", logarithmic: true, format: .powerOfTen, limits: [cRange.lo, cRange.hi]),
-                    yAxis: AxisSpec(label: "Parameters", logarithmic: true, format: .siCount, limits: [nRange.lo, nRange.hi]), layers: left,
-                    legendCorner: nil),
+                    yAxis: AxisSpec(label: "Parameters", logarithmic: true, format: .siCount, limits: [nRange.lo, nTop]), layers: left,
+                    legendCorner: .upperLeft),
                 ChartSpec(
                     title: "IsoFLOP slices" + budgetsNote, xAxis: AxisSpec(label: "Parameters", logarithmic: true, format: .siCount),
                     yAxis: AxisSpec(label: "Loss", format: .decimal), layers: right, showLegend: false),
