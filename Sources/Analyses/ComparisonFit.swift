@@ -81,7 +81,7 @@ public enum ComparisonFit {
         guard let first = members.first else { throw ComparisonFailure(source: "", message: "a comparison needs at least two sources") }
         var output = FitOutput(approach: spec.approach, values: values, frontier: first.output.frontier)
         output.comparison = members
-        output.warnings = members.flatMap { member in member.output.warnings.map { "\(member.source): \($0)" } }
+        output.warnings = members.flatMap { member in member.output.warnings.map { "source '\(member.source)': \($0)" } }
         return output
     }
 

@@ -48,11 +48,15 @@ public struct AxisSpec: Sendable, Equatable, Codable {
     /// Labelled ticks added to the automatic (or explicit) ones, e.g. "Gopher budget" or "40B";
     /// their labels always stay, and automatic labels colliding with them are dropped.
     public var extraTicks: [Tick]
+    /// Values an automatic range must reach besides what the layers draw (room for a label above
+    /// the highest line, say); ignored with explicit `limits`.
+    public var include: [Double]?
 
     public init(
         label: String, logarithmic: Bool = false, format: TickFormat = .decimal, limits: [Double]? = nil,
-        grid: Bool = false, ticks: [Tick]? = nil, extraTicks: [Tick] = []
+        grid: Bool = false, ticks: [Tick]? = nil, extraTicks: [Tick] = [], include: [Double]? = nil
     ) {
+        self.include = include
         self.extraTicks = extraTicks
         self.label = label
         self.logarithmic = logarithmic

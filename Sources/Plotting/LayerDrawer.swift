@@ -15,6 +15,9 @@ struct LayerDrawer {
         var markers = (drawn: 0, total: 0)
         /// The boxes of the labels it wrote (reference lines), which later labels keep off.
         var labelBoxes: [Rect] = []
+        /// Page centres of the markers it drew and points of its text: what a legend must not
+        /// hide (a line under a legend stays readable on both sides; a run or a label does not).
+        var prominent: [Point] = []
     }
 
     /// The translucent white behind a reference line's label.
@@ -98,6 +101,7 @@ struct LayerDrawer {
                 let c = map.point(points[i])
                 out.data.append(.path(shape.path(center: c, size: size), Paint(fill: fill, stroke: edge, lineWidth: 0.5)))
                 out.occupied.append(c)
+                out.prominent.append(c)
             }
         case .scatter(let points, let values, let colormap, let norm, let size, let edge, _):
             let drawable = points.indices.filter { $0 < values.count && map.isDrawable(points[$0]) }
@@ -106,6 +110,7 @@ struct LayerDrawer {
                 let fill = colormap.color(at: norm.fraction(values[i]))
                 out.data.append(.path(.circle(center: c, radius: size / 2), Paint(fill: fill, stroke: edge, lineWidth: 0.5)))
                 out.occupied.append(c)
+                out.prominent.append(c)
             }
         case .band(let lower, let upper, let color, let opacity, _):
             let top = PolylineSimplifier.simplify(upper.filter(map.isDrawable).map(map.point))
@@ -129,7 +134,7 @@ struct LayerDrawer {
                     // other layers (top left, 3 pt below the plot's top, when that is clear). A
                     // light backing keeps it legible over what remains.
                     let markup = label.markupEscaped
-                    let e = measurer.measure(markup, font: font)
+                    let (labelFont, e) = fitted(markup, within: plot.height - 6)
                     // Left of the line the baseline is 2 pt from it (the glyphs' tops to the left);
                     // right of it the glyphs' tops are 2 pt from it. The label may slide down the
                     // line in steps of 4 pt, from 3 pt below the top to 3 pt above the bottom.
@@ -151,19 +156,22 @@ struct LayerDrawer {
                     out.annotations.append(
                         .text(
                             TextRun(
-                                markup: markup, position: chosen.position, font: font, color: color,
+                                markup: markup, position: chosen.position, font: labelFont, color: color,
                                 anchor: chosen.anchor, baseline: .baseline, rotation: 90)))
                     // Keep the legend off it.
-                    out.occupied += LegendPlacement.densify([Point(chosen.box.midX, chosen.box.y), Point(chosen.box.midX, chosen.box.maxY)])
+                    let spine = LegendPlacement.densify([Point(chosen.box.midX, chosen.box.y), Point(chosen.box.midX, chosen.box.maxY)])
+                    out.occupied += spine
+                    out.prominent += spine + chosen.box.corners
                 }
             case .y:
                 guard map.y.contains(value) else { break }
                 let y = map.py(value)
                 out.data.append(.path(.polyline([Point(plot.x, y), Point(plot.maxX, y)]), paint))
                 if let label, !label.isEmpty {
-                    // Above or below the line, at its right or left end, where it covers least.
+                    // Above or below the line, at its right or left end, where it covers least; set
+                    // in smaller type (not below 5 pt) when wider than the plot, so that it stays inside.
                     let markup = label.markupEscaped
-                    let e = measurer.measure(markup, font: font)
+                    let (labelFont, e) = fitted(markup, within: plot.width - 6)
                     // Above the line the baseline is 2 pt over it; below it the glyphs' tops are 2 pt under it.
                     let candidates: [(box: Rect, position: Point, anchor: TextAnchor)] = [
                         (
@@ -184,13 +192,16 @@ struct LayerDrawer {
                     out.annotations.append(
                         .text(
                             TextRun(
-                                markup: markup, position: chosen.position, font: font, color: color,
+                                markup: markup, position: chosen.position, font: labelFont, color: color,
                                 anchor: chosen.anchor, baseline: .baseline)))
-                    out.occupied += LegendPlacement.densify([Point(chosen.box.x, chosen.box.midY), Point(chosen.box.maxX, chosen.box.midY)])
+                    let spine = LegendPlacement.densify([Point(chosen.box.x, chosen.box.midY), Point(chosen.box.maxX, chosen.box.midY)])
+                    out.occupied += spine
+                    out.prominent += spine + chosen.box.corners
                 }
             }
         case .text(let at, let text, let anchor, let color):
             guard map.isDrawable(at) else { break }
+            out.prominent.append(map.point(at))
             out.annotations.append(
                 .text(
                     TextRun(
@@ -211,6 +222,18 @@ struct LayerDrawer {
             }
         }
         return out
+    }
+
+    /// The label's font and extent: the panel's font, or a smaller one (not below 5 pt) when the
+    /// label is longer than `room` points.
+    private func fitted(_ markup: String, within room: Double) -> (FontSpec, TextExtent) {
+        var labelFont = font
+        var e = measurer.measure(markup, font: labelFont)
+        while e.width > room, labelFont.size > 5 {
+            labelFont.size = max(5, labelFont.size * min(0.95, room / e.width))
+            e = measurer.measure(markup, font: labelFont)
+        }
+        return (labelFont, e)
     }
 
     /// Page-space pieces of a data polyline, split where a point cannot be drawn, each simplified
@@ -279,6 +302,7 @@ struct LayerDrawer {
 }
 
 private extension Rect {
+    var corners: [Point] { [Point(x, y), Point(maxX, y), Point(x, maxY), Point(maxX, maxY)] }
     var midX: Double { x + width / 2 }
     var midY: Double { y + height / 2 }
     func contains(_ p: Point) -> Bool { p.x >= x && p.x <= maxX && p.y >= y && p.y <= maxY }

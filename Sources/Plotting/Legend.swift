@@ -83,6 +83,34 @@ public enum LegendPlacement {
         return best
     }
 
+    /// A prominent point (a marker's centre, a label) under the legend counts as this many
+    /// ordinary ones (line vertices): a legend goes over lines before it goes over runs or labels.
+    public static let prominentWeight = 1_000
+
+    /// The corner whose box covers least, a prominent point counting `prominentWeight` times, and
+    /// how many prominent points that box still covers.
+    public static func bestCorner(
+        width: Double, height: Double, plot: Rect, inset: Double, occupied: [Point], prominent: [Point],
+        corners: [LegendCorner] = LegendCorner.searchOrder
+    ) -> (corner: LegendCorner, covered: Int) {
+        var best = (corner: corners.first ?? .upperRight, covered: 0)
+        var bestScore = Int.max
+        for corner in corners {
+            let box = corner.box(width: width, height: height, in: plot, inset: inset)
+            func count(_ points: [Point]) -> Int {
+                points.reduce(0) { n, p in n + (p.x >= box.x - 2 && p.x <= box.maxX + 2 && p.y >= box.y - 2 && p.y <= box.maxY + 2 ? 1 : 0)
+                }
+            }
+            let covered = count(prominent)
+            let score = count(occupied) + covered * prominentWeight
+            if score < bestScore {
+                best = (corner, covered)
+                bestScore = score
+            }
+        }
+        return best
+    }
+
     /// Points every ≤ `spacing` pt along a pixel polyline, so long straight segments count too.
     static func densify(_ points: [Point], spacing: Double = 4) -> [Point] {
         guard points.count > 1 else { return points }

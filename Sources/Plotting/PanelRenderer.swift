@@ -33,7 +33,11 @@ struct PanelRenderer {
 
     func scale(_ axis: AxisSpec, _ values: [Double]) -> Scale {
         var (lo, hi): (Double, Double)
-        if let l = axis.limits, l.count == 2 { (lo, hi) = (l[0], l[1]) } else { (lo, hi) = niceLimits(values, log: axis.logarithmic) }
+        if let l = axis.limits, l.count == 2 {
+            (lo, hi) = (l[0], l[1])
+        } else {
+            (lo, hi) = niceLimits(values + (axis.include ?? []), log: axis.logarithmic)
+        }
         if axis.logarithmic {
             if !(lo > 0) { lo = hi > 0 ? hi / 10 : 1 }
             if !(hi > lo) { hi = lo * 10 }
@@ -60,8 +64,40 @@ struct PanelRenderer {
 
     // MARK: Rendering
 
-    /// Draws `spec` in `frame`; returns the items and the plot rectangle.
+    /// The largest share of the plot's height given up to keep a legend off the data: beyond it
+    /// the legend stays over them (a smaller plot would hide more than the legend does).
+    static let maxLegendHeadroom = 0.4
+
+    /// Draws `spec` in `frame`; returns the items and the plot rectangle. When the legend would
+    /// cover markers or labels wherever it goes and the y axis takes its range from the data, the
+    /// range is extended at the legend's end (top or bottom) by the legend's height, so that it
+    /// sits over an empty band (as long as that costs at most `maxLegendHeadroom` of the plot).
     func render(_ spec: ChartSpec, frame: Rect, top: Double, bottom: Double) -> (items: [DisplayItem], plot: Rect) {
+        let first = renderOnce(spec, frame: frame, top: top, bottom: bottom)
+        guard let legend = first.legend, legend.covered > 0, spec.yAxis.limits == nil else { return (first.items, first.plot) }
+        let share = (legend.box.height + 6) / first.plot.height
+        guard share <= Self.maxLegendHeadroom else { return (first.items, first.plot) }
+        let y = scales(spec).y
+        var widened = spec
+        let upper = legend.corner == .upperLeft || legend.corner == .upperRight
+        switch y {
+        case .log(let lo, let hi):
+            let span = (Foundation.log10(hi) - Foundation.log10(lo)) / (1 - share)
+            widened.yAxis.limits = upper ? [lo, pow(10, Foundation.log10(lo) + span)] : [pow(10, Foundation.log10(hi) - span), hi]
+        case .linear(let lo, let hi):
+            let span = (hi - lo) / (1 - share)
+            widened.yAxis.limits = upper ? [lo, lo + span] : [hi - span, hi]
+        }
+        // Placed in the freed band's corner, whichever side of it covers less.
+        let second = renderOnce(
+            widened, frame: frame, top: top, bottom: bottom, corners: upper ? [.upperRight, .upperLeft] : [.lowerLeft, .lowerRight])
+        return (second.items, second.plot)
+    }
+
+    /// One layout of `spec`; `legend` says where its legend went and how many markers or labels it covers.
+    private func renderOnce(
+        _ spec: ChartSpec, frame: Rect, top: Double, bottom: Double, corners: [LegendCorner] = LegendCorner.searchOrder
+    ) -> (items: [DisplayItem], plot: Rect, legend: (corner: LegendCorner, box: Rect, covered: Int)?) {
         let lh = lineHeight
         let (xScale, yScale) = scales(spec)
         let plotY = frame.y + top
@@ -105,6 +141,7 @@ struct PanelRenderer {
         var data: [DisplayItem] = []
         var annotations: [DisplayItem] = []
         var occupied: [Point] = []
+        var prominent: [Point] = []
         var drawer = LayerDrawer(map: map, measurer: measurer, font: font)
         drawer.thinMarkers = spec.layers.reduce(0) { $0 + $1.markerCount } > LayerDrawer.markerLimit
         var markers = (drawn: 0, total: 0)
@@ -115,7 +152,11 @@ struct PanelRenderer {
             return drawer.draw(layer)
         }
         let dataPoints = drawnLayers.compactMap { $0?.occupied }.flatMap { $0 }
+        // A legend in a fixed corner is placed before the reference-line labels, which keep off it.
         var labelBoxes: [Rect] = []
+        if let corner = spec.legendCorner, let (_, _, size) = legendLayout(spec, plot: plot) {
+            labelBoxes.append(corner.box(width: size.width, height: size.height, in: plot, inset: 4))
+        }
         // Labelled vertical reference lines: a label between its own line and a neighbouring one
         // would read as the neighbour's, so the strip between close lines counts as taken.
         let labelledXs: [Double] = spec.layers.compactMap { layer in
@@ -139,6 +180,7 @@ struct PanelRenderer {
             data += drawn.data
             annotations += drawn.annotations
             occupied += drawn.occupied
+            prominent += drawn.prominent
             markers.drawn += drawn.markers.drawn
             markers.total += drawn.markers.total
         }
@@ -199,27 +241,38 @@ struct PanelRenderer {
         }
 
         // Legend.
-        let entries = LegendEntry.entries(for: spec.layers)
-        if spec.showLegend, !entries.isEmpty {
-            var legend = LegendDrawer(measurer: measurer, font: font)
-            var size = legend.size(entries, title: spec.legendTitle)
-            // A legend wider than a narrow panel would spill over the tick labels: shrink its
-            // type (not below 5 pt) until it fits inside the plot.
-            // The text scales with the type; the sample and the padding do not.
-            let room = plot.width - 8, fixed = LegendDrawer.fixedWidth
-            var legendFont = font
-            while size.width > room, legendFont.size > 5 {
-                legendFont.size = max(5, legendFont.size * min(0.95, (room - fixed) / max(size.width - fixed, 1)))
-                legend = LegendDrawer(measurer: measurer, font: legendFont)
-                size = legend.size(entries, title: spec.legendTitle)
+        if let (entries, legend, size) = legendLayout(spec, plot: plot) {
+            let placed: (corner: LegendCorner, covered: Int)
+            if let fixed = spec.legendCorner {
+                placed = (fixed, 0)
+            } else {
+                placed = LegendPlacement.bestCorner(
+                    width: size.width, height: size.height, plot: plot, inset: 4, occupied: occupied, prominent: prominent, corners: corners
+                )
             }
-            let corner =
-                spec.legendCorner
-                ?? LegendPlacement.bestCorner(width: size.width, height: size.height, plot: plot, inset: 4, occupied: occupied)
-            let box = corner.box(width: size.width, height: size.height, in: plot, inset: 4)
+            let box = placed.corner.box(width: size.width, height: size.height, in: plot, inset: 4)
             items += legend.draw(entries, title: spec.legendTitle, in: box)
+            return (items, plot, (placed.corner, box, placed.covered))
         }
-        return (items, plot)
+        return (items, plot, nil)
+    }
+
+    /// The legend's entries, drawer and size in `plot`, nil when the panel has none. A legend wider
+    /// than a narrow panel would spill over the tick labels: its type shrinks (not below 5 pt)
+    /// until it fits inside the plot; the text scales with the type, the sample and padding do not.
+    private func legendLayout(_ spec: ChartSpec, plot: Rect) -> ([LegendEntry], LegendDrawer, (width: Double, height: Double))? {
+        let entries = LegendEntry.entries(for: spec.layers)
+        guard spec.showLegend, !entries.isEmpty else { return nil }
+        var legend = LegendDrawer(measurer: measurer, font: font)
+        var size = legend.size(entries, title: spec.legendTitle)
+        let room = plot.width - 8, fixed = LegendDrawer.fixedWidth
+        var legendFont = font
+        while size.width > room, legendFont.size > 5 {
+            legendFont.size = max(5, legendFont.size * min(0.95, (room - fixed) / max(size.width - fixed, 1)))
+            legend = LegendDrawer(measurer: measurer, font: legendFont)
+            size = legend.size(entries, title: spec.legendTitle)
+        }
+        return (entries, legend, size)
     }
 
     private func layoutX(_ spec: ChartSpec, _ scale: Scale, _ width: Double) -> [Tick] {

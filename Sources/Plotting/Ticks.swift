@@ -123,9 +123,9 @@ public enum Ticks {
     static func decadeLabel(_ e: Int, format: TickFormat) -> String {
         let v = pow(10, Double(e))
         switch format {
-        case .powerOfTen: return "10<sup>\(e)</sup>"
+        case .powerOfTen: return "10\(superscript(e))"
         case .siCount: return v >= 1000 ? siLabel(v) : plain(v, decimals: max(0, -e))
-        case .decimal: return (-3...4).contains(e) ? plain(v, decimals: max(0, -e)) : "10<sup>\(e)</sup>"
+        case .decimal: return (-3...4).contains(e) ? plain(v, decimals: max(0, -e)) : "10\(superscript(e))"
         }
     }
 
@@ -133,9 +133,9 @@ public enum Ticks {
         if m == 1 { return decadeLabel(e, format: format) }
         let v = Double(m) * pow(10, Double(e))
         switch format {
-        case .powerOfTen: return "\(m)×10<sup>\(e)</sup>"
+        case .powerOfTen: return "\(m)×10\(superscript(e))"
         case .siCount: return v >= 1000 ? siLabel(v) : plain(v, decimals: max(0, -e))
-        case .decimal: return (-3...4).contains(e) ? plain(v, decimals: max(0, -e)) : "\(m)×10<sup>\(e)</sup>"
+        case .decimal: return (-3...4).contains(e) ? plain(v, decimals: max(0, -e)) : "\(m)×10\(superscript(e))"
         }
     }
 
@@ -158,10 +158,16 @@ public enum Ticks {
         return max(0, -e + extra)
     }
 
+    /// `v` with `decimals` places, negative values with a true minus sign (U+2212), as typeset
+    /// figures write them, and never "−0".
     static func plain(_ v: Double, decimals: Int) -> String {
         let s = String(format: "%.\(decimals)f", v)
-        return s == "-" + String(format: "%.\(decimals)f", 0.0) ? String(format: "%.\(decimals)f", 0.0) : s
+        if s == "-" + String(format: "%.\(decimals)f", 0.0) { return String(format: "%.\(decimals)f", 0.0) }
+        return s.hasPrefix("-") ? "−" + s.dropFirst() : s
     }
+
+    /// The exponent of a power of ten as a superscript, negative ones with a true minus sign.
+    static func superscript(_ e: Int) -> String { "<sup>\(e < 0 ? "−" : "")\(abs(e))</sup>" }
 
     /// A label for `v` on an axis whose labelled values are multiples of `step`.
     static func label(_ v: Double, step: Double, format: TickFormat) -> String {
@@ -174,7 +180,7 @@ public enum Ticks {
             let e = Int(floor(Foundation.log10(abs(v)) + 1e-12))
             let mantissa = v / pow(10, Double(e))
             let text = plain(mantissa, decimals: decimals(for: step / pow(10, Double(e))))
-            return text == "1" ? "10<sup>\(e)</sup>" : (text == "-1" ? "−10<sup>\(e)</sup>" : "\(text)×10<sup>\(e)</sup>")
+            return text == "1" ? "10\(superscript(e))" : (text == "−1" ? "−10\(superscript(e))" : "\(text)×10\(superscript(e))")
         case .siCount:
             return siLabel(v, step: step)
         }
@@ -187,7 +193,7 @@ public enum Ticks {
             let e = Int(floor(Foundation.log10(abs(v)) + 1e-12))
             let m = v / pow(10, Double(e))
             let text = abs(m - m.rounded()) < 1e-9 ? String(Int(m.rounded())) : String(format: "%.1f", m)
-            return text == "1" ? "10<sup>\(e)</sup>" : "\(text)×10<sup>\(e)</sup>"
+            return text == "1" ? "10\(superscript(e))" : "\(text)×10\(superscript(e))"
         }
         for (size, suffix) in SIScale.units where abs(v) >= size {
             let x = v / size
@@ -204,7 +210,7 @@ public enum Ticks {
         if reference >= SIScale.beyondLargest {
             let e = Int(floor(Foundation.log10(reference) + 1e-12))
             let text = plain(v / pow(10, Double(e)), decimals: decimals(for: step / pow(10, Double(e))))
-            return "\(text)×10<sup>\(e)</sup>"
+            return "\(text)×10\(superscript(e))"
         }
         for (size, suffix) in SIScale.units where reference >= size {
             return plain(v / size, decimals: decimals(for: step / size)) + suffix

@@ -98,6 +98,17 @@ struct Analysis: Sendable {
             let loaded = PublishedValues.load(root: paths.root, into: &bag)
             published = loaded.values
             publishedFiles = loaded.hashes
+            // `published: true` with none of the paper's files would show nothing in their place.
+            if loaded.hashes.isEmpty {
+                let message =
+                    "'published: true' shows the paper's values from \(PublishedValues.folder)/ (\(PublishedValues.files.joined(separator: ", "))), and the project root \(paths.root.path) has none of them"
+                for table in tables where table.published && kinds.table(named: table.kind)?.showsPublished == true {
+                    bag.append(.error(message, file: file, at: table.publishedLocation ?? table.location))
+                }
+                for figure in figures where figure.published && kinds.figure(named: figure.kind)?.readsPublished == true {
+                    bag.append(.error(message, file: file, at: figure.location))
+                }
+            }
         }
     }
 

@@ -128,7 +128,7 @@ public enum Approach2 {
                 profiles.append(try profile(group, grouping: grouping))
             } catch {
                 guard policy == .drop else { throw error }
-                warnings.append("left out \(error)")
+                warnings.append(leftOut(error))
             }
         }
         guard profiles.count >= 2 else {
@@ -140,6 +140,20 @@ public enum Approach2 {
             parametersLaw: try PowerLaw.fit(x: c, y: profiles.map(\.optimalParameters)),
             tokensLaw: try PowerLaw.fit(x: c, y: profiles.map(\.optimalTokens)),
             warnings: warnings)
+    }
+
+    /// The warning for a budget `bad-budget: drop` leaves out, led by the budget: "left out budget
+    /// 1.8e18 FLOPs: its parabola opens downward (no minimum)".
+    static func leftOut(_ error: FitError) -> String {
+        switch error {
+        case .parabolaOpensDownward(let budget):
+            return "left out budget \(formatScientific(budget)) FLOPs: its parabola opens downward (no minimum)"
+        case .vertexOutsideRange(let budget, let vertex, let low, let high):
+            return
+                "left out budget \(formatScientific(budget)) FLOPs: its parabola's minimum, N = \(formatScientific(vertex)), lies outside the sampled sizes \(formatScientific(low))…\(formatScientific(high))"
+        case .tooFewRuns, .invalidValue, .singular, .notConverged:
+            return "left out \(error)"
+        }
     }
 
     /// The two parabolas of one budget's runs and their vertices.

@@ -203,6 +203,15 @@ public struct Approach3Result: Sendable, Equatable, Codable {
     }
 }
 
+/// The warning for an optimum outside the range of a parameter's starts, with four significant
+/// digits: "the optimum ln N_c = 16.84 lies below the start grid's range 20 to 35, so the grid may
+/// not bracket the best fit".
+func outsideStartGrid(name: String, optimum: Double, low: Double, high: Double) -> String {
+    func g(_ x: Double) -> String { String(format: "%.4g", x) }
+    return
+        "the optimum \(name) = \(g(optimum)) lies \(optimum < low ? "below" : "above") the start grid's range \(g(low)) to \(g(high)), so the grid may not bracket the best fit"
+}
+
 /// Approach 3 (§3.3, App. D.2): fit L̂(N, D) = E + A/N^α + B/D^β by minimising, over
 /// (a, b, e, α, β) with A = eᵃ, B = eᵇ, E = eᵉ,
 ///
@@ -418,8 +427,7 @@ public enum Approach3 {
         for k in 0..<5 {
             let column = starts.map { $0[k] }
             if let low = column.min(), let high = column.max(), low < high, optimum[k] < low || optimum[k] > high {
-                warnings.append(
-                    "the optimum \(axisNames[k]) = \(optimum[k]) lies beyond the edge of the start grid [\(low), \(high)]")
+                warnings.append(outsideStartGrid(name: axisNames[k], optimum: optimum[k], low: low, high: high))
             }
         }
         return Approach3Diagnostics(

@@ -576,9 +576,7 @@ public enum DeclaredLawFit {
         for (k, p) in form.parameters.enumerated() {
             let column = starts.map { $0[k] }
             if let low = column.min(), let high = column.max(), low < high, winner.x[k] < low || winner.x[k] > high {
-                warnings.append(
-                    "the optimum \(p.logScale ? "ln " : "")\(p.name) = \(winner.x[k]) lies beyond the edge of the start grid [\(low), \(high)]"
-                )
+                warnings.append(outsideStartGrid(name: "\(p.logScale ? "ln " : "")\(p.name)", optimum: winner.x[k], low: low, high: high))
             }
         }
         return Approach3Diagnostics(

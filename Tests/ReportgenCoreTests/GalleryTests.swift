@@ -30,17 +30,23 @@ enum Gallery {
         "huge-compute": "{Next run: 1e25}",
         "many-budgets": "{Scale-up: 1e22, Flagship: 1e23}",
         "noisy-outliers": "{Gopher: 5.76e23}",
+        "frontier-lab-shape": "{Mid-size run: 1e24, Flagship: 3.8e25}",
+        "dense-small-budgets": "{Next run: 1e21}",
     ]
 
     /// Options a case's IsoFLOP fit needs: with 3% noise and diverged runs some parabolas open
     /// downward, which the document drops (with a warning) rather than fail.
-    static let isoFLOPOptions: [String: String] = ["noisy-outliers": "bad-budget: drop\n"]
+    /// The dense sweep's smallest budgets have their minimum at the edge of their sizes, as real
+    /// dense sweeps do.
+    static let isoFLOPOptions: [String: String] = ["noisy-outliers": "bad-budget: drop\n", "dense-small-budgets": "bad-budget: drop\n"]
 
     static let figureKinds = ["isoflop", "envelope", "parametric", "overlay", "allocation", "curvature", "residuals", "bootstrap", "ratio"]
-    static let tableKinds = ["exponents", "projections", "coefficients", "diagnostics", "extrapolation"]
+    static let tableKinds = ["exponents", "projections", "coefficients", "diagnostics", "extrapolation", "qc", "warnings"]
 
-    /// The document of a case: Approach 1 on the curves, 2 on the IsoFLOP runs, 3 on every final
-    /// loss, with bootstrap intervals on 2 and 3, and every figure and table kind.
+    /// The document of a case: Approach 1 on the curves, 2 on the IsoFLOP runs (twice: as they
+    /// are, and with quality control, so that figures of several fits must tell two fits of one
+    /// approach apart), 3 on every final loss, with bootstrap intervals on 2 and 3, and every
+    /// figure and table kind.
     static func document(case name: String) -> String {
         var text = """
             ---
@@ -75,6 +81,13 @@ enum Gallery {
             \(isoFLOPOptions[name] ?? "")intervals: {scheme: bootstrap, resamples: 40, seed: 1}
             ```
 
+            ```{fit} a2q
+            approach: 2
+            data: sweep
+            qc: flag
+            \(isoFLOPOptions[name] ?? "")intervals: {scheme: bootstrap, resamples: 40, seed: 2}
+            ```
+
             ```{fit} a3
             approach: 3
             data: finals
@@ -86,11 +99,12 @@ enum Gallery {
         for kind in figureKinds {
             let fits: String
             switch kind {
-            case "isoflop": fits = "fit: a2"
+            case "isoflop": fits = "fit: a2q"
             case "envelope", "curvature": fits = "fit: a1"
             case "parametric", "residuals": fits = "fit: a3"
-            case "bootstrap", "ratio": fits = "fits: [a2, a3]"
-            default: fits = "fits: [a1, a2, a3]"
+            case "bootstrap": fits = "fits: [a2, a3]"
+            case "ratio": fits = "fits: [a2, a2q, a3]"
+            default: fits = "fits: [a1, a2, a2q, a3]"
             }
             text += "```{figure} fig-\(kind)\nkind: \(kind)\n\(fits)\ncaption: The \(kind) figure.\n```\n\n"
         }
@@ -99,6 +113,8 @@ enum Gallery {
             switch kind {
             case "coefficients": fits = "[a3]"
             case "diagnostics", "extrapolation": fits = "[a2, a3]"
+            case "qc": fits = "[a2q]"
+            case "warnings": fits = "[a1, a2, a2q, a3]"
             default: fits = "[a1, a2, a3]"
             }
             let rows = kind == "projections" ? "parameters: [1e8, 1e9, 1e10]\n" : ""
@@ -208,6 +224,37 @@ enum GalleryChecks {
             }
         }
 
+        // Legends: no marker of its panel under a legend box (the legend's white, grey-edged
+        // rectangle), and no legend label standing for two different lines.
+        for (k, panel) in panels.enumerated() {
+            guard let plot = panel.clip else { continue }
+            let legends = list.items.compactMap { item -> Rect? in
+                guard case .path(let path, let paint) = item, paint.stroke == Color(hex: 0xBBBBBB), paint.fill?.alpha == 0.85,
+                    let b = bounds(path), b.x >= plot.x - 0.5, b.maxX <= plot.maxX + 0.5, b.y >= plot.y - 0.5, b.maxY <= plot.maxY + 0.5
+                else { return nil }
+                return b
+            }
+            for box in legends {
+                for item in flatten(panel.items) {
+                    guard case .path(let path, let paint) = item, paint.fill != nil, let b = bounds(path), b.width <= 12, b.height <= 12,
+                        path.elements.count >= 3
+                    else { continue }
+                    let cx = b.x + b.width / 2, cy = b.y + b.height / 2
+                    if cx > box.x, cx < box.maxX, cy > box.y, cy < box.maxY {
+                        problem("panel \(k + 1): a marker at (\(Int(cx)), \(Int(cy))) lies under the legend")
+                    }
+                }
+            }
+        }
+        for (k, chart) in spec.panels.enumerated() where chart.showLegend {
+            var lines: [String: [Point]] = [:]
+            for layer in chart.layers {
+                guard case .line(let points, _, _, _, let label?) = layer, !label.isEmpty else { continue }
+                if let earlier = lines[label], earlier != points { problem("panel \(k + 1): two lines share the legend entry '\(label)'") }
+                lines[label] = points
+            }
+        }
+
         // Text: no two runs overlap (a point of slack for anti-aliasing).
         let runs = textRuns(list).filter { !$0.markup.isEmpty }
         let boxes = runs.map { box($0, measurer: measurer) }
@@ -258,8 +305,8 @@ func galleryCase(_ name: String) throws {
         report.ran.allSatisfy { !$0.hasPrefix("fit:") && !$0.hasPrefix("intervals:") },
         "the second pass should read the fits from the cache")
 
-    let fitOutputs = ["a1", "a2", "a3"].reduce(into: [String: FitOutput]()) { $0[$1] = report.outputs["fit:\($1)"] as? FitOutput }
-    let intervals = ["a2", "a3"].reduce(into: [String: IntervalsOutput]()) {
+    let fitOutputs = ["a1", "a2", "a2q", "a3"].reduce(into: [String: FitOutput]()) { $0[$1] = report.outputs["fit:\($1)"] as? FitOutput }
+    let intervals = ["a2", "a2q", "a3"].reduce(into: [String: IntervalsOutput]()) {
         $0[$1] = report.outputs["intervals:\($1)"] as? IntervalsOutput
     }
     let targets = planned.document.frontMatter.targets.map(ProjectionTarget.init)

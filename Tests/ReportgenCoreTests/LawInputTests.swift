@@ -265,6 +265,6 @@ private func position(of needle: String, after: String, in text: String) -> (lin
     #expect(table.rows.map(\.first) == ["h", "m"])
     #expect(table.rows[0][4] == "Huber (δ = 10⁻³) on log loss")
     #expect(table.rows[1][4] == "½ squared error on loss")
-    #expect(table.rows[0][5] == "1.2500e-3")
+    #expect(table.rows[0][5] == "1.2500×10⁻³")
     #expect(table.rows[0][6] == "800.0")
 }

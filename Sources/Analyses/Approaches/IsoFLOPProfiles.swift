@@ -96,12 +96,12 @@ public struct IsoFLOPProfiles: ApproachKind {
         rows.append(DiagnosticRow("budgets left out", "\(Int(output.values["dropped_budgets"] ?? Double(r.warnings.count)))"))
         rows.append(
             DiagnosticRow(
-                "RMS residual of ln N_opt about its power law",
+                "RMS residual of ln Nₒₚₜ about its power law",
                 TableBuilder.significant(
                     TableBuilder.rmsLogResidual(r.profiles.map { ($0.flops, $0.optimalParameters) }, r.parametersLaw), 3)))
         rows.append(
             DiagnosticRow(
-                "RMS residual of ln D_opt about its power law",
+                "RMS residual of ln Dₒₚₜ about its power law",
                 TableBuilder.significant(TableBuilder.rmsLogResidual(r.profiles.map { ($0.flops, $0.optimalTokens) }, r.tokensLaw), 3)))
         return ApproachDiagnostics(rows: rows)
     }

@@ -71,10 +71,10 @@ public struct TrainingCurveEnvelope: ApproachKind {
             DiagnosticRow("curves with a point on the envelope", "\(Set(r.envelope.map(\.curve)).count)"),
             DiagnosticRow("envelope points in the last tenth of their curve", NumberFormat.percent.format(r.shareInFinalFraction)),
             DiagnosticRow(
-                "RMS residual of ln N_opt about its power law",
+                "RMS residual of ln Nₒₚₜ about its power law",
                 TableBuilder.significant(TableBuilder.rmsLogResidual(points.map { ($0.c, $0.n) }, r.parametersLaw), 3)),
             DiagnosticRow(
-                "RMS residual of ln D_opt about its power law",
+                "RMS residual of ln Dₒₚₜ about its power law",
                 TableBuilder.significant(TableBuilder.rmsLogResidual(points.map { ($0.c, $0.d) }, r.tokensLaw), 3)),
         ])
     }

@@ -55,14 +55,9 @@ extension FigureBuilder {
             .line(
                 points: [Point(nRange.lo, 20 * nRange.lo), Point(nRange.hi, 20 * nRange.hi)], color: .gray, width: 0.8, dash: Dash.dotted,
                 label: "20 tokens per parameter"))
-        let dashes = [Dash.solid, Dash.dashed, Dash.dashDot]
         for (k, ((fit, kind), points)) in zip(zip(fits, kinds), frontiers).enumerated() {
-            let sameApproach = fits.indices.filter { fits[$0].approach == fit.approach }
-            let shared = sameApproach.count > 1
-            let label = shared && k < ids.count ? "Approach \(fit.approach.rawValue) (\(ids[k]))" : "Approach \(fit.approach.rawValue)"
-            // Fits of one approach share its colour and differ by dash.
-            let dash = dashes[(sameApproach.firstIndex(of: k) ?? 0) % dashes.count]
-            layers.append(.line(points: points, color: approachColor(kind), width: 1.4, dash: dash, label: label))
+            let style = frontierStyle(fits, ids: ids, at: k)
+            layers.append(.line(points: points, color: approachColor(kind), width: 1.4, dash: style.dash, label: style.label))
         }
         for target in targets {
             for (fit, kind) in zip(fits, kinds) {

@@ -53,7 +53,7 @@ extension FigureBuilder {
             panels: [
                 ChartSpec(
                     xAxis: AxisSpec(label: "FLOPs", logarithmic: true, format: .powerOfTen),
-                    yAxis: AxisSpec(label: "Parameters", logarithmic: true, format: .siCount), layers: layers, legendCorner: .upperLeft)
+                    yAxis: AxisSpec(label: "Parameters", logarithmic: true, format: .siCount), layers: layers, legendCorner: nil)
             ])
     }
 }

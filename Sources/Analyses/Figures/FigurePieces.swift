@@ -84,16 +84,18 @@ public enum FigureBuilder {
         let range = logExtent(points.map(\.x) + targets.map(\.flops)) ?? (1e18, 1e22)
         let xs = logRange(range.lo, range.hi)
         var layers: [Layer] = []
-        for target in targets {
+        // Highest projection first: its label takes the room above its line, and the next one's,
+        // placed after it, goes where it does not overlap that one.
+        for target in targets.sorted(by: { law($0.flops) > law($1.flops) }) {
             let projected = law(target.flops)
             layers.append(.referenceLine(axis: .x, value: target.flops, color: projectionColor, dash: Dash.dashed, label: nil))
-            layers.append(.referenceLine(axis: .y, value: projected, color: projectionColor, dash: Dash.dashed, label: nil))
-            // Written above the horizontal line at the panel's left, clear of the vertical lines
-            // (targets lie to the right of the data).
+            // Labelled on the horizontal line, above or below it at whichever end covers the
+            // fewest points and other labels (a fixed place at the left crossed the fit line and
+            // the other targets' lines in narrow panels).
             layers.append(
-                .text(
-                    at: Point(range.lo * 1.3, projected * 1.35), text: "\(target.label): \(NumberFormat.si.format(projected))",
-                    anchor: .start, color: projectionColor))
+                .referenceLine(
+                    axis: .y, value: projected, color: projectionColor, dash: Dash.dashed,
+                    label: "\(target.label): \(NumberFormat.si.format(projected))"))
         }
         layers += [
             .markers(points: points, shape: .circle, size: pointSize, fill: pointColor, edge: nil, label: nil),
@@ -101,10 +103,31 @@ public enum FigureBuilder {
                 points: xs.map { Point($0, law($0)) }, color: fitColor, width: 1.1, dash: Dash.dashed,
                 label: "\(exponent) = \(NumberFormat.fixed(2).format(law.exponent))"),
         ]
+        // With targets, the y range reaches a fifth of its span above the highest projection, so
+        // that a target's label fits above its line there (below it, two close targets' labels
+        // would overlap).
+        let ys = (points.map(\.y) + xs.map { law($0) } + targets.map { law($0.flops) }).filter { $0.isFinite && $0 > 0 }
+        var headroom: [Double]? = nil
+        if !targets.isEmpty, let lo = ys.min(), let hi = ys.max() {
+            headroom = [hi * pow(10, 0.2 * max(Foundation.log10(hi / lo), 0.1))]
+        }
         return ChartSpec(
             xAxis: AxisSpec(label: "FLOPs", logarithmic: true, format: .powerOfTen),
-            yAxis: AxisSpec(label: yLabel, logarithmic: true, format: .siCount),
-            layers: layers, showLegend: true, legendCorner: .lowerRight)
+            yAxis: AxisSpec(label: yLabel, logarithmic: true, format: .siCount, include: headroom),
+            layers: layers, showLegend: true, legendCorner: nil)
+    }
+
+    /// How frontier figures (overlay, allocation, ratio) tell their fits apart: fit `k` of `fits`
+    /// is labelled by its approach, and by its id (`ids[k]`) as well when another fit of the same
+    /// approach is drawn too; fits of one approach share its colour and differ by dash (solid,
+    /// dashed, dash-dot, dotted, then again).
+    public static func frontierStyle(_ fits: [FitOutput], ids: [String], at k: Int) -> (label: String, dash: [Double]) {
+        let approach = fits[k].approach
+        let sameApproach = fits.indices.filter { fits[$0].approach == approach }
+        let name = "Approach \(approach.rawValue)"
+        let label = sameApproach.count > 1 && k < ids.count ? "\(name) (\(ids[k]))" : name
+        let dashes = [Dash.solid, Dash.dashed, Dash.dashDot, Dash.dotted]
+        return (label, dashes[(sameApproach.firstIndex(of: k) ?? 0) % dashes.count])
     }
 
     /// At most `count` of `values` (sorted), evenly spread by index, the first and last always kept:

@@ -11,7 +11,9 @@ public struct OverlayFigure: FigureKind {
 
     public func draw(_ input: FigureInputs) throws -> FigureSpec {
         _ = try input.first()
-        return FigureBuilder.overlay(input.fits.map(\.output), kinds: try input.kinds(), published: input.published, targets: input.targets)
+        return FigureBuilder.overlay(
+            input.fits.map(\.output), kinds: try input.kinds(), ids: input.fits.map(\.id), published: input.published,
+            targets: input.targets)
     }
 }
 
@@ -23,9 +25,12 @@ extension FigureBuilder {
 
     /// The paper's Fig. 1: the approaches' frontiers over the data's FLOPs and the declared
     /// targets; with `published: true`, Kaplan's line and the paper's reference models too (the
-    /// FLOPs axis then reaches them).
-    /// `kinds` are the fits' approaches, in the same order.
-    public static func overlay(_ fits: [FitOutput], kinds: [any ApproachKind], published: PublishedValues, targets: [ProjectionTarget] = [])
+    /// FLOPs axis then reaches them). Fits of one approach are told apart by id and dash
+    /// (`frontierStyle`). `kinds` are the fits' approaches, in the same order.
+    public static func overlay(
+        _ fits: [FitOutput], kinds: [any ApproachKind], ids: [String] = [], published: PublishedValues,
+        targets: [ProjectionTarget] = []
+    )
         -> FigureSpec
     {
         // The paper's models at their training compute; Gopher at the budget the paper states for it (5.76e23, Table 3), not 6ND.
@@ -38,11 +43,12 @@ extension FigureBuilder {
         for target in targets {
             layers.append(.referenceLine(axis: .x, value: target.flops, color: .gray, dash: Dash.dashed, label: target.label))
         }
-        for (fit, kind) in zip(fits, kinds) {
+        for (k, (fit, kind)) in zip(fits, kinds).enumerated() {
+            let style = frontierStyle(fits, ids: ids, at: k)
             layers.append(
                 .line(
                     points: cs.map { Point($0, fit.frontier.parameters($0)) }, color: approachColor(kind), width: 1.4,
-                    dash: Dash.solid, label: "Approach \(fit.approach.rawValue)"))
+                    dash: style.dash, label: style.label))
         }
         if !models.isEmpty {
             layers.append(

@@ -66,6 +66,23 @@ public struct LossSurface: Sendable {
 }
 
 extension FigureBuilder {
+    /// D(N) along one budget's runs: ln D interpolated linearly in ln N between the runs (sorted
+    /// by size), and beyond the smallest and largest run the tokens that keep that run's FLOPs
+    /// (D = C/6N). Runs that all spend exactly their budget C give D = C/6N everywhere.
+    static func budgetPath(_ members: [Run]) -> @Sendable (Double) -> Double {
+        let points = members.map { (n: log($0.parameters), d: log($0.tokens)) }.sorted { $0.n < $1.n }
+        return { n in
+            let x = log(n)
+            guard let first = points.first, let last = points.last else { return .nan }
+            if x <= first.n { return exp(first.n + first.d - x) }
+            if x >= last.n { return exp(last.n + last.d - x) }
+            guard let upper = points.firstIndex(where: { $0.n >= x }), upper > 0 else { return exp(first.d) }
+            let a = points[upper - 1], b = points[upper]
+            let t = b.n > a.n ? (x - a.n) / (b.n - a.n) : 0
+            return exp(a.d + t * (b.d - a.d))
+        }
+    }
+
     /// At most this many IsoFLOP budgets get a curve of their own in the slices panel (evenly
     /// spread, smallest and largest kept), so that many budgets stay legible.
     public static let drawnBudgets = 10
@@ -86,7 +103,10 @@ extension FigureBuilder {
         guard let nRange = logExtent(runs.map(\.parameters) + frontierNs + targetNs) else {
             throw BuildError.needs("a parametric figure needs runs with positive parameter counts")
         }
-        let ys = logRange(nRange.lo, nRange.hi, count: 90)
+        // A quarter of the span more above, where only contours are, for the legend (upper left,
+        // which the targets' labels keep off): over the runs it would hide some of them.
+        let nTop = nRange.hi * pow(nRange.hi / nRange.lo, 0.25)
+        let ys = logRange(nRange.lo, nTop, count: 90)
         // Row-major over (x = C, y = N): the grid's value at C and N is L̂(N, C / 6N).
         var plane: [(parameters: Double, tokens: Double)] = []
         for n in ys { for c in xs { plane.append((n, c / (6 * n))) } }
@@ -137,28 +157,45 @@ extension FigureBuilder {
         ]
 
         var right: [Layer] = []
+        var sliceLosses: [Double] = []
         for c in drawn {
             let color = Colormap.budget.color(at: budgetNorm.fraction(c))
             let members = runs.filter { ($0.budget ?? $0.flops) == c }
-            // The law over the sizes trained at this budget, a little beyond them.
+            // The law over the sizes trained at this budget, a little beyond them, along the
+            // tokens those runs were actually trained on: sweeps whose runs miss their nominal
+            // budget (6ND a third above it for the smallest models) would otherwise sit off
+            // their own curve.
             guard let span = logExtent(members.map(\.parameters), margin: 0.15) else { continue }
             let ns = logRange(span.lo, span.hi, count: 40)
-            let curve = try law.losses(ns.map { ($0, c / (6 * $0)) })
+            let path = budgetPath(members)
+            let curve = try law.losses(ns.map { ($0, path($0)) })
+            sliceLosses += curve + members.map(\.loss)
             right.append(.line(points: zip(ns, curve).map { Point($0, $1) }, color: color, width: 0.9, dash: Dash.dashed, label: nil))
             right.append(
                 .markers(points: members.map { Point($0.parameters, $0.loss) }, shape: .circle, size: 3, fill: color, edge: nil, label: nil)
             )
         }
+        // The law along each target's IsoFLOP line, a decade either side of its optimum (a star),
+        // named by a label under the star rather than in a legend, which would cover the curves
+        // and could not tell two black dashed lines apart.
+        var targetCurves: [(label: String, points: [Point], best: Point?)] = []
         for (target, nOpt) in zip(targets, targetNs) {
-            // The law along the target's IsoFLOP line, a decade either side of its optimum.
             let ns = logRange(nOpt / 10, nOpt * 10, count: 40)
             let curve = try law.losses(ns.map { ($0, target.flops / (6 * $0)) })
-            right.append(
-                .line(
-                    points: zip(ns, curve).map { Point($0, $1) }, color: .black, width: 1.1, dash: Dash.dashed,
-                    label: "\(target.label) budget"))
-            if let best = try law.losses([(nOpt, target.flops / (6 * nOpt))]).first {
-                right.append(.markers(points: [Point(nOpt, best)], shape: .star, size: 7, fill: .black, edge: nil, label: nil))
+            let best = try law.losses([(nOpt, target.flops / (6 * nOpt))]).first.map { Point(nOpt, $0) }
+            targetCurves.append((target.label, zip(ns, curve).map { Point($0, $1) }, best))
+        }
+        sliceLosses = (sliceLosses + targetCurves.flatMap(\.points).map(\.y)).filter(\.isFinite)
+        let lossSpan = (sliceLosses.max() ?? 1) - (sliceLosses.min() ?? 0)
+        // The lowest optimum's label goes under its star, the others' above theirs, so that two
+        // targets close together on the plot do not write over each other.
+        let lowestTarget = targetCurves.indices.min { (targetCurves[$0].best?.y ?? .infinity) < (targetCurves[$1].best?.y ?? .infinity) }
+        for (k, curve) in targetCurves.enumerated() {
+            right.append(.line(points: curve.points, color: .black, width: 1.1, dash: Dash.dashed, label: nil))
+            if let best = curve.best {
+                right.append(.markers(points: [best], shape: .star, size: 7, fill: .black, edge: nil, label: nil))
+                let offset = (k == lowestTarget ? -0.06 : 0.06) * lossSpan
+                right.append(.text(at: Point(best.x, best.y + offset), text: curve.label, anchor: .middle, color: .black))
             }
         }
         let budgetsNote = drawn.count < budgets.count ? " (\(drawn.count) of \(budgets.count) budgets)" : ""
@@ -168,11 +205,11 @@ extension FigureBuilder {
                 ChartSpec(
                     title: "Iso-loss contours",
                     xAxis: AxisSpec(label: "Training FLOPs", logarithmic: true, format: .powerOfTen, limits: [cRange.lo, cRange.hi]),
-                    yAxis: AxisSpec(label: "Parameters", logarithmic: true, format: .siCount, limits: [nRange.lo, nRange.hi]), layers: left,
-                    legendCorner: nil),
+                    yAxis: AxisSpec(label: "Parameters", logarithmic: true, format: .siCount, limits: [nRange.lo, nTop]), layers: left,
+                    legendCorner: .upperLeft),
                 ChartSpec(
                     title: "IsoFLOP slices" + budgetsNote, xAxis: AxisSpec(label: "Parameters", logarithmic: true, format: .siCount),
-                    yAxis: AxisSpec(label: "Loss", format: .decimal), layers: right, legendCorner: nil),
+                    yAxis: AxisSpec(label: "Loss", format: .decimal), layers: right, showLegend: false),
             ], colorBar: ColorBarSpec(label: "Loss (contours, runs)", colormap: colormap, norm: lossNorm, format: .decimal),
             secondColorBar: ColorBarSpec(label: "Budget (FLOPs), slices", colormap: .budget, norm: budgetNorm, format: .powerOfTen))
     }

@@ -10,7 +10,9 @@ public struct RatioFigure: FigureKind {
 
     public func draw(_ input: FigureInputs) throws -> FigureSpec {
         _ = try input.first()
-        return FigureBuilder.ratio(input.fits.map(\.output), kinds: try input.kinds(), intervals: input.intervals, targets: input.targets)
+        return FigureBuilder.ratio(
+            input.fits.map(\.output), kinds: try input.kinds(), ids: input.fits.map(\.id), intervals: input.intervals,
+            targets: input.targets)
     }
 }
 
@@ -18,9 +20,11 @@ extension FigureBuilder {
     /// Tokens per parameter along each frontier, D_opt / N_opt against FLOPs, with the 10th–90th
     /// percentile band over the fit's resamples where it has them (Approach 3: each resample's law).
     /// Drawn over the fits' data FLOPs and the declared targets (`flopsRange`), each target marked.
-    /// `kinds` are the fits' approaches, in the same order.
+    /// `kinds` are the fits' approaches, in the same order. Fits of one approach are told apart by id
+    /// and dash (`frontierStyle`), and each band's legend entry names the fit it belongs to.
     public static func ratio(
-        _ fits: [FitOutput], kinds: [any ApproachKind], intervals: [IntervalsOutput?], targets: [ProjectionTarget] = []
+        _ fits: [FitOutput], kinds: [any ApproachKind], ids: [String] = [], intervals: [IntervalsOutput?],
+        targets: [ProjectionTarget] = []
     )
         -> FigureSpec
     {
@@ -33,6 +37,7 @@ extension FigureBuilder {
         ]
         for (k, (fit, kind)) in zip(fits, kinds).enumerated() {
             let color = approachColor(kind)
+            let style = frontierStyle(fits, ids: ids, at: k)
             if k < intervals.count, let samples = intervals[k]?.result.samples, let alphas = samples["alpha"], let betas = samples["beta"],
                 let As = samples["A"], let Bs = samples["B"], alphas.count >= 10
             {
@@ -45,12 +50,12 @@ extension FigureBuilder {
                     lower.append(Point(c, percentile(r, 0.1)))
                     upper.append(Point(c, percentile(r, 0.9)))
                 }
-                layers.append(.band(lower: lower, upper: upper, color: color, opacity: 0.2, label: "10th–90th percentile"))
+                layers.append(.band(lower: lower, upper: upper, color: color, opacity: 0.2, label: "\(style.label): 10th–90th percentile"))
             }
             layers.append(
                 .line(
                     points: cs.map { Point($0, fit.frontier.tokens($0) / fit.frontier.parameters($0)) }, color: color, width: 1.4,
-                    dash: Dash.solid, label: "Approach \(fit.approach.rawValue)"))
+                    dash: style.dash, label: style.label))
         }
         for target in targets {
             layers.append(.referenceLine(axis: .x, value: target.flops, color: .gray, dash: Dash.dashed, label: "\(target.label) budget"))

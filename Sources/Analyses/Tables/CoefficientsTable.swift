@@ -112,7 +112,7 @@ extension TableBuilder {
         let targets = fits.first?.output.targets.filter(\.declared) ?? []
         for target in targets {
             rows.append(
-                ["N_opt at \(target.label) (\(NumberFormat.scientific(2).format(target.flops)) FLOPs)"]
+                ["Nₒₚₜ at \(target.label) (\(powerOfTen(target.flops, decimals: 2)) FLOPs)"]
                     + columns.map { NumberFormat.si.format($0.frontier.parameters(target.flops)) })
         }
 
@@ -135,7 +135,7 @@ extension TableBuilder {
             }
             rows.append(row)
             notes.append(
-                "a and b: exponents of N_opt ∝ C^a and D_opt ∝ C^b"
+                "a and b: exponents of Nₒₚₜ ∝ Cᵃ and Dₒₚₜ ∝ Cᵇ"
                     + (columns.contains { $0.law != nil } ? "; G = (αA/βB)^(1/(α+β)) (Eq. 4)." : "."))
             if same {
                 notes.append("Objective: \(objectives[0].label).")

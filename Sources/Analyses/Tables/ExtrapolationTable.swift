@@ -52,7 +52,7 @@ extension TableBuilder {
             }
         }
         return TableContent(
-            header: ["Fit", "Held-out budget (FLOPs)", "Error in N_opt", "Error in loss"], rows: rows,
+            header: ["Fit", "Held-out budget (FLOPs)", "Error in Nₒₚₜ", "Error in loss"], rows: rows,
             alignments: ["left", "decimal", "decimal", "decimal"],
             notes:
                 "Each fit is repeated without its largest budget and predicts that budget's optimum; errors are relative to the held-out IsoFLOP parabola's minimum."

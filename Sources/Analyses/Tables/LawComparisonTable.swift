@@ -26,7 +26,7 @@ extension TableBuilder {
             let k = fit.output.declared?.law.form.parameters.count ?? LawForm.chinchilla.parameters.count
             let solver = fit.output.declared?.solver ?? LawSolver.grid.rawValue
             rows.append([
-                fit.id, law, "\(k)", solver, objective.label, NumberFormat.scientific(4).format(value),
+                fit.id, law, "\(k)", solver, objective.label, powerOfTen(value, decimals: 4),
                 NumberFormat.fixed(1).format(logLikelihood), NumberFormat.fixed(1).format(aic),
             ])
         }

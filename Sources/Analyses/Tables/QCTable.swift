@@ -52,7 +52,7 @@ extension TableBuilder {
                     let budget: String = NumberFormat.scientific(1).format(audit.largestBudget)
                     let a: String = "a = \(fixed(audit.fittedA, 4)) (law \(fixed(audit.trueA, 4)), bias \(signed(audit.biasA)))"
                     let b: String = "b = \(fixed(audit.fittedB, 4)) (law \(fixed(audit.trueB, 4)), bias \(signed(audit.biasB)))"
-                    let n: String = "N_opt at \(budget) FLOPs off by \(signedPercent(audit.biasOptimalParameters))"
+                    let n: String = "Nₒₚₜ at \(budget) FLOPs off by \(signedPercent(audit.biasOptimalParameters))"
                     let intro: String = "\(member.name): Approach 2 on this grid with the noise-free losses of \(source.description) gives "
                     audits.append(intro + a + ", " + b + ", and " + n + ".")
                 }
