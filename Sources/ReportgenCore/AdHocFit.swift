@@ -57,7 +57,7 @@ public enum AdHocFit {
 
     /// Reads the runs a request names; every bad value is a diagnostic at its row and column.
     public static func loadRuns(_ request: AdHocFitRequest) throws(BuildFailure) -> (runs: [Run], sources: [String: String]) {
-        let (table, sources) = try readTable(request)
+        let (table, sources) = try Approach3Profile.shared.measureReading { () throws(BuildFailure) in try readTable(request) }
         let columns: [String: Int]
         switch RunLoader.columns(of: table, mapping: request.mapping, fileName: request.path) {
         case .success(let c): columns = c
@@ -65,7 +65,7 @@ public enum AdHocFit {
             throw BuildFailure(
                 diagnostics: [.error(problem.message, file: request.path, at: SourceLocation(line: 1, column: 1))], sources: sources)
         }
-        let loaded = RunLoader.runs(from: table, columns: columns, fileName: request.path)
+        let loaded = Approach3Profile.shared.measureReading { RunLoader.runs(from: table, columns: columns, fileName: request.path) }
         guard loaded.diagnostics.isEmpty else { throw BuildFailure(diagnostics: loaded.diagnostics, sources: sources) }
         return (RunLoader.excludingHighestLoss(loaded.runs, request.excludeHighestLoss), sources)
     }
