@@ -28,13 +28,13 @@ build: deps
 report: build
 	@$(RELEASE_BIN) build Reports/chinchilla.md
 
-# The unit tests, a short seeded fuzz run, then both reports as a reader sees them: the HTML in
+# The unit tests (with the slow scale tests of Approach3ScaleTests, REPORTGEN_SCALE_TESTS), a short seeded fuzz run, then both reports as a reader sees them: the HTML in
 # headless Chromium at desktop and phone widths (Tests/browser/check_html.py) and the PDF's lines,
 # word spaces and page feet (Tests/typesetting/check_pdf.py).
 # The replication report joins them when its external data are here (`make data`; CI has them).
 # Last, `reportgen preview` end to end in headless Chromium (Tests/browser/check_preview.py).
 test: deps build lint
-	@$(SWIFT) test -q
+	@REPORTGEN_SCALE_TESTS=1 $(SWIFT) test -q
 	@scripts/fuzz.py --seed 1 --seconds 20
 	@$(MAKE) -s reader-checks
 	@$(MAKE) -s preview-check

@@ -64,7 +64,7 @@ public enum AdHocFit {
     public static func loadRuns(_ request: AdHocFitRequest, lawInputs: [InputDeclaration] = []) throws(BuildFailure) -> (
         runs: [Run], sources: [String: String]
     ) {
-        var (table, sources) = try readTable(request)
+        var (table, sources) = try Approach3Profile.shared.measureReading { () throws(BuildFailure) in try readTable(request) }
         var lawColumns: [Int] = []
         for input in lawInputs {
             guard let index = table.columnIndex(input.column) else {
@@ -84,7 +84,9 @@ public enum AdHocFit {
             throw BuildFailure(
                 diagnostics: [.error(problem.message, file: request.path, at: SourceLocation(line: 1, column: 1))], sources: sources)
         }
-        let loaded = RunLoader.runs(from: table, columns: columns, fileName: request.path, lawColumns: lawColumns)
+        let loaded = Approach3Profile.shared.measureReading {
+            RunLoader.runs(from: table, columns: columns, fileName: request.path, lawColumns: lawColumns)
+        }
         guard loaded.diagnostics.isEmpty else { throw BuildFailure(diagnostics: loaded.diagnostics, sources: sources) }
         return (RunLoader.excludingHighestLoss(loaded.runs, request.excludeHighestLoss), sources)
     }

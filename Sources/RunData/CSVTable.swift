@@ -18,25 +18,61 @@ public struct CSVTable: Sendable, Equatable {
     public static func parse(
         _ text: String, file: String, maxRows: Int = DocumentLimits.dataRows, maxFields: Int = DocumentLimits.dataFields
     ) throws(Diagnostic) -> CSVTable {
-        var records: [([String], Int)] = []
+        var header: [String]? = nil
+        var rows: [[String]] = []
+        var lines: [Int] = []
         /// The line of the first row beyond the limits, if any.
         var overflowLine: Int? = nil
+        /// The first row whose field count differs from the header's: (fields, line).
+        var mismatch: (Int, Int)? = nil
         var rowCap = maxRows
         var record: [String] = []
         var inQuotes = false
         var line = 1
         var recordLine = 1
-        // Scans UTF-8 bytes: the delimiters are ASCII, so fields are byte ranges of valid UTF-8.
+        // Scans UTF-8 bytes: the delimiters are ASCII, so fields are byte ranges of valid UTF-8. An
+        // unquoted field is decoded straight from its range of the text; a field with quotes is
+        // collected byte by byte (its quotes removed, doubled quotes undoubled).
         var text = text
-        let (parsedRecords, unclosed) = text.withUTF8 { bytes -> ([([String], Int)], Bool) in
-            var out: [([String], Int)] = []
+        inQuotes = text.withUTF8 { bytes -> Bool in
             var field: [UInt8] = []
             var fieldIsEmpty = true
-            func take() -> String {
-                let s = String(decoding: field, as: UTF8.self)
-                field.removeAll(keepingCapacity: true)
+            /// Whether the current field had quotes, so that its bytes are in `field`.
+            var buffered = false
+            /// Where the current field's bytes start in `bytes` (when not buffered).
+            var fieldStart = 0
+            /// The field that ends before byte `end`.
+            func take(endingAt end: Int) -> String {
+                let s: String
+                if buffered {
+                    s = String(decoding: field, as: UTF8.self)
+                    field.removeAll(keepingCapacity: true)
+                } else {
+                    // A "\r" before the "\n" that ends the line is not part of the field.
+                    let stop = end > fieldStart && end < bytes.count && bytes[end] == 0x0A && bytes[end - 1] == 0x0D ? end - 1 : end
+                    s = String(decoding: UnsafeBufferPointer(rebasing: bytes[fieldStart..<Swift.max(fieldStart, stop)]), as: UTF8.self)
+                }
                 fieldIsEmpty = true
+                buffered = false
+                fieldStart = end + 1
                 return s
+            }
+            /// Files a finished record; false when it is beyond the limits (parsing stops).
+            func finish(_ record: [String]) -> Bool {
+                if record.count == 1 && record[0].isEmpty { return true }
+                guard let header else {
+                    rowCap = Swift.min(maxRows, maxFields / Swift.max(1, record.count))
+                    header = record
+                    return true
+                }
+                if rows.count + 1 > rowCap {
+                    overflowLine = recordLine
+                    return false
+                }
+                if record.count != header.count, mismatch == nil { mismatch = (record.count, recordLine) }
+                rows.append(record)
+                lines.append(recordLine)
+                return true
             }
             var i = 0
             let n = bytes.count
@@ -60,59 +96,42 @@ public struct CSVTable: Sendable, Equatable {
                     continue
                 }
                 switch c {
-                case 0x22 where fieldIsEmpty: inQuotes = true
-                case 0x2C: record.append(take())
+                case 0x22 where fieldIsEmpty:
+                    inQuotes = true
+                    buffered = true
+                case 0x2C: record.append(take(endingAt: i))
                 case 0x0D where i + 1 < n && bytes[i + 1] == 0x0A: break
                 case 0x0A, 0x0D:
-                    record.append(take())
-                    if !(record.count == 1 && record[0].isEmpty) {
-                        if out.isEmpty { rowCap = Swift.min(maxRows, maxFields / Swift.max(1, record.count)) }
-                        if out.count > rowCap {
-                            overflowLine = recordLine
-                            return (out, false)
-                        }
-                        out.append((record, recordLine))
-                    }
+                    record.append(take(endingAt: i))
+                    guard finish(record) else { return false }
                     record = []
+                    record.reserveCapacity(header?.count ?? 0)
                     line += 1
                     recordLine = line
                 default:
-                    field.append(c)
+                    if buffered { field.append(c) }
                     fieldIsEmpty = false
                 }
                 i += 1
             }
             if !inQuotes, !fieldIsEmpty || !record.isEmpty {
-                record.append(take())
-                if !(record.count == 1 && record[0].isEmpty) {
-                    if out.isEmpty { rowCap = Swift.min(maxRows, maxFields / Swift.max(1, record.count)) }
-                    if out.count > rowCap { overflowLine = recordLine } else { out.append((record, recordLine)) }
-                }
+                record.append(take(endingAt: n))
+                _ = finish(record)
             }
-            return (out, inQuotes)
+            return inQuotes
         }
-        records = parsedRecords
-        inQuotes = unclosed
         if let overflowLine {
             throw tooLarge(
-                file: file, line: overflowLine, rows: rowCap, columns: records.first?.0.count ?? 1, maxRows: maxRows, maxFields: maxFields)
+                file: file, line: overflowLine, rows: rowCap, columns: header?.count ?? 1, maxRows: maxRows, maxFields: maxFields)
         }
         if inQuotes { throw .error("a quoted field is never closed", file: file, at: SourceLocation(line: recordLine, column: 1)) }
-        guard let first = records.first else {
+        guard let header else {
             throw .error("the file is empty: expected a header line", file: file, at: SourceLocation(line: 1, column: 1))
         }
-        let header = first.0.map { $0.trimmingCharacters(in: " ") }
-        var rows: [[String]] = []
-        var lines: [Int] = []
-        for (fields, l) in records.dropFirst() {
-            guard fields.count == header.count else {
-                throw .error(
-                    "row has \(fields.count) fields but the header has \(header.count)", file: file, at: SourceLocation(line: l, column: 1))
-            }
-            rows.append(fields)
-            lines.append(l)
+        if let (fields, l) = mismatch {
+            throw .error("row has \(fields) fields but the header has \(header.count)", file: file, at: SourceLocation(line: l, column: 1))
         }
-        return CSVTable(header: header, rows: rows, lines: lines)
+        return CSVTable(header: header.map { $0.trimmingCharacters(in: " ") }, rows: rows, lines: lines)
     }
 
     /// The error for the first row beyond the limits, at its line.

@@ -68,7 +68,7 @@ public enum RunLoader {
             func number(_ role: String) -> Double? {
                 guard let i = index[role] else { return nil }
                 let text = i < row.count ? Self.trimmed(row[i]) : ""
-                guard DecimalNumber.isDecimal(text), let x = Double(text), x.isFinite, x > 0 else {
+                guard let x = DecimalParser.parse(text), x.isFinite, x > 0 else {
                     let what = text.isEmpty ? "an empty field" : "'\(text)'"
                     diagnostics.append(
                         .error(
@@ -84,7 +84,7 @@ public enum RunLoader {
             var lawInputs: [Double] = []
             for i in lawColumns {
                 let text = i < row.count ? Self.trimmed(row[i]) : ""
-                guard DecimalNumber.isDecimal(text), let x = Double(text), x.isFinite else {
+                guard let x = DecimalParser.parse(text), x.isFinite else {
                     let what = text.isEmpty ? "an empty field" : "'\(text)'"
                     diagnostics.append(
                         .error(
@@ -212,7 +212,7 @@ extension RunLoader {
             func number(_ role: String) -> Double? {
                 guard let i = index[role] else { return nil }
                 let text = i < row.count ? Self.trimmed(row[i]) : ""
-                guard DecimalNumber.isDecimal(text), let x = Double(text), x.isFinite, x > 0 else {
+                guard let x = DecimalParser.parse(text), x.isFinite, x > 0 else {
                     diagnostics.append(
                         .error(
                             "column '\(table.header[i])': expected a positive number, got '\(text)'", file: fileName,

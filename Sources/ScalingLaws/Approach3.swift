@@ -284,7 +284,9 @@ public enum Approach3 {
         }
         let data = LogData(runs)
         let counter = ProgressCounter(total: starts.count, callback: progress)
-        let outcomes = run(starts, on: data, options: options, counter: counter, threads: threads, instructionSet: instructionSet)
+        let outcomes = run(
+            starts, on: data, options: options, counter: counter, threads: threads, instructionSet: instructionSet,
+            phase: "starts on all runs")
         guard let best = bestIndex(outcomes) else {
             throw .singular(context: "Approach 3 (no start reached a finite objective)")
         }
@@ -297,11 +299,18 @@ public enum Approach3 {
     /// Every start minimised on `data`, each result at its start's index.
     private static func run(
         _ starts: [[Double]], on data: LogData, options: Approach3Options, counter: ProgressCounter, threads: Int?,
-        instructionSet: FastMath.InstructionSet
+        instructionSet: FastMath.InstructionSet, phase: String
     ) -> [StartOutcome] {
-        parallelMap(count: starts.count, threads: threads) { index in
+        let profile = Approach3Profile.shared.isEnabled ? Approach3Profile.shared : nil
+        return parallelMap(count: starts.count, threads: threads) { index in
+            let started = profile == nil ? 0 : Approach3Profile.threadCPUNanoseconds()
             let outcome = data.withContext(delta: options.huberDelta, on: instructionSet) { context in
                 minimise(from: starts[index], context: context, options: options)
+            }
+            if let profile {
+                profile.record(
+                    phase: phase, runs: data.count, evaluations: outcome.evaluations,
+                    cpuNanoseconds: Approach3Profile.threadCPUNanoseconds() - started)
             }
             counter.advance()
             return outcome
@@ -333,7 +342,9 @@ public enum Approach3 {
         let chosen = subsample(runs, count: options.gridSubsampleRuns)
         let subsampleData = LogData(chosen.map { runs[$0] })
         let counter = ProgressCounter(total: starts.count + options.polishedStarts, callback: progress)
-        let grid = run(starts, on: subsampleData, options: options, counter: counter, threads: threads, instructionSet: instructionSet)
+        let grid = run(
+            starts, on: subsampleData, options: options, counter: counter, threads: threads, instructionSet: instructionSet,
+            phase: "grid on a subsample")
         guard let gridBest = bestIndex(grid) else {
             throw .singular(context: "Approach 3 (no start reached a finite objective on the subsample)")
         }
@@ -350,7 +361,8 @@ public enum Approach3 {
         }
         for _ in picked.count..<options.polishedStarts { counter.advance() }
         let data = LogData(runs)
-        let polished = run(picked, on: data, options: options, counter: counter, threads: threads, instructionSet: instructionSet)
+        let polished = run(
+            picked, on: data, options: options, counter: counter, threads: threads, instructionSet: instructionSet, phase: "polish")
         guard let best = bestIndex(polished) else {
             throw .singular(context: "Approach 3 (no polished start reached a finite objective)")
         }

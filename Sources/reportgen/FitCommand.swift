@@ -87,6 +87,12 @@ struct Fit: ParsableCommand {
     @Flag(help: "Print one JSON object.")
     var json = false
 
+    @Flag(
+        help:
+            "Print to standard error the CPU time of Approach 3's objective evaluations (with their count and runs) and of reading the data; the results are unchanged."
+    )
+    var profile = false
+
     @OptionGroup var colour: ColourOptions
 
     func validate() throws {
@@ -145,12 +151,14 @@ struct Fit: ParsableCommand {
             request.targets.append(declared)
         }
         let progress = TerminalProgress.bar(label: "approach \(approach.rawValue)")
+        if profile { Approach3Profile.shared.enable() }
         do {
             let result = try AdHocFit.run(request, progress: progress)
             TerminalProgress.finishBar()
             print(
                 json ? result.serialized() : AdHocFit.summary(result, parameterKeys: AdHocFit.lawFileKeys(request)),
                 terminator: json ? "\n" : "")
+            if profile { FileHandle.standardError.write(Data(Approach3Profile.shared.report().utf8)) }
         } catch {
             TerminalProgress.finishBar()
             throw report(error, outputs: false)
