@@ -148,6 +148,9 @@ private final class KeyedStorage {
 
     func add(_ key: String) -> CanonicalNode.Box {
         let box = CanonicalNode.Box()
+        // Release the owner's copy first so the append happens in place: otherwise every append
+        // copies the array, and encoding n runs costs O(n²).
+        owner?.node = .null
         entries.append((key, box))
         owner?.node = .keyed(entries)
         return box
@@ -160,6 +163,7 @@ private final class UnkeyedStorage {
 
     func add() -> CanonicalNode.Box {
         let box = CanonicalNode.Box()
+        owner?.node = .null  // as in `KeyedStorage.add`: keeps the append in place
         items.append(box)
         owner?.node = .unkeyed(items)
         return box
