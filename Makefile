@@ -15,7 +15,7 @@ EXTERNAL_DATA := Data/external/chinchilla_svg_extracted.csv
 FUZZ_SEED ?= 1
 FUZZ_SECONDS ?= 1800
 
-.PHONY: deps build report test lint loc reader-checks gallery preview-check fuzz data clean
+.PHONY: deps build report test lint loc template reader-checks gallery preview-check fuzz data clean
 
 deps:
 	@scripts/install-deps.sh $(DEB_PACKAGES)
@@ -47,6 +47,10 @@ UNWRAP_FREE := BuildEngine ReportgenCore Analyses RunData Composition PreviewSer
 lint:
 	@$(SWIFT) format lint --strict --recursive Sources Tests
 	@SWIFT=$(SWIFT) scripts/no-force-unwraps.py $(UNWRAP_FREE:%=Sources/%)
+
+# The HTML template built into the binary, for projects without Templates/report.html.mustache.
+template:
+	@scripts/embed-template.py
 
 # Files and lines per target (scripts/loc.py; `scripts/loc.py --write docs/ARCHITECTURE.md`
 # refreshes the table there).

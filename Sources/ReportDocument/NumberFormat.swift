@@ -8,7 +8,9 @@ import Plotting
 /// - `si`: an SI-suffixed count (63B, 1.4T, 5.2P; from 10^18 on 1.2×10¹⁸)
 /// - `count`: a whole number with thin-space thousands (1 500)
 /// - `pct`: a percentage with one decimal
-/// - empty: four significant digits
+/// - empty: a whole number below 10⁶ as it is ("116", "4500"); anything else with four
+///   significant digits, trailing zeros kept so the digits shown are the digits known ("0.5000",
+///   "0.3137"), as m×10ᵉ outside 10⁻³ ≤ |x| < 10⁶ ("3.756×10⁵", "2.759×10⁻⁴")
 public enum NumberFormat: Sendable, Equatable {
     case fixed(Int)
     case scientific(Int)
@@ -88,8 +90,24 @@ public enum NumberFormat: Sendable, Equatable {
             }
             return (n < 0 ? "−" : "") + groups.joined(separator: "\u{2009}")
         case .percent: return String(format: "%.1f%%", x * 100)
-        case .automatic: return String(format: "%.4g", x)
+        case .automatic:
+            if x == x.rounded(), abs(x) < 1e6 { return String(format: "%.0f", x) }
+            if abs(x) >= 1e-3, abs(x) < 1e6 {
+                let text = String(format: "%#.4g", x)
+                // %#.4g keeps the point of 1234.: drop a point with nothing after it.
+                return text.hasSuffix(".") ? String(text.dropLast()) : text
+            }
+            return Self.scientificText(x, decimals: 3)
         }
+    }
+
+    /// x as m×10ᵉ in plain text with Unicode superscripts ("8.5×10¹⁶"), for table cells and
+    /// notes that carry no markup; negative mantissas and exponents with a true minus sign.
+    public static func scientificText(_ x: Double, decimals: Int) -> String {
+        guard x.isFinite else { return "n/a" }
+        let (mantissa, exponent) = scientificParts(x, decimals: decimals)
+        let m = mantissa.hasPrefix("-") ? "−" + mantissa.dropFirst() : mantissa
+        return m + "×10" + superscript(exponent)
     }
 
     /// Mantissa (with `decimals` decimals) and exponent of x = m × 10^e, 1 ≤ |m| < 10.
@@ -106,7 +124,7 @@ public enum NumberFormat: Sendable, Equatable {
 
     /// An exponent in Unicode superscript digits ("¹⁸", "⁻³"), readable without markup in table
     /// cells, CSV files and `pdftotext` output.
-    private static func superscript(_ n: Int) -> String {
+    public static func superscript(_ n: Int) -> String {
         let digits: [Character] = ["⁰", "¹", "²", "³", "⁴", "⁵", "⁶", "⁷", "⁸", "⁹"]
         return (n < 0 ? "⁻" : "") + String(abs(n)).compactMap { $0.wholeNumberValue.map { digits[$0] } }
     }

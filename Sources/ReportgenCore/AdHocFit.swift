@@ -231,11 +231,11 @@ public enum AdHocFit {
         keys += o.keys.filter { $0.hasPrefix("n_opt_") || $0.hasPrefix("d_opt_") }.sorted()
         for key in keys {
             guard let x = number(key) else { continue }
-            var line = "  " + key.padding(toLength: max(13, key.count + 1), withPad: " ", startingAt: 0) + NumberFormat.automatic.format(x)
+            var line = "  " + key.padding(toLength: max(13, key.count + 1), withPad: " ", startingAt: 0) + String(format: "%.4g", x)
             if case .object(let iv)? = o["intervals"], case .object(let i)? = iv[key], case .number(let lo)? = i["lower"],
                 case .number(let hi)? = i["upper"]
             {
-                line += "  [\(NumberFormat.automatic.format(lo)), \(NumberFormat.automatic.format(hi))]"
+                line += "  [\(String(format: "%.4g", lo)), \(String(format: "%.4g", hi))]"
             }
             lines.append(line)
         }

@@ -115,8 +115,9 @@ public enum IsoFLOPQualityControl {
                     IsoFLOPQCFlag(
                         check: .outlier, budget: budget.flops, rows: [member.index], dropped: [member.index],
                         reason: "\(label): the run at N = \(formatScientific(member.run.parameters)) lies "
-                            + "\(formatFixed(outlier.z)) robust standard deviations from the parabola through the others "
-                            + "(threshold \(formatFixed(thresholds.outlierZ)))"))
+                            + "\(formatAgainstThreshold(outlier.z, thresholds.outlierZ).value) robust standard deviations "
+                            + "from the parabola through the others "
+                            + "(threshold \(formatAgainstThreshold(outlier.z, thresholds.outlierZ).threshold))"))
             }
             let outlierPositions = Set(found.map(\.position))
             remaining = remaining.enumerated().filter { !outlierPositions.contains($0.offset) }.map(\.element)
@@ -359,8 +360,7 @@ public enum IsoFLOPQualityControl {
         return exp(members.map { log($0.run.flops) }.reduce(0, +) / Double(max(members.count, 1)))
     }
 
-    static func formatPercent(_ fraction: Double) -> String { String(format: "%.1f%%", 100 * fraction) }
-    static func formatFixed(_ value: Double) -> String { String(format: "%.1f", value) }
+    static func formatPercent(_ fraction: Double) -> String { formatPercentage(fraction) }
 }
 
 /// Approach 2's bias on a grid of runs: what it gets wrong on noise-free data from a known law.

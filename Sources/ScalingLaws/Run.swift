@@ -63,17 +63,45 @@ public enum FitError: Error, Equatable, Sendable, CustomStringConvertible {
     }
 }
 
-/// `6e+18`-style rendering of a positive value, for messages.
+/// A positive value for messages and notes as a reader would write it, with at most three
+/// significant digits: "6.0×10¹⁸", "6.36×10⁸" (Unicode superscripts, a true minus sign in the
+/// exponent), so terminal warnings, the PDF and the HTML page read the same.
 func formatScientific(_ value: Double) -> String {
     guard value.isFinite, value > 0 else { return "\(value)" }
     var exponent = Int((log10(value)).rounded(.down))
     var rounded = (value / pow(10, Double(exponent)) * 100).rounded() / 100
-    // 9.999e19 rounds to a mantissa of 10: written 1.0e20, not 10.0e19.
+    // 9.999e19 rounds to a mantissa of 10: written 1.0×10²⁰, not 10.0×10¹⁹.
     if rounded >= 10 {
         exponent += 1
         rounded = (value / pow(10, Double(exponent)) * 100).rounded() / 100
     }
-    return "\(rounded)e\(exponent)"
+    let superscripts: [Character] = ["⁰", "¹", "²", "³", "⁴", "⁵", "⁶", "⁷", "⁸", "⁹"]
+    let digits = String(abs(exponent)).compactMap { $0.wholeNumberValue.map { superscripts[$0] } }
+    return "\(rounded)×10" + (exponent < 0 ? "⁻" : "") + String(digits)
+}
+
+/// A fraction as a signed-when-negative percentage with one decimal ("12.5%", "−1.6%"); a
+/// non-zero fraction that one decimal would print as 0.0% keeps two significant digits
+/// ("0.012%"), so a difference is never shown as none.
+func formatPercentage(_ fraction: Double) -> String {
+    let percent = 100 * fraction
+    let text =
+        percent != 0 && abs(percent) < 0.05
+        ? String(format: "%.2g%%", percent) : String(format: "%.1f%%", percent)
+    return text.hasPrefix("-") ? "−" + text.dropFirst() : text
+}
+
+/// A value and the threshold it is compared with, each with one decimal, or with as many more
+/// (up to four) as it takes for unequal numbers to print unequal: z = 5.96 against 6.0 is
+/// "5.96" and "6.00", never "6.0" and "6.0".
+func formatAgainstThreshold(_ value: Double, _ threshold: Double) -> (value: String, threshold: String) {
+    var decimals = 1
+    while decimals < 4, value != threshold,
+        String(format: "%.\(decimals)f", value) == String(format: "%.\(decimals)f", threshold)
+    {
+        decimals += 1
+    }
+    return (String(format: "%.\(decimals)f", value), String(format: "%.\(decimals)f", threshold))
 }
 
 /// Checks that every run has positive, finite N, D, C and loss.

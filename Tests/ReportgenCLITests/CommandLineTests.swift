@@ -154,7 +154,7 @@ func reportgen(_ arguments: [String], in folder: URL, environment: [String: Stri
     let document = try String(contentsOf: project.document, encoding: .utf8)
     let line = try #require(document.split(separator: "\n", omittingEmptySubsequences: false).firstIndex { $0 == "```{fit} isoflops" }) + 1
     let expected =
-        "Reports/chinchilla.md:\(line):1: warning: fit 'isoflops': left out budget 5.0e21 FLOPs: needs at least 3 runs, got 2\n    ```{fit} isoflops\n    ^\n"
+        "Reports/chinchilla.md:\(line):1: warning: fit 'isoflops': left out budget 5.0×10²¹ FLOPs: needs at least 3 runs, got 2\n    ```{fit} isoflops\n    ^\n"
     let built = try reportgen(["build", "Reports/chinchilla.md"], in: project.root)
     #expect(built.status == 0, "\(built.errors)")
     #expect(built.errors.contains(expected), "\(built.errors)")

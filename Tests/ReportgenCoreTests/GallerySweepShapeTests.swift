@@ -114,5 +114,5 @@ import Testing
         runs.append(Run(parameters: n, tokens: 3e19 / (6 * n), flops: 3e19, loss: loss))
     }
     let result = try Approach2.fit(runs, policy: .drop)
-    #expect(result.warnings == ["left out budget 3.0e19 FLOPs: its parabola opens downward (no minimum)"])
+    #expect(result.warnings == ["left out budget 3.0×10¹⁹ FLOPs: its parabola opens downward (no minimum)"])
 }

@@ -250,6 +250,6 @@ private func qcProject(_ document: String = qcDocument) throws -> FixtureProject
     let table = TableBuilder.qualityControl([try TableFit(id: "cmp", output: full)])
     #expect(
         table.rows.map { $0[0] + " " + $0[1] } == [
-            "cmp (planted): 6.0e18 exact-duplicate", "cmp (planted): 1.0e20 outlier", "cmp (clean) all",
+            "cmp (planted): 6.0×10¹⁸ exact-duplicate", "cmp (planted): 1.0×10²⁰ outlier", "cmp (clean) all",
         ], "\(table.rows)")
 }

@@ -108,8 +108,26 @@ private func lossFromLaw(_ n: Double, _ d: Double) -> Double {
 
 /// Budgets in messages: a mantissa that rounds up to 10 moves to the next power of ten.
 @Test func budgetsInMessagesNeverShowAMantissaOfTen() {
-    #expect(formatScientific(9.9999e19) == "1.0e20")
-    #expect(formatScientific(1e20) == "1.0e20")
-    #expect(formatScientific(5.76e23) == "5.76e23")
-    #expect(formatScientific(9.94e18) == "9.94e18")
+    #expect(formatScientific(9.9999e19) == "1.0×10²⁰")
+    #expect(formatScientific(1e20) == "1.0×10²⁰")
+    #expect(formatScientific(5.76e23) == "5.76×10²³")
+    #expect(formatScientific(9.94e18) == "9.94×10¹⁸")
+    #expect(formatScientific(6.36e-4) == "6.36×10⁻⁴")
+}
+
+/// Percentages in messages never hide a difference: a non-zero gap that one decimal would show as
+/// 0.0% keeps two significant digits, and negative values carry a true minus sign.
+@Test func percentagesInMessagesNeverShowANonZeroGapAsNone() {
+    #expect(formatPercentage(0.125) == "12.5%")
+    #expect(formatPercentage(0.00012) == "0.012%")
+    #expect(formatPercentage(0) == "0.0%")
+    #expect(formatPercentage(-0.016) == "−1.6%")
+}
+
+/// A value compared with its threshold prints with enough decimals that unequal numbers differ.
+@Test func valuesAgainstThresholdsPrintUnequalWhenUnequal() {
+    #expect(formatAgainstThreshold(5.96, 6).value == "5.96")
+    #expect(formatAgainstThreshold(5.96, 6).threshold == "6.00")
+    #expect(formatAgainstThreshold(6.3, 6).value == "6.3")
+    #expect(formatAgainstThreshold(6, 6).value == "6.0")
 }

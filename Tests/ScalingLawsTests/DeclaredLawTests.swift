@@ -281,7 +281,7 @@ private func objectiveAndGradient(_ form: LawForm, _ data: LawData, _ x: [Double
         let law = FittedLaw(form: form, values: [1.7, 400, 0.3])
         #expect(
             throws: LawError(
-                "the law has no compute-optimal frontier: at C = 1.0e20 FLOPs its loss keeps falling as N grows (up to D = 10 tokens)")
+                "the law has no compute-optimal frontier: at C = 1.0×10²⁰ FLOPs its loss keeps falling as N grows (up to D = 10 tokens)")
         ) {
             try LawFrontier.points(law, flops: [1e20])
         }

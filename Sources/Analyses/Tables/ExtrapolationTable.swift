@@ -46,8 +46,8 @@ extension TableBuilder {
         let rows = fits.compactMap { fit in
             holdOut(fit).map { h in
                 [
-                    fitName(fit), powerOfTen(h.budget, decimals: 1), NumberFormat.percent.format(h.parameters),
-                    NumberFormat.percent.format(h.loss),
+                    fitName(fit), powerOfTen(h.budget, decimals: 1), signedPercent(h.parameters, decimals: 1),
+                    signedPercent(h.loss, decimals: 1),
                 ]
             }
         }

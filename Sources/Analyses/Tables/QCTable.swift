@@ -43,13 +43,13 @@ extension TableBuilder {
                     case .drop: action = droppedOfGroup.isEmpty ? "flagged" : "dropped \(qc.lineNumbers(rows: droppedOfGroup))"
                     }
                     rows.append([
-                        "\(member.name): \(NumberFormat.scientific(1).format(group[0].budget))", group[0].check.rawValue,
+                        "\(member.name): \(NumberFormat.scientificText(group[0].budget, decimals: 1))", group[0].check.rawValue,
                         qc.lineNumbers(rows: rowsOfGroup), action,
                         reason(group, runs: member.output.runs, thresholds: qc.report.thresholds),
                     ])
                 }
                 if let audit = qc.audit, let source = qc.auditLaw {
-                    let budget: String = NumberFormat.scientific(1).format(audit.largestBudget)
+                    let budget: String = NumberFormat.scientificText(audit.largestBudget, decimals: 1)
                     let a: String = "a = \(fixed(audit.fittedA, 4)) (law \(fixed(audit.trueA, 4)), bias \(signed(audit.biasA)))"
                     let b: String = "b = \(fixed(audit.fittedB, 4)) (law \(fixed(audit.trueB, 4)), bias \(signed(audit.biasB)))"
                     let n: String = "Nₒₚₜ at \(budget) FLOPs off by \(signedPercent(audit.biasOptimalParameters))"
@@ -89,7 +89,7 @@ extension TableBuilder {
         }
         guard group.count > 1 else { return group.first.map(own) ?? "" }
         func sizes(_ rows: [Int]) -> String {
-            rows.filter { $0 < runs.count }.map { NumberFormat.scientific(2).format(runs[$0].parameters) }.joined(separator: ", ")
+            rows.filter { $0 < runs.count }.map { NumberFormat.scientificText(runs[$0].parameters, decimals: 2) }.joined(separator: ", ")
         }
         switch group[0].check {
         case .exactDuplicate:
@@ -108,6 +108,14 @@ extension TableBuilder {
     /// "+0.0012" or "−0.0012": a bias with its sign, four decimals.
     static func signed(_ x: Double) -> String { (x < 0 ? "−" : "+") + fixed(abs(x), 4) }
 
-    /// "+1.8%" or "−1.8%".
-    static func signedPercent(_ x: Double) -> String { (x < 0 ? "−" : "+") + String(format: "%.2f%%", 100 * abs(x)) }
+    /// A signed relative error as a percentage, "+3.10%" or "−2.00%" (true minus sign); a value
+    /// that rounds to zero at `decimals` keeps its sign and two significant digits ("+0.0042%").
+    static func signedPercent(_ x: Double, decimals: Int = 2) -> String {
+        guard x.isFinite else { return "n/a" }
+        let magnitude = 100 * abs(x)
+        let rounds = String(format: "%.\(decimals)f", magnitude)
+        let digits =
+            magnitude != 0 && Double(rounds) == 0 ? String(format: "%.2g", magnitude) : rounds
+        return (x < 0 ? "−" : "+") + digits + "%"
+    }
 }
