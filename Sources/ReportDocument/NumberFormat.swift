@@ -124,7 +124,7 @@ public enum NumberFormat: Sendable, Equatable {
 
     /// An exponent in Unicode superscript digits ("¹⁸", "⁻³"), readable without markup in table
     /// cells, CSV files and `pdftotext` output.
-    public static func superscript(_ n: Int) -> String {
+    private static func superscript(_ n: Int) -> String {
         let digits: [Character] = ["⁰", "¹", "²", "³", "⁴", "⁵", "⁶", "⁷", "⁸", "⁹"]
         return (n < 0 ? "⁻" : "") + String(abs(n)).compactMap { $0.wholeNumberValue.map { digits[$0] } }
     }

@@ -111,13 +111,13 @@ public enum IsoFLOPQualityControl {
             let label = budgetLabel(budget.flops)
             for outlier in found {
                 let member = remaining[outlier.position]
+                let z = formatAgainstThreshold(outlier.z, thresholds.outlierZ)
                 flags.append(
                     IsoFLOPQCFlag(
                         check: .outlier, budget: budget.flops, rows: [member.index], dropped: [member.index],
                         reason: "\(label): the run at N = \(formatScientific(member.run.parameters)) lies "
-                            + "\(formatAgainstThreshold(outlier.z, thresholds.outlierZ).value) robust standard deviations "
-                            + "from the parabola through the others "
-                            + "(threshold \(formatAgainstThreshold(outlier.z, thresholds.outlierZ).threshold))"))
+                            + "\(z.value) robust standard deviations from the parabola through the others "
+                            + "(threshold \(z.threshold))"))
             }
             let outlierPositions = Set(found.map(\.position))
             remaining = remaining.enumerated().filter { !outlierPositions.contains($0.offset) }.map(\.element)
@@ -185,7 +185,7 @@ public enum IsoFLOPQualityControl {
                     IsoFLOPQCFlag(
                         check: .nearDuplicate, budget: flops, rows: [twin.index, member.index].sorted(), dropped: [member.index],
                         reason: "\(label): N = \(formatScientific(twin.run.parameters)) and \(formatScientific(n)) differ by "
-                            + "\(formatPercent(gap)), within the \(formatPercent(thresholds.nearDuplicateTolerance)) tolerance"))
+                            + "\(formatPercentage(gap)), within the \(formatPercentage(thresholds.nearDuplicateTolerance)) tolerance"))
             } else {
                 keptSoFar.append(member)
             }
@@ -237,8 +237,8 @@ public enum IsoFLOPQualityControl {
             flags.append(
                 IsoFLOPQCFlag(
                     check: .weakCurvature, budget: flops, rows: rows, dropped: rows,
-                    reason: "\(label): the parabola rises only \(formatPercent(rise)) over half the sampled ln N width, "
-                        + "under the \(formatPercent(thresholds.minimumRise)) threshold"))
+                    reason: "\(label): the parabola rises only \(formatPercentage(rise)) over half the sampled ln N width, "
+                        + "under the \(formatPercentage(thresholds.minimumRise)) threshold"))
         }
 
         // 6. Off-centre sampling.
@@ -248,8 +248,8 @@ public enum IsoFLOPQualityControl {
                 IsoFLOPQCFlag(
                     check: .offCentre, budget: flops, rows: rows, dropped: rows,
                     reason: "\(label): the minimum N = \(formatScientific(exp(parabola.vertex))) sits at "
-                        + "\(formatPercent(position)) of the sampled ln N range \(formatScientific(exp(low)))…"
-                        + "\(formatScientific(exp(high))), within \(formatPercent(thresholds.edgeFraction)) of an edge or beyond"))
+                        + "\(formatPercentage(position)) of the sampled ln N range \(formatScientific(exp(low)))…"
+                        + "\(formatScientific(exp(high))), within \(formatPercentage(thresholds.edgeFraction)) of an edge or beyond"))
         }
         return flags
     }
@@ -360,7 +360,6 @@ public enum IsoFLOPQualityControl {
         return exp(members.map { log($0.run.flops) }.reduce(0, +) / Double(max(members.count, 1)))
     }
 
-    static func formatPercent(_ fraction: Double) -> String { formatPercentage(fraction) }
 }
 
 /// Approach 2's bias on a grid of runs: what it gets wrong on noise-free data from a known law.
