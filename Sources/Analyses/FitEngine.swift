@@ -60,6 +60,9 @@ public struct FitOutput: Codable, Sendable {
     public var warnings: [String] = []
     /// The runs the fit used (after exclusions), for residuals and scatter plots.
     public var runs: [Run] = []
+    /// What the `{data}` selections between the data file and the fit kept, in words, first
+    /// selection first ("data 'final' kept 240 of the 245 runs of 'runs' (5 dropped by 'drop')").
+    public var dataKept: [String] = []
     public var frontier: Frontier
     public var approach1: Approach1Result? = nil
     public var approach2: Approach2Result? = nil
@@ -177,7 +180,17 @@ public enum FitEngine {
         let f = output.frontier
         output.values["a"] = f.parameters.exponent
         output.values["b"] = f.tokens.exponent
-        output.targets = ProjectionTarget.resolve(declared: spec.targets, data: input)
+        output.targets = []
+        for target in ProjectionTarget.resolve(declared: spec.targets, data: input) {
+            guard let resolved = target.resolved(on: f) else {
+                output.warnings.append(
+                    "no budget makes \(NumberFormat.si.format(target.parameters ?? 0)) parameters compute-optimal on this fit's frontier (a = \(String(format: "%.3g", f.parameters.exponent))), so the target '\(target.label)' has no projections"
+                )
+                continue
+            }
+            output.targets.append(resolved)
+            output.values["flops_\(resolved.key)"] = resolved.flops
+        }
         if spec.targets.isEmpty, let target = output.targets.first { output.values["target_flops"] = target.flops }
         if let truth = spec.truth {
             output.truth = truth

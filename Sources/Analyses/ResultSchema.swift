@@ -28,6 +28,9 @@ public enum ResultSchema {
                 ResultName("n_opt_\(t)", "optimal parameters at the target '\(t)'"),
                 ResultName("d_opt_\(t)", "optimal tokens at the target '\(t)'"),
                 ResultName("tokens_per_parameter_\(t)", "D_opt / N_opt at the target '\(t)'"),
+                ResultName(
+                    "flops_\(t)", "the target '\(t)''s budget (FLOPs): as declared, or where its model size is compute-optimal",
+                    locked: false),
             ]
         }
         if targets == [ProjectionTarget.defaultKey] {

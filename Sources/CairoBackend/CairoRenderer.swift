@@ -56,13 +56,22 @@ public enum RenderError: Error, CustomStringConvertible {
     }
 }
 
+/// The object a cairo or Pango constructor returned, or a render error naming it when the library
+/// returned none (out of memory: cairo's constructors otherwise return an object in an error state,
+/// which `finish` reports).
+func created<T>(_ object: T?, _ what: String) throws -> T {
+    guard let object else { throw RenderError.cairo("could not create \(what)") }
+    return object
+}
+
 /// Accumulates the bytes cairo writes to a stream.
 private final class ByteSink {
     var bytes: [UInt8] = []
 }
 
 private let sinkWrite: cairo_write_func_t = { closure, data, length in
-    let sink = Unmanaged<ByteSink>.fromOpaque(closure!).takeUnretainedValue()
+    guard let closure else { return CAIRO_STATUS_WRITE_ERROR }
+    let sink = Unmanaged<ByteSink>.fromOpaque(closure).takeUnretainedValue()
     sink.bytes.append(contentsOf: UnsafeBufferPointer(start: data, count: Int(length)))
     return CAIRO_STATUS_SUCCESS
 }
@@ -81,10 +90,11 @@ public struct CairoRenderer: Sendable {
             let sink = ByteSink()
             let box = Unmanaged.passRetained(sink)
             defer { box.release() }
-            let surface = cairo_svg_surface_create_for_stream(sinkWrite, box.toOpaque(), list.width, list.height)!
+            let surface = try created(
+                cairo_svg_surface_create_for_stream(sinkWrite, box.toOpaque(), list.width, list.height), "an SVG surface")
             cairo_svg_surface_restrict_to_version(surface, CAIRO_SVG_VERSION_1_1)
             cairo_svg_surface_set_document_unit(surface, CAIRO_SVG_UNIT_PT)
-            let cr = cairo_create(surface)!
+            let cr = try created(cairo_create(surface), "a drawing context")
             draw(list.items, cr, vector: true)
             try finish(cr, surface)
             return Self.renumberSurfaceIDs(sink.bytes)
@@ -92,9 +102,9 @@ public struct CairoRenderer: Sendable {
             let scale = dpi / 72
             let w = Int32((list.width * scale).rounded(.up))
             let h = Int32((list.height * scale).rounded(.up))
-            let surface = cairo_image_surface_create(CAIRO_FORMAT_RGB24, w, h)!
+            let surface = try created(cairo_image_surface_create(CAIRO_FORMAT_RGB24, w, h), "an image surface")
             defer { cairo_surface_destroy(surface) }
-            let cr = cairo_create(surface)!
+            let cr = try created(cairo_create(surface), "a drawing context")
             cairo_set_source_rgb(cr, 1, 1, 1)
             cairo_paint(cr)
             cairo_scale(cr, scale, scale)
@@ -116,14 +126,15 @@ public struct CairoRenderer: Sendable {
         let box = Unmanaged.passRetained(sink)
         defer { box.release() }
         let first = pages.first ?? DisplayList(width: 595.276, height: 841.89)
-        let surface = cairo_pdf_surface_create_for_stream(sinkWrite, box.toOpaque(), first.width, first.height)!
+        let surface = try created(
+            cairo_pdf_surface_create_for_stream(sinkWrite, box.toOpaque(), first.width, first.height), "a PDF surface")
         cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATE_DATE, info.creationDate)
         if !info.title.isEmpty { cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_TITLE, info.title) }
         if !info.author.isEmpty { cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_AUTHOR, info.author) }
         if !info.subject.isEmpty { cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_SUBJECT, info.subject) }
         if !info.keywords.isEmpty { cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_KEYWORDS, info.keywords) }
         cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATOR, "reportgen")
-        let cr = cairo_create(surface)!
+        let cr = try created(cairo_create(surface), "a drawing context")
         // cairo 1.16 gives each link annotation a /StructParent and lists the structure elements
         // in a parent tree; without an enclosing structure element it never writes those
         // elements and the file references missing objects. A "Part" element around each page's
@@ -140,9 +151,10 @@ public struct CairoRenderer: Sendable {
         for entry in info.outline {
             let level = max(1, entry.level)
             while parents.count > level { parents.removeLast() }
-            while parents.count < level { parents.append(parents.last!) }
+            while parents.count < level { parents.append(parents.last ?? Int32(CAIRO_PDF_OUTLINE_ROOT)) }
             let id = cairo_pdf_surface_add_outline(
-                surface, parents.last!, entry.title, "dest='\(entry.destination)'", cairo_pdf_outline_flags_t(rawValue: 0))
+                surface, parents.last ?? Int32(CAIRO_PDF_OUTLINE_ROOT), entry.title, "dest='\(entry.destination)'",
+                cairo_pdf_outline_flags_t(rawValue: 0))
             parents.append(id)
         }
         try finish(cr, surface)
@@ -298,7 +310,7 @@ public struct CairoRenderer: Sendable {
             pango, run.markup, width: run.width, font: run.font, alignment: run.alignment, lineSpacing: run.lineSpacing)
         defer { g_object_unref(UnsafeMutableRawPointer(layout)) }
         setColor(run.color, cr)
-        let iter = pango_layout_get_iter(layout)!
+        guard let iter = pango_layout_get_iter(layout) else { return }
         defer { pango_layout_iter_free(iter) }
         var index = 0
         var top: Double? = nil
@@ -308,10 +320,11 @@ public struct CairoRenderer: Sendable {
                 var logical = PangoRectangle()
                 pango_layout_iter_get_line_extents(iter, &ink, &logical)
                 let lineTop = Double(logical.y) / Double(PANGO_SCALE)
-                if top == nil { top = lineTop }
+                let firstTop = top ?? lineTop
+                top = firstTop
                 let baseline = Double(pango_layout_iter_get_baseline(iter)) / Double(PANGO_SCALE)
                 let x = Double(logical.x) / Double(PANGO_SCALE)
-                cairo_move_to(cr, run.origin.x + x, run.origin.y + baseline - top!)
+                cairo_move_to(cr, run.origin.x + x, run.origin.y + baseline - firstTop)
                 pango_cairo_show_layout_line(cr, pango_layout_iter_get_line_readonly(iter))
             }
             index += 1
@@ -338,10 +351,12 @@ public struct GrayImage: Sendable, Equatable {
         defer { box.release() }
         let surface = cairo_image_surface_create_from_png_stream(
             { closure, data, length in
-                let source = Unmanaged<Source>.fromOpaque(closure!).takeUnretainedValue()
+                guard let closure else { return CAIRO_STATUS_READ_ERROR }
+                let source = Unmanaged<Source>.fromOpaque(closure).takeUnretainedValue()
                 guard source.offset + Int(length) <= source.bytes.count, let data else { return CAIRO_STATUS_READ_ERROR }
                 source.bytes.withUnsafeBufferPointer { buffer in
-                    data.update(from: buffer.baseAddress! + source.offset, count: Int(length))
+                    guard let base = buffer.baseAddress else { return }
+                    data.update(from: base + source.offset, count: Int(length))
                 }
                 source.offset += Int(length)
                 return CAIRO_STATUS_SUCCESS

@@ -8,10 +8,18 @@ import Plotting
 /// size in points is a size in user units: the same markup then measures identically on PDF, PNG
 /// and SVG surfaces, and a layout computed once is valid for all three.
 enum TextEngine {
+    /// The object a Pango constructor returned. GLib aborts the process when an allocation fails
+    /// rather than returning NULL, so these constructors never return nil; the check states that
+    /// contract instead of unwrapping blindly.
+    private static func constructed(_ object: OpaquePointer?, _ what: StaticString) -> OpaquePointer {
+        guard let object else { preconditionFailure("Pango returned no \(what)") }
+        return object
+    }
+
     /// A Pango context on this thread's default cairo font map, configured for device-independent text.
     static func makeContext() -> OpaquePointer {
         let fontMap = pango_cairo_font_map_get_default()
-        let context = pango_font_map_create_context(fontMap)!
+        let context = constructed(pango_font_map_create_context(fontMap), "context")
         configure(context)
         return context
     }
@@ -28,7 +36,7 @@ enum TextEngine {
     }
 
     static func fontDescription(_ font: FontSpec) -> OpaquePointer {
-        let description = pango_font_description_new()!
+        let description = constructed(pango_font_description_new(), "font description")
         pango_font_description_set_family(description, font.family)
         pango_font_description_set_absolute_size(description, font.size * Double(PANGO_SCALE))
         pango_font_description_set_weight(description, font.bold ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL)
@@ -38,7 +46,7 @@ enum TextEngine {
 
     /// A single-line layout of `markup`; the caller releases it with `g_object_unref`.
     static func labelLayout(_ context: OpaquePointer, _ markup: String, _ font: FontSpec) -> OpaquePointer {
-        let layout = pango_layout_new(context)!
+        let layout = constructed(pango_layout_new(context), "layout")
         let description = fontDescription(font)
         pango_layout_set_font_description(layout, description)
         pango_font_description_free(description)
@@ -132,7 +140,7 @@ enum TextEngine {
     /// Bottom of every line relative to the layout's top, in points.
     static func lineBottoms(_ layout: OpaquePointer) -> [Double] {
         var bottoms: [Double] = []
-        let iter = pango_layout_get_iter(layout)!
+        guard let iter = pango_layout_get_iter(layout) else { return bottoms }
         repeat {
             var ink = PangoRectangle()
             var logical = PangoRectangle()
@@ -195,10 +203,10 @@ public struct PangoTextMeasurer: TextMeasuring {
         defer { g_object_unref(UnsafeMutableRawPointer(layout)) }
         let scale = Double(PANGO_SCALE)
         var rects: [Rect] = []
-        let iter = pango_layout_get_iter(layout)!
+        guard let iter = pango_layout_get_iter(layout) else { return rects }
         defer { pango_layout_iter_free(iter) }
         repeat {
-            let line = pango_layout_iter_get_line_readonly(iter)!
+            guard let line = pango_layout_iter_get_line_readonly(iter) else { continue }
             let start = Int(line.pointee.start_index)
             let end = start + Int(line.pointee.length)
             let lo = max(start, range.lowerBound)

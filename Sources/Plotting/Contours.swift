@@ -86,20 +86,23 @@ public struct ContourGrid: Sendable, Equatable, Codable {
         var lines: [[Int]] = []  // as sequences of edge ids
         for start in segments.indices where !used[start] {
             used[start] = true
-            var chain = [segments[start].0, segments[start].1]
+            let first = segments[start].0
+            var chain = [first, segments[start].1]
             // Extend forward from the second end.
             var current = start
-            while let k = next(from: chain.last!, excluding: current) {
+            var end = segments[start].1
+            while let k = next(from: end, excluding: current) {
                 used[k] = true
                 let s = segments[k]
-                chain.append(s.0 == chain.last! ? s.1 : s.0)
+                end = s.0 == end ? s.1 : s.0
+                chain.append(end)
                 current = k
             }
             // Extend backward from the first end (only for open lines).
-            if chain.first != chain.last {
+            if first != end {
                 current = start
                 var head: [Int] = []
-                var edge = chain.first!
+                var edge = first
                 while let k = next(from: edge, excluding: current) {
                     used[k] = true
                     let s = segments[k]

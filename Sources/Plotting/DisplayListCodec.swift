@@ -67,8 +67,11 @@ public enum DisplayListCodec {
 
         mutating func count(_ value: Int) { varint(UInt64(value)) }
 
-        /// A small enum's case as its position in `table`.
-        mutating func tag<T: Equatable>(_ value: T, in table: [T]) { byte(UInt8(table.firstIndex(of: value)!)) }
+        /// A small enum's case as its position in `table`, which lists every case (`Tags`).
+        mutating func tag<T: Equatable>(_ value: T, in table: [T]) {
+            guard let index = table.firstIndex(of: value) else { preconditionFailure("\(value) is missing from its codec table") }
+            byte(UInt8(index))
+        }
 
         mutating func signed(_ value: Int) {
             let v = Int64(value)

@@ -297,7 +297,7 @@ struct LayerDrawer {
     /// A contour level written with at most three significant decimals, trailing zeros kept to two.
     static func levelLabel(_ v: Double) -> String {
         let two = String(format: "%.2f", v)
-        return abs(Double(two)! - v) < 1e-9 * max(1, abs(v)) ? two : String(format: "%.3g", v)
+        return abs((v * 100).rounded() / 100 - v) < 1e-9 * max(1, abs(v)) ? two : String(format: "%.3g", v)
     }
 }
 

@@ -24,13 +24,15 @@ public enum Ticks {
         guard hi > lo, lo.isFinite, hi.isFinite else {
             return lo.isFinite ? [Tick(value: lo, label: label(lo, step: max(abs(lo), 1), format: format), isMajor: true)] : []
         }
-        // Finer steps until at least two ticks fall inside the range.
+        // Finer steps until at least three ticks (two when at most two are wanted) fall inside the
+        // range: a short range such as losses 0.73–0.94 gets 0.75, 0.80, 0.85, 0.90, not 0.8 and 0.9.
+        let wanted = min(3, maxMajor)
         var divisions = maxMajor - 1
         var ticks: [Tick] = []
         repeat {
             ticks = linearTicks(lo: lo, hi: hi, step: niceStep((hi - lo) / Double(divisions)), format: format)
             divisions += 1
-        } while ticks.count < 2 && divisions < 4 * maxMajor + 8
+        } while ticks.count < wanted && divisions < 4 * maxMajor + 8
         return ticks
     }
 

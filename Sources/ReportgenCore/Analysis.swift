@@ -51,7 +51,11 @@ struct Analysis: Sendable {
     var sourceRows: [String: SourceRows] = [:]
     /// Each data source's selections, from its front-matter source down (part of its fits' keys).
     var selections: [String: [String]] = [:]
-    /// How many rows each `{data}` directive kept, as notes at the directive (printed by `build`).
+    /// Each derived data source's selections in words, from the first down ("data 'final' kept
+    /// 240 of the 245 runs of 'runs' (5 dropped by 'drop')"), for the diagnostics table.
+    var keptInWords: [String: [String]] = [:]
+    /// How many rows each `{data}` directive kept, as notes at the directive, and a warning at each
+    /// front-matter data source that nothing reads (`build` and `check` print them).
     var dataNotes: [Diagnostic] = []
 
     init(document: Document, paths: ProjectPaths) {
@@ -169,7 +173,10 @@ struct Analysis: Sendable {
         for source in document.frontMatter.data {
             let forRuns = needRuns.contains { base($0) == source.name }
             let forCurves = needCurves.contains { base($0) == source.name }
-            guard forRuns || forCurves else { continue }
+            guard forRuns || forCurves else {
+                checkUnused(source, usedByData: dataDirectives.contains { base($0.id) == source.name }, into: &bag)
+                continue
+            }
             guard let loaded = read(source, into: &bag) else { continue }
             dataFiles[source.name] = [loaded.path: loaded.sha256]
             var mapping: [String: String] = [:]
@@ -322,6 +329,26 @@ struct Analysis: Sendable {
     }
 
     /// Reads a data source's file (inside the project root) as a table.
+    /// A source no fit reads is not loaded, but its path is still checked: one that is absolute or
+    /// leaves the project root is an error, as for a used source, and the source itself is a
+    /// warning (a misspelt `data:` of a fit often leaves it unused).
+    private mutating func checkUnused(_ source: DataSource, usedByData: Bool, into bag: inout DiagnosticBag) {
+        do {
+            _ = try paths.resolve(source.path)
+        } catch {
+            if case .notFound = error {
+            } else {
+                bag.append(pathError(error, path: source.path, at: source.pathLocation))
+                return
+            }
+        }
+        if !usedByData {
+            dataNotes.append(
+                Diagnostic(
+                    .warning, "data source '\(source.name)' is not read by any fit or {data} directive", file: file, at: source.location))
+        }
+    }
+
     private mutating func read(_ source: DataSource, into bag: inout DiagnosticBag) -> (table: CSVTable, path: String, sha256: String)? {
         let url: URL
         do {

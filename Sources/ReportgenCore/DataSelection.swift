@@ -52,10 +52,9 @@ extension Analysis {
         runs[d.id] = kept
         sourceRows[d.id] = rows
         let detail = counts.isEmpty ? "" : " (" + counts.joined(separator: ", ") + ")"
-        dataNotes.append(
-            Diagnostic(
-                .note, "data '\(d.id)': kept \(kept.count) of the \(source.count) runs of '\(d.source.name)'\(detail)", file: file,
-                at: d.location))
+        let summary = "kept \(kept.count) of the \(source.count) runs of '\(d.source.name)'\(detail)"
+        keptInWords[d.id] = (keptInWords[d.source.name] ?? []) + ["data '\(d.id)' \(summary)"]
+        dataNotes.append(Diagnostic(.note, "data '\(d.id)': \(summary)", file: file, at: d.location))
         if kept.isEmpty {
             bag.append(
                 .error("data '\(d.id)' keeps none of the \(source.count) runs of '\(d.source.name)'\(detail)", file: file, at: d.location))

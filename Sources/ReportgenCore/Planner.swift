@@ -120,7 +120,7 @@ struct Planner {
                     })
             var input = FitStepInput(
                 spec: spec, data: FitInput(runs: runs, curves: analysis.curves[sourceName] ?? []),
-                selection: analysis.selections[sourceName] ?? [])
+                selection: analysis.selections[sourceName] ?? [], keptInWords: analysis.keptInWords[sourceName] ?? [])
             var files = analysis.dataFiles[sourceName] ?? [:]
             if spec.qc != nil { input.data = analysis.withLines(input.data, source: sourceName) }
             if fit.sources.count > 1 {
@@ -135,9 +135,11 @@ struct Planner {
             ) { input, _ in
                 do {
                     if let sources = input.sources { return try ComparisonFit.fit(input.spec, sources: sources, kinds: kinds) }
-                    return try FitEngine.fit(input.spec, input: input.data, kinds: kinds) { done, total in
+                    var output = try FitEngine.fit(input.spec, input: input.data, kinds: kinds) { done, total in
                         sink.advanced("fit:\(fitID)", done: done, total: total)
                     }
+                    output.dataKept = input.keptInWords
+                    return output
                 } catch let error as FitError {
                     throw Diagnostic.error("fit '\(fitID)' failed: \(error)", at: location, notes: Self.hint(for: error))
                 } catch let error as LawError {
@@ -346,6 +348,8 @@ struct FitStepInput: Codable, Sendable {
     var sources: [ComparisonSource]? = nil
     /// The `{data}` selections between the front-matter source and the fit, as written.
     var selection: [String] = []
+    /// What those selections kept, in words (`FitOutput.dataKept`).
+    var keptInWords: [String] = []
 }
 
 /// What an intervals step runs on, besides the full fit's output.

@@ -195,8 +195,9 @@ public enum Approach1 {
                 losses: smooth(curve.losses, window: options.smoothingWindow))
         }
         let logFlops = smoothed.map { curve in curve.tokens.map { log(6 * curve.parameters * $0) } }
-        let low = logFlops.map { $0[0] }.min()!
-        let high = logFlops.map { $0[$0.count - 1] }.max()!
+        guard let low = logFlops.compactMap(\.first).min(), let high = logFlops.compactMap(\.last).max() else {
+            throw .tooFewRuns(needed: 2, got: 0, context: "Approach 1 (training curves with points)")
+        }
         let count = max(2, options.envelopePoints)
         var envelope: [EnvelopePoint] = []
         envelope.reserveCapacity(count)
@@ -220,7 +221,7 @@ public enum Approach1 {
                     inFinalFraction: d >= (1 - options.finalFraction) * runLength))
         }
         let sizes = curves.map(\.parameters)
-        let smallest = sizes.min()!, largest = sizes.max()!
+        let smallest = sizes.min() ?? 0, largest = sizes.max() ?? 0
         for k in envelope.indices {
             envelope[k].interior = envelope[k].parameters > smallest && envelope[k].parameters < largest
         }

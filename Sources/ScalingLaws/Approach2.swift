@@ -172,8 +172,9 @@ public enum Approach2 {
         let inN = try Quadratic.fit(x: logN, y: losses)
         let inD = try Quadratic.fit(x: group.map { log($0.tokens) }, y: losses)
         guard inN.opensUpward, inD.opensUpward else { throw .parabolaOpensDownward(budget: flops) }
-        guard inN.vertex >= logN.min()!, inN.vertex <= logN.max()! else {
-            throw .vertexOutsideRange(budget: flops, vertex: exp(inN.vertex), low: exp(logN.min()!), high: exp(logN.max()!))
+        let smallest = logN.min() ?? -.infinity, largest = logN.max() ?? .infinity
+        guard inN.vertex >= smallest, inN.vertex <= largest else {
+            throw .vertexOutsideRange(budget: flops, vertex: exp(inN.vertex), low: exp(smallest), high: exp(largest))
         }
         return IsoFLOPProfile(
             flops: flops, runs: group, parabolaInLogParameters: inN, parabolaInLogTokens: inD,

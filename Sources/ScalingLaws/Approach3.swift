@@ -243,11 +243,7 @@ public enum Approach3 {
         let data = LogData(runs)
         var gradient = [Double](repeating: 0, count: 5)
         let value = data.withContext(delta: delta, on: instructionSet) { context in
-            p.withUnsafeBufferPointer { x in
-                gradient.withUnsafeMutableBufferPointer { g in
-                    evaluate(x.baseAddress!, g.baseAddress, context)
-                }
-            }
+            evaluate(p, &gradient, context)
         }
         return (value, gradient)
     }
@@ -426,7 +422,7 @@ public enum Approach3 {
             if (name == "A" || name == "B"), width > 0.1 * abs(fitted[k]) {
                 warnings.append(
                     "\(name) is weakly identified: among starts within 0.1% of the best objective it spans "
-                        + "\(formatScientific(column.min()!)) to \(formatScientific(column.max()!))")
+                        + "\(formatScientific(column.min() ?? fitted[k])) to \(formatScientific(column.max() ?? fitted[k]))")
             }
         }
         let winner = outcomes[best]
@@ -484,10 +480,8 @@ public enum Approach3 {
         settings.maxEvaluations = options.maxEvaluations
         settings.relativeTolerance = options.relativeTolerance
         var x = start
-        let result = x.withUnsafeMutableBufferPointer { buffer in
-            LBFGS.minimise(buffer.baseAddress!, count: 5, options: settings) { point, gradient in
-                evaluateScaled(point, gradient, context)
-            }
+        let result = LBFGS.minimise(&x, count: 5, options: settings) { point, gradient in
+            evaluateScaled(point, gradient, context)
         }
         // Undoing a power-of-two scale is exact.
         let value = result.value / context.pointee.optimiserScale
@@ -512,9 +506,9 @@ public enum Approach3 {
         nlopt_set_vector_storage(opt, UInt32(clamping: options.memory))
         var x = start
         var reported = 0.0
-        let status = x.withUnsafeMutableBufferPointer { nlopt_optimize(opt, $0.baseAddress!, &reported) }
+        let status = nlopt_optimize(opt, &x, &reported)
         // Re-evaluate at the returned point so the stored value is exactly the objective there.
-        let value = x.withUnsafeBufferPointer { evaluate($0.baseAddress!, nil, context) }
+        let value = evaluate(x, nil, context)
         return StartOutcome(
             x: x, value: value.isNaN ? .infinity : value, status: statusName(status.rawValue),
             converged: status != NLOPT_MAXEVAL_REACHED && status.rawValue > 0,
@@ -679,7 +673,7 @@ public enum Approach3 {
         let delta = c.data.delta
         var f = 0.0
         var ga = 0.0, gb = 0.0, ge = 0.0, gAlpha = 0.0, gBeta = 0.0
-        let lnN = c.data.lnN!, lnD = c.data.lnD!, lnL = c.data.lnL!
+        guard let lnN = c.data.lnN, let lnD = c.data.lnD, let lnL = c.data.lnL else { return .nan }
         for i in 0..<c.count {
             let ln = lnN[i], ld = lnD[i]
             let r1 = a - alpha * ln
@@ -712,5 +706,6 @@ public enum Approach3 {
 
 /// NLopt's objective callback: `data` points at an `Approach3.Context`.
 private let approach3Callback: nlopt_func = { _, x, gradient, data in
-    Approach3.evaluateScaled(x!, gradient, data!.assumingMemoryBound(to: Approach3.Context.self))
+    guard let x, let data else { return .nan }
+    return Approach3.evaluateScaled(x, gradient, data.assumingMemoryBound(to: Approach3.Context.self))
 }

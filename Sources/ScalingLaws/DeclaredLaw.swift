@@ -418,11 +418,7 @@ public struct FittedLaw: Sendable, Equatable, Codable {
         let w = program.workspace(program.bind(data.columns))
         let observed = data.losses.map { objective.target($0) }
         let x = searchValues
-        return x.withUnsafeBufferPointer { p in
-            observed.withUnsafeBufferPointer { o in
-                program.objective(p.baseAddress!, nil, observed: o.baseAddress!, objective: objective, w)
-            }
-        }
+        return program.objective(x, nil, observed: observed, objective: objective, w)
     }
 
     /// The Chinchilla law these values make, when the form is `LawForm.chinchilla`'s.
@@ -535,18 +531,14 @@ public enum DeclaredLawFit {
         let parameters = form.parameters
         let bounded = parameters.contains { $0.lower != nil || $0.upper != nil }
         var x = start
-        let result = observed.withUnsafeBufferPointer { o in
-            x.withUnsafeMutableBufferPointer { buffer in
-                LBFGS.minimise(buffer.baseAddress!, count: parameters.count, options: settings) { point, gradient in
-                    if bounded {
-                        for k in 0..<parameters.count where !parameters[k].admits(point[k]) {
-                            for j in 0..<parameters.count { gradient[j] = 0 }
-                            return .infinity
-                        }
-                    }
-                    return program.objective(point, gradient, observed: o.baseAddress!, objective: options.objective, w)
+        let result = LBFGS.minimise(&x, count: parameters.count, options: settings) { point, gradient in
+            if bounded {
+                for k in 0..<parameters.count where !parameters[k].admits(point[k]) {
+                    for j in 0..<parameters.count { gradient[j] = 0 }
+                    return .infinity
                 }
             }
+            return program.objective(point, gradient, observed: observed, objective: options.objective, w)
         }
         return Approach3.StartOutcome(
             x: x, value: result.value.isNaN ? .infinity : result.value, status: result.status.rawValue,

@@ -81,8 +81,11 @@ struct LBFGS {
             withUnsafeTemporaryAllocation(of: Vector.self, capacity: 2 * m) { pairs in
                 withUnsafeTemporaryAllocation(of: Double.self, capacity: 2 * m) { scalars in
                     Run(
-                        n: n, m: m, s: pairs.baseAddress!, y: pairs.baseAddress! + m, rho: scalars.baseAddress!,
-                        coefficient: scalars.baseAddress! + m, options: options, objective: objective
+                        n: n, m: m, s: UnsafeMutableBufferPointer(rebasing: pairs[0..<m]),
+                        y: UnsafeMutableBufferPointer(rebasing: pairs[m..<(2 * m)]),
+                        rho: UnsafeMutableBufferPointer(rebasing: scalars[0..<m]),
+                        coefficient: UnsafeMutableBufferPointer(rebasing: scalars[m..<(2 * m)]), options: options,
+                        objective: objective
                     ).minimise(from: start)
                 }
             }
@@ -94,8 +97,9 @@ struct LBFGS {
     /// One run's storage and settings.
     private struct Run {
         let n: Int, m: Int
-        let s: UnsafeMutablePointer<Vector>, y: UnsafeMutablePointer<Vector>
-        let rho: UnsafeMutablePointer<Double>, coefficient: UnsafeMutablePointer<Double>
+        /// The last m steps sₖ and gradient changes yₖ, then ρₖ = 1/sₖᵀyₖ and the two-loop coefficients.
+        let s: UnsafeMutableBufferPointer<Vector>, y: UnsafeMutableBufferPointer<Vector>
+        let rho: UnsafeMutableBufferPointer<Double>, coefficient: UnsafeMutableBufferPointer<Double>
         let options: Options
         let objective: (UnsafePointer<Double>, UnsafeMutablePointer<Double>) -> Double
 

@@ -335,7 +335,7 @@ public struct LawProgram: Sendable {
             dataHigh = .allocate(capacity: max(1, registers))
             dataHigh.initialize(repeating: 0, count: max(1, registers))
             for r in 0..<registers where program.kinds[r] == .data {
-                data.data[r].withUnsafeBufferPointer { (values + r * count).update(from: $0.baseAddress!, count: count) }
+                (values + r * count).update(from: data.data[r], count: count)
                 dataLow[r] = data.data[r].min() ?? 0
                 dataHigh[r] = data.data[r].max() ?? 0
             }
@@ -376,6 +376,9 @@ public struct LawProgram: Sendable {
                 let aRow = kinds[node.a].perRun
                 let x = aRow ? UnsafePointer(w.row(node.a)) : nil
                 let xs = aRow ? 0 : w.scalars[node.a]
+                /// A unary instruction varies over runs only when its operand does, so its operand
+                /// is a row.
+                let operand = UnsafePointer(w.row(node.a))
                 switch node.op {
                 case .multiplyAdd, .multiplySubtract:
                     let y = kinds[node.b].perRun ? UnsafePointer(w.row(node.b)) : nil
@@ -383,16 +386,16 @@ public struct LawProgram: Sendable {
                     let z = kinds[node.c].perRun ? UnsafePointer(w.row(node.c)) : nil
                     let zs = kinds[node.c].perRun ? 0 : w.scalars[node.c]
                     Self.fusedPass(node.op == .multiplyAdd, x, xs, y, ys, z, zs, out, n)
-                case .negate: for i in 0..<n { out[i] = -x![i] }
+                case .negate: for i in 0..<n { out[i] = -operand[i] }
                 case .exp:
                     // An affine operand whose range is known from its data row's extremes skips the scan.
                     if let range = affineRange(node.a, w), range.low >= -708, range.high <= 708 {
-                        approach3_kernel_exp_normal(x!, out, n, approach3_kernel_automatic)
+                        approach3_kernel_exp_normal(operand, out, n, approach3_kernel_automatic)
                     } else {
-                        Self.vectorExp(x!, out, n)
+                        Self.vectorExp(operand, out, n)
                     }
-                case .log: Self.vectorLog(x!, out, n)
-                case .sqrt: for i in 0..<n { out[i] = x![i].squareRoot() }
+                case .log: Self.vectorLog(operand, out, n)
+                case .sqrt: for i in 0..<n { out[i] = operand[i].squareRoot() }
                 default:
                     let bRow = kinds[node.b].perRun
                     let y = bRow ? UnsafePointer(w.row(node.b)) : nil
@@ -504,7 +507,7 @@ public struct LawProgram: Sendable {
 
     /// The law's value for every run at `parameters` (search scale), written to `out`.
     public func values(_ parameters: [Double], _ w: Workspace) -> [Double] {
-        parameters.withUnsafeBufferPointer { forward($0.baseAddress!, w) }
+        forward(parameters, w)
         if kinds[output].perRun { return Array(UnsafeBufferPointer(start: w.row(output), count: w.count)) }
         return Array(repeating: w.scalars[output], count: w.count)
     }
@@ -514,9 +517,9 @@ public struct LawProgram: Sendable {
     public func scalarValueAndGradient(_ parameters: [Double], _ w: Workspace) -> (value: Double, gradient: [Double]) {
         precondition(!kinds[output].perRun, "scalarValueAndGradient needs a program without per-run inputs")
         var gradient = [Double](repeating: 0, count: parameterCount)
-        parameters.withUnsafeBufferPointer { forward($0.baseAddress!, w) }
+        forward(parameters, w)
         w.scalarAdjoints[output] = 1
-        gradient.withUnsafeMutableBufferPointer { reverse($0.baseAddress!, w) }
+        reverse(&gradient, w)
         return (w.scalars[output], gradient)
     }
 
@@ -630,7 +633,10 @@ public struct LawProgram: Sendable {
                     if case .sum = cTarget { w.scalarAdjoints[node.c] += sumC }
                 case .negate: sumA = Self.accumulate(aTarget, n) { -g[$0] }
                 case .exp: sumA = Self.accumulate(aTarget, n) { g[$0] * z[$0] }
-                case .log: sumA = Self.accumulate(aTarget, n) { g[$0] / x![$0] }
+                case .log:
+                    // A log that varies over runs has a row for its operand.
+                    let operand = UnsafePointer(w.row(node.a))
+                    sumA = Self.accumulate(aTarget, n) { g[$0] / operand[$0] }
                 case .sqrt: sumA = Self.accumulate(aTarget, n) { g[$0] * 0.5 / z[$0] }
                 case .add:
                     if node.a != node.b {

@@ -23,7 +23,7 @@ func parallelMap<T: Sendable>(count: Int, threads: Int? = nil, _ body: @Sendable
     if workers >= ProcessInfo.processInfo.activeProcessorCount {
         DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
             for index in chunkRange(chunk, of: chunks, count: count) {
-                (slots.baseAddress! + index).initialize(to: body(index))
+                slots.initializeElement(at: index, to: body(index))
             }
         }
     } else {
@@ -31,7 +31,7 @@ func parallelMap<T: Sendable>(count: Int, threads: Int? = nil, _ body: @Sendable
         DispatchQueue.concurrentPerform(iterations: workers) { lane in
             for chunk in stride(from: lane, to: chunks, by: workers) {
                 for index in chunkRange(chunk, of: chunks, count: count) {
-                    (slots.baseAddress! + index).initialize(to: body(index))
+                    slots.initializeElement(at: index, to: body(index))
                 }
             }
         }

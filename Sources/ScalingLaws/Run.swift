@@ -65,9 +65,14 @@ public enum FitError: Error, Equatable, Sendable, CustomStringConvertible {
 
 /// A positive value for messages and notes as a reader would write it, with at most three
 /// significant digits: "6.0×10¹⁸", "6.36×10⁸" (Unicode superscripts, a true minus sign in the
-/// exponent), so terminal warnings, the PDF and the HTML page read the same.
+/// exponent), so terminal warnings, the PDF and the HTML page read the same; from 0.01 to 9999 as
+/// a plain number ("148", "0.5", "1"), where a power of ten would only hide it.
 func formatScientific(_ value: Double) -> String {
     guard value.isFinite, value > 0 else { return "\(value)" }
+    if value >= 0.01, value < 9999.5 {
+        let plain = String(format: "%.3g", value)
+        if !plain.contains("e") { return plain }
+    }
     var exponent = Int((log10(value)).rounded(.down))
     var rounded = (value / pow(10, Double(exponent)) * 100).rounded() / 100
     // 9.999e19 rounds to a mantissa of 10: written 1.0×10²⁰, not 10.0×10¹⁹.

@@ -136,7 +136,8 @@ public enum Simulator {
         guard candidates.count > spec.modelsPerBudget, spec.modelsPerBudget > 1 else {
             return Array(candidates.prefix(max(spec.modelsPerBudget, 0)))
         }
-        let lo = log(candidates.first!), hi = log(candidates.last!)
+        guard let first = candidates.first, let last = candidates.last else { return [] }
+        let lo = log(first), hi = log(last)
         var used = [Bool](repeating: false, count: candidates.count)
         for k in 0..<spec.modelsPerBudget {
             let target = lo + (hi - lo) * Double(k) / Double(spec.modelsPerBudget - 1)

@@ -146,19 +146,17 @@ public enum VariableProjection {
         if theta.isEmpty {
             status = .gradientToleranceReached
         } else {
-            let result = theta.withUnsafeMutableBufferPointer { buffer in
-                LBFGS.minimise(buffer.baseAddress!, count: s.nonlinear.count, options: settings) { point, gradient in
-                    counter.count += 1
-                    let t = (0..<s.nonlinear.count).map { point[$0] }
-                    guard let solved = problem.solve(t, warm: counter.warm), let g = problem.projectedGradient(t, solved.coefficients)
-                    else {
-                        for j in 0..<s.nonlinear.count { gradient[j] = 0 }
-                        return .infinity
-                    }
-                    for j in 0..<s.nonlinear.count { gradient[j] = g[j] }
-                    counter.warm = solved.coefficients
-                    return solved.value
+            let result = LBFGS.minimise(&theta, count: s.nonlinear.count, options: settings) { point, gradient in
+                counter.count += 1
+                let t = (0..<s.nonlinear.count).map { point[$0] }
+                guard let solved = problem.solve(t, warm: counter.warm), let g = problem.projectedGradient(t, solved.coefficients)
+                else {
+                    for j in 0..<s.nonlinear.count { gradient[j] = 0 }
+                    return .infinity
                 }
+                for j in 0..<s.nonlinear.count { gradient[j] = g[j] }
+                counter.warm = solved.coefficients
+                return solved.value
             }
             status = result.status
         }
@@ -331,8 +329,9 @@ public enum VariableProjection {
             let x = searchVector(theta, Array(repeating: 1, count: structure.coefficients.count))
             let out = scratch.features
             return x.withUnsafeBufferPointer { parameters in
+                guard let parameters = parameters.baseAddress else { return false }
                 for (j, (program, w)) in zip(features, featureWorkspaces).enumerated() {
-                    program.forward(parameters.baseAddress!, w)
+                    program.forward(parameters, w)
                     let column = out + j * n
                     if program.kinds[program.output].perRun {
                         column.update(from: w.row(program.output), count: n)
@@ -416,7 +415,7 @@ public enum VariableProjection {
                         }
                     }
                 }
-                nonNegative.withUnsafeBufferPointer { NonNegativeLeastSquares.solve(hessian, rhs, k, $0.baseAddress!, c) }
+                NonNegativeLeastSquares.solve(hessian, rhs, k, nonNegative, c)
                 return (value(c, w.p, w.r), coefficients())
             }
             /// The relative least-squares solution into `c`.
@@ -434,7 +433,7 @@ public enum VariableProjection {
                     }
                 }
                 for a in 0..<k { for b in 0..<a { hessian[a * k + b] = hessian[b * k + a] } }
-                nonNegative.withUnsafeBufferPointer { NonNegativeLeastSquares.solve(hessian, rhs, k, $0.baseAddress!, c) }
+                NonNegativeLeastSquares.solve(hessian, rhs, k, nonNegative, c)
             }
             var f = Double.infinity
             if let warm {
@@ -476,7 +475,7 @@ public enum VariableProjection {
                     rhs[a] = sum
                 }
                 let proposal = w.proposal
-                nonNegative.withUnsafeBufferPointer { NonNegativeLeastSquares.solve(hessian, rhs, k, $0.baseAddress!, proposal) }
+                NonNegativeLeastSquares.solve(hessian, rhs, k, nonNegative, proposal)
                 var step = 1.0
                 next.update(from: proposal, count: k)
                 var g = trialValue(next)
@@ -509,13 +508,7 @@ public enum VariableProjection {
             }
             let x = searchVector(theta, safe)
             var gradient = [Double](repeating: 0, count: x.count)
-            let f = observed.withUnsafeBufferPointer { o in
-                x.withUnsafeBufferPointer { p in
-                    gradient.withUnsafeMutableBufferPointer { g in
-                        full.objective(p.baseAddress!, g.baseAddress!, observed: o.baseAddress!, objective: objective, fullWorkspace)
-                    }
-                }
-            }
+            let f = full.objective(x, &gradient, observed: observed, objective: objective, fullWorkspace)
             guard f.isFinite else { return nil }
             return structure.nonlinear.map { gradient[$0] }
         }
@@ -535,13 +528,7 @@ public enum VariableProjection {
         func naturalGradient(_ v: [Double]) -> [Double] {
             let x = zip(form.parameters, v).map { $0.searchValue($1) }
             var g = [Double](repeating: 0, count: m)
-            _ = observed.withUnsafeBufferPointer { o in
-                x.withUnsafeBufferPointer { p in
-                    g.withUnsafeMutableBufferPointer {
-                        program.objective(p.baseAddress!, $0.baseAddress!, observed: o.baseAddress!, objective: objective, w)
-                    }
-                }
-            }
+            _ = program.objective(x, &g, observed: observed, objective: objective, w)
             return (0..<m).map { form.parameters[$0].logScale ? g[$0] / v[$0] : g[$0] }
         }
         var h = [Double](repeating: 0, count: m * m)
@@ -578,13 +565,7 @@ public enum VariableProjection {
 enum NonNegativeLeastSquares {
     static func solve(gram g: [Double], rhs h: [Double], count k: Int, nonNegative: [Bool]) -> [Double] {
         var x = [Double](repeating: 0, count: k)
-        g.withUnsafeBufferPointer { g in
-            h.withUnsafeBufferPointer { h in
-                nonNegative.withUnsafeBufferPointer { nonNegative in
-                    x.withUnsafeMutableBufferPointer { solve(g.baseAddress!, h.baseAddress!, k, nonNegative.baseAddress!, $0.baseAddress!) }
-                }
-            }
-        }
+        solve(g, h, k, nonNegative, &x)
         return x
     }
 
@@ -597,10 +578,12 @@ enum NonNegativeLeastSquares {
         for i in 0..<k { x[i] = 0 }
         guard k > 0 else { return }
         withUnsafeTemporaryAllocation(of: Double.self, capacity: 2 * k * k + 3 * k) { buffer in
-            let sub = buffer.baseAddress!, factor = sub + k * k, subRHS = factor + k * k, z = subRHS + k, solved = z + k
+            guard let sub = buffer.baseAddress else { return }
+            let factor = sub + k * k, subRHS = factor + k * k, z = subRHS + k, solved = z + k
             withUnsafeTemporaryAllocation(of: Int.self, capacity: 3 * k) { flags in
                 // passive[j], blocked[j] (0 or 1) and the passive indices.
-                let passive = flags.baseAddress!, blocked = passive + k, index = blocked + k
+                guard let passive = flags.baseAddress else { return }
+                let blocked = passive + k, index = blocked + k
                 for j in 0..<k {
                     passive[j] = nonNegative[j] ? 0 : 1
                     blocked[j] = 0
@@ -676,13 +659,7 @@ enum NonNegativeLeastSquares {
     static func choleskySolve(_ a: [Double], _ b: [Double], count n: Int) -> [Double]? {
         var y = [Double](repeating: 0, count: n)
         var l = [Double](repeating: 0, count: n * n)
-        let solved = a.withUnsafeBufferPointer { a in
-            b.withUnsafeBufferPointer { b in
-                l.withUnsafeMutableBufferPointer { l in
-                    y.withUnsafeMutableBufferPointer { choleskySolve(a.baseAddress!, b.baseAddress!, n, l.baseAddress!, $0.baseAddress!) }
-                }
-            }
-        }
+        let solved = choleskySolve(a, b, n, &l, &y)
         return solved ? y : nil
     }
 

@@ -42,8 +42,8 @@ public struct TableLayout {
     }
 
     /// Number of characters before a numeral's decimal separator in plain text: the first "." or
-    /// "·" followed by a digit, else the end of the leading run of digits ("530B" → 3), else the
-    /// whole text.
+    /// "·" followed by a digit, else the end of the leading run of digits and their group
+    /// separators ("530B" → 3, "375 624" with a thin space → 7), else the whole text.
     public static func decimalSeparatorOffset(_ text: String) -> Int {
         let chars = Array(text)
         for i in chars.indices where (chars[i] == "." || chars[i] == "·") && i + 1 < chars.count && chars[i + 1].isNumber {
@@ -51,7 +51,7 @@ public struct TableLayout {
         }
         if let lastDigit = chars.lastIndex(where: \.isNumber), let firstDigit = chars.firstIndex(where: \.isNumber) {
             var end = firstDigit
-            while end < chars.count, chars[end].isNumber || chars[end] == "," { end += 1 }
+            while end < chars.count, chars[end].isNumber || chars[end] == "," || chars[end] == "\u{2009}" { end += 1 }
             return min(end, lastDigit + 1)
         }
         return chars.count

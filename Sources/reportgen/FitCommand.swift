@@ -80,7 +80,7 @@ struct Fit: ParsableCommand {
 
     @Option(
         help:
-            "A projection target, LABEL=FLOPS (e.g. Gopher=5.76e23); repeatable. Results are named after the label (n_opt_gopher). Default: one target at 10x the data's largest FLOPs (n_opt_target)."
+            "A projection target, LABEL=FLOPS (e.g. Gopher=5.76e23) or LABEL=params:N for the budget at which N parameters are compute-optimal (e.g. 70B=params:7e10); repeatable. Results are named after the label (n_opt_gopher). Default: one target at 10x the data's largest FLOPs (n_opt_target)."
     )
     var target: [String] = []
 
@@ -137,14 +137,21 @@ struct Fit: ParsableCommand {
         request.huberDelta = huberDelta
         for written in target {
             let parts = written.split(separator: "=", maxSplits: 1).map(String.init)
-            guard parts.count == 2, DecimalNumber.isDecimal(parts[1]), let flops = Double(parts[1]),
-                DeclaredTarget.allowedFLOPs.contains(flops),
+            let size = parts.count == 2 && parts[1].hasPrefix("params:")
+            let amount = parts.count == 2 ? (size ? String(parts[1].dropFirst("params:".count)) : parts[1]) : ""
+            let range = size ? DeclaredTarget.allowedParameters : DeclaredTarget.allowedFLOPs
+            guard parts.count == 2, DecimalNumber.isDecimal(amount), let value = Double(amount), range.contains(value),
                 !DeclaredTarget.key(of: parts[0]).isEmpty
             else {
                 throw ValidationError(
-                    "--target must be LABEL=FLOPS with a decimal budget between 1e6 and 1e40, e.g. Gopher=5.76e23; got '\(written)'")
+                    "--target must be LABEL=FLOPS with a decimal budget between 1e6 and 1e40 (Gopher=5.76e23), or LABEL=params:N with a model size between 1e3 and 1e16 parameters (70B=params:7e10); got '\(written)'"
+                )
             }
-            let declared = ProjectionTarget(DeclaredTarget(label: parts[0], flops: flops, location: SourceLocation(line: 1, column: 1)))
+            let location = SourceLocation(line: 1, column: 1)
+            let declared = ProjectionTarget(
+                size
+                    ? DeclaredTarget(label: parts[0], parameters: value, location: location)
+                    : DeclaredTarget(label: parts[0], flops: value, location: location))
             guard !request.targets.contains(where: { $0.key == declared.key }) else {
                 throw ValidationError("--target '\(written)' repeats the result names of another target")
             }

@@ -54,6 +54,15 @@ struct TickTests {
         #expect(failures.isEmpty, "\(failures.count) failures: \(failures.prefix(6))")
     }
 
+    @Test func aShortLinearRangeGetsAtLeastThreeLabels() {
+        // Losses 0.73–0.94 on a 140 pt axis: a 0.1 step would leave only 0.8 and 0.9.
+        let ticks = Ticks.layout(
+            for: .linear(min: 0.73, max: 0.94), format: .decimal, length: 140, orientation: .vertical, measurer: measurer, font: font)
+        #expect(ticks.filter { !$0.label.isEmpty }.map(\.label) == ["0.75", "0.80", "0.85", "0.90"])
+        // Asked for two at most, two it is.
+        #expect(Ticks.make(for: .linear(min: 0.73, max: 0.94), format: .decimal, maxMajor: 2).count == 2)
+    }
+
     @Test func logDecadesAreWrittenAsPowersOfTen() {
         let ticks = Ticks.make(for: .log(min: 1e17, max: 1e21), format: .powerOfTen)
         #expect(ticks.filter { !$0.label.isEmpty }.map(\.label) == (17...21).map { "10<sup>\($0)</sup>" })

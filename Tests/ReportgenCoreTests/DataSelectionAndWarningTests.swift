@@ -197,6 +197,50 @@ import Testing
         }
     }
 
+    @Test func theDiagnosticsTableCountsTheRowsASelectionKept() throws {
+        let project = try Self.project(
+            """
+            ```{data} clean
+            source: sweep
+            where: {outlier: false}
+            ```
+
+            ```{fit} a2
+            approach: 2
+            data: clean
+            bad-budget: drop
+            ```
+
+            ```{table} diag
+            kind: diagnostics
+            fits: [a2]
+            caption: Diagnostics.
+            ```
+            """)
+        defer { project.remove() }
+        _ = try project.build()
+        let html = String(decoding: try #require(project.bytes("build/chinchilla/report.html")), as: UTF8.self)
+        #expect(
+            html.contains("a2: data 'clean' kept 75 of the 83 runs of 'sweep' (8 left out by 'where')."), "\(html)")
+    }
+
+    @Test func anUnusedSourceIsAWarningAndItsPathIsStillChecked() throws {
+        let project = try Self.project("```{fit} a2\napproach: 2\ndata: sweep\nbad-budget: drop\n```")
+        defer { project.remove() }
+        try project.edit("Reports/chinchilla.md") {
+            $0.replacingOccurrences(of: "    path: Data/sweep.csv\n", with: "    path: Data/sweep.csv\n  spare:\n    path: Data/none.csv\n")
+        }
+        let summary = try project.build()
+        let warning = try #require(summary.warnings.first { $0.message.contains("'spare'") })
+        #expect(warning.severity == .warning && warning.message.contains("is not read by any fit"))
+        #expect(warning.location?.line == 7, "\(warning)")
+        try project.edit("Reports/chinchilla.md") { $0.replacingOccurrences(of: "path: Data/none.csv", with: "path: ../../etc/passwd") }
+        let failure = try #require(Self.failure(project))
+        let d = try #require(failure.diagnostics.first)
+        #expect(d.message.contains("path '../../etc/passwd' leaves the project root"), "\(d.message)")
+        #expect(d.location?.line == 8)
+    }
+
     @Test func pathErrorsNameTheRootAndTheMeantPath() throws {
         let project = try Self.project(Self.oneFit)
         defer { project.remove() }

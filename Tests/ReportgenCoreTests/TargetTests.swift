@@ -40,6 +40,41 @@ private func failure(_ project: FixtureProject) -> BuildFailure? {
     #expect(values["isoflops.n_opt_target"] == nil && values["isoflops.target_flops"] == nil)
 }
 
+@Test func aModelSizeTargetProjectsToTheBudgetWhereThatSizeIsOptimal() throws {
+    let p = try project(targets: "{Gopher: 5.76e23, \"70B model\": {params: 7e10}}", quoting: "isoflops.d_opt_70b_model")
+    defer { p.remove() }
+    let summary = try p.build()
+    let values = summary.results.values
+    let a = try #require(values["isoflops.a"]), b = try #require(values["isoflops.b"])
+    let budget = try #require(values["isoflops.flops_70b_model"])
+    // On the frontier N_opt ∝ C^a the size is optimal at that budget, and D_opt follows C^b.
+    #expect(abs(try #require(values["isoflops.n_opt_70b_model"]) / 7e10 - 1) < 1e-9)
+    let gopherN = try #require(values["isoflops.n_opt_gopher"]), gopherD = try #require(values["isoflops.d_opt_gopher"])
+    #expect(abs(gopherN / 7e10 - pow(5.76e23 / budget, a)) < 1e-9 * (gopherN / 7e10))
+    let tokens = try #require(values["isoflops.d_opt_70b_model"])
+    #expect(abs(gopherD / tokens - pow(5.76e23 / budget, b)) < 1e-9 * (gopherD / tokens))
+    #expect(values["isoflops.flops_gopher"] == 5.76e23)
+}
+
+@Test func figuresMarkAModelSizeTargetWhereTheirFirstFitPutIt() {
+    let size = ProjectionTarget(label: "70B", key: "70b", flops: .nan, parameters: 7e10, declared: true)
+    let budget = ProjectionTarget(label: "Gopher", key: "gopher", flops: 5.76e23, declared: true)
+    var output = FitOutput(
+        approach: .isoFLOPProfiles, values: [:],
+        frontier: Frontier(parameters: PowerLaw(exponent: 0.5, coefficient: 0.1), tokens: PowerLaw(exponent: 0.5, coefficient: 1.6)))
+    let resolved = size.resolved(on: output.frontier)
+    // C = (N / k_N)^(1/a) = (7e10 / 0.1)^2.
+    #expect(resolved?.flops == pow(7e11, 2))
+    output.targets = [budget, resolved].compactMap { $0 }
+    #expect(ProjectionTarget.marked([budget, size], resolvedBy: output).map(\.flops) == [5.76e23, pow(7e11, 2)])
+    // Without a fit that found it, a model-size target is not marked.
+    #expect(ProjectionTarget.marked([budget, size], resolvedBy: nil).map(\.key) == ["gopher"])
+    // A frontier whose N_opt shrinks with compute has no budget for any size.
+    #expect(
+        size.resolved(on: Frontier(parameters: PowerLaw(exponent: -0.1, coefficient: 1), tokens: PowerLaw(exponent: 1.1, coefficient: 1)))
+            == nil)
+}
+
 @Test func withoutTargetsFitsProjectTenTimesPastTheirData() throws {
     let p = try project(targets: nil, quoting: "isoflops.n_opt_target")
     defer { p.remove() }
@@ -70,6 +105,9 @@ private func failure(_ project: FixtureProject) -> BuildFailure? {
     ("{Gopher: 5.76e23, gopher: 1e24}", "gives the same result names (gopher)"),
     ("{\"--\": 1e20}", "needs a letter or digit"),
     ("[5.76e23]", "'targets' must be a mapping"),
+    ("{Big: {params: 1e20}}", "a model-size target must lie between 1e3 and 1e16 parameters"),
+    ("{Big: {tokens: 1e12}}", "must be a budget (5.76e23 or {flops: 5.76e23}) or a model size ({params: 7e10})"),
+    ("{Big: {params: lots}}", "must be a model size in parameters"),
 ])
 func invalidTargetsAreErrorsAtTheirPlace(_ targets: String, _ message: String) throws {
     let p = try project(targets: targets, quoting: "isoflops.a")

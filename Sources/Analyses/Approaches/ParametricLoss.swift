@@ -184,7 +184,7 @@ public struct ParametricLoss: ApproachKind {
                 rows.append(DiagnosticRow("spread of \(TableBuilder.parameterName(name)) among near-ties", TableBuilder.significant(s, 3)))
             }
         }
-        rows.append(DiagnosticRow("objective+gradient evaluations, all starts", "\(d.evaluations)"))
+        rows.append(DiagnosticRow("objective+gradient evaluations, all starts", NumberFormat.count.format(Double(d.evaluations))))
         notes.append(
             "\(id): the winning \(projection == nil ? "start" : "refinement") \(TableBuilder.statusInWords(d.winningStatus)).")
         return ApproachDiagnostics(rows: rows, notes: notes)

@@ -29,7 +29,8 @@ public struct FigureInputs: Sendable {
     public var intervals: [IntervalsOutput?] = []
     /// The paper's values, for kinds that read them (empty otherwise).
     public var published = PublishedValues()
-    /// The projection targets the document declares; figures mark these and no others.
+    /// The projection targets the document declares; figures mark these and no others, a
+    /// model-size target at the budget the first fit found for it (`ProjectionTarget.marked`).
     public var targets: [ProjectionTarget] = []
     /// The registered approaches (`AnalysisKinds.approaches`), which name and colour the fits.
     public var approaches: [any ApproachKind]
@@ -41,7 +42,7 @@ public struct FigureInputs: Sendable {
         self.fits = fits
         self.intervals = intervals
         self.published = published
-        self.targets = targets
+        self.targets = ProjectionTarget.marked(targets, resolvedBy: fits.first?.output)
         self.approaches = approaches
     }
 

@@ -108,12 +108,22 @@ extension TableBuilder {
         if columns.contains(where: { $0.law != nil }) {
             rows.append(["G"] + columns.map { column in column.law.map { significant($0.G, 4) } ?? notApplicable })
         }
-        // One row per declared projection target, named after it.
+        // One row per declared projection target, named after it: N_opt at a budget, or the
+        // budget at which a model size is compute-optimal on each column's frontier.
         let targets = fits.first?.output.targets.filter(\.declared) ?? []
         for target in targets {
-            rows.append(
-                ["Nₒₚₜ at \(target.label) (\(powerOfTen(target.flops, decimals: 2)) FLOPs)"]
-                    + columns.map { NumberFormat.si.format($0.frontier.parameters(target.flops)) })
+            if let n = target.parameters {
+                rows.append(
+                    ["Budget for \(target.label) (\(NumberFormat.si.format(n)) parameters), FLOPs"]
+                        + columns.map { column in
+                            let c = column.frontier.parameters.exponent > 0 ? column.frontier.flops(optimalParameters: n) : .nan
+                            return c.isFinite && c > 0 ? powerOfTen(c, decimals: 2) : notApplicable
+                        })
+            } else {
+                rows.append(
+                    ["Nₒₚₜ at \(target.label) (\(powerOfTen(target.flops, decimals: 2)) FLOPs)"]
+                        + columns.map { NumberFormat.si.format($0.frontier.parameters(target.flops)) })
+            }
         }
 
         // Each fit's objective on its own runs; the truth's and the paper's on the first fit's.

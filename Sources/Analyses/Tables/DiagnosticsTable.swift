@@ -24,6 +24,7 @@ extension TableBuilder {
             let output = fit.output
             let own = fit.kind.diagnostics(output, id: fit.id)
             var fitRows = own.rows.map { ($0.label, $0.value) }
+            notes += output.dataKept.map { "\(fit.id): \($0)." }
             notes += own.notes
             fitRows.append(("warnings", "\(output.warnings.count)"))
             for (k, row) in fitRows.enumerated() { rows.append([k == 0 ? fitName(fit) : "", row.0, row.1]) }
