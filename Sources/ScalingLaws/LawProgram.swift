@@ -47,6 +47,8 @@ public struct LawProgram: Sendable {
     var constants: [Double] = []
     /// The register holding the law's value.
     var output = 0
+    /// How many instructions read each register.
+    var uses: [Int] = []
     /// Number of inputs and parameters the program reads.
     public let inputCount: Int
     public let parameterCount: Int
@@ -76,6 +78,8 @@ public struct LawProgram: Sendable {
         kinds = program.kinds
         constants = program.constants
         output = program.output
+        uses = [Int](repeating: 0, count: nodes.count)
+        for node in nodes { for operand in [node.a, node.b, node.c] where operand >= 0 { uses[operand] += 1 } }
         if requireParameters, kinds[output] == .constant || kinds[output] == .data {
             throw LawError("the law does not depend on any parameter")
         }
@@ -438,9 +442,10 @@ public struct LawProgram: Sendable {
     /// scaling by powers of two is exact while the result is normal), else the full one.
     @inline(__always)
     static func vectorExp(_ x: UnsafePointer<Double>, _ out: UnsafeMutablePointer<Double>, _ n: Int) {
-        // A count rather than `inRange && …`, so that the scan has no branch and vectorises.
+        // A wrapping count rather than `inRange && …`, so that the scan has no branch and no
+        // overflow check and vectorises.
         var outside = 0
-        for i in 0..<n { outside += x[i] >= -708 && x[i] <= 708 ? 0 : 1 }
+        for i in 0..<n { outside &+= x[i] >= -708 && x[i] <= 708 ? 0 : 1 }
         if outside == 0 {
             approach3_kernel_exp_normal(x, out, n, approach3_kernel_automatic)
         } else {
@@ -453,7 +458,7 @@ public struct LawProgram: Sendable {
     @inline(__always)
     static func vectorLog(_ x: UnsafePointer<Double>, _ out: UnsafeMutablePointer<Double>, _ n: Int) {
         var abnormal = 0
-        for i in 0..<n { abnormal += x[i] >= Double.leastNormalMagnitude && x[i] <= Double.greatestFiniteMagnitude ? 0 : 1 }
+        for i in 0..<n { abnormal &+= x[i] >= Double.leastNormalMagnitude && x[i] <= Double.greatestFiniteMagnitude ? 0 : 1 }
         if abnormal == 0 {
             approach3_kernel_log_normal(x, out, n, approach3_kernel_automatic)
         } else {
@@ -632,7 +637,23 @@ public struct LawProgram: Sendable {
                     let sumC = Self.accumulate(cTarget, n) { g[$0] }
                     if case .sum = cTarget { w.scalarAdjoints[node.c] += sumC }
                 case .negate: sumA = Self.accumulate(aTarget, n) { -g[$0] }
-                case .exp: sumA = Self.accumulate(aTarget, n) { g[$0] * z[$0] }
+                case .exp:
+                    if let affine = affineOfData(node.a) {
+                        // exp(c ± α·x) of a data row x, read by nothing else (a power law's
+                        // e^(a − α ln N)): the sums for α and c straight from g·eᵘ, in one pass and
+                        // with the same bits as writing u's adjoint row and summing it after.
+                        let data = UnsafePointer(w.row(affine.data))
+                        let sign = affine.sign
+                        let sums = Self.sumTwo(n) {
+                            let t = g[$0] * z[$0]
+                            return (sign * t * data[$0], t)
+                        }
+                        w.scalarAdjoints[affine.scale] += sums.0
+                        w.scalarAdjoints[affine.offset] += sums.1
+                        w.written[node.a] = false
+                        continue
+                    }
+                    sumA = Self.accumulate(aTarget, n) { g[$0] * z[$0] }
                 case .log:
                     // A log that varies over runs has a row for its operand.
                     let operand = UnsafePointer(w.row(node.a))
@@ -679,6 +700,19 @@ public struct LawProgram: Sendable {
                 if case .sum = bTarget { w.scalarAdjoints[node.b] += sumB }
             }
         }
+    }
+
+    /// For a register `c ± α·x` (fused) with uniform c and α, a data row x, and one reader: the
+    /// registers of α, x and c, and the sign; nil otherwise.
+    func affineOfData(_ r: Int) -> (scale: Int, data: Int, offset: Int, sign: Double)? {
+        let node = nodes[r]
+        guard uses[r] == 1, r != output, node.op == .multiplyAdd || node.op == .multiplySubtract, kinds[node.c] == .uniform else {
+            return nil
+        }
+        let sign = node.op == .multiplyAdd ? 1.0 : -1.0
+        if kinds[node.a] == .uniform, kinds[node.b] == .data, node.a != node.c { return (node.a, node.b, node.c, sign) }
+        if kinds[node.b] == .uniform, kinds[node.a] == .data, node.b != node.c { return (node.b, node.a, node.c, sign) }
+        return nil
     }
 
     enum Target {
@@ -750,6 +784,42 @@ public struct LawProgram: Sendable {
         }
     }
 
+    /// Σ Huber_δ(rᵢ) with rᵢ = ln L̂ᵢ − ln Lᵢ (`logPrediction` holds ln L̂ on entry), and the
+    /// adjoint of each prediction, clamp(rᵢ, ±δ) / L̂ᵢ, written over `logPrediction`; δ = ∞ is
+    /// squared error. Four runs at a time with four partial sums (lane sums last, a fixed order),
+    /// so the loop is not one chain of dependent additions.
+    @inline(__always)
+    static func huberPass(
+        _ prediction: UnsafePointer<Double>, _ logPrediction: UnsafeMutablePointer<Double>, _ observed: UnsafePointer<Double>,
+        delta: Double, _ n: Int
+    ) -> Double {
+        let d = SIMD4<Double>(repeating: delta), half = SIMD4<Double>(repeating: 0.5)
+        var sums = SIMD4<Double>(repeating: 0)
+        var i = 0
+        while i + 4 <= n {
+            let r =
+                UnsafeRawPointer(logPrediction + i).loadUnaligned(as: SIMD4<Double>.self)
+                - UnsafeRawPointer(observed + i).loadUnaligned(as: SIMD4<Double>.self)
+            // Selects rather than the generic pointwise min and max, which are not inlined.
+            let ar = r.replacing(with: -r, where: r .< 0)
+            let quadratic = half * r * r
+            sums += quadratic.replacing(with: d * (ar - half * d), where: ar .> d)
+            let clamped = r.replacing(with: d, where: r .> d).replacing(with: -d, where: r .< -d)
+            let adjoint = clamped / UnsafeRawPointer(prediction + i).loadUnaligned(as: SIMD4<Double>.self)
+            UnsafeMutableRawPointer(logPrediction + i).storeBytes(of: adjoint, as: SIMD4<Double>.self)
+            i += 4
+        }
+        var f = (sums[0] + sums[1]) + (sums[2] + sums[3])
+        while i < n {
+            let r = logPrediction[i] - observed[i]
+            let ar = Swift.abs(r)
+            f += ar <= delta ? 0.5 * r * r : delta * (ar - 0.5 * delta)
+            logPrediction[i] = Swift.min(Swift.max(r, -delta), delta) / prediction[i]
+            i += 1
+        }
+        return f
+    }
+
     /// Σᵢ objective(law(runᵢ), observedᵢ) at `parameters` (search scale), and its exact gradient in
     /// `gradient` when given. `observed` holds what the objective compares with: ln L for the log
     /// objectives, L for `mse` (`FitObjective.target`).
@@ -772,14 +842,8 @@ public struct LawProgram: Sendable {
                 adjoint[i] = r
             }
         case .mseLog, .huberLog:
-            let delta = objective.huberDelta ?? .infinity
             Self.vectorLog(prediction, adjoint, n)
-            for i in 0..<n {
-                let r = adjoint[i] - observed[i]
-                let ar = Swift.abs(r)
-                f += ar <= delta ? 0.5 * r * r : delta * (ar - 0.5 * delta)
-                adjoint[i] = Swift.min(Swift.max(r, -delta), delta) / prediction[i]
-            }
+            f = Self.huberPass(prediction, adjoint, observed, delta: objective.huberDelta ?? .infinity, n)
         }
         guard let gradient else { return f }
         for k in 0..<parameterCount { gradient[k] = 0 }
