@@ -47,10 +47,19 @@ public struct AdHocFitRequest: Sendable {
 public enum AdHocFit {
     /// Reads the request's file as a table, with its text for quoting diagnostics.
     static func readTable(_ request: AdHocFitRequest) throws(BuildFailure) -> (table: CSVTable, sources: [String: String]) {
-        guard let data = FileManager.default.contents(atPath: request.path) else {
-            throw BuildFailure(diagnostics: [.error("cannot read '\(request.path)'")], sources: [:])
+        let bytes: [UInt8]
+        switch BoundedFile.read(request.path, limit: DocumentLimits.dataFileBytes) {
+        case .bytes(let b): bytes = b
+        case .tooLarge(let size):
+            throw BuildFailure(
+                diagnostics: [
+                    .error(
+                        "'\(request.path)' is \(Analysis.sizeInWords(size)), more than the limit of \(Analysis.sizeInWords(DocumentLimits.dataFileBytes)) for a data file; nothing of it was read"
+                    )
+                ], sources: [:])
+        case .notARegularFile: throw BuildFailure(diagnostics: [.error("'\(request.path)' is not a regular file")], sources: [:])
+        case .unreadable: throw BuildFailure(diagnostics: [.error("cannot read '\(request.path)'")], sources: [:])
         }
-        let bytes = [UInt8](data)
         let sources = [request.path: String(decoding: bytes, as: UTF8.self)]
         do { return (try RunLoader.table(bytes: bytes, path: request.path, maxRows: DocumentLimits.fitCommandRows), sources) } catch {
             throw BuildFailure(diagnostics: [error], sources: sources)
@@ -188,8 +197,13 @@ public enum AdHocFit {
         declaration: LawDeclaration, file: String, text: String
     )? {
         guard let file = request.lawFile else { return nil }
-        guard let data = FileManager.default.contents(atPath: file) else {
-            throw BuildFailure(diagnostics: [.error("cannot read the law file '\(file)'")], sources: [:])
+        guard case .bytes(let data) = BoundedFile.read(file, limit: DocumentLimits.documentBytes) else {
+            throw BuildFailure(
+                diagnostics: [
+                    .error(
+                        "cannot read the law file '\(file)': it must be a readable file of at most \(Analysis.sizeInWords(DocumentLimits.documentBytes))"
+                    )
+                ], sources: [:])
         }
         let text = String(decoding: data, as: UTF8.self)
         let parsed = LawFile.parse(text, file: file)

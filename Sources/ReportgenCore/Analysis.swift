@@ -263,14 +263,17 @@ struct Analysis: Sendable {
             document.frontMatter.bibliographyFileFailed = true
             return
         }
-        guard let data = FileManager.default.contents(atPath: url.path) else {
-            bag.append(.error("cannot read the bibliography '\(named.path)'", file: file, at: named.location))
+        guard case .bytes(let data) = BoundedFile.read(url.path, limit: DocumentLimits.documentBytes) else {
+            bag.append(
+                .error(
+                    "cannot read the bibliography '\(named.path)': it must be a readable file of at most \(Self.sizeInWords(DocumentLimits.documentBytes))",
+                    file: file, at: named.location))
             document.frontMatter.bibliographyFileFailed = true
             return
         }
         let relative = paths.relative(url)
         let text = String(decoding: data, as: UTF8.self)
-        bibliographyFiles = [relative: SHA256.hex([UInt8](data))]
+        bibliographyFiles = [relative: SHA256.hex(data)]
         extraSources[relative] = text
         var cited: Set<String> = []
         for case .citation(let keys, _) in document.allInlines { cited.formUnion(keys) }
@@ -298,19 +301,24 @@ struct Analysis: Sendable {
                 if let missingDefault { bag.append(.error(missingDefault, file: ProjectFile.name)) }
                 continue
             }
-            guard let data = FileManager.default.contents(atPath: url.path) else {
-                if let named { bag.append(.error("cannot read '\(named.path)'", file: file, at: named.location)) }
+            guard case .bytes(let data) = BoundedFile.read(url.path, limit: DocumentLimits.documentBytes) else {
+                if let named {
+                    bag.append(
+                        .error(
+                            "cannot read '\(named.path)': it must be a readable file of at most \(Self.sizeInWords(DocumentLimits.documentBytes))",
+                            file: file, at: named.location))
+                }
                 if let missingDefault { bag.append(.error(missingDefault, file: ProjectFile.name)) }
                 continue
             }
             let relative = paths.relative(url)
             let text = String(decoding: data, as: UTF8.self)
             if isStyle {
-                styleFiles = [relative: SHA256.hex([UInt8](data))]
+                styleFiles = [relative: SHA256.hex(data)]
                 extraSources[relative] = text
                 style = ReportStyle.parse(text, file: relative, into: &bag)
             } else {
-                templateFiles = [relative: SHA256.hex([UInt8](data))]
+                templateFiles = [relative: SHA256.hex(data)]
                 template = text
                 if let problem = HTMLPage.check(text, file: relative) {
                     extraSources[relative] = text
@@ -328,7 +336,14 @@ struct Analysis: Sendable {
         "missing external data \(path): run `make data` (copies it from ../shared/data) or download data/svg_extracted_data.csv from github.com/epoch-research/analyzing-chinchilla to that path"
     }
 
-    /// Reads a data source's file (inside the project root) as a table.
+    /// A file size as a reader would write it: "754 123 456 bytes (719 MiB)"; "more bytes" when the
+    /// file system did not say.
+    static func sizeInWords(_ bytes: Int?) -> String {
+        guard let bytes else { return "more bytes" }
+        let count = NumberFormat.count.format(Double(bytes))
+        return bytes >= 1 << 20 ? "\(count) bytes (\(bytes >> 20) MiB)" : "\(count) bytes"
+    }
+
     /// A source no fit reads is not loaded, but its path is still checked: one that is absolute or
     /// leaves the project root is an error, as for a used source, and the source itself is a
     /// warning (a misspelt `data:` of a fit often leaves it unused).
@@ -349,6 +364,7 @@ struct Analysis: Sendable {
         }
     }
 
+    /// Reads a data source's file (inside the project root) as a table.
     private mutating func read(_ source: DataSource, into bag: inout DiagnosticBag) -> (table: CSVTable, path: String, sha256: String)? {
         let url: URL
         do {
@@ -363,14 +379,25 @@ struct Analysis: Sendable {
             return nil
         }
         let dataFile = paths.relative(url)
-        guard let data = FileManager.default.contents(atPath: url.path) else {
+        let bytes: [UInt8]
+        switch BoundedFile.read(url.path, limit: DocumentLimits.dataFileBytes) {
+        case .bytes(let b): bytes = b
+        case .tooLarge(let size):
+            bag.append(
+                .error(
+                    "data source '\(source.name)': '\(source.path)' is \(Self.sizeInWords(size)), more than the limit of \(Self.sizeInWords(DocumentLimits.dataFileBytes)) for a data file; nothing of it was read",
+                    file: file, at: source.pathLocation))
+            return nil
+        case .notARegularFile:
+            bag.append(.error("data source '\(source.name)': '\(source.path)' is not a regular file", file: file, at: source.pathLocation))
+            return nil
+        case .unreadable:
             var notes: [String] = []
             if source.path.hasPrefix("Data/external/") { notes.append("run `make data` to copy the digitized runs into Data/external/") }
             bag.append(
                 .error("data source '\(source.name)': cannot read '\(source.path)'", file: file, at: source.pathLocation, notes: notes))
             return nil
         }
-        let bytes = [UInt8](data)
         do {
             return (try RunLoader.table(bytes: bytes, path: dataFile), dataFile, SHA256.hex(bytes))
         } catch {
