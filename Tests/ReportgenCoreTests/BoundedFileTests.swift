@@ -1,6 +1,6 @@
 import BuildEngine
-import ReportgenCore
 import Foundation
+import ReportgenCore
 import TestSupport
 import Testing
 
