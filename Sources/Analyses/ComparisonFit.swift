@@ -2,7 +2,7 @@ import Foundation
 import ScalingLaws
 
 /// One data source of a comparison (`sources:` of a fit) and the data it holds.
-public struct ComparisonSource: Codable, Sendable {
+public struct ComparisonSource: Encodable, Sendable {
     public var name: String
     public var data: FitInput
 

@@ -94,8 +94,9 @@ public struct IntervalsOutput: Codable, Sendable {
     public var items: String? = nil
 }
 
-/// The data a fit reads: final losses of runs, or loss curves (Approach 1).
-public struct FitInput: Codable, Sendable {
+/// The data a fit reads: final losses of runs, or loss curves (Approach 1). It is part of its
+/// steps' keys, encoded compactly (`encode(to:)`).
+public struct FitInput: Encodable, Sendable {
     public var runs: [Run] = []
     public var curves: [TrainingCurve] = []
     /// The data file the runs come from and each run's line in it (quality control names its
@@ -108,6 +109,59 @@ public struct FitInput: Codable, Sendable {
         self.curves = curves
         self.file = file
         self.lines = lines
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case runs, curves, file, lines, sha256
+    }
+
+    /// The counts, the file and the lines as they are, and the runs' and curves' every value as
+    /// the SHA-256 of their bits in a fixed layout (`dataBytes`): the key still changes with any
+    /// value, while 10⁶ runs cost one pass over 50 MB instead of a canonical tree of 10⁶ objects
+    /// (seconds and a gigabyte for each step that reads them).
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(runs.count, forKey: .runs)
+        try c.encode(curves.count, forKey: .curves)
+        try c.encode(file, forKey: .file)
+        try c.encode(lines, forKey: .lines)
+        try c.encode(SHA256.hex(dataBytes), forKey: .sha256)
+    }
+
+    /// Every run's parameters, tokens, FLOPs and loss, then its budget, unique tokens and law
+    /// inputs (each optional one as a presence byte and its bits, the inputs with their count),
+    /// then every curve's size, horizon and points (count, tokens, losses): little-endian IEEE bits.
+    var dataBytes: [UInt8] {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(runs.count * 48 + curves.reduce(0) { $0 + 24 + 16 * $1.tokens.count })
+        func append(_ x: Double) { withUnsafeBytes(of: x.bitPattern.littleEndian) { bytes.append(contentsOf: $0) } }
+        func append(count: Int) { withUnsafeBytes(of: UInt64(count).littleEndian) { bytes.append(contentsOf: $0) } }
+        func append(_ x: Double?) {
+            bytes.append(x == nil ? 0 : 1)
+            if let x { append(x) }
+        }
+        for run in runs {
+            append(run.parameters)
+            append(run.tokens)
+            append(run.flops)
+            append(run.loss)
+            append(run.budget)
+            append(run.uniqueTokens)
+            bytes.append(run.lawInputs == nil ? 0 : 1)
+            if let inputs = run.lawInputs {
+                append(count: inputs.count)
+                for x in inputs { append(x) }
+            }
+        }
+        for curve in curves {
+            append(curve.parameters)
+            append(curve.horizonTokens)
+            append(count: curve.tokens.count)
+            for x in curve.tokens { append(x) }
+            append(count: curve.losses.count)
+            for x in curve.losses { append(x) }
+        }
+        return bytes
     }
 }
 

@@ -22,12 +22,13 @@ public enum DocumentLimits {
     /// Nesting of YAML mappings and lists.
     public static let yamlNesting = 32
 
-    /// Rows of one data file a document reads (CSV or JSON Lines), header not counted. A document
-    /// builds every figure and table over its data, which takes seconds per 10⁵ rows.
-    public static let dataRows = 200_000
-    /// Rows of the file `reportgen fit` reads: enough for a fit to every logged checkpoint of a
-    /// large study (10⁶ runs and more); the field and byte limits below bound its memory.
-    public static let fitCommandRows = 2_000_000
+    /// Rows of one data file a document reads (CSV or JSON Lines), header not counted: enough for
+    /// a fit to every logged checkpoint of a large study (10⁶ runs and more); the field and byte
+    /// limits below bound its memory. A document with 10⁶ runs, two fits and four figures builds
+    /// in about 20 s (Benchmarks/README.md).
+    public static let dataRows = 2_000_000
+    /// Rows of the file `reportgen fit` reads: the same as a document's.
+    public static let fitCommandRows = dataRows
     /// Fields of one data file, rows × columns: with the row limit, this bounds the parsed table's
     /// memory (about 16 bytes per field plus 60 per row, some 250 MB at most) whatever the file's
     /// shape; a 10⁶-row file may have up to 10 columns. The parsers stop at the first row beyond.

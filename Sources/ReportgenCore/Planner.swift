@@ -341,7 +341,7 @@ struct FitSteps {
 }
 
 /// What a fit step runs on: the checked options (the hold-out refit included) and the runs.
-struct FitStepInput: Codable, Sendable {
+struct FitStepInput: Encodable, Sendable {
     var spec: FitSpec
     var data: FitInput
     /// A comparison's sources (`sources:`), each with its data; nil for a fit of `data`.
@@ -353,7 +353,7 @@ struct FitStepInput: Codable, Sendable {
 }
 
 /// What an intervals step runs on, besides the full fit's output.
-struct IntervalsStepInput: Codable, Sendable {
+struct IntervalsStepInput: Encodable, Sendable {
     var spec: FitSpec
     var data: FitInput
     var scheme: ResamplingScheme

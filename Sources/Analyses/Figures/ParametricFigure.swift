@@ -54,7 +54,9 @@ public struct LossSurface: Sendable {
                     switch input {
                     case "N": return p.parameters
                     case "D": return p.tokens
-                    default: return 6 * p.parameters * p.tokens
+                    case "C": return 6 * p.parameters * p.tokens
+                    // The initialiser refused every other input above: none reaches here.
+                    default: return .nan
                     }
                 }
             }
