@@ -63,17 +63,22 @@ def write_csv(path, runs):
             f.write("%.10g,%.10g,%.10g\n" % row)
 
 
-def timed(binary, path):
-    """One `reportgen fit --approach 3 --json --profile` under /usr/bin/time -v."""
-    command = ["/usr/bin/time", "-v", binary, "fit", path, "--approach", "3", "--json", "--profile"]
-    done = subprocess.run(command, capture_output=True, text=True, check=True)
+def time_fields(stderr):
+    """The fields /usr/bin/time -v printed, and the wall time in seconds."""
     fields = {}
-    for line in done.stderr.splitlines():
+    for line in stderr.splitlines():
         m = re.match(r"\s*(.+?):\s+(.*)$", line)
         if m:
             fields[m.group(1)] = m.group(2)
     wall = fields["Elapsed (wall clock) time (h:mm:ss or m:ss)"].split(":")
-    seconds = sum(float(x) * 60 ** i for i, x in enumerate(reversed(wall)))
+    return fields, sum(float(x) * 60 ** i for i, x in enumerate(reversed(wall)))
+
+
+def timed(binary, path):
+    """One `reportgen fit --approach 3 --json --profile` under /usr/bin/time -v."""
+    command = ["/usr/bin/time", "-v", binary, "fit", path, "--approach", "3", "--json", "--profile"]
+    done = subprocess.run(command, capture_output=True, text=True, check=True)
+    fields, seconds = time_fields(done.stderr)
     values = json.loads(done.stdout)
     values = values.get("values", values)
     total = re.search(r"evaluations: (\d+), run-evaluations: (\d+), ([0-9.]+) s", done.stderr)

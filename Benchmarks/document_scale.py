@@ -110,12 +110,7 @@ def build(binary, folder):
     done = subprocess.run(command, capture_output=True, text=True, cwd=folder)
     if done.returncode != 0:
         sys.exit("reportgen build failed:\n" + done.stderr[-3000:])
-    fields = {}
-    for line in done.stderr.splitlines():
-        m = re.match(r"\s*(.+?):\s+(.*)$", line)
-        if m:
-            fields[m.group(1)] = m.group(2)
-    wall = fields["Elapsed (wall clock) time (h:mm:ss or m:ss)"].split(":")
+    fields, wall = approach3_scale.time_fields(done.stderr)
     out = re.search(r"built (\S+) in", done.stdout + done.stderr)
     output = os.path.join(folder, out.group(1)) if out else os.path.join(folder, "build", "report")
     results = open(os.path.join(output, "results.json")).read()
@@ -123,7 +118,7 @@ def build(binary, folder):
     a2 = float(re.search(r'"a2\.a"\s*:\s*([-0-9.eE+]+)', results).group(1))
     e3 = [float(re.search(r'"a3\.%s"\s*:\s*([-0-9.eE+]+)' % k, results).group(1)) for k in ("E", "A", "B", "alpha", "beta")]
     return {
-        "wall": sum(float(x) * 60 ** i for i, x in enumerate(reversed(wall))),
+        "wall": wall,
         "cpu": float(fields["User time (seconds)"]) + float(fields["System time (seconds)"]),
         "rss_mb": int(fields["Maximum resident set size (kbytes)"]) / 1024,
         "pdf_mb": os.path.getsize(os.path.join(output, "report.pdf")) / 1e6,
