@@ -66,8 +66,9 @@ let package = Package(
         .target(name: "CApproach3Kernel", cSettings: [.unsafeFlags(["-O2"], .when(configuration: .debug))]),
         .target(
             name: "ReportDocument",
-            // Plotting: the SI suffixes that tick labels and prose numbers share; CBTParse: .bib files.
-            dependencies: ["CCmark", "CBTParse", "Plotting", .product(name: "Yams", package: "Yams")]),
+            // Plotting: the SI suffixes that tick labels and prose numbers share; CBTParse: .bib files;
+            // ScalingLaws: the option types documents share with the fitting code (`BadBudgetPolicy`).
+            dependencies: ["CCmark", "CBTParse", "Plotting", "ScalingLaws", .product(name: "Yams", package: "Yams")]),
         .target(name: "Plotting"),
         .target(name: "Typesetting", dependencies: ["Plotting"]),
         .target(name: "CairoBackend", dependencies: ["CCairo", "CPango", "CZlib", "Plotting"]),

@@ -1,3 +1,5 @@
+import ScalingLaws
+
 /// Typed directives: each kind has a schema; unknown keys, wrong types and missing required keys
 /// are errors at the key's (or value's) position.
 
@@ -35,7 +37,7 @@ public struct FitDirective: Sendable, Equatable {
     /// Approach 1: number of FLOP values (log-spaced) at which the envelope is taken.
     public var envelopePoints: Int? = nil
     /// Approach 2: what to do with budgets that have fewer than 3 runs or a downward parabola.
-    public var badBudget: BadBudgetRule = .error
+    public var badBudget: BadBudgetPolicy = .error
     /// Confidence intervals of the fitted exponents; nil for none.
     public var intervals: IntervalSpec? = nil
     /// The simulated ground truth to compare the fit with (Eq. 2 parameters).
@@ -168,15 +170,6 @@ public struct QCSpec: Sendable, Equatable {
 /// What quality control does with flagged runs: `policy:` of `qc:`.
 public enum QCPolicyRule: String, Sendable, Equatable, CaseIterable {
     case flag
-    case drop
-}
-
-/// How a fit treats a compute budget it cannot fit a parabola to: `bad-budget:` in documents and
-/// `--bad-budget` of `reportgen fit`, one name for each choice.
-public enum BadBudgetRule: String, Sendable, Equatable, CaseIterable {
-    /// Stop with an error.
-    case error
-    /// Leave the budget out, with a warning.
     case drop
 }
 
@@ -387,7 +380,7 @@ public enum DirectiveSchema {
         let exclude = r.int("exclude-highest-loss", required: false, allowed: 0...DocumentLimits.dataRows)
         let window = r.int("smoothing-window", required: false, allowed: DocumentLimits.smoothingWindow)
         let envelope = r.int("envelope-points", required: false, allowed: DocumentLimits.envelopePoints)
-        let bad = r.choice("bad-budget", required: false, among: BadBudgetRule.allCases.map(\.rawValue), what: "bad-budget policy")
+        let bad = r.choice("bad-budget", required: false, among: BadBudgetPolicy.allCases.map(\.rawValue), what: "bad-budget policy")
         let schedules = r.choice("schedules", required: false, among: ["all", "longest"], what: "schedule selection")
         let optimizer = r.choice("optimizer", required: false, among: vocabulary.optimizers, what: "optimiser")
         var budgets: [Double]? = nil
@@ -467,7 +460,7 @@ public enum DirectiveSchema {
         return FitDirective(
             id: d.id, approach: approach, data: data.name, dataLocation: data.location, budgetTolerance: tolerance,
             location: d.range.start, curves: curves, huberDelta: huber, excludeHighestLoss: exclude, smoothingWindow: window,
-            envelopePoints: envelope, badBudget: bad.flatMap { BadBudgetRule(rawValue: $0.name) } ?? .error,
+            envelopePoints: envelope, badBudget: bad.flatMap { BadBudgetPolicy(rawValue: $0.name) } ?? .error,
             intervals: intervals, truth: truth, budgets: budgets, schedules: schedules?.name, optimizer: optimizer?.name,
             law: law, solver: solver, objective: objective, qc: qc, sources: sources)
     }

@@ -14,7 +14,7 @@ public struct AdHocFitRequest: Sendable {
     public var seed: UInt64
     /// log10 C tolerance for grouping budgets; nil: declared budget column, else exact FLOPs.
     public var budgetTolerance: Double?
-    public var badBudget: BadBudgetRule = .error
+    public var badBudget: BadBudgetPolicy = .error
     /// Nominal budgets to snap runs to (with `budgetTolerance` as the snapping distance).
     public var nominalBudgets: [Double]? = nil
     /// Approach 3's L-BFGS implementation.
@@ -158,7 +158,7 @@ public enum AdHocFit {
         let objective = LawFits.objective(objectiveName, huberDelta: request.huberDelta)
         do {
             return try FitEngine.adHoc(
-                input: FitInput(runs: runs), approach: request.approach, grouping: grouping, policy: BadBudgetPolicy(request.badBudget),
+                input: FitInput(runs: runs), approach: request.approach, grouping: grouping, policy: request.badBudget,
                 optimizer: request.optimizer, law: law, solver: solver, objective: objective, targets: request.targets,
                 bootstrap: request.bootstrap, seed: request.seed, progress: progress)
         } catch let error as FitError {
@@ -269,15 +269,5 @@ public enum AdHocFit {
             for case .string(let w) in warnings { lines.append("warning: \(w)") }
         }
         return lines.joined(separator: "\n") + "\n"
-    }
-}
-
-extension BadBudgetPolicy {
-    /// The fitting module's policy for the rule a document or the command line chose.
-    init(_ rule: BadBudgetRule) {
-        switch rule {
-        case .error: self = .error
-        case .drop: self = .drop
-        }
     }
 }

@@ -61,7 +61,7 @@ struct Planner {
         } else if runs.contains(where: { $0.budget != nil }) {
             spec.grouping = .declared
         }
-        spec.policy = BadBudgetPolicy(fit.badBudget)
+        spec.policy = fit.badBudget
         spec.huberDelta = fit.huberDelta ?? 1e-3
         spec.smoothingWindow = fit.smoothingWindow ?? 10
         spec.envelopePoints = fit.envelopePoints ?? 1500

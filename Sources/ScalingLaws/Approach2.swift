@@ -45,8 +45,9 @@ public struct Approach2Result: Sendable, Equatable, Codable {
 }
 
 /// What to do with a budget that cannot give a vertex: fewer than three runs, a parabola that
-/// opens downward, or a vertex outside the sampled range of model sizes.
-public enum BadBudgetPolicy: String, Sendable, Equatable, Codable {
+/// opens downward, or a vertex outside the sampled range of model sizes. The one type of
+/// `bad-budget:` in documents, `--bad-budget` of `reportgen fit` and the fit itself.
+public enum BadBudgetPolicy: String, Sendable, Equatable, Codable, CaseIterable {
     /// Fail the fit with an error naming the budget.
     case error
     /// Leave the budget out and say so in `Approach2Result.warnings`.

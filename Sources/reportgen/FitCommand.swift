@@ -38,7 +38,7 @@ struct Fit: ParsableCommand {
     var budgets: String?
 
     @Option(help: "error: a budget with fewer than 3 runs or no interior minimum fails the fit; drop: leave it out with a warning.")
-    var badBudget: BadBudgetRule = .error
+    var badBudget: BadBudgetPolicy = .error
 
     @Option(help: "Drop the K runs with the highest loss before fitting.")
     var excludeHighestLoss: Int = 0
@@ -185,7 +185,7 @@ extension Approach: ExpressibleByArgument {
     public static var allValueStrings: [String] { AnalysisKinds.standard.approaches.map { String($0.id.rawValue) } }
 }
 
-extension BadBudgetRule: ExpressibleByArgument {}
+extension BadBudgetPolicy: ExpressibleByArgument {}
 
 extension Approach3Optimizer: ExpressibleByArgument {}
 

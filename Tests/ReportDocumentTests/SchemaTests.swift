@@ -64,7 +64,9 @@ import Testing
     }
     @Test func fitCurvesOnlyForApproachOne() { expectError("fit", "approach: 2\ndata: s\n¦curves: c", "only applies to approach 1") }
     @Test func fitUnknownOptimizer() { expectError("fit", "approach: 3\ndata: s\noptimizer: ¦scipy", "unknown optimiser 'scipy'") }
-    @Test func fitBadBudgetRule() { expectError("fit", "approach: 2\ndata: s\nbad-budget: ¦ignore", "unknown bad-budget policy 'ignore'") }
+    @Test func fitBadBudgetPolicy() {
+        expectError("fit", "approach: 2\ndata: s\nbad-budget: ¦ignore", "unknown bad-budget policy 'ignore'")
+    }
 
     // MARK: figure
 
