@@ -85,9 +85,12 @@ public enum Ticks {
         }
 
         // Sub-decade mode: label multiples m·10^e, finest set first that stays within maxMajor.
-        // If every set has too many labels, the coarsest with two or more is taken (and thinned later).
+        // If every set has too many labels, the coarsest with three or more (two when at most two
+        // are wanted) is taken (and thinned later); a range holding fewer integer multiples (losses
+        // 2.9–4.0: only 3 and 4) gets linear steps (3.0, 3.2, …, 4.0).
         let sets: [[Int]] = [Array(1...9), [1, 2, 3, 5], [1, 2, 5]]
-        let usable = sets.filter { multiples($0, from: first - 1, to: last, where: inside).count >= 2 }
+        let wanted = min(3, maxMajor)
+        let usable = sets.filter { multiples($0, from: first - 1, to: last, where: inside).count >= wanted }
         let chosen = usable.first { multiples($0, from: first - 1, to: last, where: inside).count <= maxMajor } ?? usable.last
         for set in sets where set == chosen {
             let values = multiples(set, from: first - 1, to: last, where: inside)

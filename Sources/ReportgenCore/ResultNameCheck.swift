@@ -36,6 +36,22 @@ extension Analysis {
         return keys
     }
 
+    /// The note listing a fit's results under an unknown name: all of them when there are at
+    /// most 24, else the 24 that share the longest beginning with the name written (a comparison
+    /// of three sources publishes over a hundred), with how many are left out.
+    static func resultList(_ published: [String], near name: String) -> String {
+        let sorted = published.sorted()
+        let shown = 24
+        guard sorted.count > shown else { return "its results: \(sorted.joined(separator: ", "))" }
+        func shared(_ candidate: String) -> Int { zip(candidate, name).prefix { $0 == $1 }.count }
+        let nearest = sorted.enumerated().sorted { x, y in
+            let a = shared(x.element), b = shared(y.element)
+            return a != b ? a > b : x.offset < y.offset
+        }.prefix(shown).map(\.element).sorted()
+        return
+            "\(shown) of its \(sorted.count) results, those nearest '\(name)': \(nearest.joined(separator: ", ")); and \(sorted.count - shown) more"
+    }
+
     /// `=fit.name` in the prose and `{expect}` keys must name a result the fit publishes: a
     /// misspelt name is an error at its place, with the nearest real name.
     func checkResultNames(into bag: inout DiagnosticBag) {
@@ -54,7 +70,7 @@ extension Analysis {
             }
             guard !published.contains(name) else { return }
             var message = "\(what) '\(key)': fit '\(id)' has no result '\(name)'"
-            var notes = ["its results: \(published.sorted().joined(separator: ", "))"]
+            var notes = [Self.resultList(published, near: name)]
             if let s = suggestion(for: name, among: published) {
                 message += "; did you mean '\(id).\(s)'?"
             } else if ResultSchema.perTargetPrefixes.contains(where: name.hasPrefix) {
