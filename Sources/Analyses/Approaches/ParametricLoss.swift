@@ -113,8 +113,9 @@ public struct ParametricLoss: ApproachKind {
         return output
     }
 
-    /// Each resample refits warm-started: from the full fit's optimum plus one grid point (Eq. 2 on
-    /// the kernel, a guard against a resample whose optimum lies in another basin), or with the
+    /// Each resample refits warm-started: from the full fit's optimum plus one grid point, four
+    /// above the subsample threshold (`Approach3Options.resampleGridStarts`; Eq. 2 on the kernel, a
+    /// guard against a resample whose optimum lies in another basin), or with the
     /// same solver from the full fit's optimum (the declared-law engine).
     public func resample(
         _ spec: FitSpec, input: FitInput, full: FitOutput, scheme: ResamplingScheme, seed: UInt64, estimate: [String: Double],
@@ -138,8 +139,9 @@ public struct ParametricLoss: ApproachKind {
                     return s
                 }, progress: progress)
         }
-        let options = Approach3Options(huberDelta: spec.huberDelta, optimizer: spec.optimizer).warmStarted(
-            at: full.approach3?.law ?? .publishedUnrounded, gridStarts: 1)
+        let base = Approach3Options(huberDelta: spec.huberDelta, optimizer: spec.optimizer)
+        let options = base.warmStarted(
+            at: full.approach3?.law ?? .publishedUnrounded, gridStarts: base.resampleGridStarts(runs: input.runs.count))
         let id = self.id
         return Resampling.run(
             input.runs, scheme: scheme, seed: seed, estimate: estimate,
