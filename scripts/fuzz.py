@@ -161,7 +161,10 @@ def mutate_data(rng, text):
         parts[rng.randrange(len(parts))] = rng.choice(cells)
         rows[i] = ",".join(parts)
     elif op == 1:
-        rows = rows * rng.choice([2, 10, 100, 3000])
+        # 30000 copies of the fixture's 81 rows pass the row limit (2 000 000): refused while
+        # parsing. Files just under the limit are legitimate work, seconds per 10⁵ rows, and are
+        # measured by Benchmarks/document_scale.py, not fuzzed against the hang limit.
+        rows = rows * rng.choice([2, 10, 100, 30000])
     elif op == 2:
         # Every loss equal.
         rows = [",".join(r.split(",")[:-1] + ["2.5"]) for r in rows]

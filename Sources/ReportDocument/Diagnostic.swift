@@ -105,30 +105,50 @@ public struct DiagnosticBag: Sendable, Equatable {
 public struct DiagnosticPrinter: Sendable {
     /// Source text by file name, for quoting the offending line.
     public var sources: [String: String] {
-        didSet { lines = Self.split(sources) }
+        didSet { lineStarts = sources.mapValues(Self.lineStarts) }
     }
-    /// Each source split into lines once, so that printing n diagnostics costs O(n + size).
-    private var lines: [String: [Substring]]
+    /// Each source's line starts (UTF-8 offsets), found once in one pass over its bytes, so that
+    /// printing n diagnostics costs O(n + size) and a 50 MB data file costs no copy of its lines.
+    private var lineStarts: [String: [Int]]
 
     public init(sources: [String: String] = [:]) {
         self.sources = sources
-        self.lines = Self.split(sources)
+        self.lineStarts = sources.mapValues(Self.lineStarts)
     }
 
-    private static func split(_ sources: [String: String]) -> [String: [Substring]] {
-        // Lines end at "\r\n", "\r" or "\n", as the parsers count them: a CRLF file quotes one line, not the whole file.
-        sources.mapValues { normalizingLineEndings($0).split(separator: "\n", omittingEmptySubsequences: false) }
+    /// Lines end at "\r\n", "\r" or "\n", as the parsers count them: a CRLF file quotes one line,
+    /// not the whole file.
+    static func lineStarts(_ text: String) -> [Int] {
+        var starts = [0]
+        var text = text
+        text.withUTF8 { bytes in
+            var i = 0
+            while i < bytes.count {
+                if bytes[i] == 13, i + 1 < bytes.count, bytes[i + 1] == 10 { i += 1 }
+                if bytes[i] == 10 || bytes[i] == 13 { starts.append(i + 1) }
+                i += 1
+            }
+        }
+        return starts
+    }
+
+    /// Line `number` (1-based) of `file` without its line ending; nil past the end.
+    func line(_ number: Int, of file: String) -> String? {
+        guard let starts = lineStarts[file], var text = sources[file], number >= 1, number <= starts.count else { return nil }
+        let start = starts[number - 1]
+        return text.withUTF8 { bytes in
+            var end = number < starts.count ? starts[number] : bytes.count
+            while end > start, bytes[end - 1] == 10 || bytes[end - 1] == 13 { end -= 1 }
+            return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
+        }
     }
 
     public func render(_ d: Diagnostic) -> String {
         var out = d.description + "\n"
-        if let file = d.file, let location = d.location, let lines = lines[file] {
-            if location.line >= 1, location.line <= lines.count {
-                let line = String(lines[location.line - 1]).replacingTabs()
-                out += "    " + line + "\n"
-                let pad = String(repeating: " ", count: max(0, location.column - 1))
-                out += "    " + pad + "^\n"
-            }
+        if let file = d.file, let location = d.location, let line = line(location.line, of: file) {
+            out += "    " + line.replacingTabs() + "\n"
+            let pad = String(repeating: " ", count: max(0, location.column - 1))
+            out += "    " + pad + "^\n"
         }
         for note in d.notes { out += "    note: \(note)\n" }
         return out
