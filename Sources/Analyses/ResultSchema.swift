@@ -8,11 +8,15 @@ public struct ResultName: Sendable, Equatable {
     /// Whether the lock file holds it. Values that describe an optimiser's path rather than a
     /// fitted value move with the last bits of the arithmetic and are left out.
     public var locked: Bool
+    /// The unit a reader writes after the value ("parameters", "FLOPs"); nil for a pure number
+    /// (an exponent, a ratio, a count of starts).
+    public var unit: String?
 
-    public init(_ name: String, _ meaning: String, locked: Bool = true) {
+    public init(_ name: String, _ meaning: String, locked: Bool = true, unit: String? = nil) {
         self.name = name
         self.meaning = meaning
         self.locked = locked
+        self.unit = unit
     }
 }
 
@@ -25,16 +29,17 @@ public enum ResultSchema {
         var names = [ResultName("a", "exponent of N_opt ∝ C^a"), ResultName("b", "exponent of D_opt ∝ C^b")]
         for t in targets {
             names += [
-                ResultName("n_opt_\(t)", "optimal parameters at the target '\(t)'"),
-                ResultName("d_opt_\(t)", "optimal tokens at the target '\(t)'"),
+                ResultName("n_opt_\(t)", "optimal parameters at the target '\(t)'", unit: "parameters"),
+                ResultName("d_opt_\(t)", "optimal tokens at the target '\(t)'", unit: "tokens"),
                 ResultName("tokens_per_parameter_\(t)", "D_opt / N_opt at the target '\(t)'"),
                 ResultName(
                     "flops_\(t)", "the target '\(t)''s budget (FLOPs): as declared, or where its model size is compute-optimal",
-                    locked: false),
+                    locked: false, unit: "FLOPs"),
             ]
         }
         if targets == [ProjectionTarget.defaultKey] {
-            names.append(ResultName("target_flops", "the default target's budget: 10× the largest training FLOPs of the data"))
+            names.append(
+                ResultName("target_flops", "the default target's budget: 10× the largest training FLOPs of the data", unit: "FLOPs"))
         }
         return names
     }
@@ -56,7 +61,23 @@ public enum ResultSchema {
 
     /// The predicted loss at each target's optimum, for fits of a loss law.
     public static func targetLosses(targets: [String]) -> [ResultName] {
-        targets.map { ResultName("loss_\($0)", "predicted loss at the optimum of the target '\($0)' (nats per token)") }
+        targets.map {
+            ResultName("loss_\($0)", "predicted loss at the optimum of the target '\($0)' (nats per token)", unit: "nats per token")
+        }
+    }
+
+    /// The unit of a published name, read off the schema: a per-target name's from its template
+    /// (its interval ends, standard error and true value too, not its relative error), any other's
+    /// from the names of `extra` (an approach's own results); nil for a pure number.
+    public static func unit(of name: String, among extra: [ResultName] = []) -> String? {
+        let marker = "\u{1}"
+        if name.hasSuffix("_error") { return nil }
+        for template in frontier(targets: [marker]) + targetLosses(targets: [marker]) {
+            guard let range = template.name.range(of: marker) else { continue }
+            let prefix = template.name[..<range.lowerBound], suffix = template.name[range.upperBound...]
+            if name.hasPrefix(prefix), name.hasSuffix(suffix), name.count > prefix.count + suffix.count { return template.unit }
+        }
+        return (frontier(targets: [ProjectionTarget.defaultKey]) + holdOut + extra).first { $0.name == name }?.unit
     }
 
     /// The beginnings of the names published once per projection target (`n_opt_`, `loss_`, …),
@@ -69,7 +90,7 @@ public enum ResultSchema {
 
     /// With the hold-out refit (an `extrapolation` table or `lobo_*` in the prose).
     public static let holdOut = [
-        ResultName("lobo_budget", "the held-out largest budget (FLOPs)"),
+        ResultName("lobo_budget", "the held-out largest budget (FLOPs)", unit: "FLOPs"),
         ResultName("lobo_n_error", "relative error of N_opt predicted for it"),
         ResultName("lobo_loss_error", "relative error of the loss predicted for it"),
     ]

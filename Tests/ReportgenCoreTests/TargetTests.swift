@@ -183,3 +183,14 @@ private func smallRuns(_ law: ChinchillaLaw) -> [Run] {
         },
         "\(error.diagnostics.map(\.message))")
 }
+
+@Test func resultUnitsComeFromTheSchema() {
+    #expect(ResultSchema.unit(of: "n_opt_gopher") == "parameters")
+    #expect(ResultSchema.unit(of: "n_opt_gopher_low") == "parameters")
+    #expect(ResultSchema.unit(of: "d_opt_70b_model") == "tokens")
+    #expect(ResultSchema.unit(of: "flops_70b_model") == "FLOPs" && ResultSchema.unit(of: "target_flops") == "FLOPs")
+    #expect(ResultSchema.unit(of: "loss_gopher") == "nats per token")
+    // A relative error and an exponent are pure numbers.
+    #expect(ResultSchema.unit(of: "n_opt_gopher_error") == nil && ResultSchema.unit(of: "a") == nil)
+    #expect(ResultSchema.unit(of: "tokens_per_parameter_gopher") == nil)
+}
