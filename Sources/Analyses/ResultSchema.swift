@@ -67,9 +67,9 @@ public enum ResultSchema {
     }
 
     /// The unit of a published name, read off the schema: a per-target name's from its template
-    /// (its interval ends, standard error and true value too, not its relative error), any other's
-    /// from the names of `extra` (an approach's own results); nil for a pure number.
-    public static func unit(of name: String, among extra: [ResultName] = []) -> String? {
+    /// (its interval ends, standard error and true value too, not its relative error), the default
+    /// target's budget and the hold-out budget from their entries; nil for a pure number.
+    public static func unit(of name: String) -> String? {
         let marker = "\u{1}"
         if name.hasSuffix("_error") { return nil }
         for template in frontier(targets: [marker]) + targetLosses(targets: [marker]) {
@@ -77,7 +77,7 @@ public enum ResultSchema {
             let prefix = template.name[..<range.lowerBound], suffix = template.name[range.upperBound...]
             if name.hasPrefix(prefix), name.hasSuffix(suffix), name.count > prefix.count + suffix.count { return template.unit }
         }
-        return (frontier(targets: [ProjectionTarget.defaultKey]) + holdOut + extra).first { $0.name == name }?.unit
+        return (frontier(targets: [ProjectionTarget.defaultKey]) + holdOut).first { $0.name == name }?.unit
     }
 
     /// The beginnings of the names published once per projection target (`n_opt_`, `loss_`, …),

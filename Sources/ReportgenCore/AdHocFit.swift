@@ -243,10 +243,9 @@ public enum AdHocFit {
         keys += ["objective", "log_likelihood", "condition_projected", "target_flops"]
         // Each target's projections, in the order the keys sort (declared labels become keys).
         keys += o.keys.filter { $0.hasPrefix("n_opt_") || $0.hasPrefix("d_opt_") || $0.hasPrefix("flops_") }.sorted()
-        let shown = keys.filter { number($0) != nil }
-        let width = max(13, (shown.map(\.count).max() ?? 0) + 1)
-        for key in shown {
-            guard let x = number(key) else { continue }
+        let shown = keys.compactMap { key in number(key).map { (key, $0) } }
+        let width = max(13, (shown.map(\.0.count).max() ?? 0) + 1)
+        for (key, x) in shown {
             var line = "  " + key.padding(toLength: width, withPad: " ", startingAt: 0) + String(format: "%.4g", x)
             if let unit = ResultSchema.unit(of: key) { line += " " + unit }
             if case .object(let iv)? = o["intervals"], case .object(let i)? = iv[key], case .number(let lo)? = i["lower"],

@@ -116,8 +116,7 @@ extension TableBuilder {
                 rows.append(
                     ["Budget for \(target.label) (\(NumberFormat.si.format(n)) parameters), FLOPs"]
                         + columns.map { column in
-                            let c = column.frontier.parameters.exponent > 0 ? column.frontier.flops(optimalParameters: n) : .nan
-                            return c.isFinite && c > 0 ? powerOfTen(c, decimals: 2) : notApplicable
+                            target.resolved(on: column.frontier).map { powerOfTen($0.flops, decimals: 2) } ?? notApplicable
                         })
             } else {
                 rows.append(
