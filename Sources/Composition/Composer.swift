@@ -16,12 +16,19 @@ package struct Composer: Sendable {
     let creationDate: String
     /// Every number, anchor and cross-reference label the PDF and the HTML page show.
     package let numbering: NumberedDocument
+    /// How each result is written when a reference gives no format, by `<fit>.<name>` (the
+    /// result schema's `ResultName.format`).
+    let defaultFormats: [String: NumberFormat]
 
     /// `figureIDs` and `tableIDs` are the ids of the document's figure and table directives.
-    package init(document: Document, style: ReportStyle, figureIDs: [String], tableIDs: [String], creationDate: String) {
+    package init(
+        document: Document, style: ReportStyle, figureIDs: [String], tableIDs: [String], creationDate: String,
+        defaultFormats: [String: NumberFormat] = [:]
+    ) {
         self.document = document
         self.style = style
         self.creationDate = creationDate
+        self.defaultFormats = defaultFormats
         numbering = NumberedDocument(document, figureIDs: figureIDs, tableIDs: tableIDs)
     }
 
@@ -42,7 +49,8 @@ package struct Composer: Sendable {
     /// and the style's link colour.
     func inlineRenderer(values: [String: Double]) -> InlineRenderer {
         InlineRenderer(
-            results: Results(values), labels: numbering.labels, bibliography: document.frontMatter.bibliography, linkColor: style.linkColour
+            results: Results(values, defaultFormats: defaultFormats), labels: numbering.labels,
+            bibliography: document.frontMatter.bibliography, linkColor: style.linkColour
         )
     }
 

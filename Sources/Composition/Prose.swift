@@ -152,13 +152,18 @@ package enum HTML {
     package static func escape(_ s: String) -> String { escapeMarkup(s) }
 }
 
-/// Fitted values keyed `<directive-id>.<name>`.
+/// Fitted values keyed `<directive-id>.<name>`, with the format each result is written in when
+/// a reference gives none (`ResultName.format`, from the result schema).
 public struct Results: Sendable, Equatable {
     public private(set) var values: [String: Double] = [:]
+    public private(set) var defaultFormats: [String: NumberFormat] = [:]
 
     public init() {}
 
-    public init(_ values: [String: Double]) { self.values = values }
+    public init(_ values: [String: Double], defaultFormats: [String: NumberFormat] = [:]) {
+        self.values = values
+        self.defaultFormats = defaultFormats
+    }
 
     public mutating func setKey(_ key: String, _ value: Double) { values[key] = value }
 
@@ -166,21 +171,27 @@ public struct Results: Sendable, Equatable {
 
     public subscript(key: String) -> Double? { values[key] }
 
+    /// The format a reference is written in: its own (`:.3f`), else its result's.
+    func format(of ref: ValueReference) -> NumberFormat {
+        ref.format.isEmpty ? defaultFormats[ref.key] ?? .automatic : NumberFormat(ref.format) ?? .automatic
+    }
+
+    /// The value a reference shows. The document's checks make every format valid before
+    /// anything runs, and the page steps stop at a reference whose value was not computed before
+    /// composing (`Planner.requireValues`), so a missing value is written as its name, never as
+    /// a placeholder number.
     func formatted(_ ref: ValueReference) -> String {
-        guard let v = values[ref.key], let f = NumberFormat(ref.format) else { return "??" }
-        return f.format(v)
+        guard let v = values[ref.key] else { return ref.key }
+        return format(of: ref).format(v)
     }
 
     /// Pango markup of a value: scientific values as m × 10 with a superscript exponent.
     func markup(_ ref: ValueReference) -> String {
-        guard let v = values[ref.key], let f = NumberFormat(ref.format) else { return "??" }
-        return f.markup(v)
+        guard let v = values[ref.key] else { return HTML.escape(ref.key) }
+        return format(of: ref).markup(v)
     }
 
-    func html(_ ref: ValueReference) -> String {
-        guard let v = values[ref.key], let f = NumberFormat(ref.format) else { return "??" }
-        return f.markup(v)
-    }
+    func html(_ ref: ValueReference) -> String { markup(ref) }
 
     public var json: JSONValue { .object(values.mapValues { .number($0) }) }
 }

@@ -8,9 +8,11 @@ import Plotting
 /// - `si`: an SI-suffixed count (63B, 1.4T, 5.2P; from 10^18 on 1.2×10¹⁸)
 /// - `count`: a whole number with thin-space thousands (1 500)
 /// - `pct`: a percentage with one decimal
-/// - empty: a whole number below 10⁶ as it is ("116", "4500"); anything else with four
+/// - `auto`: a whole number below 10⁶ as it is ("116", "4500"); anything else with four
 ///   significant digits, trailing zeros kept so the digits shown are the digits known ("0.5000",
 ///   "0.3137"), as m×10ᵉ outside 10⁻³ ≤ |x| < 10⁶ ("3.756×10⁵", "2.759×10⁻⁴")
+/// - empty: the result's own format (`ResultName.format` in Analyses); `automatic` where a value
+///   has none
 public enum NumberFormat: Sendable, Equatable {
     case fixed(Int)
     case scientific(Int)
@@ -19,11 +21,11 @@ public enum NumberFormat: Sendable, Equatable {
     case percent
     case automatic
 
-    public static let names = [".Nf", ".Ne", "si", "count", "pct"]
+    public static let names = [".Nf", ".Ne", "si", "count", "pct", "auto"]
 
     public init?(_ spec: String) {
         switch spec {
-        case "": self = .automatic
+        case "", "auto": self = .automatic
         case "si": self = .si
         case "count": self = .count
         case "pct": self = .percent

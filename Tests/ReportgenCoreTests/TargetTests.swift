@@ -194,3 +194,46 @@ private func smallRuns(_ law: ChinchillaLaw) -> [Run] {
     #expect(ResultSchema.unit(of: "n_opt_gopher_error") == nil && ResultSchema.unit(of: "a") == nil)
     #expect(ResultSchema.unit(of: "tokens_per_parameter_gopher") == nil)
 }
+
+@Test func aValueWithoutAFormatIsWrittenInItsResultsFormat() throws {
+    let p = try FixtureProject(name: "default-formats")
+    defer { p.remove() }
+    try p.edit("Reports/chinchilla.md") { text in
+        text.replacingOccurrences(
+            of: "`=isoflops.n_opt_gopher:si`",
+            with:
+                "`=isoflops.n_opt_gopher` (tokens `=isoflops.d_opt_gopher`, ratio `=isoflops.tokens_per_parameter_gopher`, budget `=isoflops.flops_gopher`, exponent `=isoflops.a`, runs `=isoflops.runs`, plain `=isoflops.a:auto`)"
+        )
+    }
+    let summary = try p.build()
+    let values = summary.results.values
+    let html = String(decoding: try #require(p.bytes("build/chinchilla/report.html")), as: UTF8.self)
+    func shown(_ key: String, _ format: NumberFormat) throws -> String {
+        "<span class=\"value\">\(format.markup(try #require(values[key])))</span>"
+    }
+    // Each in the format its schema gives it, written by the same grammar an explicit format uses.
+    for (key, format) in [
+        ("isoflops.n_opt_gopher", NumberFormat.si), ("isoflops.d_opt_gopher", .si), ("isoflops.tokens_per_parameter_gopher", .fixed(1)),
+        ("isoflops.flops_gopher", .scientific(2)), ("isoflops.a", .fixed(3)), ("isoflops.runs", .count), ("isoflops.a", .automatic),
+    ] {
+        #expect(html.contains(try shown(key, format)), "\(key) as \(format)")
+    }
+    #expect(html.contains("budget <span class=\"value\">5.76×10<sup>23</sup></span>"))
+}
+
+@Test func everyResultOfTheSchemaHasAFormatFittingItsQuantity() {
+    let names = ResultSchema.names(
+        approach: ParametricLoss(), spec: FitSpec(approach: .parametricLoss), targets: ["gopher"], truth: true, holdOut: true,
+        intervals: true)
+    func format(_ name: String) -> NumberFormat? { names.first { $0.name == name }?.format }
+    #expect(format("alpha") == .fixed(3) && format("a") == .fixed(3) && format("E") == .fixed(3))
+    #expect(format("n_opt_gopher") == .si && format("d_opt_gopher") == .si && format("n_opt_gopher_true") == .si)
+    #expect(format("flops_gopher") == .scientific(2) && format("lobo_budget") == .scientific(2))
+    #expect(format("evaluations") == .count && format("resamples") == .count && format("starts") == .count)
+    #expect(format("share_1e3") == .percent && format("n_opt_gopher_error") == .percent && format("lobo_n_error") == .percent)
+    // An interval's ends are written as their statistic; its standard error is a plain number.
+    #expect(format("n_opt_gopher_low") == .si && format("alpha_high") == .fixed(3) && format("alpha_se") == .automatic)
+    #expect(format("A") == .automatic)
+    // Every unit-bearing size or budget has a format of its own rather than the automatic one.
+    for name in names where name.unit != nil { #expect(name.format != .automatic, "\(name.name)") }
+}

@@ -20,8 +20,9 @@ public struct IsoFLOPProfiles: ApproachKind {
 
     public func results(_ spec: FitSpec, targets: [String]) -> [ResultName] {
         [
-            ResultName("budgets", "IsoFLOP budgets fitted"), ResultName("dropped_budgets", "budgets left out ('bad-budget: drop')"),
-            ResultName("runs", "runs in the fitted budgets"),
+            ResultName("budgets", "IsoFLOP budgets fitted", format: .count),
+            ResultName("dropped_budgets", "budgets left out ('bad-budget: drop')", format: .count),
+            ResultName("runs", "runs in the fitted budgets", format: .count),
         ]
     }
 

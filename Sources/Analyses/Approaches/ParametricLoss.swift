@@ -41,14 +41,16 @@ public struct ParametricLoss: ApproachKind {
             names = ResultSchema.declaredLaw(parameters: declared.keys, isEquation2: declared.isEquation2)
         } else {
             names = [
-                ResultName("E", "irreducible loss (nats per token)"), ResultName("A", "coefficient of N^-α"),
+                ResultName("E", "irreducible loss (nats per token)", unit: "nats per token", format: .exponent),
+                ResultName("A", "coefficient of N^-α"),
                 ResultName("B", "coefficient of D^-β"),
-                ResultName("alpha", "exponent α of N"), ResultName("beta", "exponent β of D"), ResultName("G", "(αA/βB)^(1/(α+β)), Eq. 4"),
-                ResultName("objective", "Huber objective at the optimum"), ResultName("runs", "runs fitted"),
-                ResultName("starts", "starts of the multi-start grid"),
-                ResultName("share_1e3", "share of starts within 10⁻³ of the best", locked: false),
-                ResultName("share_1e6", "share of starts within 10⁻⁶ of the best", locked: false),
-                ResultName("evaluations", "objective evaluations, all starts", locked: false),
+                ResultName("alpha", "exponent α of N", format: .exponent), ResultName("beta", "exponent β of D", format: .exponent),
+                ResultName("G", "(αA/βB)^(1/(α+β)), Eq. 4"),
+                ResultName("objective", "Huber objective at the optimum"), ResultName("runs", "runs fitted", format: .count),
+                ResultName("starts", "starts of the multi-start grid", format: .count),
+                ResultName("share_1e3", "share of starts within 10⁻³ of the best", locked: false, format: .percent),
+                ResultName("share_1e6", "share of starts within 10⁻⁶ of the best", locked: false, format: .percent),
+                ResultName("evaluations", "objective evaluations, all starts", locked: false, format: .count),
                 ResultName("objective_published", "objective of the paper's unrounded coefficients"),
                 ResultName("objective_published_rounded", "objective of the paper's rounded coefficients"),
                 ResultName("rss", "Σ (ln L̂ − ln L)² of the fit"),

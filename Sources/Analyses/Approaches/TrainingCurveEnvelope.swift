@@ -18,9 +18,10 @@ public struct TrainingCurveEnvelope: ApproachKind {
 
     public func results(_ spec: FitSpec, targets: [String]) -> [ResultName] {
         [
-            ResultName("curves", "loss curves fitted"), ResultName("envelope_points", "points on the minimum-loss envelope"),
-            ResultName("share_final", "share of envelope points in the last tenth of their curve"),
-            ResultName("runs", "curves with a point on the envelope"),
+            ResultName("curves", "loss curves fitted", format: .count),
+            ResultName("envelope_points", "points on the minimum-loss envelope", format: .count),
+            ResultName("share_final", "share of envelope points in the last tenth of their curve", format: .percent),
+            ResultName("runs", "curves with a point on the envelope", format: .count),
         ]
     }
 
