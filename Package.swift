@@ -93,7 +93,8 @@ let package = Package(
         .target(
             name: "ReportgenCore",
             dependencies: [
-                "BuildEngine", "RunData", "Analyses", "Composition", "CBuildID", "ScalingLaws", "ReportDocument", "Plotting", "Typesetting", "CairoBackend",
+                "BuildEngine", "RunData", "Analyses", "Composition", "CBuildID", "ScalingLaws", "ReportDocument", "Plotting", "Typesetting",
+                "CairoBackend",
             ]),
         // `reportgen preview`: serves one report folder over HTTP on loopback, watches every file the
         // build read and pushes a reload to the page after each rebuild.
@@ -113,7 +114,7 @@ let package = Package(
         // Helpers shared by the test targets: throwaway projects, a fake text measurer, a seeded generator.
         .target(name: "TestSupport", dependencies: ["ReportgenCore", "Plotting"], path: "Tests/TestSupport"),
         .testTarget(name: "ScalingLawsTests", dependencies: ["ScalingLaws"]),
-        .testTarget(name: "ReportDocumentTests", dependencies: ["ReportDocument", "TestSupport"]),
+        .testTarget(name: "ReportDocumentTests", dependencies: ["ReportDocument", "Analyses", "TestSupport"]),
         .testTarget(name: "PlottingTests", dependencies: ["Plotting", "CairoBackend", "TestSupport"]),
         .testTarget(name: "TypesettingTests", dependencies: ["Typesetting", "Plotting", "CairoBackend"]),
         .testTarget(name: "HyphenationTests", dependencies: ["Hyphenation"]),

@@ -37,7 +37,7 @@ public struct AnalysisKinds: Sendable {
     public var vocabulary: DirectiveVocabulary {
         var vocabulary = DirectiveVocabulary(
             figureKinds: figures.map(\.name), multiFitFigureKinds: figures.filter(\.drawsSeveralFits).map(\.name),
-            tableKinds: tables.map(\.name), optimizers: Approach3Optimizer.allCases.map(\.rawValue))
+            tableKinds: tables.map(\.name))
         vocabulary.publishedFigureKinds = figures.filter(\.readsPublished).map(\.name)
         vocabulary.approaches = approaches.map(\.vocabulary)
         return vocabulary

@@ -92,9 +92,10 @@ public protocol ApproachKind: Sendable {
     var color: Color { get }
     /// Whether a fit reads final losses of runs or loss curves.
     var reads: ApproachData { get }
-    /// The `{fit}` options it reads besides those every fit takes (`approach`, `data`, `truth`);
-    /// any other option is an error at its key.
-    var options: Set<FitOption> { get }
+    /// The `{fit}` options it reads besides those every fit takes (`approach`, `data`, `truth`),
+    /// each with how it is read (`FitOptionSchema`); another approach's option is an error at
+    /// its key.
+    var options: [FitOptionSchema] { get }
     /// Whether the leave-largest-budget-out refit applies (`lobo_*` results, extrapolation tables).
     var supportsHoldOut: Bool { get }
     /// Whether a fit publishes a loss law L(N, D) (coefficients and law-comparison tables show it).
@@ -124,13 +125,18 @@ public protocol ApproachKind: Sendable {
     func leaveLargestBudgetOut(_ spec: FitSpec, runs: [Run]) throws -> HoldOutResult
     /// Its rows and notes in the diagnostics table.
     func diagnostics(_ output: FitOutput, id: String) -> ApproachDiagnostics
+    /// Checks between its options once every one is read, each an error at its key.
+    func checkOptions(_ r: inout FieldReader, _ fit: FitDirective)
 }
 
 extension ApproachKind {
     /// The name tables print ("2. IsoFLOP profiles").
     public var title: String { "\(id.rawValue). \(name)" }
     public var readsCurves: Bool { reads == .curves }
-    public var options: Set<FitOption> { [] }
+    public var options: [FitOptionSchema] { [] }
+    public func checkOptions(_ r: inout FieldReader, _ fit: FitDirective) {}
+    /// Whether it reads `option` (options are told apart by their keys).
+    public func reads(_ option: FitOptionSchema) -> Bool { options.contains { $0.key == option.key } }
     public var supportsHoldOut: Bool { false }
     public var fitsLossLaw: Bool { false }
     public func resampledStatistics(_ spec: FitSpec) -> [String] { [] }
@@ -142,7 +148,9 @@ extension ApproachKind {
     public func diagnostics(_ output: FitOutput, id: String) -> ApproachDiagnostics { ApproachDiagnostics() }
 
     /// What the directive schema needs to know of it.
-    public var vocabulary: ApproachVocabulary { ApproachVocabulary(number: id.rawValue, summary: summary, options: options) }
+    public var vocabulary: ApproachVocabulary {
+        ApproachVocabulary(number: id.rawValue, summary: summary, options: options) { r, fit in checkOptions(&r, fit) }
+    }
 }
 
 /// An approach number that no registered approach has, or a step it does not have.

@@ -4,7 +4,7 @@ import ReportDocument
 import ScalingLaws
 
 /// What to fit and how: the checked content of a `{fit}` directive or of `reportgen fit` flags.
-public struct FitSpec: Sendable, Equatable, Codable {
+public struct FitSpec: Sendable, Equatable, Encodable {
     public var approach: Approach
     public var grouping: BudgetGrouping = .exact
     public var policy: BadBudgetPolicy = .error
@@ -28,6 +28,9 @@ public struct FitSpec: Sendable, Equatable, Codable {
     public var targets: [ProjectionTarget] = []
     /// Approach 2: quality control of the runs before the parabolas (`qc:`); nil for none.
     public var qc: QCSettings? = nil
+    /// The options only its approach reads, as the approach's own type (`ApproachOptions`; nil
+    /// for the shipped approaches, whose options are the fields above).
+    public var ownOptions: OwnOptions? = nil
 
     public init(approach: Approach) { self.approach = approach }
 }

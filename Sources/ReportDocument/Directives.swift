@@ -61,6 +61,8 @@ public struct FitDirective: Sendable, Equatable {
     /// A comparison (`sources: [a, b, …]`): the same fit on each named source; `data` is then the
     /// first of them. Empty for a fit of one source.
     public var sources: [NameReference] = []
+    /// The options only its approach reads and no field above holds (`ApproachOptions`).
+    public var ownOptions: OwnOptions? = nil
 
     /// The paper's nine IsoFLOP budgets (§3.2, Fig. 3).
     public static let paperBudgets: [Double] = [6e18, 1e19, 3e19, 6e19, 1e20, 3e20, 6e20, 1e21, 3e21]
@@ -165,6 +167,21 @@ public struct QCSpec: Sendable, Equatable {
     /// Run the Approach 2 bias audit (default true).
     public var audit: Bool
     public var location: SourceLocation
+
+    public init(
+        policy: QCPolicyRule, nearDuplicate: Double?, minimumPoints: Int?, edgeFraction: Double?, minimumRise: Double?, outlierZ: Double?,
+        outlierFloor: Double?, audit: Bool, location: SourceLocation
+    ) {
+        self.policy = policy
+        self.nearDuplicate = nearDuplicate
+        self.minimumPoints = minimumPoints
+        self.edgeFraction = edgeFraction
+        self.minimumRise = minimumRise
+        self.outlierZ = outlierZ
+        self.outlierFloor = outlierFloor
+        self.audit = audit
+        self.location = location
+    }
 }
 
 /// What quality control does with flagged runs: `policy:` of `qc:`.
@@ -309,25 +326,23 @@ public enum TypedDirective: Sendable, Equatable {
     }
 }
 
-/// The kind names the figure and table schemas accept. The parser knows no analysis kinds: the
-/// registry of kinds (`AnalysisKinds` in ReportgenCore) supplies them.
-public struct DirectiveVocabulary: Sendable, Equatable {
+/// The kind names the figure and table schemas accept, and the approaches `{fit}` accepts with
+/// the options each reads. The parser knows no analysis kinds: the registry of kinds
+/// (`AnalysisKinds` in Analyses) supplies them.
+public struct DirectiveVocabulary: Sendable {
     public var figureKinds: [String]
     /// Figure kinds that may draw several fits.
     public var multiFitFigureKinds: [String]
     public var tableKinds: [String]
-    /// Approach 3's optimisers (`optimizer:`), as the fitting module names them.
-    public var optimizers: [String]
     /// Figure kinds that can draw the paper's published values (`published: true`).
     public var publishedFigureKinds: [String] = []
     /// The approaches `approach:` accepts, each with the options it reads, in the registry's order.
     public var approaches: [ApproachVocabulary] = []
 
-    public init(figureKinds: [String], multiFitFigureKinds: [String], tableKinds: [String], optimizers: [String]) {
+    public init(figureKinds: [String], multiFitFigureKinds: [String], tableKinds: [String]) {
         self.figureKinds = figureKinds
         self.multiFitFigureKinds = multiFitFigureKinds
         self.tableKinds = tableKinds
-        self.optimizers = optimizers
     }
 }
 
@@ -363,6 +378,9 @@ public enum DirectiveSchema {
         return result
     }
 
+    /// `{fit}`: the keys every fit takes (`approach`, `data`, `truth`), then the options its
+    /// approach declares (`ApproachVocabulary.options`), then the checks between them. Without a
+    /// valid approach every approach's options are read, so that their values are still checked.
     static func fit(_ d: Directive, _ r: inout FieldReader, _ vocabulary: DirectiveVocabulary) -> FitDirective? {
         let numbers = vocabulary.approaches.map(\.number)
         var approach = r.int("approach", required: true, allowed: (numbers.min() ?? 1)...max(numbers.min() ?? 1, numbers.max() ?? 1))
@@ -372,131 +390,47 @@ public enum DirectiveSchema {
             }
             approach = nil
         }
-        let sources = r.stringList("sources", required: false) ?? []
-        let data = r.string("data", required: sources.isEmpty) ?? sources.first
-        let tolerance = r.double("budget-tolerance", required: false, allowed: 0...10)
-        let curves = r.string("curves", required: false)
-        let huber = r.double("huber-delta", required: false, allowed: DocumentLimits.huberDelta)
-        let exclude = r.int("exclude-highest-loss", required: false, allowed: 0...DocumentLimits.dataRows)
-        let window = r.int("smoothing-window", required: false, allowed: DocumentLimits.smoothingWindow)
-        let envelope = r.int("envelope-points", required: false, allowed: DocumentLimits.envelopePoints)
-        let bad = r.choice("bad-budget", required: false, among: BadBudgetPolicy.allCases.map(\.rawValue), what: "bad-budget policy")
-        let schedules = r.choice("schedules", required: false, among: ["all", "longest"], what: "schedule selection")
-        let optimizer = r.choice("optimizer", required: false, among: vocabulary.optimizers, what: "optimiser")
-        var budgets: [Double]? = nil
-        if let node = r.node["budgets"], node.scalar == "paper" {
-            _ = r.string("budgets", required: false)
-            budgets = FitDirective.paperBudgets
-        } else {
-            budgets = r.doubleList("budgets", positive: true)
+        let data = r.string("data", required: false)
+        var fit = FitDirective(
+            id: d.id, approach: approach ?? 0, data: data?.name ?? "", dataLocation: data?.location ?? d.range.start, budgetTolerance: nil,
+            location: d.range.start)
+        fit.truth = truth(&r)
+        let this = approach.flatMap { a in vocabulary.approaches.first { $0.number == a } }
+        var read: Set<String> = []
+        for option in this?.options ?? vocabulary.approaches.flatMap(\.options) where read.insert(option.key).inserted {
+            option.read(&r, &fit)
         }
-        var intervals: IntervalSpec?
-        if var n = r.mapping("intervals") {
-            let scheme = n.choice("scheme", required: true, among: IntervalSpec.Scheme.allCases.map(\.rawValue), what: "interval scheme")
-            let resamples = n.int("resamples", required: false, allowed: DocumentLimits.resamples)
-            let seed = n.int("seed", required: false, allowed: 0...Int.max)
-            n.finish()
-            r.absorb(n)
-            // The paper's scheme is its fixed recipe of 100 subsamples: another count would be
-            // silently replaced, so it is an error (bootstrap takes any count).
-            if scheme?.name == IntervalSpec.Scheme.paper.rawValue, let resamples, resamples != IntervalSpec.paperResamples,
-                let at = n.node["resamples"]?.location
-            {
-                r.error(
-                    "'scheme: paper' draws the paper's fixed \(IntervalSpec.paperResamples) subsamples of 80% of the runs, not \(resamples)",
-                    at: at,
-                    notes: [
-                        "leave out 'resamples' (or write \(IntervalSpec.paperResamples)), or use 'scheme: bootstrap' for \(resamples) resamples"
-                    ])
-            }
-            if let scheme, let s = IntervalSpec.Scheme(rawValue: scheme.name) {
-                let count = resamples ?? (s == .paper ? IntervalSpec.paperResamples : 1000)
-                intervals = IntervalSpec(scheme: s, resamples: count, seed: UInt64(seed ?? 0), location: n.node.location)
-            }
+        if let this {
+            checkApproachOptions(this, approaches: vocabulary.approaches, &r)
+            this.check(&r, fit)
         }
-        var truth: LossLawParameters?
-        if var n = r.mapping("truth") {
-            let e = n.double("E", required: true)
-            let a = n.double("A", required: true, positive: true)
-            let b = n.double("B", required: true, positive: true)
-            let alpha = n.double("alpha", required: true, positive: true)
-            let beta = n.double("beta", required: true, positive: true)
-            n.finish()
-            r.absorb(n)
-            if let e, let a, let b, let alpha, let beta {
-                truth = LossLawParameters(E: e, A: a, B: b, alpha: alpha, beta: beta, location: n.node.location)
-            }
+        r.finish(elsewhere: vocabulary.approaches.flatMap { $0.options.map(\.key) })
+        if let first = fit.sources.first {
+            fit.data = first.name
+            fit.dataLocation = first.location
+        } else if data == nil, r.node.entries != nil {
+            r.error("\(r.context) needs the key 'data'", at: r.node.location)
         }
-        let solver = r.choice("solver", required: false, among: LawSolver.allCases.map(\.rawValue), what: "solver")
-        let objective = r.choice("objective", required: false, among: ObjectiveName.allCases.map(\.rawValue), what: "objective")
-        let law = lawDeclaration(&r)
-        let qc = qcSpec(&r)
-        r.finish()
-        if let given = r.node["data"], !sources.isEmpty {
-            r.error("give either 'data' or 'sources', not both", at: given.location)
-        }
-        if !sources.isEmpty {
-            if !DocumentLimits.comparisonSources.contains(sources.count), let last = sources.last {
-                r.error(
-                    "'sources' names \(sources.count) data source\(sources.count == 1 ? "" : "s"); a comparison takes \(DocumentLimits.comparisonSources.lowerBound) to \(DocumentLimits.comparisonSources.upperBound)",
-                    at: last.location)
-            }
-            for (k, s) in sources.enumerated() where sources[..<k].contains(where: { $0.name == s.name }) {
-                r.error("'sources' names '\(s.name)' twice", at: s.location)
-            }
-            if r.node["intervals"] == nil, let first = sources.first {
-                r.error(
-                    "a comparison ('sources') needs 'intervals': the differences between sources are read from the resamples",
-                    at: first.location)
-            }
-        }
-        if let approach {
-            checkApproachOptions(approach: approach, approaches: vocabulary.approaches, &r)
-            let engine = law != nil || solver?.name == "varpro" || (objective.map { $0.name != "huber-log" } ?? false)
-            let options = vocabulary.approaches.first { $0.number == approach }?.options ?? []
-            checkOptionsApply(options: options, objective: objective?.name, usesDeclaredEngine: engine, &r)
-        }
-        guard let approach, let data else { return nil }
-        return FitDirective(
-            id: d.id, approach: approach, data: data.name, dataLocation: data.location, budgetTolerance: tolerance,
-            location: d.range.start, curves: curves, huberDelta: huber, excludeHighestLoss: exclude, smoothingWindow: window,
-            envelopePoints: envelope, badBudget: bad.flatMap { BadBudgetPolicy(rawValue: $0.name) } ?? .error,
-            intervals: intervals, truth: truth, budgets: budgets, schedules: schedules?.name, optimizer: optimizer?.name,
-            law: law, solver: solver, objective: objective, qc: qc, sources: sources)
+        guard approach != nil, data != nil || !fit.sources.isEmpty else { return nil }
+        return fit
     }
 
-    /// `qc:` of a fit: `flag` or `drop` alone (default thresholds), or a mapping with `policy`
-    /// and any thresholds.
-    static func qcSpec(_ r: inout FieldReader) -> QCSpec? {
-        guard let node = r.value("qc", required: false) else { return nil }
-        if node.scalar != nil {
-            guard let policy = r.choice("qc", required: false, among: QCPolicyRule.allCases.map(\.rawValue), what: "qc policy") else {
-                return nil
-            }
-            return QCSpec(
-                policy: QCPolicyRule(rawValue: policy.name) ?? .flag, nearDuplicate: nil, minimumPoints: nil, edgeFraction: nil,
-                minimumRise: nil,
-                outlierZ: nil, outlierFloor: nil, audit: true, location: node.location)
-        }
-        guard var n = r.mapping("qc") else { return nil }
-        let policy = n.choice("policy", required: false, among: QCPolicyRule.allCases.map(\.rawValue), what: "qc policy")
-        let nearDuplicate = n.double("near-duplicate", required: false, allowed: DocumentLimits.qcNearDuplicate)
-        let minimumPoints = n.int("min-points", required: false, allowed: DocumentLimits.qcMinimumPoints)
-        let edgeFraction = n.double("edge-fraction", required: false, allowed: DocumentLimits.qcEdgeFraction)
-        let minimumRise = n.double("min-rise", required: false, allowed: DocumentLimits.qcMinimumRise)
-        let outlierZ = n.double("outlier-z", required: false, allowed: DocumentLimits.qcOutlierZ)
-        let outlierFloor = n.double("outlier-floor", required: false, allowed: DocumentLimits.qcOutlierFloor)
-        let audit = n.bool("audit")
+    /// `truth:` of a fit: the simulated law's Eq. 2 parameters, to compare the fit with.
+    static func truth(_ r: inout FieldReader) -> LossLawParameters? {
+        guard var n = r.mapping("truth") else { return nil }
+        let e = n.double("E", required: true)
+        let a = n.double("A", required: true, positive: true)
+        let b = n.double("B", required: true, positive: true)
+        let alpha = n.double("alpha", required: true, positive: true)
+        let beta = n.double("beta", required: true, positive: true)
         n.finish()
         r.absorb(n)
-        return QCSpec(
-            policy: policy.flatMap { QCPolicyRule(rawValue: $0.name) } ?? .flag, nearDuplicate: nearDuplicate, minimumPoints: minimumPoints,
-            edgeFraction: edgeFraction, minimumRise: minimumRise, outlierZ: outlierZ, outlierFloor: outlierFloor, audit: audit ?? true,
-            location: node.location)
+        guard let e, let a, let b, let alpha, let beta else { return nil }
+        return LossLawParameters(E: e, A: a, B: b, alpha: alpha, beta: beta, location: n.node.location)
     }
 
     /// `law:` of a fit: a name, or a mapping with `form`, `parameters` and optionally `frontier`.
-    static func lawDeclaration(_ r: inout FieldReader) -> LawDeclaration? {
+    public static func lawDeclaration(_ r: inout FieldReader) -> LawDeclaration? {
         guard let node = r.value("law", required: false) else { return nil }
         if let name = node.scalar {
             return LawDeclaration(

@@ -1,14 +1,14 @@
 /// Reads typed fields from a directive body (a YAML mapping), collecting every problem with
 /// its position: unknown keys (with "did you mean"), wrong types, missing required keys.
-struct FieldReader {
-    let node: YAMLNode
-    let file: String
-    let context: String
-    var diagnostics: [Diagnostic] = []
+public struct FieldReader {
+    public let node: YAMLNode
+    public let file: String
+    public let context: String
+    public internal(set) var diagnostics: [Diagnostic] = []
     /// Keys asked for so far; `finish()` reports the others as unknown.
     private(set) var known: [String] = []
 
-    init(node: YAMLNode, file: String, context: String) {
+    public init(node: YAMLNode, file: String, context: String) {
         self.node = node
         self.file = file
         self.context = context
@@ -17,11 +17,11 @@ struct FieldReader {
         }
     }
 
-    mutating func error(_ message: String, at location: SourceLocation, notes: [String] = []) {
+    public mutating func error(_ message: String, at location: SourceLocation, notes: [String] = []) {
         diagnostics.append(.error(message, file: file, at: location, notes: notes))
     }
 
-    mutating func value(_ key: String, required: Bool) -> YAMLNode? {
+    public mutating func value(_ key: String, required: Bool) -> YAMLNode? {
         if !known.contains(key) { known.append(key) }
         if let v = node[key] { return v }
         if required, node.entries != nil {
@@ -30,7 +30,7 @@ struct FieldReader {
         return nil
     }
 
-    mutating func string(_ key: String, required: Bool) -> NameReference? {
+    public mutating func string(_ key: String, required: Bool) -> NameReference? {
         guard let v = value(key, required: required) else { return nil }
         guard let s = v.scalar else {
             error("'\(key)' must be a string, not \(v.typeName)", at: v.location)
@@ -40,23 +40,29 @@ struct FieldReader {
     }
 
     /// A string from a fixed set; a near miss gets "did you mean".
-    mutating func choice(_ key: String, required: Bool, among choices: [String], what: String) -> NameReference? {
+    public mutating func choice(_ key: String, required: Bool, among choices: [String], what: String) -> NameReference? {
         guard let s = string(key, required: required) else { return nil }
         guard choices.contains(s.name) else {
             var message = "unknown \(what) '\(s.name)'"
             if let guess = suggestion(for: s.name, among: choices) { message += "; did you mean '\(guess)'?" }
-            error(message, at: s.location, notes: ["\(what)s: \(choices.joined(separator: ", "))"])
+            error(message, at: s.location, notes: ["\(plural(what)): \(choices.joined(separator: ", "))"])
             return nil
         }
         return s
     }
 
-    mutating func int(_ key: String, required: Bool, allowed: ClosedRange<Int>) -> Int? {
+    /// "qc policy" → "qc policies", "solver" → "solvers".
+    private func plural(_ noun: String) -> String {
+        guard noun.hasSuffix("y"), let before = noun.dropLast().last, !"aeiou".contains(before) else { return noun + "s" }
+        return noun.dropLast() + "ies"
+    }
+
+    public mutating func int(_ key: String, required: Bool, allowed: ClosedRange<Int>) -> Int? {
         guard let v = value(key, required: required) else { return nil }
         return checkedInt(v, key: key, allowed: allowed)
     }
 
-    mutating func checkedInt(_ v: YAMLNode, key: String, allowed: ClosedRange<Int>) -> Int? {
+    public mutating func checkedInt(_ v: YAMLNode, key: String, allowed: ClosedRange<Int>) -> Int? {
         guard let s = v.scalar, DecimalNumber.isDecimal(s), let i = Int(s) else {
             error("'\(key)' must be a whole number, not \(v.scalar.map { "'\($0)'" } ?? v.typeName)", at: v.location)
             return nil
@@ -69,12 +75,12 @@ struct FieldReader {
         return i
     }
 
-    mutating func double(_ key: String, required: Bool, allowed: ClosedRange<Double>? = nil, positive: Bool = false) -> Double? {
+    public mutating func double(_ key: String, required: Bool, allowed: ClosedRange<Double>? = nil, positive: Bool = false) -> Double? {
         guard let v = value(key, required: required) else { return nil }
         return checkedDouble(v, key: key, allowed: allowed, positive: positive)
     }
 
-    mutating func checkedDouble(_ v: YAMLNode, key: String, allowed: ClosedRange<Double>? = nil, positive: Bool = false) -> Double? {
+    public mutating func checkedDouble(_ v: YAMLNode, key: String, allowed: ClosedRange<Double>? = nil, positive: Bool = false) -> Double? {
         guard let s = v.scalar, DecimalNumber.isDecimal(s), let x = Double(s), x.isFinite else {
             error("'\(key)' must be a number, not \(v.scalar.map { "'\($0)'" } ?? v.typeName)", at: v.location)
             return nil
@@ -90,7 +96,7 @@ struct FieldReader {
         return x
     }
 
-    mutating func bool(_ key: String) -> Bool? {
+    public mutating func bool(_ key: String) -> Bool? {
         guard let v = value(key, required: false) else { return nil }
         switch v.scalar {
         case "true"?: return true
@@ -102,7 +108,7 @@ struct FieldReader {
     }
 
     /// A list of strings; a single string counts as a list of one.
-    mutating func stringList(_ key: String, required: Bool) -> [NameReference]? {
+    public mutating func stringList(_ key: String, required: Bool) -> [NameReference]? {
         guard let v = value(key, required: required) else { return nil }
         if let s = v.scalar { return [NameReference(name: s, location: v.location)] }
         guard let items = v.items else {
@@ -124,7 +130,7 @@ struct FieldReader {
         return out
     }
 
-    mutating func doubleList(_ key: String, positive: Bool) -> [Double]? {
+    public mutating func doubleList(_ key: String, positive: Bool) -> [Double]? {
         guard let v = value(key, required: false) else { return nil }
         guard let items = v.items else {
             error("'\(key)' must be a list of numbers, not \(v.typeName)", at: v.location)
@@ -139,7 +145,7 @@ struct FieldReader {
     }
 
     /// A nested mapping, read with its own reader; merge it back with `absorb`.
-    mutating func mapping(_ key: String) -> FieldReader? {
+    public mutating func mapping(_ key: String) -> FieldReader? {
         guard let v = value(key, required: false) else { return nil }
         guard v.entries != nil else {
             error("'\(key)' must be a mapping of keys to values, not \(v.typeName)", at: v.location)
@@ -148,18 +154,24 @@ struct FieldReader {
         return FieldReader(node: v, file: file, context: "'\(key)' of \(context)")
     }
 
-    mutating func absorb(_ nested: FieldReader) {
+    public mutating func absorb(_ nested: FieldReader) {
         diagnostics.append(contentsOf: nested.diagnostics)
     }
 
-    /// Reports every key that was never asked for.
-    mutating func finish() {
+    /// Reports every key that was never asked for, with the nearest key asked for, else the
+    /// nearest of `elsewhere` (keys valid in another form of the body: another approach's
+    /// options), as "did you mean".
+    public mutating func finish(elsewhere: [String] = []) {
         for entry in node.entries ?? [] where !known.contains(entry.key) {
-            diagnostics.append(unknownKey(entry, known: known, in: context, file: file))
+            var diagnostic = unknownKey(entry, known: known, in: context, file: file)
+            if suggestion(for: entry.key, among: known) == nil, let s = suggestion(for: entry.key, among: elsewhere) {
+                diagnostic.message += "; did you mean '\(s)'?"
+            }
+            diagnostics.append(diagnostic)
         }
     }
 
-    var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
+    public var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
 }
 
 /// The number syntax documents may use: decimal digits with an optional sign, point and

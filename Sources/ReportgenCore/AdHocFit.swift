@@ -165,7 +165,7 @@ public enum AdHocFit {
             var notes: [String] = []
             switch error {
             case .tooFewRuns, .parabolaOpensDownward, .vertexOutsideRange:
-                if approach.options.contains(.badBudget) {
+                if approach.reads(.badBudget) {
                     notes.append("--bad-budget drop leaves such budgets out with a warning; --budget-tolerance groups scattered FLOPs")
                 }
             case .invalidValue, .singular, .notConverged: break

@@ -73,6 +73,7 @@ struct Planner {
         spec.objective = LawFits.objective(named: fit.objective?.name ?? "huber-log", huberDelta: spec.huberDelta)
         spec.targets = targets.map(ProjectionTarget.init)
         spec.qc = fit.qc.map(Self.qcSettings)
+        spec.ownOptions = fit.ownOptions
         return spec
     }
 

@@ -36,7 +36,7 @@ extension Analysis {
         // Approach 3 reads; the schema refuses them elsewhere).
         let objective = fit.objective?.name ?? "huber-log"
         let declaredEngine =
-            approach.options.contains(.law) && (fit.law != nil || fit.solver?.name == "varpro" || objective != "huber-log")
+            approach.reads(.law) && (fit.law != nil || fit.solver?.name == "varpro" || objective != "huber-log")
         let isEquation2 = fit.law == nil || laws[fit.id]?.name == LawForm.chinchilla.name
         return TableFitShape(id: fit.id, kind: approach, declaredEngine: declaredEngine, isEquation2: isEquation2)
     }

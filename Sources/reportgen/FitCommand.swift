@@ -99,9 +99,9 @@ struct Fit: ParsableCommand {
         guard excludeHighestLoss >= 0 else { throw ValidationError("--exclude-highest-loss must be at least 0") }
         guard bootstrap >= 0 else { throw ValidationError("--bootstrap must be at least 0") }
         guard huberDelta > 0, huberDelta.isFinite else { throw ValidationError("--huber-delta must be positive") }
-        let reads = AnalysisKinds.standard.approach(approach)?.options ?? []
-        if !reads.contains(.law), law != nil || lawFile != nil || solver != .grid || objective != .huberLog {
-            let readers = AnalysisKinds.standard.approaches.filter { $0.options.contains(.law) }.map { "\($0.id.rawValue)" }
+        let readsLaw = AnalysisKinds.standard.approach(approach)?.reads(.law) ?? false
+        if !readsLaw, law != nil || lawFile != nil || solver != .grid || objective != .huberLog {
+            let readers = AnalysisKinds.standard.approaches.filter { $0.reads(.law) }.map { "\($0.id.rawValue)" }
             throw ValidationError("--law, --law-file, --solver and --objective apply to --approach \(readers.joined(separator: ", ")) only")
         }
         if law != nil, lawFile != nil { throw ValidationError("--law and --law-file both name a law; give one") }

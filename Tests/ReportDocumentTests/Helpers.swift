@@ -1,3 +1,5 @@
+import Analyses
+
 @testable import ReportDocument
 
 /// The caret marker of diagnostics tests: `¦` stands just before the character a diagnostic
@@ -47,26 +49,14 @@ func checkDirective(_ kind: String, _ body: String) -> (TypedDirective?, [Diagno
     return (typed, bag.diagnostics)
 }
 
-/// The kinds the schema tests name (the application's registry supplies the real list).
+/// The kinds the schema tests name, and the registry's approaches with the options each reads
+/// (the application's registry supplies the real lists of kinds).
 let testVocabulary: DirectiveVocabulary = {
     var vocabulary = DirectiveVocabulary(
         figureKinds: ["isoflop", "envelope", "parametric", "overlay", "allocation", "curvature", "residuals", "bootstrap", "ratio"],
         multiFitFigureKinds: ["overlay", "allocation", "bootstrap", "ratio"],
-        tableKinds: ["exponents", "projections", "coefficients", "diagnostics", "extrapolation", "warnings"],
-        optimizers: ["lbfgs", "nlopt"])
+        tableKinds: ["exponents", "projections", "coefficients", "diagnostics", "extrapolation", "warnings"])
     vocabulary.publishedFigureKinds = ["overlay"]
-    // The paper's three approaches and the options each reads.
-    vocabulary.approaches = [
-        ApproachVocabulary(
-            number: 1, summary: "training-curve envelope", options: [.curves, .smoothingWindow, .envelopePoints, .schedules, .intervals]),
-        ApproachVocabulary(
-            number: 2, summary: "IsoFLOP profiles",
-            options: [.sources, .budgetTolerance, .budgets, .excludeHighestLoss, .badBudget, .qc, .intervals]),
-        ApproachVocabulary(
-            number: 3, summary: "parametric fit",
-            options: [
-                .sources, .budgetTolerance, .budgets, .excludeHighestLoss, .huberDelta, .optimizer, .law, .solver, .objective, .intervals,
-            ]),
-    ]
+    vocabulary.approaches = AnalysisKinds.standard.vocabulary.approaches
     return vocabulary
 }()

@@ -122,12 +122,14 @@ import Testing
             ("envelope-points: 2147483648", "'envelope-points' must be at least 2 and at most 10000"),
             ("smoothing-window: 9223372036854775807", "'smoothing-window' must be at least 1 and at most 1000"),
             ("smoothing-window: 99999999999999999999", "'smoothing-window' must be a whole number"),
-            ("exclude-highest-loss: 100000000", "at most 2000000"),
             ("intervals: {scheme: bootstrap, resamples: 1000000}", "'resamples' must be at least 1 and at most 10000"),
         ] {
             let (_, d) = checkDirective("fit", "approach: 1\ndata: s\n" + line)
             #expect(d.contains { $0.message.contains(fragment) && $0.location?.line == 4 }, "\(line): \(d)")
         }
+        // An option of another approach is checked as that approach reads it.
+        let (_, d) = checkDirective("fit", "approach: 2\ndata: s\nexclude-highest-loss: 100000000")
+        #expect(d.contains { $0.message.contains("at most 2000000") && $0.location?.line == 4 }, "\(d)")
     }
 
     @Test func hexadecimalAndSpecialNumbersAreRefused() {

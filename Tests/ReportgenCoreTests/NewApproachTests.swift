@@ -19,7 +19,8 @@ private struct IsoFLOPMinima: ApproachKind {
     let summary = "IsoFLOP minima"
     let color = Color(hex: 0x9467BD)
     let reads = ApproachData.runs
-    let options: Set<FitOption> = [.budgetTolerance, .intervals]
+    /// Shared options, and one of its own (`skip-smallest-budgets`, defined below).
+    let options: [FitOptionSchema] = [.budgetTolerance, .intervals, .skipSmallestBudgets]
 
     func results(_ spec: FitSpec, targets: [String]) -> [ResultName] {
         [ResultName("budgets", "IsoFLOP budgets, each with its lowest-loss run as optimum")]
@@ -38,7 +39,8 @@ private struct IsoFLOPMinima: ApproachKind {
     }
 
     func fit(_ spec: FitSpec, input: FitInput, progress: FitProgress?) throws -> FitOutput {
-        let minima = Self.minima(input.runs, grouping: spec.grouping)
+        let skipped = spec.ownOptions?.as(MinimaOptions.self)?.skippedBudgets ?? 0
+        let minima = Array(Self.minima(input.runs, grouping: spec.grouping).dropFirst(skipped))
         return FitOutput(
             approach: id, values: ["budgets": Double(minima.count)], runs: input.runs, frontier: try Self.frontier(minima))
     }
@@ -54,6 +56,19 @@ private struct IsoFLOPMinima: ApproachKind {
                 let frontier = try Self.frontier(Self.minima(sample, grouping: grouping))
                 return FitEngine.statistics(FitOutput(approach: id, values: [:], frontier: frontier), targets: targets)
             }, progress: progress)
+    }
+}
+
+/// The new approach's own option: its type, and how documents write it.
+private struct MinimaOptions: ApproachOptions, Equatable {
+    /// How many of the smallest budgets to leave out.
+    var skippedBudgets = 0
+}
+
+extension FitOptionSchema {
+    fileprivate static let skipSmallestBudgets = FitOptionSchema("skip-smallest-budgets") { r, fit in
+        guard let k = r.int("skip-smallest-budgets", required: false, allowed: 0...100) else { return }
+        fit.ownOptions = OwnOptions(MinimaOptions(skippedBudgets: k))
     }
 }
 
@@ -82,14 +97,14 @@ private let minimaFit = """
 
 /// The exponent a of N_opt ∝ C^a through each budget's lowest-loss row of the fixture's data
 /// file, by ordinary least squares of ln N on ln C written out here.
-private func lowestRunExponent(_ csv: String) -> Double {
+private func lowestRunExponent(_ csv: String, skippingSmallest skipped: Int = 0) -> Double {
     var best: [Double: (loss: Double, n: Double)] = [:]
     for line in csv.split(separator: "\n").dropFirst() {
         let fields = line.split(separator: ",").compactMap { Double($0) }
         guard fields.count == 3 else { continue }
         if best[fields[1]].map({ fields[2] < $0.loss }) ?? true { best[fields[1]] = (fields[2], fields[0]) }
     }
-    let points = best.keys.sorted().compactMap { c in best[c].map { (log(c), log($0.n)) } }
+    let points = best.keys.sorted().dropFirst(skipped).compactMap { c in best[c].map { (log(c), log($0.n)) } }
     let mx = points.map(\.0).reduce(0, +) / Double(points.count)
     let my = points.map(\.1).reduce(0, +) / Double(points.count)
     let sxy = points.reduce(0) { $0 + ($1.0 - mx) * ($1.1 - my) }
@@ -151,5 +166,36 @@ private func lowestRunExponent(_ csv: String) -> Double {
         #expect(d.message.hasSuffix("this fit is approach 4 (IsoFLOP minima)"))
         let lines = try String(contentsOf: project.document, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
         #expect(d.location == SourceLocation(line: (lines.lastIndex { $0.hasPrefix("bad-budget") } ?? -1) + 1, column: 1))
+    }
+}
+
+/// An option of the approach's own reaches its fit through the typed directive and the fit's
+/// key, and another approach refuses it at its key.
+@Test func theNewApproachReadsAnOptionOfItsOwn() throws {
+    let project = try FixtureProject()
+    defer { project.remove() }
+    try project.edit("Reports/chinchilla.md") {
+        $0 + minimaFit.replacingOccurrences(of: "data: sweep\n", with: "data: sweep\nskip-smallest-budgets: 2\n")
+    }
+    var builder = project.builder(useCache: false)
+    builder.kinds.approaches.append(IsoFLOPMinima())
+    _ = try builder.build(document: project.document)
+    let results = try JSONDecoder().decode([String: Double].self, from: try #require(project.bytes("build/chinchilla/results.json")))
+    let csv = String(decoding: try #require(project.bytes("Data/isoflop-small.csv")), as: UTF8.self)
+    #expect(results["minima.budgets"] == 7)
+    #expect(abs(try #require(results["minima.a"]) - lowestRunExponent(csv, skippingSmallest: 2)) < 1e-12)
+    #expect(abs(lowestRunExponent(csv, skippingSmallest: 2) - lowestRunExponent(csv)) > 1e-6)
+
+    // Approach 2 does not read it.
+    try project.edit("Reports/chinchilla.md") {
+        $0.replacingOccurrences(of: "approach: 2\ndata: sweep\n", with: "approach: 2\ndata: sweep\nskip-smallest-budgets: 1\n")
+    }
+    do {
+        _ = try builder.build(document: project.document)
+        Issue.record("expected an option that does not apply")
+    } catch {
+        let d = try #require(
+            error.diagnostics.first { $0.message.hasPrefix("'skip-smallest-budgets' only applies to approach 4 (IsoFLOP minima)") })
+        #expect(d.message.hasSuffix("this fit is approach 2 (IsoFLOP profiles)"))
     }
 }

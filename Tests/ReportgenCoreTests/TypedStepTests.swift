@@ -24,6 +24,9 @@ private func sampleInput() -> FitStepInput {
     return FitStepInput(spec: spec, data: FitInput(runs: runs, curves: [curve]))
 }
 
+/// An approach's own option, as a new approach would define it.
+private struct CountOption: ApproachOptions, Equatable { var count: Int }
+
 /// Every field of a fit's input is in its key: each change below gives a new key, and the list
 /// covers every stored property of `FitSpec` (a new option without a line here fails the test).
 @Test func everyFieldOfAFitsInputChangesItsKey() throws {
@@ -44,6 +47,7 @@ private func sampleInput() -> FitStepInput {
         "objective": { $0.spec.objective = .mseLog },
         "targets": { $0.spec.targets = [ProjectionTarget(label: "Gopher", key: "gopher", flops: 5.76e23, declared: true)] },
         "qc": { $0.spec.qc = QCSettings(policy: .drop) },
+        "ownOptions": { $0.spec.ownOptions = OwnOptions(CountOption(count: 1)) },
     ]
     let specFields = Set(Mirror(reflecting: base.spec).children.compactMap(\.label))
     #expect(specFields == Set(mutations.keys))
@@ -71,6 +75,12 @@ private func sampleInput() -> FitStepInput {
     }
     checked.spec.qc?.audit = false
     #expect(try fitKey(checked) != checkedKey)
+    // So is the value of an approach's own option.
+    var own = base
+    own.spec.ownOptions = OwnOptions(CountOption(count: 1))
+    let ownKey = try fitKey(own)
+    own.spec.ownOptions = OwnOptions(CountOption(count: 2))
+    #expect(try fitKey(own) != ownKey)
     let baseKey = try fitKey(base)
     #expect(try fitKey(base) == baseKey)
     for (name, change) in mutations.sorted(by: { $0.key < $1.key }) {

@@ -13,7 +13,7 @@ public struct IsoFLOPProfiles: ApproachKind {
     /// The paper's Fig. 1 orange.
     public let color = Color(hex: 0xE8730C)
     public let reads = ApproachData.runs
-    public let options: Set<FitOption> = [.sources, .budgetTolerance, .budgets, .excludeHighestLoss, .badBudget, .qc, .intervals]
+    public let options: [FitOptionSchema] = [.sources, .budgetTolerance, .budgets, .excludeHighestLoss, .badBudget, .qc, .intervals]
     public let supportsHoldOut = true
 
     public init() {}
@@ -105,5 +105,45 @@ public struct IsoFLOPProfiles: ApproachKind {
                 "RMS residual of ln Dₒₚₜ about its power law",
                 TableBuilder.significant(TableBuilder.rmsLogResidual(r.profiles.map { ($0.flops, $0.optimalTokens) }, r.tokensLaw), 3)))
         return ApproachDiagnostics(rows: rows)
+    }
+}
+
+/// The options only the IsoFLOP profiles read.
+extension FitOptionSchema {
+    /// `bad-budget`: what to do with a budget that has fewer than 3 runs or a parabola opening
+    /// downward: `error` (the default) or `drop` it with a warning.
+    public static let badBudget = FitOptionSchema("bad-budget") { r, fit in
+        let policy = r.choice("bad-budget", required: false, among: BadBudgetPolicy.allCases.map(\.rawValue), what: "bad-budget policy")
+        fit.badBudget = policy.flatMap { BadBudgetPolicy(rawValue: $0.name) } ?? .error
+    }
+
+    /// `qc:` quality control of the runs before the parabolas: `flag` or `drop` alone (default
+    /// thresholds), or a mapping with `policy` and any thresholds (`IsoFLOPQualityControl`).
+    fileprivate static let qc = FitOptionSchema("qc") { r, fit in
+        guard let node = r.value("qc", required: false) else { return }
+        if node.scalar != nil {
+            guard let policy = r.choice("qc", required: false, among: QCPolicyRule.allCases.map(\.rawValue), what: "qc policy") else {
+                return
+            }
+            fit.qc = QCSpec(
+                policy: QCPolicyRule(rawValue: policy.name) ?? .flag, nearDuplicate: nil, minimumPoints: nil, edgeFraction: nil,
+                minimumRise: nil, outlierZ: nil, outlierFloor: nil, audit: true, location: node.location)
+            return
+        }
+        guard var n = r.mapping("qc") else { return }
+        let policy = n.choice("policy", required: false, among: QCPolicyRule.allCases.map(\.rawValue), what: "qc policy")
+        let nearDuplicate = n.double("near-duplicate", required: false, allowed: DocumentLimits.qcNearDuplicate)
+        let minimumPoints = n.int("min-points", required: false, allowed: DocumentLimits.qcMinimumPoints)
+        let edgeFraction = n.double("edge-fraction", required: false, allowed: DocumentLimits.qcEdgeFraction)
+        let minimumRise = n.double("min-rise", required: false, allowed: DocumentLimits.qcMinimumRise)
+        let outlierZ = n.double("outlier-z", required: false, allowed: DocumentLimits.qcOutlierZ)
+        let outlierFloor = n.double("outlier-floor", required: false, allowed: DocumentLimits.qcOutlierFloor)
+        let audit = n.bool("audit")
+        n.finish()
+        r.absorb(n)
+        fit.qc = QCSpec(
+            policy: policy.flatMap { QCPolicyRule(rawValue: $0.name) } ?? .flag, nearDuplicate: nearDuplicate, minimumPoints: minimumPoints,
+            edgeFraction: edgeFraction, minimumRise: minimumRise, outlierZ: outlierZ, outlierFloor: outlierFloor, audit: audit ?? true,
+            location: node.location)
     }
 }

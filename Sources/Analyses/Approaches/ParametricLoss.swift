@@ -14,13 +14,31 @@ public struct ParametricLoss: ApproachKind {
     /// The paper's Fig. 1 green.
     public let color = Color(hex: 0x2CA02C)
     public let reads = ApproachData.runs
-    public let options: Set<FitOption> = [
+    public let options: [FitOptionSchema] = [
         .sources, .budgetTolerance, .budgets, .excludeHighestLoss, .huberDelta, .optimizer, .law, .solver, .objective, .intervals,
     ]
     public let supportsHoldOut = true
     public let fitsLossLaw = true
 
     public init() {}
+
+    /// Options that apply to the approach but not together: `huber-delta` is δ of `huber-log`
+    /// only, and `optimizer` chooses the Eq. 2 kernel's L-BFGS, which the declared-law engine
+    /// does not run.
+    public func checkOptions(_ r: inout FieldReader, _ fit: FitDirective) {
+        func key(_ name: String) -> SourceLocation? { r.node.entries?.first { $0.key == name }?.keyLocation }
+        if let objective = fit.objective?.name, objective != ObjectiveName.huberLog.rawValue, let at = key("huber-delta") {
+            r.error("'huber-delta' is δ of the objective huber-log; this fit minimises '\(objective)'", at: at)
+        }
+        let declaredEngine =
+            fit.law != nil || fit.solver?.name == LawSolver.varpro.rawValue
+            || (fit.objective.map { $0.name != ObjectiveName.huberLog.rawValue } ?? false)
+        if declaredEngine, let at = key("optimizer") {
+            r.error(
+                "'optimizer' chooses the L-BFGS of the Eq. 2 kernel; a fit with 'law', 'solver: varpro' or another objective runs the declared-law engine, which has its own",
+                at: at)
+        }
+    }
 
     /// Eq. 2's parameters as results name them.
     static let equation2Parameters = ["E", "A", "B", "alpha", "beta"]
@@ -192,5 +210,31 @@ public struct ParametricLoss: ApproachKind {
         notes.append(
             "\(id): the winning \(projection == nil ? "start" : "refinement") \(TableBuilder.statusInWords(d.winningStatus)).")
         return ApproachDiagnostics(rows: rows, notes: notes)
+    }
+}
+
+/// The options only the parametric fit reads.
+extension FitOptionSchema {
+    /// `huber-delta`: δ of the Huber loss on log-loss residuals (the paper's 10⁻³).
+    fileprivate static let huberDelta = FitOptionSchema("huber-delta") { r, fit in
+        fit.huberDelta = r.double("huber-delta", required: false, allowed: DocumentLimits.huberDelta)
+    }
+
+    /// `optimizer`: the Eq. 2 kernel's L-BFGS, reportgen's own (`lbfgs`, the default) or `nlopt`.
+    fileprivate static let optimizer = FitOptionSchema("optimizer") { r, fit in
+        fit.optimizer = r.choice("optimizer", required: false, among: Approach3Optimizer.allCases.map(\.rawValue), what: "optimiser")?.name
+    }
+
+    /// `law`: the law fitted (default Eq. 2), a shipped form's name or a declaration (`LawDeclaration`).
+    public static let law = FitOptionSchema("law") { r, fit in fit.law = DirectiveSchema.lawDeclaration(&r) }
+
+    /// `solver`: `grid` (multi-start L-BFGS, the default) or `varpro` (variable projection).
+    fileprivate static let solver = FitOptionSchema("solver") { r, fit in
+        fit.solver = r.choice("solver", required: false, among: LawSolver.allCases.map(\.rawValue), what: "solver")
+    }
+
+    /// `objective`: `huber-log` (the paper's, the default), `mse-log` or `mse`.
+    fileprivate static let objective = FitOptionSchema("objective") { r, fit in
+        fit.objective = r.choice("objective", required: false, among: ObjectiveName.allCases.map(\.rawValue), what: "objective")
     }
 }

@@ -12,7 +12,7 @@ public struct TrainingCurveEnvelope: ApproachKind {
     /// The paper's Fig. 1 blue.
     public let color = Color(hex: 0x1F77B4)
     public let reads = ApproachData.curves
-    public let options: Set<FitOption> = [.curves, .smoothingWindow, .envelopePoints, .schedules, .intervals]
+    public let options: [FitOptionSchema] = [.curves, .smoothingWindow, .envelopePoints, .schedules, .intervals]
 
     public init() {}
 
@@ -78,5 +78,27 @@ public struct TrainingCurveEnvelope: ApproachKind {
                 "RMS residual of ln Dₒₚₜ about its power law",
                 TableBuilder.significant(TableBuilder.rmsLogResidual(points.map { ($0.c, $0.d) }, r.tokensLaw), 3)),
         ])
+    }
+}
+
+/// The options only the training-curve envelope reads.
+extension FitOptionSchema {
+    /// `curves`: the data source with the loss curves (loss against tokens for each run).
+    fileprivate static let curves = FitOptionSchema("curves") { r, fit in fit.curves = r.string("curves", required: false) }
+
+    /// `smoothing-window`: width in points of the moving window that smooths each loss curve.
+    fileprivate static let smoothingWindow = FitOptionSchema("smoothing-window") { r, fit in
+        fit.smoothingWindow = r.int("smoothing-window", required: false, allowed: DocumentLimits.smoothingWindow)
+    }
+
+    /// `envelope-points`: how many log-spaced FLOP values the envelope is taken at.
+    fileprivate static let envelopePoints = FitOptionSchema("envelope-points") { r, fit in
+        fit.envelopePoints = r.int("envelope-points", required: false, allowed: DocumentLimits.envelopePoints)
+    }
+
+    /// `schedules`: `all` (the paper), or each size's `longest` schedule only, so that the
+    /// envelope is taken from intermediate points of one long cosine cycle (Kaplan et al.'s set-up).
+    fileprivate static let schedules = FitOptionSchema("schedules") { r, fit in
+        fit.schedules = r.choice("schedules", required: false, among: ["all", "longest"], what: "schedule selection")?.name
     }
 }
