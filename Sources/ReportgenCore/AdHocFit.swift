@@ -226,7 +226,8 @@ public enum AdHocFit {
         var lines: [String] = []
         func number(_ key: String) -> Double? { if case .number(let x)? = o[key] { return x } else { return nil } }
         if let approach = number("approach"), let points = number("points") {
-            var title = "Approach \(Int(approach)) on \(Int(points)) \(approach == 1 ? "curves" : "runs")"
+            let readsCurves = AnalysisKinds.standard.approach(Approach(rawValue: Int(approach)))?.readsCurves ?? false
+            var title = "Approach \(Int(approach)) on \(Int(points)) \(readsCurves ? "curves" : "runs")"
             if case .string(let law)? = o["law"], case .string(let solver)? = o["solver"] { title += ", law \(law), solver \(solver)" }
             if case .string(let objective)? = o["objective_name"] { title += ", objective \(objective)" }
             lines.append(title)

@@ -27,6 +27,24 @@ public struct Approach3Grid: Sendable, Equatable, Codable {
         alpha: [0, 0.5, 1, 1.5, 2], beta: [0, 0.5, 1, 1.5, 2], e: [-1, -0.5, 0, 0.5, 1],
         a: [0, 5, 10, 15, 20, 25], b: [0, 5, 10, 15, 20, 25])
 
+    /// The grid with its `e` axis (ln E) moved by whole steps so that its top is the first of its
+    /// points at or above ln of the lowest loss, when that lies outside the axis; unchanged when
+    /// it lies inside. E lies below every loss, so the paper's e ∈ [−1, 1] brackets it only for
+    /// sweeps whose lowest loss is between e⁻¹ ≈ 0.37 and e ≈ 2.72 nats (the digitized runs'
+    /// is 1.9–2.0); a sweep whose losses are 4–6 nats gets e ∈ [−0.5, 1.5], one whose losses are
+    /// below 0.37 an axis below −1, each with the same number of points and step.
+    public func covering(lowestLoss: Double) -> Approach3Grid {
+        guard lowestLoss > 0, lowestLoss.isFinite, e.count > 1, let low = e.min(), let high = e.max(), high > low else { return self }
+        let target = log(lowestLoss)
+        guard target < low || target > high else { return self }
+        let step = (high - low) / Double(e.count - 1)
+        // Whole steps up to the first point at or above the target (down to the last one above it).
+        let shift = target > high ? (((target - high) / step).rounded(.up)) * step : -(((high - target) / step).rounded(.down)) * step
+        var moved = self
+        moved.e = e.map { $0 + shift }
+        return moved
+    }
+
     /// Every start as `[a, b, e, alpha, beta]`, with `a` varying slowest and `beta` fastest.
     public var starts: [[Double]] {
         var result: [[Double]] = []
@@ -92,14 +110,21 @@ public struct Approach3Options: Sendable, Equatable, Codable {
     /// The starts the fit will use.
     public var starts: [[Double]] { startsOverride ?? grid.starts }
 
+    /// The starts a fit of runs whose lowest loss is `lowestLoss` uses: the explicit ones, else
+    /// the grid moved to bracket E (`Approach3Grid.covering`).
+    public func starts(lowestLoss: Double?) -> [[Double]] {
+        startsOverride ?? (lowestLoss.map { grid.covering(lowestLoss: $0) } ?? grid).starts
+    }
+
     /// Options for refitting resampled data: start from `law` (typically the full-data optimum)
     /// plus `gridStarts` points of the grid taken at even strides through its start list.
     ///
     /// A resample differs little from the full data, so its optimum lies close to the full fit's;
     /// the extra grid points guard against a resample whose basin has moved. This keeps a
     /// bootstrap of thousands of refits fast, at the cost of not re-searching the whole grid.
-    public func warmStarted(at law: ChinchillaLaw, gridStarts: Int = 4) -> Approach3Options {
-        warmStartedFromGrid(at: law, gridStarts: gridStarts)
+    /// `lowestLoss` is the full data's lowest loss, which places the grid (`covering`).
+    public func warmStarted(at law: ChinchillaLaw, gridStarts: Int = 4, lowestLoss: Double? = nil) -> Approach3Options {
+        warmStartedFromGrid(at: law, gridStarts: gridStarts, lowestLoss: lowestLoss)
     }
 
     /// How many grid points a resample refit of `runs` runs starts from besides the full fit's
@@ -108,9 +133,9 @@ public struct Approach3Options: Sendable, Equatable, Codable {
     /// that one extra start missed (1.5·10⁻⁶ above it, 2·10⁻⁵ away in α) and four found.
     public func resampleGridStarts(runs: Int) -> Int { runs > gridSubsampleRuns ? 4 : 1 }
 
-    private func warmStartedFromGrid(at law: ChinchillaLaw, gridStarts: Int) -> Approach3Options {
+    private func warmStartedFromGrid(at law: ChinchillaLaw, gridStarts: Int, lowestLoss: Double?) -> Approach3Options {
         var copy = self
-        let all = grid.starts
+        let all = starts(lowestLoss: lowestLoss)
         var starts = [Approach3.parameters(of: law)]
         if gridStarts > 0, !all.isEmpty {
             let count = min(gridStarts, all.count)
@@ -281,7 +306,7 @@ public enum Approach3 {
     ) throws(FitError) -> Approach3Result {
         try validate(runs)
         guard runs.count >= 5 else { throw .tooFewRuns(needed: 5, got: runs.count, context: "Approach 3") }
-        let starts = options.starts
+        let starts = options.starts(lowestLoss: runs.lazy.map(\.loss).min())
         guard !starts.isEmpty, starts.allSatisfy({ $0.count == 5 }) else {
             throw .tooFewRuns(needed: 1, got: 0, context: "Approach 3 starting points (five values each)")
         }

@@ -125,6 +125,37 @@ func approach3RecoversTheLawFromNoiseFreeRuns(optimizer: Approach3Optimizer) thr
     #expect(Set(starts.map { $0.map { Int(($0 * 2).rounded()) } }).count == 4500)
 }
 
+@Test func approach3GridMovesItsEAxisToBracketTheLowestLoss() {
+    let paper = Approach3Grid.paper
+    // Lowest losses between e⁻¹ and e keep the paper's axis.
+    #expect(paper.covering(lowestLoss: 1.9) == paper && paper.covering(lowestLoss: 0.4) == paper)
+    // Above: moved up by whole steps until its top is the first point at or above ln L.
+    #expect(paper.covering(lowestLoss: 4.7).e == [0, 0.5, 1, 1.5, 2])  // ln 4.7 = 1.55
+    #expect(paper.covering(lowestLoss: exp(1.5)).e == [-0.5, 0, 0.5, 1, 1.5])
+    // Below: moved down to the last point above ln L.
+    #expect(paper.covering(lowestLoss: 0.1).e == [-4, -3.5, -3, -2.5, -2])  // ln 0.1 = −2.30
+    // The other axes and the count stay.
+    let moved = paper.covering(lowestLoss: 50)
+    #expect(moved.alpha == paper.alpha && moved.a == paper.a && moved.starts.count == 4500)
+    #expect(paper.covering(lowestLoss: .nan) == paper && paper.covering(lowestLoss: 0) == paper)
+}
+
+/// A law whose irreducible loss lies above e (4.5 nats, a hard domain): the grid moves to bracket
+/// it, and the fit gives back the law with no start-grid warning.
+@Test func approach3RecoversAHighLossLawFromNoiseFreeRuns() throws {
+    let truth = ChinchillaLaw(E: 4.5, A: 900, B: 1100, alpha: 0.33, beta: 0.30)
+    let runs = noiseFreeIsoFLOPRuns(truth)
+    let result = try Approach3.fit(runs, options: Approach3Options())
+    for (fitted, expected) in [
+        (result.law.E, truth.E), (result.law.A, truth.A), (result.law.B, truth.B), (result.law.alpha, truth.alpha),
+        (result.law.beta, truth.beta),
+    ] {
+        #expect(abs(fitted / expected - 1) < 1e-4, "\(fitted) vs \(expected)")
+    }
+    #expect(!result.diagnostics.warnings.contains { $0.contains("start grid") }, "\(result.diagnostics.warnings)")
+    #expect(result.objective < 1e-12)
+}
+
 @Test(.enabled(if: digitizedRuns() != nil)) func approach3OnDigitizedRunsBeatsThePublishedCoefficients() throws {
     let runs = try #require(digitizedRuns())
     #expect(runs.count == 240)

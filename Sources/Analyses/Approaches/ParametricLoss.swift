@@ -161,7 +161,8 @@ public struct ParametricLoss: ApproachKind {
         }
         let base = Approach3Options(huberDelta: spec.huberDelta, optimizer: spec.optimizer)
         let options = base.warmStarted(
-            at: full.approach3?.law ?? .publishedUnrounded, gridStarts: base.resampleGridStarts(runs: input.runs.count))
+            at: full.approach3?.law ?? .publishedUnrounded, gridStarts: base.resampleGridStarts(runs: input.runs.count),
+            lowestLoss: input.runs.lazy.map(\.loss).min())
         let id = self.id
         return Resampling.run(
             input.runs, scheme: scheme, seed: seed, estimate: estimate,

@@ -55,7 +55,7 @@ extension FigureBuilder {
             .line(
                 points: [Point(nRange.lo, 20 * nRange.lo), Point(nRange.hi, 20 * nRange.hi)], color: .gray, width: 0.8, dash: Dash.dotted,
                 label: "20 tokens per parameter"))
-        for (k, ((fit, kind), points)) in zip(zip(fits, kinds), frontiers).enumerated() {
+        for (k, (kind, points)) in zip(kinds, frontiers).enumerated() {
             let style = frontierStyle(fits, ids: ids, at: k)
             layers.append(.line(points: points, color: approachColor(kind), width: 1.4, dash: style.dash, label: style.label))
         }

@@ -47,7 +47,7 @@ extension FigureBuilder {
                 }
             }
             layers.append(.markers(points: points, shape: .diamond, size: 6, fill: .black, edge: .white, label: nil))
-            let label = TableBuilder.statisticLabel(name)
+            let label = TableBuilder.parameterName(name)
             panels.append(
                 ChartSpec(
                     title: label,

@@ -42,24 +42,20 @@ public struct LossSurface: Sendable {
     /// numerically (`LawFrontier`). A law with another input (U, unique tokens) has no value on
     /// the plane of the figure, and is an error naming the input.
     public init(_ law: FittedLaw, fit id: String) throws {
-        let drawable = ["N", "D", "C"]
-        if let other = law.form.inputs.first(where: { !drawable.contains($0) }) {
-            throw FigureBuilder.BuildError.needs(
-                "a parametric figure draws the fitted law over model size and tokens; '\(id)' fits the law '\(law.form.name)', whose input '\(other)' has no value there (its residuals figure and the frontier figures work)"
-            )
+        /// Each input's value at a point of the plane, found once per input.
+        let readers: [@Sendable ((parameters: Double, tokens: Double)) -> Double] = try law.form.inputs.map { input in
+            switch input {
+            case "N": return { $0.parameters }
+            case "D": return { $0.tokens }
+            case "C": return { 6 * $0.parameters * $0.tokens }
+            default:
+                throw FigureBuilder.BuildError.needs(
+                    "a parametric figure draws the fitted law over model size and tokens; '\(id)' fits the law '\(law.form.name)', whose input '\(input)' has no value there (its residuals figure and the frontier figures work)"
+                )
+            }
         }
         losses = { points in
-            let columns = law.form.inputs.map { input in
-                points.map { p -> Double in
-                    switch input {
-                    case "N": return p.parameters
-                    case "D": return p.tokens
-                    case "C": return 6 * p.parameters * p.tokens
-                    // The initialiser refused every other input above: none reaches here.
-                    default: return .nan
-                    }
-                }
-            }
+            let columns = readers.map { read in points.map(read) }
             return try law.losses(columns)
         }
         optimalParameters = { budgets in try LawFrontier.points(law, flops: budgets).map(\.parameters) }

@@ -24,15 +24,6 @@ extension TableBuilder {
         }
     }
 
-    /// The label tables and figures give a statistic.
-    static func statisticLabel(_ name: String) -> String {
-        switch name {
-        case "alpha": return "α"
-        case "beta": return "β"
-        default: return name
-        }
-    }
-
     public static func comparison(_ fits: [TableFit]) -> TableContent {
         let columns = comparisonColumns(fits)
         var rows: [[String]] = []
@@ -79,7 +70,7 @@ extension TableBuilder {
             + "its interval the percentiles of the differences of resamples paired by index (the same seed for every source); "
             + "* marks an interval that excludes zero."
         return TableContent(
-            header: ["Source"] + columns.map(statisticLabel), rows: rows, alignments: ["left"] + columns.map { _ in "left" }, notes: notes)
+            header: ["Source"] + columns.map(parameterName), rows: rows, alignments: ["left"] + columns.map { _ in "left" }, notes: notes)
     }
 
     /// "+0.012" or "−0.012".
