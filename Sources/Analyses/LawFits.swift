@@ -193,7 +193,10 @@ public enum LawFits {
     public static func solve(_ spec: FitSpec, runs: [Run], warmStart: [Double]? = nil, progress: (@Sendable (Int, Int) -> Void)? = nil)
         throws -> DeclaredLawResult
     {
-        let form = spec.law ?? .chinchilla
+        // Eq. 2, by default or by name, starts from the paper's grid moved to bracket E as the
+        // kernel's does; a declared law keeps the starts its declaration gives.
+        let shipped = spec.law ?? .chinchilla
+        let form = shipped == .chinchilla ? LawForm.chinchilla(coveringLowestLoss: runs.lazy.map(\.loss).min()) : shipped
         let data = try data(form, runs: runs)
         switch spec.solver {
         case .varpro:

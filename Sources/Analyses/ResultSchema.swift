@@ -190,7 +190,10 @@ public enum ResultSchema {
             ResultName("grid_points", "grid points (variable projection)", format: .count),
         ]
         for parameter in parameters {
-            names.append(ResultName(parameter, "the law's parameter \(parameter)"))
+            // Eq. 2's E, α and β are written as the kernel's fit writes them; other laws'
+            // parameters have no scale known in advance.
+            let format: NumberFormat = isEquation2 && ["E", "alpha", "beta"].contains(parameter) ? .exponent : .automatic
+            names.append(ResultName(parameter, "the law's parameter \(parameter)", format: format))
             names.append(ResultName("spread_\(parameter)", "spread of \(parameter) among near-tied optima", locked: false))
         }
         if isEquation2 {

@@ -294,6 +294,21 @@ public struct LawForm: Sendable, Equatable, Hashable, Codable {
         name: "chinchilla", expression: #"E + \frac{A}{N^{\alpha}} + \frac{B}{D^{\beta}}"#,
         parameters: [paperA, paperB, paperE, paperAlpha, paperBeta])
 
+    /// Eq. 2 with its E starts placed for runs whose lowest loss is `lowestLoss`, as the Eq. 2
+    /// kernel places its grid (`Approach3Grid.covering`): the paper's e ∈ [−1, 1] brackets E only
+    /// for lowest losses between e⁻¹ and e nats.
+    public static func chinchilla(coveringLowestLoss lowestLoss: Double?) -> LawForm {
+        guard let lowestLoss else { return chinchilla }
+        var form = chinchilla
+        let e = Approach3Grid.paper.covering(lowestLoss: lowestLoss).e
+        form.parameters = form.parameters.map { p in
+            var p = p
+            if p.name == paperE.name { p.starts = e }
+            return p
+        }
+        return form
+    }
+
     /// Kaplan et al. (2020), Eq. 1.5: L(N, D) = ((N_c/N)^(α_N/α_D) + D_c/D)^α_D, no irreducible term.
     /// Their Table 2 fit: α_N = 0.076, α_D = 0.103, N_c = 6.4e13, D_c = 1.8e13 (non-embedding N).
     /// Starts bracket those values: ln N_c, ln D_c ∈ {20, 25, 30, 35}; α_N, α_D ∈ {0.05, 0.1, 0.2, 0.4}.

@@ -166,3 +166,28 @@ private func line(of prefix: String, in text: String) -> Int? {
     let message = try #require(failure?.diagnostics.first?.message)
     #expect(message.contains("the law has no compute-optimal frontier"))
 }
+
+/// Eq. 2 through the declared-law engine (another objective) places its E starts as the kernel
+/// places its grid: on noise-free runs of a law with E = 4.5 nats (above e) it gives the law back
+/// with no start-grid warning.
+@Test func theDeclaredEngineBracketsAHighIrreducibleLoss() throws {
+    let truth = ChinchillaLaw(E: 4.5, A: 900, B: 1100, alpha: 0.33, beta: 0.30)
+    var runs: [Run] = []
+    for c in [6e18, 1e19, 3e19, 6e19, 1e20, 3e20, 6e20, 1e21, 3e21] {
+        let nOpt = truth.optimalParameters(flops: c)
+        for k in stride(from: -0.5, through: 0.5001, by: 0.1) {
+            let n = nOpt * pow(10, k)
+            runs.append(Run(parameters: n, flops: c, loss: truth.loss(parameters: n, tokens: c / (6 * n))))
+        }
+    }
+    var spec = FitSpec(approach: .parametricLoss)
+    spec.objective = .mseLog
+    let output = try LawFits.fit(spec, runs: runs)
+    for (name, expected) in [("E", truth.E), ("A", truth.A), ("B", truth.B), ("alpha", truth.alpha), ("beta", truth.beta)] {
+        let fitted = try #require(output.values[name])
+        #expect(abs(fitted / expected - 1) < 1e-4, "\(name): \(fitted) vs \(expected)")
+    }
+    #expect(!output.warnings.contains { $0.contains("start grid") }, "\(output.warnings)")
+    // The paper's own runs (lowest loss about 1.9 nats) keep the paper's starts.
+    #expect(LawForm.chinchilla(coveringLowestLoss: 1.9) == LawForm.chinchilla)
+}
