@@ -127,6 +127,10 @@ public protocol ApproachKind: Sendable {
     func diagnostics(_ output: FitOutput, id: String) -> ApproachDiagnostics
     /// Checks between its options once every one is read, each an error at its key.
     func checkOptions(_ r: inout FieldReader, _ fit: FitDirective)
+    /// Its own options as the fit's specification: the shipped approaches set `FitSpec`'s fields
+    /// (with their defaults); by default they travel as they are (`FitSpec.ownOptions`, whose
+    /// encoding is in the fit step's key).
+    func configure(_ spec: inout FitSpec, from fit: FitDirective)
 }
 
 extension ApproachKind {
@@ -135,6 +139,7 @@ extension ApproachKind {
     public var readsCurves: Bool { reads == .curves }
     public var options: [FitOptionSchema] { [] }
     public func checkOptions(_ r: inout FieldReader, _ fit: FitDirective) {}
+    public func configure(_ spec: inout FitSpec, from fit: FitDirective) { spec.ownOptions = fit.ownOptions }
     /// Whether it reads `option` (options are told apart by their keys).
     public func reads(_ option: FitOptionSchema) -> Bool { options.contains { $0.key == option.key } }
     public var supportsHoldOut: Bool { false }

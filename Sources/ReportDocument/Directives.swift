@@ -5,7 +5,7 @@ import ScalingLaws
 
 /// A name written in a directive (a fit id, a data source) and where it was written, so that a
 /// later check can point at it.
-public struct NameReference: Sendable, Equatable, Hashable {
+public struct NameReference: Sendable, Equatable, Hashable, Encodable {
     public var name: String
     public var location: SourceLocation
 
@@ -15,10 +15,13 @@ public struct NameReference: Sendable, Equatable, Hashable {
     }
 }
 
-/// `{fit} id`: fit one of the paper's three approaches (§3.1, §3.2, §3.3) to a data source.
+/// `{fit} id`: a fit of one of the registered approaches (the paper's three: §3.1, §3.2, §3.3)
+/// to a data source: the keys every fit takes, the options that several approaches read, and the
+/// approach's own options as its own type (`ownOptions`; the shipped approaches' are defined
+/// beside them in Analyses, with how each is read).
 public struct FitDirective: Sendable, Equatable {
     public var id: String
-    /// 1: training-curve envelope, 2: IsoFLOP profiles, 3: parametric loss fit (Eq. 2).
+    /// The approach's number (`approach: 2`).
     public var approach: Int
     /// Name of a front-matter data source or of a `{data}` directive.
     public var data: String
@@ -26,51 +29,39 @@ public struct FitDirective: Sendable, Equatable {
     /// Budget grouping tolerance in log10 FLOPs; nil groups by exactly equal FLOPs.
     public var budgetTolerance: Double?
     public var location: SourceLocation
-    /// Approach 1: a data source with loss curves (loss against tokens for each run).
-    public var curves: NameReference? = nil
-    /// Approach 3: δ of the Huber loss on log-loss residuals (the paper uses 1e-3).
-    public var huberDelta: Double? = nil
     /// Drop the n runs with the highest loss before fitting (the paper's Approach 3 excludes outliers).
     public var excludeHighestLoss: Int? = nil
-    /// Approach 1: width of the moving window (in points) that smooths loss curves.
-    public var smoothingWindow: Int? = nil
-    /// Approach 1: number of FLOP values (log-spaced) at which the envelope is taken.
-    public var envelopePoints: Int? = nil
-    /// Approach 2: what to do with budgets that have fewer than 3 runs or a downward parabola.
-    public var badBudget: BadBudgetPolicy = .error
-    /// Confidence intervals of the fitted exponents; nil for none.
+    /// Confidence intervals of the fitted values; nil for none.
     public var intervals: IntervalSpec? = nil
     /// The simulated ground truth to compare the fit with (Eq. 2 parameters).
     public var truth: LossLawParameters? = nil
-    /// Approach 2: nominal budgets to snap runs to (within `budgetTolerance`, default 0.1 in
-    /// log10 FLOPs); `budgets: paper` names the paper's nine, 6e18 … 3e21.
+    /// Nominal budgets to snap runs to (within `budgetTolerance`, default 0.1 in log10 FLOPs);
+    /// `budgets: paper` names the paper's nine, 6e18 … 3e21.
     public var budgets: [Double]? = nil
-    /// Approach 1: `all` schedules (the paper), or only each size's `longest` one, so that the
-    /// envelope is taken from intermediate points of one long cosine cycle (Kaplan et al.'s set-up).
-    public var schedules: String? = nil
-    /// Approach 3: the L-BFGS implementation, `lbfgs` (reportgen's own, the default) or `nlopt`.
-    public var optimizer: String? = nil
-    /// Approach 3: the law fitted (default: Eq. 2), a shipped form's name or a declaration.
-    public var law: LawDeclaration? = nil
-    /// Approach 3: `grid` (multi-start L-BFGS, the default) or `varpro` (variable projection).
-    public var solver: NameReference? = nil
-    /// Approach 3: `huber-log` (the paper's, default), `mse-log` or `mse`.
-    public var objective: NameReference? = nil
-    /// Approach 2: quality control of the IsoFLOP runs before the parabolas (`qc:`).
-    public var qc: QCSpec? = nil
     /// A comparison (`sources: [a, b, …]`): the same fit on each named source; `data` is then the
     /// first of them. Empty for a fit of one source.
     public var sources: [NameReference] = []
-    /// The options only its approach reads and no field above holds (`ApproachOptions`).
+    /// The options only its approach reads (`ApproachOptions`): read and set through `options`
+    /// and `update`.
     public var ownOptions: OwnOptions? = nil
 
     /// The paper's nine IsoFLOP budgets (§3.2, Fig. 3).
     public static let paperBudgets: [Double] = [6e18, 1e19, 3e19, 6e19, 1e20, 3e20, 6e20, 1e21, 3e21]
+
+    /// Its approach's own options as `Options` (none given, or another approach's: `Options()`).
+    public func options<Options: ApproachOptions>(_ type: Options.Type) -> Options { ownOptions?.as(type) ?? Options() }
+
+    /// Changes its approach's own options of type `Options`, starting from those already read.
+    public mutating func update<Options: ApproachOptions>(_ type: Options.Type, _ change: (inout Options) -> Void) {
+        var options = options(type)
+        change(&options)
+        ownOptions = OwnOptions(options)
+    }
 }
 
 /// `law:` of a fit: a shipped form by name, or a law written in the math subset with its parameters.
 /// The schema checks the shape; the fitting engine checks the expression (ReportDocument knows no laws).
-public struct LawDeclaration: Sendable, Equatable {
+public struct LawDeclaration: Sendable, Equatable, Encodable {
     /// `law: kaplan`: a shipped form's name.
     public var shipped: NameReference?
     /// `form:` the expression, and where its text starts (the column of its first character).
@@ -89,7 +80,7 @@ public struct LawDeclaration: Sendable, Equatable {
 }
 
 /// One entry of a declared law's `definitions:`: a name and the expression it stands for.
-public struct DefinitionDeclaration: Sendable, Equatable {
+public struct DefinitionDeclaration: Sendable, Equatable, Encodable {
     public var name: String
     public var expression: String
     public var nameLocation: SourceLocation
@@ -99,7 +90,7 @@ public struct DefinitionDeclaration: Sendable, Equatable {
 }
 
 /// One entry of a declared law's `inputs:`: a law input read from a named column of the data file.
-public struct InputDeclaration: Sendable, Equatable {
+public struct InputDeclaration: Sendable, Equatable, Encodable {
     public var name: String
     public var column: String
     public var nameLocation: SourceLocation
@@ -131,13 +122,13 @@ public enum ObjectiveName: String, Sendable, Equatable, Codable, CaseIterable {
 }
 
 /// One entry of a declared law's `frontier:`: an input's value on the frontier, in N and D.
-public struct FrontierDeclaration: Sendable, Equatable {
+public struct FrontierDeclaration: Sendable, Equatable, Encodable {
     public var name: String
     public var expression: String
 }
 
 /// One entry of a declared law's `parameters:`.
-public struct ParameterDeclaration: Sendable, Equatable {
+public struct ParameterDeclaration: Sendable, Equatable, Encodable {
     public var name: String
     /// `log`: searched as ln p (p > 0), starts given as ln p; `linear` (default).
     public var logScale: Bool
@@ -145,49 +136,6 @@ public struct ParameterDeclaration: Sendable, Equatable {
     public var upper: Double?
     public var starts: [Double]
     public var location: SourceLocation
-}
-
-/// `qc:` of an IsoFLOP fit: what to do with flagged runs and the checks' thresholds (nil: the
-/// documented default of each).
-public struct QCSpec: Sendable, Equatable {
-    /// `flag` (report, fit every run) or `drop` (report, leave out what the flags condemn).
-    public var policy: QCPolicyRule
-    /// Relative size difference within which two runs of a budget are near duplicates.
-    public var nearDuplicate: Double?
-    /// Distinct runs a budget needs.
-    public var minimumPoints: Int?
-    /// Fraction of the sampled ln N range at either end where a parabola's minimum is off-centre.
-    public var edgeFraction: Double?
-    /// Relative rise over half the sampled ln N width below which curvature is weak.
-    public var minimumRise: Double?
-    /// Robust z-score above which a run is a leave-one-out outlier.
-    public var outlierZ: Double?
-    /// Smallest relative noise scale of the outlier test.
-    public var outlierFloor: Double?
-    /// Run the Approach 2 bias audit (default true).
-    public var audit: Bool
-    public var location: SourceLocation
-
-    public init(
-        policy: QCPolicyRule, nearDuplicate: Double?, minimumPoints: Int?, edgeFraction: Double?, minimumRise: Double?, outlierZ: Double?,
-        outlierFloor: Double?, audit: Bool, location: SourceLocation
-    ) {
-        self.policy = policy
-        self.nearDuplicate = nearDuplicate
-        self.minimumPoints = minimumPoints
-        self.edgeFraction = edgeFraction
-        self.minimumRise = minimumRise
-        self.outlierZ = outlierZ
-        self.outlierFloor = outlierFloor
-        self.audit = audit
-        self.location = location
-    }
-}
-
-/// What quality control does with flagged runs: `policy:` of `qc:`.
-public enum QCPolicyRule: String, Sendable, Equatable, CaseIterable {
-    case flag
-    case drop
 }
 
 /// `intervals:` of a fit.

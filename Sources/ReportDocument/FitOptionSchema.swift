@@ -113,10 +113,14 @@ extension DirectiveSchema {
 }
 
 /// An approach's own options, which no other approach reads and `FitDirective` has no field
-/// for: a typed value the approach defines beside its kind, read by its own `FitOptionSchema`s
-/// into `FitDirective.ownOptions` and handed on to its fit (`FitSpec.ownOptions`), whose step
-/// key holds its encoding. A new approach with an option of its own thus needs no field here.
+/// for: a typed value the approach defines beside its kind (the shipped approaches' are
+/// `EnvelopeOptions`, `IsoFLOPOptions` and `ParametricOptions` in Analyses), read by its own
+/// `FitOptionSchema`s into `FitDirective.ownOptions` and turned by the approach into its fit's
+/// specification (`ApproachKind.configure`; by default `FitSpec.ownOptions`, whose encoding the
+/// step key holds). A new approach with an option of its own thus needs no field here.
 public protocol ApproachOptions: Sendable, Encodable {
+    /// The options with none given.
+    init()
     /// Equality with another approach's options (false when their types differ).
     func isEqual(to other: any ApproachOptions) -> Bool
 }

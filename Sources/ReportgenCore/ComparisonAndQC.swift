@@ -3,25 +3,6 @@ import Foundation
 import ReportDocument
 import ScalingLaws
 
-extension Planner {
-    /// `qc:` as the fitting engine takes it: every threshold not written keeps its documented default.
-    static func qcSettings(_ qc: QCSpec) -> QCSettings {
-        var thresholds = IsoFLOPQCThresholds()
-        if let x = qc.nearDuplicate { thresholds.nearDuplicateTolerance = x }
-        if let x = qc.minimumPoints { thresholds.minimumPoints = x }
-        if let x = qc.edgeFraction { thresholds.edgeFraction = x }
-        if let x = qc.minimumRise { thresholds.minimumRise = x }
-        if let x = qc.outlierZ { thresholds.outlierZ = x }
-        if let x = qc.outlierFloor { thresholds.outlierScaleFloor = x }
-        let policy: IsoFLOPQCPolicy
-        switch qc.policy {
-        case .flag: policy = .flag
-        case .drop: policy = .drop
-        }
-        return QCSettings(thresholds: thresholds, policy: policy, audit: qc.audit)
-    }
-}
-
 extension Analysis {
     /// The front-matter source a source name stands for (through `{data}` directives).
     func baseSource(of name: String) -> String {

@@ -52,8 +52,13 @@ struct Planner {
         return env
     }
 
-    static func spec(_ fit: FitDirective, runs: [Run], law: LawForm? = nil, targets: [DeclaredTarget] = []) throws -> FitSpec {
-        var spec = FitSpec(approach: Approach(rawValue: fit.approach))
+    /// The fit's specification: the options every fit takes here (budget grouping, the truth,
+    /// the compiled law, the targets), and the approach's own through the approach
+    /// (`ApproachKind.configure`).
+    static func spec(
+        _ fit: FitDirective, approach: any ApproachKind, runs: [Run], law: LawForm? = nil, targets: [DeclaredTarget] = []
+    ) -> FitSpec {
+        var spec = FitSpec(approach: approach.id)
         if let nominal = fit.budgets {
             spec.grouping = .nominal(budgets: nominal, tolerance: fit.budgetTolerance ?? 0.1)
         } else if let t = fit.budgetTolerance {
@@ -61,19 +66,10 @@ struct Planner {
         } else if runs.contains(where: { $0.budget != nil }) {
             spec.grouping = .declared
         }
-        spec.policy = fit.badBudget
-        spec.huberDelta = fit.huberDelta ?? 1e-3
-        spec.smoothingWindow = fit.smoothingWindow ?? 10
-        spec.envelopePoints = fit.envelopePoints ?? 1500
-        spec.longestScheduleOnly = fit.schedules == "longest"
-        spec.optimizer = fit.optimizer.flatMap(Approach3Optimizer.init(rawValue:)) ?? .lbfgs
         spec.truth = fit.truth.map { ChinchillaLaw(E: $0.E, A: $0.A, B: $0.B, alpha: $0.alpha, beta: $0.beta) }
         spec.law = law
-        spec.solver = fit.solver.flatMap { LawSolver(rawValue: $0.name) } ?? .grid
-        spec.objective = LawFits.objective(named: fit.objective?.name ?? "huber-log", huberDelta: spec.huberDelta)
         spec.targets = targets.map(ProjectionTarget.init)
-        spec.qc = fit.qc.map(Self.qcSettings)
-        spec.ownOptions = fit.ownOptions
+        approach.configure(&spec, from: fit)
         return spec
     }
 
@@ -109,7 +105,7 @@ struct Planner {
             var runs = analysis.runs[sourceName] ?? []
             if let k = fit.excludeHighestLoss { runs = RunLoader.excludingHighestLoss(runs, k) }
             runs = Self.withLawInputs(runs, form: analysis.laws[fit.id], carried: analysis.lawColumns[sourceName] ?? [])
-            var spec = try Self.spec(fit, runs: runs, law: analysis.laws[fit.id], targets: document.frontMatter.targets)
+            var spec = Self.spec(fit, approach: approach, runs: runs, law: analysis.laws[fit.id], targets: document.frontMatter.targets)
             // The hold-out refit costs a second fit: run it where a table or the prose uses it.
             spec.holdOut =
                 approach.supportsHoldOut

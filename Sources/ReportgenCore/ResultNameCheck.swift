@@ -6,7 +6,8 @@ extension Analysis {
     func resultSchemas() -> [String: [ResultName]] {
         var out: [String: [ResultName]] = [:]
         for fit in fits {
-            guard let approach = self.approach(of: fit), let spec = try? Planner.spec(fit, runs: [], law: laws[fit.id]) else { continue }
+            guard let approach = self.approach(of: fit) else { continue }
+            let spec = Planner.spec(fit, approach: approach, runs: [], law: laws[fit.id])
             // A law with errors of its own (reported where they are) has no schema.
             if fit.law != nil, laws[fit.id] == nil { continue }
             var names = ResultSchema.names(

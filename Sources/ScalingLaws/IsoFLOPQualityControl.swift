@@ -43,7 +43,7 @@ public struct IsoFLOPQCThresholds: Sendable, Equatable, Codable {
 }
 
 /// What quality control does with flagged runs.
-public enum IsoFLOPQCPolicy: String, Sendable, Equatable, Codable {
+public enum IsoFLOPQCPolicy: String, Sendable, Equatable, Codable, CaseIterable {
     /// Report the flags and fit every run.
     case flag
     /// Report the flags and leave out what they condemn: the repeats of duplicates (the first copy

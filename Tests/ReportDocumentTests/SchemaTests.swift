@@ -1,3 +1,5 @@
+import Analyses
+import ScalingLaws
 import Testing
 
 @testable import ReportDocument
@@ -35,12 +37,14 @@ import Testing
         #expect(d.isEmpty, "\(d)")
         guard case .fit(let f)? = typed else { Issue.record("not a fit"); return }
         #expect(f.approach == 3 && f.data == "sweep" && f.dataLocation == SourceLocation(line: 3, column: 7))
-        #expect(f.budgetTolerance == 0.05 && f.huberDelta == 1e-3 && f.excludeHighestLoss == 5 && f.badBudget == .error)
+        // Approach 3's own options are its own type; the shared ones are the directive's.
+        let own = f.options(ParametricOptions.self)
+        #expect(f.budgetTolerance == 0.05 && own.huberDelta == 1e-3 && f.excludeHighestLoss == 5 && f.qc == nil)
         #expect(f.intervals?.scheme == .bootstrap && f.intervals?.resamples == 200 && f.intervals?.seed == 7)
         #expect(
             f.truth == LossLawParameters(E: 1.69, A: 406.4, B: 410.7, alpha: 0.34, beta: 0.28, location: SourceLocation(line: 9, column: 8))
         )
-        #expect(f.optimizer == "nlopt")
+        #expect(own.optimizer == .nlopt && f.ownOptions?.as(IsoFLOPOptions.self) == nil)
     }
 
     @Test func fitApproachOneKeys() {
@@ -48,7 +52,8 @@ import Testing
         #expect(d.isEmpty, "\(d)")
         guard case .fit(let f)? = typed else { Issue.record("not a fit"); return }
         #expect(f.curves == NameReference(name: "curves", location: SourceLocation(line: 4, column: 9)))
-        #expect(f.smoothingWindow == 5 && f.envelopePoints == 40 && f.intervals == nil && f.badBudget == .error)
+        let own = f.options(EnvelopeOptions.self)
+        #expect(own.smoothingWindow == 5 && own.envelopePoints == 40 && f.intervals == nil && own.schedules == nil)
     }
 
     @Test func fitUnknownKey() { expectError("fit", "approach: 2\ndata: s\n¦huber-delt: 0.1", "did you mean 'huber-delta'?") }

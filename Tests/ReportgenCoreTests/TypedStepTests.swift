@@ -25,7 +25,7 @@ private func sampleInput() -> FitStepInput {
 }
 
 /// An approach's own option, as a new approach would define it.
-private struct CountOption: ApproachOptions, Equatable { var count: Int }
+private struct CountOption: ApproachOptions, Equatable { var count = 0 }
 
 /// Every field of a fit's input is in its key: each change below gives a new key, and the list
 /// covers every stored property of `FitSpec` (a new option without a line here fails the test).

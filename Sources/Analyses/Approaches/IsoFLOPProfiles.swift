@@ -18,6 +18,12 @@ public struct IsoFLOPProfiles: ApproachKind {
 
     public init() {}
 
+    public func configure(_ spec: inout FitSpec, from fit: FitDirective) {
+        let options = fit.options(IsoFLOPOptions.self)
+        spec.policy = options.badBudget
+        spec.qc = options.qc
+    }
+
     public func results(_ spec: FitSpec, targets: [String]) -> [ResultName] {
         [
             ResultName("budgets", "IsoFLOP budgets fitted", format: .count),
@@ -108,42 +114,56 @@ public struct IsoFLOPProfiles: ApproachKind {
     }
 }
 
-/// The options only the IsoFLOP profiles read.
+/// The options only the IsoFLOP profiles read, as the document gives them.
+public struct IsoFLOPOptions: ApproachOptions, Equatable {
+    /// What to do with a budget that has fewer than 3 runs or a parabola opening downward.
+    public var badBudget: BadBudgetPolicy = .error
+    /// Quality control of the runs before the parabolas (`qc:`); nil for none.
+    public var qc: QCSettings? = nil
+
+    public init() {}
+}
+
+extension FitDirective {
+    /// Approach 2's quality control (`qc:`), nil for none.
+    public var qc: QCSettings? { options(IsoFLOPOptions.self).qc }
+}
+
 extension FitOptionSchema {
     /// `bad-budget`: what to do with a budget that has fewer than 3 runs or a parabola opening
     /// downward: `error` (the default) or `drop` it with a warning.
     public static let badBudget = FitOptionSchema("bad-budget") { r, fit in
         let policy = r.choice("bad-budget", required: false, among: BadBudgetPolicy.allCases.map(\.rawValue), what: "bad-budget policy")
-        fit.badBudget = policy.flatMap { BadBudgetPolicy(rawValue: $0.name) } ?? .error
+        fit.update(IsoFLOPOptions.self) { $0.badBudget = policy.flatMap { BadBudgetPolicy(rawValue: $0.name) } ?? .error }
     }
 
     /// `qc:` quality control of the runs before the parabolas: `flag` or `drop` alone (default
-    /// thresholds), or a mapping with `policy` and any thresholds (`IsoFLOPQualityControl`).
+    /// thresholds), or a mapping with `policy` and any thresholds (`IsoFLOPQCThresholds`; each
+    /// one not written keeps its documented default).
     fileprivate static let qc = FitOptionSchema("qc") { r, fit in
+        let policies = IsoFLOPQCPolicy.allCases.map(\.rawValue)
         guard let node = r.value("qc", required: false) else { return }
         if node.scalar != nil {
-            guard let policy = r.choice("qc", required: false, among: QCPolicyRule.allCases.map(\.rawValue), what: "qc policy") else {
-                return
-            }
-            fit.qc = QCSpec(
-                policy: QCPolicyRule(rawValue: policy.name) ?? .flag, nearDuplicate: nil, minimumPoints: nil, edgeFraction: nil,
-                minimumRise: nil, outlierZ: nil, outlierFloor: nil, audit: true, location: node.location)
+            guard let policy = r.choice("qc", required: false, among: policies, what: "qc policy") else { return }
+            fit.update(IsoFLOPOptions.self) { $0.qc = QCSettings(policy: IsoFLOPQCPolicy(rawValue: policy.name) ?? .flag) }
             return
         }
         guard var n = r.mapping("qc") else { return }
-        let policy = n.choice("policy", required: false, among: QCPolicyRule.allCases.map(\.rawValue), what: "qc policy")
-        let nearDuplicate = n.double("near-duplicate", required: false, allowed: DocumentLimits.qcNearDuplicate)
-        let minimumPoints = n.int("min-points", required: false, allowed: DocumentLimits.qcMinimumPoints)
-        let edgeFraction = n.double("edge-fraction", required: false, allowed: DocumentLimits.qcEdgeFraction)
-        let minimumRise = n.double("min-rise", required: false, allowed: DocumentLimits.qcMinimumRise)
-        let outlierZ = n.double("outlier-z", required: false, allowed: DocumentLimits.qcOutlierZ)
-        let outlierFloor = n.double("outlier-floor", required: false, allowed: DocumentLimits.qcOutlierFloor)
+        let policy = n.choice("policy", required: false, among: policies, what: "qc policy")
+        var thresholds = IsoFLOPQCThresholds()
+        if let x = n.double("near-duplicate", required: false, allowed: DocumentLimits.qcNearDuplicate) {
+            thresholds.nearDuplicateTolerance = x
+        }
+        if let x = n.int("min-points", required: false, allowed: DocumentLimits.qcMinimumPoints) { thresholds.minimumPoints = x }
+        if let x = n.double("edge-fraction", required: false, allowed: DocumentLimits.qcEdgeFraction) { thresholds.edgeFraction = x }
+        if let x = n.double("min-rise", required: false, allowed: DocumentLimits.qcMinimumRise) { thresholds.minimumRise = x }
+        if let x = n.double("outlier-z", required: false, allowed: DocumentLimits.qcOutlierZ) { thresholds.outlierZ = x }
+        if let x = n.double("outlier-floor", required: false, allowed: DocumentLimits.qcOutlierFloor) { thresholds.outlierScaleFloor = x }
         let audit = n.bool("audit")
         n.finish()
         r.absorb(n)
-        fit.qc = QCSpec(
-            policy: policy.flatMap { QCPolicyRule(rawValue: $0.name) } ?? .flag, nearDuplicate: nearDuplicate, minimumPoints: minimumPoints,
-            edgeFraction: edgeFraction, minimumRise: minimumRise, outlierZ: outlierZ, outlierFloor: outlierFloor, audit: audit ?? true,
-            location: node.location)
+        let settings = QCSettings(
+            thresholds: thresholds, policy: policy.flatMap { IsoFLOPQCPolicy(rawValue: $0.name) } ?? .flag, audit: audit ?? true)
+        fit.update(IsoFLOPOptions.self) { $0.qc = settings }
     }
 }

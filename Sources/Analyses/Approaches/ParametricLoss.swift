@@ -25,6 +25,14 @@ public struct ParametricLoss: ApproachKind {
     /// Options that apply to the approach but not together: `huber-delta` is δ of `huber-log`
     /// only, and `optimizer` chooses the Eq. 2 kernel's L-BFGS, which the declared-law engine
     /// does not run.
+    public func configure(_ spec: inout FitSpec, from fit: FitDirective) {
+        let options = fit.options(ParametricOptions.self)
+        spec.huberDelta = options.huberDelta ?? 1e-3
+        spec.optimizer = options.optimizer ?? .lbfgs
+        spec.solver = options.solver.flatMap { LawSolver(rawValue: $0.name) } ?? .grid
+        spec.objective = LawFits.objective(named: options.objective?.name ?? ObjectiveName.huberLog.rawValue, huberDelta: spec.huberDelta)
+    }
+
     public func checkOptions(_ r: inout FieldReader, _ fit: FitDirective) {
         func key(_ name: String) -> SourceLocation? { r.node.entries?.first { $0.key == name }?.keyLocation }
         if let objective = fit.objective?.name, objective != ObjectiveName.huberLog.rawValue, let at = key("huber-delta") {
@@ -214,28 +222,54 @@ public struct ParametricLoss: ApproachKind {
     }
 }
 
-/// The options only the parametric fit reads.
+/// The options only the parametric fit reads, as the document gives them (nil: not given, the
+/// fit's default).
+public struct ParametricOptions: ApproachOptions, Equatable {
+    /// δ of the Huber loss on log-loss residuals (default: the paper's 10⁻³).
+    public var huberDelta: Double? = nil
+    /// The Eq. 2 kernel's L-BFGS (default: reportgen's own).
+    public var optimizer: Approach3Optimizer? = nil
+    /// The law fitted (default Eq. 2): a shipped form's name or a declaration.
+    public var law: LawDeclaration? = nil
+    /// `grid` (multi-start L-BFGS, the default) or `varpro` (variable projection).
+    public var solver: NameReference? = nil
+    /// `huber-log` (the paper's, the default), `mse-log` or `mse`.
+    public var objective: NameReference? = nil
+
+    public init() {}
+}
+
+extension FitDirective {
+    /// Approach 3's law (`law:`), as written; nil for Eq. 2 by default.
+    public var law: LawDeclaration? { options(ParametricOptions.self).law }
+    /// Approach 3's `solver:` and `objective:` as written; nil where not given.
+    public var solver: NameReference? { options(ParametricOptions.self).solver }
+    public var objective: NameReference? { options(ParametricOptions.self).objective }
+}
+
 extension FitOptionSchema {
-    /// `huber-delta`: δ of the Huber loss on log-loss residuals (the paper's 10⁻³).
     fileprivate static let huberDelta = FitOptionSchema("huber-delta") { r, fit in
-        fit.huberDelta = r.double("huber-delta", required: false, allowed: DocumentLimits.huberDelta)
+        let delta = r.double("huber-delta", required: false, allowed: DocumentLimits.huberDelta)
+        fit.update(ParametricOptions.self) { $0.huberDelta = delta }
     }
 
-    /// `optimizer`: the Eq. 2 kernel's L-BFGS, reportgen's own (`lbfgs`, the default) or `nlopt`.
     fileprivate static let optimizer = FitOptionSchema("optimizer") { r, fit in
-        fit.optimizer = r.choice("optimizer", required: false, among: Approach3Optimizer.allCases.map(\.rawValue), what: "optimiser")?.name
+        let name = r.choice("optimizer", required: false, among: Approach3Optimizer.allCases.map(\.rawValue), what: "optimiser")
+        fit.update(ParametricOptions.self) { $0.optimizer = name.flatMap { Approach3Optimizer(rawValue: $0.name) } }
     }
 
-    /// `law`: the law fitted (default Eq. 2), a shipped form's name or a declaration (`LawDeclaration`).
-    public static let law = FitOptionSchema("law") { r, fit in fit.law = DirectiveSchema.lawDeclaration(&r) }
+    public static let law = FitOptionSchema("law") { r, fit in
+        let law = DirectiveSchema.lawDeclaration(&r)
+        fit.update(ParametricOptions.self) { $0.law = law }
+    }
 
-    /// `solver`: `grid` (multi-start L-BFGS, the default) or `varpro` (variable projection).
     fileprivate static let solver = FitOptionSchema("solver") { r, fit in
-        fit.solver = r.choice("solver", required: false, among: LawSolver.allCases.map(\.rawValue), what: "solver")
+        let solver = r.choice("solver", required: false, among: LawSolver.allCases.map(\.rawValue), what: "solver")
+        fit.update(ParametricOptions.self) { $0.solver = solver }
     }
 
-    /// `objective`: `huber-log` (the paper's, the default), `mse-log` or `mse`.
     fileprivate static let objective = FitOptionSchema("objective") { r, fit in
-        fit.objective = r.choice("objective", required: false, among: ObjectiveName.allCases.map(\.rawValue), what: "objective")
+        let objective = r.choice("objective", required: false, among: ObjectiveName.allCases.map(\.rawValue), what: "objective")
+        fit.update(ParametricOptions.self) { $0.objective = objective }
     }
 }

@@ -16,6 +16,13 @@ public struct TrainingCurveEnvelope: ApproachKind {
 
     public init() {}
 
+    public func configure(_ spec: inout FitSpec, from fit: FitDirective) {
+        let options = fit.options(EnvelopeOptions.self)
+        spec.smoothingWindow = options.smoothingWindow ?? 10
+        spec.envelopePoints = options.envelopePoints ?? 1500
+        spec.longestScheduleOnly = options.schedules == "longest"
+    }
+
     public func results(_ spec: FitSpec, targets: [String]) -> [ResultName] {
         [
             ResultName("curves", "loss curves fitted", format: .count),
@@ -81,24 +88,45 @@ public struct TrainingCurveEnvelope: ApproachKind {
     }
 }
 
-/// The options only the training-curve envelope reads.
+/// The options only the training-curve envelope reads, as the document gives them (nil: not
+/// given, the fit's default).
+public struct EnvelopeOptions: ApproachOptions, Equatable {
+    /// The data source with the loss curves (loss against tokens for each run).
+    public var curves: NameReference? = nil
+    /// Width in points of the moving window that smooths each loss curve (default 10).
+    public var smoothingWindow: Int? = nil
+    /// How many log-spaced FLOP values the envelope is taken at (default 1500).
+    public var envelopePoints: Int? = nil
+    /// `all` schedules (the paper), or each size's `longest` only, so that the envelope is taken
+    /// from intermediate points of one long cosine cycle (Kaplan et al.'s set-up).
+    public var schedules: String? = nil
+
+    public init() {}
+}
+
+extension FitDirective {
+    /// Approach 1's source of loss curves (`curves:`).
+    public var curves: NameReference? { options(EnvelopeOptions.self).curves }
+}
+
 extension FitOptionSchema {
-    /// `curves`: the data source with the loss curves (loss against tokens for each run).
-    fileprivate static let curves = FitOptionSchema("curves") { r, fit in fit.curves = r.string("curves", required: false) }
+    fileprivate static let curves = FitOptionSchema("curves") { r, fit in
+        let curves = r.string("curves", required: false)
+        fit.update(EnvelopeOptions.self) { $0.curves = curves }
+    }
 
-    /// `smoothing-window`: width in points of the moving window that smooths each loss curve.
     fileprivate static let smoothingWindow = FitOptionSchema("smoothing-window") { r, fit in
-        fit.smoothingWindow = r.int("smoothing-window", required: false, allowed: DocumentLimits.smoothingWindow)
+        let window = r.int("smoothing-window", required: false, allowed: DocumentLimits.smoothingWindow)
+        fit.update(EnvelopeOptions.self) { $0.smoothingWindow = window }
     }
 
-    /// `envelope-points`: how many log-spaced FLOP values the envelope is taken at.
     fileprivate static let envelopePoints = FitOptionSchema("envelope-points") { r, fit in
-        fit.envelopePoints = r.int("envelope-points", required: false, allowed: DocumentLimits.envelopePoints)
+        let points = r.int("envelope-points", required: false, allowed: DocumentLimits.envelopePoints)
+        fit.update(EnvelopeOptions.self) { $0.envelopePoints = points }
     }
 
-    /// `schedules`: `all` (the paper), or each size's `longest` schedule only, so that the
-    /// envelope is taken from intermediate points of one long cosine cycle (Kaplan et al.'s set-up).
     fileprivate static let schedules = FitOptionSchema("schedules") { r, fit in
-        fit.schedules = r.choice("schedules", required: false, among: ["all", "longest"], what: "schedule selection")?.name
+        let schedules = r.choice("schedules", required: false, among: ["all", "longest"], what: "schedule selection")?.name
+        fit.update(EnvelopeOptions.self) { $0.schedules = schedules }
     }
 }
