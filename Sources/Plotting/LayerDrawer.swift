@@ -170,19 +170,20 @@ struct LayerDrawer {
                 if let label, !label.isEmpty {
                     // Above or below the line, at its right or left end, where it covers least; set
                     // in smaller type (not below 5 pt) when wider than the plot, so that it stays inside.
-                    let markup = label.markupEscaped
-                    let (labelFont, e) = fitted(markup, within: plot.width - 6)
-                    // Above the line the baseline is 2 pt over it; below it the glyphs' tops are 2 pt under it.
+                    let (markup, labelFont, e, extraLines) = fittedLineLabel(label, within: plot.width - 6)
+                    // Above the line the last line's baseline is 2 pt over it; below it the glyphs'
+                    // tops are 2 pt under it. `extraLines` is the height of the lines after the first.
+                    let above = y - 2 - extraLines
                     let candidates: [(box: Rect, position: Point, anchor: TextAnchor)] = [
                         (
-                            Rect(x: plot.maxX - 3 - e.width, y: y - 2 - e.ascent, width: e.width, height: e.height),
-                            Point(plot.maxX - 3, y - 2), .end
+                            Rect(x: plot.maxX - 3 - e.width, y: above - e.ascent, width: e.width, height: e.height),
+                            Point(plot.maxX - 3, above), .end
                         ),
                         (
                             Rect(x: plot.maxX - 3 - e.width, y: y + 2, width: e.width, height: e.height),
                             Point(plot.maxX - 3, y + 2 + e.ascent), .end
                         ),
-                        (Rect(x: plot.x + 3, y: y - 2 - e.ascent, width: e.width, height: e.height), Point(plot.x + 3, y - 2), .start),
+                        (Rect(x: plot.x + 3, y: above - e.ascent, width: e.width, height: e.height), Point(plot.x + 3, above), .start),
                         (Rect(x: plot.x + 3, y: y + 2, width: e.width, height: e.height), Point(plot.x + 3, y + 2 + e.ascent), .start),
                     ]
                     let best = Self.leastCovered(candidates.map(\.box), avoiding: avoiding, labels: labels, inside: plot)
@@ -222,6 +223,25 @@ struct LayerDrawer {
             }
         }
         return out
+    }
+
+    /// A line's label as set: on one line in the panel's font when it fits `room` points; else,
+    /// when it names something and a value ("Llama 3 405B budget: 613B"), on two lines broken
+    /// after the colon if that keeps larger type than one line would; else on one line in smaller
+    /// type. `extraLines` is how far the last line's baseline lies below the first's (0 on one line).
+    private func fittedLineLabel(_ label: String, within room: Double) -> (
+        markup: String, font: FontSpec, extent: TextExtent, extraLines: Double
+    ) {
+        let markup = label.markupEscaped
+        let (oneLineFont, oneLine) = fitted(markup, within: room)
+        guard oneLineFont.size < font.size, let colon = label.range(of: ": ", options: .backwards) else {
+            return (markup, oneLineFont, oneLine, 0)
+        }
+        let twoLines = (String(label[..<colon.lowerBound]) + ":").markupEscaped + "\n" + String(label[colon.upperBound...]).markupEscaped
+        let (twoLineFont, extent) = fitted(twoLines, within: room)
+        guard twoLineFont.size > oneLineFont.size else { return (markup, oneLineFont, oneLine, 0) }
+        let firstLine = measurer.measure((String(label[..<colon.lowerBound]) + ":").markupEscaped, font: twoLineFont)
+        return (twoLines, twoLineFont, extent, extent.height - firstLine.height)
     }
 
     /// The label's font and extent: the panel's font, or a smaller one (not below 5 pt) when the

@@ -33,6 +33,31 @@ struct LayerTests {
         #expect(abs(vertical.position.x - (p.x + 0.2 * p.width)) < 3)
     }
 
+    /// A target's label too wide for a narrow panel breaks after its colon, in larger type than
+    /// it would have on one line, and stays above its line and inside the plot.
+    @Test func aLongLineLabelBreaksAfterItsColonRatherThanShrink() {
+        let label = "A long target name: 613B"
+        let list = ChartRenderer(measurer: measurer).render(
+            ChartSpec(
+                width: 150, height: 200, xAxis: AxisSpec(label: "x", limits: [0, 10]), yAxis: AxisSpec(label: "y", limits: [0, 10]),
+                layers: [.referenceLine(axis: .y, value: 5, color: .gray, dash: Dash.dashed, label: label)]))
+        let p = plot(list)
+        let run = textRuns(list).first { $0.markup.contains("613B") }!
+        #expect(run.markup == "A long target name:\n613B")
+        let room = p.width - 6
+        let oneLineSize = 10 * room / measurer.measure(label, font: FontSpec(family: "x", size: 10)).width
+        #expect(run.font.size > oneLineSize + 0.5, "\(run.font.size) against \(oneLineSize)")
+        let e = measurer.measure(run.markup, font: run.font)
+        #expect(e.width <= room + 1e-9)
+        // Both lines above the line (the last line's baseline 2 pt over it) or both below it,
+        // and inside the plot.
+        let lineY = p.maxY - 0.5 * p.height
+        let top = run.position.y - e.ascent
+        let lastBaseline = run.position.y + e.height - measurer.measure("A long target name:", font: run.font).height
+        #expect(abs(lastBaseline - (lineY - 2)) < 1e-9 || abs(top - (lineY + 2)) < 1e-9, "\(lastBaseline) \(top) \(lineY)")
+        #expect(top >= p.y && top + e.height <= p.maxY)
+    }
+
     @Test func referenceLineLabelsMoveOffOtherLayers() {
         // Dense markers fill the top of the plot left of x = 2 (where the label would go): the
         // label moves to the right of the line, still at the top.

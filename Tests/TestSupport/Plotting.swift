@@ -1,7 +1,7 @@
 import Plotting
 
 /// A deterministic measurer: tags are stripped, every remaining character (entities count as one)
-/// is 0.55·size wide, a line is 1.2·size high.
+/// is 0.55·size wide, a line is 1.2·size high; text with line breaks is as wide as its widest line.
 public struct FakeMeasurer: TextMeasuring {
     public init() {}
 
@@ -27,7 +27,10 @@ public struct FakeMeasurer: TextMeasuring {
     }
 
     public func measure(_ markup: String, font: FontSpec) -> TextExtent {
-        TextExtent(width: 0.55 * font.size * Double(Self.visibleCount(markup)), height: 1.2 * font.size, ascent: 0.95 * font.size)
+        let lines = markup.split(separator: "\n", omittingEmptySubsequences: false)
+        let widest = lines.map { Self.visibleCount(String($0)) }.max() ?? 0
+        return TextExtent(
+            width: 0.55 * font.size * Double(widest), height: 1.2 * font.size * Double(lines.count), ascent: 0.95 * font.size)
     }
 
     public func measureParagraph(_ markup: String, width: Double, font: FontSpec, alignment: ParagraphAlignment, lineSpacing: Double)
