@@ -59,11 +59,32 @@ public final class PreviewSession: @unchecked Sendable {
     /// Builds once, then polls and rebuilds until `stop()`; runs on the calling thread.
     public func run() {
         var changed: [String] = []
+        let interval = Double(pollInterval.components.seconds) + Double(pollInterval.components.attoseconds) / 1e18
         while !lock.withLock({ stopped }) {
             if generation == 0 || !changed.isEmpty { rebuild(changed: changed) }
-            Thread.sleep(forTimeInterval: Double(pollInterval.components.seconds) + Double(pollInterval.components.attoseconds) / 1e18)
+            Thread.sleep(forTimeInterval: interval)
             changed = lock.withLock { watch.poll() }
+            changed = settled(changed, interval: interval / 2)
         }
+    }
+
+    /// Most polls per change while the changed files are still being written.
+    static let settlingPolls = 10
+
+    /// The changed files once they stop changing: a save may still be under way when a poll sees
+    /// it (a script or an editor writing a file in pieces, a data file being copied), and a build
+    /// of half a file shows a broken page for a moment. Polls every `interval` seconds until one
+    /// finds nothing new, at most `settlingPolls` times, so that a file written without pause
+    /// still builds; returns every path that changed, in the order first seen.
+    func settled(_ changed: [String], interval: Double) -> [String] {
+        var all = changed
+        for _ in 0..<Self.settlingPolls where !all.isEmpty {
+            Thread.sleep(forTimeInterval: interval)
+            let more = lock.withLock { watch.poll() }
+            if more.isEmpty { break }
+            for path in more where !all.contains(path) { all.append(path) }
+        }
+        return all
     }
 
     public func stop() { lock.withLock { stopped = true } }

@@ -31,7 +31,7 @@ public struct Approach3Grid: Sendable, Equatable, Codable {
     /// points at or above ln of the lowest loss, when that lies outside the axis; unchanged when
     /// it lies inside. E lies below every loss, so the paper's e ∈ [−1, 1] brackets it only for
     /// sweeps whose lowest loss is between e⁻¹ ≈ 0.37 and e ≈ 2.72 nats (the digitized runs'
-    /// is 1.9–2.0); a sweep whose losses are 4–6 nats gets e ∈ [−0.5, 1.5], one whose losses are
+    /// is 2.08); a sweep whose lowest loss is 4.3 nats gets e ∈ [−0.5, 1.5], one whose losses are
     /// below 0.37 an axis below −1, each with the same number of points and step.
     public func covering(lowestLoss: Double) -> Approach3Grid {
         guard lowestLoss > 0, lowestLoss.isFinite, e.count > 1, let low = e.min(), let high = e.max(), high > low else { return self }

@@ -57,4 +57,51 @@ import Testing
         #expect(missing == 404)
         await server.stop()
     }
+
+    /// A save written in pieces over several polls (a script, an editor writing a large file) is
+    /// built once, when it is finished: no generation builds half a document.
+    @Test func aSaveInPiecesIsBuiltWhenFinished() async throws {
+        let project = try FixtureProject(name: "preview-pieces")
+        defer { project.remove() }
+        let outcomes = OutcomeLog()
+        // Polls every 100 ms (the command's interval); a change settles when a poll 50 ms later finds nothing new.
+        let session = PreviewSession(builder: project.builder(), document: project.document, pollInterval: .milliseconds(100)) {
+            outcomes.append($0)
+        }
+        let watcher = Thread { session.run() }
+        watcher.start()
+        defer { session.stop() }
+        #expect(await session.waitForGeneration(after: 0, limit: .seconds(120)) == 1)
+
+        // The edited document, written in ten pieces 15 ms apart: 150 ms, more than a poll.
+        let text = String(decoding: try #require(project.bytes("Reports/chinchilla.md")), as: UTF8.self)
+            .replacingOccurrences(
+                of: "For each of the nine compute budgets", with: "Written in pieces: for each of the nine compute budgets")
+        let bytes = Array(text.utf8)
+        let handle = try FileHandle(forWritingTo: project.document)
+        try handle.truncate(atOffset: 0)
+        let piece = bytes.count / 10 + 1
+        for start in stride(from: 0, to: bytes.count, by: piece) {
+            try handle.write(contentsOf: bytes[start..<min(start + piece, bytes.count)])
+            try handle.synchronize()
+            try await Task.sleep(for: .milliseconds(15))
+        }
+        try handle.close()
+        #expect(await session.waitForGeneration(after: 1, limit: .seconds(60)) == 2)
+        // Another poll's worth of time: nothing more to build.
+        try await Task.sleep(for: .milliseconds(300))
+        let built = outcomes.all.filter { $0.generation > 1 }
+        #expect(built.count == 1, "\(built.map(\.generation))")
+        #expect(built.allSatisfy { $0.failure == nil })
+        let page = String(decoding: try #require(project.bytes("build/chinchilla/report.html")), as: UTF8.self)
+        #expect(page.contains("Written in pieces"))
+    }
+}
+
+/// The outcomes a session reports, collected across its watcher thread.
+private final class OutcomeLog: @unchecked Sendable {
+    private let lock = NSLock()
+    private var outcomes: [PreviewSession.Outcome] = []
+    func append(_ outcome: PreviewSession.Outcome) { lock.withLock { outcomes.append(outcome) } }
+    var all: [PreviewSession.Outcome] { lock.withLock { outcomes } }
 }
