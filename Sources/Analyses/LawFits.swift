@@ -21,11 +21,6 @@ public enum LawFits {
         }
     }
 
-    /// The objective a spec names (one of `ObjectiveName`'s), with its Huber δ.
-    public static func objective(named name: String, huberDelta: Double) -> FitObjective {
-        objective(ObjectiveName(rawValue: name) ?? .huberLog, huberDelta: huberDelta)
-    }
-
     /// The form a shipped law's name selects.
     public static func form(_ law: ShippedLaw) -> LawForm {
         switch law {

@@ -28,8 +28,8 @@ public struct ResultName: Sendable, Equatable {
 
     /// The same result under another name and meaning (a comparison's per-source copy, an
     /// interval's end), keeping its unit and format.
-    func renamed(_ name: String, _ meaning: String, locked: Bool? = nil) -> ResultName {
-        ResultName(name, meaning, locked: locked ?? self.locked, unit: unit, format: format)
+    func renamed(_ name: String, _ meaning: String) -> ResultName {
+        ResultName(name, meaning, locked: locked, unit: unit, format: format)
     }
 }
 

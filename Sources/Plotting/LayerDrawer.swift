@@ -237,10 +237,11 @@ struct LayerDrawer {
         guard oneLineFont.size < font.size, let colon = label.range(of: ": ", options: .backwards) else {
             return (markup, oneLineFont, oneLine, 0)
         }
-        let twoLines = (String(label[..<colon.lowerBound]) + ":").markupEscaped + "\n" + String(label[colon.upperBound...]).markupEscaped
+        let head = (String(label[..<colon.lowerBound]) + ":").markupEscaped
+        let twoLines = head + "\n" + String(label[colon.upperBound...]).markupEscaped
         let (twoLineFont, extent) = fitted(twoLines, within: room)
         guard twoLineFont.size > oneLineFont.size else { return (markup, oneLineFont, oneLine, 0) }
-        let firstLine = measurer.measure((String(label[..<colon.lowerBound]) + ":").markupEscaped, font: twoLineFont)
+        let firstLine = measurer.measure(head, font: twoLineFont)
         return (twoLines, twoLineFont, extent, extent.height - firstLine.height)
     }
 

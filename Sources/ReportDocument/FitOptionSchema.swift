@@ -143,3 +143,35 @@ public struct OwnOptions: Sendable, Equatable, Encodable {
 
     public func encode(to encoder: any Encoder) throws { try value.encode(to: encoder) }
 }
+
+/// Options of the common shapes, stored at a field of the approach's own options: a whole number
+/// or a number in a range, or one of an enumeration's names. Nothing given leaves the field nil.
+extension FitOptionSchema {
+    public static func wholeNumber<Options: ApproachOptions>(
+        _ key: String, allowed: ClosedRange<Int>, into field: WritableKeyPath<Options, Int?> & Sendable
+    ) -> FitOptionSchema {
+        FitOptionSchema(key) { r, fit in
+            let value = r.int(key, required: false, allowed: allowed)
+            fit.update(Options.self) { $0[keyPath: field] = value }
+        }
+    }
+
+    public static func number<Options: ApproachOptions>(
+        _ key: String, allowed: ClosedRange<Double>, into field: WritableKeyPath<Options, Double?> & Sendable
+    ) -> FitOptionSchema {
+        FitOptionSchema(key) { r, fit in
+            let value = r.double(key, required: false, allowed: allowed)
+            fit.update(Options.self) { $0[keyPath: field] = value }
+        }
+    }
+
+    /// `what` names the kind of value in messages ("unknown solver 'x'; solvers: grid, varpro").
+    public static func choice<Options: ApproachOptions, Value: RawRepresentable & CaseIterable & Sendable>(
+        _ key: String, what: String, into field: WritableKeyPath<Options, Value?> & Sendable
+    ) -> FitOptionSchema where Value.RawValue == String {
+        FitOptionSchema(key) { r, fit in
+            let name = r.choice(key, required: false, among: Value.allCases.map(\.rawValue), what: what)
+            fit.update(Options.self) { $0[keyPath: field] = name.flatMap { Value(rawValue: $0.name) } }
+        }
+    }
+}

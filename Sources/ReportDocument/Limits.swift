@@ -24,8 +24,8 @@ public enum DocumentLimits {
 
     /// Rows of one data file a document reads (CSV or JSON Lines), header not counted: enough for
     /// a fit to every logged checkpoint of a large study (10⁶ runs and more); the field and byte
-    /// limits below bound its memory. A document with 10⁶ runs, two fits and four figures builds
-    /// in about 20 s (Benchmarks/README.md).
+    /// limits below bound its memory. A document with 10⁶ runs, two fits (one with 20 resamples)
+    /// and four figures builds in about 35 s (Benchmarks/README.md).
     public static let dataRows = 2_000_000
     /// Rows of the file `reportgen fit` reads: the same as a document's.
     public static let fitCommandRows = dataRows

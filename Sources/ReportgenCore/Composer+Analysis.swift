@@ -11,8 +11,7 @@ extension Composer {
         let schemas = analysis.resultSchemas()
         for inline in analysis.document.allInlines {
             guard case .value(let reference) = inline, reference.format.isEmpty else { continue }
-            let id = String(reference.key.prefix { $0 != "." })
-            let name = String(reference.key.dropFirst(id.count + 1))
+            let (id, name) = Analysis.split(reference.key)
             if let result = schemas[id]?.first(where: { $0.name == name }) { formats[reference.key] = result.format }
         }
         self.init(

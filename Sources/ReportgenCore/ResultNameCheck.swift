@@ -28,6 +28,12 @@ extension Analysis {
 
     func resultNames() -> [String: [String]] { resultSchemas().mapValues { $0.map(\.name) } }
 
+    /// A result key `<fit>.<name>` as its fit id and its name (the id ends at the first dot).
+    static func split(_ key: String) -> (fit: String, name: String) {
+        let id = String(key.prefix { $0 != "." })
+        return (id, String(key.dropFirst(id.count + 1)))
+    }
+
     /// `<fit>.<name>` of every result the lock file leaves out.
     func unlockedResultKeys() -> Set<String> {
         var keys: Set<String> = []
@@ -59,8 +65,7 @@ extension Analysis {
         let names = resultNames()
         let declared = document.directives.filter { $0.kind == "fit" }.map(\.id)
         func check(_ key: String, at location: SourceLocation, what: String) {
-            let id = String(key.prefix { $0 != "." })
-            let name = String(key.dropFirst(id.count + 1))
+            let (id, name) = Self.split(key)
             guard let published = names[id] else {
                 // Unknown fits in {expect} keys are reported by `checkNames`; a fit with errors of its own has no schema.
                 guard what == "value", !declared.contains(id) else { return }

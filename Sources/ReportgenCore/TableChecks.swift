@@ -34,9 +34,7 @@ extension Analysis {
     func shape(of fit: FitDirective, approach: any ApproachKind) -> TableFitShape {
         // The declared-law engine: a law, variable projection or another objective (options only
         // Approach 3 reads; the schema refuses them elsewhere).
-        let objective = fit.objective?.name ?? "huber-log"
-        let declaredEngine =
-            approach.reads(.law) && (fit.law != nil || fit.solver?.name == "varpro" || objective != "huber-log")
+        let declaredEngine = approach.reads(.law) && fit.options(ParametricOptions.self).usesDeclaredEngine
         let isEquation2 = fit.law == nil || laws[fit.id]?.name == LawForm.chinchilla.name
         return TableFitShape(id: fit.id, kind: approach, declaredEngine: declaredEngine, isEquation2: isEquation2)
     }

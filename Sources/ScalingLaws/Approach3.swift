@@ -107,9 +107,6 @@ public struct Approach3Options: Sendable, Equatable, Codable {
         self.startsOverride = startsOverride
     }
 
-    /// The starts the fit will use.
-    public var starts: [[Double]] { startsOverride ?? grid.starts }
-
     /// The starts a fit of runs whose lowest loss is `lowestLoss` uses: the explicit ones, else
     /// the grid moved to bracket E (`Approach3Grid.covering`).
     public func starts(lowestLoss: Double?) -> [[Double]] {

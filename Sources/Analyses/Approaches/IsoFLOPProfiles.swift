@@ -20,7 +20,7 @@ public struct IsoFLOPProfiles: ApproachKind {
 
     public func configure(_ spec: inout FitSpec, from fit: FitDirective) {
         let options = fit.options(IsoFLOPOptions.self)
-        spec.policy = options.badBudget
+        spec.policy = options.badBudget ?? .error
         spec.qc = options.qc
     }
 
@@ -116,8 +116,9 @@ public struct IsoFLOPProfiles: ApproachKind {
 
 /// The options only the IsoFLOP profiles read, as the document gives them.
 public struct IsoFLOPOptions: ApproachOptions, Equatable {
-    /// What to do with a budget that has fewer than 3 runs or a parabola opening downward.
-    public var badBudget: BadBudgetPolicy = .error
+    /// What to do with a budget that has fewer than 3 runs or a parabola opening downward
+    /// (default: `error`).
+    public var badBudget: BadBudgetPolicy? = nil
     /// Quality control of the runs before the parabolas (`qc:`); nil for none.
     public var qc: QCSettings? = nil
 
@@ -132,10 +133,7 @@ extension FitDirective {
 extension FitOptionSchema {
     /// `bad-budget`: what to do with a budget that has fewer than 3 runs or a parabola opening
     /// downward: `error` (the default) or `drop` it with a warning.
-    public static let badBudget = FitOptionSchema("bad-budget") { r, fit in
-        let policy = r.choice("bad-budget", required: false, among: BadBudgetPolicy.allCases.map(\.rawValue), what: "bad-budget policy")
-        fit.update(IsoFLOPOptions.self) { $0.badBudget = policy.flatMap { BadBudgetPolicy(rawValue: $0.name) } ?? .error }
-    }
+    public static let badBudget = choice("bad-budget", what: "bad-budget policy", into: \IsoFLOPOptions.badBudget)
 
     /// `qc:` quality control of the runs before the parabolas: `flag` or `drop` alone (default
     /// thresholds), or a mapping with `policy` and any thresholds (`IsoFLOPQCThresholds`; each

@@ -22,26 +22,24 @@ public struct ParametricLoss: ApproachKind {
 
     public init() {}
 
-    /// Options that apply to the approach but not together: `huber-delta` is δ of `huber-log`
-    /// only, and `optimizer` chooses the Eq. 2 kernel's L-BFGS, which the declared-law engine
-    /// does not run.
     public func configure(_ spec: inout FitSpec, from fit: FitDirective) {
         let options = fit.options(ParametricOptions.self)
         spec.huberDelta = options.huberDelta ?? 1e-3
         spec.optimizer = options.optimizer ?? .lbfgs
-        spec.solver = options.solver.flatMap { LawSolver(rawValue: $0.name) } ?? .grid
-        spec.objective = LawFits.objective(named: options.objective?.name ?? ObjectiveName.huberLog.rawValue, huberDelta: spec.huberDelta)
+        spec.solver = options.solver ?? .grid
+        spec.objective = LawFits.objective(options.objective ?? .huberLog, huberDelta: spec.huberDelta)
     }
 
+    /// Options that apply to the approach but not together: `huber-delta` is δ of `huber-log`
+    /// only, and `optimizer` chooses the Eq. 2 kernel's L-BFGS, which the declared-law engine
+    /// does not run.
     public func checkOptions(_ r: inout FieldReader, _ fit: FitDirective) {
         func key(_ name: String) -> SourceLocation? { r.node.entries?.first { $0.key == name }?.keyLocation }
-        if let objective = fit.objective?.name, objective != ObjectiveName.huberLog.rawValue, let at = key("huber-delta") {
-            r.error("'huber-delta' is δ of the objective huber-log; this fit minimises '\(objective)'", at: at)
+        let options = fit.options(ParametricOptions.self)
+        if let objective = options.objective, objective != .huberLog, let at = key("huber-delta") {
+            r.error("'huber-delta' is δ of the objective huber-log; this fit minimises '\(objective.rawValue)'", at: at)
         }
-        let declaredEngine =
-            fit.law != nil || fit.solver?.name == LawSolver.varpro.rawValue
-            || (fit.objective.map { $0.name != ObjectiveName.huberLog.rawValue } ?? false)
-        if declaredEngine, let at = key("optimizer") {
+        if options.usesDeclaredEngine, let at = key("optimizer") {
             r.error(
                 "'optimizer' chooses the L-BFGS of the Eq. 2 kernel; a fit with 'law', 'solver: varpro' or another objective runs the declared-law engine, which has its own",
                 at: at)
@@ -232,44 +230,30 @@ public struct ParametricOptions: ApproachOptions, Equatable {
     /// The law fitted (default Eq. 2): a shipped form's name or a declaration.
     public var law: LawDeclaration? = nil
     /// `grid` (multi-start L-BFGS, the default) or `varpro` (variable projection).
-    public var solver: NameReference? = nil
+    public var solver: LawSolver? = nil
     /// `huber-log` (the paper's, the default), `mse-log` or `mse`.
-    public var objective: NameReference? = nil
+    public var objective: ObjectiveName? = nil
 
     public init() {}
+
+    /// Whether the fit runs through the declared-law engine (`LawFits`) rather than the Eq. 2
+    /// kernel: a law, variable projection or another objective.
+    public var usesDeclaredEngine: Bool { law != nil || solver == .varpro || (objective ?? .huberLog) != .huberLog }
 }
 
 extension FitDirective {
     /// Approach 3's law (`law:`), as written; nil for Eq. 2 by default.
     public var law: LawDeclaration? { options(ParametricOptions.self).law }
-    /// Approach 3's `solver:` and `objective:` as written; nil where not given.
-    public var solver: NameReference? { options(ParametricOptions.self).solver }
-    public var objective: NameReference? { options(ParametricOptions.self).objective }
 }
 
 extension FitOptionSchema {
-    fileprivate static let huberDelta = FitOptionSchema("huber-delta") { r, fit in
-        let delta = r.double("huber-delta", required: false, allowed: DocumentLimits.huberDelta)
-        fit.update(ParametricOptions.self) { $0.huberDelta = delta }
-    }
-
-    fileprivate static let optimizer = FitOptionSchema("optimizer") { r, fit in
-        let name = r.choice("optimizer", required: false, among: Approach3Optimizer.allCases.map(\.rawValue), what: "optimiser")
-        fit.update(ParametricOptions.self) { $0.optimizer = name.flatMap { Approach3Optimizer(rawValue: $0.name) } }
-    }
+    fileprivate static let huberDelta = number("huber-delta", allowed: DocumentLimits.huberDelta, into: \ParametricOptions.huberDelta)
+    fileprivate static let optimizer = choice("optimizer", what: "optimiser", into: \ParametricOptions.optimizer)
+    fileprivate static let solver = choice("solver", what: "solver", into: \ParametricOptions.solver)
+    fileprivate static let objective = choice("objective", what: "objective", into: \ParametricOptions.objective)
 
     public static let law = FitOptionSchema("law") { r, fit in
         let law = DirectiveSchema.lawDeclaration(&r)
         fit.update(ParametricOptions.self) { $0.law = law }
-    }
-
-    fileprivate static let solver = FitOptionSchema("solver") { r, fit in
-        let solver = r.choice("solver", required: false, among: LawSolver.allCases.map(\.rawValue), what: "solver")
-        fit.update(ParametricOptions.self) { $0.solver = solver }
-    }
-
-    fileprivate static let objective = FitOptionSchema("objective") { r, fit in
-        let objective = r.choice("objective", required: false, among: ObjectiveName.allCases.map(\.rawValue), what: "objective")
-        fit.update(ParametricOptions.self) { $0.objective = objective }
     }
 }

@@ -20,7 +20,7 @@ public struct TrainingCurveEnvelope: ApproachKind {
         let options = fit.options(EnvelopeOptions.self)
         spec.smoothingWindow = options.smoothingWindow ?? 10
         spec.envelopePoints = options.envelopePoints ?? 1500
-        spec.longestScheduleOnly = options.schedules == "longest"
+        spec.longestScheduleOnly = options.schedules == .longest
     }
 
     public func results(_ spec: FitSpec, targets: [String]) -> [ResultName] {
@@ -91,15 +91,23 @@ public struct TrainingCurveEnvelope: ApproachKind {
 /// The options only the training-curve envelope reads, as the document gives them (nil: not
 /// given, the fit's default).
 public struct EnvelopeOptions: ApproachOptions, Equatable {
+    /// Which loss curves the envelope is taken over (`schedules:`).
+    public enum Schedules: String, Sendable, Encodable, CaseIterable {
+        /// Every curve (the paper).
+        case all
+        /// Each model size's longest schedule only, so that the envelope is taken from
+        /// intermediate points of one long cosine cycle (Kaplan et al.'s set-up).
+        case longest
+    }
+
     /// The data source with the loss curves (loss against tokens for each run).
     public var curves: NameReference? = nil
     /// Width in points of the moving window that smooths each loss curve (default 10).
     public var smoothingWindow: Int? = nil
     /// How many log-spaced FLOP values the envelope is taken at (default 1500).
     public var envelopePoints: Int? = nil
-    /// `all` schedules (the paper), or each size's `longest` only, so that the envelope is taken
-    /// from intermediate points of one long cosine cycle (Kaplan et al.'s set-up).
-    public var schedules: String? = nil
+    /// Default: `all`.
+    public var schedules: Schedules? = nil
 
     public init() {}
 }
@@ -115,18 +123,9 @@ extension FitOptionSchema {
         fit.update(EnvelopeOptions.self) { $0.curves = curves }
     }
 
-    fileprivate static let smoothingWindow = FitOptionSchema("smoothing-window") { r, fit in
-        let window = r.int("smoothing-window", required: false, allowed: DocumentLimits.smoothingWindow)
-        fit.update(EnvelopeOptions.self) { $0.smoothingWindow = window }
-    }
-
-    fileprivate static let envelopePoints = FitOptionSchema("envelope-points") { r, fit in
-        let points = r.int("envelope-points", required: false, allowed: DocumentLimits.envelopePoints)
-        fit.update(EnvelopeOptions.self) { $0.envelopePoints = points }
-    }
-
-    fileprivate static let schedules = FitOptionSchema("schedules") { r, fit in
-        let schedules = r.choice("schedules", required: false, among: ["all", "longest"], what: "schedule selection")?.name
-        fit.update(EnvelopeOptions.self) { $0.schedules = schedules }
-    }
+    fileprivate static let smoothingWindow = wholeNumber(
+        "smoothing-window", allowed: DocumentLimits.smoothingWindow, into: \EnvelopeOptions.smoothingWindow)
+    fileprivate static let envelopePoints = wholeNumber(
+        "envelope-points", allowed: DocumentLimits.envelopePoints, into: \EnvelopeOptions.envelopePoints)
+    fileprivate static let schedules = choice("schedules", what: "schedule selection", into: \EnvelopeOptions.schedules)
 }
